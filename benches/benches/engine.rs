@@ -1,0 +1,77 @@
+//! In-process hot paths: one GET through `Session::execute`, and a pipelined batch of 16
+//! GETs decoded, executed and encoded as the server does it. Also GET at growing
+//! keyspace sizes, to show the cost per GET stays flat.
+
+use bytes::{Bytes, BytesMut};
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use kvdb_engine::Engine;
+use kvdb_resp::{Limits, RequestDecoder};
+
+fn argv(words: &[&str]) -> Vec<Bytes> {
+    words.iter().map(|w| Bytes::copy_from_slice(w.as_bytes())).collect()
+}
+
+fn filled_engine(keys: usize) -> Engine {
+    let engine = Engine::builder().seed(1).build();
+    let mut session = engine.session();
+    for n in 0..keys {
+        session.execute(&argv(&["SET", &format!("key:{n:012}"), "val"]));
+    }
+    engine
+}
+
+fn get_existing(c: &mut Criterion) {
+    let engine = filled_engine(10_000);
+    let mut session = engine.session();
+    let get = argv(&["GET", "key:000000000123"]);
+    c.bench_function("session_execute_get", |b| {
+        b.iter(|| black_box(session.execute(black_box(&get))))
+    });
+}
+
+fn pipelined_batch(c: &mut Criterion) {
+    let engine = filled_engine(10_000);
+    let mut session = engine.session();
+    let mut wire = Vec::new();
+    for n in 0..16 {
+        let key = format!("key:{:012}", n * 37);
+        wire.extend_from_slice(format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes());
+    }
+    let mut decoder = RequestDecoder::new(Limits::default());
+    let mut requests = Vec::with_capacity(16);
+    let mut out = BytesMut::with_capacity(4096);
+    c.bench_function("decode_execute_encode_16_gets", |b| {
+        b.iter(|| {
+            let mut input = BytesMut::from(&wire[..]);
+            while let Ok(Some(request)) = decoder.decode(&mut input) {
+                requests.push(request);
+            }
+            session.execute_batch(&requests, &mut out);
+            requests.clear();
+            black_box(&out);
+            out.clear();
+        })
+    });
+}
+
+fn get_by_keyspace_size(c: &mut Criterion) {
+    let mut group = c.benchmark_group("get_by_keyspace_size");
+    for keys in [10_000usize, 100_000, 1_000_000] {
+        let engine = filled_engine(keys);
+        let mut session = engine.session();
+        let probes: Vec<Vec<Bytes>> = (0..1024)
+            .map(|n| argv(&["GET", &format!("key:{:012}", (n * 7919) % keys)]))
+            .collect();
+        let mut next = 0;
+        group.bench_with_input(BenchmarkId::from_parameter(keys), &keys, |b, _| {
+            b.iter(|| {
+                next = (next + 1) & 1023;
+                black_box(session.execute(&probes[next]))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, get_existing, pipelined_batch, get_by_keyspace_size);
+criterion_main!(benches);

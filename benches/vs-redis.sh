@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: kvdb-server against Debian's redis-server on this machine.
+#
+# For every workload, runs redis-benchmark against both servers in alternating order
+# (A B B A ...) for several rounds after a warm-up, pausing (SIGSTOP) whichever server is
+# idle, and prints per workload: median ops/s of each, their ratio (kvdb / redis) with the
+# spread across rounds, p50/p99 latency, and server CPU time per request. Then a memory
+# table: resident growth per key for 1M small string keys, with and without a TTL.
+# Exits non-zero if any workload reports errors (an unsupported command must never look
+# fast).
+#
+# Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory]
+set -euo pipefail
+
+ROUNDS=3
+REQUESTS=200000
+CLIENTS=50
+KEYSPACE=100000
+MEMORY=1
+MEMORY_KEYS=1000000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --requests) REQUESTS=$2; shift 2 ;;
+    --quick) ROUNDS=1; REQUESTS=50000; MEMORY_KEYS=200000; shift ;;
+    --no-memory) MEMORY=0; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+cd "$(dirname "$0")/.."
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
+  echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2
+  exit 2
+}
+cargo build --release --quiet --bin kvdb-server
+KVDB_BIN=target/release/kvdb-server
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port)
+KVDB_PORT=$(free_port)
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  --daemonize no --logfile "$WORK/redis.log" &
+REDIS_PID=$!; PIDS+=("$REDIS_PID")
+"$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 > "$WORK/kvdb.log" 2>&1 &
+KVDB_PID=$!; PIDS+=("$KVDB_PID")
+for port in "$REDIS_PORT" "$KVDB_PORT"; do
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_one PORT PID PIPELINE TESTS EXTRA... -> "rps p50 p99 cpu_ticks"
+run_one() {
+  local port=$1 pid=$2 pipeline=$3 tests=$4; shift 4
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$pipeline" \
+        -r "$KEYSPACE" -t "$tests" --csv "$@" 2>&1)
+  after=$(cpu_ticks "$pid")
+  if echo "$out" | grep -qiE '^(ERR|error)|Error from server|WRONGTYPE|unknown command'; then
+    echo "ERROR running $tests on port $port: $out" >&2
+    return 1
+  fi
+  # CSV: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  echo "$out" | awk -F'","' -v cpu=$((after - before)) 'NR==2 {gsub(/"/,"",$0); split($0,f,","); print f[2], f[5], f[7], cpu}'
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# measure NAME PIPELINE TESTS [EXTRA...]
+FAILED=0
+RESULTS=()
+measure() {
+  local name=$1 pipeline=$2 tests=$3; shift 3
+  local r_rps=() k_rps=() r_p50=() k_p50=() r_p99=() k_p99=() r_cpu=() k_cpu=() ratios=()
+  # warm-up, both
+  run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
+  run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
+  for round in $(seq "$ROUNDS"); do
+    local order="redis kvdb"; [ $((round % 2)) -eq 0 ] && order="kvdb redis"
+    local rr kr
+    for who in $order; do
+      if [ "$who" = redis ]; then
+        kill -STOP "$KVDB_PID"; rr=$(run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@") || FAILED=1; kill -CONT "$KVDB_PID"
+      else
+        kill -STOP "$REDIS_PID"; kr=$(run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$tests" "$@") || FAILED=1; kill -CONT "$REDIS_PID"
+      fi
+    done
+    [ -n "${rr:-}" ] && [ -n "${kr:-}" ] || { FAILED=1; return; }
+    read -r a b c d <<<"$rr"; r_rps+=("$a"); r_p50+=("$b"); r_p99+=("$c"); r_cpu+=("$d")
+    read -r a b c d <<<"$kr"; k_rps+=("$a"); k_p50+=("$b"); k_p99+=("$c"); k_cpu+=("$d")
+    ratios+=("$(awk -v k="${k_rps[-1]}" -v r="${r_rps[-1]}" 'BEGIN{printf "%.3f", k/r}')")
+  done
+  local mr mk ratio lo hi cpu_r cpu_k
+  mr=$(printf '%s\n' "${r_rps[@]}" | median); mk=$(printf '%s\n' "${k_rps[@]}" | median)
+  ratio=$(awk -v k="$mk" -v r="$mr" 'BEGIN{printf "%.2f", k/r}')
+  lo=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1); hi=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
+  # CPU per request in microseconds (ticks are 10 ms).
+  cpu_r=$(printf '%s\n' "${r_cpu[@]}" | median); cpu_k=$(printf '%s\n' "${k_cpu[@]}" | median)
+  local us_r us_k
+  us_r=$(awk -v t="$cpu_r" -v n="$REQUESTS" 'BEGIN{printf "%.2f", t*10000/n}')
+  us_k=$(awk -v t="$cpu_k" -v n="$REQUESTS" 'BEGIN{printf "%.2f", t*10000/n}')
+  local cpu_ratio
+  cpu_ratio=$(awk -v k="$us_k" -v r="$us_r" 'BEGIN{ if (r > 0) printf "%.2f", k/r; else print "n/a"}')
+  RESULTS+=("$(printf '%-14s %3s %11.0f %11.0f %6s  [%s-%s] %6s/%-6s %6s/%-6s %6s/%-6s %5s' \
+    "$name" "$pipeline" "$mr" "$mk" "$ratio" "$lo" "$hi" \
+    "$(printf '%s\n' "${r_p50[@]}" | median)" "$(printf '%s\n' "${k_p50[@]}" | median)" \
+    "$(printf '%s\n' "${r_p99[@]}" | median)" "$(printf '%s\n' "${k_p99[@]}" | median)" \
+    "$us_r" "$us_k" "$cpu_ratio")")
+  echo "${RESULTS[-1]}" >&2
+}
+
+echo "kvdb vs redis-server $(redis-server --version | awk '{print $3}'): $CLIENTS clients, $REQUESTS requests, $ROUNDS rounds, keyspace $KEYSPACE, $(nproc) cores" >&2
+for pipeline in 1 16; do
+  measure PING "$pipeline" ping_mbulk
+  measure SET "$pipeline" set
+  measure GET "$pipeline" get
+  measure INCR "$pipeline" incr
+  measure MSET-10 "$pipeline" mset
+  measure SET-1KiB "$pipeline" set -d 1024
+  measure GET-1KiB "$pipeline" get -d 1024
+done
+
+echo
+printf '%-14s %3s %11s %11s %6s  %-13s %-13s %-13s %-13s %5s\n' workload P redis_ops kvdb_ops ratio "[spread]" "p50 r/k ms" "p99 r/k ms" "cpu us/req r/k" "cpu"
+printf '%s\n' "${RESULTS[@]}"
+
+if [ "$MEMORY" = 1 ]; then
+  rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+  load_keys() { # PORT TTL_ARGS
+    python3 - "$MEMORY_KEYS" "$2" <<'PY' | redis-cli -p "$1" --pipe >/dev/null
+import sys
+n, ttl = int(sys.argv[1]), sys.argv[2]
+out = sys.stdout
+for i in range(n):
+    key = "key:%012d" % i
+    if ttl:
+        out.write("*5\r\n$3\r\nSET\r\n$16\r\n%s\r\n$3\r\nval\r\n$2\r\nEX\r\n$5\r\n86400\r\n" % key)
+    else:
+        out.write("*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$3\r\nval\r\n" % key)
+PY
+  }
+  echo
+  printf '%-22s %14s %14s %6s\n' "memory (RSS growth)" "redis B/key" "kvdb B/key" ratio
+  for ttl in "" "ttl"; do
+    per_key=()
+    for target in "$REDIS_PORT:$REDIS_PID" "$KVDB_PORT:$KVDB_PID"; do
+      port=${target%%:*}; pid=${target##*:}
+      redis-cli -p "$port" flushall >/dev/null
+      sleep 0.5
+      before=$(rss_kb "$pid")
+      load_keys "$port" "$ttl"
+      sleep 0.5
+      after=$(rss_kb "$pid")
+      keys=$(redis-cli -p "$port" dbsize)
+      [ "$keys" = "$MEMORY_KEYS" ] || { echo "ERROR: port $port holds $keys keys, expected $MEMORY_KEYS" >&2; FAILED=1; }
+      per_key+=("$(awk -v a="$after" -v b="$before" -v n="$MEMORY_KEYS" 'BEGIN{printf "%.1f", (a-b)*1024/n}')")
+      redis-cli -p "$port" flushall >/dev/null
+    done
+    printf '%-22s %14s %14s %6s\n' "1M keys ${ttl:-no ttl}" "${per_key[0]}" "${per_key[1]}" \
+      "$(awk -v k="${per_key[1]}" -v r="${per_key[0]}" 'BEGIN{printf "%.2f", k/r}')"
+  done
+fi
+
+exit "$FAILED"

@@ -1,0 +1,153 @@
+//! A typed cursor over a command's arguments.
+//!
+//! Dispatch has already checked arity against the command table, so handlers ask for
+//! what they expect (`key()`, `i64()`, `eat_keyword("NX")`) and never count. A missing
+//! mandatory argument still answers `ERR syntax error` rather than panicking, so a wrong
+//! arity in the table can never crash the server.
+
+use bytes::Bytes;
+
+use crate::error::CommandError;
+use crate::num;
+
+/// The arguments of one command, after its name (and subcommand name, if any).
+#[derive(Debug, Clone)]
+pub struct Args<'a> {
+    argv: &'a [Bytes],
+    position: usize,
+}
+
+impl<'a> Args<'a> {
+    /// A cursor over `argv`, starting at index `start`.
+    pub fn new(argv: &'a [Bytes], start: usize) -> Self {
+        Args {
+            argv,
+            position: start.min(argv.len()),
+        }
+    }
+
+    /// The whole argv, command name included.
+    pub fn argv(&self) -> &'a [Bytes] {
+        self.argv
+    }
+
+    /// Arguments not consumed yet.
+    pub fn remaining(&self) -> usize {
+        self.argv.len() - self.position
+    }
+
+    /// True when every argument has been consumed.
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    /// The rest of the arguments, consuming them.
+    pub fn rest(&mut self) -> &'a [Bytes] {
+        let rest = &self.argv[self.position..];
+        self.position = self.argv.len();
+        rest
+    }
+
+    /// The next argument without consuming it.
+    pub fn peek(&self) -> Option<&'a Bytes> {
+        self.argv.get(self.position)
+    }
+
+    /// The next argument, if any.
+    pub fn try_next(&mut self) -> Option<&'a Bytes> {
+        let arg = self.argv.get(self.position)?;
+        self.position += 1;
+        Some(arg)
+    }
+
+    /// The next argument; `ERR syntax error` if there is none.
+    pub fn next(&mut self) -> Result<&'a Bytes, CommandError> {
+        self.try_next().ok_or(CommandError::Syntax)
+    }
+
+    /// The next argument as a key (a cheap clone sharing the request buffer).
+    pub fn key(&mut self) -> Result<Bytes, CommandError> {
+        self.next().cloned()
+    }
+
+    /// The next argument as Redis's strict 64-bit integer.
+    pub fn i64(&mut self) -> Result<i64, CommandError> {
+        parse_i64(self.next()?)
+    }
+
+    /// The next argument as a float (Redis's `getDoubleFromObject` rules).
+    pub fn f64(&mut self) -> Result<f64, CommandError> {
+        num::parse_f64(self.next()?).ok_or(CommandError::NotAFloat)
+    }
+
+    /// Consumes the next argument if it equals `keyword`, ignoring ASCII case.
+    pub fn eat_keyword(&mut self, keyword: &str) -> bool {
+        match self.peek() {
+            Some(arg) if arg.eq_ignore_ascii_case(keyword.as_bytes()) => {
+                self.position += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `ERR syntax error` unless every argument was consumed.
+    pub fn finish(&self) -> Result<(), CommandError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(CommandError::Syntax)
+        }
+    }
+}
+
+/// Parses `arg` as Redis's strict 64-bit integer.
+pub fn parse_i64(arg: &[u8]) -> Result<i64, CommandError> {
+    num::parse_i64(arg).ok_or(CommandError::NotAnInteger)
+}
+
+/// True when `arg` equals `keyword`, ignoring ASCII case.
+pub fn is_keyword(arg: &[u8], keyword: &str) -> bool {
+    arg.eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(items: &[&str]) -> Vec<Bytes> {
+        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+    }
+
+    #[test]
+    fn keywords_are_case_insensitive() {
+        let argv = argv(&["set", "k", "v", "nx"]);
+        let mut args = Args::new(&argv, 3);
+        assert!(!args.eat_keyword("XX"));
+        assert!(args.eat_keyword("NX"));
+        assert!(args.finish().is_ok());
+    }
+
+    #[test]
+    fn missing_argument_is_a_syntax_error_not_a_panic() {
+        let argv = argv(&["get"]);
+        let mut args = Args::new(&argv, 1);
+        assert_eq!(args.key(), Err(CommandError::Syntax));
+        assert_eq!(args.i64(), Err(CommandError::Syntax));
+    }
+
+    #[test]
+    fn integers_follow_redis_rules() {
+        let argv = argv(&["x", "12", "+1", "1.0"]);
+        let mut args = Args::new(&argv, 1);
+        assert_eq!(args.i64(), Ok(12));
+        assert_eq!(args.i64(), Err(CommandError::NotAnInteger));
+        assert_eq!(args.i64(), Err(CommandError::NotAnInteger));
+    }
+
+    #[test]
+    fn leftover_arguments_are_a_syntax_error() {
+        let argv = argv(&["x", "a"]);
+        assert_eq!(Args::new(&argv, 1).finish(), Err(CommandError::Syntax));
+    }
+}

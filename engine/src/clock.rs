@@ -1,0 +1,93 @@
+//! Time as the engine sees it: a [`Clock`] read once per command.
+//!
+//! Redis takes one time snapshot per command (and one per whole script), so every
+//! expiry decision inside a command agrees with every other. The engine does the same:
+//! dispatch reads the clock once and hands the value to the handler.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A source of Unix time in milliseconds.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+
+    /// Microseconds since the Unix epoch (for `TIME`); defaults to `now_ms * 1000`.
+    fn now_us(&self) -> u64 {
+        self.now_ms() * 1000
+    }
+}
+
+/// The wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        self.now_us() / 1000
+    }
+
+    fn now_us(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0)
+    }
+}
+
+/// A clock that only moves when told to: tests use it to expire keys without sleeping.
+#[derive(Debug)]
+pub struct ManualClock {
+    now_ms: AtomicU64,
+}
+
+impl ManualClock {
+    /// A manual clock standing at `now_ms`.
+    pub fn new(now_ms: u64) -> Self {
+        ManualClock {
+            now_ms: AtomicU64::new(now_ms),
+        }
+    }
+
+    /// A manual clock standing at the current wall-clock time.
+    pub fn starting_now() -> Self {
+        Self::new(SystemClock.now_ms())
+    }
+
+    /// Moves the clock forward by `ms` milliseconds.
+    pub fn advance(&self, ms: u64) {
+        self.now_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Sets the clock to `now_ms`.
+    pub fn set(&self, now_ms: u64) {
+        self.now_ms.store(now_ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> u64 {
+        self.now_ms.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let clock = ManualClock::new(1_000);
+        assert_eq!(clock.now_ms(), 1_000);
+        clock.advance(250);
+        assert_eq!(clock.now_ms(), 1_250);
+        clock.set(5);
+        assert_eq!(clock.now_ms(), 5);
+        assert_eq!(clock.now_us(), 5_000);
+    }
+
+    #[test]
+    fn system_clock_is_after_2020() {
+        assert!(SystemClock.now_ms() > 1_577_836_800_000);
+    }
+}

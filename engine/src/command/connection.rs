@@ -1,0 +1,302 @@
+//! The connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH and CLIENT.
+//!
+//! Authentication follows Redis's default user: with no `requirepass` every client is
+//! authenticated from the start and `AUTH default <anything>` succeeds; with one, a
+//! client is authenticated from the moment a correct AUTH or HELLO AUTH succeeds until
+//! RESET. Changing `requirepass` does not log out clients already in.
+
+use bytes::Bytes;
+
+use super::flags::*;
+use super::generic::container;
+use super::{acl, spec, CommandSpec, Ctx};
+use crate::args::{is_keyword, Args};
+use crate::error::CommandError;
+use crate::reply::{Protocol, Reply};
+use crate::session::ClientInfo;
+
+/// The Redis version whose behaviour kvdb reproduces (reported by HELLO and INFO).
+pub const REDIS_VERSION: &str = "7.0.15";
+
+fn ping(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    match args.remaining() {
+        0 => Ok(Reply::status("PONG")),
+        1 => Ok(Reply::Bulk(args.key()?)),
+        _ => Err(CommandError::WrongArity("ping".into())),
+    }
+}
+
+fn echo(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Bulk(args.key()?))
+}
+
+fn quit(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.client.close_after_reply = true;
+    Ok(Reply::Ok)
+}
+
+fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.client.db = 0;
+    ctx.client.protocol = Protocol::Resp2;
+    ctx.client.info.name.clear();
+    let open = ctx.config().requirepass().is_none();
+    ctx.client.authenticated = open;
+    Ok(Reply::status("RESET"))
+}
+
+/// Checks a username/password pair against the default user.
+fn password_matches(ctx: &Ctx<'_>, user: &[u8], password: &[u8]) -> bool {
+    if user != b"default" {
+        return false;
+    }
+    match ctx.config().requirepass() {
+        None => true,
+        Some(expected) => expected == password,
+    }
+}
+
+fn auth(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let (user, password) = match args.remaining() {
+        1 => {
+            if ctx.config().requirepass().is_none() {
+                return Err(CommandError::AuthNotConfigured);
+            }
+            (&b"default"[..], args.next()?.as_ref())
+        }
+        2 => (args.next()?.as_ref(), args.next()?.as_ref()),
+        _ => return Err(CommandError::Syntax),
+    };
+    if !password_matches(ctx, user, password) {
+        return Err(CommandError::WrongPass);
+    }
+    ctx.client.authenticated = true;
+    Ok(Reply::Ok)
+}
+
+/// A client name's charset rule: printable ASCII without spaces (`!`..=`~`).
+fn valid_name(name: &[u8]) -> bool {
+    name.iter().all(|b| (b'!'..=b'~').contains(b))
+}
+
+fn set_name(ctx: &mut Ctx<'_>, name: &[u8]) -> Result<(), CommandError> {
+    if !valid_name(name) {
+        return Err(CommandError::err(
+            "Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    ctx.client.info.name = name.to_vec();
+    Ok(())
+}
+
+fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let mut version = None;
+    if let Some(arg) = args.try_next() {
+        let parsed = crate::num::parse_i64(arg).ok_or_else(|| {
+            CommandError::err("Protocol version is not an integer or out of range")
+        })?;
+        if !(2..=3).contains(&parsed) {
+            return Err(CommandError::NoProto);
+        }
+        version = Some(parsed);
+    }
+    while let Some(option) = args.try_next() {
+        if is_keyword(option, "AUTH") && args.remaining() >= 2 {
+            let (user, password) = (args.next()?, args.next()?);
+            if !password_matches(ctx, user, password) {
+                return Err(CommandError::WrongPass);
+            }
+            ctx.client.authenticated = true;
+        } else if is_keyword(option, "SETNAME") && !args.is_empty() {
+            set_name(ctx, args.next()?)?;
+        } else {
+            let shown = option.split(|&b| b == 0).next().unwrap_or_default();
+            return Err(CommandError::err(format!(
+                "Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(shown)
+            )));
+        }
+    }
+    if !ctx.client.authenticated {
+        return Err(CommandError::Other(
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the \
+             HELLO AUTH <user> <pass> option can be used to authenticate the client and select \
+             the RESP protocol version at the same time"
+                .into(),
+        ));
+    }
+    match version {
+        Some(3) => ctx.client.protocol = Protocol::Resp3,
+        Some(_) => ctx.client.protocol = Protocol::Resp2,
+        None => {}
+    }
+    let proto = match ctx.client.protocol {
+        Protocol::Resp2 => 2,
+        Protocol::Resp3 => 3,
+    };
+    let field = |name: &'static str| Reply::bulk(name);
+    Ok(Reply::Map(vec![
+        (field("server"), field("redis")),
+        (field("version"), field(REDIS_VERSION)),
+        (field("proto"), Reply::Int(proto)),
+        (field("id"), Reply::Int(ctx.client.info.id as i64)),
+        (field("mode"), field("standalone")),
+        (field("role"), field("master")),
+        (field("modules"), Reply::Array(Vec::new())),
+    ]))
+}
+
+fn client_id(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Int(ctx.client.info.id as i64))
+}
+
+fn client_setname(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    set_name(ctx, args.next()?)?;
+    Ok(Reply::Ok)
+}
+
+fn client_getname(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let name = &ctx.client.info.name;
+    Ok(if name.is_empty() {
+        Reply::Nil
+    } else {
+        Reply::Bulk(Bytes::copy_from_slice(name))
+    })
+}
+
+/// CLIENT SETINFO LIB-NAME|LIB-VER value, as Redis 7.2 has it (current clients send it
+/// on connect).
+fn client_setinfo(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let attribute = args.next()?;
+    let value = args.next()?;
+    let (slot, label) = if is_keyword(attribute, "LIB-NAME") {
+        (&mut ctx.client.info.lib_name, "lib-name")
+    } else if is_keyword(attribute, "LIB-VER") {
+        (&mut ctx.client.info.lib_ver, "lib-ver")
+    } else {
+        return Err(CommandError::err(format!(
+            "Unrecognized option '{}'",
+            String::from_utf8_lossy(attribute)
+        )));
+    };
+    if !valid_name(value) {
+        return Err(CommandError::err(format!(
+            "{label} cannot contain spaces, newlines or special characters."
+        )));
+    }
+    *slot = value.to_vec();
+    Ok(Reply::Ok)
+}
+
+/// One `CLIENT LIST` line, in Redis's field order.
+pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
+    let age = now_ms.saturating_sub(info.created_ms) / 1000;
+    let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
+    let flags = if info.unix_socket { "U" } else { "N" };
+    format!(
+        "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub=0 psub=0 \
+         ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
+         omem=0 tot-mem=1024 events=r cmd={} user=default redir=-1 resp={} lib-name={} \
+         lib-ver={}\n",
+        info.id,
+        info.addr,
+        info.laddr,
+        String::from_utf8_lossy(&info.name),
+        age,
+        idle,
+        flags,
+        info.db,
+        info.last_command,
+        info.resp,
+        String::from_utf8_lossy(&info.lib_name),
+        String::from_utf8_lossy(&info.lib_ver),
+    )
+}
+
+/// The calling client's registry view, fresh (the registry is updated after batches).
+fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
+    let mut info = ctx.client.info.clone();
+    info.db = ctx.client.db;
+    info.resp = match ctx.client.protocol {
+        Protocol::Resp2 => 2,
+        Protocol::Resp3 => 3,
+    };
+    info
+}
+
+fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let line = client_line(&own_info(ctx), ctx.now_ms);
+    Ok(Reply::Verbatim(b"txt", Bytes::from(line)))
+}
+
+fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let mut ids: Option<Vec<u64>> = None;
+    let mut only_normal = true;
+    while let Some(option) = args.try_next() {
+        if is_keyword(option, "TYPE") && !args.is_empty() {
+            let kind = args.next()?;
+            only_normal = if is_keyword(kind, "normal") {
+                true
+            } else if ["master", "replica", "slave", "pubsub"]
+                .iter()
+                .any(|k| is_keyword(kind, k))
+            {
+                false
+            } else {
+                return Err(CommandError::err(format!(
+                    "Unknown client type '{}'",
+                    String::from_utf8_lossy(kind)
+                )));
+            };
+        } else if is_keyword(option, "ID") && !args.is_empty() {
+            let mut wanted = Vec::new();
+            for arg in args.rest() {
+                let id = crate::num::parse_i64(arg)
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| CommandError::err("Invalid client ID"))?;
+                wanted.push(id as u64);
+            }
+            ids = Some(wanted);
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    let me = own_info(ctx);
+    let mut clients: Vec<ClientInfo> = ctx.shared.clients.lock().values().cloned().collect();
+    for client in &mut clients {
+        if client.id == me.id {
+            *client = me.clone();
+        }
+    }
+    let mut text = String::new();
+    if only_normal {
+        for client in clients {
+            if ids.as_ref().is_none_or(|ids| ids.contains(&client.id)) {
+                text.push_str(&client_line(&client, ctx.now_ms));
+            }
+        }
+    }
+    Ok(Reply::Verbatim(b"txt", Bytes::from(text)))
+}
+
+const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!("client|id", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_id),
+    spec!("client|setname", 3, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_setname),
+    spec!("client|getname", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_getname),
+    spec!("client|setinfo", 4, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_setinfo),
+    spec!("client|info", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_info),
+    spec!("client|list", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_list),
+];
+
+/// The connection family's commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!("ping", -1, FAST, (0, 0, 0), acl::CONNECTION, ping),
+    spec!("echo", 2, LOADING | STALE | FAST, (0, 0, 0), acl::CONNECTION, echo),
+    spec!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, quit),
+    spec!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, reset),
+    spec!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, auth),
+    spec!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, hello),
+    CommandSpec {
+        subcommands: CLIENT_SUBCOMMANDS,
+        ..spec!("client", -2, 0, (0, 0, 0), 0, container)
+    },
+];

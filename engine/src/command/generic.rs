@@ -1,0 +1,581 @@
+//! The keyspace family: existence, deletion, renaming, copying, iteration, expiry and
+//! the numbered databases.
+//!
+//! Rules as in Redis 7.0: TTL answers -2 for a missing key and -1 for one without a TTL,
+//! rounding to the nearest second; EXPIRE with a time already past deletes the key and
+//! answers 1; RENAME carries the TTL along; SCAN filters MATCH/TYPE after visiting COUNT
+//! buckets' worth of keys, so a page may be empty while the cursor is not 0.
+
+use bytes::Bytes;
+
+use super::flags::*;
+use super::{acl, spec, CommandSpec, Ctx};
+use crate::args::{is_keyword, parse_i64, Args};
+use crate::error::CommandError;
+use crate::glob::glob_match;
+use crate::keyspace::Entry;
+use crate::reply::Reply;
+use crate::types::{StrEncoding, Value};
+
+fn del(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let deleted = args.rest().iter().filter(|key| ctx.delete(key)).count();
+    Ok(Reply::Int(deleted as i64))
+}
+
+fn exists(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let found = args.rest().iter().filter(|key| ctx.read(key).is_some()).count();
+    Ok(Reply::Int(found as i64))
+}
+
+fn touch(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let found = args.rest().iter().filter(|key| ctx.read(key).is_some()).count();
+    Ok(Reply::Int(found as i64))
+}
+
+fn type_of(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let name = ctx
+        .read_untouched(args.next()?)
+        .map_or("none", |entry| entry.value.type_name());
+    Ok(Reply::status(name))
+}
+
+/// RENAME and RENAMENX.
+fn rename_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>, only_if_new: bool) -> Result<Reply, CommandError> {
+    let from = args.key()?;
+    let to = args.key()?;
+    if ctx.write(&from).is_none() {
+        return Err(CommandError::NoSuchKey);
+    }
+    let done = |renamed: bool| {
+        if only_if_new {
+            Reply::Int(i64::from(renamed))
+        } else {
+            Reply::Ok
+        }
+    };
+    if from == to {
+        return Ok(done(false));
+    }
+    if only_if_new && ctx.exists(&to) {
+        return Ok(Reply::Int(0));
+    }
+    let now = ctx.now_ms;
+    let (db, stats, _) = ctx.db();
+    let Some(entry) = db.remove(&from, now, stats) else {
+        return Err(CommandError::NoSuchKey);
+    };
+    db.remove(&to, now, stats);
+    db.insert(to, entry.value, entry.expire_at, now);
+    Ok(done(true))
+}
+
+fn rename(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    rename_key(ctx, args, false)
+}
+
+fn renamenx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    rename_key(ctx, args, true)
+}
+
+/// A database index argument: an `int`, then within range.
+fn db_index(ctx: &Ctx<'_>, arg: &[u8], not_int: Option<&'static str>) -> Result<usize, CommandError> {
+    let index = parse_i64(arg)
+        .ok()
+        .filter(|n| i32::try_from(*n).is_ok())
+        .ok_or_else(|| match not_int {
+            Some(message) => CommandError::err(message),
+            None => CommandError::NotAnInteger,
+        })?;
+    usize::try_from(index)
+        .ok()
+        .filter(|&n| n < ctx.keyspace.db_count())
+        .ok_or(CommandError::DbIndexOutOfRange)
+}
+
+fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let from = args.key()?;
+    let to = args.key()?;
+    let mut target_db = ctx.client.db;
+    let mut replace = false;
+    while let Some(arg) = args.try_next() {
+        if is_keyword(arg, "REPLACE") {
+            replace = true;
+        } else if is_keyword(arg, "DB") && !args.is_empty() {
+            target_db = db_index(ctx, args.next()?, None)?;
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    if target_db == ctx.client.db && from == to {
+        return Err(CommandError::SameObject);
+    }
+    let Some(entry) = ctx.write(&from).map(|entry| entry.clone()) else {
+        return Ok(Reply::Int(0));
+    };
+    let now = ctx.now_ms;
+    let (db, stats, _) = ctx.keyspace.db_mut(target_db);
+    if db.get_mut(&to, now, stats).is_some() {
+        if !replace {
+            return Ok(Reply::Int(0));
+        }
+        db.remove(&to, now, stats);
+    }
+    db.insert(to, entry.value, entry.expire_at, now);
+    Ok(Reply::Int(1))
+}
+
+fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let target = db_index(ctx, args.next()?, None)?;
+    if target == ctx.client.db {
+        return Err(CommandError::SameObject);
+    }
+    if ctx.write(&key).is_none() {
+        return Ok(Reply::Int(0));
+    }
+    let now = ctx.now_ms;
+    let (target_db, stats, _) = ctx.keyspace.db_mut(target);
+    if target_db.get_mut(&key, now, stats).is_some() {
+        return Ok(Reply::Int(0));
+    }
+    let (db, stats, _) = ctx.db();
+    let Some(entry) = db.remove(&key, now, stats) else {
+        return Ok(Reply::Int(0));
+    };
+    let (target_db, _, _) = ctx.keyspace.db_mut(target);
+    target_db.insert(key, entry.value, entry.expire_at, now);
+    Ok(Reply::Int(1))
+}
+
+fn keys(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let pattern = args.next()?;
+    let all = pattern.as_ref() == b"*";
+    let now = ctx.now_ms;
+    let (db, _, _) = ctx.db();
+    let found = db
+        .keys(now)
+        .filter(|(key, _)| all || glob_match(pattern, key, false))
+        .map(|(key, _)| Reply::Bulk(key.clone()))
+        .collect();
+    Ok(Reply::Array(found))
+}
+
+/// Parses a SCAN cursor as Redis does (`strtoul`: optional sign, digits, nothing else).
+pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CommandError> {
+    let invalid = || CommandError::err("invalid cursor");
+    let (negative, digits) = match arg.first() {
+        Some(b'-') => (true, &arg[1..]),
+        Some(b'+') => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid());
+    }
+    let value = std::str::from_utf8(digits)
+        .ok()
+        .and_then(|text| text.parse::<u64>().ok())
+        .ok_or_else(invalid)?;
+    Ok(if negative { value.wrapping_neg() } else { value })
+}
+
+/// SCAN's options: COUNT (at least 1), MATCH, and (for the keyspace only) TYPE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
+}
+
+impl<'a> ScanOptions<'a> {
+    pub(crate) fn parse(args: &mut Args<'a>, allow_type: bool) -> Result<Self, CommandError> {
+        let mut options = ScanOptions {
+            count: 10,
+            pattern: None,
+            type_name: None,
+        };
+        while let Some(arg) = args.try_next() {
+            if is_keyword(arg, "COUNT") && !args.is_empty() {
+                let count = args.i64()?;
+                if count < 1 {
+                    return Err(CommandError::Syntax);
+                }
+                options.count = usize::try_from(count).unwrap_or(usize::MAX);
+            } else if is_keyword(arg, "MATCH") && !args.is_empty() {
+                let pattern = args.next()?;
+                options.pattern = (pattern.as_ref() != b"*").then_some(pattern.as_ref());
+            } else if is_keyword(arg, "TYPE") && allow_type && !args.is_empty() {
+                options.type_name = Some(args.next()?);
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let mut cursor = parse_cursor(args.next()?)?;
+    let options = ScanOptions::parse(args, true)?;
+    let now = ctx.now_ms;
+    let (db, stats, _) = ctx.db();
+    let mut visited: Vec<Bytes> = Vec::new();
+    let mut budget = options.count.saturating_mul(10);
+    loop {
+        cursor = db.scan(cursor, |key, _| visited.push(key.clone()));
+        budget = budget.saturating_sub(1);
+        if cursor == 0 || budget == 0 || visited.len() >= options.count {
+            break;
+        }
+    }
+    let mut keys = Vec::with_capacity(visited.len());
+    for key in visited {
+        if options.pattern.is_some_and(|p| !glob_match(p, &key, false)) {
+            continue;
+        }
+        let Some(entry) = db.get_untouched(&key, now, stats) else {
+            continue;
+        };
+        if let Some(wanted) = options.type_name {
+            if !wanted.eq_ignore_ascii_case(entry.value.type_name().as_bytes()) {
+                continue;
+            }
+        }
+        keys.push(Reply::Bulk(key));
+    }
+    Ok(Reply::Array(vec![
+        Reply::Bulk(Bytes::from(cursor.to_string())),
+        Reply::Array(keys),
+    ]))
+}
+
+fn randomkey(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let now = ctx.now_ms;
+    let (db, stats, rng) = ctx.db();
+    Ok(Reply::bulk_or_nil(db.random_key(now, rng, stats)))
+}
+
+/// EXPIRE's NX/XX/GT/LT options.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct ExpireCondition {
+    nx: bool,
+    xx: bool,
+    gt: bool,
+    lt: bool,
+}
+
+impl ExpireCondition {
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        let mut condition = ExpireCondition::default();
+        for arg in args.rest() {
+            if is_keyword(arg, "NX") {
+                condition.nx = true;
+            } else if is_keyword(arg, "XX") {
+                condition.xx = true;
+            } else if is_keyword(arg, "GT") {
+                condition.gt = true;
+            } else if is_keyword(arg, "LT") {
+                condition.lt = true;
+            } else {
+                let shown = arg.split(|&b| b == 0).next().unwrap_or_default();
+                return Err(CommandError::err(format!(
+                    "Unsupported option {}",
+                    String::from_utf8_lossy(shown)
+                )));
+            }
+        }
+        if condition.nx && (condition.xx || condition.gt || condition.lt) {
+            return Err(CommandError::err(
+                "NX and XX, GT or LT options at the same time are not compatible",
+            ));
+        }
+        if condition.gt && condition.lt {
+            return Err(CommandError::err(
+                "GT and LT options at the same time are not compatible",
+            ));
+        }
+        Ok(condition)
+    }
+
+    /// Whether the new expiry may replace `current` (None = no TTL, i.e. infinite).
+    fn allows(self, current: Option<u64>, when: i64) -> bool {
+        match current {
+            None => !(self.xx || self.gt),
+            Some(current) => {
+                let current = current as i64;
+                !(self.nx || (self.gt && when <= current) || (self.lt && when >= current))
+            }
+        }
+    }
+}
+
+/// EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT.
+fn expire_generic(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    in_seconds: bool,
+    relative: bool,
+    command: &'static str,
+) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let amount = args.next()?;
+    let condition = ExpireCondition::parse(args)?;
+    let mut when = parse_i64(amount)?;
+    let invalid = CommandError::InvalidExpireTime(command);
+    if in_seconds {
+        when = when.checked_mul(1000).ok_or(invalid.clone())?;
+    }
+    if relative {
+        when = when.checked_add(ctx.now_ms as i64).ok_or(invalid)?;
+    }
+    let Some(entry) = ctx.write(&key) else {
+        return Ok(Reply::Int(0));
+    };
+    if !condition.allows(entry.expire_at, when) {
+        return Ok(Reply::Int(0));
+    }
+    if when <= ctx.now_ms as i64 {
+        ctx.delete(&key);
+    } else {
+        ctx.db().0.set_expire(&key, Some(when as u64));
+    }
+    Ok(Reply::Int(1))
+}
+
+fn expire(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    expire_generic(ctx, args, true, true, "expire")
+}
+
+fn pexpire(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    expire_generic(ctx, args, false, true, "pexpire")
+}
+
+fn expireat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    expire_generic(ctx, args, true, false, "expireat")
+}
+
+fn pexpireat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    expire_generic(ctx, args, false, false, "pexpireat")
+}
+
+/// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 missing, -1 no TTL.
+fn ttl_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, in_ms: bool, absolute: bool) -> Result<Reply, CommandError> {
+    let now = ctx.now_ms as i64;
+    let Some(entry) = ctx.read_untouched(args.next()?) else {
+        return Ok(Reply::Int(-2));
+    };
+    let Some(at) = entry.expire_at else {
+        return Ok(Reply::Int(-1));
+    };
+    let at = at as i64;
+    let ttl = if absolute { at } else { (at - now).max(0) };
+    Ok(Reply::Int(if in_ms { ttl } else { (ttl + 500) / 1000 }))
+}
+
+fn ttl(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ttl_generic(ctx, args, false, false)
+}
+
+fn pttl(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ttl_generic(ctx, args, true, false)
+}
+
+fn expiretime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ttl_generic(ctx, args, false, true)
+}
+
+fn pexpiretime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ttl_generic(ctx, args, true, true)
+}
+
+fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.next()?;
+    let had_ttl = ctx.write(key).is_some_and(|entry| entry.expire_at.is_some());
+    if had_ttl {
+        ctx.db().0.set_expire(key, None);
+    }
+    Ok(Reply::Int(i64::from(had_ttl)))
+}
+
+/// Smallest integer Redis does not share as a refcounted constant (`OBJ_SHARED_INTEGERS`).
+const SHARED_INTEGERS: i64 = 10_000;
+/// The refcount Redis reports for shared objects (`OBJ_SHARED_REFCOUNT`).
+const SHARED_REFCOUNT: i64 = i32::MAX as i64;
+
+fn refcount(entry: &Entry) -> i64 {
+    match &entry.value {
+        Value::Str {
+            bytes,
+            encoding: StrEncoding::Int,
+        } => match crate::num::parse_i64(bytes) {
+            Some(n) if (0..SHARED_INTEGERS).contains(&n) => SHARED_REFCOUNT,
+            _ => 1,
+        },
+        _ => 1,
+    }
+}
+
+fn lfu_policy(ctx: &Ctx<'_>) -> bool {
+    ctx.config().maxmemory_policy().contains("lfu")
+}
+
+fn object_encoding(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(match ctx.read_untouched(args.next()?) {
+        None => Reply::Nil,
+        Some(entry) => Reply::bulk(entry.value.encoding_name()),
+    })
+}
+
+fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(match ctx.read_untouched(args.next()?) {
+        None => Reply::Nil,
+        Some(entry) => Reply::Int(refcount(entry)),
+    })
+}
+
+fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let now_s = (ctx.now_ms / 1000) as u32;
+    let lfu = lfu_policy(ctx);
+    let Some(entry) = ctx.read_untouched(args.next()?) else {
+        return Ok(Reply::Nil);
+    };
+    if lfu {
+        return Err(CommandError::err(
+            "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ));
+    }
+    Ok(Reply::Int(i64::from(now_s.saturating_sub(entry.last_access_s))))
+}
+
+fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let lfu = lfu_policy(ctx);
+    if ctx.read_untouched(args.next()?).is_none() {
+        return Ok(Reply::Nil);
+    }
+    if !lfu {
+        return Err(CommandError::err(
+            "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+        ));
+    }
+    // kvdb does not evict, so it keeps no LFU counters; saying a number would pretend.
+    Err(CommandError::err(
+        "kvdb does not track access frequency (maxmemory eviction is not implemented)",
+    ))
+}
+
+/// The reply of a container's HELP subcommand, framed as Redis's `addReplyHelp` does.
+pub(crate) fn help_reply(command: &str, lines: &[&str]) -> Reply {
+    let mut replies = Vec::with_capacity(lines.len() + 3);
+    replies.push(Reply::Status(Bytes::from(format!(
+        "{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        command.to_ascii_uppercase()
+    ))));
+    replies.extend(lines.iter().map(|line| Reply::Status(Bytes::copy_from_slice(line.as_bytes()))));
+    replies.push(Reply::status("HELP"));
+    replies.push(Reply::status("    Print this help."));
+    Reply::Array(replies)
+}
+
+fn object_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(help_reply(
+        "object",
+        &[
+            "ENCODING <key>",
+            "    Return the kind of internal representation used in order to store the value",
+            "    associated with a <key>.",
+            "FREQ <key>",
+            "    Return the access frequency index of the <key>. The returned integer is",
+            "    proportional to the logarithm of the recent access frequency of the key.",
+            "IDLETIME <key>",
+            "    Return the idle time of the <key>, that is the approximated number of",
+            "    seconds elapsed since the last access to the key.",
+            "REFCOUNT <key>",
+            "    Return the number of references of the value associated with the specified",
+            "    <key>.",
+        ],
+    ))
+}
+
+/// Container commands never run their own handler with a subcommand given; with none,
+/// arity (at least 2) already refused them.
+pub(crate) fn container(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Err(CommandError::Syntax)
+}
+
+fn select(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.client.db = db_index(ctx, args.next()?, None)?;
+    Ok(Reply::Ok)
+}
+
+fn swapdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let first = db_index(ctx, args.next()?, Some("invalid first DB index"))?;
+    let second = db_index(ctx, args.next()?, Some("invalid second DB index"))?;
+    ctx.keyspace.swap(first, second);
+    Ok(Reply::Ok)
+}
+
+fn dbsize(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Int(ctx.db().0.len() as i64))
+}
+
+/// FLUSHDB/FLUSHALL's optional ASYNC or SYNC (both flush at once here: freeing is cheap
+/// next to the lock, and the keys are gone for every client either way).
+fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> {
+    if !args.eat_keyword("ASYNC") {
+        args.eat_keyword("SYNC");
+    }
+    args.finish()
+}
+
+fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    parse_flush_mode(args)?;
+    ctx.db().0.clear();
+    Ok(Reply::Ok)
+}
+
+fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    parse_flush_mode(args)?;
+    ctx.keyspace.clear_all();
+    Ok(Reply::Ok)
+}
+
+const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!("object|encoding", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_encoding),
+    spec!("object|refcount", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_refcount),
+    spec!("object|idletime", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_idletime),
+    spec!("object|freq", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_freq),
+    spec!("object|help", 2, LOADING | STALE, (0, 0, 0), acl::KEYSPACE, object_help),
+];
+
+/// The keyspace family's commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!("del", -2, WRITE, (1, -1, 1), acl::KEYSPACE, del),
+    spec!("unlink", -2, WRITE | FAST, (1, -1, 1), acl::KEYSPACE, del),
+    spec!("exists", -2, READONLY | FAST, (1, -1, 1), acl::KEYSPACE, exists),
+    spec!("touch", -2, READONLY | FAST, (1, -1, 1), acl::KEYSPACE, touch),
+    spec!("type", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, type_of),
+    spec!("rename", 3, WRITE, (1, 2, 1), acl::KEYSPACE, rename),
+    spec!("renamenx", 3, WRITE | FAST, (1, 2, 1), acl::KEYSPACE, renamenx),
+    spec!("copy", -3, WRITE | DENYOOM, (1, 2, 1), acl::KEYSPACE, copy),
+    spec!("move", 3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, move_key),
+    spec!("keys", 2, READONLY, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, keys),
+    spec!("scan", -2, READONLY, (0, 0, 0), acl::KEYSPACE, scan),
+    spec!("randomkey", 1, READONLY, (0, 0, 0), acl::KEYSPACE, randomkey),
+    spec!("expire", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, expire),
+    spec!("pexpire", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, pexpire),
+    spec!("expireat", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, expireat),
+    spec!("pexpireat", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, pexpireat),
+    spec!("ttl", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, ttl),
+    spec!("pttl", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, pttl),
+    spec!("expiretime", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, expiretime),
+    spec!("pexpiretime", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, pexpiretime),
+    spec!("persist", 2, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, persist),
+    CommandSpec {
+        subcommands: OBJECT_SUBCOMMANDS,
+        ..spec!("object", -2, 0, (0, 0, 0), 0, container)
+    },
+    spec!("select", 2, LOADING | STALE | FAST, (0, 0, 0), acl::CONNECTION, select),
+    spec!("swapdb", 3, WRITE | FAST, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, swapdb),
+    spec!("dbsize", 1, READONLY | FAST, (0, 0, 0), acl::KEYSPACE, dbsize),
+    spec!("flushdb", -1, WRITE, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, flushdb),
+    spec!("flushall", -1, WRITE, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, flushall),
+];

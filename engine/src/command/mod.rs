@@ -1,0 +1,426 @@
+//! The command table and everything a handler sees.
+//!
+//! Each family module ends with its `COMMANDS` slice: one [`CommandSpec`] per command,
+//! declaring name, Redis arity, flags, key positions, ACL categories and handler. The
+//! same table drives dispatch (lookup, arity, auth and flag checks, in
+//! [`crate::session`]), the `COMMAND` command, and a test that compares every spec with
+//! real Redis 7.0.15's. Handlers get a [`Ctx`] (the locked keyspace, the time snapshot,
+//! the client) and an [`Args`] cursor, and return a [`Reply`] or a [`CommandError`]:
+//! they never count arguments, lock, read the clock or touch I/O.
+
+// STUB pub mod bitmap;
+pub mod connection;
+pub mod generic;
+pub mod introspection;
+pub mod server;
+pub mod string;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+
+use crate::args::Args;
+use crate::engine::Shared;
+use crate::error::CommandError;
+use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
+use crate::reply::Reply;
+use crate::rng::Rng;
+use crate::session::ClientState;
+use crate::types::Value;
+
+/// A command handler.
+pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
+
+/// Command flags, as `COMMAND` reports them (Redis's `CMD_*`).
+pub mod flags {
+    /// May modify the keyspace.
+    pub const WRITE: u32 = 1 << 0;
+    /// Only reads the keyspace.
+    pub const READONLY: u32 = 1 << 1;
+    /// May grow memory use: refused when over `maxmemory`.
+    pub const DENYOOM: u32 = 1 << 2;
+    /// Administrative.
+    pub const ADMIN: u32 = 1 << 3;
+    /// Pub/sub related.
+    pub const PUBSUB: u32 = 1 << 4;
+    /// Not allowed from scripts.
+    pub const NOSCRIPT: u32 = 1 << 5;
+    /// May block the client.
+    pub const BLOCKING: u32 = 1 << 6;
+    /// Allowed while loading.
+    pub const LOADING: u32 = 1 << 7;
+    /// Allowed on a stale replica.
+    pub const STALE: u32 = 1 << 8;
+    /// Not shown by MONITOR.
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    /// Not recorded in the slow log.
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    /// O(1) or O(log n).
+    pub const FAST: u32 = 1 << 11;
+    /// Allowed before authentication.
+    pub const NO_AUTH: u32 = 1 << 12;
+    /// May replicate though not a write.
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    /// Not allowed inside MULTI.
+    pub const NO_MULTI: u32 = 1 << 14;
+    /// Allowed while a script is busy.
+    pub const ALLOW_BUSY: u32 = 1 << 15;
+    /// Key arguments are found by parsing, not by position.
+    pub const MOVABLE_KEYS: u32 = 1 << 16;
+    /// Guarded by an `enable-*-command` setting.
+    pub const PROTECTED: u32 = 1 << 17;
+
+    /// Flag names in the order Redis's `COMMAND` lists them.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+    ];
+}
+
+/// ACL categories (Redis's `ACL_CATEGORY_*`), in the order Redis lists them.
+pub mod acl {
+    /// `@keyspace`
+    pub const KEYSPACE: u32 = 1 << 0;
+    /// `@read`
+    pub const READ: u32 = 1 << 1;
+    /// `@write`
+    pub const WRITE: u32 = 1 << 2;
+    /// `@set`
+    pub const SET: u32 = 1 << 3;
+    /// `@sortedset`
+    pub const SORTEDSET: u32 = 1 << 4;
+    /// `@list`
+    pub const LIST: u32 = 1 << 5;
+    /// `@hash`
+    pub const HASH: u32 = 1 << 6;
+    /// `@string`
+    pub const STRING: u32 = 1 << 7;
+    /// `@bitmap`
+    pub const BITMAP: u32 = 1 << 8;
+    /// `@hyperloglog`
+    pub const HYPERLOGLOG: u32 = 1 << 9;
+    /// `@geo`
+    pub const GEO: u32 = 1 << 10;
+    /// `@stream`
+    pub const STREAM: u32 = 1 << 11;
+    /// `@pubsub`
+    pub const PUBSUB: u32 = 1 << 12;
+    /// `@admin`
+    pub const ADMIN: u32 = 1 << 13;
+    /// `@fast`
+    pub const FAST: u32 = 1 << 14;
+    /// `@slow`
+    pub const SLOW: u32 = 1 << 15;
+    /// `@blocking`
+    pub const BLOCKING: u32 = 1 << 16;
+    /// `@dangerous`
+    pub const DANGEROUS: u32 = 1 << 17;
+    /// `@connection`
+    pub const CONNECTION: u32 = 1 << 18;
+    /// `@transaction`
+    pub const TRANSACTION: u32 = 1 << 19;
+    /// `@scripting`
+    pub const SCRIPTING: u32 = 1 << 20;
+
+    /// Category names in Redis's order.
+    pub const NAMES: &[(u32, &str)] = &[
+        (KEYSPACE, "@keyspace"),
+        (READ, "@read"),
+        (WRITE, "@write"),
+        (SET, "@set"),
+        (SORTEDSET, "@sortedset"),
+        (LIST, "@list"),
+        (HASH, "@hash"),
+        (STRING, "@string"),
+        (BITMAP, "@bitmap"),
+        (HYPERLOGLOG, "@hyperloglog"),
+        (GEO, "@geo"),
+        (STREAM, "@stream"),
+        (PUBSUB, "@pubsub"),
+        (ADMIN, "@admin"),
+        (FAST, "@fast"),
+        (SLOW, "@slow"),
+        (BLOCKING, "@blocking"),
+        (DANGEROUS, "@dangerous"),
+        (CONNECTION, "@connection"),
+        (TRANSACTION, "@transaction"),
+        (SCRIPTING, "@scripting"),
+    ];
+}
+
+/// One command (or subcommand), declared once.
+#[derive(Debug)]
+pub struct CommandSpec {
+    /// Lowercase name; subcommands use Redis's `container|sub` full name.
+    pub name: &'static str,
+    /// Redis arity: positive means exactly, negative means at least its absolute value
+    /// (counting the command name, and the subcommand name for subcommands).
+    pub arity: i32,
+    /// [`flags`] bits.
+    pub flags: u32,
+    /// First key position (0 = none).
+    pub first_key: i32,
+    /// Last key position (-1 = last argument).
+    pub last_key: i32,
+    /// Step between keys.
+    pub key_step: i32,
+    /// ACL categories beyond those Redis derives from the flags ([`acl`] bits).
+    pub acl: u32,
+    /// The handler.
+    pub handler: Handler,
+    /// Subcommands, for container commands (CONFIG, CLIENT, OBJECT, COMMAND).
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    /// All ACL categories, with those Redis derives from the flags.
+    pub fn acl_categories(&self) -> u32 {
+        let mut categories = self.acl;
+        if self.flags & flags::WRITE != 0 {
+            categories |= acl::WRITE;
+        }
+        if self.flags & flags::READONLY != 0 {
+            categories |= acl::READ;
+        }
+        if self.flags & flags::ADMIN != 0 {
+            categories |= acl::ADMIN | acl::DANGEROUS;
+        }
+        if self.flags & flags::PUBSUB != 0 {
+            categories |= acl::PUBSUB;
+        }
+        if self.flags & flags::FAST != 0 {
+            categories |= acl::FAST;
+        }
+        if self.flags & flags::BLOCKING != 0 {
+            categories |= acl::BLOCKING;
+        }
+        if categories & acl::FAST == 0 {
+            categories |= acl::SLOW;
+        }
+        categories
+    }
+
+    /// True when `argc` arguments (name included) satisfy the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = i64::from(self.arity);
+        if arity > 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+
+    /// Number of arguments the command name occupies (2 for subcommands).
+    pub fn name_words(&self) -> usize {
+        if self.name.contains('|') {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// Declares a command spec tersely; families use it for their `COMMANDS` slices.
+macro_rules! spec {
+    ($name:literal, $arity:expr, $flags:expr, ($first:expr, $last:expr, $step:expr), $acl:expr, $handler:expr) => {
+        $crate::command::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            key_step: $step,
+            acl: $acl,
+            handler: $handler,
+            subcommands: &[],
+        }
+    };
+}
+pub(crate) use spec;
+
+/// The command table: every family's commands, looked up case-insensitively.
+#[derive(Debug)]
+pub struct CommandTable {
+    by_name: HashMap<&'static str, &'static CommandSpec>,
+    /// Every top-level command, in registration order.
+    pub all: Vec<&'static CommandSpec>,
+}
+
+/// The table, built once.
+pub fn table() -> &'static CommandTable {
+    static TABLE: OnceLock<CommandTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let families: &[&'static [CommandSpec]] = &[
+            string::COMMANDS,
+            // STUB bitmap::COMMANDS,
+            generic::COMMANDS,
+            connection::COMMANDS,
+            server::COMMANDS,
+            introspection::COMMANDS,
+        ];
+        let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
+        let by_name = all.iter().map(|spec| (spec.name, *spec)).collect();
+        CommandTable { by_name, all }
+    })
+}
+
+/// Longest command name looked up without allocating.
+const MAX_NAME: usize = 32;
+
+impl CommandTable {
+    /// The top-level command named `name` (any case).
+    pub fn get(&self, name: &[u8]) -> Option<&'static CommandSpec> {
+        let mut buffer = [0u8; MAX_NAME];
+        let lower = buffer.get_mut(..name.len())?;
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).ok()?;
+        self.by_name.get(lower).copied()
+    }
+
+    /// The command `argv` names: a subcommand when the first word is a container and
+    /// a second word is given. Errors are Redis's unknown command / subcommand.
+    pub fn resolve(&self, argv: &[Bytes]) -> Result<&'static CommandSpec, CommandError> {
+        let name = argv.first().map(|b| b.as_ref()).unwrap_or_default();
+        let Some(spec) = self.get(name) else {
+            return Err(CommandError::UnknownCommand {
+                name: name.to_vec(),
+                args: argv.iter().skip(1).map(|a| a.to_vec()).collect(),
+            });
+        };
+        if spec.subcommands.is_empty() || argv.len() < 2 {
+            return Ok(spec);
+        }
+        let sub = &argv[1];
+        spec.subcommands
+            .iter()
+            .find(|s| {
+                s.name
+                    .split_once('|')
+                    .is_some_and(|(_, n)| n.as_bytes().eq_ignore_ascii_case(sub))
+            })
+            .ok_or_else(|| CommandError::UnknownSubcommand {
+                command: name.to_vec(),
+                subcommand: sub.to_vec(),
+            })
+    }
+}
+
+/// What a handler works with: the locked keyspace, the time snapshot, its client.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// All databases.
+    pub keyspace: &'a mut Keyspace,
+    /// The time of this command, in Unix ms (one snapshot per command).
+    pub now_ms: u64,
+    /// Execution counters (INFO commandstats/errorstats).
+    pub stats: &'a mut crate::engine::ExecStats,
+    /// The calling client's state.
+    pub client: &'a mut ClientState,
+    /// Engine-wide state: configuration, clients, server counters.
+    pub shared: &'a Shared,
+}
+
+impl Ctx<'_> {
+    /// The client's selected database, with shared counters and randomness.
+    pub fn db(&mut self) -> (&mut Db, &mut KeyspaceStats, &mut Rng) {
+        self.keyspace.db_mut(self.client.db)
+    }
+
+    /// Finds `key` in the selected database, expiring it first if due; `touch` updates
+    /// its access time, `count` records a keyspace hit or miss.
+    fn lookup(&mut self, key: &[u8], touch: bool, count: bool) -> Option<&mut Entry> {
+        let now = self.now_ms;
+        let (db, stats, _) = self.keyspace.db_mut(self.client.db);
+        let found = if touch {
+            db.get_mut(key, now, stats)
+        } else {
+            db.get_untouched(key, now, stats)
+        };
+        if count {
+            if found.is_some() {
+                stats.keyspace_hits += 1;
+            } else {
+                stats.keyspace_misses += 1;
+            }
+        }
+        found
+    }
+
+    /// Looks a key up for reading (counts a keyspace hit or miss).
+    pub fn read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, true, true)
+    }
+
+    /// Looks a key up for reading without touching its access time, as Redis's
+    /// `LOOKUP_NOTOUCH` does for TTL, TYPE and OBJECT.
+    pub fn read_untouched(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, false, true)
+    }
+
+    /// Looks a key up for writing (no hit/miss counting).
+    pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, true, false)
+    }
+
+    /// True when the key exists (expiring it first if due), without counting.
+    pub fn exists(&mut self, key: &[u8]) -> bool {
+        self.write(key).is_some()
+    }
+
+    /// The string under `key` for reading; `WRONGTYPE` for another type.
+    pub fn read_string(&mut self, key: &[u8]) -> Result<Option<Bytes>, CommandError> {
+        match self.read(key) {
+            None => Ok(None),
+            Some(entry) => string_of(entry).cloned().map(Some),
+        }
+    }
+
+    /// Stores `value` under `key` with `expire_at`, replacing any entry.
+    pub fn store(&mut self, key: Bytes, value: Value, expire_at: Option<u64>) {
+        let now = self.now_ms;
+        let (db, _, _) = self.keyspace.db_mut(self.client.db);
+        db.insert(key, value, expire_at, now);
+    }
+
+    /// Deletes `key`; true when it existed (and had not expired).
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        let now = self.now_ms;
+        let (db, stats, _) = self.keyspace.db_mut(self.client.db);
+        db.remove(key, now, stats).is_some()
+    }
+
+    /// Configuration value reader.
+    pub fn config(&self) -> parking_lot::RwLockReadGuard<'_, crate::config::Config> {
+        self.shared.config.read()
+    }
+}
+
+/// The string bytes of an entry; `WRONGTYPE` for another type.
+pub fn string_of(entry: &Entry) -> Result<&Bytes, CommandError> {
+    match &entry.value {
+        Value::Str { bytes, .. } => Ok(bytes),
+        #[allow(unreachable_patterns)]
+        _ => Err(CommandError::WrongType),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,419 @@
+//! The server family: INFO, CONFIG, TIME and SHUTDOWN.
+//!
+//! INFO speaks Redis 7.0's format (`# Section` headers, `field:value` lines, CRLF,
+//! a blank line between sections) with the fields clients parse; figures kvdb has no
+//! counterpart for (forks, replication offsets, defrag) are reported as an idle Redis
+//! reports them.
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+
+use super::connection::REDIS_VERSION;
+use super::flags::*;
+use super::generic::{container, help_reply};
+use super::{acl, spec, CommandSpec, Ctx};
+use crate::args::{is_keyword, Args};
+use crate::error::CommandError;
+use crate::memory;
+use crate::reply::Reply;
+
+/// Sections `INFO` (and `INFO default`) prints.
+const DEFAULT_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+/// `INFO all` and `INFO everything` add these.
+const EXTRA_SECTIONS: &[&str] = &["commandstats", "latencystats"];
+
+fn wanted_sections(args: &[Bytes]) -> Vec<&'static str> {
+    if args.is_empty() {
+        return DEFAULT_SECTIONS.to_vec();
+    }
+    let all_sections = || {
+        DEFAULT_SECTIONS
+            .iter()
+            .chain(EXTRA_SECTIONS)
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    let mut wanted: Vec<&'static str> = Vec::new();
+    for arg in args {
+        let chosen: Vec<&'static str> = if is_keyword(arg, "all") || is_keyword(arg, "everything") {
+            all_sections()
+        } else if is_keyword(arg, "default") {
+            DEFAULT_SECTIONS.to_vec()
+        } else {
+            all_sections()
+                .into_iter()
+                .filter(|name| is_keyword(arg, name))
+                .collect()
+        };
+        for name in chosen {
+            if !wanted.contains(&name) {
+                wanted.push(name);
+            }
+        }
+    }
+    // Redis prints sections in its own order, whatever order they were asked in.
+    all_sections()
+        .into_iter()
+        .filter(|name| wanted.contains(name))
+        .collect()
+}
+
+/// Formats a byte count as Redis's `bytesToHuman` does (B, K, M, G, T, P with 2 decimals).
+pub(crate) fn human_bytes(n: u64) -> String {
+    let units = ["K", "M", "G", "T", "P"];
+    if n < 1024 {
+        return format!("{n}B");
+    }
+    let mut value = n as f64 / 1024.0;
+    for unit in units {
+        if value < 1024.0 || unit == "P" {
+            return format!("{value:.2}{unit}");
+        }
+        value /= 1024.0;
+    }
+    format!("{n}B")
+}
+
+fn section_server(ctx: &Ctx<'_>, out: &mut String) {
+    let shared = ctx.shared;
+    let uptime = shared.started.elapsed().as_secs();
+    let config = ctx.config();
+    let now_us = shared.clock.now_us();
+    let _ = write!(
+        out,
+        "redis_version:{REDIS_VERSION}\r\nkvdb_version:{}\r\nredis_git_sha1:00000000\r\n\
+         redis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\n\
+         arch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\n\
+         atomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\n\
+         process_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\n\
+         uptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\n\
+         lru_clock:{}\r\nexecutable:{}\r\nconfig_file:\r\nio_threads_active:0\r\n",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        std::process::id(),
+        shared.run_id,
+        config.port(),
+        now_us,
+        uptime,
+        uptime / 86_400,
+        config.hz(),
+        config.hz(),
+        (ctx.now_ms / 1000) & 0xff_ffff,
+        std::env::current_exe()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default(),
+    );
+}
+
+fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
+    let connected = ctx.shared.clients.lock().len();
+    let _ = write!(
+        out,
+        "connected_clients:{connected}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
+         client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n\
+         blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+        ctx.config().maxclients()
+    );
+}
+
+fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
+    let used = memory::allocated_bytes();
+    let rss = memory::resident_bytes();
+    let config = ctx.config();
+    let maxmemory = config.maxmemory();
+    let ratio = if used == 0 { 0.0 } else { rss as f64 / used as f64 };
+    let _ = write!(
+        out,
+        "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
+         used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n\
+         used_memory_lua:32768\r\nused_memory_scripts:0\r\nnumber_of_cached_scripts:0\r\n\
+         maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
+         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:libc\r\n\
+         lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+        human_bytes(used),
+        human_bytes(rss),
+        human_bytes(used),
+        human_bytes(maxmemory),
+        config.maxmemory_policy(),
+    );
+}
+
+fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
+    let _ = write!(
+        out,
+        "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n\
+         rdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\n\
+         rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\n\
+         aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n\
+         aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n\
+         aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_last_write_status:ok\r\n",
+        ctx.shared.started_ms / 1000
+    );
+}
+
+fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut String) {
+    let counters = &ctx.shared.counters;
+    let keyspace = ctx.keyspace.stats;
+    let _ = write!(
+        out,
+        "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
+         instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
+         instantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n\
+         rejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n\
+         expired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n\
+         evicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
+         pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\n\
+         total_forks:0\r\nmigrate_cached_sockets:0\r\ntracking_total_keys:0\r\n\
+         tracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:0\r\n\
+         total_error_replies:{}\r\ndump_payload_sanitizations:0\r\n",
+        counters.connections_received.load(Ordering::Relaxed),
+        stats.total_commands,
+        counters.net_input_bytes.load(Ordering::Relaxed),
+        counters.net_output_bytes.load(Ordering::Relaxed),
+        counters.rejected_connections.load(Ordering::Relaxed),
+        keyspace.expired_keys,
+        keyspace.keyspace_hits,
+        keyspace.keyspace_misses,
+        stats.total_error_replies,
+    );
+}
+
+fn section_replication(ctx: &Ctx<'_>, out: &mut String) {
+    let _ = write!(
+        out,
+        "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n\
+         master_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n\
+         master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n\
+         repl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
+        ctx.shared.run_id
+    );
+}
+
+fn section_cpu(out: &mut String) {
+    let (user, system) = memory::cpu_seconds();
+    let _ = write!(
+        out,
+        "used_cpu_sys:{system:.6}\r\nused_cpu_user:{user:.6}\r\nused_cpu_sys_children:0.000000\r\n\
+         used_cpu_user_children:0.000000\r\n"
+    );
+}
+
+fn section_commandstats(stats: &crate::engine::ExecStats, out: &mut String) {
+    let mut names: Vec<_> = stats.commands.iter().filter(|(_, c)| c.calls + c.rejected_calls > 0).collect();
+    names.sort_by_key(|(name, _)| **name);
+    for (name, counters) in names {
+        let per_call = if counters.calls == 0 {
+            0.0
+        } else {
+            counters.usec as f64 / counters.calls as f64
+        };
+        let _ = write!(
+            out,
+            "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
+            counters.calls, counters.usec, counters.rejected_calls, counters.failed_calls
+        );
+    }
+}
+
+fn section_errorstats(stats: &crate::engine::ExecStats, out: &mut String) {
+    for (code, count) in &stats.errors {
+        let _ = write!(out, "errorstat_{code}:count={count}\r\n");
+    }
+}
+
+fn section_keyspace(ctx: &Ctx<'_>, out: &mut String) {
+    for (index, db) in ctx.keyspace.dbs().iter().enumerate() {
+        if db.len() > 0 {
+            let _ = write!(
+                out,
+                "db{index}:keys={},expires={},avg_ttl=0\r\n",
+                db.len(),
+                db.volatile_len()
+            );
+        }
+    }
+}
+
+fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let sections = wanted_sections(args.rest());
+    let stats = ctx.stats.clone();
+    let mut out = String::with_capacity(4096);
+    for (n, section) in sections.iter().enumerate() {
+        if n > 0 {
+            out.push_str("\r\n");
+        }
+        let title = match *section {
+            "cpu" => "CPU".to_string(),
+            other => {
+                let mut title = other.to_string();
+                title[..1].make_ascii_uppercase();
+                title
+            }
+        };
+        let _ = write!(out, "# {title}\r\n");
+        match *section {
+            "server" => section_server(ctx, &mut out),
+            "clients" => section_clients(ctx, &mut out),
+            "memory" => section_memory(ctx, &mut out),
+            "persistence" => section_persistence(ctx, &mut out),
+            "stats" => section_stats(ctx, &stats, &mut out),
+            "replication" => section_replication(ctx, &mut out),
+            "cpu" => section_cpu(&mut out),
+            "commandstats" => section_commandstats(&stats, &mut out),
+            "errorstats" => section_errorstats(&stats, &mut out),
+            "cluster" => out.push_str("cluster_enabled:0\r\n"),
+            "keyspace" => section_keyspace(ctx, &mut out),
+            _ => {}
+        }
+    }
+    Ok(Reply::Verbatim(b"txt", Bytes::from(out)))
+}
+
+fn config_get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let patterns: Vec<&[u8]> = args.rest().iter().map(|arg| arg.as_ref()).collect();
+    let pairs = ctx.config().get(&patterns);
+    Ok(Reply::Map(
+        pairs
+            .into_iter()
+            .map(|(name, value)| (Reply::bulk(name), Reply::bulk(value)))
+            .collect(),
+    ))
+}
+
+fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let rest = args.rest();
+    if rest.len() % 2 != 0 {
+        return Err(CommandError::WrongArity("config|set".into()));
+    }
+    let pairs: Vec<(&[u8], &[u8])> = rest
+        .chunks(2)
+        .map(|pair| (pair[0].as_ref(), pair[1].as_ref()))
+        .collect();
+    ctx.shared.config.write().set(&pairs)?;
+    Ok(Reply::Ok)
+}
+
+fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.keyspace.stats = Default::default();
+    *ctx.stats = Default::default();
+    let counters = &ctx.shared.counters;
+    for counter in [
+        &counters.connections_received,
+        &counters.rejected_connections,
+        &counters.net_input_bytes,
+        &counters.net_output_bytes,
+    ] {
+        counter.store(0, Ordering::Relaxed);
+    }
+    Ok(Reply::Ok)
+}
+
+fn config_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(help_reply(
+        "config",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    ))
+}
+
+fn time(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let now_us = ctx.shared.clock.now_us();
+    Ok(Reply::bulks([
+        Bytes::from((now_us / 1_000_000).to_string()),
+        Bytes::from((now_us % 1_000_000).to_string()),
+    ]))
+}
+
+fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let (mut save, mut nosave, mut abort, mut other) = (false, false, false, false);
+    for arg in args.rest() {
+        if is_keyword(arg, "NOSAVE") {
+            nosave = true;
+        } else if is_keyword(arg, "SAVE") {
+            save = true;
+        } else if is_keyword(arg, "NOW") || is_keyword(arg, "FORCE") {
+            other = true;
+        } else if is_keyword(arg, "ABORT") {
+            abort = true;
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    if (abort && (save || nosave || other)) || (save && nosave) {
+        return Err(CommandError::Syntax);
+    }
+    if abort {
+        return Err(CommandError::err("No shutdown in progress."));
+    }
+    if save {
+        // kvdb has no persistence yet: refusing is honest, exiting would lose data.
+        return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
+    }
+    ctx.shared.shutdown.store(true, Ordering::SeqCst);
+    ctx.client.close_after_reply = true;
+    ctx.client.skip_reply = true;
+    Ok(Reply::Ok)
+}
+
+const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!("config|get", -3, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_get),
+    spec!("config|set", -4, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_set),
+    spec!("config|resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_resetstat),
+    spec!("config|help", 2, LOADING | STALE, (0, 0, 0), 0, config_help),
+];
+
+/// The server family's commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!("info", -1, LOADING | STALE, (0, 0, 0), acl::DANGEROUS, info),
+    CommandSpec {
+        subcommands: CONFIG_SUBCOMMANDS,
+        ..spec!("config", -2, 0, (0, 0, 0), 0, container)
+    },
+    spec!("time", 1, LOADING | STALE | FAST, (0, 0, 0), 0, time),
+    spec!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, (0, 0, 0), 0, shutdown),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_matches_redis() {
+        assert_eq!(human_bytes(0), "0B");
+        assert_eq!(human_bytes(1023), "1023B");
+        assert_eq!(human_bytes(965_848), "943.21K");
+        assert_eq!(human_bytes(7_237_632), "6.90M");
+        assert_eq!(human_bytes(25_276_502_016), "23.54G");
+    }
+
+    #[test]
+    fn sections_come_in_redis_order() {
+        let args = [Bytes::from_static(b"keyspace"), Bytes::from_static(b"SERVER")];
+        assert_eq!(wanted_sections(&args), vec!["server", "keyspace"]);
+        assert!(wanted_sections(&[Bytes::from_static(b"all")]).contains(&"commandstats"));
+        assert!(!wanted_sections(&[]).contains(&"commandstats"));
+    }
+}

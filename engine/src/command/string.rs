@@ -1,0 +1,484 @@
+//! The string family: GET/SET and their variants, counters, ranges and LCS.
+//!
+//! Rules that are easy to get wrong, all as in Redis 7.0: SET without KEEPTTL (and
+//! GETSET, MSET) clears a TTL while INCR/APPEND/SETRANGE/INCRBYFLOAT keep it; expire
+//! arguments are checked before the key is looked at; INCRBYFLOAT computes in 80-bit
+//! long double and prints with `%.17Lf` trimmed; APPEND and SETRANGE leave a `raw`
+//! string behind while SET picks `int`/`embstr`/`raw`.
+
+use bytes::{Bytes, BytesMut};
+
+use super::flags::*;
+use super::{acl, spec, string_of, CommandSpec, Ctx};
+use crate::args::{parse_i64, Args};
+use crate::error::CommandError;
+use crate::long_double;
+use crate::reply::Reply;
+use crate::types::{StrEncoding, Value};
+
+/// How an expiry argument is to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExpireArg {
+    /// EX: seconds from now.
+    Seconds,
+    /// PX: milliseconds from now.
+    Millis,
+    /// EXAT: Unix time in seconds.
+    UnixSeconds,
+    /// PXAT: Unix time in milliseconds.
+    UnixMillis,
+}
+
+impl ExpireArg {
+    fn keyword(arg: &[u8]) -> Option<Self> {
+        [
+            ("EX", ExpireArg::Seconds),
+            ("PX", ExpireArg::Millis),
+            ("EXAT", ExpireArg::UnixSeconds),
+            ("PXAT", ExpireArg::UnixMillis),
+        ]
+        .into_iter()
+        .find(|(name, _)| arg.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, kind)| kind)
+    }
+
+    /// The absolute expiry time Redis's `getExpireMillisecondsOrReply` computes.
+    fn resolve(self, value: &[u8], now_ms: u64, command: &'static str) -> Result<u64, CommandError> {
+        let value = parse_i64(value)?;
+        let invalid = CommandError::InvalidExpireTime(command);
+        let in_seconds = matches!(self, ExpireArg::Seconds | ExpireArg::UnixSeconds);
+        if value <= 0 || (in_seconds && value > i64::MAX / 1000) {
+            return Err(invalid);
+        }
+        let mut ms = if in_seconds { value * 1000 } else { value };
+        if matches!(self, ExpireArg::Seconds | ExpireArg::Millis) {
+            ms = ms.checked_add(now_ms as i64).ok_or(invalid.clone())?;
+        }
+        if ms <= 0 {
+            return Err(invalid);
+        }
+        Ok(ms as u64)
+    }
+}
+
+/// Options of SET, parsed as Redis's `parseExtendedStringArgumentsOrReply` does:
+/// conflicting options are a syntax error wherever they appear.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct SetOptions<'a> {
+    nx: bool,
+    xx: bool,
+    get: bool,
+    keep_ttl: bool,
+    expire: Option<(ExpireArg, &'a [u8])>,
+}
+
+impl<'a> SetOptions<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        let mut options = SetOptions::default();
+        while let Some(arg) = args.try_next() {
+            let has_expiry = options.expire.is_some();
+            if arg.eq_ignore_ascii_case(b"NX") && !options.xx {
+                options.nx = true;
+            } else if arg.eq_ignore_ascii_case(b"XX") && !options.nx {
+                options.xx = true;
+            } else if arg.eq_ignore_ascii_case(b"GET") {
+                options.get = true;
+            } else if arg.eq_ignore_ascii_case(b"KEEPTTL") && !has_expiry {
+                options.keep_ttl = true;
+            } else if let Some(kind) = ExpireArg::keyword(arg) {
+                let repeat = options.expire.is_some_and(|(k, _)| k == kind);
+                if options.keep_ttl || (has_expiry && !repeat) || args.is_empty() {
+                    return Err(CommandError::Syntax);
+                }
+                options.expire = Some((kind, args.next()?));
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The previous string for SET GET / GETSET: `WRONGTYPE` for another type.
+fn previous_string(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Reply, CommandError> {
+    Ok(Reply::bulk_or_nil(ctx.read_string(key)?))
+}
+
+fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let value = args.key()?;
+    let options = SetOptions::parse(args)?;
+    let expire_at = match options.expire {
+        Some((kind, arg)) => Some(kind.resolve(arg, ctx.now_ms, "set")?),
+        None => None,
+    };
+    let old = if options.get {
+        Some(previous_string(ctx, &key)?)
+    } else {
+        None
+    };
+    let exists = ctx.write(&key).is_some();
+    if (options.nx && exists) || (options.xx && !exists) {
+        return Ok(old.unwrap_or(Reply::Nil));
+    }
+    let keep = if options.keep_ttl && expire_at.is_none() {
+        ctx.write(&key).and_then(|entry| entry.expire_at)
+    } else {
+        None
+    };
+    ctx.store(key, Value::string(value), expire_at.or(keep));
+    Ok(old.unwrap_or(Reply::Ok))
+}
+
+/// SETNX, SETEX and PSETEX: SET with one option fixed.
+fn set_with(
+    ctx: &mut Ctx<'_>,
+    key: Bytes,
+    value: Bytes,
+    expire_at: Option<u64>,
+    only_if_new: bool,
+) -> bool {
+    if only_if_new && ctx.exists(&key) {
+        return false;
+    }
+    ctx.store(key, Value::string(value), expire_at);
+    true
+}
+
+fn setnx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let (key, value) = (args.key()?, args.key()?);
+    Ok(Reply::Int(i64::from(set_with(ctx, key, value, None, true))))
+}
+
+fn setex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    set_expiring(ctx, args, ExpireArg::Seconds, "setex")
+}
+
+fn psetex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    set_expiring(ctx, args, ExpireArg::Millis, "psetex")
+}
+
+fn set_expiring(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    unit: ExpireArg,
+    command: &'static str,
+) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let expire_at = unit.resolve(args.next()?, ctx.now_ms, command)?;
+    let value = args.key()?;
+    set_with(ctx, key, value, Some(expire_at), false);
+    Ok(Reply::Ok)
+}
+
+fn get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.next()?;
+    match ctx.read(key) {
+        None => Ok(Reply::Nil),
+        Some(entry) => Ok(Reply::Bulk(string_of(entry)?.clone())),
+    }
+}
+
+fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let (key, value) = (args.key()?, args.key()?);
+    let old = previous_string(ctx, &key)?;
+    ctx.store(key, Value::string(value), None);
+    Ok(old)
+}
+
+fn getdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.next()?;
+    let old = previous_string(ctx, key)?;
+    if old != Reply::Nil {
+        ctx.delete(key);
+    }
+    Ok(old)
+}
+
+/// What GETEX does to the TTL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GetexAction<'a> {
+    Keep,
+    Persist,
+    Expire(ExpireArg, &'a [u8]),
+}
+
+fn parse_getex<'a>(args: &mut Args<'a>) -> Result<GetexAction<'a>, CommandError> {
+    let mut action = GetexAction::Keep;
+    while let Some(arg) = args.try_next() {
+        action = match action {
+            GetexAction::Keep if arg.eq_ignore_ascii_case(b"PERSIST") => GetexAction::Persist,
+            GetexAction::Persist if arg.eq_ignore_ascii_case(b"PERSIST") => GetexAction::Persist,
+            GetexAction::Keep | GetexAction::Expire(..) => match ExpireArg::keyword(arg) {
+                Some(kind) if !args.is_empty() => {
+                    let same = matches!(action, GetexAction::Expire(k, _) if k == kind);
+                    if action != GetexAction::Keep && !same {
+                        return Err(CommandError::Syntax);
+                    }
+                    GetexAction::Expire(kind, args.next()?)
+                }
+                _ => return Err(CommandError::Syntax),
+            },
+            GetexAction::Persist => return Err(CommandError::Syntax),
+        };
+    }
+    Ok(action)
+}
+
+fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let action = parse_getex(args)?;
+    let Some(value) = ctx.read_string(&key)? else {
+        return Ok(Reply::Nil);
+    };
+    let now = ctx.now_ms;
+    match action {
+        GetexAction::Keep => {}
+        GetexAction::Persist => {
+            ctx.db().0.set_expire(&key, None);
+        }
+        GetexAction::Expire(kind, arg) => {
+            let at = kind.resolve(arg, now, "getex")?;
+            let absolute = matches!(kind, ExpireArg::UnixSeconds | ExpireArg::UnixMillis);
+            if absolute && at <= now {
+                ctx.delete(&key);
+            } else {
+                ctx.db().0.set_expire(&key, Some(at));
+            }
+        }
+    }
+    Ok(Reply::Bulk(value))
+}
+
+fn mget(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let keys = args.rest();
+    let mut replies = Vec::with_capacity(keys.len());
+    for key in keys {
+        let value = ctx.read(key).and_then(|entry| string_of(entry).ok().cloned());
+        replies.push(Reply::bulk_or_nil(value));
+    }
+    Ok(Reply::Array(replies))
+}
+
+/// MSET and MSETNX: pairs of key and value; an odd count is an arity error.
+fn set_pairs(ctx: &mut Ctx<'_>, args: &mut Args<'_>, command: &'static str, only_if_none_exist: bool) -> Result<bool, CommandError> {
+    let pairs = args.rest();
+    if pairs.len() % 2 != 0 {
+        return Err(CommandError::WrongArity(command.into()));
+    }
+    if only_if_none_exist && pairs.chunks(2).any(|pair| ctx.exists(&pair[0])) {
+        return Ok(false);
+    }
+    for pair in pairs.chunks(2) {
+        ctx.store(pair[0].clone(), Value::string(pair[1].clone()), None);
+    }
+    Ok(true)
+}
+
+fn mset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    set_pairs(ctx, args, "mset", false)?;
+    Ok(Reply::Ok)
+}
+
+fn msetnx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Int(i64::from(set_pairs(ctx, args, "msetnx", true)?)))
+}
+
+/// `ERR string exceeds maximum allowed size` when a string would pass
+/// `proto-max-bulk-len` (Redis's `checkStringLength`).
+pub(crate) fn check_string_length(ctx: &Ctx<'_>, total: u64) -> Result<(), CommandError> {
+    if total > ctx.config().proto_max_bulk_len() {
+        Err(CommandError::StringTooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// Replaces the string under `key` keeping its TTL (INCR, APPEND, ... use `dbOverwrite`).
+pub(crate) fn overwrite_keeping_ttl(ctx: &mut Ctx<'_>, key: &Bytes, value: Value) {
+    match ctx.write(key) {
+        Some(entry) => entry.value = value,
+        None => ctx.store(key.clone(), value, None),
+    }
+}
+
+fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let suffix = args.next()?;
+    let Some(entry) = ctx.write(&key) else {
+        let len = suffix.len();
+        ctx.store(key, Value::string(suffix.clone()), None);
+        return Ok(Reply::Int(len as i64));
+    };
+    let current = string_of(entry)?.clone();
+    check_string_length(ctx, (current.len() + suffix.len()) as u64)?;
+    let mut joined = BytesMut::with_capacity(current.len() + suffix.len());
+    joined.extend_from_slice(&current);
+    joined.extend_from_slice(suffix);
+    let len = joined.len();
+    overwrite_keeping_ttl(ctx, &key, Value::raw_string(joined.freeze()));
+    Ok(Reply::Int(len as i64))
+}
+
+fn strlen(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let len = ctx.read_string(args.next()?)?.map_or(0, |value| value.len());
+    Ok(Reply::Int(len as i64))
+}
+
+/// INCR, DECR, INCRBY, DECRBY: one integer add with Redis's overflow rule.
+fn incr_by(ctx: &mut Ctx<'_>, key: &Bytes, delta: i64) -> Result<Reply, CommandError> {
+    let current = match ctx.write(key) {
+        None => 0,
+        Some(entry) => parse_i64(string_of(entry)?)?,
+    };
+    let value = current.checked_add(delta).ok_or(CommandError::IncrOverflow)?;
+    let text = Bytes::from(value.to_string());
+    overwrite_keeping_ttl(
+        ctx,
+        key,
+        Value::Str {
+            bytes: text,
+            encoding: StrEncoding::Int,
+        },
+    );
+    Ok(Reply::Int(value))
+}
+
+fn incr(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    incr_by(ctx, &key, 1)
+}
+
+fn decr(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    incr_by(ctx, &key, -1)
+}
+
+fn incrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let delta = args.i64()?;
+    incr_by(ctx, &key, delta)
+}
+
+fn decrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let delta = args.i64()?;
+    let negated = delta.checked_neg().ok_or(CommandError::DecrOverflow)?;
+    incr_by(ctx, &key, negated)
+}
+
+fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let increment = args.next()?;
+    let current = match ctx.write(&key) {
+        None => long_double::LongDouble::parse(b"0"),
+        Some(entry) => long_double::LongDouble::parse(string_of(entry)?),
+    }
+    .ok_or(CommandError::NotAFloat)?;
+    let increment = long_double::LongDouble::parse(increment).ok_or(CommandError::NotAFloat)?;
+    let sum = current.add(increment);
+    if !sum.is_finite() {
+        return Err(CommandError::NanOrInfinity);
+    }
+    let text = Bytes::from(sum.to_human_string());
+    let encoding = StrEncoding::for_created(&text);
+    overwrite_keeping_ttl(
+        ctx,
+        &key,
+        Value::Str {
+            bytes: text.clone(),
+            encoding,
+        },
+    );
+    Ok(Reply::Bulk(text))
+}
+
+fn setrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let offset = args.i64()?;
+    let patch = args.next()?;
+    if offset < 0 {
+        return Err(CommandError::OffsetOutOfRange);
+    }
+    let offset = offset as u64;
+    let current = match ctx.write(&key) {
+        None if patch.is_empty() => return Ok(Reply::Int(0)),
+        None => Bytes::new(),
+        Some(entry) => {
+            let current = string_of(entry)?.clone();
+            if patch.is_empty() {
+                return Ok(Reply::Int(current.len() as i64));
+            }
+            current
+        }
+    };
+    check_string_length(ctx, offset + patch.len() as u64)?;
+    let offset = offset as usize;
+    let mut bytes = BytesMut::from(&current[..]);
+    if bytes.len() < offset + patch.len() {
+        bytes.resize(offset + patch.len(), 0);
+    }
+    bytes[offset..offset + patch.len()].copy_from_slice(patch);
+    let len = bytes.len();
+    overwrite_keeping_ttl(ctx, &key, Value::raw_string(bytes.freeze()));
+    Ok(Reply::Int(len as i64))
+}
+
+/// The byte range GETRANGE returns for `start..=end` over `len` bytes, with Redis's
+/// negative-index rules (including its quirk that two negative indexes with
+/// start > end give an empty string before any clamping).
+pub(crate) fn string_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
+    let len = len as i64;
+    if start < 0 && end < 0 && start > end {
+        return None;
+    }
+    let mut start = if start < 0 { len + start } else { start };
+    let mut end = if end < 0 { len + end } else { end };
+    start = start.max(0);
+    end = end.max(0);
+    if end >= len {
+        end = len - 1;
+    }
+    if start > end || len == 0 {
+        return None;
+    }
+    Some((start as usize, end as usize))
+}
+
+fn getrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let start = args.i64()?;
+    let end = args.i64()?;
+    let Some(value) = ctx.read_string(&key)? else {
+        return Ok(Reply::Bulk(Bytes::new()));
+    };
+    Ok(Reply::Bulk(match string_range(start, end, value.len()) {
+        Some((from, to)) => value.slice(from..=to),
+        None => Bytes::new(),
+    }))
+}
+
+/// The string family's commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!("get", 2, READONLY | FAST, (1, 1, 1), acl::STRING, get),
+    spec!("set", -3, WRITE | DENYOOM, (1, 1, 1), acl::STRING, set),
+    spec!("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, setnx),
+    spec!("setex", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, setex),
+    spec!("psetex", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, psetex),
+    spec!("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, getset),
+    spec!("getdel", 2, WRITE | FAST, (1, 1, 1), acl::STRING, getdel),
+    spec!("getex", -2, WRITE | FAST, (1, 1, 1), acl::STRING, getex),
+    spec!("mget", -2, READONLY | FAST, (1, -1, 1), acl::STRING, mget),
+    spec!("mset", -3, WRITE | DENYOOM, (1, -1, 2), acl::STRING, mset),
+    spec!("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), acl::STRING, msetnx),
+    spec!("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, append),
+    spec!("strlen", 2, READONLY | FAST, (1, 1, 1), acl::STRING, strlen),
+    spec!("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incr),
+    spec!("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, decr),
+    spec!("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incrby),
+    spec!("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, decrby),
+    spec!("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incrbyfloat),
+    spec!("setrange", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, setrange),
+    spec!("getrange", 4, READONLY, (1, 1, 1), acl::STRING, getrange),
+    spec!("substr", 4, READONLY, (1, 1, 1), acl::STRING, getrange),
+];

@@ -1,0 +1,224 @@
+//! The engine handle: shared state behind one `Arc`, and the builder that makes it.
+//!
+//! All databases live in one [`Store`] behind one mutex. A connection takes the lock
+//! once per pipelined batch and runs every command of the batch under it, which is also
+//! what makes each command (and later MULTI/EXEC and scripts) atomic. Configuration,
+//! the client registry and server counters sit beside it with their own cheap locks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use parking_lot::{Mutex, RwLock};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::keyspace::Keyspace;
+use crate::session::{ClientInfo, Session};
+
+/// Counters of one command for `INFO commandstats`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CommandCounters {
+    /// Times the handler ran.
+    pub calls: u64,
+    /// Microseconds spent in the handler.
+    pub usec: u64,
+    /// Refused before running (arity, auth, ...).
+    pub rejected_calls: u64,
+    /// Ran and answered an error.
+    pub failed_calls: u64,
+}
+
+/// Execution counters, kept under the store lock so updating them costs no atomics.
+#[derive(Debug, Default, Clone)]
+pub struct ExecStats {
+    /// Commands processed (`total_commands_processed`).
+    pub total_commands: u64,
+    /// Per command full name.
+    pub commands: HashMap<&'static str, CommandCounters>,
+    /// Error replies by error code (`INFO errorstats`).
+    pub errors: BTreeMap<String, u64>,
+    /// All error replies (`total_error_replies`).
+    pub total_error_replies: u64,
+}
+
+/// Everything behind the engine's lock.
+#[derive(Debug)]
+pub struct Store {
+    /// The databases.
+    pub keyspace: Keyspace,
+    /// Execution counters.
+    pub stats: ExecStats,
+}
+
+/// Server-wide counters updated outside the store lock.
+#[derive(Debug, Default)]
+pub struct ServerCounters {
+    /// Connections accepted (`total_connections_received`).
+    pub connections_received: AtomicU64,
+    /// Connections refused for `maxclients` (`rejected_connections`).
+    pub rejected_connections: AtomicU64,
+    /// Bytes read from clients (`total_net_input_bytes`).
+    pub net_input_bytes: AtomicU64,
+    /// Bytes written to clients (`total_net_output_bytes`).
+    pub net_output_bytes: AtomicU64,
+}
+
+/// State shared by every session of one engine.
+#[derive(Debug)]
+pub struct Shared {
+    /// The keyspace and execution counters, locked once per batch.
+    pub store: Mutex<Store>,
+    /// Configuration (`CONFIG GET/SET`).
+    pub config: RwLock<Config>,
+    /// The engine's clock.
+    pub clock: Arc<dyn Clock>,
+    /// Connected clients, for `CLIENT LIST` and `INFO clients`.
+    pub clients: Mutex<BTreeMap<u64, ClientInfo>>,
+    /// Server counters.
+    pub counters: ServerCounters,
+    /// When the engine started (for uptime).
+    pub started: Instant,
+    /// The engine's clock at start, in ms.
+    pub started_ms: u64,
+    /// A random 40-hex-digit id for this run (`run_id`).
+    pub run_id: String,
+    /// Set by `SHUTDOWN`; the server watches it.
+    pub shutdown: AtomicBool,
+    next_client_id: AtomicU64,
+}
+
+impl Shared {
+    /// A fresh client id (ids start at 1 and are never reused).
+    pub fn next_client_id(&self) -> u64 {
+        self.next_client_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A handle to one engine; cheap to clone, shared by all its sessions.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    shared: Arc<Shared>,
+}
+
+/// Builds an [`Engine`].
+#[derive(Debug, Default)]
+pub struct EngineBuilder {
+    config: Option<Config>,
+    clock: Option<Arc<dyn Clock>>,
+    seed: Option<u64>,
+}
+
+impl EngineBuilder {
+    /// Uses `config` (its `databases` sets the number of databases).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// Uses `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Seeds hashing and randomness, making randomised commands repeatable.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The engine.
+    pub fn build(self) -> Engine {
+        let config = self.config.unwrap_or_default();
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let seed = self.seed.unwrap_or_else(random_seed);
+        let keyspace = Keyspace::new(config.databases(), seed);
+        let started_ms = clock.now_ms();
+        let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
+        let run_id = (0..5).map(|_| format!("{:08x}", id_rng.next_u64() as u32)).collect();
+        Engine {
+            shared: Arc::new(Shared {
+                store: Mutex::new(Store {
+                    keyspace,
+                    stats: ExecStats::default(),
+                }),
+                config: RwLock::new(config),
+                clock,
+                clients: Mutex::new(BTreeMap::new()),
+                counters: ServerCounters::default(),
+                started: Instant::now(),
+                started_ms,
+                run_id,
+                shutdown: AtomicBool::new(false),
+                next_client_id: AtomicU64::new(1),
+            }),
+        }
+    }
+}
+
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(Instant::now())
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::builder().build()
+    }
+}
+
+impl Engine {
+    /// A builder with Redis's defaults.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// An engine with Redis's defaults and the system clock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A new client session (an in-process connection).
+    pub fn session(&self) -> Session {
+        Session::new(self.clone())
+    }
+
+    /// The state every session shares.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The engine's clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.shared.clock
+    }
+
+    /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
+    /// calls this `hz` times a second); returns the number of keys deleted.
+    pub fn expire_cycle(&self, max_rounds: usize) -> usize {
+        let now = self.shared.clock.now_ms();
+        self.shared.store.lock().keyspace.expire_cycle(now, max_rounds)
+    }
+
+    /// True once `SHUTDOWN` has run.
+    pub fn shutdown_requested(&self) -> bool {
+        self.shared.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Runs `f` with the locked store (for inspection and tests).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.shared.store.lock())
+    }
+
+    /// The value of `key` in database `db` as the client would see it, without
+    /// touching or expiring it.
+    pub fn peek_string(&self, db: usize, key: &[u8]) -> Option<Bytes> {
+        let now = self.shared.clock.now_ms();
+        let store = self.shared.store.lock();
+        let entry = store.keyspace.dbs().get(db)?.peek(key, now)?;
+        crate::command::string_of(entry).ok().cloned()
+    }
+}

@@ -1,0 +1,336 @@
+//! The one error type of command execution, and the one place it becomes Redis's bytes.
+//!
+//! Every handler returns `Result<Reply, CommandError>`; [`CommandError::message`] renders
+//! the exact text Redis 7.0 sends after the `-`. A golden test pins every variant, so a
+//! message can only drift from Redis by changing that test too.
+
+use std::borrow::Cow;
+
+/// Why a command failed. Rendered to Redis's exact error text by [`CommandError::message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    /// `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `
+    UnknownCommand {
+        /// The command name as sent.
+        name: Vec<u8>,
+        /// The arguments after the name, as sent.
+        args: Vec<Vec<u8>>,
+    },
+    /// `ERR unknown subcommand '<sub>'. Try <CMD> HELP.`
+    UnknownSubcommand {
+        /// The container command, as sent.
+        command: Vec<u8>,
+        /// The subcommand, as sent.
+        subcommand: Vec<u8>,
+    },
+    /// `ERR wrong number of arguments for '<fullname>' command`
+    WrongArity(Cow<'static, str>),
+    /// `WRONGTYPE Operation against a key holding the wrong kind of value`
+    WrongType,
+    /// `ERR syntax error`
+    Syntax,
+    /// `ERR value is not an integer or out of range`
+    NotAnInteger,
+    /// `ERR value is out of range, must be positive`
+    NotPositive,
+    /// `ERR value is not a valid float`
+    NotAFloat,
+    /// `ERR increment or decrement would overflow`
+    IncrOverflow,
+    /// `ERR decrement would overflow`
+    DecrOverflow,
+    /// `ERR increment would produce NaN or Infinity`
+    NanOrInfinity,
+    /// `ERR no such key`
+    NoSuchKey,
+    /// `ERR index out of range`
+    IndexOutOfRange,
+    /// `ERR DB index is out of range`
+    DbIndexOutOfRange,
+    /// `ERR source and destination objects are the same`
+    SameObject,
+    /// `ERR invalid expire time in '<command>' command`
+    InvalidExpireTime(&'static str),
+    /// `ERR string exceeds maximum allowed size (proto-max-bulk-len)`
+    StringTooLong,
+    /// `ERR bit offset is not an integer or out of range`
+    BitOffset,
+    /// `ERR bit is not an integer or out of range`
+    BitValue,
+    /// `ERR offset is out of range`
+    OffsetOutOfRange,
+    /// `NOAUTH Authentication required.`
+    NoAuth,
+    /// `WRONGPASS invalid username-password pair or user is disabled.`
+    WrongPass,
+    /// `ERR AUTH <password> called without any password configured for the default user. ...`
+    AuthNotConfigured,
+    /// `NOPROTO unsupported protocol version`
+    NoProto,
+    /// `EXECABORT Transaction discarded because of previous errors.`
+    ExecAbort,
+    /// `ERR Command not allowed inside a transaction`
+    NotAllowedInMulti,
+    /// `DEBUG command not allowed. If the enable-debug-command option is set ...`
+    DebugNotAllowed,
+    /// `OOM command not allowed when used memory > 'maxmemory'.`
+    OutOfMemory,
+    /// A message with no variant of its own, as Redis sends it: it must start with the
+    /// error code (`ERR `, `WRONGTYPE `, ...).
+    Other(Cow<'static, str>),
+}
+
+impl CommandError {
+    /// An `ERR <text>` error with a message of its own.
+    pub fn err(text: impl Into<String>) -> Self {
+        CommandError::Other(Cow::Owned(format!("ERR {}", text.into())))
+    }
+
+    /// The exact bytes Redis sends after the leading `-` (without CRLF).
+    pub fn message(&self) -> Cow<'static, str> {
+        use CommandError::*;
+        let fixed: &'static str = match self {
+            UnknownCommand { name, args } => return Cow::Owned(unknown_command(name, args)),
+            UnknownSubcommand {
+                command,
+                subcommand,
+            } => {
+                let mut text = format!(
+                    "ERR unknown subcommand '{}'. Try {} HELP.",
+                    c_string(subcommand, 128),
+                    c_string(command, usize::MAX).to_uppercase()
+                );
+                sanitize_newlines(&mut text);
+                return Cow::Owned(text);
+            }
+            WrongArity(name) => {
+                return Cow::Owned(format!(
+                    "ERR wrong number of arguments for '{name}' command"
+                ))
+            }
+            InvalidExpireTime(command) => {
+                return Cow::Owned(format!("ERR invalid expire time in '{command}' command"))
+            }
+            Other(text) => return text.clone(),
+            WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
+            Syntax => "ERR syntax error",
+            NotAnInteger => "ERR value is not an integer or out of range",
+            NotPositive => "ERR value is out of range, must be positive",
+            NotAFloat => "ERR value is not a valid float",
+            IncrOverflow => "ERR increment or decrement would overflow",
+            DecrOverflow => "ERR decrement would overflow",
+            NanOrInfinity => "ERR increment would produce NaN or Infinity",
+            NoSuchKey => "ERR no such key",
+            IndexOutOfRange => "ERR index out of range",
+            DbIndexOutOfRange => "ERR DB index is out of range",
+            SameObject => "ERR source and destination objects are the same",
+            StringTooLong => "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+            BitOffset => "ERR bit offset is not an integer or out of range",
+            BitValue => "ERR bit is not an integer or out of range",
+            OffsetOutOfRange => "ERR offset is out of range",
+            NoAuth => "NOAUTH Authentication required.",
+            WrongPass => "WRONGPASS invalid username-password pair or user is disabled.",
+            AuthNotConfigured => {
+                "ERR AUTH <password> called without any password configured for the default \
+                 user. Are you sure your configuration is correct?"
+            }
+            NoProto => "NOPROTO unsupported protocol version",
+            ExecAbort => "EXECABORT Transaction discarded because of previous errors.",
+            NotAllowedInMulti => "ERR Command not allowed inside a transaction",
+            DebugNotAllowed => {
+                "ERR DEBUG command not allowed. If the enable-debug-command option is set to \
+                 \"local\", you can run it from a local connection, otherwise you need to set \
+                 this option in the configuration file, and then restart the server."
+            }
+            OutOfMemory => "OOM command not allowed when used memory > 'maxmemory'.",
+        };
+        Cow::Borrowed(fixed)
+    }
+
+    /// The error code: the first word of the message (`ERR`, `WRONGTYPE`, ...), which
+    /// `INFO errorstats` counts by.
+    pub fn code(&self) -> String {
+        let message = self.message();
+        message.split(' ').next().unwrap_or("ERR").to_string()
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+/// Redis formats user bytes with `%s`, which stops at the first NUL, and caps with
+/// `%.128s`; the rest is shown lossily as UTF-8 (clients see the raw bytes either way
+/// for ASCII, which is what differential tests exercise).
+fn c_string(bytes: &[u8], max: usize) -> String {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    let end = end.min(max);
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// Redis replaces CR and LF in error messages with spaces so the reply stays one line.
+fn sanitize_newlines(text: &mut String) {
+    if text.contains(['\r', '\n']) {
+        *text = text.replace(['\r', '\n'], " ");
+    }
+}
+
+/// The unknown-command message: up to 128 bytes of quoted arguments, as Redis builds it.
+fn unknown_command(name: &[u8], args: &[Vec<u8>]) -> String {
+    let mut shown = String::new();
+    for arg in args {
+        if shown.len() >= 128 {
+            break;
+        }
+        let room = 128 - shown.len();
+        shown.push('\'');
+        shown.push_str(&c_string(arg, room));
+        shown.push_str("' ");
+    }
+    let mut text = format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        c_string(name, 128),
+        shown
+    );
+    sanitize_newlines(&mut text);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant against the exact text real Redis 7.0 sends.
+    #[test]
+    fn every_message_is_redis_exact() {
+        use CommandError::*;
+        let cases: Vec<(CommandError, &str)> = vec![
+            (
+                UnknownCommand {
+                    name: b"foo".to_vec(),
+                    args: vec![b"a".to_vec(), b"b c".to_vec()],
+                },
+                "ERR unknown command 'foo', with args beginning with: 'a' 'b c' ",
+            ),
+            (
+                UnknownCommand {
+                    name: b"foo".to_vec(),
+                    args: vec![],
+                },
+                "ERR unknown command 'foo', with args beginning with: ",
+            ),
+            (
+                UnknownSubcommand {
+                    command: b"config".to_vec(),
+                    subcommand: b"nope".to_vec(),
+                },
+                "ERR unknown subcommand 'nope'. Try CONFIG HELP.",
+            ),
+            (
+                WrongArity(Cow::Borrowed("get")),
+                "ERR wrong number of arguments for 'get' command",
+            ),
+            (
+                WrongType,
+                "WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (Syntax, "ERR syntax error"),
+            (NotAnInteger, "ERR value is not an integer or out of range"),
+            (NotPositive, "ERR value is out of range, must be positive"),
+            (NotAFloat, "ERR value is not a valid float"),
+            (IncrOverflow, "ERR increment or decrement would overflow"),
+            (DecrOverflow, "ERR decrement would overflow"),
+            (NanOrInfinity, "ERR increment would produce NaN or Infinity"),
+            (NoSuchKey, "ERR no such key"),
+            (IndexOutOfRange, "ERR index out of range"),
+            (DbIndexOutOfRange, "ERR DB index is out of range"),
+            (SameObject, "ERR source and destination objects are the same"),
+            (
+                InvalidExpireTime("set"),
+                "ERR invalid expire time in 'set' command",
+            ),
+            (
+                StringTooLong,
+                "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+            ),
+            (BitOffset, "ERR bit offset is not an integer or out of range"),
+            (BitValue, "ERR bit is not an integer or out of range"),
+            (OffsetOutOfRange, "ERR offset is out of range"),
+            (NoAuth, "NOAUTH Authentication required."),
+            (
+                WrongPass,
+                "WRONGPASS invalid username-password pair or user is disabled.",
+            ),
+            (
+                AuthNotConfigured,
+                "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+            ),
+            (NoProto, "NOPROTO unsupported protocol version"),
+            (
+                ExecAbort,
+                "EXECABORT Transaction discarded because of previous errors.",
+            ),
+            (NotAllowedInMulti, "ERR Command not allowed inside a transaction"),
+            (
+                DebugNotAllowed,
+                "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+            ),
+            (
+                OutOfMemory,
+                "OOM command not allowed when used memory > 'maxmemory'.",
+            ),
+            (CommandError::err("custom"), "ERR custom"),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.message(), expected, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_command_args_stop_near_128_bytes() {
+        let long = vec![b'x'; 200];
+        let error = CommandError::UnknownCommand {
+            name: b"foo".to_vec(),
+            args: vec![long.clone(), long],
+        };
+        let expected = format!(
+            "ERR unknown command 'foo', with args beginning with: '{}' ",
+            "x".repeat(128)
+        );
+        assert_eq!(error.message(), expected);
+    }
+
+    #[test]
+    fn newlines_in_user_bytes_become_spaces() {
+        let error = CommandError::UnknownCommand {
+            name: b"a\r\nb".to_vec(),
+            args: vec![],
+        };
+        assert_eq!(
+            error.message(),
+            "ERR unknown command 'a  b', with args beginning with: "
+        );
+    }
+
+    #[test]
+    fn user_bytes_stop_at_nul_like_printf() {
+        let error = CommandError::UnknownCommand {
+            name: b"ab\0cd".to_vec(),
+            args: vec![b"x\0y".to_vec()],
+        };
+        assert_eq!(
+            error.message(),
+            "ERR unknown command 'ab', with args beginning with: 'x' "
+        );
+    }
+
+    #[test]
+    fn code_is_first_word() {
+        assert_eq!(CommandError::WrongType.code(), "WRONGTYPE");
+        assert_eq!(CommandError::Syntax.code(), "ERR");
+    }
+}

@@ -1,0 +1,372 @@
+//! The databases: keys, their values and their expiry times.
+//!
+//! Each [`Db`] is a [`Dict`] of entries plus an index of the keys that have a TTL, which
+//! active expiry walks. Every lookup expires lazily: a key whose time has passed is
+//! deleted by the access that finds it and is never visible to any command. Counts that
+//! Redis takes straight from its table (`DBSIZE`, `INFO keyspace`) include keys that are
+//! logically expired but not collected yet, exactly as in Redis.
+
+use bytes::Bytes;
+
+use crate::dict::{Dict, Lookup};
+use crate::rng::Rng;
+use crate::types::Value;
+
+/// A key's value and metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The value.
+    pub value: Value,
+    /// Unix time in ms at which the key expires, if it has a TTL.
+    pub expire_at: Option<u64>,
+    /// Last access, in seconds of the engine clock (for `OBJECT IDLETIME`).
+    pub last_access_s: u32,
+}
+
+impl Entry {
+    fn is_expired(&self, now_ms: u64) -> bool {
+        self.expire_at.is_some_and(|at| at <= now_ms)
+    }
+}
+
+/// Counters `INFO stats` reports.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct KeyspaceStats {
+    /// Keys deleted because their TTL passed (lazily or actively).
+    pub expired_keys: u64,
+    /// Successful key lookups by read commands.
+    pub keyspace_hits: u64,
+    /// Failed key lookups by read commands.
+    pub keyspace_misses: u64,
+}
+
+/// One numbered database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    entries: Dict<Entry>,
+    /// Keys with a TTL, walked by active expiry.
+    volatile: Dict<()>,
+    /// Where active expiry resumes its walk of `volatile`.
+    expire_cursor: u64,
+}
+
+fn access_stamp(now_ms: u64) -> u32 {
+    (now_ms / 1000) as u32
+}
+
+impl Db {
+    fn new(seed: u64) -> Self {
+        Db {
+            entries: Dict::with_seed(seed),
+            volatile: Dict::with_seed(seed ^ 0x9e37_79b9_7f4a_7c15),
+            expire_cursor: 0,
+        }
+    }
+
+    /// Number of keys, counting expired keys not collected yet (as `DBSIZE` does).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the database holds no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Number of keys with a TTL (as `INFO keyspace` reports `expires=`).
+    pub fn volatile_len(&self) -> usize {
+        self.volatile.len()
+    }
+
+    /// The entry under `key`, mutably, deleting it first if it has expired; the access
+    /// counts for `OBJECT IDLETIME`.
+    pub fn get_mut(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<&mut Entry> {
+        let entry = self.get_untouched(key, now_ms, stats)?;
+        entry.last_access_s = access_stamp(now_ms);
+        Some(entry)
+    }
+
+    /// Like [`Db::get_mut`] but leaves the access time alone (TTL, OBJECT, TYPE ...).
+    pub fn get_untouched(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<&mut Entry> {
+        match self.entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
+            Lookup::Missing => None,
+            Lookup::Found(entry) => Some(entry),
+            Lookup::Removed(key, _) => {
+                self.volatile.remove(&key);
+                stats.expired_keys += 1;
+                None
+            }
+        }
+    }
+
+    /// The entry under `key`, deleting it first if it has expired.
+    pub fn get(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<&Entry> {
+        self.get_mut(key, now_ms, stats).map(|entry| &*entry)
+    }
+
+    /// The entry under `key` without expiring or touching it (for inspection).
+    pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        self.entries.get(key).filter(|entry| !entry.is_expired(now_ms))
+    }
+
+    /// Stores `value` under `key` with `expire_at`, replacing any previous entry.
+    pub fn insert(&mut self, key: Bytes, value: Value, expire_at: Option<u64>, now_ms: u64) {
+        if expire_at.is_some() {
+            self.volatile.insert(key.clone(), ());
+        }
+        let entry = Entry {
+            value,
+            expire_at,
+            last_access_s: access_stamp(now_ms),
+        };
+        let replaced = self.entries.insert(key.clone(), entry);
+        if expire_at.is_none() && replaced.is_some_and(|old| old.expire_at.is_some()) {
+            self.volatile.remove(&key);
+        }
+    }
+
+    /// Removes `key`; an already expired key counts as missing (and is collected).
+    pub fn remove(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<Entry> {
+        let (_, entry) = self.entries.remove(key)?;
+        if entry.expire_at.is_some() {
+            self.volatile.remove(key);
+        }
+        if entry.is_expired(now_ms) {
+            stats.expired_keys += 1;
+            return None;
+        }
+        Some(entry)
+    }
+
+    /// Sets or clears the TTL of an existing key; false when the key is missing.
+    pub fn set_expire(&mut self, key: &[u8], expire_at: Option<u64>) -> bool {
+        let Some(entry) = self.entries.get_mut(key) else {
+            return false;
+        };
+        let had_ttl = entry.expire_at.is_some();
+        entry.expire_at = expire_at;
+        match (had_ttl, expire_at.is_some()) {
+            (false, true) => {
+                let stored = self.stored_key(key);
+                self.volatile.insert(stored, ());
+            }
+            (true, false) => {
+                self.volatile.remove(key);
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// The key as stored (sharing its bytes), or a copy when absent.
+    fn stored_key(&self, key: &[u8]) -> Bytes {
+        self.entries
+            .get_key_value(key)
+            .map(|(stored, _)| stored.clone())
+            .unwrap_or_else(|| Bytes::copy_from_slice(key))
+    }
+
+    /// Every live key (expired ones are skipped, not collected).
+    pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&Bytes, &Entry)> {
+        self.entries.iter().filter(move |(_, entry)| !entry.is_expired(now_ms))
+    }
+
+    /// One step of `SCAN`: visits a bucket and returns the next cursor.
+    pub fn scan(&self, cursor: u64, visit: impl FnMut(&Bytes, &Entry)) -> u64 {
+        self.entries.scan(cursor, visit)
+    }
+
+    /// A random live key, collecting expired keys it comes across.
+    pub fn random_key(&mut self, now_ms: u64, rng: &mut Rng, stats: &mut KeyspaceStats) -> Option<Bytes> {
+        loop {
+            let (key, expired) = {
+                let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
+                (key.clone(), entry.is_expired(now_ms))
+            };
+            if !expired {
+                return Some(key);
+            }
+            self.remove(&key, now_ms, stats);
+        }
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.volatile.clear();
+        self.expire_cursor = 0;
+    }
+
+    /// One round of active expiry on this database: walks up to `sample` keys with a TTL
+    /// from where the last round stopped and deletes the expired ones. Returns
+    /// (sampled, expired).
+    fn expire_round(&mut self, now_ms: u64, sample: usize, stats: &mut KeyspaceStats) -> (usize, usize) {
+        let mut sampled = Vec::with_capacity(sample);
+        let mut cursor = self.expire_cursor;
+        while sampled.len() < sample {
+            cursor = self.volatile.scan(cursor, |key, _| sampled.push(key.clone()));
+            if cursor == 0 {
+                break;
+            }
+        }
+        self.expire_cursor = cursor;
+        let mut expired = 0;
+        for key in &sampled {
+            if self.entries.get(key).is_some_and(|entry| entry.is_expired(now_ms)) {
+                self.entries.remove(key);
+                self.volatile.remove(key);
+                stats.expired_keys += 1;
+                expired += 1;
+            }
+        }
+        (sampled.len(), expired)
+    }
+}
+
+/// Keys sampled per round of active expiry (Redis's `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
+const EXPIRE_SAMPLE: usize = 20;
+/// Active expiry keeps going on a database while more than this percentage of the
+/// sampled keys had expired (Redis's `ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE`).
+const ACCEPTABLE_STALE_PERCENT: usize = 10;
+
+/// All databases of an engine, with the counters and randomness they share.
+#[derive(Debug, Clone)]
+pub struct Keyspace {
+    dbs: Vec<Db>,
+    /// Counters for `INFO stats`.
+    pub stats: KeyspaceStats,
+    /// Randomness for RANDOMKEY and friends; seedable for reproducible tests.
+    pub rng: Rng,
+}
+
+impl Keyspace {
+    /// `databases` empty databases, hashing and drawing randomness from `seed`.
+    pub fn new(databases: usize, seed: u64) -> Self {
+        Keyspace {
+            dbs: (0..databases).map(|n| Db::new(seed.wrapping_add(n as u64))).collect(),
+            stats: KeyspaceStats::default(),
+            rng: Rng::new(seed),
+        }
+    }
+
+    /// Number of databases.
+    pub fn db_count(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Database `index` (which must exist).
+    pub fn db(&self, index: usize) -> &Db {
+        &self.dbs[index]
+    }
+
+    /// Database `index` (which must exist), with the shared counters and randomness.
+    pub fn db_mut(&mut self, index: usize) -> (&mut Db, &mut KeyspaceStats, &mut Rng) {
+        (&mut self.dbs[index], &mut self.stats, &mut self.rng)
+    }
+
+    /// Every database, for reporting.
+    pub fn dbs(&self) -> &[Db] {
+        &self.dbs
+    }
+
+    /// Swaps two databases' contents (`SWAPDB`).
+    pub fn swap(&mut self, a: usize, b: usize) {
+        self.dbs.swap(a, b);
+    }
+
+    /// Empties every database.
+    pub fn clear_all(&mut self) {
+        for db in &mut self.dbs {
+            db.clear();
+        }
+    }
+
+    /// Active expiry: Redis's adaptive sampling. Each database is sampled in rounds of
+    /// 20 keys with a TTL; a database gets another round while more than 10% of a round
+    /// had expired, and the whole cycle stops after `max_rounds` rounds. Returns the
+    /// number of keys deleted.
+    pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
+        let mut rounds = 0;
+        let mut deleted = 0;
+        for db in &mut self.dbs {
+            while rounds < max_rounds && db.volatile_len() > 0 {
+                rounds += 1;
+                let (sampled, expired) = db.expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats);
+                deleted += expired;
+                if sampled == 0 || expired * 100 <= sampled * ACCEPTABLE_STALE_PERCENT {
+                    break;
+                }
+            }
+        }
+        deleted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn string(s: &str) -> Value {
+        Value::string(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    #[test]
+    fn expired_key_is_invisible_and_collected_on_access() {
+        let mut ks = Keyspace::new(1, 1);
+        let (db, stats, _) = ks.db_mut(0);
+        db.insert(Bytes::from_static(b"k"), string("v"), Some(1_000), 0);
+        assert!(db.get(b"k", 999, stats).is_some());
+        assert!(db.get(b"k", 1_000, stats).is_none());
+        assert_eq!(db.len(), 0);
+        assert_eq!(db.volatile_len(), 0);
+        assert_eq!(stats.expired_keys, 1);
+    }
+
+    #[test]
+    fn overwriting_without_ttl_forgets_the_ttl() {
+        let mut ks = Keyspace::new(1, 1);
+        let (db, stats, _) = ks.db_mut(0);
+        db.insert(Bytes::from_static(b"k"), string("v"), Some(1_000), 0);
+        db.insert(Bytes::from_static(b"k"), string("w"), None, 0);
+        assert_eq!(db.volatile_len(), 0);
+        assert!(db.get(b"k", 5_000, stats).is_some());
+    }
+
+    #[test]
+    fn active_expiry_collects_without_access() {
+        let mut ks = Keyspace::new(2, 7);
+        for n in 0..1000 {
+            let (db, _, _) = ks.db_mut(n % 2);
+            db.insert(Bytes::from(format!("k{n}")), string("v"), Some(100), 0);
+        }
+        let mut total = 0;
+        while ks.dbs().iter().any(|db| db.len() > 0) {
+            total += ks.expire_cycle(200, 16);
+        }
+        assert_eq!(total, 1000);
+        assert_eq!(ks.stats.expired_keys, 1000);
+    }
+
+    #[test]
+    fn active_expiry_leaves_live_keys() {
+        let mut ks = Keyspace::new(1, 7);
+        let (db, _, _) = ks.db_mut(0);
+        db.insert(Bytes::from_static(b"live"), string("v"), Some(10_000), 0);
+        db.insert(Bytes::from_static(b"dead"), string("v"), Some(10), 0);
+        ks.expire_cycle(100, 16);
+        assert_eq!(ks.db(0).len(), 1);
+        assert!(ks.db(0).peek(b"live", 100).is_some());
+    }
+
+    #[test]
+    fn random_key_skips_and_collects_expired() {
+        let mut ks = Keyspace::new(1, 3);
+        let (db, stats, rng) = ks.db_mut(0);
+        db.insert(Bytes::from_static(b"dead"), string("v"), Some(10), 0);
+        db.insert(Bytes::from_static(b"live"), string("v"), None, 0);
+        for _ in 0..20 {
+            assert_eq!(db.random_key(100, rng, stats).as_deref(), Some(&b"live"[..]));
+        }
+        assert_eq!(db.len(), 1);
+    }
+}

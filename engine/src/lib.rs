@@ -1,0 +1,52 @@
+//! kvdb's engine: keyspace, value types, expiry and the command table, with no async
+//! runtime and no I/O.
+//!
+//! Every way into kvdb — the in-process API, the TCP server and (later) Lua's
+//! `redis.call` — runs commands through [`Session`]: look the command up in the table,
+//! check arity, authentication and flags as Redis's `processCommand` does, take one
+//! clock snapshot, run the handler under the store lock, and encode its [`Reply`] for
+//! the client's protocol. Replies and error strings are Redis 7.0's, byte for byte.
+//!
+//! # Layout
+//! - [`engine`]: the [`Engine`] handle, its builder and the shared state behind it.
+//! - [`session`]: per-client state and the dispatch path.
+//! - [`command`]: the command table; one module per family, each ending with its
+//!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
+//!   `introspection`).
+//! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
+//!   hash table with Redis's SCAN guarantees.
+//! - [`types`]: the values keys hold (pure data).
+//! - [`reply`] and [`error`]: replies as values, and the one error enum with Redis's
+//!   exact messages.
+//! - [`args`]: the typed argument cursor handlers use.
+//! - [`config`]: every Redis 7.0 configuration parameter, CONFIG GET/SET and redis.conf.
+//! - [`clock`]: the injectable clock (system or manual).
+//! - [`glob`], [`num`], [`long_double`], [`bitmap`], [`lcs`]: Redis's pattern matching,
+//!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
+//! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
+
+pub mod args;
+// STUB pub mod bitmap;
+pub mod clock;
+pub mod command;
+pub mod config;
+pub mod dict;
+pub mod engine;
+pub mod error;
+pub mod glob;
+pub mod keyspace;
+// STUB pub mod lcs;
+pub mod long_double;
+pub mod memory;
+pub mod num;
+pub mod reply;
+pub mod rng;
+pub mod session;
+pub mod types;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::Config;
+pub use engine::{Engine, EngineBuilder};
+pub use error::CommandError;
+pub use reply::{Protocol, Reply};
+pub use session::Session;

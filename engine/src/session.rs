@@ -1,0 +1,286 @@
+//! One client's view of the engine, and the dispatch path every command takes.
+//!
+//! [`Session::execute_batch`] is what a connection calls with the requests it has
+//! decoded: it locks the store once, and for each request looks the command up, checks
+//! arity, authentication and flags, snapshots the clock, runs the handler and encodes
+//! the reply straight into the output buffer. In-process callers use
+//! [`Session::execute`], which returns the [`Reply`] as a value.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+
+use crate::args::Args;
+use crate::command::{self, flags, CommandSpec, Ctx};
+use crate::engine::{Engine, Shared, Store};
+use crate::error::CommandError;
+use crate::reply::{encode_error, Protocol, Reply};
+
+/// What the server needs to know about a connection for `CLIENT LIST`, beyond the
+/// session's own state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// Client id.
+    pub id: u64,
+    /// Peer address (`ip:port` or a unix socket path), empty in-process.
+    pub addr: String,
+    /// Local address the client connected to.
+    pub laddr: String,
+    /// `CLIENT SETNAME` name.
+    pub name: Vec<u8>,
+    /// Selected database.
+    pub db: usize,
+    /// Protocol version (2 or 3).
+    pub resp: u8,
+    /// Creation time, engine clock ms.
+    pub created_ms: u64,
+    /// Last command time, engine clock ms.
+    pub last_interaction_ms: u64,
+    /// Full name of the last command.
+    pub last_command: &'static str,
+    /// `CLIENT SETINFO lib-name`.
+    pub lib_name: Vec<u8>,
+    /// `CLIENT SETINFO lib-ver`.
+    pub lib_ver: Vec<u8>,
+    /// True for unix-socket connections (flag `U`).
+    pub unix_socket: bool,
+}
+
+/// Per-connection state a handler may read and change.
+#[derive(Debug, Clone)]
+pub struct ClientState {
+    /// Registry view of this client.
+    pub info: ClientInfo,
+    /// Selected database.
+    pub db: usize,
+    /// Protocol chosen with `HELLO`.
+    pub protocol: Protocol,
+    /// True once authenticated (or when no password is required).
+    pub authenticated: bool,
+    /// Close the connection after this reply (QUIT).
+    pub close_after_reply: bool,
+    /// Send no reply for this command (SHUTDOWN).
+    pub skip_reply: bool,
+}
+
+/// A client connected to an engine, in-process or behind a socket.
+#[derive(Debug)]
+pub struct Session {
+    engine: Engine,
+    state: ClientState,
+}
+
+impl Session {
+    /// A session registered with `engine`'s client list.
+    pub fn new(engine: Engine) -> Self {
+        let shared = engine.shared();
+        let id = shared.next_client_id();
+        let now = shared.clock.now_ms();
+        let authenticated = shared.config.read().requirepass().is_none();
+        let info = ClientInfo {
+            id,
+            resp: 2,
+            created_ms: now,
+            last_interaction_ms: now,
+            last_command: "NULL",
+            ..ClientInfo::default()
+        };
+        shared.clients.lock().insert(id, info.clone());
+        Session {
+            engine,
+            state: ClientState {
+                info,
+                db: 0,
+                protocol: Protocol::Resp2,
+                authenticated,
+                close_after_reply: false,
+                skip_reply: false,
+            },
+        }
+    }
+
+    /// Records the peer and local addresses (the server calls this once on accept).
+    pub fn set_addresses(&mut self, addr: String, laddr: String, unix_socket: bool) {
+        self.state.info.addr = addr;
+        self.state.info.laddr = laddr;
+        self.state.info.unix_socket = unix_socket;
+        self.publish_info();
+    }
+
+    /// The engine this session belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// This client's state.
+    pub fn state(&self) -> &ClientState {
+        &self.state
+    }
+
+    /// The client id.
+    pub fn id(&self) -> u64 {
+        self.state.info.id
+    }
+
+    /// The protocol replies are encoded in.
+    pub fn protocol(&self) -> Protocol {
+        self.state.protocol
+    }
+
+    /// True when the connection must close after flushing (QUIT, SHUTDOWN).
+    pub fn should_close(&self) -> bool {
+        self.state.close_after_reply
+    }
+
+    /// True while the client has not authenticated against `requirepass`.
+    pub fn needs_auth(&self) -> bool {
+        !self.state.authenticated
+    }
+
+    /// Runs one command and returns its reply (errors as [`Reply::Error`]).
+    pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
+        let shared = self.engine.shared().clone();
+        let mut store = shared.store.lock();
+        let result = dispatch(&shared, &mut store, &mut self.state, argv);
+        drop(store);
+        self.publish_info();
+        result.unwrap_or_else(Reply::from)
+    }
+
+    /// Runs `requests` in order under one lock, appending each reply's bytes to `out`.
+    /// Stops early (leaving later requests unrun) when a command asks to close the
+    /// connection; returns how many requests ran.
+    pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
+        let shared = self.engine.shared().clone();
+        let mut store = shared.store.lock();
+        let mut ran = 0;
+        for argv in requests {
+            ran += 1;
+            let result = dispatch(&shared, &mut store, &mut self.state, argv);
+            if std::mem::take(&mut self.state.skip_reply) {
+                continue;
+            }
+            match result {
+                Ok(reply) => reply.encode(self.state.protocol, out),
+                Err(error) => encode_error(&error, out),
+            }
+            if self.state.close_after_reply {
+                break;
+            }
+        }
+        drop(store);
+        self.publish_info();
+        ran
+    }
+
+    fn publish_info(&self) {
+        let mut info = self.state.info.clone();
+        info.db = self.state.db;
+        info.resp = match self.state.protocol {
+            Protocol::Resp2 => 2,
+            Protocol::Resp3 => 3,
+        };
+        if let Some(slot) = self.engine.shared().clients.lock().get_mut(&info.id) {
+            *slot = info;
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.engine.shared().clients.lock().remove(&self.state.info.id);
+    }
+}
+
+/// Looks up, checks and runs one command, updating the execution counters.
+pub fn dispatch(
+    shared: &Shared,
+    store: &mut Store,
+    client: &mut ClientState,
+    argv: &[Bytes],
+) -> Result<Reply, CommandError> {
+    let result = check_and_run(shared, store, client, argv);
+    store.stats.total_commands += 1;
+    if let Err(error) = &result {
+        store.stats.total_error_replies += 1;
+        *store.stats.errors.entry(error.code()).or_default() += 1;
+    }
+    result
+}
+
+fn check_and_run(
+    shared: &Shared,
+    store: &mut Store,
+    client: &mut ClientState,
+    argv: &[Bytes],
+) -> Result<Reply, CommandError> {
+    let spec = command::table().resolve(argv)?;
+    if let Err(error) = check(shared, spec, client, argv) {
+        store.stats.commands.entry(spec.name).or_default().rejected_calls += 1;
+        return Err(error);
+    }
+    let now_ms = shared.clock.now_ms();
+    client.info.last_command = spec.name;
+    client.info.last_interaction_ms = now_ms;
+    let started = Instant::now();
+    let Store { keyspace, stats } = store;
+    let mut ctx = Ctx {
+        keyspace,
+        stats,
+        now_ms,
+        client,
+        shared,
+    };
+    let mut args = Args::new(argv, spec.name_words());
+    let result = (spec.handler)(&mut ctx, &mut args);
+    let counters = ctx.stats.commands.entry(spec.name).or_default();
+    counters.calls += 1;
+    counters.usec += started.elapsed().as_micros() as u64;
+    if result.is_err() {
+        counters.failed_calls += 1;
+    }
+    result
+}
+
+/// The checks Redis's `processCommand` makes before running a command, in its order.
+fn check(
+    shared: &Shared,
+    spec: &CommandSpec,
+    client: &ClientState,
+    argv: &[Bytes],
+) -> Result<(), CommandError> {
+    if !spec.arity_ok(argv.len()) {
+        return Err(CommandError::WrongArity(spec.name.into()));
+    }
+    if spec.flags & flags::PROTECTED != 0 {
+        let allowed = match shared.config.read().enable_debug_command() {
+            crate::config::ProtectedAction::Yes => true,
+            crate::config::ProtectedAction::No => false,
+            crate::config::ProtectedAction::Local => is_local(&client.info),
+        };
+        if !allowed {
+            return Err(CommandError::DebugNotAllowed);
+        }
+    }
+    if !client.authenticated && spec.flags & flags::NO_AUTH == 0 {
+        return Err(CommandError::NoAuth);
+    }
+    Ok(())
+}
+
+/// Redis's "local connection": loopback TCP or a unix socket (in-process counts too).
+fn is_local(info: &crate::session::ClientInfo) -> bool {
+    info.unix_socket
+        || info.addr.is_empty()
+        || info.addr.starts_with("127.")
+        || info.addr.starts_with("[::1]")
+}
+
+/// Counts a connection accepted by the server.
+pub fn count_connection(shared: &Shared) {
+    shared
+        .counters
+        .connections_received
+        .fetch_add(1, Ordering::Relaxed);
+}

@@ -1,0 +1,125 @@
+//! The values keys hold. Pure data: no argv, no replies.
+//!
+//! Only strings exist so far; lists, hashes, sets and sorted sets join as their issue
+//! lands, each in a file of its own here.
+
+use bytes::Bytes;
+
+/// How a string is stored, as `OBJECT ENCODING` reports it. Redis decides this when a
+/// value is written: `int` for a canonical integer of at most 20 bytes, `embstr` for
+/// other strings of at most 44 bytes, `raw` for longer ones and for any string modified
+/// in place (APPEND, SETRANGE, SETBIT, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrEncoding {
+    /// A canonical 64-bit integer.
+    Int,
+    /// A short string stored with its object header.
+    Embstr,
+    /// A separately allocated string.
+    Raw,
+}
+
+/// Longest string Redis stores as `embstr` (`OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
+const EMBSTR_LIMIT: usize = 44;
+
+impl StrEncoding {
+    /// The encoding Redis's `tryObjectEncoding` gives a freshly written value.
+    pub fn for_written(bytes: &[u8]) -> Self {
+        if bytes.len() <= 20 && crate::num::parse_i64(bytes).is_some() {
+            StrEncoding::Int
+        } else {
+            Self::for_created(bytes)
+        }
+    }
+
+    /// The encoding of a string created without integer detection (e.g. INCRBYFLOAT's
+    /// result): `embstr` when short, `raw` otherwise.
+    pub fn for_created(bytes: &[u8]) -> Self {
+        if bytes.len() <= EMBSTR_LIMIT {
+            StrEncoding::Embstr
+        } else {
+            StrEncoding::Raw
+        }
+    }
+
+    /// The name `OBJECT ENCODING` replies with.
+    pub fn name(self) -> &'static str {
+        match self {
+            StrEncoding::Int => "int",
+            StrEncoding::Embstr => "embstr",
+            StrEncoding::Raw => "raw",
+        }
+    }
+}
+
+/// A value stored under a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string, with the encoding Redis would report for it.
+    Str {
+        /// The bytes.
+        bytes: Bytes,
+        /// How Redis would store them.
+        encoding: StrEncoding,
+    },
+}
+
+impl Value {
+    /// A string value written by SET-like commands (integer detection on).
+    pub fn string(bytes: Bytes) -> Self {
+        let encoding = StrEncoding::for_written(&bytes);
+        Value::Str { bytes, encoding }
+    }
+
+    /// A string value produced by an in-place modification (always `raw`).
+    pub fn raw_string(bytes: Bytes) -> Self {
+        Value::Str {
+            bytes,
+            encoding: StrEncoding::Raw,
+        }
+    }
+
+    /// The name `TYPE` replies with.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str { .. } => "string",
+        }
+    }
+
+    /// The name `OBJECT ENCODING` replies with.
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            Value::Str { encoding, .. } => encoding.name(),
+        }
+    }
+
+    /// An estimate of the heap bytes this value uses (for `INFO memory`).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Value::Str { bytes, .. } => bytes.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_canonical_integers_are_int_encoded() {
+        assert_eq!(StrEncoding::for_written(b"12345"), StrEncoding::Int);
+        assert_eq!(StrEncoding::for_written(b"-7"), StrEncoding::Int);
+    }
+
+    #[test]
+    fn non_canonical_integers_are_strings() {
+        assert_eq!(StrEncoding::for_written(b"007"), StrEncoding::Embstr);
+        assert_eq!(StrEncoding::for_written(b" 7"), StrEncoding::Embstr);
+    }
+
+    #[test]
+    fn strings_longer_than_44_bytes_are_raw() {
+        assert_eq!(StrEncoding::for_written(&[b'a'; 44]), StrEncoding::Embstr);
+        assert_eq!(StrEncoding::for_written(&[b'a'; 45]), StrEncoding::Raw);
+    }
+}

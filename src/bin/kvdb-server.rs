@@ -1,0 +1,224 @@
+//! `kvdb-server`: a drop-in `redis-server`.
+//!
+//! Accepts redis-server's command line — `kvdb-server [redis.conf] [--name value ...]` —
+//! plus kvdb's own `--seed N` (repeatable randomness) and `--threads N` (worker
+//! threads, default: all cores). Prints `kvdb listening on HOST:PORT` once it accepts
+//! connections, which test fixtures wait for (`--port 0` picks a free port).
+
+use std::process::ExitCode;
+
+use kvdb::server::{BoundServer, Listen};
+use kvdb::{Config, Engine};
+
+/// What the command line asked for beyond configuration directives.
+#[derive(Debug, Default)]
+struct Options {
+    config_file: Option<String>,
+    directives: Vec<(String, Vec<String>)>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+}
+
+const USAGE: &str = "Usage: kvdb-server [/path/to/redis.conf] [--option value ...]\n\
+       kvdb-server --port 6380 --bind 127.0.0.1\n\
+       kvdb-server --port 0            (pick a free port; prints `kvdb listening on HOST:PORT`)\n\
+kvdb options: --seed N (repeatable randomness), --threads N (worker threads)";
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut rest = args;
+    if let Some(first) = rest.first() {
+        if !first.starts_with("--") {
+            options.config_file = Some(first.clone());
+            rest = &rest[1..];
+        }
+    }
+    let mut i = 0;
+    while i < rest.len() {
+        let Some(name) = rest[i].strip_prefix("--") else {
+            return Err(format!("unexpected argument '{}'", rest[i]));
+        };
+        let mut values = Vec::new();
+        i += 1;
+        while i < rest.len() && !rest[i].starts_with("--") {
+            values.push(rest[i].clone());
+            i += 1;
+        }
+        match name {
+            "seed" => {
+                let seed = values.first().and_then(|v| v.parse().ok());
+                options.seed = Some(seed.ok_or("--seed needs a number")?);
+            }
+            "threads" => {
+                let threads = values.first().and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+                options.threads = Some(threads.ok_or("--threads needs a positive number")?);
+            }
+            _ => options.directives.push((name.to_string(), values)),
+        }
+    }
+    Ok(options)
+}
+
+fn build_config(options: &Options) -> Result<Config, String> {
+    let mut config = Config::default();
+    let mut ignored = Vec::new();
+    if let Some(path) = &options.config_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("Fatal error, can't open config file '{path}': {error}"))?;
+        ignored.extend(config.load_file_text(&text)?);
+    }
+    for (name, values) in &options.directives {
+        config.apply_directive(name, values)?;
+        if !Config::is_applied(name) {
+            ignored.push(name.clone());
+        }
+    }
+    ignored.sort();
+    ignored.dedup();
+    for name in ignored {
+        eprintln!("kvdb: configuration directive '{name}' is accepted but has no effect in kvdb");
+    }
+    Ok(config)
+}
+
+fn listen_from(config: &Config) -> Listen {
+    let port = config.port();
+    let mut tcp = Vec::new();
+    if port != 0 || config.unixsocket().is_none() {
+        for address in config.bind_addresses() {
+            let host = match address.trim_start_matches('-') {
+                "*" => "0.0.0.0".to_string(),
+                "::*" => "[::]".to_string(),
+                host if host.contains(':') => format!("[{host}]"),
+                host => host.to_string(),
+            };
+            tcp.push(format!("{host}:{port}"));
+        }
+    }
+    Listen {
+        tcp,
+        unix: config.unixsocket().map(Into::into),
+        unix_permissions: config.unixsocketperm(),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if args.iter().any(|a| a == "-v" || a == "--version") {
+        println!("kvdb-server v={} (Redis 7.0.15 compatible)", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let options = match parse_args(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("kvdb: {message}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = match build_config(&options) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("kvdb: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let threads = options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("kvdb: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listen = listen_from(&config);
+    let mut builder = Engine::builder().config(config);
+    if let Some(seed) = options.seed {
+        builder = builder.seed(seed);
+    }
+    let engine = builder.build();
+    runtime.block_on(async move {
+        let server = match BoundServer::bind(engine, &listen).await {
+            Ok(server) => server,
+            Err(error) => {
+                eprintln!("kvdb: could not listen on {:?}: {error}", listen.tcp);
+                return ExitCode::FAILURE;
+            }
+        };
+        for addr in server.local_addrs() {
+            println!("kvdb listening on {addr}");
+        }
+        if let Some(path) = &listen.unix {
+            println!("kvdb listening on unix:{}", path.display());
+        }
+        let stop = server.stopper();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            stop.notify_waiters();
+            stop.notify_one();
+        });
+        server.run().await;
+        eprintln!("kvdb: ready to exit, bye bye...");
+        ExitCode::SUCCESS
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) =
+            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+        else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn config_file_then_directives() {
+        let options = parse_args(&args("/etc/redis.conf --port 7000 --save 60 1 --seed 3")).unwrap();
+        assert_eq!(options.config_file.as_deref(), Some("/etc/redis.conf"));
+        assert_eq!(options.seed, Some(3));
+        assert_eq!(
+            options.directives,
+            vec![
+                ("port".to_string(), vec!["7000".to_string()]),
+                ("save".to_string(), vec!["60".to_string(), "1".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_kvdb_options_are_errors() {
+        assert!(parse_args(&args("--threads 0")).is_err());
+        assert!(parse_args(&args("--seed x")).is_err());
+        assert!(parse_args(&args("a b")).is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! One client connection: read, decode every complete request, run the batch under one
+//! lock, write the replies with one write.
+//!
+//! A protocol error answers Redis's `-ERR Protocol error: ...` after the replies of the
+//! requests before it, then closes. Until a client has authenticated, requests run one
+//! at a time, because Redis applies stricter size limits to unauthenticated clients and
+//! an AUTH in the middle of a pipeline lifts them for what follows.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use kvdb_engine::Session;
+use kvdb_resp::{Limits, RequestDecoder};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Initial capacity of a connection's read and write buffers.
+const BUFFER_SIZE: usize = 16 * 1024;
+
+/// Serves one client until it disconnects, asks to close, or breaks the protocol.
+pub(crate) async fn serve_connection<S>(mut stream: S, mut session: Session)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let shared = session.engine().shared().clone();
+    let (limits, idle_timeout, query_limit) = {
+        let config = shared.config.read();
+        let limits = Limits {
+            max_bulk_len: config.proto_max_bulk_len() as usize,
+            ..Limits::default()
+        };
+        let timeout = config.timeout_secs();
+        let idle = (timeout > 0).then(|| Duration::from_secs(timeout));
+        (limits, idle, config.client_query_buffer_limit() as usize)
+    };
+    let mut decoder = RequestDecoder::new(limits);
+    let mut input = BytesMut::with_capacity(BUFFER_SIZE);
+    let mut output = BytesMut::with_capacity(BUFFER_SIZE);
+    let mut batch: Vec<Vec<Bytes>> = Vec::new();
+    loop {
+        let read = match idle_timeout {
+            Some(limit) => match tokio::time::timeout(limit, stream.read_buf(&mut input)).await {
+                Ok(read) => read,
+                Err(_) => return, // idle past `timeout`: Redis closes silently
+            },
+            None => stream.read_buf(&mut input).await,
+        };
+        match read {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                let counters = &shared.counters;
+                counters
+                    .net_input_bytes
+                    .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let mut protocol_error = None;
+        loop {
+            decoder.set_authenticated(!session.needs_auth());
+            match decoder.decode(&mut input) {
+                Ok(Some(argv)) => {
+                    batch.push(argv);
+                    if session.needs_auth() {
+                        session.execute_batch(&batch, &mut output);
+                        batch.clear();
+                        if session.should_close() {
+                            break;
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    protocol_error = Some(error);
+                    break;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            session.execute_batch(&batch, &mut output);
+            batch.clear();
+        }
+        if let Some(error) = &protocol_error {
+            kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
+        }
+        if !output.is_empty() {
+            shared.counters.net_output_bytes.fetch_add(
+                output.len() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            if stream.write_all(&output).await.is_err() {
+                return;
+            }
+            output.clear();
+        }
+        if protocol_error.is_some() || session.should_close() {
+            let _ = stream.shutdown().await;
+            return;
+        }
+        if input.len() > query_limit {
+            return; // Redis closes clients whose query buffer passes the limit
+        }
+        if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
+            input = BytesMut::with_capacity(BUFFER_SIZE);
+        }
+        if output.capacity() > 4 * BUFFER_SIZE {
+            output = BytesMut::with_capacity(BUFFER_SIZE);
+        }
+    }
+}

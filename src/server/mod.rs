@@ -1,0 +1,206 @@
+//! The network server: listeners, the accept loop, active expiry, graceful stop.
+//!
+//! Connection tasks run directly on the engine (no channel hop): each decodes its
+//! requests and executes them under the engine's lock, so throughput scales with the
+//! runtime's worker threads while commands stay atomic.
+
+mod connection;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kvdb_engine::engine::Shared;
+use kvdb_engine::Engine;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+/// Error reply for a connection over `maxclients`.
+const MAX_CLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
+
+/// Where the server listens.
+#[derive(Debug, Clone, Default)]
+pub struct Listen {
+    /// TCP addresses (`host:port`; port 0 picks a free one).
+    pub tcp: Vec<String>,
+    /// A unix socket path.
+    pub unix: Option<std::path::PathBuf>,
+    /// Permissions of the unix socket file (`unixsocketperm`, octal), 0 = default.
+    pub unix_permissions: u32,
+}
+
+/// A bound server, ready to run.
+#[derive(Debug)]
+pub struct BoundServer {
+    engine: Engine,
+    tcp: Vec<TcpListener>,
+    #[cfg(unix)]
+    unix: Option<(tokio::net::UnixListener, std::path::PathBuf)>,
+    stop: Arc<Notify>,
+}
+
+impl BoundServer {
+    /// Binds every listener of `listen` for `engine`.
+    pub async fn bind(engine: Engine, listen: &Listen) -> std::io::Result<Self> {
+        let mut tcp = Vec::new();
+        for address in &listen.tcp {
+            tcp.push(TcpListener::bind(address).await?);
+        }
+        #[cfg(unix)]
+        let unix = match &listen.unix {
+            Some(path) => {
+                let _ = std::fs::remove_file(path);
+                let listener = tokio::net::UnixListener::bind(path)?;
+                if listen.unix_permissions != 0 {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(
+                        path,
+                        std::fs::Permissions::from_mode(listen.unix_permissions),
+                    )?;
+                }
+                Some((listener, path.clone()))
+            }
+            None => None,
+        };
+        if let Some(first) = tcp.first() {
+            let port = first.local_addr()?.port();
+            engine.shared().config.write().set_port(port);
+        }
+        Ok(BoundServer {
+            engine,
+            tcp,
+            #[cfg(unix)]
+            unix,
+            stop: Arc::new(Notify::new()),
+        })
+    }
+
+    /// The TCP addresses actually bound.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.tcp.iter().filter_map(|l| l.local_addr().ok()).collect()
+    }
+
+    /// A handle that stops the server when notified.
+    pub fn stopper(&self) -> Arc<Notify> {
+        self.stop.clone()
+    }
+
+    /// Serves until `SHUTDOWN` runs or the stopper is notified.
+    pub async fn run(self) {
+        let shared = self.engine.shared().clone();
+        let mut tasks = tokio::task::JoinSet::new();
+        for listener in self.tcp {
+            tasks.spawn(accept_tcp(listener, self.engine.clone(), self.stop.clone()));
+        }
+        #[cfg(unix)]
+        if let Some((listener, path)) = self.unix {
+            tasks.spawn(accept_unix(listener, path, self.engine.clone(), self.stop.clone()));
+        }
+        tasks.spawn(active_expiry(self.engine.clone()));
+        let watcher = tokio::spawn(watch_shutdown(shared, self.stop.clone()));
+        self.stop.notified().await;
+        watcher.abort();
+        tasks.shutdown().await;
+    }
+}
+
+/// Turns a `SHUTDOWN` command into a stop.
+async fn watch_shutdown(shared: Arc<Shared>, stop: Arc<Notify>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    loop {
+        tick.tick().await;
+        if shared.shutdown.load(Ordering::SeqCst) {
+            stop.notify_waiters();
+            stop.notify_one();
+            return;
+        }
+    }
+}
+
+/// True (and the client told) when the server is at `maxclients`.
+fn over_client_limit(engine: &Engine) -> bool {
+    let shared = engine.shared();
+    let limit = shared.config.read().maxclients();
+    let over = shared.clients.lock().len() >= limit;
+    if over {
+        shared.counters.rejected_connections.fetch_add(1, Ordering::Relaxed);
+    }
+    over
+}
+
+async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Arc<Notify>) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.notified() => break,
+        };
+        let Ok((stream, peer)) = accepted else {
+            continue;
+        };
+        kvdb_engine::session::count_connection(engine.shared());
+        let _ = stream.set_nodelay(true);
+        let local = stream
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        if over_client_limit(&engine) {
+            reject(stream).await;
+            continue;
+        }
+        let mut session = engine.session();
+        session.set_addresses(peer.to_string(), local, false);
+        connections.spawn(connection::serve_connection(stream, session));
+        while connections.try_join_next().is_some() {}
+    }
+    connections.shutdown().await;
+}
+
+async fn reject(mut stream: TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let _ = stream.write_all(MAX_CLIENTS_ERROR).await;
+}
+
+#[cfg(unix)]
+async fn accept_unix(
+    listener: tokio::net::UnixListener,
+    path: std::path::PathBuf,
+    engine: Engine,
+    stop: Arc<Notify>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.notified() => break,
+        };
+        let Ok((mut stream, _)) = accepted else {
+            continue;
+        };
+        kvdb_engine::session::count_connection(engine.shared());
+        if over_client_limit(&engine) {
+            use tokio::io::AsyncWriteExt;
+            let _ = stream.write_all(MAX_CLIENTS_ERROR).await;
+            continue;
+        }
+        let mut session = engine.session();
+        session.set_addresses(format!("{}:0", path.display()), String::new(), true);
+        connections.spawn(connection::serve_connection(stream, session));
+        while connections.try_join_next().is_some() {}
+    }
+    connections.shutdown().await;
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Sampling rounds per active-expiry tick; each round looks at 20 keys with a TTL.
+const EXPIRE_ROUNDS_PER_TICK: usize = 200;
+
+/// Runs active expiry `hz` times a second.
+async fn active_expiry(engine: Engine) {
+    loop {
+        let hz = engine.shared().config.read().hz().clamp(1, 500);
+        tokio::time::sleep(Duration::from_millis(1000 / u64::from(hz))).await;
+        engine.expire_cycle(EXPIRE_ROUNDS_PER_TICK);
+    }
+}
