@@ -72,7 +72,7 @@ run_one() {
     return 1
   fi
   # CSV: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  echo "$out" | awk -F'","' -v cpu=$((after - before)) 'NR==2 {gsub(/"/,"",$0); split($0,f,","); print f[2], f[5], f[7], cpu}'
+  echo "$out" | awk -v cpu=$((after - before)) '/^"/ && !/^"test"/ {gsub(/"/,"",$0); split($0,f,","); print f[2], f[5], f[7], cpu; exit}'
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

@@ -116,7 +116,10 @@ mod tests {
     use super::*;
 
     fn argv(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+        items
+            .iter()
+            .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+            .collect()
     }
 
     #[test]

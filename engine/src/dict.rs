@@ -105,7 +105,11 @@ impl<V> Dict<V> {
 
     /// Finds `key` in one pass; if `remove_if` says so, takes the element out instead of
     /// returning it (lazy expiry: an expired key is deleted on the access that finds it).
-    pub fn get_mut_unless(&mut self, key: &[u8], remove_if: impl FnOnce(&V) -> bool) -> Lookup<'_, V> {
+    pub fn get_mut_unless(
+        &mut self,
+        key: &[u8],
+        remove_if: impl FnOnce(&V) -> bool,
+    ) -> Lookup<'_, V> {
         if self.len == 0 {
             return Lookup::Missing;
         }
@@ -347,8 +351,14 @@ mod tests {
         let mut dict = Dict::with_seed(1);
         dict.insert(key(1), 1);
         dict.insert(key(2), 2);
-        assert!(matches!(dict.get_mut_unless(b"key:1", |v| *v == 1), Lookup::Removed(_, 1)));
-        assert!(matches!(dict.get_mut_unless(b"key:1", |_| false), Lookup::Missing));
+        assert!(matches!(
+            dict.get_mut_unless(b"key:1", |v| *v == 1),
+            Lookup::Removed(_, 1)
+        ));
+        assert!(matches!(
+            dict.get_mut_unless(b"key:1", |_| false),
+            Lookup::Missing
+        ));
         match dict.get_mut_unless(b"key:2", |_| false) {
             Lookup::Found(value) => *value = 20,
             other => panic!("unexpected {other:?}"),

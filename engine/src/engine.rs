@@ -138,7 +138,9 @@ impl EngineBuilder {
         let keyspace = Keyspace::new(config.databases(), seed);
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
-        let run_id = (0..5).map(|_| format!("{:08x}", id_rng.next_u64() as u32)).collect();
+        let run_id = (0..5)
+            .map(|_| format!("{:08x}", id_rng.next_u64() as u32))
+            .collect();
         Engine {
             shared: Arc::new(Shared {
                 store: Mutex::new(Store {
@@ -200,7 +202,11 @@ impl Engine {
     /// calls this `hz` times a second); returns the number of keys deleted.
     pub fn expire_cycle(&self, max_rounds: usize) -> usize {
         let now = self.shared.clock.now_ms();
-        self.shared.store.lock().keyspace.expire_cycle(now, max_rounds)
+        self.shared
+            .store
+            .lock()
+            .keyspace
+            .expire_cycle(now, max_rounds)
     }
 
     /// True once `SHUTDOWN` has run.

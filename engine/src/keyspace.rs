@@ -80,15 +80,28 @@ impl Db {
 
     /// The entry under `key`, mutably, deleting it first if it has expired; the access
     /// counts for `OBJECT IDLETIME`.
-    pub fn get_mut(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<&mut Entry> {
+    pub fn get_mut(
+        &mut self,
+        key: &[u8],
+        now_ms: u64,
+        stats: &mut KeyspaceStats,
+    ) -> Option<&mut Entry> {
         let entry = self.get_untouched(key, now_ms, stats)?;
         entry.last_access_s = access_stamp(now_ms);
         Some(entry)
     }
 
     /// Like [`Db::get_mut`] but leaves the access time alone (TTL, OBJECT, TYPE ...).
-    pub fn get_untouched(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<&mut Entry> {
-        match self.entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
+    pub fn get_untouched(
+        &mut self,
+        key: &[u8],
+        now_ms: u64,
+        stats: &mut KeyspaceStats,
+    ) -> Option<&mut Entry> {
+        match self
+            .entries
+            .get_mut_unless(key, |entry| entry.is_expired(now_ms))
+        {
             Lookup::Missing => None,
             Lookup::Found(entry) => Some(entry),
             Lookup::Removed(key, _) => {
@@ -106,11 +119,16 @@ impl Db {
 
     /// The entry under `key` without expiring or touching it (for inspection).
     pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
-        self.entries.get(key).filter(|entry| !entry.is_expired(now_ms))
+        self.entries
+            .get(key)
+            .filter(|entry| !entry.is_expired(now_ms))
     }
 
-    /// Stores `value` under `key` with `expire_at`, replacing any previous entry.
+    /// Stores `value` under `key` with `expire_at`, replacing any previous entry. The
+    /// key is copied into an allocation of its own (argv slices share the connection's
+    /// read buffer, which a stored key must not keep alive).
     pub fn insert(&mut self, key: Bytes, value: Value, expire_at: Option<u64>, now_ms: u64) {
+        let key = Bytes::copy_from_slice(&key);
         if expire_at.is_some() {
             self.volatile.insert(key.clone(), ());
         }
@@ -168,7 +186,9 @@ impl Db {
 
     /// Every live key (expired ones are skipped, not collected).
     pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&Bytes, &Entry)> {
-        self.entries.iter().filter(move |(_, entry)| !entry.is_expired(now_ms))
+        self.entries
+            .iter()
+            .filter(move |(_, entry)| !entry.is_expired(now_ms))
     }
 
     /// One step of `SCAN`: visits a bucket and returns the next cursor.
@@ -177,7 +197,12 @@ impl Db {
     }
 
     /// A random live key, collecting expired keys it comes across.
-    pub fn random_key(&mut self, now_ms: u64, rng: &mut Rng, stats: &mut KeyspaceStats) -> Option<Bytes> {
+    pub fn random_key(
+        &mut self,
+        now_ms: u64,
+        rng: &mut Rng,
+        stats: &mut KeyspaceStats,
+    ) -> Option<Bytes> {
         loop {
             let (key, expired) = {
                 let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
@@ -200,11 +225,18 @@ impl Db {
     /// One round of active expiry on this database: walks up to `sample` keys with a TTL
     /// from where the last round stopped and deletes the expired ones. Returns
     /// (sampled, expired).
-    fn expire_round(&mut self, now_ms: u64, sample: usize, stats: &mut KeyspaceStats) -> (usize, usize) {
+    fn expire_round(
+        &mut self,
+        now_ms: u64,
+        sample: usize,
+        stats: &mut KeyspaceStats,
+    ) -> (usize, usize) {
         let mut sampled = Vec::with_capacity(sample);
         let mut cursor = self.expire_cursor;
         while sampled.len() < sample {
-            cursor = self.volatile.scan(cursor, |key, _| sampled.push(key.clone()));
+            cursor = self
+                .volatile
+                .scan(cursor, |key, _| sampled.push(key.clone()));
             if cursor == 0 {
                 break;
             }
@@ -212,7 +244,11 @@ impl Db {
         self.expire_cursor = cursor;
         let mut expired = 0;
         for key in &sampled {
-            if self.entries.get(key).is_some_and(|entry| entry.is_expired(now_ms)) {
+            if self
+                .entries
+                .get(key)
+                .is_some_and(|entry| entry.is_expired(now_ms))
+            {
                 self.entries.remove(key);
                 self.volatile.remove(key);
                 stats.expired_keys += 1;
@@ -243,7 +279,9 @@ impl Keyspace {
     /// `databases` empty databases, hashing and drawing randomness from `seed`.
     pub fn new(databases: usize, seed: u64) -> Self {
         Keyspace {
-            dbs: (0..databases).map(|n| Db::new(seed.wrapping_add(n as u64))).collect(),
+            dbs: (0..databases)
+                .map(|n| Db::new(seed.wrapping_add(n as u64)))
+                .collect(),
             stats: KeyspaceStats::default(),
             rng: Rng::new(seed),
         }
@@ -365,7 +403,10 @@ mod tests {
         db.insert(Bytes::from_static(b"dead"), string("v"), Some(10), 0);
         db.insert(Bytes::from_static(b"live"), string("v"), None, 0);
         for _ in 0..20 {
-            assert_eq!(db.random_key(100, rng, stats).as_deref(), Some(&b"live"[..]));
+            assert_eq!(
+                db.random_key(100, rng, stats).as_deref(),
+                Some(&b"live"[..])
+            );
         }
         assert_eq!(db.len(), 1);
     }

@@ -26,7 +26,7 @@
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
 
 pub mod args;
-// STUB pub mod bitmap;
+pub mod bitmap;
 pub mod clock;
 pub mod command;
 pub mod config;
@@ -35,7 +35,7 @@ pub mod engine;
 pub mod error;
 pub mod glob;
 pub mod keyspace;
-// STUB pub mod lcs;
+pub mod lcs;
 pub mod long_double;
 pub mod memory;
 pub mod num;

@@ -38,7 +38,12 @@ pub fn cpu_seconds() -> (f64, f64) {
     // 13th of them, in clock ticks (100 per second on Linux).
     let after_name = text.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) / 100.0, ticks(12) / 100.0)
 }
 

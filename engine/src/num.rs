@@ -73,7 +73,6 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
             f64::INFINITY
         }),
         FloatSyntax::Decimal {
-            negative,
             int_digits,
             frac_digits,
             ..
@@ -86,7 +85,6 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
             if value.is_infinite() || (value == 0.0 && nonzero_input) {
                 return None; // ERANGE: overflow, or underflow to zero.
             }
-            debug_assert_eq!(value.is_sign_negative(), negative);
             Some(value)
         }
         FloatSyntax::Hex {

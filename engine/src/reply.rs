@@ -160,7 +160,10 @@ mod tests {
     #[test]
     fn maps_flatten_in_resp2() {
         let map = Reply::Map(vec![(Reply::bulk("a"), Reply::Int(1))]);
-        assert_eq!(encoded(map.clone(), Protocol::Resp2), b"*2\r\n$1\r\na\r\n:1\r\n");
+        assert_eq!(
+            encoded(map.clone(), Protocol::Resp2),
+            b"*2\r\n$1\r\na\r\n:1\r\n"
+        );
         assert_eq!(encoded(map, Protocol::Resp3), b"%1\r\n$1\r\na\r\n:1\r\n");
     }
 

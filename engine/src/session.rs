@@ -189,7 +189,11 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.engine.shared().clients.lock().remove(&self.state.info.id);
+        self.engine
+            .shared()
+            .clients
+            .lock()
+            .remove(&self.state.info.id);
     }
 }
 
@@ -217,7 +221,12 @@ fn check_and_run(
 ) -> Result<Reply, CommandError> {
     let spec = command::table().resolve(argv)?;
     if let Err(error) = check(shared, spec, client, argv) {
-        store.stats.commands.entry(spec.name).or_default().rejected_calls += 1;
+        store
+            .stats
+            .commands
+            .entry(spec.name)
+            .or_default()
+            .rejected_calls += 1;
         return Err(error);
     }
     let now_ms = shared.clock.now_ms();

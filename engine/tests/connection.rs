@@ -27,7 +27,10 @@ fn hello_switches_protocol_and_describes_the_server() {
     assert_eq!(fields[1], (bulk("version"), bulk("7.0.15")));
     assert_eq!(fields[2], (bulk("proto"), Reply::Int(3)));
     assert_eq!(s.protocol(), Protocol::Resp3);
-    assert_eq!(call(&mut s, &["HELLO", "4"]), error("NOPROTO unsupported protocol version"));
+    assert_eq!(
+        call(&mut s, &["HELLO", "4"]),
+        error("NOPROTO unsupported protocol version")
+    );
     assert_eq!(
         call(&mut s, &["HELLO", "x"]),
         error("ERR Protocol version is not an integer or out of range")
@@ -50,7 +53,10 @@ fn engine_with_password() -> Engine {
 fn requirepass_demands_auth() {
     let engine = engine_with_password();
     let mut s = engine.session();
-    assert_eq!(call(&mut s, &["GET", "k"]), error("NOAUTH Authentication required."));
+    assert_eq!(
+        call(&mut s, &["GET", "k"]),
+        error("NOAUTH Authentication required.")
+    );
     assert_eq!(
         call(&mut s, &["AUTH", "wrong"]),
         error("WRONGPASS invalid username-password pair or user is disabled.")
@@ -58,7 +64,10 @@ fn requirepass_demands_auth() {
     assert_eq!(call(&mut s, &["AUTH", "secret"]), Reply::Ok);
     assert_eq!(call(&mut s, &["GET", "k"]), Reply::Nil);
     assert_eq!(call(&mut s, &["RESET"]), status("RESET"));
-    assert_eq!(call(&mut s, &["GET", "k"]), error("NOAUTH Authentication required."));
+    assert_eq!(
+        call(&mut s, &["GET", "k"]),
+        error("NOAUTH Authentication required.")
+    );
     assert_eq!(call(&mut s, &["AUTH", "default", "secret"]), Reply::Ok);
 }
 
@@ -82,7 +91,10 @@ fn client_names_follow_redis_charset() {
         call(&mut s, &["CLIENT", "SETNAME", "a b"]),
         error("ERR Client names cannot contain spaces, newlines or special characters.")
     );
-    assert_eq!(call(&mut s, &["CLIENT", "SETINFO", "LIB-NAME", "redis-py"]), Reply::Ok);
+    assert_eq!(
+        call(&mut s, &["CLIENT", "SETINFO", "LIB-NAME", "redis-py"]),
+        Reply::Ok
+    );
     let Reply::Verbatim(_, line) = call(&mut s, &["CLIENT", "INFO"]) else {
         panic!("CLIENT INFO answers text");
     };

@@ -131,7 +131,10 @@ fn rename_carries_the_ttl() {
     call(&mut s, &["SET", "a", "1", "EX", "100"]);
     assert_eq!(call(&mut s, &["RENAME", "a", "b"]), Reply::Ok);
     assert_eq!(call(&mut s, &["TTL", "b"]), Reply::Int(100));
-    assert_eq!(call(&mut s, &["RENAME", "a", "b"]), error("ERR no such key"));
+    assert_eq!(
+        call(&mut s, &["RENAME", "a", "b"]),
+        error("ERR no such key")
+    );
     assert_eq!(call(&mut s, &["RENAME", "b", "b"]), Reply::Ok);
 }
 
@@ -148,11 +151,20 @@ fn renamenx_refuses_an_existing_target() {
 fn copy_between_databases_with_replace() {
     let (mut s, _) = session();
     call(&mut s, &["SET", "a", "1"]);
-    assert_eq!(call(&mut s, &["COPY", "a", "a"]), error("ERR source and destination objects are the same"));
+    assert_eq!(
+        call(&mut s, &["COPY", "a", "a"]),
+        error("ERR source and destination objects are the same")
+    );
     assert_eq!(call(&mut s, &["COPY", "a", "b", "DB", "3"]), Reply::Int(1));
     assert_eq!(call(&mut s, &["COPY", "a", "b", "DB", "3"]), Reply::Int(0));
-    assert_eq!(call(&mut s, &["COPY", "a", "b", "DB", "3", "REPLACE"]), Reply::Int(1));
-    assert_eq!(call(&mut s, &["COPY", "a", "b", "DB", "99"]), error("ERR DB index is out of range"));
+    assert_eq!(
+        call(&mut s, &["COPY", "a", "b", "DB", "3", "REPLACE"]),
+        Reply::Int(1)
+    );
+    assert_eq!(
+        call(&mut s, &["COPY", "a", "b", "DB", "99"]),
+        error("ERR DB index is out of range")
+    );
     call(&mut s, &["SELECT", "3"]);
     assert_eq!(call(&mut s, &["GET", "b"]), bulk("1"));
 }
@@ -161,7 +173,10 @@ fn copy_between_databases_with_replace() {
 fn move_refuses_same_db_and_existing_target() {
     let (mut s, _) = session();
     call(&mut s, &["SET", "a", "1"]);
-    assert_eq!(call(&mut s, &["MOVE", "a", "0"]), error("ERR source and destination objects are the same"));
+    assert_eq!(
+        call(&mut s, &["MOVE", "a", "0"]),
+        error("ERR source and destination objects are the same")
+    );
     assert_eq!(call(&mut s, &["MOVE", "a", "1"]), Reply::Int(1));
     assert_eq!(call(&mut s, &["MOVE", "a", "1"]), Reply::Int(0));
 }
@@ -169,9 +184,18 @@ fn move_refuses_same_db_and_existing_target() {
 #[test]
 fn select_checks_the_range() {
     let (mut s, _) = session();
-    assert_eq!(call(&mut s, &["SELECT", "16"]), error("ERR DB index is out of range"));
-    assert_eq!(call(&mut s, &["SELECT", "-1"]), error("ERR DB index is out of range"));
-    assert_eq!(call(&mut s, &["SELECT", "x"]), error("ERR value is not an integer or out of range"));
+    assert_eq!(
+        call(&mut s, &["SELECT", "16"]),
+        error("ERR DB index is out of range")
+    );
+    assert_eq!(
+        call(&mut s, &["SELECT", "-1"]),
+        error("ERR DB index is out of range")
+    );
+    assert_eq!(
+        call(&mut s, &["SELECT", "x"]),
+        error("ERR value is not an integer or out of range")
+    );
     assert_eq!(call(&mut s, &["SELECT", "15"]), Reply::Ok);
 }
 
@@ -181,14 +205,25 @@ fn swapdb_swaps_contents() {
     call(&mut s, &["SET", "a", "1"]);
     assert_eq!(call(&mut s, &["SWAPDB", "0", "1"]), Reply::Ok);
     assert_eq!(call(&mut s, &["DBSIZE"]), Reply::Int(0));
-    assert_eq!(call(&mut s, &["SWAPDB", "x", "1"]), error("ERR invalid first DB index"));
-    assert_eq!(call(&mut s, &["SWAPDB", "0", "y"]), error("ERR invalid second DB index"));
+    assert_eq!(
+        call(&mut s, &["SWAPDB", "x", "1"]),
+        error("ERR invalid first DB index")
+    );
+    assert_eq!(
+        call(&mut s, &["SWAPDB", "0", "y"]),
+        error("ERR invalid second DB index")
+    );
 }
 
 #[test]
 fn keys_matches_glob_patterns() {
     let (mut s, _) = session();
-    call(&mut s, &["MSET", "hello", "1", "hallo", "2", "hxllo", "3", "world", "4"]);
+    call(
+        &mut s,
+        &[
+            "MSET", "hello", "1", "hallo", "2", "hxllo", "3", "world", "4",
+        ],
+    );
     let Reply::Array(mut found) = call(&mut s, &["KEYS", "h[ae]llo"]) else {
         panic!("not an array");
     };
@@ -208,8 +243,12 @@ fn scan_visits_every_key_once_over_a_full_iteration() {
         let Reply::Array(parts) = call(&mut s, &["SCAN", &cursor, "COUNT", "7"]) else {
             panic!("not an array");
         };
-        let Reply::Bulk(next) = &parts[0] else { panic!() };
-        let Reply::Array(keys) = &parts[1] else { panic!() };
+        let Reply::Bulk(next) = &parts[0] else {
+            panic!()
+        };
+        let Reply::Array(keys) = &parts[1] else {
+            panic!()
+        };
         for key in keys {
             seen.insert(format!("{key:?}"));
         }
@@ -225,8 +264,14 @@ fn scan_visits_every_key_once_over_a_full_iteration() {
 fn scan_rejects_bad_cursors_and_counts() {
     let (mut s, _) = session();
     assert_eq!(call(&mut s, &["SCAN", "x"]), error("ERR invalid cursor"));
-    assert_eq!(call(&mut s, &["SCAN", "0", "COUNT", "0"]), error("ERR syntax error"));
-    assert_eq!(call(&mut s, &["SCAN", "0", "FOO"]), error("ERR syntax error"));
+    assert_eq!(
+        call(&mut s, &["SCAN", "0", "COUNT", "0"]),
+        error("ERR syntax error")
+    );
+    assert_eq!(
+        call(&mut s, &["SCAN", "0", "FOO"]),
+        error("ERR syntax error")
+    );
 }
 
 #[test]
@@ -239,7 +284,10 @@ fn flushdb_empties_only_the_selected_database() {
     assert_eq!(call(&mut s, &["DBSIZE"]), Reply::Int(0));
     call(&mut s, &["SELECT", "0"]);
     assert_eq!(call(&mut s, &["DBSIZE"]), Reply::Int(1));
-    assert_eq!(call(&mut s, &["FLUSHALL", "BAD"]), error("ERR syntax error"));
+    assert_eq!(
+        call(&mut s, &["FLUSHALL", "BAD"]),
+        error("ERR syntax error")
+    );
     assert_eq!(call(&mut s, &["FLUSHALL"]), Reply::Ok);
     assert_eq!(call(&mut s, &["DBSIZE"]), Reply::Int(0));
 }

@@ -38,7 +38,10 @@ fn set_xx_only_sets_existing_keys() {
 #[test]
 fn set_nx_with_xx_is_a_syntax_error() {
     let (mut s, _) = session();
-    assert_eq!(call(&mut s, &["SET", "k", "1", "NX", "XX"]), error("ERR syntax error"));
+    assert_eq!(
+        call(&mut s, &["SET", "k", "1", "NX", "XX"]),
+        error("ERR syntax error")
+    );
 }
 
 #[test]
@@ -188,7 +191,10 @@ fn getrange_follows_redis_negative_index_rules() {
     assert_eq!(call(&mut s, &["GETRANGE", "k", "-5", "-1"]), bulk("World"));
     assert_eq!(call(&mut s, &["GETRANGE", "k", "-1", "-5"]), bulk(""));
     assert_eq!(call(&mut s, &["GETRANGE", "k", "5", "3"]), bulk(""));
-    assert_eq!(call(&mut s, &["GETRANGE", "k", "0", "100"]), bulk("Hello World"));
+    assert_eq!(
+        call(&mut s, &["GETRANGE", "k", "0", "100"]),
+        bulk("Hello World")
+    );
     assert_eq!(call(&mut s, &["GETRANGE", "missing", "0", "1"]), bulk(""));
 }
 
@@ -197,7 +203,10 @@ fn setrange_pads_with_zero_bytes() {
     let (mut s, _) = session();
     assert_eq!(call(&mut s, &["SETRANGE", "k", "3", "ab"]), Reply::Int(5));
     assert_eq!(call(&mut s, &["GET", "k"]), bulk("\0\0\0ab"));
-    assert_eq!(call(&mut s, &["SETRANGE", "missing", "3", ""]), Reply::Int(0));
+    assert_eq!(
+        call(&mut s, &["SETRANGE", "missing", "3", ""]),
+        Reply::Int(0)
+    );
     assert_eq!(
         call(&mut s, &["SETRANGE", "k", "-1", "x"]),
         error("ERR offset is out of range")
@@ -266,6 +275,9 @@ fn object_encoding_follows_redis_thresholds() {
     assert_eq!(call(&mut s, &["OBJECT", "ENCODING", "e"]), bulk("embstr"));
     assert_eq!(call(&mut s, &["OBJECT", "ENCODING", "r"]), bulk("raw"));
     call(&mut s, &["SET", "small", "7"]);
-    assert_eq!(call(&mut s, &["OBJECT", "REFCOUNT", "small"]), Reply::Int(2147483647));
+    assert_eq!(
+        call(&mut s, &["OBJECT", "REFCOUNT", "small"]),
+        Reply::Int(2147483647)
+    );
     assert_eq!(call(&mut s, &["OBJECT", "REFCOUNT", "e"]), Reply::Int(1));
 }

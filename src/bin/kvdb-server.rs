@@ -50,7 +50,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 options.seed = Some(seed.ok_or("--seed needs a number")?);
             }
             "threads" => {
-                let threads = values.first().and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+                let threads = values
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0);
                 options.threads = Some(threads.ok_or("--threads needs a positive number")?);
             }
             _ => options.directives.push((name.to_string(), values)),
@@ -109,7 +112,10 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if args.iter().any(|a| a == "-v" || a == "--version") {
-        println!("kvdb-server v={} (Redis 7.0.15 compatible)", env!("CARGO_PKG_VERSION"));
+        println!(
+            "kvdb-server v={} (Redis 7.0.15 compatible)",
+            env!("CARGO_PKG_VERSION")
+        );
         return ExitCode::SUCCESS;
     }
     let options = match parse_args(&args) {
@@ -177,9 +183,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut interrupt), Ok(mut terminate)) =
-            (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-        else {
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
             return std::future::pending().await;
         };
         tokio::select! {
@@ -203,7 +210,8 @@ mod tests {
 
     #[test]
     fn config_file_then_directives() {
-        let options = parse_args(&args("/etc/redis.conf --port 7000 --save 60 1 --seed 3")).unwrap();
+        let options =
+            parse_args(&args("/etc/redis.conf --port 7000 --save 60 1 --seed 3")).unwrap();
         assert_eq!(options.config_file.as_deref(), Some("/etc/redis.conf"));
         assert_eq!(options.seed, Some(3));
         assert_eq!(

@@ -82,10 +82,10 @@ where
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
         }
         if !output.is_empty() {
-            shared.counters.net_output_bytes.fetch_add(
-                output.len() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
+            shared
+                .counters
+                .net_output_bytes
+                .fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
             if stream.write_all(&output).await.is_err() {
                 return;
             }

@@ -78,7 +78,10 @@ impl BoundServer {
 
     /// The TCP addresses actually bound.
     pub fn local_addrs(&self) -> Vec<SocketAddr> {
-        self.tcp.iter().filter_map(|l| l.local_addr().ok()).collect()
+        self.tcp
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
     }
 
     /// A handle that stops the server when notified.
@@ -95,7 +98,12 @@ impl BoundServer {
         }
         #[cfg(unix)]
         if let Some((listener, path)) = self.unix {
-            tasks.spawn(accept_unix(listener, path, self.engine.clone(), self.stop.clone()));
+            tasks.spawn(accept_unix(
+                listener,
+                path,
+                self.engine.clone(),
+                self.stop.clone(),
+            ));
         }
         tasks.spawn(active_expiry(self.engine.clone()));
         let watcher = tokio::spawn(watch_shutdown(shared, self.stop.clone()));
@@ -124,7 +132,10 @@ fn over_client_limit(engine: &Engine) -> bool {
     let limit = shared.config.read().maxclients();
     let over = shared.clients.lock().len() >= limit;
     if over {
-        shared.counters.rejected_connections.fetch_add(1, Ordering::Relaxed);
+        shared
+            .counters
+            .rejected_connections
+            .fetch_add(1, Ordering::Relaxed);
     }
     over
 }

@@ -279,22 +279,99 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 }
 
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
-    spec!("client|id", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_id),
-    spec!("client|setname", 3, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_setname),
-    spec!("client|getname", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_getname),
-    spec!("client|setinfo", 4, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_setinfo),
-    spec!("client|info", 2, NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_info),
-    spec!("client|list", -2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), acl::CONNECTION, client_list),
+    spec!(
+        "client|id",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_id
+    ),
+    spec!(
+        "client|setname",
+        3,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_setname
+    ),
+    spec!(
+        "client|getname",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_getname
+    ),
+    spec!(
+        "client|setinfo",
+        4,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_setinfo
+    ),
+    spec!(
+        "client|info",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_info
+    ),
+    spec!(
+        "client|list",
+        -2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_list
+    ),
 ];
 
 /// The connection family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("ping", -1, FAST, (0, 0, 0), acl::CONNECTION, ping),
-    spec!("echo", 2, LOADING | STALE | FAST, (0, 0, 0), acl::CONNECTION, echo),
-    spec!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, quit),
-    spec!("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, reset),
-    spec!("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, auth),
-    spec!("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), acl::CONNECTION, hello),
+    spec!(
+        "echo",
+        2,
+        LOADING | STALE | FAST,
+        (0, 0, 0),
+        acl::CONNECTION,
+        echo
+    ),
+    spec!(
+        "quit",
+        -1,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        (0, 0, 0),
+        acl::CONNECTION,
+        quit
+    ),
+    spec!(
+        "reset",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        (0, 0, 0),
+        acl::CONNECTION,
+        reset
+    ),
+    spec!(
+        "auth",
+        -2,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        (0, 0, 0),
+        acl::CONNECTION,
+        auth
+    ),
+    spec!(
+        "hello",
+        -1,
+        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        (0, 0, 0),
+        acl::CONNECTION,
+        hello
+    ),
     CommandSpec {
         subcommands: CLIENT_SUBCOMMANDS,
         ..spec!("client", -2, 0, (0, 0, 0), 0, container)

@@ -23,12 +23,20 @@ fn del(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 }
 
 fn exists(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let found = args.rest().iter().filter(|key| ctx.read(key).is_some()).count();
+    let found = args
+        .rest()
+        .iter()
+        .filter(|key| ctx.read(key).is_some())
+        .count();
     Ok(Reply::Int(found as i64))
 }
 
 fn touch(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let found = args.rest().iter().filter(|key| ctx.read(key).is_some()).count();
+    let found = args
+        .rest()
+        .iter()
+        .filter(|key| ctx.read(key).is_some())
+        .count();
     Ok(Reply::Int(found as i64))
 }
 
@@ -40,7 +48,11 @@ fn type_of(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
 }
 
 /// RENAME and RENAMENX.
-fn rename_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>, only_if_new: bool) -> Result<Reply, CommandError> {
+fn rename_key(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    only_if_new: bool,
+) -> Result<Reply, CommandError> {
     let from = args.key()?;
     let to = args.key()?;
     if ctx.write(&from).is_none() {
@@ -78,7 +90,11 @@ fn renamenx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
 }
 
 /// A database index argument: an `int`, then within range.
-fn db_index(ctx: &Ctx<'_>, arg: &[u8], not_int: Option<&'static str>) -> Result<usize, CommandError> {
+fn db_index(
+    ctx: &Ctx<'_>,
+    arg: &[u8],
+    not_int: Option<&'static str>,
+) -> Result<usize, CommandError> {
     let index = parse_i64(arg)
         .ok()
         .filter(|n| i32::try_from(*n).is_ok())
@@ -175,7 +191,11 @@ pub(crate) fn parse_cursor(arg: &[u8]) -> Result<u64, CommandError> {
         .ok()
         .and_then(|text| text.parse::<u64>().ok())
         .ok_or_else(invalid)?;
-    Ok(if negative { value.wrapping_neg() } else { value })
+    Ok(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
 }
 
 /// SCAN's options: COUNT (at least 1), MATCH, and (for the keyspace only) TYPE.
@@ -358,7 +378,12 @@ fn pexpireat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
 }
 
 /// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 missing, -1 no TTL.
-fn ttl_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, in_ms: bool, absolute: bool) -> Result<Reply, CommandError> {
+fn ttl_generic(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    in_ms: bool,
+    absolute: bool,
+) -> Result<Reply, CommandError> {
     let now = ctx.now_ms as i64;
     let Some(entry) = ctx.read_untouched(args.next()?) else {
         return Ok(Reply::Int(-2));
@@ -389,7 +414,9 @@ fn pexpiretime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 
 fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.next()?;
-    let had_ttl = ctx.write(key).is_some_and(|entry| entry.expire_at.is_some());
+    let had_ttl = ctx
+        .write(key)
+        .is_some_and(|entry| entry.expire_at.is_some());
     if had_ttl {
         ctx.db().0.set_expire(key, None);
     }
@@ -443,7 +470,9 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
             "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         ));
     }
-    Ok(Reply::Int(i64::from(now_s.saturating_sub(entry.last_access_s))))
+    Ok(Reply::Int(i64::from(
+        now_s.saturating_sub(entry.last_access_s),
+    )))
 }
 
 fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -469,9 +498,13 @@ pub(crate) fn help_reply(command: &str, lines: &[&str]) -> Reply {
         "{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         command.to_ascii_uppercase()
     ))));
-    replies.extend(lines.iter().map(|line| Reply::Status(Bytes::copy_from_slice(line.as_bytes()))));
+    replies.extend(
+        lines
+            .iter()
+            .map(|line| Reply::Status(Bytes::copy_from_slice(line.as_bytes()))),
+    );
     replies.push(Reply::status("HELP"));
-    replies.push(Reply::status("    Print this help."));
+    replies.push(Reply::status("    Prints this help."));
     Reply::Array(replies)
 }
 
@@ -539,43 +572,197 @@ fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
 }
 
 const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
-    spec!("object|encoding", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_encoding),
-    spec!("object|refcount", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_refcount),
-    spec!("object|idletime", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_idletime),
-    spec!("object|freq", 3, READONLY, (2, 2, 1), acl::KEYSPACE, object_freq),
-    spec!("object|help", 2, LOADING | STALE, (0, 0, 0), acl::KEYSPACE, object_help),
+    spec!(
+        "object|encoding",
+        3,
+        READONLY,
+        (2, 2, 1),
+        acl::KEYSPACE,
+        object_encoding
+    ),
+    spec!(
+        "object|refcount",
+        3,
+        READONLY,
+        (2, 2, 1),
+        acl::KEYSPACE,
+        object_refcount
+    ),
+    spec!(
+        "object|idletime",
+        3,
+        READONLY,
+        (2, 2, 1),
+        acl::KEYSPACE,
+        object_idletime
+    ),
+    spec!(
+        "object|freq",
+        3,
+        READONLY,
+        (2, 2, 1),
+        acl::KEYSPACE,
+        object_freq
+    ),
+    spec!(
+        "object|help",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::KEYSPACE,
+        object_help
+    ),
 ];
 
 /// The keyspace family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("del", -2, WRITE, (1, -1, 1), acl::KEYSPACE, del),
     spec!("unlink", -2, WRITE | FAST, (1, -1, 1), acl::KEYSPACE, del),
-    spec!("exists", -2, READONLY | FAST, (1, -1, 1), acl::KEYSPACE, exists),
-    spec!("touch", -2, READONLY | FAST, (1, -1, 1), acl::KEYSPACE, touch),
-    spec!("type", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, type_of),
+    spec!(
+        "exists",
+        -2,
+        READONLY | FAST,
+        (1, -1, 1),
+        acl::KEYSPACE,
+        exists
+    ),
+    spec!(
+        "touch",
+        -2,
+        READONLY | FAST,
+        (1, -1, 1),
+        acl::KEYSPACE,
+        touch
+    ),
+    spec!(
+        "type",
+        2,
+        READONLY | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        type_of
+    ),
     spec!("rename", 3, WRITE, (1, 2, 1), acl::KEYSPACE, rename),
-    spec!("renamenx", 3, WRITE | FAST, (1, 2, 1), acl::KEYSPACE, renamenx),
+    spec!(
+        "renamenx",
+        3,
+        WRITE | FAST,
+        (1, 2, 1),
+        acl::KEYSPACE,
+        renamenx
+    ),
     spec!("copy", -3, WRITE | DENYOOM, (1, 2, 1), acl::KEYSPACE, copy),
     spec!("move", 3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, move_key),
-    spec!("keys", 2, READONLY, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, keys),
+    spec!(
+        "keys",
+        2,
+        READONLY,
+        (0, 0, 0),
+        acl::KEYSPACE | acl::DANGEROUS,
+        keys
+    ),
     spec!("scan", -2, READONLY, (0, 0, 0), acl::KEYSPACE, scan),
-    spec!("randomkey", 1, READONLY, (0, 0, 0), acl::KEYSPACE, randomkey),
+    spec!(
+        "randomkey",
+        1,
+        READONLY,
+        (0, 0, 0),
+        acl::KEYSPACE,
+        randomkey
+    ),
     spec!("expire", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, expire),
-    spec!("pexpire", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, pexpire),
-    spec!("expireat", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, expireat),
-    spec!("pexpireat", -3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, pexpireat),
+    spec!(
+        "pexpire",
+        -3,
+        WRITE | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        pexpire
+    ),
+    spec!(
+        "expireat",
+        -3,
+        WRITE | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        expireat
+    ),
+    spec!(
+        "pexpireat",
+        -3,
+        WRITE | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        pexpireat
+    ),
     spec!("ttl", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, ttl),
     spec!("pttl", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, pttl),
-    spec!("expiretime", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, expiretime),
-    spec!("pexpiretime", 2, READONLY | FAST, (1, 1, 1), acl::KEYSPACE, pexpiretime),
-    spec!("persist", 2, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, persist),
+    spec!(
+        "expiretime",
+        2,
+        READONLY | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        expiretime
+    ),
+    spec!(
+        "pexpiretime",
+        2,
+        READONLY | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        pexpiretime
+    ),
+    spec!(
+        "persist",
+        2,
+        WRITE | FAST,
+        (1, 1, 1),
+        acl::KEYSPACE,
+        persist
+    ),
     CommandSpec {
         subcommands: OBJECT_SUBCOMMANDS,
         ..spec!("object", -2, 0, (0, 0, 0), 0, container)
     },
-    spec!("select", 2, LOADING | STALE | FAST, (0, 0, 0), acl::CONNECTION, select),
-    spec!("swapdb", 3, WRITE | FAST, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, swapdb),
-    spec!("dbsize", 1, READONLY | FAST, (0, 0, 0), acl::KEYSPACE, dbsize),
-    spec!("flushdb", -1, WRITE, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, flushdb),
-    spec!("flushall", -1, WRITE, (0, 0, 0), acl::KEYSPACE | acl::DANGEROUS, flushall),
+    spec!(
+        "select",
+        2,
+        LOADING | STALE | FAST,
+        (0, 0, 0),
+        acl::CONNECTION,
+        select
+    ),
+    spec!(
+        "swapdb",
+        3,
+        WRITE | FAST,
+        (0, 0, 0),
+        acl::KEYSPACE | acl::DANGEROUS,
+        swapdb
+    ),
+    spec!(
+        "dbsize",
+        1,
+        READONLY | FAST,
+        (0, 0, 0),
+        acl::KEYSPACE,
+        dbsize
+    ),
+    spec!(
+        "flushdb",
+        -1,
+        WRITE,
+        (0, 0, 0),
+        acl::KEYSPACE | acl::DANGEROUS,
+        flushdb
+    ),
+    spec!(
+        "flushall",
+        -1,
+        WRITE,
+        (0, 0, 0),
+        acl::KEYSPACE | acl::DANGEROUS,
+        flushall
+    ),
 ];

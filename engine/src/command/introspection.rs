@@ -27,7 +27,11 @@ fn key_specs(spec: &CommandSpec) -> Reply {
     if spec.first_key == 0 {
         return Reply::Array(Vec::new());
     }
-    let access = if spec.flags & flags::WRITE != 0 { "RW" } else { "RO" };
+    let access = if spec.flags & flags::WRITE != 0 {
+        "RW"
+    } else {
+        "RO"
+    };
     let last = if spec.last_key < 0 {
         spec.last_key
     } else {
@@ -80,7 +84,9 @@ pub(crate) fn command_info(spec: &CommandSpec) -> Reply {
 }
 
 fn command_all(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Array(table().all.iter().map(|spec| command_info(spec)).collect()))
+    Ok(Reply::Array(
+        table().all.iter().map(|spec| command_info(spec)).collect(),
+    ))
 }
 
 fn command_count(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -159,13 +165,41 @@ fn command_list(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
 }
 
 const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
-    spec!("command|count", 2, LOADING | STALE, (0, 0, 0), acl::CONNECTION, command_count),
-    spec!("command|info", -2, LOADING | STALE, (0, 0, 0), acl::CONNECTION, command_info_cmd),
-    spec!("command|list", -2, LOADING | STALE, (0, 0, 0), acl::CONNECTION, command_list),
+    spec!(
+        "command|count",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_count
+    ),
+    spec!(
+        "command|info",
+        -2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_info_cmd
+    ),
+    spec!(
+        "command|list",
+        -2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_list
+    ),
 ];
 
 /// The COMMAND command.
 pub static COMMANDS: &[CommandSpec] = &[CommandSpec {
     subcommands: COMMAND_SUBCOMMANDS,
-    ..spec!("command", -1, LOADING | STALE, (0, 0, 0), acl::CONNECTION, command_all)
+    ..spec!(
+        "command",
+        -1,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_all
+    )
 }];

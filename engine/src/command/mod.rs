@@ -8,7 +8,7 @@
 //! the client) and an [`Args`] cursor, and return a [`Reply`] or a [`CommandError`]:
 //! they never count arguments, lock, read the clock or touch I/O.
 
-// STUB pub mod bitmap;
+pub mod bitmap;
 pub mod connection;
 pub mod generic;
 pub mod introspection;
@@ -269,7 +269,7 @@ pub fn table() -> &'static CommandTable {
     TABLE.get_or_init(|| {
         let families: &[&'static [CommandSpec]] = &[
             string::COMMANDS,
-            // STUB bitmap::COMMANDS,
+            bitmap::COMMANDS,
             generic::COMMANDS,
             connection::COMMANDS,
             server::COMMANDS,
@@ -417,6 +417,17 @@ impl Ctx<'_> {
 pub fn string_of(entry: &Entry) -> Result<&Bytes, CommandError> {
     match &entry.value {
         Value::Str { bytes, .. } => Ok(bytes),
+        #[allow(unreachable_patterns)]
+        _ => Err(CommandError::WrongType),
+    }
+}
+
+/// The string bytes and encoding of an entry, mutably; `WRONGTYPE` for another type.
+pub fn string_mut(
+    entry: &mut Entry,
+) -> Result<(&mut Bytes, &mut crate::types::StrEncoding), CommandError> {
+    match &mut entry.value {
+        Value::Str { bytes, encoding } => Ok((bytes, encoding)),
         #[allow(unreachable_patterns)]
         _ => Err(CommandError::WrongType),
     }

@@ -136,7 +136,11 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let rss = memory::resident_bytes();
     let config = ctx.config();
     let maxmemory = config.maxmemory();
-    let ratio = if used == 0 { 0.0 } else { rss as f64 / used as f64 };
+    let ratio = if used == 0 {
+        0.0
+    } else {
+        rss as f64 / used as f64
+    };
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
@@ -214,7 +218,11 @@ fn section_cpu(out: &mut String) {
 }
 
 fn section_commandstats(stats: &crate::engine::ExecStats, out: &mut String) {
-    let mut names: Vec<_> = stats.commands.iter().filter(|(_, c)| c.calls + c.rejected_calls > 0).collect();
+    let mut names: Vec<_> = stats
+        .commands
+        .iter()
+        .filter(|(_, c)| c.calls + c.rejected_calls > 0)
+        .collect();
     names.sort_by_key(|(name, _)| **name);
     for (name, counters) in names {
         let per_call = if counters.calls == 0 {
@@ -379,9 +387,30 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
 }
 
 const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
-    spec!("config|get", -3, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_get),
-    spec!("config|set", -4, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_set),
-    spec!("config|resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, (0, 0, 0), 0, config_resetstat),
+    spec!(
+        "config|get",
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        config_get
+    ),
+    spec!(
+        "config|set",
+        -4,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        config_set
+    ),
+    spec!(
+        "config|resetstat",
+        2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        config_resetstat
+    ),
     spec!("config|help", 2, LOADING | STALE, (0, 0, 0), 0, config_help),
 ];
 
@@ -393,7 +422,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         ..spec!("config", -2, 0, (0, 0, 0), 0, container)
     },
     spec!("time", 1, LOADING | STALE | FAST, (0, 0, 0), 0, time),
-    spec!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, (0, 0, 0), 0, shutdown),
+    spec!(
+        "shutdown",
+        -1,
+        ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        (0, 0, 0),
+        0,
+        shutdown
+    ),
 ];
 
 #[cfg(test)]
@@ -411,7 +447,10 @@ mod tests {
 
     #[test]
     fn sections_come_in_redis_order() {
-        let args = [Bytes::from_static(b"keyspace"), Bytes::from_static(b"SERVER")];
+        let args = [
+            Bytes::from_static(b"keyspace"),
+            Bytes::from_static(b"SERVER"),
+        ];
         assert_eq!(wanted_sections(&args), vec!["server", "keyspace"]);
         assert!(wanted_sections(&[Bytes::from_static(b"all")]).contains(&"commandstats"));
         assert!(!wanted_sections(&[]).contains(&"commandstats"));

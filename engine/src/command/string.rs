@@ -6,10 +6,10 @@
 //! long double and prints with `%.17Lf` trimmed; APPEND and SETRANGE leave a `raw`
 //! string behind while SET picks `int`/`embstr`/`raw`.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::flags::*;
-use super::{acl, spec, string_of, CommandSpec, Ctx};
+use super::{acl, spec, string_mut, string_of, CommandSpec, Ctx};
 use crate::args::{parse_i64, Args};
 use crate::error::CommandError;
 use crate::long_double;
@@ -43,7 +43,12 @@ impl ExpireArg {
     }
 
     /// The absolute expiry time Redis's `getExpireMillisecondsOrReply` computes.
-    fn resolve(self, value: &[u8], now_ms: u64, command: &'static str) -> Result<u64, CommandError> {
+    fn resolve(
+        self,
+        value: &[u8],
+        now_ms: u64,
+        command: &'static str,
+    ) -> Result<u64, CommandError> {
         let value = parse_i64(value)?;
         let invalid = CommandError::InvalidExpireTime(command);
         let in_seconds = matches!(self, ExpireArg::Seconds | ExpireArg::UnixSeconds);
@@ -254,14 +259,21 @@ fn mget(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let keys = args.rest();
     let mut replies = Vec::with_capacity(keys.len());
     for key in keys {
-        let value = ctx.read(key).and_then(|entry| string_of(entry).ok().cloned());
+        let value = ctx
+            .read(key)
+            .and_then(|entry| string_of(entry).ok().cloned());
         replies.push(Reply::bulk_or_nil(value));
     }
     Ok(Reply::Array(replies))
 }
 
 /// MSET and MSETNX: pairs of key and value; an odd count is an arity error.
-fn set_pairs(ctx: &mut Ctx<'_>, args: &mut Args<'_>, command: &'static str, only_if_none_exist: bool) -> Result<bool, CommandError> {
+fn set_pairs(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    command: &'static str,
+    only_if_none_exist: bool,
+) -> Result<bool, CommandError> {
     let pairs = args.rest();
     if pairs.len() % 2 != 0 {
         return Err(CommandError::WrongArity(command.into()));
@@ -294,6 +306,30 @@ pub(crate) fn check_string_length(ctx: &Ctx<'_>, total: u64) -> Result<(), Comma
     }
 }
 
+/// Runs `edit` on the string under `key` (created empty when missing) as a growable
+/// buffer, keeping the key's TTL, and leaves a `raw` string as Redis's in-place edits
+/// do. The bytes are edited in place when nothing else shares them, so repeated
+/// APPENDs and SETBITs cost what they add, not the length of the string.
+pub(crate) fn edit_string<R>(
+    ctx: &mut Ctx<'_>,
+    key: &Bytes,
+    edit: impl FnOnce(&mut Vec<u8>) -> R,
+) -> Result<R, CommandError> {
+    let Some(entry) = ctx.write(key) else {
+        let mut buffer = Vec::new();
+        let result = edit(&mut buffer);
+        ctx.store(key.clone(), Value::raw_string(Bytes::from(buffer)), None);
+        return Ok(result);
+    };
+    let (bytes, encoding) = string_mut(entry)?;
+    // `Vec::from(Bytes)` reuses the allocation when this is its only owner.
+    let mut buffer = Vec::from(std::mem::take(bytes));
+    let result = edit(&mut buffer);
+    *bytes = Bytes::from(buffer);
+    *encoding = StrEncoding::Raw;
+    Ok(result)
+}
+
 /// Replaces the string under `key` keeping its TTL (INCR, APPEND, ... use `dbOverwrite`).
 pub(crate) fn overwrite_keeping_ttl(ctx: &mut Ctx<'_>, key: &Bytes, value: Value) {
     match ctx.write(key) {
@@ -310,18 +346,19 @@ fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         ctx.store(key, Value::string(suffix.clone()), None);
         return Ok(Reply::Int(len as i64));
     };
-    let current = string_of(entry)?.clone();
-    check_string_length(ctx, (current.len() + suffix.len()) as u64)?;
-    let mut joined = BytesMut::with_capacity(current.len() + suffix.len());
-    joined.extend_from_slice(&current);
-    joined.extend_from_slice(suffix);
-    let len = joined.len();
-    overwrite_keeping_ttl(ctx, &key, Value::raw_string(joined.freeze()));
+    let current = string_of(entry)?.len();
+    check_string_length(ctx, (current + suffix.len()) as u64)?;
+    let len = edit_string(ctx, &key, |bytes| {
+        bytes.extend_from_slice(suffix);
+        bytes.len()
+    })?;
     Ok(Reply::Int(len as i64))
 }
 
 fn strlen(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let len = ctx.read_string(args.next()?)?.map_or(0, |value| value.len());
+    let len = ctx
+        .read_string(args.next()?)?
+        .map_or(0, |value| value.len());
     Ok(Reply::Int(len as i64))
 }
 
@@ -331,7 +368,9 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &Bytes, delta: i64) -> Result<Reply, CommandE
         None => 0,
         Some(entry) => parse_i64(string_of(entry)?)?,
     };
-    let value = current.checked_add(delta).ok_or(CommandError::IncrOverflow)?;
+    let value = current
+        .checked_add(delta)
+        .ok_or(CommandError::IncrOverflow)?;
     let text = Bytes::from(value.to_string());
     overwrite_keeping_ttl(
         ctx,
@@ -400,27 +439,22 @@ fn setrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     if offset < 0 {
         return Err(CommandError::OffsetOutOfRange);
     }
-    let offset = offset as u64;
     let current = match ctx.write(&key) {
-        None if patch.is_empty() => return Ok(Reply::Int(0)),
-        None => Bytes::new(),
-        Some(entry) => {
-            let current = string_of(entry)?.clone();
-            if patch.is_empty() {
-                return Ok(Reply::Int(current.len() as i64));
-            }
-            current
-        }
+        None => 0,
+        Some(entry) => string_of(entry)?.len(),
     };
-    check_string_length(ctx, offset + patch.len() as u64)?;
-    let offset = offset as usize;
-    let mut bytes = BytesMut::from(&current[..]);
-    if bytes.len() < offset + patch.len() {
-        bytes.resize(offset + patch.len(), 0);
+    if patch.is_empty() {
+        return Ok(Reply::Int(current as i64));
     }
-    bytes[offset..offset + patch.len()].copy_from_slice(patch);
-    let len = bytes.len();
-    overwrite_keeping_ttl(ctx, &key, Value::raw_string(bytes.freeze()));
+    check_string_length(ctx, offset as u64 + patch.len() as u64)?;
+    let offset = offset as usize;
+    let len = edit_string(ctx, &key, |bytes| {
+        if bytes.len() < offset + patch.len() {
+            bytes.resize(offset + patch.len(), 0);
+        }
+        bytes[offset..offset + patch.len()].copy_from_slice(patch);
+        bytes.len()
+    })?;
     Ok(Reply::Int(len as i64))
 }
 
@@ -458,27 +492,174 @@ fn getrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     }))
 }
 
+/// LCS's options: LEN, IDX, MINMATCHLEN n, WITHMATCHLEN.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct LcsOptions {
+    len: bool,
+    idx: bool,
+    with_match_len: bool,
+    min_match_len: usize,
+}
+
+impl LcsOptions {
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        let mut options = LcsOptions::default();
+        while let Some(arg) = args.try_next() {
+            if arg.eq_ignore_ascii_case(b"IDX") {
+                options.idx = true;
+            } else if arg.eq_ignore_ascii_case(b"LEN") {
+                options.len = true;
+            } else if arg.eq_ignore_ascii_case(b"WITHMATCHLEN") {
+                options.with_match_len = true;
+            } else if arg.eq_ignore_ascii_case(b"MINMATCHLEN") && !args.is_empty() {
+                options.min_match_len = usize::try_from(args.i64()?.max(0)).unwrap_or(usize::MAX);
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        if options.len && options.idx {
+            return Err(CommandError::err(
+                "If you want both the length and indexes, please just use IDX.",
+            ));
+        }
+        Ok(options)
+    }
+}
+
+fn lcs(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let (a_key, b_key) = (args.key()?, args.key()?);
+    let mut strings = Vec::with_capacity(2);
+    for key in [&a_key, &b_key] {
+        strings.push(match ctx.read(key) {
+            None => Bytes::new(),
+            Some(entry) => string_of(entry)
+                .map_err(|_| CommandError::err("The specified keys must contain string values"))?
+                .clone(),
+        });
+    }
+    let options = LcsOptions::parse(args)?;
+    let limit = ctx.config().proto_max_bulk_len();
+    let result = crate::lcs::lcs(&strings[0], &strings[1], limit)
+        .map_err(|error| CommandError::err(error.message()))?;
+    if options.len {
+        return Ok(Reply::Int(result.len as i64));
+    }
+    if !options.idx {
+        return Ok(Reply::Bulk(Bytes::from(result.lcs)));
+    }
+    let range = |start: usize, end: usize| {
+        Reply::Array(vec![Reply::Int(start as i64), Reply::Int(end as i64)])
+    };
+    let matches = result
+        .matches
+        .iter()
+        .filter(|m| options.min_match_len == 0 || m.len >= options.min_match_len)
+        .map(|m| {
+            let mut item = vec![range(m.a_start, m.a_end), range(m.b_start, m.b_end)];
+            if options.with_match_len {
+                item.push(Reply::Int(m.len as i64));
+            }
+            Reply::Array(item)
+        })
+        .collect();
+    Ok(Reply::Map(vec![
+        (Reply::bulk("matches"), Reply::Array(matches)),
+        (Reply::bulk("len"), Reply::Int(result.len as i64)),
+    ]))
+}
+
 /// The string family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("get", 2, READONLY | FAST, (1, 1, 1), acl::STRING, get),
     spec!("set", -3, WRITE | DENYOOM, (1, 1, 1), acl::STRING, set),
-    spec!("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, setnx),
+    spec!(
+        "setnx",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        setnx
+    ),
     spec!("setex", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, setex),
     spec!("psetex", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, psetex),
-    spec!("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, getset),
+    spec!(
+        "getset",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        getset
+    ),
     spec!("getdel", 2, WRITE | FAST, (1, 1, 1), acl::STRING, getdel),
     spec!("getex", -2, WRITE | FAST, (1, 1, 1), acl::STRING, getex),
     spec!("mget", -2, READONLY | FAST, (1, -1, 1), acl::STRING, mget),
     spec!("mset", -3, WRITE | DENYOOM, (1, -1, 2), acl::STRING, mset),
-    spec!("msetnx", -3, WRITE | DENYOOM, (1, -1, 2), acl::STRING, msetnx),
-    spec!("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, append),
+    spec!(
+        "msetnx",
+        -3,
+        WRITE | DENYOOM,
+        (1, -1, 2),
+        acl::STRING,
+        msetnx
+    ),
+    spec!(
+        "append",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        append
+    ),
     spec!("strlen", 2, READONLY | FAST, (1, 1, 1), acl::STRING, strlen),
-    spec!("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incr),
-    spec!("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, decr),
-    spec!("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incrby),
-    spec!("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, decrby),
-    spec!("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), acl::STRING, incrbyfloat),
-    spec!("setrange", 4, WRITE | DENYOOM, (1, 1, 1), acl::STRING, setrange),
+    spec!(
+        "incr",
+        2,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        incr
+    ),
+    spec!(
+        "decr",
+        2,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        decr
+    ),
+    spec!(
+        "incrby",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        incrby
+    ),
+    spec!(
+        "decrby",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        decrby
+    ),
+    spec!(
+        "incrbyfloat",
+        3,
+        WRITE | DENYOOM | FAST,
+        (1, 1, 1),
+        acl::STRING,
+        incrbyfloat
+    ),
+    spec!(
+        "setrange",
+        4,
+        WRITE | DENYOOM,
+        (1, 1, 1),
+        acl::STRING,
+        setrange
+    ),
     spec!("getrange", 4, READONLY, (1, 1, 1), acl::STRING, getrange),
     spec!("substr", 4, READONLY, (1, 1, 1), acl::STRING, getrange),
+    spec!("lcs", -3, READONLY, (1, 2, 1), acl::STRING, lcs),
 ];

@@ -65,10 +65,15 @@ pub enum Value {
 }
 
 impl Value {
-    /// A string value written by SET-like commands (integer detection on).
+    /// A string value written by SET-like commands (integer detection on). The bytes
+    /// are copied into an allocation of their own: argv slices share the connection's
+    /// read buffer, which a stored value must not keep alive.
     pub fn string(bytes: Bytes) -> Self {
         let encoding = StrEncoding::for_written(&bytes);
-        Value::Str { bytes, encoding }
+        Value::Str {
+            bytes: Bytes::copy_from_slice(&bytes),
+            encoding,
+        }
     }
 
     /// A string value produced by an in-place modification (always `raw`).

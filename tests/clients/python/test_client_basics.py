@@ -6,6 +6,7 @@ Run against a real redis-server with KVDB_TEST_AGAINST_REDIS=1 to check a new te
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -321,12 +322,23 @@ def test_client_names(r, make_client):
         r.client_setname("has space")
 
 
-def test_client_setinfo_is_unknown_in_7_0(r):
-    # CLIENT SETINFO arrived in Redis 7.2; redis-py sends it on connect and ignores the
-    # error, so kvdb must answer exactly like 7.0 does.
+def test_client_setinfo(r):
+    # CLIENT SETINFO arrived in Redis 7.2; kvdb has it as 7.2 does (current clients send
+    # it on connect), while the 7.0 reference answers its unknown-subcommand error.
+    if os.environ.get("KVDB_TEST_AGAINST_REDIS"):
+        with pytest.raises(redis.ResponseError) as error:
+            r.client_setinfo("lib-name", "mylib")
+        assert str(error.value) == "unknown subcommand 'SETINFO'. Try CLIENT HELP."
+        return
+    assert r.client_setinfo("lib-name", "mylib") is True
+    assert r.client_setinfo("lib-ver", "1.2.3") is True
+    assert "lib-name=mylib" in r.execute_command("CLIENT", "INFO")
     with pytest.raises(redis.ResponseError) as error:
-        r.client_setinfo("lib-name", "mylib")
-    assert str(error.value) == "unknown subcommand 'SETINFO'. Try CLIENT HELP."
+        r.client_setinfo("lib-name", "has space")
+    assert str(error.value) == "lib-name cannot contain spaces, newlines or special characters."
+    with pytest.raises(redis.ResponseError) as error:
+        r.execute_command("CLIENT", "SETINFO", "foo", "bar")
+    assert str(error.value) == "Unrecognized option 'foo'"
 
 
 def test_info(r):

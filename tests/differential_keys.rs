@@ -1,0 +1,271 @@
+//! Differential tests of the keyspace family, expiry, databases and connection/server
+//! commands: the same commands against redis-server 7.0 and kvdb-server, raw replies
+//! compared byte for byte, error cases included.
+
+mod support;
+
+use support::{diff, diff_exclusive};
+
+#[test]
+fn del_exists_type_touch() {
+    diff(
+        r#"
+        MSET a 1 b 2
+        EXISTS a b c a
+        TYPE a
+        TYPE nosuch
+        TOUCH a b c
+        DEL a c
+        UNLINK b b
+        EXISTS a b
+        DEL
+        EXISTS
+        "#,
+    );
+}
+
+#[test]
+fn rename_and_renamenx() {
+    diff(
+        r#"
+        SET a 1 EX 100
+        RENAME a b
+        TTL b
+        GET b
+        RENAME a b
+        RENAME b b
+        RENAMENX b b
+        RENAMENX nosuch x
+        SET c 3
+        RENAMENX b c
+        RENAMENX b d
+        RENAME d c
+        GET c
+        KEYS *
+        "#,
+    );
+}
+
+#[test]
+fn copy_and_move() {
+    diff_exclusive(
+        r#"
+        SET a 1 EX 100
+        COPY a b
+        TTL b
+        COPY a b
+        COPY a b REPLACE
+        COPY a a
+        COPY nosuch x
+        COPY a b DB
+        COPY a b DB x
+        COPY a b DB 99
+        COPY a b DB -1
+        COPY a b FOO
+        COPY a b DB 5
+        MOVE a 0
+        MOVE a 5
+        MOVE a 3
+        MOVE a 3
+        MOVE nosuch 3
+        MOVE a 99
+        MOVE a x
+        SELECT 3
+        GET a
+        TTL a
+        SELECT 5
+        GET b
+        FLUSHALL
+        "#,
+    );
+}
+
+#[test]
+fn expire_family() {
+    diff(
+        r#"
+        SET k v
+        EXPIRE k 100
+        TTL k
+        PEXPIRE k 100000
+        PTTL k
+        EXPIREAT k 99999999999
+        TTL k
+        EXPIRETIME k
+        PEXPIREAT k 99999999999000
+        PEXPIRETIME k
+        PERSIST k
+        PERSIST k
+        TTL k
+        EXPIRE k 100 XX
+        EXPIRE k 100 GT
+        EXPIRE k 100 LT
+        EXPIRE k 100 NX
+        EXPIRE k 200 NX
+        EXPIRE k 50 GT
+        EXPIRE k 200 GT
+        EXPIRE k 300 LT
+        EXPIRE k 10 LT
+        TTL k
+        EXPIRE k 10 NX XX
+        EXPIRE k 10 NX GT
+        EXPIRE k 10 GT LT
+        EXPIRE k 10 FOO
+        EXPIRE k 10 xx gt
+        EXPIRE k abc
+        EXPIRE k 9223372036854775807
+        EXPIRE k -9223372036854775808
+        PEXPIRE k 9223372036854775807
+        EXPIREAT k 9223372036854775807
+        EXPIRE nosuch 10
+        TTL nosuch
+        PTTL nosuch
+        EXPIRETIME nosuch
+        PEXPIRETIME nosuch
+        EXPIRE k -1
+        EXISTS k
+        SET k2 v
+        EXPIREAT k2 1
+        EXISTS k2
+        SET k3 v
+        PEXPIRE k3 0
+        GET k3
+        EXPIRE
+        TTL
+        "#,
+    );
+}
+
+#[test]
+fn keys_patterns() {
+    diff(
+        r#"
+        MSET hello 1 hallo 2 hxllo 3 hllo 4 heeeello 5 world 6 "h*llo" 7 "a[b" 8 "a\\b" 9
+        ~ KEYS *
+        ~ KEYS h?llo
+        ~ KEYS h*llo
+        ~ KEYS h[ae]llo
+        ~ KEYS h[^e]llo
+        ~ KEYS h[a-b]llo
+        ~ KEYS h[b-a]llo
+        ~ KEYS "h\\*llo"
+        ~ KEYS "a[b"
+        ~ KEYS "a\\\\b"
+        ~ KEYS "[a"
+        ~ KEYS nomatch*
+        ~ KEYS ""
+        "#,
+    );
+}
+
+#[test]
+fn scan_full_iteration() {
+    diff(
+        r#"
+        MSET a 1 b 2 c 3 d 4 e 5 f 6 g 7 h 8 i 9 j 10 ka 11 kb 12
+        ~~ SCAN 0 COUNT 1000
+        ~~ SCAN 0 COUNT 1000 MATCH k*
+        ~~ SCAN 0 COUNT 1000 TYPE string
+        ~~ SCAN 0 COUNT 1000 TYPE list
+        ~~ SCAN 0 COUNT 1000 MATCH nothing*
+        SCAN x
+        SCAN -1x
+        SCAN 0 COUNT 0
+        SCAN 0 COUNT -1
+        SCAN 0 COUNT x
+        SCAN 0 MATCH
+        SCAN 0 FOO bar
+        SCAN 0 COUNT
+        SCAN
+        "#,
+    );
+}
+
+#[test]
+fn databases() {
+    diff_exclusive(
+        r#"
+        SET a 1
+        SELECT 1
+        GET a
+        SET b 2
+        DBSIZE
+        SELECT 16
+        SELECT -1
+        SELECT x
+        SELECT 0
+        DBSIZE
+        SWAPDB 0 1
+        GET b
+        SWAPDB 0 99
+        SWAPDB x 0
+        SWAPDB 0 y
+        SWAPDB 0 0
+        FLUSHDB
+        DBSIZE
+        FLUSHDB ASYNC
+        FLUSHDB SYNC
+        FLUSHDB FOO
+        FLUSHDB SYNC ASYNC
+        FLUSHALL ASYNC
+        FLUSHALL sync
+        FLUSHALL BAD
+        SELECT 1
+        DBSIZE
+        RANDOMKEY
+        SET only 1
+        RANDOMKEY
+        SELECT 0
+        FLUSHALL
+        "#,
+    );
+}
+
+#[test]
+fn connection_commands() {
+    diff(
+        r#"
+        PING
+        PING x
+        PING x y
+        ECHO
+        ECHO a b
+        ? CLIENT ID
+        CLIENT GETNAME
+        CLIENT SETNAME worker
+        CLIENT GETNAME
+        CLIENT SETNAME "a b"
+        CLIENT SETNAME "a\nb"
+        CLIENT SETNAME ""
+        CLIENT GETNAME
+        CLIENT NOSUCH
+        CLIENT
+        AUTH x
+        AUTH default x
+        AUTH other x
+        AUTH a b c
+        HELLO 4
+        HELLO 1
+        HELLO x
+        HELLO 2 FOO
+        HELLO 2 AUTH default
+        ? HELLO 2 SETNAME bad\x20name
+        TIME x
+        COMMAND FOO
+        CONFIG FOO
+        CONFIG
+        INFO nosuchsection
+        "#,
+    );
+}
+
+#[test]
+fn time_and_hello_shapes() {
+    diff(
+        r#"
+        ? TIME
+        ? HELLO
+        ? HELLO 2
+        "#,
+    );
+}

@@ -1,0 +1,216 @@
+//! End-to-end tests of the `kvdb-server` process: command line and redis.conf,
+//! authentication, client limits, idle timeout, bad input, and stopping.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{RawConn, ServerProcess};
+
+fn wait_for_exit(server: &ServerProcess, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if !server.is_running() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn shutdown_stops_the_server() {
+    let server = ServerProcess::kvdb();
+    let mut conn = server.connect();
+    assert_eq!(conn.cmd("SHUTDOWN FOO"), b"-ERR syntax error\r\n");
+    assert_eq!(
+        conn.cmd("SHUTDOWN ABORT"),
+        b"-ERR No shutdown in progress.\r\n"
+    );
+    conn.send_raw(b"SHUTDOWN NOSAVE\r\n");
+    let (rest, closed) = conn.read_until_close(Duration::from_secs(5));
+    assert!(closed, "connection stays open after SHUTDOWN");
+    assert!(rest.is_empty(), "SHUTDOWN answered {rest:?}");
+    assert!(
+        wait_for_exit(&server, Duration::from_secs(5)),
+        "process still running"
+    );
+}
+
+#[test]
+fn sigterm_stops_the_server() {
+    let server = ServerProcess::kvdb();
+    let status = Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    assert!(
+        wait_for_exit(&server, Duration::from_secs(5)),
+        "process still running"
+    );
+}
+
+#[test]
+fn quit_answers_ok_then_closes() {
+    let server = ServerProcess::kvdb();
+    let mut conn = server.connect();
+    conn.send_raw(b"QUIT\r\nPING\r\n");
+    let (rest, closed) = conn.read_until_close(Duration::from_secs(5));
+    assert_eq!(rest, b"+OK\r\n");
+    assert!(closed);
+}
+
+#[test]
+fn requirepass_from_the_command_line() {
+    let server = ServerProcess::kvdb_with_args(&["--requirepass", "s3cret"]);
+    let mut conn = server.connect();
+    assert_eq!(conn.cmd("GET k"), b"-NOAUTH Authentication required.\r\n");
+    assert_eq!(
+        conn.cmd("AUTH nope"),
+        b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+    );
+    assert_eq!(conn.cmd("AUTH s3cret"), b"+OK\r\n");
+    assert_eq!(conn.cmd("GET k"), b"$-1\r\n");
+}
+
+#[test]
+fn unauthenticated_clients_get_small_protocol_limits() {
+    let server = ServerProcess::kvdb_with_args(&["--requirepass", "s3cret"]);
+    let mut conn = server.connect();
+    conn.send_raw(b"*100\r\n");
+    let (reply, closed) = conn.read_until_close(Duration::from_secs(5));
+    assert_eq!(
+        reply,
+        b"-ERR Protocol error: unauthenticated multibulk length\r\n"
+    );
+    assert!(closed);
+}
+
+#[test]
+fn maxclients_refuses_extra_connections() {
+    let server = ServerProcess::kvdb_with_args(&["--maxclients", "2"]);
+    let mut first = server.connect();
+    let mut second = server.connect();
+    assert_eq!(first.cmd("PING"), b"+PONG\r\n");
+    assert_eq!(second.cmd("PING"), b"+PONG\r\n");
+    let mut third = server.connect();
+    let (reply, closed) = third.read_until_close(Duration::from_secs(5));
+    assert_eq!(reply, b"-ERR max number of clients reached\r\n");
+    assert!(closed);
+    drop(first);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut fourth = server.connect();
+    assert_eq!(fourth.cmd("PING"), b"+PONG\r\n");
+}
+
+#[test]
+fn idle_clients_are_closed_after_timeout() {
+    let server = ServerProcess::kvdb_with_args(&["--timeout", "1"]);
+    let mut conn = server.connect();
+    assert_eq!(conn.cmd("PING"), b"+PONG\r\n");
+    let (rest, closed) = conn.read_until_close(Duration::from_secs(4));
+    assert!(closed, "idle connection still open");
+    assert!(rest.is_empty());
+}
+
+#[test]
+fn a_dropped_half_request_costs_only_its_own_connection() {
+    let server = ServerProcess::kvdb();
+    let mut broken = server.connect();
+    broken.send_raw(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nabc");
+    drop(broken);
+    let mut conn = server.connect();
+    assert_eq!(conn.cmd("EXISTS k"), b":0\r\n");
+    assert_eq!(conn.cmd("PING"), b"+PONG\r\n");
+}
+
+#[test]
+fn huge_lengths_are_protocol_errors_not_allocations() {
+    let server = ServerProcess::kvdb();
+    for request in [
+        &b"*1\r\n$999999999999\r\n"[..],
+        &b"*99999999999\r\n"[..],
+        &b"*1\r\n$-5\r\n"[..],
+    ] {
+        let mut conn = server.connect();
+        conn.send_raw(request);
+        let (reply, closed) = conn.read_until_close(Duration::from_secs(5));
+        assert!(
+            reply.starts_with(b"-ERR Protocol error: invalid "),
+            "{reply:?}"
+        );
+        assert!(closed);
+    }
+    assert!(server.is_running());
+}
+
+#[test]
+fn config_file_is_read() {
+    let dir = std::env::temp_dir().join(format!("kvdb-conf-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("redis.conf");
+    std::fs::write(
+        &path,
+        "# a stock-style config\nbind 127.0.0.1\nport 0\nrequirepass \"from file\"\ndatabases 4\nsave 3600 1 300 100\nappendonly no\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kvdb-server"))
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kvdb-server starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("kvdb listening on ")
+        .expect("listening line")
+        .to_string();
+    let mut conn = RawConn::connect(addr.parse().unwrap());
+    assert_eq!(conn.cmd("GET k"), b"-NOAUTH Authentication required.\r\n");
+    assert_eq!(conn.cmd("AUTH \"from file\""), b"+OK\r\n");
+    assert_eq!(conn.cmd("SELECT 4"), b"-ERR DB index is out of range\r\n");
+    assert_eq!(conn.cmd("SELECT 3"), b"+OK\r\n");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_malformed_config_file_is_a_startup_error() {
+    let dir = std::env::temp_dir().join(format!("kvdb-badconf-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("redis.conf");
+    std::fs::write(&path, "port 0\nno-such-directive yes\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kvdb-server"))
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .expect("kvdb-server runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no-such-directive"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn pipelined_replies_come_in_one_piece() {
+    let server = ServerProcess::kvdb();
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    let mut request = Vec::new();
+    for n in 0..1000 {
+        request.extend_from_slice(format!("SET k{n} {n}\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"DBSIZE\r\n");
+    stream.write_all(&request).unwrap();
+    let mut conn = RawConn::from_stream(stream);
+    for _ in 0..1000 {
+        assert_eq!(conn.read_reply(), b"+OK\r\n");
+    }
+    assert_eq!(conn.read_reply(), b":1000\r\n");
+}
