@@ -88,7 +88,7 @@ fn expire_family() {
         EXPIRE k 100
         TTL k
         PEXPIRE k 100000
-        PTTL k
+        ? PTTL k
         EXPIREAT k 99999999999
         TTL k
         EXPIRETIME k

@@ -24,7 +24,7 @@ fn set_options() {
         SET k v EX 100
         TTL k
         SET k v PX 100000
-        PTTL k
+        ? PTTL k
         SET k v EX 10 PX 10
         SET k v EX 10 EX 20
         TTL k
@@ -65,7 +65,7 @@ fn set_variants() {
         SETEX b -1 v
         SETEX b x v
         PSETEX c 100000 v
-        PTTL c
+        ? PTTL c
         PSETEX c 0 v
         GETSET a 3
         GETSET missing 1
@@ -89,7 +89,7 @@ fn getex_options() {
         GETEX k EX 100
         TTL k
         GETEX k PX 50000
-        PTTL k
+        ? PTTL k
         GETEX k PERSIST
         TTL k
         GETEX k EXAT 99999999999

@@ -2,13 +2,19 @@
 //! GETs decoded, executed and encoded as the server does it. Also GET at growing
 //! keyspace sizes, to show the cost per GET stays flat.
 
+// criterion's macros generate undocumented public functions.
+#![allow(missing_docs)]
+
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use kvdb_engine::Engine;
 use kvdb_resp::{Limits, RequestDecoder};
 
 fn argv(words: &[&str]) -> Vec<Bytes> {
-    words.iter().map(|w| Bytes::copy_from_slice(w.as_bytes())).collect()
+    words
+        .iter()
+        .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+        .collect()
 }
 
 fn filled_engine(keys: usize) -> Engine {
@@ -35,7 +41,9 @@ fn pipelined_batch(c: &mut Criterion) {
     let mut wire = Vec::new();
     for n in 0..16 {
         let key = format!("key:{:012}", n * 37);
-        wire.extend_from_slice(format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes());
+        wire.extend_from_slice(
+            format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes(),
+        );
     }
     let mut decoder = RequestDecoder::new(Limits::default());
     let mut requests = Vec::with_capacity(16);

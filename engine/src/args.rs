@@ -61,23 +61,23 @@ impl<'a> Args<'a> {
     }
 
     /// The next argument; `ERR syntax error` if there is none.
-    pub fn next(&mut self) -> Result<&'a Bytes, CommandError> {
+    pub fn required(&mut self) -> Result<&'a Bytes, CommandError> {
         self.try_next().ok_or(CommandError::Syntax)
     }
 
     /// The next argument as a key (a cheap clone sharing the request buffer).
     pub fn key(&mut self) -> Result<Bytes, CommandError> {
-        self.next().cloned()
+        self.required().cloned()
     }
 
     /// The next argument as Redis's strict 64-bit integer.
     pub fn i64(&mut self) -> Result<i64, CommandError> {
-        parse_i64(self.next()?)
+        parse_i64(self.required()?)
     }
 
     /// The next argument as a float (Redis's `getDoubleFromObject` rules).
     pub fn f64(&mut self) -> Result<f64, CommandError> {
-        num::parse_f64(self.next()?).ok_or(CommandError::NotAFloat)
+        num::parse_f64(self.required()?).ok_or(CommandError::NotAFloat)
     }
 
     /// Consumes the next argument if it equals `keyword`, ignoring ASCII case.

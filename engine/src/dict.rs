@@ -259,7 +259,7 @@ impl<V> Dict<V> {
     }
 
     fn rehash(&mut self, new_size: usize) {
-        let old = std::mem::replace(&mut self.buckets, Vec::new());
+        let old = std::mem::take(&mut self.buckets);
         self.buckets.resize_with(new_size, || None);
         let mask = new_size - 1;
         for mut link in old {

@@ -37,7 +37,7 @@ pub struct ExecStats {
     /// Commands processed (`total_commands_processed`).
     pub total_commands: u64,
     /// Per command full name.
-    pub commands: HashMap<&'static str, CommandCounters>,
+    pub commands: HashMap<&'static str, CommandCounters, foldhash::fast::RandomState>,
     /// Error replies by error code (`INFO errorstats`).
     pub errors: BTreeMap<String, u64>,
     /// All error replies (`total_error_replies`).
@@ -75,8 +75,9 @@ pub struct Shared {
     pub config: RwLock<Config>,
     /// The engine's clock.
     pub clock: Arc<dyn Clock>,
-    /// Connected clients, for `CLIENT LIST` and `INFO clients`.
-    pub clients: Mutex<BTreeMap<u64, ClientInfo>>,
+    /// Connected clients, for `CLIENT LIST` and `INFO clients`. Each session updates
+    /// its own entry (an uncontended lock) once per batch.
+    pub clients: Mutex<BTreeMap<u64, Arc<Mutex<ClientInfo>>>>,
     /// Server counters.
     pub counters: ServerCounters,
     /// When the engine started (for uptime).

@@ -378,7 +378,7 @@ mod tests {
             db.insert(Bytes::from(format!("k{n}")), string("v"), Some(100), 0);
         }
         let mut total = 0;
-        while ks.dbs().iter().any(|db| db.len() > 0) {
+        while ks.dbs().iter().any(|db| !db.is_empty()) {
             total += ks.expire_cycle(200, 16);
         }
         assert_eq!(total, 1000);

@@ -7,7 +7,10 @@
 //! [`Session::execute`], which returns the [`Reply`] as a value.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
+
+use parking_lot::Mutex;
 
 use bytes::{Bytes, BytesMut};
 
@@ -69,6 +72,8 @@ pub struct ClientState {
 pub struct Session {
     engine: Engine,
     state: ClientState,
+    /// This client's entry in the engine's client registry.
+    published: Arc<Mutex<ClientInfo>>,
 }
 
 impl Session {
@@ -86,9 +91,11 @@ impl Session {
             last_command: "NULL",
             ..ClientInfo::default()
         };
-        shared.clients.lock().insert(id, info.clone());
+        let published = Arc::new(Mutex::new(info.clone()));
+        shared.clients.lock().insert(id, published.clone());
         Session {
             engine,
+            published,
             state: ClientState {
                 info,
                 db: 0,
@@ -174,15 +181,32 @@ impl Session {
         ran
     }
 
+    /// Copies what changed into the registry entry (cheap fields always, names only
+    /// when they differ, so a batch costs no allocation here).
     fn publish_info(&self) {
-        let mut info = self.state.info.clone();
-        info.db = self.state.db;
-        info.resp = match self.state.protocol {
+        let info = &self.state.info;
+        let mut guard = self.published.lock();
+        let slot = &mut *guard;
+        slot.db = self.state.db;
+        slot.resp = match self.state.protocol {
             Protocol::Resp2 => 2,
             Protocol::Resp3 => 3,
         };
-        if let Some(slot) = self.engine.shared().clients.lock().get_mut(&info.id) {
-            *slot = info;
+        slot.last_command = info.last_command;
+        slot.last_interaction_ms = info.last_interaction_ms;
+        for (from, to) in [
+            (&info.name, &mut slot.name),
+            (&info.lib_name, &mut slot.lib_name),
+            (&info.lib_ver, &mut slot.lib_ver),
+        ] {
+            if from != to {
+                to.clone_from(from);
+            }
+        }
+        if slot.addr != info.addr || slot.laddr != info.laddr {
+            slot.addr.clone_from(&info.addr);
+            slot.laddr.clone_from(&info.laddr);
+            slot.unix_socket = info.unix_socket;
         }
     }
 }

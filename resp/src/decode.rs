@@ -29,8 +29,7 @@ const ERR_DOUBLE: ProtocolError = ProtocolError::fixed("Protocol error: invalid 
 const ERR_BOOLEAN: ProtocolError = ProtocolError::fixed("Protocol error: invalid boolean");
 const ERR_BIG_NUMBER: ProtocolError = ProtocolError::fixed("Protocol error: invalid big number");
 const ERR_NULL: ProtocolError = ProtocolError::fixed("Protocol error: invalid null");
-const ERR_VERBATIM: ProtocolError =
-    ProtocolError::fixed("Protocol error: invalid verbatim string");
+const ERR_VERBATIM: ProtocolError = ProtocolError::fixed("Protocol error: invalid verbatim string");
 const ERR_DEPTH: ProtocolError = ProtocolError::fixed("Protocol error: nesting too deep");
 
 /// Decodes one complete frame from the front of `buf`.
@@ -71,9 +70,12 @@ fn line_end(data: &[u8], start: usize) -> Result<Option<usize>, ProtocolError> {
     }
 }
 
-/// The header line of the frame at `pos`: `(type byte, line bytes, next pos)`.
+/// A frame's header line: `(type byte, line bytes, next pos)`.
+type Header<'a> = (u8, &'a [u8], usize);
+
+/// The header line of the frame at `pos`.
 #[inline]
-fn header(data: &[u8], pos: usize) -> Result<Option<(u8, &[u8], usize)>, ProtocolError> {
+fn header(data: &[u8], pos: usize) -> Result<Option<Header<'_>>, ProtocolError> {
     let Some(&kind) = data.get(pos) else {
         return Ok(None);
     };
@@ -96,7 +98,10 @@ fn payload(data: &[u8], start: usize, len: i64) -> Result<Option<(usize, usize)>
 }
 
 fn parse_double(line: &[u8]) -> Result<f64, ProtocolError> {
-    std::str::from_utf8(line).ok().and_then(|s| s.parse::<f64>().ok()).ok_or(ERR_DOUBLE)
+    std::str::from_utf8(line)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .ok_or(ERR_DOUBLE)
 }
 
 fn check_big_number(line: &[u8]) -> Result<(), ProtocolError> {
@@ -228,7 +233,10 @@ fn build_frame(data: &Bytes, pos: &mut usize) -> Result<Frame, ProtocolError> {
                         .get(start..start + 3)
                         .and_then(|f| <[u8; 3]>::try_from(f).ok())
                         .ok_or(ERR_VERBATIM)?;
-                    Frame::Verbatim { format, text: data.slice(start + 4..end) }
+                    Frame::Verbatim {
+                        format,
+                        text: data.slice(start + 4..end),
+                    }
                 }
             }
         }
@@ -259,7 +267,10 @@ fn build_frame(data: &Bytes, pos: &mut usize) -> Result<Frame, ProtocolError> {
                 Frame::Map(pairs)
             } else {
                 let frame = Box::new(build_frame(data, pos)?);
-                Frame::Attribute { attributes: pairs, frame }
+                Frame::Attribute {
+                    attributes: pairs,
+                    frame,
+                }
             }
         }
         other => return Err(unexpected_type(other)),
@@ -306,7 +317,10 @@ mod tests {
         assert_eq!(frame(b"-ERR bad\r\n"), Frame::Error(b("ERR bad")));
         assert_eq!(frame(b"!5\r\nA\r\nBC\r\n"), Frame::Error(b("A\r\nBC")));
         assert_eq!(frame(b":0\r\n"), Frame::Integer(0));
-        assert_eq!(frame(b":-9223372036854775808\r\n"), Frame::Integer(i64::MIN));
+        assert_eq!(
+            frame(b":-9223372036854775808\r\n"),
+            Frame::Integer(i64::MIN)
+        );
         assert_eq!(frame(b"$5\r\nhello\r\n"), Frame::Bulk(b("hello")));
         assert_eq!(frame(b"$0\r\n\r\n"), Frame::Bulk(b("")));
         assert_eq!(frame(b"$4\r\na\r\nb\r\n"), Frame::Bulk(b("a\r\nb")));
@@ -316,7 +330,10 @@ mod tests {
         assert_eq!(frame(b"*0\r\n"), Frame::Array(vec![]));
         assert_eq!(
             frame(b"*2\r\n:1\r\n*1\r\n$1\r\nx\r\n"),
-            Frame::Array(vec![Frame::Integer(1), Frame::Array(vec![Frame::Bulk(b("x"))])])
+            Frame::Array(vec![
+                Frame::Integer(1),
+                Frame::Array(vec![Frame::Bulk(b("x"))])
+            ])
         );
         assert_eq!(
             frame(b"%2\r\n+a\r\n:1\r\n+b\r\n_\r\n"),
@@ -325,7 +342,10 @@ mod tests {
                 (Frame::Simple(b("b")), Frame::Null)
             ])
         );
-        assert_eq!(frame(b"~1\r\n#t\r\n"), Frame::Set(vec![Frame::Boolean(true)]));
+        assert_eq!(
+            frame(b"~1\r\n#t\r\n"),
+            Frame::Set(vec![Frame::Boolean(true)])
+        );
         assert_eq!(frame(b",1.5\r\n"), Frame::Double(1.5));
         assert_eq!(frame(b",-0\r\n"), Frame::Double(-0.0));
         assert_eq!(frame(b",inf\r\n"), Frame::Double(f64::INFINITY));
@@ -333,12 +353,24 @@ mod tests {
         assert!(matches!(frame(b",nan\r\n"), Frame::Double(d) if d.is_nan()));
         assert_eq!(frame(b",1e+20\r\n"), Frame::Double(1e20));
         assert_eq!(frame(b"#f\r\n"), Frame::Boolean(false));
-        assert_eq!(frame(b"(-12345678901234567890\r\n"), Frame::BigNumber(b("-12345678901234567890")));
+        assert_eq!(
+            frame(b"(-12345678901234567890\r\n"),
+            Frame::BigNumber(b("-12345678901234567890"))
+        );
         assert_eq!(
             frame(b"=15\r\ntxt:Some string\r\n"),
-            Frame::Verbatim { format: *b"txt", text: b("Some string") }
+            Frame::Verbatim {
+                format: *b"txt",
+                text: b("Some string")
+            }
         );
-        assert_eq!(frame(b"=4\r\nmkd:\r\n"), Frame::Verbatim { format: *b"mkd", text: b("") });
+        assert_eq!(
+            frame(b"=4\r\nmkd:\r\n"),
+            Frame::Verbatim {
+                format: *b"mkd",
+                text: b("")
+            }
+        );
         assert_eq!(
             frame(b">2\r\n$7\r\nmessage\r\n$2\r\nhi\r\n"),
             Frame::Push(vec![Frame::Bulk(b("message")), Frame::Bulk(b("hi"))])
@@ -368,7 +400,8 @@ mod tests {
 
     #[test]
     fn incomplete_leaves_buffer_untouched() {
-        let full: &[u8] = b"*3\r\n$3\r\nSET\r\n%1\r\n+k\r\n=6\r\ntxt:hi\r\n|1\r\n+a\r\n:1\r\n#t\r\n";
+        let full: &[u8] =
+            b"*3\r\n$3\r\nSET\r\n%1\r\n+k\r\n=6\r\ntxt:hi\r\n|1\r\n+a\r\n:1\r\n#t\r\n";
         for cut in 0..full.len() {
             let mut buf = BytesMut::from(&full[..cut]);
             assert_eq!(decode(&mut buf), Ok(None), "cut at {cut}");
@@ -381,14 +414,19 @@ mod tests {
     fn bulk_payload_is_zero_copy() {
         let mut buf = BytesMut::from(&b"$5\r\nhello\r\n"[..]);
         let start = buf.as_ptr() as usize;
-        let Ok(Some(Frame::Bulk(payload))) = decode(&mut buf) else { panic!("not a bulk") };
+        let Ok(Some(Frame::Bulk(payload))) = decode(&mut buf) else {
+            panic!("not a bulk")
+        };
         assert_eq!(payload.as_ptr() as usize, start + 4);
     }
 
     #[test]
     fn errors() {
         assert_eq!(err(b"?x\r\n"), "Protocol error: unexpected type byte '?'");
-        assert_eq!(err(b"\x00\r\n"), "Protocol error: unexpected type byte '\\x00'");
+        assert_eq!(
+            err(b"\x00\r\n"),
+            "Protocol error: unexpected type byte '\\x00'"
+        );
         assert_eq!(err(b"+OK\rX"), "Protocol error: expected CRLF");
         assert_eq!(err(b":12a\r\n"), "Protocol error: invalid integer");
         assert_eq!(err(b":\r\n"), "Protocol error: invalid integer");
@@ -396,7 +434,10 @@ mod tests {
         assert_eq!(err(b"$-2\r\n"), "Protocol error: invalid bulk length");
         assert_eq!(err(b"$x\r\n"), "Protocol error: invalid bulk length");
         assert_eq!(err(b"=-1\r\n"), "Protocol error: invalid bulk length");
-        assert_eq!(err(b"$1\r\nab\r\n"), "Protocol error: bulk string not terminated by CRLF");
+        assert_eq!(
+            err(b"$1\r\nab\r\n"),
+            "Protocol error: bulk string not terminated by CRLF"
+        );
         assert_eq!(err(b"*-2\r\n"), "Protocol error: invalid multibulk length");
         assert_eq!(err(b"%-1\r\n"), "Protocol error: invalid multibulk length");
         assert_eq!(err(b"*?\r\n"), "Protocol error: invalid multibulk length");
@@ -406,10 +447,19 @@ mod tests {
         assert_eq!(err(b"(1.5\r\n"), "Protocol error: invalid big number");
         assert_eq!(err(b"(\r\n"), "Protocol error: invalid big number");
         assert_eq!(err(b"_x\r\n"), "Protocol error: invalid null");
-        assert_eq!(err(b"=3\r\ntxt\r\n"), "Protocol error: invalid verbatim string");
-        assert_eq!(err(b"=5\r\ntxt_x\r\n"), "Protocol error: invalid verbatim string");
+        assert_eq!(
+            err(b"=3\r\ntxt\r\n"),
+            "Protocol error: invalid verbatim string"
+        );
+        assert_eq!(
+            err(b"=5\r\ntxt_x\r\n"),
+            "Protocol error: invalid verbatim string"
+        );
         // An error inside an aggregate is reported even before it is complete.
-        assert_eq!(err(b"*3\r\n:1\r\n:x\r\n"), "Protocol error: invalid integer");
+        assert_eq!(
+            err(b"*3\r\n:1\r\n:x\r\n"),
+            "Protocol error: invalid integer"
+        );
     }
 
     #[test]
@@ -442,7 +492,10 @@ mod tests {
                     frame: Box::new(Frame::NullArray),
                 }),
             },
-            Frame::Verbatim { format: *b"\r\n:", text: b(":\r\n") },
+            Frame::Verbatim {
+                format: *b"\r\n:",
+                text: b(":\r\n"),
+            },
             Frame::Double(-0.0),
             Frame::Double(f64::MIN_POSITIVE),
         ];

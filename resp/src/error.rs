@@ -22,19 +22,29 @@ pub struct ProtocolError {
 impl ProtocolError {
     /// An error with a fixed message.
     pub(crate) const fn fixed(text: &'static str) -> ProtocolError {
-        ProtocolError { text: Cow::Borrowed(text), raw: None }
+        ProtocolError {
+            text: Cow::Borrowed(text),
+            raw: None,
+        }
     }
 
     /// An error with a computed message.
     pub(crate) fn owned(text: String) -> ProtocolError {
-        ProtocolError { text: Cow::Owned(text), raw: None }
+        ProtocolError {
+            text: Cow::Owned(text),
+            raw: None,
+        }
     }
 
     /// Redis's `Protocol error: expected '$', got '%c'`. Redis formats the raw
     /// byte and then (as for every formatted error) turns `\r` and `\n` into
     /// spaces so the reply stays one line.
     pub(crate) fn expected_dollar(got: u8) -> ProtocolError {
-        let got = if got == b'\r' || got == b'\n' { b' ' } else { got };
+        let got = if got == b'\r' || got == b'\n' {
+            b' '
+        } else {
+            got
+        };
         let mut raw = b"Protocol error: expected '$', got '".to_vec();
         raw.push(got);
         raw.push(b'\'');
@@ -104,7 +114,10 @@ mod tests {
     #[test]
     fn expected_dollar_keeps_raw_byte() {
         let e = ProtocolError::expected_dollar(0xff);
-        assert_eq!(e.message_bytes(), b"Protocol error: expected '$', got '\xff'");
+        assert_eq!(
+            e.message_bytes(),
+            b"Protocol error: expected '$', got '\xff'"
+        );
         assert_eq!(e.message(), "Protocol error: expected '$', got '\u{fffd}'");
     }
 }

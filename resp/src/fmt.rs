@@ -52,7 +52,11 @@ impl std::fmt::Write for StackBuf<'_> {
 /// Writes `%.17g` of `d` into `buf`, returning the length.
 pub(crate) fn g17_into(d: f64, buf: &mut [u8; G17_MAX]) -> usize {
     if d.is_nan() {
-        let s: &[u8] = if d.is_sign_negative() { b"-nan" } else { b"nan" };
+        let s: &[u8] = if d.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        };
         buf[..s.len()].copy_from_slice(s);
         return s.len();
     }
@@ -65,7 +69,10 @@ pub(crate) fn g17_into(d: f64, buf: &mut [u8; G17_MAX]) -> usize {
     // Rust's `{:.16e}` is the correctly rounded 17-significant-digit scientific
     // form (ties to even on exact halves, like glibc): `-1.2345678901234567e-5`.
     let mut sci = [0u8; G17_MAX];
-    let mut w = StackBuf { buf: &mut sci, len: 0 };
+    let mut w = StackBuf {
+        buf: &mut sci,
+        len: 0,
+    };
     if std::fmt::write(&mut w, format_args!("{d:.16e}")).is_err() {
         // Cannot happen: the longest form is 25 bytes.
         return 0;
@@ -168,6 +175,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)] // exact binary ties, written in full
     fn documented_examples() {
         assert_eq!(g17(0.1), "0.10000000000000001");
         assert_eq!(g17(1.5), "1.5");
@@ -254,7 +262,17 @@ mod tests {
 
     #[test]
     fn integer_like_ll2string() {
-        for n in [0i64, 1, -1, 42, -42, i64::MAX, i64::MIN, 1_000_000, -999_999] {
+        for n in [
+            0i64,
+            1,
+            -1,
+            42,
+            -42,
+            i64::MAX,
+            i64::MIN,
+            1_000_000,
+            -999_999,
+        ] {
             let mut out = Vec::new();
             integer(n, &mut out);
             assert_eq!(out, n.to_string().as_bytes());

@@ -137,7 +137,10 @@ mod tests {
             b"*2\r\n:1\r\n$1\r\na\r\n"
         );
         assert_eq!(
-            enc(&Frame::Map(vec![(Frame::Simple(b("k")), Frame::Boolean(true))])),
+            enc(&Frame::Map(vec![(
+                Frame::Simple(b("k")),
+                Frame::Boolean(true)
+            )])),
             b"%1\r\n+k\r\n#t\r\n"
         );
         assert_eq!(enc(&Frame::Set(vec![Frame::Null])), b"~1\r\n_\r\n");
@@ -145,10 +148,16 @@ mod tests {
         assert_eq!(enc(&Frame::Boolean(false)), b"#f\r\n");
         assert_eq!(enc(&Frame::BigNumber(b("123"))), b"(123\r\n");
         assert_eq!(
-            enc(&Frame::Verbatim { format: *b"txt", text: b("hi") }),
+            enc(&Frame::Verbatim {
+                format: *b"txt",
+                text: b("hi")
+            }),
             b"=6\r\ntxt:hi\r\n"
         );
-        assert_eq!(enc(&Frame::Push(vec![Frame::Bulk(b("m"))])), b">1\r\n$1\r\nm\r\n");
+        assert_eq!(
+            enc(&Frame::Push(vec![Frame::Bulk(b("m"))])),
+            b">1\r\n$1\r\nm\r\n"
+        );
         assert_eq!(
             enc(&Frame::Attribute {
                 attributes: vec![(Frame::Simple(b("ttl")), Frame::Integer(3))],

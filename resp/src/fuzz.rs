@@ -19,7 +19,11 @@ pub fn decode_target(data: &[u8]) {
     for plan in split_plans(data) {
         let chunks = chunks(data, &plan);
         let split = decode_stream(&chunks);
-        assert_eq!(whole.frames.len(), split.frames.len(), "frame count differs for {plan:?}");
+        assert_eq!(
+            whole.frames.len(),
+            split.frames.len(),
+            "frame count differs for {plan:?}"
+        );
         for (a, b) in whole.frames.iter().zip(&split.frames) {
             assert!(same_frame(a, b), "{a:?} != {b:?} for {plan:?}");
         }
@@ -45,7 +49,11 @@ pub fn decode_target(data: &[u8]) {
 /// Fuzz body for [`RequestDecoder`], run with the default limits as an
 /// authenticated client and with tiny limits as an unauthenticated one.
 pub fn request_target(data: &[u8]) {
-    let tiny = Limits { max_bulk_len: 100, max_inline_len: 64, max_multibulk_len: 5 };
+    let tiny = Limits {
+        max_bulk_len: 100,
+        max_inline_len: 64,
+        max_multibulk_len: 5,
+    };
     for (limits, authenticated) in [(Limits::default(), true), (tiny, false)] {
         let whole = request_stream(&[data], limits, authenticated);
         for plan in split_plans(data) {
@@ -86,11 +94,19 @@ fn decode_stream(chunks: &[&[u8]]) -> Frames {
             match decode(&mut buf) {
                 Ok(Some(frame)) => frames.push(frame),
                 Ok(None) => break,
-                Err(e) => return Frames { frames, end: End::Error(e.message_bytes().to_vec()) },
+                Err(e) => {
+                    return Frames {
+                        frames,
+                        end: End::Error(e.message_bytes().to_vec()),
+                    }
+                }
             }
         }
     }
-    Frames { frames, end: End::Pending(buf.to_vec()) }
+    Frames {
+        frames,
+        end: End::Pending(buf.to_vec()),
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -113,14 +129,20 @@ fn request_stream(chunks: &[&[u8]], limits: Limits, authenticated: bool) -> Requ
                 Err(e) => {
                     // The error is sticky.
                     assert_eq!(decoder.decode(&mut buf).err(), Some(e.clone()));
-                    return Requests { requests, end: End::Error(e.message_bytes().to_vec()) };
+                    return Requests {
+                        requests,
+                        end: End::Error(e.message_bytes().to_vec()),
+                    };
                 }
             }
         }
     }
     // The decoder consumes partial requests, so the leftover bytes depend on
     // the split; only "pending" is compared.
-    Requests { requests, end: End::Pending(Vec::new()) }
+    Requests {
+        requests,
+        end: End::Pending(Vec::new()),
+    }
 }
 
 /// A way to split the input: `Points` cuts at the given offsets, `Every` cuts
@@ -180,7 +202,9 @@ fn same_frame(a: &Frame, b: &Frame) -> bool {
     };
     let pairs = |x: &[(Frame, Frame)], y: &[(Frame, Frame)]| {
         x.len() == y.len()
-            && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same_frame(k1, k2) && same_frame(v1, v2))
+            && x.iter()
+                .zip(y)
+                .all(|((k1, v1), (k2, v2))| same_frame(k1, k2) && same_frame(v1, v2))
     };
     match (a, b) {
         (Frame::Double(x), Frame::Double(y)) => (x.is_nan() && y.is_nan()) || x == y,
@@ -189,8 +213,14 @@ fn same_frame(a: &Frame, b: &Frame) -> bool {
         | (Frame::Push(x), Frame::Push(y)) => all(x, y),
         (Frame::Map(x), Frame::Map(y)) => pairs(x, y),
         (
-            Frame::Attribute { attributes: x, frame: f },
-            Frame::Attribute { attributes: y, frame: g },
+            Frame::Attribute {
+                attributes: x,
+                frame: f,
+            },
+            Frame::Attribute {
+                attributes: y,
+                frame: g,
+            },
         ) => pairs(x, y) && same_frame(f, g),
         _ => a == b,
     }
@@ -242,7 +272,12 @@ fn check_request_round_trip(argv: &[Bytes], wire: &[u8]) {
     let mut buf = BytesMut::from(wire);
     match decoder.decode(&mut buf) {
         Ok(Some(back)) => {
-            assert_eq!(back, argv, "{:?} decoded differently", wire.escape_ascii().to_string());
+            assert_eq!(
+                back,
+                argv,
+                "{:?} decoded differently",
+                wire.escape_ascii().to_string()
+            );
             assert!(buf.is_empty(), "request left bytes");
         }
         other => panic!("{:?} decodes as {other:?}", wire.escape_ascii().to_string()),
@@ -255,7 +290,15 @@ mod tests {
 
     #[test]
     fn targets_accept_trivial_inputs() {
-        for input in [&b""[..], b"\r\n", b"*", b"$", b"PING\r\n", b"+OK\r\n", b"\x00"] {
+        for input in [
+            &b""[..],
+            b"\r\n",
+            b"*",
+            b"$",
+            b"PING\r\n",
+            b"+OK\r\n",
+            b"\x00",
+        ] {
             decode_target(input);
             request_target(input);
         }
@@ -263,7 +306,10 @@ mod tests {
 
     #[test]
     fn same_frame_treats_nan_as_equal() {
-        assert!(same_frame(&Frame::Double(f64::NAN), &Frame::Double(-f64::NAN)));
+        assert!(same_frame(
+            &Frame::Double(f64::NAN),
+            &Frame::Double(-f64::NAN)
+        ));
         assert!(!same_frame(&Frame::Double(1.0), &Frame::Double(f64::NAN)));
         assert!(same_frame(
             &Frame::Array(vec![Frame::Double(f64::NAN)]),
@@ -273,8 +319,14 @@ mod tests {
 
     #[test]
     fn inline_repr_quotes_everything() {
-        let argv = vec![Bytes::from_static(b"a b"), Bytes::from_static(b"\x00\"\\\xff\r\n")];
-        assert_eq!(inline_repr(&argv), b"\"a b\" \"\\x00\\\"\\\\\\xff\\r\\n\"\r\n");
+        let argv = vec![
+            Bytes::from_static(b"a b"),
+            Bytes::from_static(b"\x00\"\\\xff\r\n"),
+        ];
+        assert_eq!(
+            inline_repr(&argv),
+            b"\"a b\" \"\\x00\\\"\\\\\\xff\\r\\n\"\r\n"
+        );
         check_request_round_trip(&argv, &inline_repr(&argv));
     }
 }

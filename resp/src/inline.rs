@@ -40,7 +40,11 @@ pub(crate) struct Unbalanced;
 /// Splits `line[..len]` into arguments appended to `argv`. The request reader
 /// never passes a line holding a NUL byte (Redis's line search stops at NUL);
 /// if there were one, it would end the line, as it ends the C string.
-pub(crate) fn split_args(line: &Bytes, len: usize, argv: &mut Vec<Bytes>) -> Result<(), Unbalanced> {
+pub(crate) fn split_args(
+    line: &Bytes,
+    len: usize,
+    argv: &mut Vec<Bytes>,
+) -> Result<(), Unbalanced> {
     let s = &line[..len];
     // Byte at `i`, or 0 past the end (the C string's terminator).
     let at = |i: usize| -> u8 { s.get(i).copied().unwrap_or(0) };
@@ -188,7 +192,10 @@ mod tests {
         assert_eq!(ok(b"\"\\x41\\x7a\\xFF\\x00\""), v(&[b"Az\xff\x00"]));
         assert_eq!(ok(b"\"\\xZZ\""), v(&[b"xZZ"]));
         assert_eq!(ok(b"\"\\x4\""), v(&[b"x4"]));
-        assert_eq!(ok(b"\"\\n\\r\\t\\b\\a\\\\\\\"\\q\""), v(&[b"\n\r\t\x08\x07\\\"q"]));
+        assert_eq!(
+            ok(b"\"\\n\\r\\t\\b\\a\\\\\\\"\\q\""),
+            v(&[b"\n\r\t\x08\x07\\\"q"])
+        );
         assert_eq!(ok(b"\"a\" \"b\"\t\"c\""), v(&[b"a", b"b", b"c"]));
         assert_eq!(ok(b"\"a\"\x0bb"), v(&[b"a", b"b"]));
     }
@@ -220,7 +227,12 @@ mod tests {
             b"x \"",
             b"\"\\",
         ] {
-            assert_eq!(split(line), Err(Unbalanced), "{:?}", String::from_utf8_lossy(line));
+            assert_eq!(
+                split(line),
+                Err(Unbalanced),
+                "{:?}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 

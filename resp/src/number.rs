@@ -186,8 +186,14 @@ mod tests {
     #[test]
     fn headers() {
         assert_eq!(Header::signed(b':', -42).as_bytes(), b":-42\r\n");
-        assert_eq!(Header::signed(b':', i64::MIN).as_bytes(), b":-9223372036854775808\r\n");
+        assert_eq!(
+            Header::signed(b':', i64::MIN).as_bytes(),
+            b":-9223372036854775808\r\n"
+        );
         assert_eq!(Header::unsigned(b'$', 0).as_bytes(), b"$0\r\n");
-        assert_eq!(Header::unsigned(b'*', u64::MAX).as_bytes(), b"*18446744073709551615\r\n");
+        assert_eq!(
+            Header::unsigned(b'*', u64::MAX).as_bytes(),
+            b"*18446744073709551615\r\n"
+        );
     }
 }

@@ -209,13 +209,21 @@ impl RequestDecoder {
                     let Some(&first) = buf.first() else {
                         return Ok(None);
                     };
-                    self.state = if first == b'*' { State::Count } else { State::Inline };
+                    self.state = if first == b'*' {
+                        State::Count
+                    } else {
+                        State::Inline
+                    };
                 }
                 State::Inline => {
                     let Some(nl) = self.find_line(buf, Line::Inline)? else {
                         return Ok(None);
                     };
-                    let len = if nl > 0 && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+                    let len = if nl > 0 && buf[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
                     let line = buf.split_to(nl + 1).freeze();
                     self.state = State::Start;
                     let mut argv = Vec::new();
@@ -271,7 +279,9 @@ impl RequestDecoder {
                     buf.advance(2);
                     self.argv.push(arg);
                     if remaining > 1 {
-                        self.state = State::BulkLen { remaining: remaining - 1 };
+                        self.state = State::BulkLen {
+                            remaining: remaining - 1,
+                        };
                     } else {
                         self.state = State::Start;
                         return Ok(Some(std::mem::take(&mut self.argv)));

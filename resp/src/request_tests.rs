@@ -36,7 +36,10 @@ fn requests(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
 fn error(d: RequestDecoder, input: &[u8]) -> String {
     match run(d, input) {
         (_, Err(e)) => e,
-        (reqs, Ok(())) => panic!("no error for {:?}: {reqs:?}", input.escape_ascii().to_string()),
+        (reqs, Ok(())) => panic!(
+            "no error for {:?}: {reqs:?}",
+            input.escape_ascii().to_string()
+        ),
     }
 }
 
@@ -48,14 +51,21 @@ fn argv(args: &[&str]) -> Vec<Vec<u8>> {
 
 #[test]
 fn multibulk_request() {
-    assert_eq!(requests(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), vec![argv(&["GET", "k"])]);
+    assert_eq!(
+        requests(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"),
+        vec![argv(&["GET", "k"])]
+    );
 }
 
 #[test]
 fn multibulk_binary_and_empty_arguments() {
     assert_eq!(
         requests(b"*3\r\n$3\r\nSET\r\n$0\r\n\r\n$4\r\n\r\n\x00\xff\r\n"),
-        vec![vec![b"SET".to_vec(), b"".to_vec(), b"\r\n\x00\xff".to_vec()]]
+        vec![vec![
+            b"SET".to_vec(),
+            b"".to_vec(),
+            b"\r\n\x00\xff".to_vec()
+        ]]
     );
 }
 
@@ -71,7 +81,10 @@ fn pipelined_requests_come_one_per_call() {
 
 #[test]
 fn empty_multibulk_is_skipped() {
-    assert_eq!(requests(b"*0\r\n*-1\r\n*-100\r\n*1\r\n$1\r\nx\r\n"), vec![argv(&["x"])]);
+    assert_eq!(
+        requests(b"*0\r\n*-1\r\n*-100\r\n*1\r\n$1\r\nx\r\n"),
+        vec![argv(&["x"])]
+    );
     assert_eq!(requests(b"*0\r\n"), Vec::<Vec<Vec<u8>>>::new());
 }
 
@@ -96,7 +109,10 @@ fn count_line_needs_the_byte_after_cr() {
 #[test]
 fn byte_after_cr_is_not_checked() {
     // Redis skips two bytes after each `\r` and after each payload unchecked.
-    assert_eq!(requests(b"*2\rX$3\rYGET!!$1\r\nk\r\n"), vec![argv(&["GET", "k"])]);
+    assert_eq!(
+        requests(b"*2\rX$3\rYGET!!$1\r\nk\r\n"),
+        vec![argv(&["GET", "k"])]
+    );
 }
 
 #[test]
@@ -131,15 +147,27 @@ fn multibulk_length_up_to_int_max_is_accepted() {
 
 #[test]
 fn configured_multibulk_limit() {
-    let d = RequestDecoder::new(Limits { max_multibulk_len: 3, ..Limits::default() });
-    assert_eq!(error(d, b"*4\r\n"), "Protocol error: invalid multibulk length");
-    let d = RequestDecoder::new(Limits { max_multibulk_len: 3, ..Limits::default() });
+    let d = RequestDecoder::new(Limits {
+        max_multibulk_len: 3,
+        ..Limits::default()
+    });
+    assert_eq!(
+        error(d, b"*4\r\n"),
+        "Protocol error: invalid multibulk length"
+    );
+    let d = RequestDecoder::new(Limits {
+        max_multibulk_len: 3,
+        ..Limits::default()
+    });
     assert_eq!(run(d, b"*3\r\n").1, Ok(()));
 }
 
 #[test]
 fn unauthenticated_multibulk_length() {
-    assert_eq!(error(unauthenticated(), b"*11\r\n"), "Protocol error: unauthenticated multibulk length");
+    assert_eq!(
+        error(unauthenticated(), b"*11\r\n"),
+        "Protocol error: unauthenticated multibulk length"
+    );
     assert_eq!(run(unauthenticated(), b"*10\r\n").1, Ok(()));
     // The range check comes first.
     assert_eq!(
@@ -152,7 +180,10 @@ fn unauthenticated_multibulk_length() {
 fn too_big_mbulk_count_string() {
     let mut input = b"*".to_vec();
     input.resize(64 * 1024 + 1, b'1');
-    assert_eq!(error(decoder(), &input), "Protocol error: too big mbulk count string");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big mbulk count string"
+    );
     // Exactly 64 KiB without a terminator still waits.
     input.pop();
     assert_eq!(run(decoder(), &input).1, Ok(()));
@@ -163,7 +194,10 @@ fn long_count_line_with_terminator_in_window_is_invalid_not_too_big() {
     let mut input = b"*".to_vec();
     input.resize(1000, b'1');
     input.extend_from_slice(b"\r\n");
-    assert_eq!(error(decoder(), &input), "Protocol error: invalid multibulk length");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: invalid multibulk length"
+    );
 }
 
 #[test]
@@ -171,17 +205,37 @@ fn nul_in_count_line_stalls_until_too_big() {
     let mut input = b"*1\x00\r\n$1\r\na\r\n".to_vec();
     assert_eq!(run(decoder(), &input), (vec![], Ok(())));
     input.resize(64 * 1024 + 1, b'\r');
-    assert_eq!(error(decoder(), &input), "Protocol error: too big mbulk count string");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big mbulk count string"
+    );
 }
 
 #[test]
 fn expected_dollar() {
-    assert_eq!(error(decoder(), b"*1\r\nGET\r\n"), "Protocol error: expected '$', got 'G'");
-    assert_eq!(error(decoder(), b"*1\r\n:1\r\n"), "Protocol error: expected '$', got ':'");
-    assert_eq!(error(decoder(), b"*1\r\n\r\n"), "Protocol error: expected '$', got ' '");
-    assert_eq!(error(decoder(), b"*1\r\n\n\r\n"), "Protocol error: expected '$', got ' '");
-    let e = decoder().decode(&mut BytesMut::from(&b"*1\r\n\xfe\r\n"[..])).err().expect("error");
-    assert_eq!(e.message_bytes(), b"Protocol error: expected '$', got '\xfe'");
+    assert_eq!(
+        error(decoder(), b"*1\r\nGET\r\n"),
+        "Protocol error: expected '$', got 'G'"
+    );
+    assert_eq!(
+        error(decoder(), b"*1\r\n:1\r\n"),
+        "Protocol error: expected '$', got ':'"
+    );
+    assert_eq!(
+        error(decoder(), b"*1\r\n\r\n"),
+        "Protocol error: expected '$', got ' '"
+    );
+    assert_eq!(
+        error(decoder(), b"*1\r\n\n\r\n"),
+        "Protocol error: expected '$', got ' '"
+    );
+    let e = decoder()
+        .decode(&mut BytesMut::from(&b"*1\r\n\xfe\r\n"[..]))
+        .expect_err("error");
+    assert_eq!(
+        e.message_bytes(),
+        b"Protocol error: expected '$', got '\xfe'"
+    );
 }
 
 #[test]
@@ -215,8 +269,14 @@ fn invalid_bulk_length() {
 
 #[test]
 fn configured_bulk_limit() {
-    let limits = Limits { max_bulk_len: 5, ..Limits::default() };
-    assert_eq!(error(RequestDecoder::new(limits), b"*1\r\n$6\r\n"), "Protocol error: invalid bulk length");
+    let limits = Limits {
+        max_bulk_len: 5,
+        ..Limits::default()
+    };
+    assert_eq!(
+        error(RequestDecoder::new(limits), b"*1\r\n$6\r\n"),
+        "Protocol error: invalid bulk length"
+    );
     let (reqs, end) = run(RequestDecoder::new(limits), b"*1\r\n$5\r\nhello\r\n");
     assert_eq!((reqs, end), (vec![argv(&["hello"])], Ok(())));
 }
@@ -228,7 +288,10 @@ fn unauthenticated_bulk_length() {
         "Protocol error: unauthenticated bulk length"
     );
     assert_eq!(run(unauthenticated(), b"*1\r\n$16384\r\n").1, Ok(()));
-    assert_eq!(error(unauthenticated(), b"*1\r\n$-1\r\n"), "Protocol error: invalid bulk length");
+    assert_eq!(
+        error(unauthenticated(), b"*1\r\n$-1\r\n"),
+        "Protocol error: invalid bulk length"
+    );
 }
 
 #[test]
@@ -244,7 +307,10 @@ fn authentication_can_change_between_requests() {
 fn too_big_bulk_count_string() {
     let mut input = b"*1\r\n$".to_vec();
     input.resize(4 + 64 * 1024 + 1, b'1');
-    assert_eq!(error(decoder(), &input), "Protocol error: too big bulk count string");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big bulk count string"
+    );
 }
 
 #[test]
@@ -257,7 +323,7 @@ fn errors_are_sticky_and_come_after_earlier_requests() {
     let mut d = decoder();
     let mut buf = BytesMut::from(&b"PING\r\n*x\r\nPING\r\n"[..]);
     assert!(matches!(d.decode(&mut buf), Ok(Some(_))));
-    let e = d.decode(&mut buf).err().expect("error");
+    let e = d.decode(&mut buf).expect_err("error");
     assert_eq!(e.message(), "Protocol error: invalid multibulk length");
     assert_eq!(d.decode(&mut buf).err(), Some(e));
 }
@@ -278,7 +344,10 @@ fn inline_strips_only_one_cr() {
 
 #[test]
 fn inline_empty_lines_are_skipped() {
-    assert_eq!(requests(b"\n\r\n   \r\n\t\n\r\r\nPING\r\n"), vec![argv(&["PING"])]);
+    assert_eq!(
+        requests(b"\n\r\n   \r\n\t\n\r\r\nPING\r\n"),
+        vec![argv(&["PING"])]
+    );
     assert_eq!(requests(b"\n"), Vec::<Vec<Vec<u8>>>::new());
     assert_eq!(requests(b"\r\n"), Vec::<Vec<Vec<u8>>>::new());
 }
@@ -296,14 +365,27 @@ fn lone_cr_waits_for_newline() {
 fn inline_quoting() {
     assert_eq!(
         requests(b"SET \"a b\" 'c d' \"\\x41\\n\"\r\n"),
-        vec![vec![b"SET".to_vec(), b"a b".to_vec(), b"c d".to_vec(), b"A\n".to_vec()]]
+        vec![vec![
+            b"SET".to_vec(),
+            b"a b".to_vec(),
+            b"c d".to_vec(),
+            b"A\n".to_vec()
+        ]]
     );
-    assert_eq!(requests(b"ECHO \"\"\r\n"), vec![vec![b"ECHO".to_vec(), b"".to_vec()]]);
+    assert_eq!(
+        requests(b"ECHO \"\"\r\n"),
+        vec![vec![b"ECHO".to_vec(), b"".to_vec()]]
+    );
 }
 
 #[test]
 fn unbalanced_quotes_in_request() {
-    for input in [&b"SET \"a\r\n"[..], b"SET 'a\r\n", b"SET \"a\"b\r\n", b"SET 'a'b\r\n"] {
+    for input in [
+        &b"SET \"a\r\n"[..],
+        b"SET 'a\r\n",
+        b"SET \"a\"b\r\n",
+        b"SET 'a'b\r\n",
+    ] {
         assert_eq!(
             error(decoder(), input),
             "Protocol error: unbalanced quotes in request",
@@ -321,7 +403,10 @@ fn inline_line_starting_with_star_later_is_inline() {
 #[test]
 fn too_big_inline_request() {
     let mut input = vec![b'a'; 64 * 1024 + 1];
-    assert_eq!(error(decoder(), &input), "Protocol error: too big inline request");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big inline request"
+    );
     input.pop();
     assert_eq!(run(decoder(), &input).1, Ok(()));
     input.push(b'\n');
@@ -333,7 +418,10 @@ fn inline_terminator_beyond_the_limit_is_too_big() {
     // Decided by position, so the answer does not depend on how reads split it.
     let mut input = vec![b'a'; 64 * 1024 + 1];
     input.push(b'\n');
-    assert_eq!(error(decoder(), &input), "Protocol error: too big inline request");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big inline request"
+    );
 }
 
 #[test]
@@ -341,7 +429,10 @@ fn nul_in_inline_request_stalls_until_too_big() {
     let mut input = b"GET a\x00b\r\nPING\r\n".to_vec();
     assert_eq!(run(decoder(), &input), (vec![], Ok(())));
     input.resize(64 * 1024 + 1, b'\n');
-    assert_eq!(error(decoder(), &input), "Protocol error: too big inline request");
+    assert_eq!(
+        error(decoder(), &input),
+        "Protocol error: too big inline request"
+    );
 }
 
 #[test]
@@ -397,5 +488,8 @@ fn long_inline_line_in_small_pieces_resumes_its_search() {
         assert!(d.scanned == buf.len());
     }
     buf.extend_from_slice(b"\n");
-    assert_eq!(d.decode(&mut buf).ok().flatten().map(|a| a.len()), Some(60 * 1024 / 16));
+    assert_eq!(
+        d.decode(&mut buf).ok().flatten().map(|a| a.len()),
+        Some(60 * 1024 / 16)
+    );
 }

@@ -161,12 +161,21 @@ mod tests {
         assert_eq!(with(|o| double(o, f64::NEG_INFINITY)), b",-inf\r\n");
         assert_eq!(with(|o| boolean(o, true)), b"#t\r\n");
         assert_eq!(with(|o| boolean(o, false)), b"#f\r\n");
-        assert_eq!(with(|o| verbatim(o, b"txt", b"Some string")), b"=15\r\ntxt:Some string\r\n");
-        assert_eq!(with(|o| big_number(o, b"-3492890328409238509324850943850943825024385")), {
-            let mut v = b"(-3492890328409238509324850943850943825024385".to_vec();
-            v.extend_from_slice(b"\r\n");
-            v
-        });
-        assert_eq!(with(|o| blob_error(o, b"SYNTAX a\r\nb")), b"!11\r\nSYNTAX a\r\nb\r\n");
+        assert_eq!(
+            with(|o| verbatim(o, b"txt", b"Some string")),
+            b"=15\r\ntxt:Some string\r\n"
+        );
+        assert_eq!(
+            with(|o| big_number(o, b"-3492890328409238509324850943850943825024385")),
+            {
+                let mut v = b"(-3492890328409238509324850943850943825024385".to_vec();
+                v.extend_from_slice(b"\r\n");
+                v
+            }
+        );
+        assert_eq!(
+            with(|o| blob_error(o, b"SYNTAX a\r\nb")),
+            b"!11\r\nSYNTAX a\r\nb\r\n"
+        );
     }
 }

@@ -45,8 +45,8 @@ fn edit_bits<R>(
 
 fn setbit(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let offset = offset(ctx, args.next()?, None)?;
-    let on = match crate::num::parse_i64(args.next()?) {
+    let offset = offset(ctx, args.required()?, None)?;
+    let on = match crate::num::parse_i64(args.required()?) {
         Some(0) => false,
         Some(1) => true,
         _ => return Err(CommandError::BitValue),
@@ -59,7 +59,7 @@ fn setbit(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 
 fn getbit(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let offset = offset(ctx, args.next()?, None)?;
+    let offset = offset(ctx, args.required()?, None)?;
     let bit = match ctx.read_string(&key)? {
         None => false,
         Some(bytes) => bitmap::get_bit(&bytes, offset),
@@ -119,7 +119,7 @@ fn bitpos(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
                 1 => (Some(args.i64()?), RangeUnit::Byte),
                 _ => {
                     let end = args.i64()?;
-                    (Some(end), unit(args.next()?)?)
+                    (Some(end), unit(args.required()?)?)
                 }
             };
             bitmap::bit_pos_range(&bytes, bit, start, end, unit)
@@ -130,7 +130,7 @@ fn bitpos(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 }
 
 fn bitop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let op = BitOp::parse(args.next()?).ok_or(CommandError::Syntax)?;
+    let op = BitOp::parse(args.required()?).ok_or(CommandError::Syntax)?;
     let destination = args.key()?;
     let keys = args.rest();
     if op == BitOp::Not && keys.len() != 1 {
@@ -179,7 +179,7 @@ fn parse_bitfield(ctx: &Ctx<'_>, args: &mut Args<'_>) -> Result<Vec<FieldOp>, Co
         } else if is_keyword(word, "SET") || is_keyword(word, "INCRBY") {
             3
         } else if is_keyword(word, "OVERFLOW") && !args.is_empty() {
-            overflow = Overflow::parse(args.next()?)
+            overflow = Overflow::parse(args.required()?)
                 .ok_or_else(|| CommandError::err("Invalid OVERFLOW type specified"))?;
             continue;
         } else {
@@ -188,8 +188,8 @@ fn parse_bitfield(ctx: &Ctx<'_>, args: &mut Args<'_>) -> Result<Vec<FieldOp>, Co
         if args.remaining() < needs {
             return Err(CommandError::Syntax);
         }
-        let ty = bitfield_type(args.next()?)?;
-        let at = offset(ctx, args.next()?, Some(ty.bits))?;
+        let ty = bitfield_type(args.required()?)?;
+        let at = offset(ctx, args.required()?, Some(ty.bits))?;
         ops.push(if needs == 2 {
             FieldOp::Get(ty, at)
         } else {

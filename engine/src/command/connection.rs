@@ -61,9 +61,9 @@ fn auth(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             if ctx.config().requirepass().is_none() {
                 return Err(CommandError::AuthNotConfigured);
             }
-            (&b"default"[..], args.next()?.as_ref())
+            (&b"default"[..], args.required()?.as_ref())
         }
-        2 => (args.next()?.as_ref(), args.next()?.as_ref()),
+        2 => (args.required()?.as_ref(), args.required()?.as_ref()),
         _ => return Err(CommandError::Syntax),
     };
     if !password_matches(ctx, user, password) {
@@ -101,13 +101,13 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     while let Some(option) = args.try_next() {
         if is_keyword(option, "AUTH") && args.remaining() >= 2 {
-            let (user, password) = (args.next()?, args.next()?);
+            let (user, password) = (args.required()?, args.required()?);
             if !password_matches(ctx, user, password) {
                 return Err(CommandError::WrongPass);
             }
             ctx.client.authenticated = true;
         } else if is_keyword(option, "SETNAME") && !args.is_empty() {
-            set_name(ctx, args.next()?)?;
+            set_name(ctx, args.required()?)?;
         } else {
             let shown = option.split(|&b| b == 0).next().unwrap_or_default();
             return Err(CommandError::err(format!(
@@ -150,7 +150,7 @@ fn client_id(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandEr
 }
 
 fn client_setname(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    set_name(ctx, args.next()?)?;
+    set_name(ctx, args.required()?)?;
     Ok(Reply::Ok)
 }
 
@@ -166,8 +166,8 @@ fn client_getname(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comm
 /// CLIENT SETINFO LIB-NAME|LIB-VER value, as Redis 7.2 has it (current clients send it
 /// on connect).
 fn client_setinfo(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let attribute = args.next()?;
-    let value = args.next()?;
+    let attribute = args.required()?;
+    let value = args.required()?;
     let (slot, label) = if is_keyword(attribute, "LIB-NAME") {
         (&mut ctx.client.info.lib_name, "lib-name")
     } else if is_keyword(attribute, "LIB-VER") {
@@ -233,7 +233,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     let mut only_normal = true;
     while let Some(option) = args.try_next() {
         if is_keyword(option, "TYPE") && !args.is_empty() {
-            let kind = args.next()?;
+            let kind = args.required()?;
             only_normal = if is_keyword(kind, "normal") {
                 true
             } else if ["master", "replica", "slave", "pubsub"]
@@ -261,7 +261,13 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         }
     }
     let me = own_info(ctx);
-    let mut clients: Vec<ClientInfo> = ctx.shared.clients.lock().values().cloned().collect();
+    let mut clients: Vec<ClientInfo> = ctx
+        .shared
+        .clients
+        .lock()
+        .values()
+        .map(|client| client.lock().clone())
+        .collect();
     for client in &mut clients {
         if client.id == me.id {
             *client = me.clone();

@@ -42,7 +42,7 @@ fn touch(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
 
 fn type_of(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let name = ctx
-        .read_untouched(args.next()?)
+        .read_untouched(args.required()?)
         .map_or("none", |entry| entry.value.type_name());
     Ok(Reply::status(name))
 }
@@ -117,7 +117,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         if is_keyword(arg, "REPLACE") {
             replace = true;
         } else if is_keyword(arg, "DB") && !args.is_empty() {
-            target_db = db_index(ctx, args.next()?, None)?;
+            target_db = db_index(ctx, args.required()?, None)?;
         } else {
             return Err(CommandError::Syntax);
         }
@@ -142,7 +142,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 
 fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let target = db_index(ctx, args.next()?, None)?;
+    let target = db_index(ctx, args.required()?, None)?;
     if target == ctx.client.db {
         return Err(CommandError::SameObject);
     }
@@ -164,7 +164,7 @@ fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
 }
 
 fn keys(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let pattern = args.next()?;
+    let pattern = args.required()?;
     let all = pattern.as_ref() == b"*";
     let now = ctx.now_ms;
     let (db, _, _) = ctx.db();
@@ -221,10 +221,10 @@ impl<'a> ScanOptions<'a> {
                 }
                 options.count = usize::try_from(count).unwrap_or(usize::MAX);
             } else if is_keyword(arg, "MATCH") && !args.is_empty() {
-                let pattern = args.next()?;
+                let pattern = args.required()?;
                 options.pattern = (pattern.as_ref() != b"*").then_some(pattern.as_ref());
             } else if is_keyword(arg, "TYPE") && allow_type && !args.is_empty() {
-                options.type_name = Some(args.next()?);
+                options.type_name = Some(args.required()?);
             } else {
                 return Err(CommandError::Syntax);
             }
@@ -234,7 +234,7 @@ impl<'a> ScanOptions<'a> {
 }
 
 fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let mut cursor = parse_cursor(args.next()?)?;
+    let mut cursor = parse_cursor(args.required()?)?;
     let options = ScanOptions::parse(args, true)?;
     let now = ctx.now_ms;
     let (db, stats, _) = ctx.db();
@@ -337,7 +337,7 @@ fn expire_generic(
     command: &'static str,
 ) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let amount = args.next()?;
+    let amount = args.required()?;
     let condition = ExpireCondition::parse(args)?;
     let mut when = parse_i64(amount)?;
     let invalid = CommandError::InvalidExpireTime(command);
@@ -385,7 +385,7 @@ fn ttl_generic(
     absolute: bool,
 ) -> Result<Reply, CommandError> {
     let now = ctx.now_ms as i64;
-    let Some(entry) = ctx.read_untouched(args.next()?) else {
+    let Some(entry) = ctx.read_untouched(args.required()?) else {
         return Ok(Reply::Int(-2));
     };
     let Some(at) = entry.expire_at else {
@@ -413,7 +413,7 @@ fn pexpiretime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 }
 
 fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let key = args.next()?;
+    let key = args.required()?;
     let had_ttl = ctx
         .write(key)
         .is_some_and(|entry| entry.expire_at.is_some());
@@ -446,14 +446,14 @@ fn lfu_policy(ctx: &Ctx<'_>) -> bool {
 }
 
 fn object_encoding(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(match ctx.read_untouched(args.next()?) {
+    Ok(match ctx.read_untouched(args.required()?) {
         None => Reply::Nil,
         Some(entry) => Reply::bulk(entry.value.encoding_name()),
     })
 }
 
 fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(match ctx.read_untouched(args.next()?) {
+    Ok(match ctx.read_untouched(args.required()?) {
         None => Reply::Nil,
         Some(entry) => Reply::Int(refcount(entry)),
     })
@@ -462,7 +462,7 @@ fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
 fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let now_s = (ctx.now_ms / 1000) as u32;
     let lfu = lfu_policy(ctx);
-    let Some(entry) = ctx.read_untouched(args.next()?) else {
+    let Some(entry) = ctx.read_untouched(args.required()?) else {
         return Ok(Reply::Nil);
     };
     if lfu {
@@ -477,7 +477,7 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
 
 fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let lfu = lfu_policy(ctx);
-    if ctx.read_untouched(args.next()?).is_none() {
+    if ctx.read_untouched(args.required()?).is_none() {
         return Ok(Reply::Nil);
     }
     if !lfu {
@@ -535,13 +535,13 @@ pub(crate) fn container(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Repl
 }
 
 fn select(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    ctx.client.db = db_index(ctx, args.next()?, None)?;
+    ctx.client.db = db_index(ctx, args.required()?, None)?;
     Ok(Reply::Ok)
 }
 
 fn swapdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let first = db_index(ctx, args.next()?, Some("invalid first DB index"))?;
-    let second = db_index(ctx, args.next()?, Some("invalid second DB index"))?;
+    let first = db_index(ctx, args.required()?, Some("invalid first DB index"))?;
+    let second = db_index(ctx, args.required()?, Some("invalid second DB index"))?;
     ctx.keyspace.swap(first, second);
     Ok(Reply::Ok)
 }

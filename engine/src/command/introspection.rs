@@ -129,8 +129,8 @@ fn command_list(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
     let filter = if args.is_empty() {
         Filter::All
     } else if args.remaining() == 3 && args.eat_keyword("FILTERBY") {
-        let kind = args.next()?;
-        let value = args.next()?;
+        let kind = args.required()?;
+        let value = args.required()?;
         if is_keyword(kind, "PATTERN") {
             Filter::Pattern(value)
         } else if is_keyword(kind, "ACLCAT") {

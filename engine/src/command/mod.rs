@@ -258,7 +258,7 @@ pub(crate) use spec;
 /// The command table: every family's commands, looked up case-insensitively.
 #[derive(Debug)]
 pub struct CommandTable {
-    by_name: HashMap<&'static str, &'static CommandSpec>,
+    by_name: HashMap<&'static str, &'static CommandSpec, foldhash::fast::RandomState>,
     /// Every top-level command, in registration order.
     pub all: Vec<&'static CommandSpec>,
 }

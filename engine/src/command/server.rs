@@ -246,7 +246,7 @@ fn section_errorstats(stats: &crate::engine::ExecStats, out: &mut String) {
 
 fn section_keyspace(ctx: &Ctx<'_>, out: &mut String) {
     for (index, db) in ctx.keyspace.dbs().iter().enumerate() {
-        if db.len() > 0 {
+        if !db.is_empty() {
             let _ = write!(
                 out,
                 "db{index}:keys={},expires={},avg_ttl=0\r\n",
@@ -305,7 +305,7 @@ fn config_get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
 
 fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let rest = args.rest();
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(CommandError::WrongArity("config|set".into()));
     }
     let pairs: Vec<(&[u8], &[u8])> = rest

@@ -95,7 +95,7 @@ impl<'a> SetOptions<'a> {
                 if options.keep_ttl || (has_expiry && !repeat) || args.is_empty() {
                     return Err(CommandError::Syntax);
                 }
-                options.expire = Some((kind, args.next()?));
+                options.expire = Some((kind, args.required()?));
             } else {
                 return Err(CommandError::Syntax);
             }
@@ -170,14 +170,14 @@ fn set_expiring(
     command: &'static str,
 ) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let expire_at = unit.resolve(args.next()?, ctx.now_ms, command)?;
+    let expire_at = unit.resolve(args.required()?, ctx.now_ms, command)?;
     let value = args.key()?;
     set_with(ctx, key, value, Some(expire_at), false);
     Ok(Reply::Ok)
 }
 
 fn get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let key = args.next()?;
+    let key = args.required()?;
     match ctx.read(key) {
         None => Ok(Reply::Nil),
         Some(entry) => Ok(Reply::Bulk(string_of(entry)?.clone())),
@@ -192,7 +192,7 @@ fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 }
 
 fn getdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let key = args.next()?;
+    let key = args.required()?;
     let old = previous_string(ctx, key)?;
     if old != Reply::Nil {
         ctx.delete(key);
@@ -220,7 +220,7 @@ fn parse_getex<'a>(args: &mut Args<'a>) -> Result<GetexAction<'a>, CommandError>
                     if action != GetexAction::Keep && !same {
                         return Err(CommandError::Syntax);
                     }
-                    GetexAction::Expire(kind, args.next()?)
+                    GetexAction::Expire(kind, args.required()?)
                 }
                 _ => return Err(CommandError::Syntax),
             },
@@ -275,7 +275,7 @@ fn set_pairs(
     only_if_none_exist: bool,
 ) -> Result<bool, CommandError> {
     let pairs = args.rest();
-    if pairs.len() % 2 != 0 {
+    if !pairs.len().is_multiple_of(2) {
         return Err(CommandError::WrongArity(command.into()));
     }
     if only_if_none_exist && pairs.chunks(2).any(|pair| ctx.exists(&pair[0])) {
@@ -340,7 +340,7 @@ pub(crate) fn overwrite_keeping_ttl(ctx: &mut Ctx<'_>, key: &Bytes, value: Value
 
 fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let suffix = args.next()?;
+    let suffix = args.required()?;
     let Some(entry) = ctx.write(&key) else {
         let len = suffix.len();
         ctx.store(key, Value::string(suffix.clone()), None);
@@ -357,7 +357,7 @@ fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 
 fn strlen(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let len = ctx
-        .read_string(args.next()?)?
+        .read_string(args.required()?)?
         .map_or(0, |value| value.len());
     Ok(Reply::Int(len as i64))
 }
@@ -408,7 +408,7 @@ fn decrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 
 fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let increment = args.next()?;
+    let increment = args.required()?;
     let current = match ctx.write(&key) {
         None => long_double::LongDouble::parse(b"0"),
         Some(entry) => long_double::LongDouble::parse(string_of(entry)?),
@@ -435,7 +435,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 fn setrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
     let offset = args.i64()?;
-    let patch = args.next()?;
+    let patch = args.required()?;
     if offset < 0 {
         return Err(CommandError::OffsetOutOfRange);
     }
