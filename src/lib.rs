@@ -2,7 +2,7 @@
 //! `redis-server`.
 //!
 //! ```
-//! use kvdb::{Engine, Reply};
+//! use kvdb::{Engine, Reply, SessionExt};
 //!
 //! let engine = Engine::new();
 //! let mut session = engine.session();

@@ -41,3 +41,13 @@ pub use decode::{decode, MAX_DEPTH};
 pub use error::ProtocolError;
 pub use frame::{encode, Frame};
 pub use request::{Limits, RequestDecoder};
+
+/// Splits `line` into arguments as Redis's `sdssplitargs` does (the rule for inline
+/// commands and `redis.conf` lines: whitespace-separated words, `"double"` quotes with
+/// `\xHH`-style escapes, `'single'` quotes); `None` when the quotes are unbalanced.
+pub fn split_args(line: &[u8]) -> Option<Vec<bytes::Bytes>> {
+    let line = bytes::Bytes::copy_from_slice(line);
+    let mut argv = Vec::new();
+    inline::split_args(&line, line.len(), &mut argv).ok()?;
+    Some(argv)
+}

@@ -306,7 +306,7 @@ fn config_get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
 fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let rest = args.rest();
     if !rest.len().is_multiple_of(2) {
-        return Err(CommandError::WrongArity("config|set".into()));
+        return Err(CommandError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = rest
         .chunks(2)

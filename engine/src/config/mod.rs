@@ -1,0 +1,657 @@
+//! Configuration: every Redis 7.0.15 parameter, `CONFIG GET`/`CONFIG SET`, and
+//! `redis.conf` / command-line directives.
+//!
+//! Values are kept as the strings `CONFIG GET` prints (booleans `yes`/`no`, memory in
+//! bytes, enums by name, `save` as `"3600 1 300 100"`), validated on the way in with
+//! Redis's rules and messages: `CONFIG SET` is all-or-nothing over its pairs, refuses
+//! immutable parameters and duplicates, and names the offending argument. Typed
+//! accessors parse what kvdb acts on. Parameters kvdb stores but does not act on are
+//! reported by [`Config::is_applied`] so the server can say so once at startup.
+
+mod params;
+
+use std::fmt::Write as _;
+
+use crate::error::CommandError;
+use crate::glob::glob_match;
+use params::PARAMS;
+
+/// Cannot be changed with CONFIG SET.
+const IMMUTABLE: u8 = 1;
+/// Changeable only when `enable-protected-configs` allows it.
+const PROTECTED: u8 = 2;
+/// Holds a secret (redacted from logs).
+const SENSITIVE: u8 = 4;
+/// Not matched by patterns, only by exact name.
+const HIDDEN: u8 = 8;
+/// Takes several words (`save 3600 1`, `bind a b`).
+const MULTI_ARG: u8 = 16;
+
+/// How a numeric parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberForm {
+    /// A plain integer.
+    Integer,
+    /// Bytes, with optional k/kb/m/mb/g/gb units.
+    Memory,
+    /// Bytes or a percentage (`50%`, stored negative as Redis does).
+    MemoryOrPercent,
+    /// Octal (`unixsocketperm`).
+    Octal,
+}
+
+/// A parameter's value type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Bool,
+    Number {
+        min: i128,
+        max: i128,
+        form: NumberForm,
+    },
+    Enum(&'static [&'static str]),
+    Str,
+    /// Its own syntax: save, bind, client-output-buffer-limit, notify-keyspace-events,
+    /// oom-score-adj-values, latency-tracking-info-percentiles, replicaof, dir.
+    Special,
+}
+
+/// One parameter of the table.
+#[derive(Debug, Clone, Copy)]
+struct Param {
+    name: &'static str,
+    alias: Option<&'static str>,
+    flags: u8,
+    kind: Kind,
+    default: &'static str,
+}
+
+/// Whether a protected command or parameter is allowed (`enable-debug-command`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtectedAction {
+    /// Never.
+    No,
+    /// Always.
+    Yes,
+    /// From local connections only (loopback or unix socket).
+    Local,
+}
+
+/// Parameters kvdb acts on; every other one is stored and reported but has no effect.
+const APPLIED: &[&str] = &[
+    "port",
+    "bind",
+    "unixsocket",
+    "unixsocketperm",
+    "requirepass",
+    "databases",
+    "maxclients",
+    "timeout",
+    "proto-max-bulk-len",
+    "client-query-buffer-limit",
+    "hz",
+    "enable-debug-command",
+    "maxmemory-policy",
+    "save",
+    "appendonly",
+    "protected-mode",
+    "tcp-backlog",
+    "tcp-keepalive",
+    "busy-reply-threshold",
+    "lua-time-limit",
+    "loglevel",
+    "dir",
+    "daemonize",
+];
+
+/// The server's configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    values: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut values: Vec<String> = PARAMS.iter().map(|p| p.default.to_string()).collect();
+        if let Some(dir) = index_of("dir") {
+            values[dir] = std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+        }
+        Config { values }
+    }
+}
+
+/// The table index of a parameter by name or alias, ignoring ASCII case.
+fn index_of(name: &str) -> Option<usize> {
+    PARAMS.iter().position(|p| {
+        p.name.eq_ignore_ascii_case(name) || p.alias.is_some_and(|a| a.eq_ignore_ascii_case(name))
+    })
+}
+
+/// Redis's `memtoull`: digits with an optional b/k/kb/m/mb/g/gb unit (any case).
+fn parse_memory(value: &str) -> Option<u64> {
+    let digits_end = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, unit) = value.split_at(digits_end);
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1000 * 1000,
+        "mb" => 1024 * 1024,
+        "g" => 1000 * 1000 * 1000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    // An empty number is 0 (strtoull of "" reports no error).
+    let number: u64 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().ok()?
+    };
+    number.checked_mul(multiplier)
+}
+
+fn parse_number(value: &str, form: NumberForm) -> Result<i128, &'static str> {
+    match form {
+        NumberForm::Memory => parse_memory(value)
+            .map(i128::from)
+            .ok_or("argument must be a memory value"),
+        NumberForm::MemoryOrPercent => {
+            if let Some(bytes) = parse_memory(value) {
+                return Ok(i128::from(bytes));
+            }
+            value
+                .strip_suffix('%')
+                .filter(|n| !n.is_empty())
+                .and_then(|n| crate::num::parse_i64(n.as_bytes()))
+                .filter(|n| *n >= 0)
+                .map(|n| -i128::from(n))
+                .ok_or("argument must be a memory or percent value")
+        }
+        NumberForm::Octal => i64::from_str_radix(value, 8)
+            .map(i128::from)
+            .map_err(|_| "argument couldn't be parsed as an octal number"),
+        NumberForm::Integer => crate::num::parse_i64(value.as_bytes())
+            .map(i128::from)
+            .ok_or("argument couldn't be parsed into an integer"),
+    }
+}
+
+fn format_number(value: i128, form: NumberForm) -> String {
+    match form {
+        NumberForm::Octal => format!("{value:o}"),
+        NumberForm::MemoryOrPercent if value < 0 => format!("{}%", -value),
+        _ => value.to_string(),
+    }
+}
+
+/// Letters of `notify-keyspace-events`, in the order Redis prints them (after `A`).
+const EVENT_CLASSES: &str = "g$lshzxetdn";
+
+fn normalize_events(value: &str) -> Result<String, &'static str> {
+    let mut seen = String::new();
+    for c in value.chars() {
+        let expanded = match c {
+            'A' => "g$lshzxetd",
+            'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'd' | 'n' | 'K' | 'E' | 'm' => {
+                &value[value.find(c).unwrap_or(0)..][..c.len_utf8()]
+            }
+            _ => return Err("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),
+        };
+        for e in expanded.chars() {
+            if !seen.contains(e) {
+                seen.push(e);
+            }
+        }
+    }
+    let mut out = String::new();
+    if "g$lshzxetd".chars().all(|c| seen.contains(c)) {
+        out.push('A');
+        if seen.contains('n') {
+            out.push('n');
+        }
+    } else {
+        out.extend(EVENT_CLASSES.chars().filter(|c| seen.contains(*c)));
+    }
+    out.extend("KEm".chars().filter(|c| seen.contains(*c)));
+    Ok(out)
+}
+
+/// Client classes of `client-output-buffer-limit`, in the order Redis prints them.
+const CLIENT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+fn set_output_buffer_limit(current: &str, words: &[&str]) -> Result<String, &'static str> {
+    if words.is_empty() || !words.len().is_multiple_of(4) {
+        return Err("Wrong number of arguments in buffer limit configuration.");
+    }
+    let mut limits: Vec<Vec<u64>> = current
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c[1..].iter().filter_map(|v| v.parse().ok()).collect())
+        .collect();
+    for group in words.chunks(4) {
+        let class = match group[0].to_ascii_lowercase().as_str() {
+            "normal" => 0,
+            "slave" | "replica" => 1,
+            "pubsub" => 2,
+            _ => return Err("Invalid client class specified in buffer limit configuration."),
+        };
+        let hard = parse_memory(group[1]);
+        let soft = parse_memory(group[2]);
+        let seconds = crate::num::parse_i64(group[3].as_bytes()).filter(|s| *s >= 0);
+        match (hard, soft, seconds) {
+            (Some(hard), Some(soft), Some(seconds)) => {
+                limits[class] = vec![hard, soft, seconds as u64];
+            }
+            _ => {
+                return Err(
+                    "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+                )
+            }
+        }
+    }
+    let mut out = String::new();
+    for (class, limit) in CLIENT_CLASSES.iter().zip(&limits) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let _ = write!(out, "{class} {} {} {}", limit[0], limit[1], limit[2]);
+    }
+    Ok(out)
+}
+
+/// Validates and normalises a special parameter's words.
+fn set_special(name: &str, current: &str, words: &[&str]) -> Result<String, String> {
+    let joined = words.join(" ");
+    match name {
+        "save" => {
+            if words.len() == 1 && words[0].is_empty() {
+                return Ok(String::new());
+            }
+            if !words.len().is_multiple_of(2)
+                || words
+                    .iter()
+                    .any(|w| crate::num::parse_i64(w.as_bytes()).is_none_or(|n| n < 0))
+            {
+                return Err("Invalid save parameters".into());
+            }
+            Ok(joined)
+        }
+        "client-output-buffer-limit" => set_output_buffer_limit(current, words).map_err(Into::into),
+        "notify-keyspace-events" => normalize_events(&joined).map_err(Into::into),
+        "oom-score-adj-values" => {
+            let values: Vec<i64> = words
+                .iter()
+                .filter_map(|w| crate::num::parse_i64(w.as_bytes()))
+                .collect();
+            if words.len() != 3 || values.len() != 3 {
+                return Err("wrong number of arguments".into());
+            }
+            if values.iter().any(|v| !(-2000..=2000).contains(v)) {
+                return Err(
+                    "Invalid oom-score-adj-values, elements must be between -2000 and 2000.".into(),
+                );
+            }
+            Ok(joined)
+        }
+        "latency-tracking-info-percentiles" => {
+            for word in words.iter().filter(|w| !w.is_empty()) {
+                let value: f64 = word
+                    .parse()
+                    .map_err(|_| "Invalid latency-tracking-info-percentiles parameters")?;
+                if !(0.0..=100.0).contains(&value) {
+                    return Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into());
+                }
+            }
+            Ok(joined)
+        }
+        "bind" => {
+            if words.len() > 16 {
+                return Err("Too many bind addresses specified.".into());
+            }
+            Ok(joined)
+        }
+        "replicaof" => {
+            if words.len() != 2 {
+                return Err("wrong number of arguments".into());
+            }
+            if words[0].eq_ignore_ascii_case("no") && words[1].eq_ignore_ascii_case("one") {
+                return Ok(String::new());
+            }
+            if crate::num::parse_i64(words[1].as_bytes()).is_none_or(|p| !(0..=65535).contains(&p))
+            {
+                return Err("Invalid master port".into());
+            }
+            Ok(joined)
+        }
+        "dir" => {
+            if words.len() != 1 {
+                return Err("wrong number of arguments".into());
+            }
+            if !std::path::Path::new(words[0]).is_dir() {
+                return Err("No such file or directory".into());
+            }
+            Ok(words[0].to_string())
+        }
+        _ => Ok(joined),
+    }
+}
+
+impl Config {
+    /// Checks `words` for parameter `index` and returns the value to store.
+    fn validate(&self, index: usize, words: &[&str]) -> Result<String, String> {
+        let param = &PARAMS[index];
+        if param.flags & MULTI_ARG == 0 && words.len() != 1 {
+            return Err("wrong number of arguments".into());
+        }
+        let value = words.first().copied().unwrap_or_default();
+        match param.kind {
+            Kind::Bool => match value.to_ascii_lowercase().as_str() {
+                "yes" => Ok("yes".into()),
+                "no" => Ok("no".into()),
+                _ => Err("argument must be 'yes' or 'no'".into()),
+            },
+            Kind::Number { min, max, form } => {
+                let number = parse_number(value, form)?;
+                if number < min || number > max {
+                    return Err(format!(
+                        "argument must be between {min} and {max} inclusive"
+                    ));
+                }
+                Ok(format_number(number, form))
+            }
+            Kind::Enum(names) => {
+                let mut chosen = Vec::new();
+                for word in words.iter().flat_map(|w| w.split_whitespace()) {
+                    match names.iter().find(|n| n.eq_ignore_ascii_case(word)) {
+                        Some(name) => chosen.push(*name),
+                        None => {
+                            return Err(format!(
+                                "argument(s) must be one of the following: {}",
+                                names.join(", ")
+                            ))
+                        }
+                    }
+                }
+                if chosen.is_empty() {
+                    return Err(format!(
+                        "argument(s) must be one of the following: {}",
+                        names.join(", ")
+                    ));
+                }
+                Ok(chosen.join(" "))
+            }
+            Kind::Str => {
+                if param.name == "dbfilename" && value.contains('/') {
+                    return Err("dbfilename can't be a path, just a filename".into());
+                }
+                Ok(value.to_string())
+            }
+            Kind::Special => set_special(param.name, &self.values[index], words),
+        }
+    }
+
+    /// `CONFIG GET pattern [pattern ...]`: each matching parameter once, as
+    /// (name as matched, value). Exact names match hidden parameters too; patterns do not.
+    pub fn get(&self, patterns: &[&[u8]]) -> Vec<(String, Vec<u8>)> {
+        let mut found: Vec<(String, Vec<u8>)> = Vec::new();
+        let push = |key: String, index: usize, found: &mut Vec<(String, Vec<u8>)>| {
+            if !found.iter().any(|(k, _)| *k == key) {
+                found.push((key, self.values[index].clone().into_bytes()));
+            }
+        };
+        for pattern in patterns {
+            let is_glob = pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'['));
+            if !is_glob {
+                let name = String::from_utf8_lossy(pattern).into_owned();
+                if let Some(index) = index_of(&name) {
+                    push(name, index, &mut found);
+                }
+                continue;
+            }
+            for (index, param) in PARAMS.iter().enumerate() {
+                if param.flags & HIDDEN != 0 {
+                    continue;
+                }
+                for key in std::iter::once(param.name).chain(param.alias) {
+                    if glob_match(pattern, key.as_bytes(), true) {
+                        push(key.to_string(), index, &mut found);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// `CONFIG SET name value [name value ...]`: all pairs or none.
+    pub fn set(&mut self, pairs: &[(&[u8], &[u8])]) -> Result<(), CommandError> {
+        let mut indexes = Vec::with_capacity(pairs.len());
+        let mut refused: Option<(String, &'static str)> = None;
+        for (name, _) in pairs {
+            let name = String::from_utf8_lossy(name).into_owned();
+            let Some(index) = index_of(&name) else {
+                return Err(CommandError::err(format!(
+                    "Unknown option or number of arguments for CONFIG SET - '{name}'"
+                )));
+            };
+            if refused.is_none() {
+                let flags = PARAMS[index].flags;
+                if flags & IMMUTABLE != 0 {
+                    refused = Some((name.clone(), "can't set immutable config"));
+                } else if flags & PROTECTED != 0
+                    && self.get_str("enable-protected-configs") != "yes"
+                {
+                    refused = Some((name.clone(), "can't set protected config"));
+                } else if indexes.contains(&index) {
+                    refused = Some((name.clone(), "duplicate parameter"));
+                }
+            }
+            indexes.push(index);
+        }
+        if let Some((name, why)) = refused {
+            return Err(set_failed(&name, why));
+        }
+        let mut updated = self.values.clone();
+        for ((_, value), &index) in pairs.iter().zip(&indexes) {
+            let text = String::from_utf8_lossy(value).into_owned();
+            let words: Vec<&str> = if PARAMS[index].flags & MULTI_ARG != 0 && !text.is_empty() {
+                text.split_whitespace().collect()
+            } else {
+                vec![text.as_str()]
+            };
+            let words = if words.is_empty() { vec![""] } else { words };
+            updated[index] = self
+                .validate(index, &words)
+                .map_err(|why| set_failed(PARAMS[index].name, &why))?;
+        }
+        self.values = updated;
+        Ok(())
+    }
+
+    /// Applies the text of a `redis.conf`. Returns the names of directives that were
+    /// accepted but have no effect in kvdb; a bad line is an error in Redis's format.
+    pub fn load_file_text(&mut self, text: &str) -> Result<Vec<String>, String> {
+        let mut ignored = Vec::new();
+        for (number, raw) in text.lines().enumerate() {
+            let line = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let fatal = |why: &str| {
+                format!(
+                    "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line {}\n>>> '{line}'\n{why}",
+                    number + 1
+                )
+            };
+            let Some(words) = kvdb_resp::split_args(line.as_bytes()) else {
+                return Err(fatal("Unbalanced quotes in configuration line"));
+            };
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect();
+            let Some((name, values)) = words.split_first() else {
+                continue;
+            };
+            let name = name.to_ascii_lowercase();
+            if matches!(
+                name.as_str(),
+                "include" | "rename-command" | "user" | "loadmodule"
+            ) {
+                ignored.push(name);
+                continue;
+            }
+            self.apply_directive(&name, values)
+                .map_err(|why| fatal(&why))?;
+            if !Self::is_applied(&name) {
+                ignored.push(name);
+            }
+        }
+        Ok(ignored)
+    }
+
+    /// Applies one directive (`--name value ...` on the command line, or a config line).
+    pub fn apply_directive(&mut self, name: &str, values: &[String]) -> Result<(), String> {
+        let Some(index) = index_of(name) else {
+            return Err("Bad directive or wrong number of arguments".into());
+        };
+        let mut words: Vec<&str> = values.iter().map(String::as_str).collect();
+        if PARAMS[index].flags & MULTI_ARG != 0 && words.len() == 1 && !words[0].is_empty() {
+            words = words[0].split_whitespace().collect();
+        }
+        if words.is_empty() {
+            return Err("wrong number of arguments".into());
+        }
+        self.values[index] = self.validate(index, &words)?;
+        Ok(())
+    }
+
+    /// True when kvdb acts on the parameter `name` (or its alias).
+    pub fn is_applied(name: &str) -> bool {
+        index_of(name).is_some_and(|index| {
+            let param = &PARAMS[index];
+            APPLIED.contains(&param.name) || param.alias.is_some_and(|a| APPLIED.contains(&a))
+        })
+    }
+
+    fn get_str(&self, name: &str) -> &str {
+        index_of(name).map_or("", |index| self.values[index].as_str())
+    }
+
+    fn get_number(&self, name: &str) -> i128 {
+        let value = self.get_str(name);
+        match index_of(name).map(|index| PARAMS[index].kind) {
+            Some(Kind::Number { form, .. }) => parse_number(value, form).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// `port`.
+    pub fn port(&self) -> u16 {
+        u16::try_from(self.get_number("port")).unwrap_or(6379)
+    }
+
+    /// Records the port actually bound (after `--port 0`), so CONFIG GET shows it.
+    pub fn set_port(&mut self, port: u16) {
+        if let Some(index) = index_of("port") {
+            self.values[index] = port.to_string();
+        }
+    }
+
+    /// `bind` addresses, a leading `-` marking one that may fail to bind.
+    pub fn bind_addresses(&self) -> Vec<String> {
+        self.get_str("bind")
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    }
+
+    /// `unixsocket`, if set.
+    pub fn unixsocket(&self) -> Option<String> {
+        Some(self.get_str("unixsocket").to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// `unixsocketperm` (0 = default permissions).
+    pub fn unixsocketperm(&self) -> u32 {
+        u32::try_from(self.get_number("unixsocketperm")).unwrap_or(0)
+    }
+
+    /// `requirepass`, if set.
+    pub fn requirepass(&self) -> Option<&[u8]> {
+        Some(self.get_str("requirepass").as_bytes()).filter(|p| !p.is_empty())
+    }
+
+    /// `databases`.
+    pub fn databases(&self) -> usize {
+        usize::try_from(self.get_number("databases"))
+            .unwrap_or(16)
+            .max(1)
+    }
+
+    /// `maxclients`.
+    pub fn maxclients(&self) -> usize {
+        usize::try_from(self.get_number("maxclients")).unwrap_or(10_000)
+    }
+
+    /// `timeout`: idle seconds before a client is closed (0 = never).
+    pub fn timeout_secs(&self) -> u64 {
+        u64::try_from(self.get_number("timeout")).unwrap_or(0)
+    }
+
+    /// `proto-max-bulk-len`.
+    pub fn proto_max_bulk_len(&self) -> u64 {
+        u64::try_from(self.get_number("proto-max-bulk-len")).unwrap_or(512 << 20)
+    }
+
+    /// `client-query-buffer-limit`.
+    pub fn client_query_buffer_limit(&self) -> u64 {
+        u64::try_from(self.get_number("client-query-buffer-limit")).unwrap_or(1 << 30)
+    }
+
+    /// `hz`.
+    pub fn hz(&self) -> u32 {
+        u32::try_from(self.get_number("hz")).unwrap_or(10)
+    }
+
+    /// `enable-debug-command`.
+    pub fn enable_debug_command(&self) -> ProtectedAction {
+        match self.get_str("enable-debug-command") {
+            "yes" => ProtectedAction::Yes,
+            "local" => ProtectedAction::Local,
+            _ => ProtectedAction::No,
+        }
+    }
+
+    /// `maxmemory`.
+    pub fn maxmemory(&self) -> u64 {
+        u64::try_from(self.get_number("maxmemory")).unwrap_or(0)
+    }
+
+    /// `maxmemory-policy`.
+    pub fn maxmemory_policy(&self) -> &str {
+        self.get_str("maxmemory-policy")
+    }
+
+    /// `notify-keyspace-events`, in canonical letters.
+    pub fn notify_keyspace_events(&self) -> &str {
+        self.get_str("notify-keyspace-events")
+    }
+
+    /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
+    pub fn busy_reply_threshold_ms(&self) -> u64 {
+        u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)
+    }
+}
+
+fn set_failed(name: &str, why: &str) -> CommandError {
+    CommandError::err(format!(
+        "CONFIG SET failed (possibly related to argument '{name}') - {why}"
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,98 @@
+//! Differential tests of CONFIG and INFO shapes against redis-server 7.0. Servers run
+//! with the same `--save '' --appendonly no --enable-debug-command yes`.
+
+mod support;
+
+use support::diff_exclusive;
+
+#[test]
+fn config_get_single_parameters() {
+    diff_exclusive(
+        r#"
+        CONFIG GET maxmemory
+        CONFIG GET MAXMEMORY
+        CONFIG GET proto-max-bulk-len
+        CONFIG GET databases
+        CONFIG GET save
+        CONFIG GET appendonly
+        CONFIG GET maxmemory-policy
+        CONFIG GET client-output-buffer-limit
+        CONFIG GET notify-keyspace-events
+        CONFIG GET lua-time-limit
+        CONFIG GET busy-reply-threshold
+        CONFIG GET slave-read-only
+        CONFIG GET hash-max-ziplist-entries
+        CONFIG GET key-load-delay
+        CONFIG GET enable-debug-command
+        CONFIG GET requirepass
+        CONFIG GET unixsocketperm
+        CONFIG GET nosuch
+        ~ CONFIG GET maxmemory hz
+        ~ CONFIG GET maxmemory* 
+        ~ CONFIG GET *-max-*-entries
+        CONFIG GET
+        "#,
+    );
+}
+
+#[test]
+fn config_set_rules() {
+    diff_exclusive(
+        r#"
+        CONFIG SET maxmemory 1mb
+        CONFIG GET maxmemory
+        CONFIG SET maxmemory 0
+        CONFIG SET maxmemory lots
+        CONFIG SET maxmemory -1
+        CONFIG SET nosuch 1
+        CONFIG SET maxmemory
+        CONFIG SET maxmemory 1 hz
+        CONFIG SET databases 3
+        CONFIG SET dir /tmp
+        CONFIG SET appendonly maybe
+        CONFIG SET hz x
+        CONFIG SET hz 20 hz 30
+        CONFIG SET hz 20 HZ 30
+        CONFIG SET maxmemory-policy sometimes
+        CONFIG SET maxmemory-policy ALLKEYS-LRU
+        CONFIG GET maxmemory-policy
+        CONFIG SET maxmemory-policy noeviction
+        CONFIG SET proto-max-bulk-len 10
+        CONFIG SET notify-keyspace-events Q
+        CONFIG SET notify-keyspace-events KEA
+        CONFIG GET notify-keyspace-events
+        CONFIG SET notify-keyspace-events Ex$
+        CONFIG GET notify-keyspace-events
+        CONFIG SET notify-keyspace-events ""
+        CONFIG SET maxmemory 2mb hz bad
+        CONFIG GET maxmemory
+        CONFIG SET maxmemory-clients 10%
+        CONFIG GET maxmemory-clients
+        CONFIG SET maxmemory-clients 0
+        CONFIG SET client-output-buffer-limit "pubsub 64mb 16mb 30"
+        CONFIG GET client-output-buffer-limit
+        CONFIG SET client-output-buffer-limit "pubsub 32mb 8mb 60"
+        CONFIG SET client-output-buffer-limit "foo 1 2 3"
+        CONFIG SET save "60 1 x"
+        CONFIG SET save ""
+        CONFIG SET lua-time-limit 4000
+        CONFIG GET busy-reply-threshold
+        CONFIG SET busy-reply-threshold 5000
+        CONFIG SET hz 10
+        CONFIG HELP
+        CONFIG RESETSTAT
+        "#,
+    );
+}
+
+#[test]
+fn info_sections_have_redis_headers() {
+    diff_exclusive(
+        r#"
+        ? INFO
+        ? INFO server
+        ? INFO keyspace
+        INFO nosuch
+        "#,
+    );
+}
