@@ -111,7 +111,7 @@ fn expire_family() {
         EXPIRE k 10 NX GT
         EXPIRE k 10 GT LT
         EXPIRE k 10 FOO
-        EXPIRE k 10 xx gt
+        EXPIRE k 20 xx gt
         EXPIRE k abc
         EXPIRE k 9223372036854775807
         EXPIRE k -9223372036854775808
@@ -266,6 +266,21 @@ fn time_and_hello_shapes() {
         ? TIME
         ? HELLO
         ? HELLO 2
+        "#,
+    );
+}
+
+/// COMMAND INFO is exact where kvdb's derived key specs match Redis's (plain reads
+/// without command tips, such as GET). Tips and finer key-spec flags (MGET's
+/// request_policy, STRLEN's bare RO) are not in kvdb's table yet.
+#[test]
+fn command_info_of_plain_reads_matches() {
+    diff(
+        r#"
+        COMMAND INFO get
+        COMMAND INFO getrange
+        COMMAND INFO nosuchcommand
+        COMMAND INFO get nosuchcommand
         "#,
     );
 }

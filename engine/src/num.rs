@@ -20,40 +20,9 @@
 //! The float grammar and binary rounding helpers are shared with
 //! [`crate::long_double`], which applies the same rules at 64-bit mantissa precision.
 
-/// Parses `s` exactly as Redis's `string2ll`: the canonical decimal spelling of an
-/// `i64` and nothing else (`"-0"`, `"+1"`, `"01"`, `" 1"` and `""` are all rejected).
-pub fn parse_i64(s: &[u8]) -> Option<i64> {
-    // Zero length or 21+ bytes (LONG_STR_SIZE) is never a number.
-    if s.is_empty() || s.len() >= 21 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    let (first, rest) = digits.split_first()?;
-    if !(b'1'..=b'9').contains(first) {
-        return None;
-    }
-    let mut v = u64::from(first - b'0');
-    for &d in rest {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    if negative {
-        if v > 1u64 << 63 {
-            return None;
-        }
-        Some(0i64.wrapping_sub_unsigned(v))
-    } else {
-        i64::try_from(v).ok()
-    }
-}
+/// Parses `s` exactly as Redis's `string2ll` (one implementation, shared with the
+/// protocol decoder): the canonical decimal spelling of an `i64` and nothing else.
+pub use kvdb_resp::parse_i64;
 
 /// Whether a string value of these bytes would be stored int-encoded by Redis
 /// (`OBJECT ENCODING` reports `int`): at most 20 bytes and accepted by `string2l`.

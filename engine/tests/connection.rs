@@ -168,5 +168,5 @@ fn command_count_matches_the_table() {
     let Reply::Array(info) = call(&mut s, &["COMMAND", "INFO", "get", "nope"]) else {
         panic!("COMMAND INFO answers an array");
     };
-    assert_eq!(info[1], Reply::NilArray);
+    assert_eq!(info[1], Reply::Nil);
 }

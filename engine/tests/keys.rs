@@ -318,3 +318,14 @@ fn unknown_commands_and_arity_use_redis_messages() {
         error("ERR unknown subcommand 'FOO'. Try OBJECT HELP.")
     );
 }
+
+#[test]
+fn exists_does_not_touch_but_touch_does() {
+    let (mut s, clock) = session();
+    call(&mut s, &["SET", "k", "v"]);
+    clock.advance(10_000);
+    assert_eq!(call(&mut s, &["EXISTS", "k"]), Reply::Int(1));
+    assert_eq!(call(&mut s, &["OBJECT", "IDLETIME", "k"]), Reply::Int(10));
+    assert_eq!(call(&mut s, &["TOUCH", "k", "missing"]), Reply::Int(1));
+    assert_eq!(call(&mut s, &["OBJECT", "IDLETIME", "k"]), Reply::Int(0));
+}

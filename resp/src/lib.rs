@@ -40,6 +40,7 @@ pub mod write;
 pub use decode::{decode, MAX_DEPTH};
 pub use error::ProtocolError;
 pub use frame::{encode, Frame};
+pub use number::parse_i64;
 pub use request::{Limits, RequestDecoder};
 
 /// Splits `line` into arguments as Redis's `sdssplitargs` does (the rule for inline

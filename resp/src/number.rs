@@ -13,8 +13,10 @@ const LONG_STR_SIZE: usize = 21;
 ///
 /// Accepted: `0`, or an optional `-` followed by a digit 1-9 and more digits,
 /// in range. Rejected: the empty string, `+5`, `05`, `-0`, ` 5`, `5 `, overflow.
+/// Parses `s` exactly as Redis's `string2ll`: the canonical decimal spelling of an
+/// `i64` and nothing else (`"-0"`, `"+1"`, `"01"`, `" 1"` and `""` are all rejected).
 #[inline]
-pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if s.is_empty() || s.len() >= LONG_STR_SIZE {
         return None;
     }

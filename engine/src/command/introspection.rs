@@ -2,7 +2,8 @@
 //!
 //! `COMMAND`, `COMMAND INFO`, `COMMAND COUNT` and `COMMAND LIST` read the same table
 //! dispatch uses, so what kvdb says it supports is exactly what it runs. Key specs are
-//! derived from each command's first/last/step key positions.
+//! derived from each command's first/last/step key positions and read/write flag, which
+//! matches Redis for reads and simple writes but not for every write's finer key flags.
 
 use bytes::Bytes;
 
@@ -27,10 +28,12 @@ fn key_specs(spec: &CommandSpec) -> Reply {
     if spec.first_key == 0 {
         return Reply::Array(Vec::new());
     }
-    let access = if spec.flags & flags::WRITE != 0 {
-        "RW"
+    // Derived from the command flags: Redis's per-command key-spec flags are finer
+    // (INSERT, DELETE, OW, variable_flags ...) for some writes.
+    let (access, kind) = if spec.flags & flags::WRITE != 0 {
+        ("RW", "update")
     } else {
-        "RO"
+        ("RO", "access")
     };
     let last = if spec.last_key < 0 {
         spec.last_key
@@ -39,7 +42,10 @@ fn key_specs(spec: &CommandSpec) -> Reply {
     };
     let key = |name: &'static str| Reply::bulk(name);
     Reply::Array(vec![Reply::Map(vec![
-        (key("flags"), Reply::Set(vec![Reply::status(access)])),
+        (
+            key("flags"),
+            Reply::Set(vec![Reply::status(access), Reply::status(kind)]),
+        ),
         (
             key("begin_search"),
             Reply::Map(vec![
@@ -101,7 +107,7 @@ fn command_info_cmd(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Co
     Ok(Reply::Array(
         names
             .iter()
-            .map(|name| lookup_full_name(name).map_or(Reply::NilArray, command_info))
+            .map(|name| lookup_full_name(name).map_or(Reply::Nil, command_info))
             .collect(),
     ))
 }
