@@ -75,7 +75,10 @@ impl Server {
             .enable_all()
             .build()?;
         let listen = server::Listen {
-            tcp: vec![address.to_string()],
+            tcp: vec![server::TcpAddress {
+                address: address.to_string(),
+                optional: false,
+            }],
             ..server::Listen::default()
         };
         let bound = runtime.block_on(server::BoundServer::bind(engine.clone(), &listen))?;

@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use kvdb::server::{BoundServer, Listen};
+use kvdb::server::{BoundServer, Listen, TcpAddress};
 use kvdb::{Config, Engine};
 
 /// What the command line asked for beyond configuration directives.
@@ -84,18 +84,36 @@ fn build_config(options: &Options) -> Result<Config, String> {
     Ok(config)
 }
 
+/// Redis's default `bind`: every interface, IPv6 optional.
+const DEFAULT_BIND: [&str; 2] = ["*", "-::*"];
+
+/// The addresses to listen on. With Redis's default `bind`, `protected-mode yes` and no
+/// password, Redis accepts outside connections only to refuse them; kvdb, which does
+/// not implement that refusal, listens on loopback alone in that case.
 fn listen_from(config: &Config) -> Listen {
     let port = config.port();
+    let mut binds = config.bind_addresses();
+    let protected = config
+        .get(&[b"protected-mode"])
+        .first()
+        .is_some_and(|(_, v)| v == b"yes");
+    if protected && config.requirepass().is_none() && binds == DEFAULT_BIND {
+        binds = vec!["127.0.0.1".to_string(), "-::1".to_string()];
+    }
     let mut tcp = Vec::new();
     if port != 0 || config.unixsocket().is_none() {
-        for address in config.bind_addresses() {
+        for address in binds {
+            let optional = address.starts_with('-');
             let host = match address.trim_start_matches('-') {
                 "*" => "0.0.0.0".to_string(),
                 "::*" => "[::]".to_string(),
                 host if host.contains(':') => format!("[{host}]"),
                 host => host.to_string(),
             };
-            tcp.push(format!("{host}:{port}"));
+            tcp.push(TcpAddress {
+                address: format!("{host}:{port}"),
+                optional,
+            });
         }
     }
     Listen {
@@ -156,7 +174,7 @@ fn main() -> ExitCode {
         let server = match BoundServer::bind(engine, &listen).await {
             Ok(server) => server,
             Err(error) => {
-                eprintln!("kvdb: could not listen on {:?}: {error}", listen.tcp);
+                eprintln!("kvdb: could not listen: {error}");
                 return ExitCode::FAILURE;
             }
         };
@@ -221,6 +239,25 @@ mod tests {
                 ("save".to_string(), vec!["60".to_string(), "1".to_string()]),
             ]
         );
+    }
+
+    #[test]
+    fn default_bind_without_password_is_loopback_only() {
+        let listen = listen_from(&Config::default());
+        let addresses: Vec<&str> = listen.tcp.iter().map(|a| a.address.as_str()).collect();
+        assert_eq!(addresses, vec!["127.0.0.1:6379", "[::1]:6379"]);
+        assert!(listen.tcp[1].optional);
+    }
+
+    #[test]
+    fn explicit_bind_is_honoured() {
+        let mut config = Config::default();
+        config
+            .apply_directive("bind", &["0.0.0.0".to_string(), "-::*".to_string()])
+            .unwrap();
+        let listen = listen_from(&config);
+        let addresses: Vec<&str> = listen.tcp.iter().map(|a| a.address.as_str()).collect();
+        assert_eq!(addresses, vec!["0.0.0.0:6379", "[::]:6379"]);
     }
 
     #[test]

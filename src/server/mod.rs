@@ -19,11 +19,20 @@ use tokio::sync::Notify;
 /// Error reply for a connection over `maxclients`.
 const MAX_CLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
 
+/// One TCP address to listen on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpAddress {
+    /// `host:port` (port 0 picks a free one).
+    pub address: String,
+    /// Redis's `-` prefix in `bind`: failing to bind this one is not an error.
+    pub optional: bool,
+}
+
 /// Where the server listens.
 #[derive(Debug, Clone, Default)]
 pub struct Listen {
-    /// TCP addresses (`host:port`; port 0 picks a free one).
-    pub tcp: Vec<String>,
+    /// TCP addresses.
+    pub tcp: Vec<TcpAddress>,
     /// A unix socket path.
     pub unix: Option<std::path::PathBuf>,
     /// Permissions of the unix socket file (`unixsocketperm`, octal), 0 = default.
@@ -45,7 +54,16 @@ impl BoundServer {
     pub async fn bind(engine: Engine, listen: &Listen) -> std::io::Result<Self> {
         let mut tcp = Vec::new();
         for address in &listen.tcp {
-            tcp.push(TcpListener::bind(address).await?);
+            match TcpListener::bind(&address.address).await {
+                Ok(listener) => tcp.push(listener),
+                Err(_) if address.optional => {}
+                Err(error) => {
+                    return Err(std::io::Error::new(
+                        error.kind(),
+                        format!("{}: {error}", address.address),
+                    ))
+                }
+            }
         }
         #[cfg(unix)]
         let unix = match &listen.unix {

@@ -434,15 +434,36 @@ impl ServerProcess {
         thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             let mut line = Vec::new();
+            // The server starts before the wrapper prints its pid, so the server's first
+            // lines can come first: hold them back until the pid line has been sent.
+            let mut held: Option<Vec<String>> = Some(Vec::new());
             loop {
                 line.clear();
                 match reader.read_until(b'\n', &mut line) {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {
-                        append_log(&stdout_log, &line);
-                        let _ = sender.send(OutEvent::Line(String::from_utf8_lossy(&line).into()));
+                        let text: String = String::from_utf8_lossy(&line).into();
+                        let is_pid = text.starts_with("kvdb-test-wrapper pid ");
+                        if !is_pid {
+                            append_log(&stdout_log, &line);
+                        }
+                        match held.as_mut() {
+                            Some(early) if !is_pid => early.push(text),
+                            Some(_) => {
+                                let _ = sender.send(OutEvent::Line(text));
+                                for early in held.take().unwrap_or_default() {
+                                    let _ = sender.send(OutEvent::Line(early));
+                                }
+                            }
+                            None => {
+                                let _ = sender.send(OutEvent::Line(text));
+                            }
+                        }
                     }
                 }
+            }
+            for early in held.unwrap_or_default() {
+                let _ = sender.send(OutEvent::Line(early));
             }
             let _ = sender.send(OutEvent::Eof);
         });
@@ -475,8 +496,6 @@ impl ServerProcess {
                     .strip_prefix("kvdb-test-wrapper pid ")
                     .and_then(|pid| pid.parse().ok())
                     .ok_or_else(|| format!("unexpected wrapper output {line:?}"))?;
-                // The pid line went into the log too; drop it.
-                server.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
             }
             _ => {
                 return Err(format!(

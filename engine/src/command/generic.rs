@@ -22,22 +22,28 @@ fn del(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Int(deleted as i64))
 }
 
-fn exists(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let found = args
-        .rest()
+/// EXISTS counts without touching access times (Redis's `LOOKUP_NOTOUCH`); TOUCH
+/// counts and touches.
+fn count_existing(ctx: &mut Ctx<'_>, keys: &[Bytes], touch: bool) -> Reply {
+    let found = keys
         .iter()
-        .filter(|key| ctx.read(key).is_some())
+        .filter(|key| {
+            if touch {
+                ctx.read(key).is_some()
+            } else {
+                ctx.read_untouched(key).is_some()
+            }
+        })
         .count();
-    Ok(Reply::Int(found as i64))
+    Reply::Int(found as i64)
+}
+
+fn exists(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(count_existing(ctx, args.rest(), false))
 }
 
 fn touch(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let found = args
-        .rest()
-        .iter()
-        .filter(|key| ctx.read(key).is_some())
-        .count();
-    Ok(Reply::Int(found as i64))
+    Ok(count_existing(ctx, args.rest(), true))
 }
 
 fn type_of(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
