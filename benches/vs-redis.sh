@@ -9,7 +9,7 @@
 # Exits non-zero if any workload reports errors (an unsupported command must never look
 # fast).
 #
-# Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory]
+# Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory] [--memory-only]
 set -euo pipefail
 
 ROUNDS=3
@@ -18,12 +18,14 @@ CLIENTS=50
 KEYSPACE=100000
 MEMORY=1
 MEMORY_KEYS=1000000
+THROUGHPUT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --requests) REQUESTS=$2; shift 2 ;;
     --quick) ROUNDS=1; REQUESTS=50000; MEMORY_KEYS=200000; shift ;;
     --no-memory) MEMORY=0; shift ;;
+    --memory-only) THROUGHPUT=0; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -38,8 +40,6 @@ cargo build --release --quiet --bin kvdb-server
 KVDB_BIN=target/release/kvdb-server
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-REDIS_PORT=$(free_port)
-KVDB_PORT=$(free_port)
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -48,14 +48,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-  --daemonize no --logfile "$WORK/redis.log" &
-REDIS_PID=$!; PIDS+=("$REDIS_PID")
-"$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 > "$WORK/kvdb.log" 2>&1 &
-KVDB_PID=$!; PIDS+=("$KVDB_PID")
-for port in "$REDIS_PORT" "$KVDB_PORT"; do
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-done
+# start_servers: a fresh redis-server and kvdb-server on new free ports.
+start_servers() {
+  REDIS_PORT=$(free_port)
+  KVDB_PORT=$(free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize no --logfile "$WORK/redis.log" &
+  REDIS_PID=$!; PIDS+=("$REDIS_PID")
+  "$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 > "$WORK/kvdb.log" 2>&1 &
+  KVDB_PID=$!; PIDS+=("$KVDB_PID")
+  for port in "$REDIS_PORT" "$KVDB_PORT"; do
+    for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  done
+}
+
+# stop_servers: ends the current pair.
+stop_servers() {
+  kill "$REDIS_PID" "$KVDB_PID" 2>/dev/null || true
+  wait "$REDIS_PID" "$KVDB_PID" 2>/dev/null || true
+}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -121,7 +132,9 @@ measure() {
 }
 
 echo "kvdb vs redis-server $(redis-server --version | awk '{print $3}'): $CLIENTS clients, $REQUESTS requests, $ROUNDS rounds, keyspace $KEYSPACE, $(nproc) cores" >&2
+[ "$THROUGHPUT" = 1 ] && start_servers
 for pipeline in 1 16; do
+  [ "$THROUGHPUT" = 1 ] || break
   measure PING "$pipeline" ping_mbulk
   measure SET "$pipeline" set
   measure GET "$pipeline" get
@@ -131,9 +144,12 @@ for pipeline in 1 16; do
   measure GET-1KiB "$pipeline" get -d 1024
 done
 
-echo
-printf '%-14s %3s %11s %11s %6s  %-13s %-13s %-13s %-13s %5s\n' workload P redis_ops kvdb_ops ratio "[spread]" "p50 r/k ms" "p99 r/k ms" "cpu us/req r/k" "cpu"
-printf '%s\n' "${RESULTS[@]}"
+if [ "$THROUGHPUT" = 1 ]; then
+  stop_servers
+  echo
+  printf '%-14s %3s %11s %11s %6s  %-13s %-13s %-13s %-13s %5s\n' workload P redis_ops kvdb_ops ratio "[spread]" "p50 r/k ms" "p99 r/k ms" "cpu us/req r/k" "cpu"
+  printf '%s\n' "${RESULTS[@]}"
+fi
 
 if [ "$MEMORY" = 1 ]; then
   rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -152,11 +168,13 @@ PY
   }
   echo
   printf '%-22s %14s %14s %6s\n' "memory (RSS growth)" "redis B/key" "kvdb B/key" ratio
+  # Each measurement on freshly started servers: memory an allocator kept from earlier
+  # work would make later growth look smaller.
   for ttl in "" "ttl"; do
+    start_servers
     per_key=()
     for target in "$REDIS_PORT:$REDIS_PID" "$KVDB_PORT:$KVDB_PID"; do
       port=${target%%:*}; pid=${target##*:}
-      redis-cli -p "$port" flushall >/dev/null
       sleep 0.5
       before=$(rss_kb "$pid")
       load_keys "$port" "$ttl"
@@ -167,8 +185,9 @@ PY
       per_key+=("$(awk -v a="$after" -v b="$before" -v n="$MEMORY_KEYS" 'BEGIN{printf "%.1f", (a-b)*1024/n}')")
       redis-cli -p "$port" flushall >/dev/null
     done
-    printf '%-22s %14s %14s %6s\n' "1M keys ${ttl:-no ttl}" "${per_key[0]}" "${per_key[1]}" \
+    printf '%-22s %14s %14s %6s\n' "$MEMORY_KEYS keys ${ttl:-no ttl}" "${per_key[0]}" "${per_key[1]}" \
       "$(awk -v k="${per_key[1]}" -v r="${per_key[0]}" 'BEGIN{printf "%.2f", k/r}')"
+    stop_servers
   done
 fi
 

@@ -20,7 +20,6 @@
 pub mod server;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use bytes::Bytes;
 pub use kvdb_engine as engine;
@@ -58,7 +57,7 @@ impl SessionExt for Session {
 pub struct Server {
     engine: Engine,
     addr: SocketAddr,
-    stop: Arc<tokio::sync::Notify>,
+    stop: server::Stopper,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -112,8 +111,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.notify_waiters();
-        self.stop.notify_one();
+        self.stop.stop();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -31,8 +31,6 @@ pub enum CommandError {
     Syntax,
     /// `ERR value is not an integer or out of range`
     NotAnInteger,
-    /// `ERR value is out of range, must be positive`
-    NotPositive,
     /// `ERR value is not a valid float`
     NotAFloat,
     /// `ERR increment or decrement would overflow`
@@ -43,8 +41,6 @@ pub enum CommandError {
     NanOrInfinity,
     /// `ERR no such key`
     NoSuchKey,
-    /// `ERR index out of range`
-    IndexOutOfRange,
     /// `ERR DB index is out of range`
     DbIndexOutOfRange,
     /// `ERR source and destination objects are the same`
@@ -67,14 +63,8 @@ pub enum CommandError {
     AuthNotConfigured,
     /// `NOPROTO unsupported protocol version`
     NoProto,
-    /// `EXECABORT Transaction discarded because of previous errors.`
-    ExecAbort,
-    /// `ERR Command not allowed inside a transaction`
-    NotAllowedInMulti,
     /// `DEBUG command not allowed. If the enable-debug-command option is set ...`
     DebugNotAllowed,
-    /// `OOM command not allowed when used memory > 'maxmemory'.`
-    OutOfMemory,
     /// A message with no variant of its own, as Redis sends it: it must start with the
     /// error code (`ERR `, `WRONGTYPE `, ...).
     Other(Cow<'static, str>),
@@ -115,13 +105,11 @@ impl CommandError {
             WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
             Syntax => "ERR syntax error",
             NotAnInteger => "ERR value is not an integer or out of range",
-            NotPositive => "ERR value is out of range, must be positive",
             NotAFloat => "ERR value is not a valid float",
             IncrOverflow => "ERR increment or decrement would overflow",
             DecrOverflow => "ERR decrement would overflow",
             NanOrInfinity => "ERR increment would produce NaN or Infinity",
             NoSuchKey => "ERR no such key",
-            IndexOutOfRange => "ERR index out of range",
             DbIndexOutOfRange => "ERR DB index is out of range",
             SameObject => "ERR source and destination objects are the same",
             StringTooLong => "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
@@ -135,14 +123,11 @@ impl CommandError {
                  user. Are you sure your configuration is correct?"
             }
             NoProto => "NOPROTO unsupported protocol version",
-            ExecAbort => "EXECABORT Transaction discarded because of previous errors.",
-            NotAllowedInMulti => "ERR Command not allowed inside a transaction",
             DebugNotAllowed => {
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \
                  \"local\", you can run it from a local connection, otherwise you need to set \
                  this option in the configuration file, and then restart the server."
             }
-            OutOfMemory => "OOM command not allowed when used memory > 'maxmemory'.",
         };
         Cow::Borrowed(fixed)
     }
@@ -240,13 +225,11 @@ mod tests {
             ),
             (Syntax, "ERR syntax error"),
             (NotAnInteger, "ERR value is not an integer or out of range"),
-            (NotPositive, "ERR value is out of range, must be positive"),
             (NotAFloat, "ERR value is not a valid float"),
             (IncrOverflow, "ERR increment or decrement would overflow"),
             (DecrOverflow, "ERR decrement would overflow"),
             (NanOrInfinity, "ERR increment would produce NaN or Infinity"),
             (NoSuchKey, "ERR no such key"),
-            (IndexOutOfRange, "ERR index out of range"),
             (DbIndexOutOfRange, "ERR DB index is out of range"),
             (SameObject, "ERR source and destination objects are the same"),
             (
@@ -271,17 +254,8 @@ mod tests {
             ),
             (NoProto, "NOPROTO unsupported protocol version"),
             (
-                ExecAbort,
-                "EXECABORT Transaction discarded because of previous errors.",
-            ),
-            (NotAllowedInMulti, "ERR Command not allowed inside a transaction"),
-            (
                 DebugNotAllowed,
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
-            ),
-            (
-                OutOfMemory,
-                "OOM command not allowed when used memory > 'maxmemory'.",
             ),
             (CommandError::err("custom"), "ERR custom"),
         ];

@@ -1,25 +1,8 @@
-//! Process-level figures for INFO: allocated bytes, resident memory, CPU time.
+//! Process-level figures for INFO: resident memory and CPU time.
 //!
-//! The engine cannot see the allocator of the program embedding it, so the binary
-//! registers a probe ([`set_allocated_probe`]) backed by its counting global allocator;
-//! without one, `used_memory` falls back to the resident set size.
-
-use std::sync::OnceLock;
-
-static ALLOCATED_PROBE: OnceLock<fn() -> u64> = OnceLock::new();
-
-/// Registers the function that reports bytes currently allocated (first call wins).
-pub fn set_allocated_probe(probe: fn() -> u64) {
-    let _ = ALLOCATED_PROBE.set(probe);
-}
-
-/// Bytes currently allocated (`used_memory`).
-pub fn allocated_bytes() -> u64 {
-    match ALLOCATED_PROBE.get() {
-        Some(probe) => probe(),
-        None => resident_bytes(),
-    }
-}
+//! `used_memory` is the resident set size: the engine cannot see the allocator of the
+//! program embedding it, and a counting allocator would cost an atomic per allocation
+//! (docs/decisions.md).
 
 /// Resident set size in bytes (`used_memory_rss`), from `/proc/self/statm`.
 pub fn resident_bytes() -> u64 {

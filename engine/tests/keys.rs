@@ -329,3 +329,16 @@ fn exists_does_not_touch_but_touch_does() {
     assert_eq!(call(&mut s, &["TOUCH", "k", "missing"]), Reply::Int(1));
     assert_eq!(call(&mut s, &["OBJECT", "IDLETIME", "k"]), Reply::Int(0));
 }
+
+#[test]
+fn inspection_reads_without_touching_or_expiring() {
+    let (engine, clock) = common::engine();
+    let mut s = engine.session();
+    call(&mut s, &["SET", "k", "v", "PX", "100"]);
+    assert_eq!(engine.peek_string(0, b"k").as_deref(), Some(&b"v"[..]));
+    assert_eq!(engine.peek_string(1, b"k"), None);
+    clock.advance(100);
+    assert_eq!(engine.peek_string(0, b"k"), None);
+    // Peeking collected nothing: the expired key is still in the table until touched.
+    assert_eq!(engine.with_store(|store| store.keyspace.db(0).len()), 1);
+}

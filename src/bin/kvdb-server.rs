@@ -187,8 +187,7 @@ fn main() -> ExitCode {
         let stop = server.stopper();
         tokio::spawn(async move {
             wait_for_signal().await;
-            stop.notify_waiters();
-            stop.notify_one();
+            stop.stop();
         });
         server.run().await;
         eprintln!("kvdb: ready to exit, bye bye...");

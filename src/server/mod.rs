@@ -14,7 +14,7 @@ use std::time::Duration;
 use kvdb_engine::engine::Shared;
 use kvdb_engine::Engine;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 /// Error reply for a connection over `maxclients`.
 const MAX_CLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
@@ -39,6 +39,32 @@ pub struct Listen {
     pub unix_permissions: u32,
 }
 
+/// Stops a running server. Cheap to clone; stopping is sticky, so a task that starts
+/// waiting after the stop still sees it (a `Notify` would lose that wake-up).
+#[derive(Debug, Clone)]
+pub struct Stopper {
+    sender: Arc<watch::Sender<bool>>,
+}
+
+impl Stopper {
+    fn new() -> Self {
+        Stopper {
+            sender: Arc::new(watch::Sender::new(false)),
+        }
+    }
+
+    /// Asks the server to stop.
+    pub fn stop(&self) {
+        self.sender.send_replace(true);
+    }
+
+    /// Resolves once [`Stopper::stop`] has been called (at any time before or after).
+    pub async fn stopped(&self) {
+        let mut receiver = self.sender.subscribe();
+        let _ = receiver.wait_for(|stopped| *stopped).await;
+    }
+}
+
 /// A bound server, ready to run.
 #[derive(Debug)]
 pub struct BoundServer {
@@ -46,7 +72,7 @@ pub struct BoundServer {
     tcp: Vec<TcpListener>,
     #[cfg(unix)]
     unix: Option<(tokio::net::UnixListener, std::path::PathBuf)>,
-    stop: Arc<Notify>,
+    stop: Stopper,
 }
 
 impl BoundServer {
@@ -90,7 +116,7 @@ impl BoundServer {
             tcp,
             #[cfg(unix)]
             unix,
-            stop: Arc::new(Notify::new()),
+            stop: Stopper::new(),
         })
     }
 
@@ -102,8 +128,8 @@ impl BoundServer {
             .collect()
     }
 
-    /// A handle that stops the server when notified.
-    pub fn stopper(&self) -> Arc<Notify> {
+    /// A handle that stops the server.
+    pub fn stopper(&self) -> Stopper {
         self.stop.clone()
     }
 
@@ -125,20 +151,19 @@ impl BoundServer {
         }
         tasks.spawn(active_expiry(self.engine.clone()));
         let watcher = tokio::spawn(watch_shutdown(shared, self.stop.clone()));
-        self.stop.notified().await;
+        self.stop.stopped().await;
         watcher.abort();
         tasks.shutdown().await;
     }
 }
 
 /// Turns a `SHUTDOWN` command into a stop.
-async fn watch_shutdown(shared: Arc<Shared>, stop: Arc<Notify>) {
+async fn watch_shutdown(shared: Arc<Shared>, stop: Stopper) {
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     loop {
         tick.tick().await;
         if shared.shutdown.load(Ordering::SeqCst) {
-            stop.notify_waiters();
-            stop.notify_one();
+            stop.stop();
             return;
         }
     }
@@ -158,12 +183,12 @@ fn over_client_limit(engine: &Engine) -> bool {
     over
 }
 
-async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Arc<Notify>) {
+async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Stopper) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = stop.notified() => break,
+            _ = stop.stopped() => break,
         };
         let Ok((stream, peer)) = accepted else {
             continue;
@@ -196,13 +221,13 @@ async fn accept_unix(
     listener: tokio::net::UnixListener,
     path: std::path::PathBuf,
     engine: Engine,
-    stop: Arc<Notify>,
+    stop: Stopper,
 ) {
     let mut connections = tokio::task::JoinSet::new();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = stop.notified() => break,
+            _ = stop.stopped() => break,
         };
         let Ok((mut stream, _)) = accepted else {
             continue;

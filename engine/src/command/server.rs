@@ -132,7 +132,7 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
 }
 
 fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
-    let used = memory::allocated_bytes();
+    let used = memory::resident_bytes();
     let rss = memory::resident_bytes();
     let config = ctx.config();
     let maxmemory = config.maxmemory();

@@ -196,3 +196,20 @@ fn a_bad_config_line_names_the_line() {
     let error = config.load_file_text("port \"1\n").unwrap_err();
     assert!(error.contains("Unbalanced quotes"), "{error}");
 }
+
+/// Debian's stock redis.conf (installed with the reference redis-server, as the test
+/// script does) loads without error; directives kvdb does not act on are reported.
+#[test]
+fn debians_stock_redis_conf_loads() {
+    let Ok(text) = std::fs::read_to_string("/etc/redis/redis.conf") else {
+        eprintln!("/etc/redis/redis.conf not installed; skipping");
+        return;
+    };
+    let mut config = Config::default();
+    let ignored = config
+        .load_file_text(&text)
+        .expect("stock redis.conf loads");
+    assert!(ignored.iter().any(|name| name == "rdbcompression"));
+    assert!(!ignored.iter().any(|name| name == "port"));
+    assert_eq!(config.databases(), 16);
+}
