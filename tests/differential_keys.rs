@@ -284,3 +284,17 @@ fn command_info_of_plain_reads_matches() {
         "#,
     );
 }
+
+#[test]
+fn function_flush_on_an_empty_library_set() {
+    diff(
+        r#"
+        FUNCTION FLUSH
+        FUNCTION FLUSH SYNC
+        FUNCTION FLUSH async
+        FUNCTION FLUSH LATER
+        FUNCTION FLUSH SYNC ASYNC
+        FUNCTION
+        "#,
+    );
+}

@@ -12,6 +12,7 @@ pub mod bitmap;
 pub mod connection;
 pub mod generic;
 pub mod introspection;
+pub mod scripting;
 pub mod server;
 pub mod string;
 
@@ -274,6 +275,7 @@ pub fn table() -> &'static CommandTable {
             connection::COMMANDS,
             server::COMMANDS,
             introspection::COMMANDS,
+            scripting::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let by_name = all.iter().map(|spec| (spec.name, *spec)).collect();
