@@ -335,6 +335,10 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
     ),
 ];
 
+/// Flags of the commands a client may send at any time: before authenticating, while
+/// loading or busy, and never from scripts (QUIT, RESET, AUTH, HELLO).
+const ANYTIME: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
+
 /// The connection family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("ping", -1, FAST, (0, 0, 0), acl::CONNECTION, ping),
@@ -346,38 +350,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         acl::CONNECTION,
         echo
     ),
-    spec!(
-        "quit",
-        -1,
-        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
-        (0, 0, 0),
-        acl::CONNECTION,
-        quit
-    ),
-    spec!(
-        "reset",
-        1,
-        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
-        (0, 0, 0),
-        acl::CONNECTION,
-        reset
-    ),
-    spec!(
-        "auth",
-        -2,
-        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
-        (0, 0, 0),
-        acl::CONNECTION,
-        auth
-    ),
-    spec!(
-        "hello",
-        -1,
-        NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
-        (0, 0, 0),
-        acl::CONNECTION,
-        hello
-    ),
+    spec!("quit", -1, ANYTIME, (0, 0, 0), acl::CONNECTION, quit),
+    spec!("reset", 1, ANYTIME, (0, 0, 0), acl::CONNECTION, reset),
+    spec!("auth", -2, ANYTIME, (0, 0, 0), acl::CONNECTION, auth),
+    spec!("hello", -1, ANYTIME, (0, 0, 0), acl::CONNECTION, hello),
     CommandSpec {
         subcommands: CLIENT_SUBCOMMANDS,
         ..spec!("client", -2, 0, (0, 0, 0), 0, container)
