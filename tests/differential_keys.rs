@@ -270,19 +270,153 @@ fn time_and_hello_shapes() {
     );
 }
 
-/// COMMAND INFO is exact where kvdb's derived key specs match Redis's (plain reads
-/// without command tips, such as GET). Tips and finer key-spec flags (MGET's
-/// request_policy, STRLEN's bare RO) are not in kvdb's table yet.
+/// COMMAND INFO and COMMAND DOCS of every command kvdb implements that is not a
+/// container (containers list all of Redis's subcommands, in hash order).
 #[test]
-fn command_info_of_plain_reads_matches() {
-    diff(
+fn command_info_and_docs_match() {
+    diff(&format!(
+        "{}\n{}\n{}",
         r#"
-        COMMAND INFO get
-        COMMAND INFO getrange
         COMMAND INFO nosuchcommand
         COMMAND INFO get nosuchcommand
+        COMMAND INFO config|get client|list object|encoding
+        COMMAND DOCS nosuchcommand
+        COMMAND DOCS get set nosuchcommand
+        COMMAND DOCS config|get client|list object|encoding function|flush
         "#,
-    );
+        r#"
+        COMMAND INFO setbit
+        COMMAND INFO getbit
+        COMMAND INFO bitcount
+        COMMAND INFO bitpos
+        COMMAND INFO bitop
+        COMMAND INFO bitfield
+        COMMAND INFO bitfield_ro
+        COMMAND INFO ping
+        COMMAND INFO echo
+        COMMAND INFO quit
+        COMMAND INFO reset
+        COMMAND INFO auth
+        COMMAND INFO hello
+        COMMAND INFO del
+        COMMAND INFO unlink
+        COMMAND INFO exists
+        COMMAND INFO touch
+        COMMAND INFO type
+        COMMAND INFO rename
+        COMMAND INFO renamenx
+        COMMAND INFO copy
+        COMMAND INFO move
+        COMMAND INFO keys
+        COMMAND INFO scan
+        COMMAND INFO randomkey
+        COMMAND INFO expire
+        COMMAND INFO pexpire
+        COMMAND INFO expireat
+        COMMAND INFO pexpireat
+        COMMAND INFO ttl
+        COMMAND INFO pttl
+        COMMAND INFO expiretime
+        COMMAND INFO pexpiretime
+        COMMAND INFO persist
+        COMMAND INFO select
+        COMMAND INFO swapdb
+        COMMAND INFO dbsize
+        COMMAND INFO flushdb
+        COMMAND INFO flushall
+        COMMAND INFO info
+        COMMAND INFO time
+        COMMAND INFO shutdown
+        COMMAND INFO get
+        COMMAND INFO set
+        COMMAND INFO setnx
+        COMMAND INFO setex
+        COMMAND INFO psetex
+        COMMAND INFO getset
+        COMMAND INFO getdel
+        COMMAND INFO getex
+        COMMAND INFO mget
+        COMMAND INFO mset
+        COMMAND INFO msetnx
+        COMMAND INFO append
+        COMMAND INFO strlen
+        COMMAND INFO incr
+        COMMAND INFO decr
+        COMMAND INFO incrby
+        COMMAND INFO decrby
+        COMMAND INFO incrbyfloat
+        COMMAND INFO setrange
+        COMMAND INFO getrange
+        COMMAND INFO substr
+        COMMAND INFO lcs
+        "#,
+        r#"
+        COMMAND DOCS setbit
+        COMMAND DOCS getbit
+        COMMAND DOCS bitcount
+        COMMAND DOCS bitpos
+        COMMAND DOCS bitop
+        COMMAND DOCS bitfield
+        COMMAND DOCS bitfield_ro
+        COMMAND DOCS ping
+        COMMAND DOCS echo
+        COMMAND DOCS quit
+        COMMAND DOCS reset
+        COMMAND DOCS auth
+        COMMAND DOCS hello
+        COMMAND DOCS del
+        COMMAND DOCS unlink
+        COMMAND DOCS exists
+        COMMAND DOCS touch
+        COMMAND DOCS type
+        COMMAND DOCS rename
+        COMMAND DOCS renamenx
+        COMMAND DOCS copy
+        COMMAND DOCS move
+        COMMAND DOCS keys
+        COMMAND DOCS scan
+        COMMAND DOCS randomkey
+        COMMAND DOCS expire
+        COMMAND DOCS pexpire
+        COMMAND DOCS expireat
+        COMMAND DOCS pexpireat
+        COMMAND DOCS ttl
+        COMMAND DOCS pttl
+        COMMAND DOCS expiretime
+        COMMAND DOCS pexpiretime
+        COMMAND DOCS persist
+        COMMAND DOCS select
+        COMMAND DOCS swapdb
+        COMMAND DOCS dbsize
+        COMMAND DOCS flushdb
+        COMMAND DOCS flushall
+        COMMAND DOCS info
+        COMMAND DOCS time
+        COMMAND DOCS shutdown
+        COMMAND DOCS get
+        COMMAND DOCS set
+        COMMAND DOCS setnx
+        COMMAND DOCS setex
+        COMMAND DOCS psetex
+        COMMAND DOCS getset
+        COMMAND DOCS getdel
+        COMMAND DOCS getex
+        COMMAND DOCS mget
+        COMMAND DOCS mset
+        COMMAND DOCS msetnx
+        COMMAND DOCS append
+        COMMAND DOCS strlen
+        COMMAND DOCS incr
+        COMMAND DOCS decr
+        COMMAND DOCS incrby
+        COMMAND DOCS decrby
+        COMMAND DOCS incrbyfloat
+        COMMAND DOCS setrange
+        COMMAND DOCS getrange
+        COMMAND DOCS substr
+        COMMAND DOCS lcs
+        "#
+    ));
 }
 
 #[test]
@@ -295,6 +429,18 @@ fn function_flush_on_an_empty_library_set() {
         FUNCTION FLUSH LATER
         FUNCTION FLUSH SYNC ASYNC
         FUNCTION
+        "#,
+    );
+}
+
+#[test]
+fn command_info_and_docs_in_resp3() {
+    diff(
+        r#"
+        !resp3
+        COMMAND INFO get mget set exists nosuchcommand
+        COMMAND DOCS get set lcs bitfield nosuchcommand
+        COMMAND INFO config|set
         "#,
     );
 }

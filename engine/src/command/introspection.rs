@@ -1,14 +1,13 @@
 //! COMMAND: the command table as clients see it.
 //!
 //! `COMMAND`, `COMMAND INFO`, `COMMAND COUNT` and `COMMAND LIST` read the same table
-//! dispatch uses, so what kvdb says it supports is exactly what it runs. Key specs are
-//! derived from each command's first/last/step key positions and read/write flag, which
-//! matches Redis for reads and simple writes but not for every write's finer key flags.
+//! dispatch uses, so what kvdb says it supports is exactly what it runs; tips, key specs
+//! and `COMMAND DOCS` come from the documentation table in `docs_data.rs`.
 
 use bytes::Bytes;
 
 use super::flags::*;
-use super::{acl, flags, spec, table, CommandSpec, Ctx};
+use super::{acl, docs, flags, spec, table, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::glob::glob_match;
@@ -24,55 +23,6 @@ fn names_of(bits: u32, names: &[(u32, &'static str)]) -> Reply {
     )
 }
 
-fn key_specs(spec: &CommandSpec) -> Reply {
-    if spec.first_key == 0 {
-        return Reply::Array(Vec::new());
-    }
-    // Derived from the command flags: Redis's per-command key-spec flags are finer
-    // (INSERT, DELETE, OW, variable_flags ...) for some writes.
-    let (access, kind) = if spec.flags & flags::WRITE != 0 {
-        ("RW", "update")
-    } else {
-        ("RO", "access")
-    };
-    let last = if spec.last_key < 0 {
-        spec.last_key
-    } else {
-        spec.last_key - spec.first_key
-    };
-    let key = |name: &'static str| Reply::bulk(name);
-    Reply::Array(vec![Reply::Map(vec![
-        (
-            key("flags"),
-            Reply::Set(vec![Reply::status(access), Reply::status(kind)]),
-        ),
-        (
-            key("begin_search"),
-            Reply::Map(vec![
-                (key("type"), key("index")),
-                (
-                    key("spec"),
-                    Reply::Map(vec![(key("index"), Reply::Int(i64::from(spec.first_key)))]),
-                ),
-            ]),
-        ),
-        (
-            key("find_keys"),
-            Reply::Map(vec![
-                (key("type"), key("range")),
-                (
-                    key("spec"),
-                    Reply::Map(vec![
-                        (key("lastkey"), Reply::Int(i64::from(last))),
-                        (key("keystep"), Reply::Int(i64::from(spec.key_step))),
-                        (key("limit"), Reply::Int(0)),
-                    ]),
-                ),
-            ]),
-        ),
-    ])])
-}
-
 /// One command's `COMMAND INFO` entry.
 pub(crate) fn command_info(spec: &CommandSpec) -> Reply {
     Reply::Array(vec![
@@ -83,9 +33,14 @@ pub(crate) fn command_info(spec: &CommandSpec) -> Reply {
         Reply::Int(i64::from(spec.last_key)),
         Reply::Int(i64::from(spec.key_step)),
         names_of(spec.acl_categories(), acl::NAMES),
-        Reply::Set(Vec::new()),
-        key_specs(spec),
-        Reply::Array(spec.subcommands.iter().map(command_info).collect()),
+        docs::doc(spec.name).map_or(Reply::Set(Vec::new()), docs::tips_reply),
+        docs::doc(spec.name).map_or(Reply::Set(Vec::new()), docs::key_specs_reply),
+        // Redis answers an empty set for a command without subcommands.
+        if spec.subcommands.is_empty() {
+            Reply::Set(Vec::new())
+        } else {
+            Reply::Array(spec.subcommands.iter().map(command_info).collect())
+        },
     ])
 }
 
@@ -170,7 +125,42 @@ fn command_list(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
     Ok(Reply::Array(names))
 }
 
+fn docs_of(spec: &CommandSpec) -> Option<(Reply, Reply)> {
+    let doc = docs::doc(spec.name)?;
+    let subcommands = (!spec.subcommands.is_empty())
+        .then(|| spec.subcommands.iter().filter_map(docs_of).collect());
+    Some((Reply::bulk(spec.name), docs::docs_reply(doc, subcommands)))
+}
+
+fn command_docs(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let names = args.rest();
+    if names.is_empty() {
+        return Ok(Reply::Map(
+            table()
+                .all
+                .iter()
+                .filter_map(|spec| docs_of(spec))
+                .collect(),
+        ));
+    }
+    Ok(Reply::Map(
+        names
+            .iter()
+            .filter_map(|name| lookup_full_name(name))
+            .filter_map(docs_of)
+            .collect(),
+    ))
+}
+
 const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!(
+        "command|docs",
+        -2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_docs
+    ),
     spec!(
         "command|count",
         2,

@@ -10,6 +10,8 @@
 
 pub mod bitmap;
 pub mod connection;
+mod docs;
+mod docs_data;
 pub mod generic;
 pub mod introspection;
 pub mod scripting;
