@@ -96,3 +96,26 @@ fn info_sections_have_redis_headers() {
         "#,
     );
 }
+
+/// Under an LFU policy new keys start at counter 5 and the first access always counts
+/// (later increments are probabilistic, so only these are compared).
+#[test]
+fn object_freq_under_lfu() {
+    diff_exclusive(
+        r#"
+        SET k v
+        OBJECT FREQ k
+        CONFIG SET maxmemory-policy allkeys-lfu
+        SET fresh v
+        OBJECT FREQ fresh
+        GET fresh
+        OBJECT FREQ fresh
+        OBJECT IDLETIME fresh
+        OBJECT FREQ missing
+        CONFIG SET maxmemory-policy noeviction
+        OBJECT FREQ fresh
+        ? OBJECT IDLETIME fresh
+        FLUSHALL
+        "#,
+    );
+}

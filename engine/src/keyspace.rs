@@ -8,6 +8,7 @@
 
 use bytes::Bytes;
 
+use crate::access::AccessPolicy;
 use crate::dict::{Dict, Lookup};
 use crate::rng::Rng;
 use crate::types::Value;
@@ -19,8 +20,9 @@ pub struct Entry {
     pub value: Value,
     /// Unix time in ms at which the key expires, if it has a TTL.
     pub expire_at: Option<u64>,
-    /// Last access, in seconds of the engine clock (for `OBJECT IDLETIME`).
-    pub last_access_s: u32,
+    /// Redis's access field: LRU clock seconds, or LFU minutes and counter
+    /// ([`AccessPolicy`]), for `OBJECT IDLETIME` and `OBJECT FREQ`.
+    pub access: u32,
 }
 
 impl Entry {
@@ -48,10 +50,10 @@ pub struct Db {
     volatile: Dict<()>,
     /// Where active expiry resumes its walk of `volatile`.
     expire_cursor: u64,
-}
-
-fn access_stamp(now_ms: u64) -> u32 {
-    (now_ms / 1000) as u32
+    /// How accesses are recorded.
+    policy: AccessPolicy,
+    /// Randomness for LFU's probabilistic increment.
+    rng: Rng,
 }
 
 impl Db {
@@ -60,6 +62,8 @@ impl Db {
             entries: Dict::with_seed(seed),
             volatile: Dict::with_seed(seed ^ 0x9e37_79b9_7f4a_7c15),
             expire_cursor: 0,
+            policy: AccessPolicy::default(),
+            rng: Rng::new(seed),
         }
     }
 
@@ -86,9 +90,7 @@ impl Db {
         now_ms: u64,
         stats: &mut KeyspaceStats,
     ) -> Option<&mut Entry> {
-        let entry = self.get_untouched(key, now_ms, stats)?;
-        entry.last_access_s = access_stamp(now_ms);
-        Some(entry)
+        self.lookup(key, now_ms, stats, true)
     }
 
     /// Like [`Db::get_mut`] but leaves the access time alone (TTL, OBJECT, TYPE ...).
@@ -98,14 +100,34 @@ impl Db {
         now_ms: u64,
         stats: &mut KeyspaceStats,
     ) -> Option<&mut Entry> {
-        match self
-            .entries
-            .get_mut_unless(key, |entry| entry.is_expired(now_ms))
-        {
+        self.lookup(key, now_ms, stats, false)
+    }
+
+    fn lookup(
+        &mut self,
+        key: &[u8],
+        now_ms: u64,
+        stats: &mut KeyspaceStats,
+        touch: bool,
+    ) -> Option<&mut Entry> {
+        let Db {
+            entries,
+            volatile,
+            policy,
+            rng,
+            ..
+        } = self;
+        match entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
             Lookup::Missing => None,
-            Lookup::Found(entry) => Some(entry),
+            Lookup::Found(entry) => {
+                if touch {
+                    let random = if policy.lfu { rng.next_f64() } else { 0.0 };
+                    entry.access = policy.touched(entry.access, now_ms, random);
+                }
+                Some(entry)
+            }
             Lookup::Removed(key, _) => {
-                self.volatile.remove(&key);
+                volatile.remove(&key);
                 stats.expired_keys += 1;
                 None
             }
@@ -132,10 +154,16 @@ impl Db {
         if expire_at.is_some() {
             self.volatile.insert(key.clone(), ());
         }
+        // An overwrite keeps the LFU counter, as Redis's dbSetValue does.
+        let kept = if self.policy.lfu {
+            self.entries.get(&key).map(|old| old.access)
+        } else {
+            None
+        };
         let entry = Entry {
             value,
             expire_at,
-            last_access_s: access_stamp(now_ms),
+            access: kept.unwrap_or_else(|| self.policy.initial(now_ms)),
         };
         let replaced = self.entries.insert(key.clone(), entry);
         if expire_at.is_none() && replaced.is_some_and(|old| old.expire_at.is_some()) {
@@ -213,6 +241,11 @@ impl Db {
             }
             self.remove(&key, now_ms, stats);
         }
+    }
+
+    /// How this database records accesses.
+    pub fn access_policy(&self) -> AccessPolicy {
+        self.policy
     }
 
     /// Removes every key.
@@ -305,6 +338,14 @@ impl Keyspace {
     /// Every database, for reporting.
     pub fn dbs(&self) -> &[Db] {
         &self.dbs
+    }
+
+    /// Sets how every database records accesses (from `maxmemory-policy` and the
+    /// `lfu-*` settings).
+    pub fn set_access_policy(&mut self, policy: AccessPolicy) {
+        for db in &mut self.dbs {
+            db.policy = policy;
+        }
     }
 
     /// Swaps two databases' contents (`SWAPDB`).

@@ -23,8 +23,10 @@
 //! - [`clock`]: the injectable clock (system or manual).
 //! - [`glob`], [`num`], [`long_double`], [`bitmap`], [`lcs`]: Redis's pattern matching,
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
+//! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
 
+pub mod access;
 pub mod args;
 pub mod bitmap;
 pub mod clock;

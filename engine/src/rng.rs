@@ -30,6 +30,11 @@ impl Rng {
         self.state = x;
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
+
+    /// A uniform number in [0, 1).
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 #[cfg(test)]

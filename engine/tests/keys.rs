@@ -342,3 +342,21 @@ fn inspection_reads_without_touching_or_expiring() {
     // Peeking collected nothing: the expired key is still in the table until touched.
     assert_eq!(engine.with_store(|store| store.keyspace.db(0).len()), 1);
 }
+
+#[test]
+fn lfu_counters_decay_with_the_clock() {
+    let (mut s, clock) = session();
+    assert_eq!(
+        call(
+            &mut s,
+            &["CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"]
+        ),
+        Reply::Ok
+    );
+    call(&mut s, &["SET", "k", "v"]);
+    assert_eq!(call(&mut s, &["OBJECT", "FREQ", "k"]), Reply::Int(5));
+    clock.advance(3 * 60_000);
+    assert_eq!(call(&mut s, &["OBJECT", "FREQ", "k"]), Reply::Int(2));
+    call(&mut s, &["GET", "k"]);
+    assert_eq!(call(&mut s, &["OBJECT", "FREQ", "k"]), Reply::Int(3));
+}

@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use super::flags::*;
 use super::{acl, spec, CommandSpec, Ctx};
+use crate::access::AccessPolicy;
 use crate::args::{is_keyword, parse_i64, Args};
 use crate::error::CommandError;
 use crate::glob::glob_match;
@@ -447,8 +448,8 @@ fn refcount(entry: &Entry) -> i64 {
     }
 }
 
-fn lfu_policy(ctx: &Ctx<'_>) -> bool {
-    ctx.config().maxmemory_policy().contains("lfu")
+fn access_policy(ctx: &Ctx<'_>) -> AccessPolicy {
+    ctx.keyspace.db(ctx.client.db).access_policy()
 }
 
 fn object_encoding(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -466,8 +467,8 @@ fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
 }
 
 fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let now_s = (ctx.now_ms / 1000) as u32;
-    let lfu = lfu_policy(ctx);
+    let now = ctx.now_ms;
+    let lfu = access_policy(ctx).lfu;
     let Some(entry) = ctx.read_untouched(args.required()?) else {
         return Ok(Reply::Nil);
     };
@@ -476,25 +477,23 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
             "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         ));
     }
-    Ok(Reply::Int(i64::from(
-        now_s.saturating_sub(entry.last_access_s),
-    )))
+    Ok(Reply::Int(
+        AccessPolicy::idle_seconds(entry.access, now) as i64
+    ))
 }
 
 fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let lfu = lfu_policy(ctx);
-    if ctx.read_untouched(args.required()?).is_none() {
+    let now = ctx.now_ms;
+    let policy = access_policy(ctx);
+    let Some(entry) = ctx.read_untouched(args.required()?) else {
         return Ok(Reply::Nil);
-    }
-    if !lfu {
+    };
+    if !policy.lfu {
         return Err(CommandError::err(
             "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         ));
     }
-    // kvdb does not evict, so it keeps no LFU counters; saying a number would pretend.
-    Err(CommandError::err(
-        "kvdb does not track access frequency (maxmemory eviction is not implemented)",
-    ))
+    Ok(Reply::Int(i64::from(policy.frequency(entry.access, now))))
 }
 
 /// The reply of a container's HELP subcommand, framed as Redis's `addReplyHelp` does.

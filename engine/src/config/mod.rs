@@ -641,6 +641,15 @@ impl Config {
         self.get_str("notify-keyspace-events")
     }
 
+    /// How keys record accesses: LFU counters under an LFU `maxmemory-policy`.
+    pub fn access_policy(&self) -> crate::access::AccessPolicy {
+        crate::access::AccessPolicy {
+            lfu: self.maxmemory_policy().contains("lfu"),
+            lfu_log_factor: u32::try_from(self.get_number("lfu-log-factor")).unwrap_or(10),
+            lfu_decay_time: u32::try_from(self.get_number("lfu-decay-time")).unwrap_or(1),
+        }
+    }
+
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)
