@@ -214,3 +214,13 @@ fn pipelined_replies_come_in_one_piece() {
     }
     assert_eq!(conn.read_reply(), b":1000\r\n");
 }
+
+#[test]
+fn shutdown_save_force_exits_despite_the_failed_save() {
+    let server = ServerProcess::kvdb();
+    let mut conn = server.connect();
+    conn.send_raw(b"SHUTDOWN SAVE FORCE\r\n");
+    let (rest, closed) = conn.read_until_close(Duration::from_secs(5));
+    assert!(closed && rest.is_empty(), "{rest:?}");
+    assert!(wait_for_exit(&server, Duration::from_secs(5)), "process still running");
+}

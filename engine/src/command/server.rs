@@ -361,28 +361,33 @@ fn time(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
 }
 
 fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let (mut save, mut nosave, mut abort, mut other) = (false, false, false, false);
+    let (mut save, mut nosave, mut abort, mut now_or_force, mut force) =
+        (false, false, false, false, false);
     for arg in args.rest() {
         if is_keyword(arg, "NOSAVE") {
             nosave = true;
         } else if is_keyword(arg, "SAVE") {
             save = true;
-        } else if is_keyword(arg, "NOW") || is_keyword(arg, "FORCE") {
-            other = true;
+        } else if is_keyword(arg, "NOW") {
+            now_or_force = true;
+        } else if is_keyword(arg, "FORCE") {
+            now_or_force = true;
+            force = true;
         } else if is_keyword(arg, "ABORT") {
             abort = true;
         } else {
             return Err(CommandError::Syntax);
         }
     }
-    if (abort && (save || nosave || other)) || (save && nosave) {
+    if (abort && (save || nosave || now_or_force)) || (save && nosave) {
         return Err(CommandError::Syntax);
     }
     if abort {
         return Err(CommandError::err("No shutdown in progress."));
     }
-    if save {
-        // kvdb has no persistence yet: refusing is honest, exiting would lose data.
+    if save && !force {
+        // kvdb has no persistence yet, so a requested save fails, and Redis refuses to
+        // exit after a failed save unless FORCE says to.
         return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
     }
     ctx.shared.shutdown.store(true, Ordering::SeqCst);
