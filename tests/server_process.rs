@@ -222,5 +222,8 @@ fn shutdown_save_force_exits_despite_the_failed_save() {
     conn.send_raw(b"SHUTDOWN SAVE FORCE\r\n");
     let (rest, closed) = conn.read_until_close(Duration::from_secs(5));
     assert!(closed && rest.is_empty(), "{rest:?}");
-    assert!(wait_for_exit(&server, Duration::from_secs(5)), "process still running");
+    assert!(
+        wait_for_exit(&server, Duration::from_secs(5)),
+        "process still running"
+    );
 }

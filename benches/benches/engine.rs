@@ -1,4 +1,4 @@
-//! In-process hot paths: one GET through `Session::execute`, and a pipelined batch of 16
+//! In-process hot paths: one GET and one SET through `Session::execute`, and a pipelined batch of 16
 //! GETs decoded, executed and encoded as the server does it. Also GET at growing
 //! keyspace sizes, to show the cost per GET stays flat.
 
@@ -32,6 +32,15 @@ fn get_existing(c: &mut Criterion) {
     let get = argv(&["GET", "key:000000000123"]);
     c.bench_function("session_execute_get", |b| {
         b.iter(|| black_box(session.execute(black_box(&get))))
+    });
+}
+
+fn set_overwrite(c: &mut Criterion) {
+    let engine = filled_engine(10_000);
+    let mut session = engine.session();
+    let set = argv(&["SET", "key:000000000123", "val"]);
+    c.bench_function("session_execute_set", |b| {
+        b.iter(|| black_box(session.execute(black_box(&set))))
     });
 }
 
@@ -81,5 +90,11 @@ fn get_by_keyspace_size(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, get_existing, pipelined_batch, get_by_keyspace_size);
+criterion_group!(
+    benches,
+    get_existing,
+    set_overwrite,
+    pipelined_batch,
+    get_by_keyspace_size
+);
 criterion_main!(benches);
