@@ -227,3 +227,30 @@ fn shutdown_save_force_exits_despite_the_failed_save() {
         "process still running"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn unix_socket_serves_clients() {
+    use std::io::Read;
+    use std::os::unix::net::UnixStream;
+    let path = std::env::temp_dir().join(format!("kvdb-test-{}.sock", std::process::id()));
+    let path_text = path.display().to_string();
+    // With a unix socket, port 0 means "no TCP" as in Redis: give the harness a port.
+    let port = support::free_port().to_string();
+    let _server = ServerProcess::kvdb_with_args(&["--unixsocket", &path_text, "--port", &port]);
+    let mut stream = UnixStream::connect(&path).expect("unix socket accepts");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(b"PING\r\nCLIENT INFO\r\n").unwrap();
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !reply.ends_with(b"\n\r\n") {
+        let n = stream.read(&mut chunk).expect("reply");
+        assert!(n > 0, "closed early: {reply:?}");
+        reply.extend_from_slice(&chunk[..n]);
+    }
+    let text = String::from_utf8_lossy(&reply);
+    assert!(text.starts_with("+PONG\r\n"), "{text}");
+    assert!(text.contains(" flags=U "), "{text}");
+}
