@@ -444,3 +444,16 @@ fn command_info_and_docs_in_resp3() {
         "#,
     );
 }
+
+#[test]
+fn reset_returns_the_connection_to_its_defaults() {
+    diff(
+        r#"
+        CLIENT SETNAME before-reset
+        RESET
+        CLIENT GETNAME
+        RESET extra
+        ECHO after
+        "#,
+    );
+}
