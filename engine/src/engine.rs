@@ -5,7 +5,7 @@
 //! what makes each command (and later MULTI/EXEC and scripts) atomic. Configuration,
 //! the client registry and server counters sit beside it with their own cheap locks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +14,7 @@ use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 
 use crate::clock::{Clock, SystemClock};
+use crate::command::CommandId;
 use crate::config::Config;
 use crate::keyspace::Keyspace;
 use crate::session::{ClientInfo, Session};
@@ -36,12 +37,26 @@ pub struct CommandCounters {
 pub struct ExecStats {
     /// Commands processed (`total_commands_processed`).
     pub total_commands: u64,
-    /// Per command full name.
-    pub commands: HashMap<&'static str, CommandCounters, foldhash::fast::RandomState>,
+    /// Per command, indexed by [`CommandId`] (grown on first use).
+    pub commands: Vec<CommandCounters>,
     /// Error replies by error code (`INFO errorstats`).
     pub errors: BTreeMap<String, u64>,
     /// All error replies (`total_error_replies`).
     pub total_error_replies: u64,
+}
+
+impl ExecStats {
+    /// The counters of command `id`.
+    pub fn command_mut(&mut self, id: CommandId) -> &mut CommandCounters {
+        let index = usize::from(id);
+        if index >= self.commands.len() {
+            self.commands.resize(
+                crate::command::table().id_count(),
+                CommandCounters::default(),
+            );
+        }
+        &mut self.commands[index]
+    }
 }
 
 /// Everything behind the engine's lock.

@@ -15,7 +15,7 @@ use parking_lot::Mutex;
 use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
-use crate::command::{self, flags, CommandSpec, Ctx};
+use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::engine::{Engine, Shared, Store};
 use crate::error::CommandError;
 use crate::reply::{encode_error, Protocol, Reply};
@@ -65,6 +65,9 @@ pub struct ClientState {
     pub close_after_reply: bool,
     /// Send no reply for this command (SHUTDOWN).
     pub skip_reply: bool,
+    /// Set by handlers that change the name, library or addresses in `info`, so the
+    /// registry copy is refreshed after the batch (cheap fields are copied always).
+    pub info_changed: bool,
 }
 
 /// A client connected to an engine, in-process or behind a socket.
@@ -74,6 +77,39 @@ pub struct Session {
     state: ClientState,
     /// This client's entry in the engine's client registry.
     published: Arc<Mutex<ClientInfo>>,
+    /// The last command name this client sent, exactly as spelled, and its id: clients
+    /// repeat themselves, and a byte comparison is cheaper than a table lookup.
+    last_command: ResolvedName,
+}
+
+/// A command name as the client spelled it, with the id it resolved to.
+#[derive(Debug, Default)]
+struct ResolvedName {
+    name: [u8; 16],
+    len: u8,
+    id: CommandId,
+}
+
+impl ResolvedName {
+    /// The id of `argv`'s command, from the cache when the name repeats.
+    fn resolve(&mut self, argv: &[Bytes]) -> Result<CommandId, CommandError> {
+        let name = argv.first().map(|b| b.as_ref()).unwrap_or_default();
+        if self.len != 0 && name == &self.name[..usize::from(self.len)] {
+            return Ok(self.id);
+        }
+        let table = command::table();
+        let id = table.resolve_id(argv)?;
+        // Container commands resolve on their second word: never cached.
+        if name.len() <= self.name.len()
+            && table.by_id(id).subcommands.is_empty()
+            && !table.by_id(id).name.contains('|')
+        {
+            self.name[..name.len()].copy_from_slice(name);
+            self.len = name.len() as u8;
+            self.id = id;
+        }
+        Ok(id)
+    }
 }
 
 impl Session {
@@ -103,7 +139,9 @@ impl Session {
                 authenticated,
                 close_after_reply: false,
                 skip_reply: false,
+                info_changed: false,
             },
+            last_command: ResolvedName::default(),
         }
     }
 
@@ -112,6 +150,7 @@ impl Session {
         self.state.info.addr = addr;
         self.state.info.laddr = laddr;
         self.state.info.unix_socket = unix_socket;
+        self.state.info_changed = true;
         self.publish_info();
     }
 
@@ -147,9 +186,11 @@ impl Session {
 
     /// Runs one command and returns its reply (errors as [`Reply::Error`]).
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
-        let shared = self.engine.shared().clone();
+        let shared = &**self.engine.shared();
         let mut store = shared.store.lock();
-        let result = dispatch(&shared, &mut store, &mut self.state, argv);
+        let started = Instant::now();
+        let resolved = self.last_command.resolve(argv);
+        let (result, _) = dispatch(shared, &mut store, &mut self.state, resolved, argv, started);
         drop(store);
         self.publish_info();
         result.unwrap_or_else(Reply::from)
@@ -159,12 +200,17 @@ impl Session {
     /// Stops early (leaving later requests unrun) when a command asks to close the
     /// connection; returns how many requests ran.
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
-        let shared = self.engine.shared().clone();
+        let shared = &**self.engine.shared();
         let mut store = shared.store.lock();
         let mut ran = 0;
+        // Each command's end is the next one's start: one clock read per command.
+        let mut started = Instant::now();
         for argv in requests {
             ran += 1;
-            let result = dispatch(&shared, &mut store, &mut self.state, argv);
+            let resolved = self.last_command.resolve(argv);
+            let (result, ended) =
+                dispatch(shared, &mut store, &mut self.state, resolved, argv, started);
+            started = ended;
             if std::mem::take(&mut self.state.skip_reply) {
                 continue;
             }
@@ -181,9 +227,9 @@ impl Session {
         ran
     }
 
-    /// Copies what changed into the registry entry (cheap fields always, names only
-    /// when they differ, so a batch costs no allocation here).
-    fn publish_info(&self) {
+    /// Copies what changed into the registry entry: the cheap fields always, names and
+    /// addresses only when a handler said they changed.
+    fn publish_info(&mut self) {
         let info = &self.state.info;
         let mut guard = self.published.lock();
         let slot = &mut *guard;
@@ -194,16 +240,10 @@ impl Session {
         };
         slot.last_command = info.last_command;
         slot.last_interaction_ms = info.last_interaction_ms;
-        for (from, to) in [
-            (&info.name, &mut slot.name),
-            (&info.lib_name, &mut slot.lib_name),
-            (&info.lib_ver, &mut slot.lib_ver),
-        ] {
-            if from != to {
-                to.clone_from(from);
-            }
-        }
-        if slot.addr != info.addr || slot.laddr != info.laddr {
+        if std::mem::take(&mut self.state.info_changed) {
+            slot.name.clone_from(&info.name);
+            slot.lib_name.clone_from(&info.lib_name);
+            slot.lib_ver.clone_from(&info.lib_ver);
             slot.addr.clone_from(&info.addr);
             slot.laddr.clone_from(&info.laddr);
             slot.unix_socket = info.unix_socket;
@@ -221,42 +261,45 @@ impl Drop for Session {
     }
 }
 
-/// Looks up, checks and runs one command, updating the execution counters.
-pub fn dispatch(
+/// Checks and runs one resolved command, updating the execution counters. `started`
+/// is when the command began; answers the result and when it ended.
+fn dispatch(
     shared: &Shared,
     store: &mut Store,
     client: &mut ClientState,
+    resolved: Result<CommandId, CommandError>,
     argv: &[Bytes],
-) -> Result<Reply, CommandError> {
-    let result = check_and_run(shared, store, client, argv);
+    started: Instant,
+) -> (Result<Reply, CommandError>, Instant) {
+    let (result, ended) = match resolved {
+        Ok(id) => check_and_run(shared, store, client, id, argv, started),
+        Err(error) => (Err(error), started),
+    };
     store.stats.total_commands += 1;
     if let Err(error) = &result {
         store.stats.total_error_replies += 1;
         *store.stats.errors.entry(error.code()).or_default() += 1;
     }
-    result
+    (result, ended)
 }
 
 fn check_and_run(
     shared: &Shared,
     store: &mut Store,
     client: &mut ClientState,
+    id: CommandId,
     argv: &[Bytes],
-) -> Result<Reply, CommandError> {
-    let spec = command::table().resolve(argv)?;
+    started: Instant,
+) -> (Result<Reply, CommandError>, Instant) {
+    let table = command::table();
+    let spec = table.by_id(id);
     if let Err(error) = check(shared, spec, client, argv) {
-        store
-            .stats
-            .commands
-            .entry(spec.name)
-            .or_default()
-            .rejected_calls += 1;
-        return Err(error);
+        store.stats.command_mut(id).rejected_calls += 1;
+        return (Err(error), started);
     }
     let now_ms = shared.clock.now_ms();
     client.info.last_command = spec.name;
     client.info.last_interaction_ms = now_ms;
-    let started = Instant::now();
     let Store { keyspace, stats } = store;
     let mut ctx = Ctx {
         keyspace,
@@ -265,15 +308,22 @@ fn check_and_run(
         client,
         shared,
     };
-    let mut args = Args::new(argv, spec.name_words());
+    let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
-    let counters = ctx.stats.commands.entry(spec.name).or_default();
+    let ended = Instant::now();
+    let counters = ctx.stats.command_mut(id);
     counters.calls += 1;
-    counters.usec += started.elapsed().as_micros() as u64;
+    counters.usec += micros_between(started, ended);
     if result.is_err() {
         counters.failed_calls += 1;
     }
-    result
+    (result, ended)
+}
+
+/// Whole microseconds from `start` to `end`, without `as_micros`'s u128 arithmetic.
+fn micros_between(start: Instant, end: Instant) -> u64 {
+    let elapsed = end.saturating_duration_since(start);
+    elapsed.as_secs() * 1_000_000 + u64::from(elapsed.subsec_micros())
 }
 
 /// The checks Redis's `processCommand` makes before running a command, in its order.

@@ -39,6 +39,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.client.db = 0;
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();
+    ctx.client.info_changed = true;
     let open = ctx.config().requirepass().is_none();
     ctx.client.authenticated = open;
     Ok(Reply::status("RESET"))
@@ -85,6 +86,7 @@ fn set_name(ctx: &mut Ctx<'_>, name: &[u8]) -> Result<(), CommandError> {
         ));
     }
     ctx.client.info.name = name.to_vec();
+    ctx.client.info_changed = true;
     Ok(())
 }
 
@@ -184,6 +186,7 @@ fn client_setinfo(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comma
         )));
     }
     *slot = value.to_vec();
+    ctx.client.info_changed = true;
     Ok(Reply::Ok)
 }
 

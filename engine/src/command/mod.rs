@@ -229,15 +229,6 @@ impl CommandSpec {
             argc >= -arity
         }
     }
-
-    /// Number of arguments the command name occupies (2 for subcommands).
-    pub fn name_words(&self) -> usize {
-        if self.name.contains('|') {
-            2
-        } else {
-            1
-        }
-    }
 }
 
 /// Declares a command spec tersely; families use it for their `COMMANDS` slices.
@@ -259,12 +250,22 @@ macro_rules! spec {
 pub(crate) use spec;
 
 /// The command table: every family's commands, looked up case-insensitively.
+///
+/// Every spec, subcommands included, also has a dense [`CommandId`], so per-command
+/// counters live in a plain vector instead of a map keyed by name.
 #[derive(Debug)]
 pub struct CommandTable {
-    by_name: HashMap<&'static str, &'static CommandSpec, foldhash::fast::RandomState>,
+    by_name: HashMap<&'static [u8], CommandId, foldhash::fast::RandomState>,
     /// Every top-level command, in registration order.
     pub all: Vec<&'static CommandSpec>,
+    /// Every spec by id: top-level commands first, then all subcommands.
+    by_id: Vec<&'static CommandSpec>,
+    /// Id of the first subcommand of each top-level command, by the command's id.
+    first_subcommand: Vec<CommandId>,
 }
+
+/// A command's (or subcommand's) dense index in the [`CommandTable`].
+pub type CommandId = u16;
 
 /// The table, built once.
 pub fn table() -> &'static CommandTable {
@@ -280,8 +281,23 @@ pub fn table() -> &'static CommandTable {
             scripting::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
-        let by_name = all.iter().map(|spec| (spec.name, *spec)).collect();
-        CommandTable { by_name, all }
+        let mut by_id = all.clone();
+        let mut first_subcommand = Vec::with_capacity(all.len());
+        for spec in &all {
+            first_subcommand.push(by_id.len() as CommandId);
+            by_id.extend(spec.subcommands.iter());
+        }
+        let by_name = all
+            .iter()
+            .enumerate()
+            .map(|(id, spec)| (spec.name.as_bytes(), id as CommandId))
+            .collect();
+        CommandTable {
+            by_name,
+            all,
+            by_id,
+            first_subcommand,
+        }
     })
 }
 
@@ -291,35 +307,60 @@ const MAX_NAME: usize = 32;
 impl CommandTable {
     /// The top-level command named `name` (any case).
     pub fn get(&self, name: &[u8]) -> Option<&'static CommandSpec> {
+        self.id_of(name).map(|id| self.by_id[usize::from(id)])
+    }
+
+    fn id_of(&self, name: &[u8]) -> Option<CommandId> {
         let mut buffer = [0u8; MAX_NAME];
         let lower = buffer.get_mut(..name.len())?;
         lower.copy_from_slice(name);
         lower.make_ascii_lowercase();
-        let lower = std::str::from_utf8(lower).ok()?;
-        self.by_name.get(lower).copied()
+        self.by_name.get(&*lower).copied()
+    }
+
+    /// Number of ids (commands and subcommands).
+    pub fn id_count(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// True when `id` names a subcommand (`container|sub`).
+    pub fn is_subcommand(&self, id: CommandId) -> bool {
+        usize::from(id) >= self.all.len()
+    }
+
+    /// The spec with id `id`.
+    pub fn by_id(&self, id: CommandId) -> &'static CommandSpec {
+        self.by_id[usize::from(id)]
     }
 
     /// The command `argv` names: a subcommand when the first word is a container and
     /// a second word is given. Errors are Redis's unknown command / subcommand.
     pub fn resolve(&self, argv: &[Bytes]) -> Result<&'static CommandSpec, CommandError> {
+        self.resolve_id(argv).map(|id| self.by_id(id))
+    }
+
+    /// Like [`CommandTable::resolve`], answering the id.
+    pub fn resolve_id(&self, argv: &[Bytes]) -> Result<CommandId, CommandError> {
         let name = argv.first().map(|b| b.as_ref()).unwrap_or_default();
-        let Some(spec) = self.get(name) else {
+        let Some(id) = self.id_of(name) else {
             return Err(CommandError::UnknownCommand {
                 name: name.to_vec(),
                 args: argv.iter().skip(1).map(|a| a.to_vec()).collect(),
             });
         };
+        let spec = self.by_id(id);
         if spec.subcommands.is_empty() || argv.len() < 2 {
-            return Ok(spec);
+            return Ok(id);
         }
         let sub = &argv[1];
         spec.subcommands
             .iter()
-            .find(|s| {
+            .position(|s| {
                 s.name
                     .split_once('|')
                     .is_some_and(|(_, n)| n.as_bytes().eq_ignore_ascii_case(sub))
             })
+            .map(|offset| self.first_subcommand[usize::from(id)] + offset as CommandId)
             .ok_or_else(|| CommandError::UnknownSubcommand {
                 command: name.to_vec(),
                 subcommand: sub.to_vec(),

@@ -218,12 +218,15 @@ fn section_cpu(out: &mut String) {
 }
 
 fn section_commandstats(stats: &crate::engine::ExecStats, out: &mut String) {
+    let table = crate::command::table();
     let mut names: Vec<_> = stats
         .commands
         .iter()
+        .enumerate()
         .filter(|(_, c)| c.calls + c.rejected_calls > 0)
+        .map(|(id, c)| (table.by_id(id as crate::command::CommandId).name, c))
         .collect();
-    names.sort_by_key(|(name, _)| **name);
+    names.sort_by_key(|(name, _)| *name);
     for (name, counters) in names {
         let per_call = if counters.calls == 0 {
             0.0

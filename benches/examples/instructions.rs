@@ -1,0 +1,84 @@
+//! Runs one in-process hot path a fixed number of times, for instruction counts under
+//! callgrind, where wall-clock benches are too noisy to see a change of a few percent:
+//!
+//! ```text
+//! cargo build --release -p kvdb-benches --example instructions
+//! valgrind --tool=callgrind --toggle-collect='*instructions::measured*' \
+//!     target/release/examples/instructions get 100000
+//! ```
+//!
+//! Instructions per operation = the total callgrind prints / the count. Workloads:
+//! `get` and `set` through `Session::execute`, `batch16` (decode + execute + encode of 16
+//! pipelined GETs, counted per batch).
+
+use std::hint::black_box;
+
+use bytes::{Bytes, BytesMut};
+use kvdb_engine::{Engine, Session};
+use kvdb_resp::{Limits, RequestDecoder};
+
+const KEYS: usize = 10_000;
+
+fn argv(words: &[&str]) -> Vec<Bytes> {
+    words
+        .iter()
+        .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+        .collect()
+}
+
+fn key(n: usize) -> String {
+    format!("key:{n:012}")
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let workload = args.next().unwrap_or_else(|| "get".into());
+    let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let engine = Engine::builder().seed(1).build();
+    let mut session = engine.session();
+    for n in 0..KEYS {
+        session.execute(&argv(&["SET", &key(n), "val"]));
+    }
+    let requests: Vec<Vec<Bytes>> = (0..1024)
+        .map(|n| match workload.as_str() {
+            "set" => argv(&["SET", &key(n * 7 % KEYS), "val"]),
+            _ => argv(&["GET", &key(n * 7 % KEYS)]),
+        })
+        .collect();
+    let mut wire = Vec::new();
+    for n in 0..16 {
+        let key = key(n * 37);
+        wire.extend_from_slice(
+            format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes(),
+        );
+    }
+    match workload.as_str() {
+        "batch16" => measured_batches(&mut session, &wire, count),
+        "get" | "set" => measured(&mut session, &requests, count),
+        other => panic!("unknown workload {other} (get, set, batch16)"),
+    }
+}
+
+#[inline(never)]
+fn measured(session: &mut Session, requests: &[Vec<Bytes>], count: usize) {
+    for n in 0..count {
+        black_box(session.execute(&requests[n & 1023]));
+    }
+}
+
+#[inline(never)]
+fn measured_batches(session: &mut Session, wire: &[u8], count: usize) {
+    let mut decoder = RequestDecoder::new(Limits::default());
+    let mut requests = Vec::with_capacity(16);
+    let mut out = BytesMut::with_capacity(4096);
+    for _ in 0..count {
+        let mut input = BytesMut::from(wire);
+        while let Ok(Some(request)) = decoder.decode(&mut input) {
+            requests.push(request);
+        }
+        session.execute_batch(&requests, &mut out);
+        requests.clear();
+        black_box(&out);
+        out.clear();
+    }
+}
