@@ -1,5 +1,5 @@
 //! In-process hot paths: one GET and one SET through `Session::execute`, and a pipelined batch of 16
-//! GETs decoded, executed and encoded as the server does it. Also GET at growing
+//! GETs decoded, executed and encoded as the server does it. Also GET at growing (10k to 10M)
 //! keyspace sizes, to show the cost per GET stays flat.
 
 // criterion's macros generate undocumented public functions.
@@ -73,7 +73,7 @@ fn pipelined_batch(c: &mut Criterion) {
 
 fn get_by_keyspace_size(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_by_keyspace_size");
-    for keys in [10_000usize, 100_000, 1_000_000] {
+    for keys in [10_000usize, 100_000, 1_000_000, 10_000_000] {
         let engine = filled_engine(keys);
         let mut session = engine.session();
         let probes: Vec<Vec<Bytes>> = (0..1024)

@@ -1,4 +1,4 @@
-//! A chained hash table with Redis's iteration guarantees.
+//! A chained hash table with Redis's iteration guarantees, one allocation per element.
 //!
 //! The keyspace (and later hashes and sets) need three things std's `HashMap` cannot
 //! give: SCAN's promise that an element present for the whole scan is returned at least
@@ -7,21 +7,117 @@
 //! random starting bucket (active expiry). Buckets are a power of two; each holds a
 //! singly linked chain. The table doubles when it holds as many elements as buckets and
 //! halves when it falls under a tenth full, as Redis's `dict.c` does.
+//!
+//! Memory decides the layout: each element is a single heap block holding the chain
+//! link, the key's length, a 32-bit field the owner may use (the keyspace keeps Redis's
+//! LRU/LFU bits there), the value, and then the key's bytes. A small key therefore costs
+//! one allocation and no pointer-sized headers beyond the link (see
+//! `docs/performance.md`). That layout needs raw pointers, so this is the one module
+//! that allows `unsafe`; every block states why it holds.
 
+#![allow(unsafe_code)]
+
+use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::hash::BuildHasher;
-
-use bytes::Bytes;
+use std::marker::PhantomData;
+use std::ptr::{addr_of_mut, NonNull};
 
 /// Fewest buckets a non-empty table has (Redis's `DICT_HT_INITIAL_SIZE`).
 const MIN_BUCKETS: usize = 4;
 
-type Link<V> = Option<Box<Node<V>>>;
+/// Longest key a table stores: the length is kept in 32 bits.
+pub const MAX_KEY_LEN: usize = u32::MAX as usize;
 
-#[derive(Debug, Clone)]
+type Link<V> = Option<NonNull<Node<V>>>;
+
+/// An element's header; the key's bytes follow it in the same allocation.
+#[repr(C)]
 struct Node<V> {
-    key: Bytes,
-    value: V,
     next: Link<V>,
+    key_len: u32,
+    aux: u32,
+    value: V,
+}
+
+impl<V> Node<V> {
+    /// Where the key's bytes start in a node's allocation.
+    const KEY_OFFSET: usize = std::mem::size_of::<Node<V>>();
+
+    fn layout(key_len: usize) -> Layout {
+        match Layout::from_size_align(Self::KEY_OFFSET + key_len, std::mem::align_of::<Self>()) {
+            Ok(layout) => layout,
+            // Keys are at most MAX_KEY_LEN bytes, far from isize::MAX.
+            Err(_) => handle_alloc_error(Layout::new::<Self>()),
+        }
+    }
+
+    /// A new node holding a copy of `key` (at most [`MAX_KEY_LEN`] bytes).
+    fn allocate(key: &[u8], aux: u32, value: V, next: Link<V>) -> NonNull<Node<V>> {
+        let key_len = u32::try_from(key.len()).unwrap_or(u32::MAX);
+        let key = &key[..key_len as usize];
+        let layout = Self::layout(key.len());
+        // SAFETY: the layout is never zero-sized (the header holds at least a pointer).
+        let raw = unsafe { alloc(layout) }.cast::<Node<V>>();
+        let Some(node) = NonNull::new(raw) else {
+            handle_alloc_error(layout)
+        };
+        // SAFETY: `raw` is a fresh, aligned allocation of `layout`: a header followed by
+        // `key.len()` bytes, which the copy fills.
+        unsafe {
+            raw.write(Node {
+                next,
+                key_len,
+                aux,
+                value,
+            });
+            std::ptr::copy_nonoverlapping(
+                key.as_ptr(),
+                raw.cast::<u8>().add(Self::KEY_OFFSET),
+                key.len(),
+            );
+        }
+        node
+    }
+
+    /// Frees `node` and returns its value.
+    ///
+    /// # Safety
+    /// `node` came from [`Node::allocate`], is no longer linked, and is not used again.
+    unsafe fn free(node: NonNull<Node<V>>) -> V {
+        let raw = node.as_ptr();
+        // SAFETY: the caller hands over a live node; its value is moved out exactly once
+        // before the block is released with the layout it was allocated with.
+        unsafe {
+            let layout = Self::layout((*raw).key_len as usize);
+            let value = std::ptr::read(addr_of_mut!((*raw).value));
+            dealloc(raw.cast::<u8>(), layout);
+            value
+        }
+    }
+
+    /// The key stored after the header.
+    ///
+    /// # Safety
+    /// `node` is live for `'a` (the table that owns it is borrowed for `'a`).
+    unsafe fn key<'a>(node: NonNull<Node<V>>) -> &'a [u8] {
+        let raw = node.as_ptr();
+        // SAFETY: `allocate` put `key_len` bytes right after the header.
+        unsafe {
+            std::slice::from_raw_parts(
+                raw.cast::<u8>().add(Self::KEY_OFFSET),
+                (*raw).key_len as usize,
+            )
+        }
+    }
+}
+
+/// An element found for changing: the owner's 32-bit field and the value.
+#[derive(Debug)]
+pub struct ElementMut<'a, V> {
+    /// The field the owner may use (the keyspace keeps LRU/LFU bits in it).
+    pub aux: &'a mut u32,
+    /// The value.
+    pub value: &'a mut V,
 }
 
 /// Result of [`Dict::get_mut_unless`].
@@ -30,18 +126,25 @@ pub enum Lookup<'a, V> {
     /// No element with that key.
     Missing,
     /// The element, left in place.
-    Found(&'a mut V),
+    Found(ElementMut<'a, V>),
     /// The element matched the removal predicate and was taken out.
-    Removed(Bytes, V),
+    Removed(V),
 }
 
 /// A hash table from byte-string keys to `V`.
-#[derive(Debug, Clone)]
 pub struct Dict<V> {
     buckets: Vec<Link<V>>,
     len: usize,
     hasher: foldhash::fast::FixedState,
+    /// The table owns its nodes' values.
+    _owns: PhantomData<V>,
 }
+
+// SAFETY: a `Dict` owns its nodes outright (no sharing, no interior mutability), so it
+// is as thread-safe as the values it holds, like `Vec<V>`.
+unsafe impl<V: Send> Send for Dict<V> {}
+// SAFETY: as above; `&Dict` only hands out `&V`.
+unsafe impl<V: Sync> Sync for Dict<V> {}
 
 impl<V> Dict<V> {
     /// An empty table hashing with `seed`.
@@ -50,6 +153,7 @@ impl<V> Dict<V> {
             buckets: Vec::new(),
             len: 0,
             hasher: foldhash::fast::FixedState::with_seed(seed),
+            _owns: PhantomData,
         }
     }
 
@@ -72,35 +176,81 @@ impl<V> Dict<V> {
         (self.hasher.hash_one(key) as usize) & (self.buckets.len() - 1)
     }
 
-    /// The value stored under `key`.
-    pub fn get(&self, key: &[u8]) -> Option<&V> {
-        self.get_key_value(key).map(|(_, value)| value)
-    }
-
-    /// The key as stored (sharing its bytes) and its value.
-    pub fn get_key_value(&self, key: &[u8]) -> Option<(&Bytes, &V)> {
+    /// The node holding `key`.
+    fn find(&self, key: &[u8]) -> Link<V> {
         if self.len == 0 {
             return None;
         }
-        chain(&self.buckets[self.bucket_of(key)])
-            .find(|node| node.key.as_ref() == key)
-            .map(|node| (&node.key, &node.value))
+        let mut link = self.buckets[self.bucket_of(key)];
+        while let Some(node) = link {
+            // SAFETY: linked nodes are live while `self` is borrowed.
+            unsafe {
+                if Node::key(node) == key {
+                    return Some(node);
+                }
+                link = (*node.as_ptr()).next;
+            }
+        }
+        None
     }
 
-    /// The value stored under `key`, mutably.
-    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+    /// The link that points at `key`'s node.
+    fn find_link(&mut self, key: &[u8]) -> Option<NonNull<Link<V>>> {
         if self.len == 0 {
             return None;
         }
         let bucket = self.bucket_of(key);
-        find_slot(&mut self.buckets[bucket], key)
-            .as_mut()
-            .map(|node| &mut node.value)
+        let mut link = NonNull::from(&mut self.buckets[bucket]);
+        // SAFETY: `link` points at a bucket or at a live node's `next`, all owned by
+        // `self`, which is borrowed mutably.
+        unsafe {
+            while let Some(node) = *link.as_ptr() {
+                if Node::key(node) == key {
+                    return Some(link);
+                }
+                link = NonNull::new_unchecked(addr_of_mut!((*node.as_ptr()).next));
+            }
+        }
+        None
+    }
+
+    /// Takes the node `link` points at out of its chain.
+    ///
+    /// # Safety
+    /// `link` came from [`Dict::find_link`] on `self` with no change since.
+    unsafe fn unlink(&mut self, link: NonNull<Link<V>>) -> NonNull<Node<V>> {
+        // SAFETY: per the contract, `link` holds a live node of this table.
+        unsafe {
+            let node = (*link.as_ptr()).unwrap_unchecked();
+            *link.as_ptr() = (*node.as_ptr()).next;
+            self.len -= 1;
+            node
+        }
+    }
+
+    /// The value stored under `key`.
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        // SAFETY: the node is live while `self` is borrowed.
+        self.find(key)
+            .map(|node| unsafe { &(*node.as_ptr()).value })
+    }
+
+    /// The owner's 32-bit field of `key`'s element.
+    pub fn aux(&self, key: &[u8]) -> Option<u32> {
+        // SAFETY: the node is live while `self` is borrowed.
+        self.find(key).map(|node| unsafe { (*node.as_ptr()).aux })
+    }
+
+    /// The value stored under `key`, mutably.
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        // SAFETY: the node is live and exclusively ours while `self` is borrowed mutably.
+        self.find(key)
+            .map(|node| unsafe { &mut (*node.as_ptr()).value })
     }
 
     /// True when `key` is present.
     pub fn contains_key(&self, key: &[u8]) -> bool {
-        self.get(key).is_some()
+        self.find(key).is_some()
     }
 
     /// Finds `key` in one pass; if `remove_if` says so, takes the element out instead of
@@ -110,70 +260,74 @@ impl<V> Dict<V> {
         key: &[u8],
         remove_if: impl FnOnce(&V) -> bool,
     ) -> Lookup<'_, V> {
-        if self.len == 0 {
-            return Lookup::Missing;
-        }
-        let bucket = self.bucket_of(key);
-        let slot = find_slot(&mut self.buckets[bucket], key);
-        let Some(node) = slot else {
+        let Some(link) = self.find_link(key) else {
             return Lookup::Missing;
         };
-        if remove_if(&node.value) {
-            let Some(mut node) = slot.take() else {
-                return Lookup::Missing;
-            };
-            *slot = node.next.take();
-            self.len -= 1;
-            return Lookup::Removed(node.key, node.value);
-        }
-        match slot {
-            Some(node) => Lookup::Found(&mut node.value),
-            None => Lookup::Missing,
+        // SAFETY: `link` was just found and holds a live node owned by `self`.
+        unsafe {
+            let node = (*link.as_ptr()).unwrap_unchecked().as_ptr();
+            if remove_if(&(*node).value) {
+                let node = self.unlink(link);
+                self.shrink_if_sparse();
+                return Lookup::Removed(Node::free(node));
+            }
+            Lookup::Found(ElementMut {
+                aux: &mut (*node).aux,
+                value: &mut (*node).value,
+            })
         }
     }
 
-    /// Stores `value` under `key`, returning the value it replaced.
-    pub fn insert(&mut self, key: Bytes, value: V) -> Option<V> {
-        if let Some(existing) = self.get_mut(&key) {
-            return Some(std::mem::replace(existing, value));
+    /// Stores `value` under `key` (copying the key), returning the value it replaced.
+    /// `aux` gives the element's 32-bit field from the replaced element's, if any.
+    pub fn insert(
+        &mut self,
+        key: &[u8],
+        value: V,
+        aux: impl FnOnce(Option<u32>) -> u32,
+    ) -> Option<V> {
+        if let Some(node) = self.find(key) {
+            // SAFETY: the node is live and exclusively ours while `self` is borrowed
+            // mutably.
+            unsafe {
+                let node = node.as_ptr();
+                (*node).aux = aux(Some((*node).aux));
+                return Some(std::mem::replace(&mut (*node).value, value));
+            }
         }
         self.grow_if_full();
-        let bucket = self.bucket_of(&key);
-        let head = self.buckets[bucket].take();
-        self.buckets[bucket] = Some(Box::new(Node {
-            key,
-            value,
-            next: head,
-        }));
+        let bucket = self.bucket_of(key);
+        let head = self.buckets[bucket];
+        self.buckets[bucket] = Some(Node::allocate(key, aux(None), value, head));
         self.len += 1;
         None
     }
 
-    /// Removes `key`, returning its stored key and value.
-    pub fn remove(&mut self, key: &[u8]) -> Option<(Bytes, V)> {
-        if self.len == 0 {
-            return None;
-        }
-        let bucket = self.bucket_of(key);
-        let slot = find_slot(&mut self.buckets[bucket], key);
-        let mut node = slot.take()?;
-        *slot = node.next.take();
-        self.len -= 1;
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &[u8]) -> Option<V> {
+        let link = self.find_link(key)?;
+        // SAFETY: `link` was just found; the unlinked node is freed exactly once.
+        let value = unsafe {
+            let node = self.unlink(link);
+            Node::free(node)
+        };
         self.shrink_if_sparse();
-        Some((node.key, node.value))
+        Some(value)
     }
 
     /// Removes every element.
     pub fn clear(&mut self) {
-        // Unlink chains iteratively: dropping a long chain recursively could overflow
-        // the stack.
-        for bucket in &mut self.buckets {
-            let mut link = bucket.take();
-            while let Some(mut node) = link {
-                link = node.next.take();
+        for bucket in std::mem::take(&mut self.buckets) {
+            let mut link = bucket;
+            while let Some(node) = link {
+                // SAFETY: each node is read once, then freed once; the buckets are
+                // already detached from `self`.
+                unsafe {
+                    link = (*node.as_ptr()).next;
+                    drop(Node::free(node));
+                }
             }
         }
-        self.buckets = Vec::new();
         self.len = 0;
     }
 
@@ -186,18 +340,25 @@ impl<V> Dict<V> {
         }
     }
 
+    /// The elements of one bucket's chain.
+    fn chain(&self, bucket: usize) -> Iter<'_, V> {
+        Iter {
+            buckets: &[],
+            bucket: 0,
+            node: self.buckets[bucket],
+        }
+    }
+
     /// Visits one bucket at `cursor` and returns the next cursor (0 when done), using
     /// Redis's reverse-binary increment so that resizes between calls never make the
     /// scan skip an element that was present throughout.
-    pub fn scan(&self, cursor: u64, mut visit: impl FnMut(&Bytes, &V)) -> u64 {
+    pub fn scan(&self, cursor: u64, mut visit: impl FnMut(&[u8], &V)) -> u64 {
         if self.len == 0 {
             return 0;
         }
         let mask = (self.buckets.len() - 1) as u64;
-        let mut link = &self.buckets[(cursor & mask) as usize];
-        while let Some(node) = link {
-            visit(&node.key, &node.value);
-            link = &node.next;
+        for (key, value) in self.chain((cursor & mask) as usize) {
+            visit(key, value);
         }
         let mut next = cursor | !mask;
         next = next.reverse_bits();
@@ -206,39 +367,20 @@ impl<V> Dict<V> {
     }
 
     /// A uniformly chosen element, using `random` as a source of random numbers.
-    pub fn random_entry(&self, mut random: impl FnMut() -> u64) -> Option<(&Bytes, &V)> {
+    pub fn random_entry(&self, mut random: impl FnMut() -> u64) -> Option<(&[u8], &V)> {
         if self.len == 0 {
             return None;
         }
         let mask = self.buckets.len() - 1;
         loop {
-            let bucket = &self.buckets[(random() as usize) & mask];
-            let chain_len = chain(bucket).count();
+            let bucket = (random() as usize) & mask;
+            let chain_len = self.chain(bucket).count();
             if chain_len == 0 {
                 continue;
             }
             let pick = (random() as usize) % chain_len;
-            if let Some(node) = chain(bucket).nth(pick) {
-                return Some((&node.key, &node.value));
-            }
-        }
-    }
-
-    /// Up to `limit` elements from consecutive buckets starting at bucket `start`
-    /// (wrapping), for sampling (active expiry).
-    pub fn sample_from(&self, start: u64, limit: usize, mut visit: impl FnMut(&Bytes, &V)) {
-        if self.len == 0 {
-            return;
-        }
-        let mask = self.buckets.len() - 1;
-        let mut seen = 0;
-        for offset in 0..self.buckets.len() {
-            for node in chain(&self.buckets[(start as usize).wrapping_add(offset) & mask]) {
-                visit(&node.key, &node.value);
-                seen += 1;
-            }
-            if seen >= limit {
-                return;
+            if let Some(element) = self.chain(bucket).nth(pick) {
+                return Some(element);
             }
         }
     }
@@ -259,17 +401,42 @@ impl<V> Dict<V> {
     }
 
     fn rehash(&mut self, new_size: usize) {
-        let old = std::mem::take(&mut self.buckets);
-        self.buckets.resize_with(new_size, || None);
+        let old = std::mem::replace(&mut self.buckets, vec![None; new_size]);
         let mask = new_size - 1;
         for mut link in old {
-            while let Some(mut node) = link {
-                link = node.next.take();
-                let bucket = (self.hasher.hash_one(node.key.as_ref()) as usize) & mask;
-                node.next = self.buckets[bucket].take();
-                self.buckets[bucket] = Some(node);
+            while let Some(node) = link {
+                // SAFETY: every node moves from the detached old chains to exactly one
+                // new chain; only links change.
+                unsafe {
+                    let raw = node.as_ptr();
+                    link = (*raw).next;
+                    let bucket = (self.hasher.hash_one(Node::key(node)) as usize) & mask;
+                    (*raw).next = self.buckets[bucket];
+                    self.buckets[bucket] = Some(node);
+                }
             }
         }
+    }
+}
+
+impl<V: Clone> Clone for Dict<V> {
+    /// A deep copy with the same buckets and chain order (so SCAN and random choices
+    /// of the copy match the original's).
+    fn clone(&self) -> Self {
+        let mut copy = Dict {
+            buckets: vec![None; self.buckets.len()],
+            len: self.len,
+            hasher: self.hasher.clone(),
+            _owns: PhantomData,
+        };
+        for (bucket, slot) in copy.buckets.iter_mut().enumerate() {
+            let elements: Vec<_> = self.chain(bucket).collect();
+            for (key, value) in elements.into_iter().rev() {
+                let aux = self.aux(key).unwrap_or_default();
+                *slot = Some(Node::allocate(key, aux, value.clone(), *slot));
+            }
+        }
+        copy
     }
 }
 
@@ -279,41 +446,35 @@ impl<V> Drop for Dict<V> {
     }
 }
 
-/// The slot in a chain that holds `key`'s node, or the empty slot at the chain's end.
-fn find_slot<'a, V>(mut slot: &'a mut Link<V>, key: &[u8]) -> &'a mut Link<V> {
-    while slot.as_ref().is_some_and(|node| node.key.as_ref() != key) {
-        match slot {
-            Some(node) => slot = &mut node.next,
-            None => unreachable!("loop condition checked the slot is occupied"),
-        }
+impl<V: std::fmt::Debug> std::fmt::Debug for Dict<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(k, v)| (String::from_utf8_lossy(k), v)))
+            .finish()
     }
-    slot
-}
-
-fn chain<V>(link: &Link<V>) -> impl Iterator<Item = &Node<V>> {
-    std::iter::successors(link.as_deref(), |node| node.next.as_deref())
 }
 
 /// Iterator over a [`Dict`]'s elements.
-#[derive(Debug)]
 pub struct Iter<'a, V> {
     buckets: &'a [Link<V>],
     bucket: usize,
-    node: Option<&'a Node<V>>,
+    node: Link<V>,
 }
 
 impl<'a, V> Iterator for Iter<'a, V> {
-    type Item = (&'a Bytes, &'a V);
+    type Item = (&'a [u8], &'a V);
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(node) = self.node {
-                self.node = node.next.as_deref();
-                return Some((&node.key, &node.value));
+                // SAFETY: the table is borrowed for 'a, so its nodes live that long.
+                unsafe {
+                    self.node = (*node.as_ptr()).next;
+                    return Some((Node::key(node), &(*node.as_ptr()).value));
+                }
             }
-            let bucket = self.buckets.get(self.bucket)?;
+            self.node = *self.buckets.get(self.bucket)?;
             self.bucket += 1;
-            self.node = bucket.as_deref();
         }
     }
 }
@@ -324,20 +485,24 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
-    fn key(n: u32) -> Bytes {
-        Bytes::from(format!("key:{n}"))
+    fn key(n: u32) -> Vec<u8> {
+        format!("key:{n}").into_bytes()
+    }
+
+    fn keep(_: Option<u32>) -> u32 {
+        0
     }
 
     #[test]
     fn insert_get_remove_round_trip() {
         let mut dict = Dict::with_seed(1);
         for n in 0..1000 {
-            assert_eq!(dict.insert(key(n), n), None);
+            assert_eq!(dict.insert(&key(n), n, keep), None);
         }
         assert_eq!(dict.len(), 1000);
-        assert_eq!(dict.insert(key(7), 70), Some(7));
+        assert_eq!(dict.insert(&key(7), 70, keep), Some(7));
         assert_eq!(dict.get(b"key:7"), Some(&70));
-        assert_eq!(dict.remove(b"key:7"), Some((key(7), 70)));
+        assert_eq!(dict.remove(b"key:7"), Some(70));
         assert_eq!(dict.get(b"key:7"), None);
         for n in 0..1000 {
             dict.remove(&key(n));
@@ -347,23 +512,81 @@ mod tests {
     }
 
     #[test]
+    fn aux_is_set_on_insert_and_offered_on_replace() {
+        let mut dict = Dict::with_seed(1);
+        dict.insert(b"k", 1, |old| {
+            assert_eq!(old, None);
+            41
+        });
+        dict.insert(b"k", 2, |old| old.unwrap_or_default() + 1);
+        assert_eq!(dict.aux(b"k"), Some(42));
+        assert_eq!(dict.get(b"k"), Some(&2));
+    }
+
+    #[test]
+    fn empty_and_binary_keys_are_distinct() {
+        let mut dict = Dict::with_seed(2);
+        dict.insert(b"", 1, keep);
+        dict.insert(b"\0", 2, keep);
+        dict.insert(b"\0\xff", 3, keep);
+        assert_eq!(dict.get(b""), Some(&1));
+        assert_eq!(dict.get(b"\0"), Some(&2));
+        assert_eq!(dict.get(b"\0\xff"), Some(&3));
+    }
+
+    #[test]
+    fn values_with_heap_data_are_dropped_exactly_once() {
+        let counted = std::rc::Rc::new(());
+        let mut dict = Dict::with_seed(4);
+        for n in 0..100 {
+            dict.insert(&key(n), counted.clone(), keep);
+        }
+        let copy = dict.clone();
+        assert_eq!(std::rc::Rc::strong_count(&counted), 201);
+        for n in 0..50 {
+            dict.remove(&key(n));
+        }
+        drop(copy);
+        assert_eq!(std::rc::Rc::strong_count(&counted), 51);
+        drop(dict);
+        assert_eq!(std::rc::Rc::strong_count(&counted), 1);
+    }
+
+    #[test]
+    fn clone_keeps_chain_order_and_aux() {
+        let mut dict = Dict::with_seed(6);
+        for n in 0..300 {
+            dict.insert(&key(n), n, |_| n * 2);
+        }
+        let copy = dict.clone();
+        let original: Vec<_> = dict.iter().collect();
+        let copied: Vec<_> = copy.iter().collect();
+        assert_eq!(original, copied);
+        assert_eq!(copy.aux(&key(21)), Some(42));
+    }
+
+    #[test]
     fn get_mut_unless_removes_in_one_pass() {
         let mut dict = Dict::with_seed(1);
-        dict.insert(key(1), 1);
-        dict.insert(key(2), 2);
+        dict.insert(&key(1), 1, keep);
+        dict.insert(&key(2), 2, keep);
         assert!(matches!(
             dict.get_mut_unless(b"key:1", |v| *v == 1),
-            Lookup::Removed(_, 1)
+            Lookup::Removed(1)
         ));
         assert!(matches!(
             dict.get_mut_unless(b"key:1", |_| false),
             Lookup::Missing
         ));
         match dict.get_mut_unless(b"key:2", |_| false) {
-            Lookup::Found(value) => *value = 20,
+            Lookup::Found(element) => {
+                *element.value = 20;
+                *element.aux = 9;
+            }
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(dict.get(b"key:2"), Some(&20));
+        assert_eq!(dict.aux(b"key:2"), Some(9));
         assert_eq!(dict.len(), 1);
     }
 
@@ -371,13 +594,13 @@ mod tests {
     fn full_scan_returns_every_element() {
         let mut dict = Dict::with_seed(3);
         for n in 0..500 {
-            dict.insert(key(n), ());
+            dict.insert(&key(n), (), keep);
         }
         let mut seen = BTreeSet::new();
         let mut cursor = 0;
         loop {
             cursor = dict.scan(cursor, |k, _| {
-                seen.insert(k.clone());
+                seen.insert(k.to_vec());
             });
             if cursor == 0 {
                 break;
@@ -390,7 +613,7 @@ mod tests {
     fn random_entry_finds_an_element() {
         let mut dict = Dict::with_seed(3);
         for n in 0..50 {
-            dict.insert(key(n), n);
+            dict.insert(&key(n), n, keep);
         }
         let mut state = 12345u64;
         let mut next = || {
@@ -400,14 +623,14 @@ mod tests {
             state
         };
         let (k, v) = dict.random_entry(&mut next).expect("non-empty");
-        assert_eq!(k, &key(*v));
+        assert_eq!(k, &key(*v)[..]);
     }
 
     #[test]
     fn long_chains_drop_without_recursion() {
         let mut dict = Dict::with_seed(0);
         for n in 0..200_000 {
-            dict.insert(key(n), ());
+            dict.insert(&key(n), (), keep);
         }
         drop(dict);
     }
@@ -423,21 +646,21 @@ mod tests {
         ) {
             let mut dict = Dict::with_seed(9);
             for n in 0..initial {
-                dict.insert(key(n), ());
+                dict.insert(&key(n), (), keep);
             }
             let mut ever_removed = BTreeSet::new();
             let mut seen = BTreeSet::new();
             let mut cursor = 0;
             let mut steps = steps.into_iter();
             loop {
-                cursor = dict.scan(cursor, |k, _| { seen.insert(k.clone()); });
+                cursor = dict.scan(cursor, |k, _| { seen.insert(k.to_vec()); });
                 if cursor == 0 {
                     break;
                 }
                 // Between calls, grow or shrink the table.
                 if let Some((n, add)) = steps.next() {
                     if add {
-                        for m in n..n + 50 { dict.insert(key(m), ()); }
+                        for m in n..n + 50 { dict.insert(&key(m), (), keep); }
                     } else {
                         for m in n.saturating_sub(200)..n {
                             if dict.remove(&key(m)).is_some() { ever_removed.insert(key(m)); }
@@ -453,20 +676,37 @@ mod tests {
             }
         }
 
-        /// The table behaves like a map under any sequence of inserts and removes.
+        /// The table behaves like a map under any sequence of inserts, lookups that
+        /// may remove, and removes; keys of any bytes and lengths.
         #[test]
-        fn behaves_like_a_btreemap(ops in proptest::collection::vec((0u32..64, any::<bool>()), 0..400)) {
+        fn behaves_like_a_btreemap(
+            ops in proptest::collection::vec(
+                (proptest::collection::vec(any::<u8>(), 0..40), 0u8..3, any::<u32>()),
+                0..400,
+            ),
+        ) {
             let mut dict = Dict::with_seed(5);
             let mut model = BTreeMap::new();
-            for (n, insert) in ops {
-                if insert {
-                    prop_assert_eq!(dict.insert(key(n), n), model.insert(key(n), n));
-                } else {
-                    prop_assert_eq!(dict.remove(&key(n)).map(|(_, v)| v), model.remove(&key(n)));
+            for (k, op, v) in ops {
+                match op {
+                    0 => prop_assert_eq!(dict.insert(&k, v, keep), model.insert(k.clone(), v)),
+                    1 => prop_assert_eq!(dict.remove(&k), model.remove(&k)),
+                    _ => {
+                        let expected = model.get(&k).copied();
+                        let removes = v % 2 == 0;
+                        match dict.get_mut_unless(&k, |_| removes) {
+                            Lookup::Missing => prop_assert_eq!(expected, None),
+                            Lookup::Found(element) => prop_assert_eq!(Some(*element.value), expected),
+                            Lookup::Removed(value) => {
+                                prop_assert_eq!(Some(value), expected);
+                                model.remove(&k);
+                            }
+                        }
+                    }
                 }
                 prop_assert_eq!(dict.len(), model.len());
             }
-            let mut items: Vec<_> = dict.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            let mut items: Vec<_> = dict.iter().map(|(k, v)| (k.to_vec(), *v)).collect();
             items.sort();
             prop_assert_eq!(items, model.into_iter().collect::<Vec<_>>());
         }

@@ -242,6 +242,8 @@ impl Engine {
         let now = self.shared.clock.now_ms();
         let store = self.shared.store.lock();
         let entry = store.keyspace.dbs().get(db)?.peek(key, now)?;
-        crate::command::string_of(entry).ok().cloned()
+        crate::command::string_of(entry)
+            .ok()
+            .map(crate::types::StrValue::to_bytes)
     }
 }

@@ -6,29 +6,47 @@
 //! Redis takes straight from its table (`DBSIZE`, `INFO keyspace`) include keys that are
 //! logically expired but not collected yet, exactly as in Redis.
 
+use std::num::NonZeroU64;
+
 use bytes::Bytes;
 
 use crate::access::AccessPolicy;
-use crate::dict::{Dict, Lookup};
+use crate::dict::{Dict, ElementMut, Lookup};
 use crate::rng::Rng;
 use crate::types::Value;
 
-/// A key's value and metadata.
+/// A key's value and expiry time. Redis's access field (LRU clock seconds, or LFU
+/// minutes and counter, see [`AccessPolicy`]) lives beside it in the table's 32-bit
+/// element field: [`Db::access`] reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The value.
     pub value: Value,
-    /// Unix time in ms at which the key expires, if it has a TTL.
-    pub expire_at: Option<u64>,
-    /// Redis's access field: LRU clock seconds, or LFU minutes and counter
-    /// ([`AccessPolicy`]), for `OBJECT IDLETIME` and `OBJECT FREQ`.
-    pub access: u32,
+    /// Unix time in ms at which the key expires. Never zero: a stored expiry is always
+    /// after the moment it was set, so the niche costs nothing and keeps this 8 bytes.
+    expire: Option<NonZeroU64>,
 }
 
 impl Entry {
-    fn is_expired(&self, now_ms: u64) -> bool {
-        self.expire_at.is_some_and(|at| at <= now_ms)
+    fn new(value: Value, expire_at: Option<u64>) -> Self {
+        Entry {
+            value,
+            expire: to_expire(expire_at),
+        }
     }
+
+    /// Unix time in ms at which the key expires, if it has a TTL.
+    pub fn expire_at(&self) -> Option<u64> {
+        self.expire.map(NonZeroU64::get)
+    }
+
+    fn is_expired(&self, now_ms: u64) -> bool {
+        self.expire_at().is_some_and(|at| at <= now_ms)
+    }
+}
+
+fn to_expire(expire_at: Option<u64>) -> Option<NonZeroU64> {
+    expire_at.map(|at| NonZeroU64::MIN.saturating_add(at.saturating_sub(1)))
 }
 
 /// Counters `INFO stats` reports.
@@ -119,15 +137,15 @@ impl Db {
         } = self;
         match entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
             Lookup::Missing => None,
-            Lookup::Found(entry) => {
+            Lookup::Found(ElementMut { aux, value }) => {
                 if touch {
                     let random = if policy.lfu { rng.next_f64() } else { 0.0 };
-                    entry.access = policy.touched(entry.access, now_ms, random);
+                    *aux = policy.touched(*aux, now_ms, random);
                 }
-                Some(entry)
+                Some(value)
             }
-            Lookup::Removed(key, _) => {
-                volatile.remove(&key);
+            Lookup::Removed(_) => {
+                volatile.remove(key);
                 stats.expired_keys += 1;
                 None
             }
@@ -139,6 +157,11 @@ impl Db {
         self.get_mut(key, now_ms, stats).map(|entry| &*entry)
     }
 
+    /// Redis's access field of `key` (for `OBJECT IDLETIME` and `OBJECT FREQ`).
+    pub fn access(&self, key: &[u8]) -> Option<u32> {
+        self.entries.aux(key)
+    }
+
     /// The entry under `key` without expiring or touching it (for inspection).
     pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
         self.entries
@@ -147,34 +170,29 @@ impl Db {
     }
 
     /// Stores `value` under `key` with `expire_at`, replacing any previous entry. The
-    /// key is copied into an allocation of its own (argv slices share the connection's
-    /// read buffer, which a stored key must not keep alive).
-    pub fn insert(&mut self, key: Bytes, value: Value, expire_at: Option<u64>, now_ms: u64) {
-        let key = Bytes::copy_from_slice(&key);
+    /// key is copied into the table's own element.
+    pub fn insert(&mut self, key: &[u8], value: Value, expire_at: Option<u64>, now_ms: u64) {
         if expire_at.is_some() {
-            self.volatile.insert(key.clone(), ());
+            self.volatile.insert(key, (), |_| 0);
         }
+        let policy = self.policy;
         // An overwrite keeps the LFU counter, as Redis's dbSetValue does.
-        let kept = if self.policy.lfu {
-            self.entries.get(&key).map(|old| old.access)
-        } else {
-            None
+        let access = |old: Option<u32>| match old {
+            Some(old) if policy.lfu => old,
+            _ => policy.initial(now_ms),
         };
-        let entry = Entry {
-            value,
-            expire_at,
-            access: kept.unwrap_or_else(|| self.policy.initial(now_ms)),
-        };
-        let replaced = self.entries.insert(key.clone(), entry);
-        if expire_at.is_none() && replaced.is_some_and(|old| old.expire_at.is_some()) {
-            self.volatile.remove(&key);
+        let replaced = self
+            .entries
+            .insert(key, Entry::new(value, expire_at), access);
+        if expire_at.is_none() && replaced.is_some_and(|old| old.expire.is_some()) {
+            self.volatile.remove(key);
         }
     }
 
     /// Removes `key`; an already expired key counts as missing (and is collected).
     pub fn remove(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<Entry> {
-        let (_, entry) = self.entries.remove(key)?;
-        if entry.expire_at.is_some() {
+        let entry = self.entries.remove(key)?;
+        if entry.expire.is_some() {
             self.volatile.remove(key);
         }
         if entry.is_expired(now_ms) {
@@ -189,12 +207,11 @@ impl Db {
         let Some(entry) = self.entries.get_mut(key) else {
             return false;
         };
-        let had_ttl = entry.expire_at.is_some();
-        entry.expire_at = expire_at;
+        let had_ttl = entry.expire.is_some();
+        entry.expire = to_expire(expire_at);
         match (had_ttl, expire_at.is_some()) {
             (false, true) => {
-                let stored = self.stored_key(key);
-                self.volatile.insert(stored, ());
+                self.volatile.insert(key, (), |_| 0);
             }
             (true, false) => {
                 self.volatile.remove(key);
@@ -204,23 +221,15 @@ impl Db {
         true
     }
 
-    /// The key as stored (sharing its bytes), or a copy when absent.
-    fn stored_key(&self, key: &[u8]) -> Bytes {
-        self.entries
-            .get_key_value(key)
-            .map(|(stored, _)| stored.clone())
-            .unwrap_or_else(|| Bytes::copy_from_slice(key))
-    }
-
     /// Every live key (expired ones are skipped, not collected).
-    pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&Bytes, &Entry)> {
+    pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&[u8], &Entry)> {
         self.entries
             .iter()
             .filter(move |(_, entry)| !entry.is_expired(now_ms))
     }
 
     /// One step of `SCAN`: visits a bucket and returns the next cursor.
-    pub fn scan(&self, cursor: u64, visit: impl FnMut(&Bytes, &Entry)) -> u64 {
+    pub fn scan(&self, cursor: u64, visit: impl FnMut(&[u8], &Entry)) -> u64 {
         self.entries.scan(cursor, visit)
     }
 
@@ -234,7 +243,7 @@ impl Db {
         loop {
             let (key, expired) = {
                 let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
-                (key.clone(), entry.is_expired(now_ms))
+                (Bytes::copy_from_slice(key), entry.is_expired(now_ms))
             };
             if !expired {
                 return Some(key);
@@ -269,7 +278,7 @@ impl Db {
         while sampled.len() < sample {
             cursor = self
                 .volatile
-                .scan(cursor, |key, _| sampled.push(key.clone()));
+                .scan(cursor, |key, _| sampled.push(key.to_vec()));
             if cursor == 0 {
                 break;
             }
@@ -386,14 +395,14 @@ mod tests {
     use super::*;
 
     fn string(s: &str) -> Value {
-        Value::string(Bytes::copy_from_slice(s.as_bytes()))
+        Value::string(s.as_bytes())
     }
 
     #[test]
     fn expired_key_is_invisible_and_collected_on_access() {
         let mut ks = Keyspace::new(1, 1);
         let (db, stats, _) = ks.db_mut(0);
-        db.insert(Bytes::from_static(b"k"), string("v"), Some(1_000), 0);
+        db.insert(b"k", string("v"), Some(1_000), 0);
         assert!(db.get(b"k", 999, stats).is_some());
         assert!(db.get(b"k", 1_000, stats).is_none());
         assert_eq!(db.len(), 0);
@@ -405,8 +414,8 @@ mod tests {
     fn overwriting_without_ttl_forgets_the_ttl() {
         let mut ks = Keyspace::new(1, 1);
         let (db, stats, _) = ks.db_mut(0);
-        db.insert(Bytes::from_static(b"k"), string("v"), Some(1_000), 0);
-        db.insert(Bytes::from_static(b"k"), string("w"), None, 0);
+        db.insert(b"k", string("v"), Some(1_000), 0);
+        db.insert(b"k", string("w"), None, 0);
         assert_eq!(db.volatile_len(), 0);
         assert!(db.get(b"k", 5_000, stats).is_some());
     }
@@ -416,7 +425,7 @@ mod tests {
         let mut ks = Keyspace::new(2, 7);
         for n in 0..1000 {
             let (db, _, _) = ks.db_mut(n % 2);
-            db.insert(Bytes::from(format!("k{n}")), string("v"), Some(100), 0);
+            db.insert(format!("k{n}").as_bytes(), string("v"), Some(100), 0);
         }
         let mut total = 0;
         while ks.dbs().iter().any(|db| !db.is_empty()) {
@@ -430,8 +439,8 @@ mod tests {
     fn active_expiry_leaves_live_keys() {
         let mut ks = Keyspace::new(1, 7);
         let (db, _, _) = ks.db_mut(0);
-        db.insert(Bytes::from_static(b"live"), string("v"), Some(10_000), 0);
-        db.insert(Bytes::from_static(b"dead"), string("v"), Some(10), 0);
+        db.insert(b"live", string("v"), Some(10_000), 0);
+        db.insert(b"dead", string("v"), Some(10), 0);
         ks.expire_cycle(100, 16);
         assert_eq!(ks.db(0).len(), 1);
         assert!(ks.db(0).peek(b"live", 100).is_some());
@@ -441,8 +450,8 @@ mod tests {
     fn random_key_skips_and_collects_expired() {
         let mut ks = Keyspace::new(1, 3);
         let (db, stats, rng) = ks.db_mut(0);
-        db.insert(Bytes::from_static(b"dead"), string("v"), Some(10), 0);
-        db.insert(Bytes::from_static(b"live"), string("v"), None, 0);
+        db.insert(b"dead", string("v"), Some(10), 0);
+        db.insert(b"live", string("v"), None, 0);
         for _ in 0..20 {
             assert_eq!(
                 db.random_key(100, rng, stats).as_deref(),

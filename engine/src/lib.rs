@@ -48,6 +48,7 @@ pub mod types;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
+pub use dict::MAX_KEY_LEN;
 pub use engine::{Engine, EngineBuilder};
 pub use error::CommandError;
 pub use reply::{Protocol, Reply};

@@ -9,6 +9,7 @@ use bytes::{Bytes, BytesMut};
 use kvdb_resp::write;
 
 use crate::error::CommandError;
+use crate::types::StrValue;
 
 /// The protocol a connection speaks, chosen with `HELLO`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,7 +22,7 @@ pub enum Protocol {
 }
 
 /// A command's reply as a value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Reply {
     /// `+OK`
     Ok,
@@ -33,6 +34,9 @@ pub enum Reply {
     Int(i64),
     /// A bulk string.
     Bulk(Bytes),
+    /// A stored string value as a bulk string: `GET` of a short value answers without
+    /// an allocation. Equal to a [`Reply::Bulk`] of the same bytes.
+    Stored(StrValue),
     /// The null of a missing value: `$-1` in RESP2, `_` in RESP3.
     Nil,
     /// The null of a missing aggregate: `*-1` in RESP2, `_` in RESP3.
@@ -83,6 +87,7 @@ impl Reply {
             Reply::Error(text) => write::error(out, text),
             Reply::Int(n) => write::integer(out, *n),
             Reply::Bulk(bytes) => write::bulk(out, bytes),
+            Reply::Stored(string) => write::bulk(out, string),
             Reply::Nil if resp3 => write::null(out),
             Reply::Nil => write::null_bulk(out),
             Reply::NilArray if resp3 => write::null(out),
@@ -125,6 +130,37 @@ fn encode_items(kind: u8, items: &[Reply], protocol: Protocol, out: &mut BytesMu
     }
     for item in items {
         item.encode(protocol, out);
+    }
+}
+
+impl Reply {
+    /// The bytes of a bulk reply, however it is held.
+    pub fn bulk_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Reply::Bulk(bytes) => Some(bytes),
+            Reply::Stored(string) => Some(string),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Reply {
+    fn eq(&self, other: &Self) -> bool {
+        use Reply::*;
+        match (self, other) {
+            (Ok, Ok) | (Nil, Nil) | (NilArray, NilArray) => true,
+            (Status(a), Status(b)) | (Error(a), Error(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Array(a), Array(b)) | (Set(a), Set(b)) | (Push(a), Push(b)) => a == b,
+            (Map(a), Map(b)) => a == b,
+            (Double(a), Double(b)) => a == b,
+            (Bool(a), Bool(b)) => a == b,
+            (Verbatim(f, a), Verbatim(g, b)) => f == g && a == b,
+            _ => match (self.bulk_bytes(), other.bulk_bytes()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
     }
 }
 

@@ -333,6 +333,11 @@ fn check(
     client: &ClientState,
     argv: &[Bytes],
 ) -> Result<(), CommandError> {
+    // Over the wire the decoder already refuses such a bulk; in-process callers get the
+    // same answer, because the keyspace stores key lengths in 32 bits.
+    if argv.iter().any(|arg| arg.len() > crate::dict::MAX_KEY_LEN) {
+        return Err(CommandError::err("Protocol error: invalid bulk length"));
+    }
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(spec.name.into()));
     }

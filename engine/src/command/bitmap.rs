@@ -146,7 +146,7 @@ fn bitop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let result = bitmap::bit_op(op, &slices);
     let len = result.len();
     if len > 0 {
-        ctx.store(destination, Value::raw_string(Bytes::from(result)), None);
+        ctx.store(&destination, Value::raw_string(result), None);
     } else {
         ctx.delete(&destination);
     }

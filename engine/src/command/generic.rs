@@ -84,7 +84,8 @@ fn rename_key(
         return Err(CommandError::NoSuchKey);
     };
     db.remove(&to, now, stats);
-    db.insert(to, entry.value, entry.expire_at, now);
+    let expire_at = entry.expire_at();
+    db.insert(&to, entry.value, expire_at, now);
     Ok(done(true))
 }
 
@@ -143,7 +144,8 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         }
         db.remove(&to, now, stats);
     }
-    db.insert(to, entry.value, entry.expire_at, now);
+    let expire_at = entry.expire_at();
+    db.insert(&to, entry.value, expire_at, now);
     Ok(Reply::Int(1))
 }
 
@@ -166,7 +168,8 @@ fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
         return Ok(Reply::Int(0));
     };
     let (target_db, _, _) = ctx.keyspace.db_mut(target);
-    target_db.insert(key, entry.value, entry.expire_at, now);
+    let expire_at = entry.expire_at();
+    target_db.insert(&key, entry.value, expire_at, now);
     Ok(Reply::Int(1))
 }
 
@@ -178,7 +181,7 @@ fn keys(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let found = db
         .keys(now)
         .filter(|(key, _)| all || glob_match(pattern, key, false))
-        .map(|(key, _)| Reply::Bulk(key.clone()))
+        .map(|(key, _)| Reply::Bulk(Bytes::copy_from_slice(key)))
         .collect();
     Ok(Reply::Array(found))
 }
@@ -248,7 +251,7 @@ fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let mut visited: Vec<Bytes> = Vec::new();
     let mut budget = options.count.saturating_mul(10);
     loop {
-        cursor = db.scan(cursor, |key, _| visited.push(key.clone()));
+        cursor = db.scan(cursor, |key, _| visited.push(Bytes::copy_from_slice(key)));
         budget = budget.saturating_sub(1);
         if cursor == 0 || budget == 0 || visited.len() >= options.count {
             break;
@@ -357,7 +360,7 @@ fn expire_generic(
     let Some(entry) = ctx.write(&key) else {
         return Ok(Reply::Int(0));
     };
-    if !condition.allows(entry.expire_at, when) {
+    if !condition.allows(entry.expire_at(), when) {
         return Ok(Reply::Int(0));
     }
     if when <= ctx.now_ms as i64 {
@@ -395,7 +398,7 @@ fn ttl_generic(
     let Some(entry) = ctx.read_untouched(args.required()?) else {
         return Ok(Reply::Int(-2));
     };
-    let Some(at) = entry.expire_at else {
+    let Some(at) = entry.expire_at() else {
         return Ok(Reply::Int(-1));
     };
     let at = at as i64;
@@ -423,7 +426,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     let key = args.required()?;
     let had_ttl = ctx
         .write(key)
-        .is_some_and(|entry| entry.expire_at.is_some());
+        .is_some_and(|entry| entry.expire_at().is_some());
     if had_ttl {
         ctx.db().0.set_expire(key, None);
     }
@@ -437,19 +440,24 @@ const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
 fn refcount(entry: &Entry) -> i64 {
     match &entry.value {
-        Value::Str {
-            bytes,
-            encoding: StrEncoding::Int,
-        } => match crate::num::parse_i64(bytes) {
-            Some(n) if (0..SHARED_INTEGERS).contains(&n) => SHARED_REFCOUNT,
-            _ => 1,
-        },
+        Value::Str(string) if string.encoding() == StrEncoding::Int => {
+            match crate::num::parse_i64(string) {
+                Some(n) if (0..SHARED_INTEGERS).contains(&n) => SHARED_REFCOUNT,
+                _ => 1,
+            }
+        }
         _ => 1,
     }
 }
 
 fn access_policy(ctx: &Ctx<'_>) -> AccessPolicy {
     ctx.keyspace.db(ctx.client.db).access_policy()
+}
+
+/// The access field of a live `key` (expiring it first if due), untouched.
+fn access_of(ctx: &mut Ctx<'_>, key: &[u8]) -> Option<u32> {
+    ctx.read_untouched(key)?;
+    ctx.keyspace.db(ctx.client.db).access(key)
 }
 
 fn object_encoding(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -469,7 +477,8 @@ fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
 fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let now = ctx.now_ms;
     let lfu = access_policy(ctx).lfu;
-    let Some(entry) = ctx.read_untouched(args.required()?) else {
+    let key = args.required()?;
+    let Some(access) = access_of(ctx, key) else {
         return Ok(Reply::Nil);
     };
     if lfu {
@@ -477,15 +486,14 @@ fn object_idletime(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
             "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         ));
     }
-    Ok(Reply::Int(
-        AccessPolicy::idle_seconds(entry.access, now) as i64
-    ))
+    Ok(Reply::Int(AccessPolicy::idle_seconds(access, now) as i64))
 }
 
 fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let now = ctx.now_ms;
     let policy = access_policy(ctx);
-    let Some(entry) = ctx.read_untouched(args.required()?) else {
+    let key = args.required()?;
+    let Some(access) = access_of(ctx, key) else {
         return Ok(Reply::Nil);
     };
     if !policy.lfu {
@@ -493,7 +501,7 @@ fn object_freq(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
             "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         ));
     }
-    Ok(Reply::Int(i64::from(policy.frequency(entry.access, now))))
+    Ok(Reply::Int(i64::from(policy.frequency(access, now))))
 }
 
 /// The reply of a container's HELP subcommand, framed as Redis's `addReplyHelp` does.

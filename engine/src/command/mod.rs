@@ -30,7 +30,7 @@ use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
-use crate::types::Value;
+use crate::types::{StrValue, Value};
 
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
@@ -434,12 +434,12 @@ impl Ctx<'_> {
     pub fn read_string(&mut self, key: &[u8]) -> Result<Option<Bytes>, CommandError> {
         match self.read(key) {
             None => Ok(None),
-            Some(entry) => string_of(entry).cloned().map(Some),
+            Some(entry) => string_of(entry).map(|string| Some(string.to_bytes())),
         }
     }
 
     /// Stores `value` under `key` with `expire_at`, replacing any entry.
-    pub fn store(&mut self, key: Bytes, value: Value, expire_at: Option<u64>) {
+    pub fn store(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
         let now = self.now_ms;
         let (db, _, _) = self.keyspace.db_mut(self.client.db);
         db.insert(key, value, expire_at, now);
@@ -459,20 +459,27 @@ impl Ctx<'_> {
 }
 
 /// The string bytes of an entry; `WRONGTYPE` for another type.
-pub fn string_of(entry: &Entry) -> Result<&Bytes, CommandError> {
+pub fn string_of(entry: &Entry) -> Result<&StrValue, CommandError> {
     match &entry.value {
-        Value::Str { bytes, .. } => Ok(bytes),
+        Value::Str(string) => Ok(string),
         #[allow(unreachable_patterns)]
         _ => Err(CommandError::WrongType),
     }
 }
 
-/// The string bytes and encoding of an entry, mutably; `WRONGTYPE` for another type.
-pub fn string_mut(
-    entry: &mut Entry,
-) -> Result<(&mut Bytes, &mut crate::types::StrEncoding), CommandError> {
+/// A stored string as a bulk reply: a short one copied into the reply (no allocation),
+/// a long one shared.
+pub fn string_reply(string: &StrValue) -> Reply {
+    match string {
+        StrValue::Inline { .. } => Reply::Stored(string.clone()),
+        StrValue::Heap { bytes, .. } => Reply::Bulk(Bytes::clone(bytes)),
+    }
+}
+
+/// The string of an entry, mutably; `WRONGTYPE` for another type.
+pub fn string_mut(entry: &mut Entry) -> Result<&mut StrValue, CommandError> {
     match &mut entry.value {
-        Value::Str { bytes, encoding } => Ok((bytes, encoding)),
+        Value::Str(string) => Ok(string),
         #[allow(unreachable_patterns)]
         _ => Err(CommandError::WrongType),
     }

@@ -9,12 +9,12 @@
 use bytes::Bytes;
 
 use super::flags::*;
-use super::{acl, spec, string_mut, string_of, CommandSpec, Ctx};
+use super::{acl, spec, string_mut, string_of, string_reply, CommandSpec, Ctx};
 use crate::args::{parse_i64, Args};
 use crate::error::CommandError;
 use crate::long_double;
 use crate::reply::Reply;
-use crate::types::{StrEncoding, Value};
+use crate::types::{StrEncoding, StrValue, Value};
 
 /// How an expiry argument is to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +127,11 @@ fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         return Ok(old.unwrap_or(Reply::Nil));
     }
     let keep = if options.keep_ttl && expire_at.is_none() {
-        ctx.write(&key).and_then(|entry| entry.expire_at)
+        ctx.write(&key).and_then(|entry| entry.expire_at())
     } else {
         None
     };
-    ctx.store(key, Value::string(value), expire_at.or(keep));
+    ctx.store(&key, Value::string(&value), expire_at.or(keep));
     Ok(old.unwrap_or(Reply::Ok))
 }
 
@@ -146,7 +146,7 @@ fn set_with(
     if only_if_new && ctx.exists(&key) {
         return false;
     }
-    ctx.store(key, Value::string(value), expire_at);
+    ctx.store(&key, Value::string(&value), expire_at);
     true
 }
 
@@ -180,14 +180,14 @@ fn get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.required()?;
     match ctx.read(key) {
         None => Ok(Reply::Nil),
-        Some(entry) => Ok(Reply::Bulk(string_of(entry)?.clone())),
+        Some(entry) => Ok(string_reply(string_of(entry)?)),
     }
 }
 
 fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let (key, value) = (args.key()?, args.key()?);
     let old = previous_string(ctx, &key)?;
-    ctx.store(key, Value::string(value), None);
+    ctx.store(&key, Value::string(&value), None);
     Ok(old)
 }
 
@@ -261,7 +261,7 @@ fn mget(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     for key in keys {
         let value = ctx
             .read(key)
-            .and_then(|entry| string_of(entry).ok().cloned());
+            .and_then(|entry| string_of(entry).ok().map(StrValue::to_bytes));
         replies.push(Reply::bulk_or_nil(value));
     }
     Ok(Reply::Array(replies))
@@ -282,7 +282,7 @@ fn set_pairs(
         return Ok(false);
     }
     for pair in pairs.chunks(2) {
-        ctx.store(pair[0].clone(), Value::string(pair[1].clone()), None);
+        ctx.store(&pair[0], Value::string(&pair[1]), None);
     }
     Ok(true)
 }
@@ -318,15 +318,13 @@ pub(crate) fn edit_string<R>(
     let Some(entry) = ctx.write(key) else {
         let mut buffer = Vec::new();
         let result = edit(&mut buffer);
-        ctx.store(key.clone(), Value::raw_string(Bytes::from(buffer)), None);
+        ctx.store(key, Value::raw_string(buffer), None);
         return Ok(result);
     };
-    let (bytes, encoding) = string_mut(entry)?;
-    // `Vec::from(Bytes)` reuses the allocation when this is its only owner.
-    let mut buffer = Vec::from(std::mem::take(bytes));
+    let string = string_mut(entry)?;
+    let mut buffer = std::mem::take(string).into_vec();
     let result = edit(&mut buffer);
-    *bytes = Bytes::from(buffer);
-    *encoding = StrEncoding::Raw;
+    *string = StrValue::owned(buffer, StrEncoding::Raw);
     Ok(result)
 }
 
@@ -334,7 +332,7 @@ pub(crate) fn edit_string<R>(
 pub(crate) fn overwrite_keeping_ttl(ctx: &mut Ctx<'_>, key: &Bytes, value: Value) {
     match ctx.write(key) {
         Some(entry) => entry.value = value,
-        None => ctx.store(key.clone(), value, None),
+        None => ctx.store(key, value, None),
     }
 }
 
@@ -343,7 +341,7 @@ fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let suffix = args.required()?;
     let Some(entry) = ctx.write(&key) else {
         let len = suffix.len();
-        ctx.store(key, Value::string(suffix.clone()), None);
+        ctx.store(&key, Value::string(suffix), None);
         return Ok(Reply::Int(len as i64));
     };
     let current = string_of(entry)?.len();
@@ -371,14 +369,11 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &Bytes, delta: i64) -> Result<Reply, CommandE
     let value = current
         .checked_add(delta)
         .ok_or(CommandError::IncrOverflow)?;
-    let text = Bytes::from(value.to_string());
+    let text = value.to_string().into_bytes();
     overwrite_keeping_ttl(
         ctx,
         key,
-        Value::Str {
-            bytes: text,
-            encoding: StrEncoding::Int,
-        },
+        Value::Str(StrValue::owned(text, StrEncoding::Int)),
     );
     Ok(Reply::Int(value))
 }
@@ -421,14 +416,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     }
     let text = Bytes::from(sum.to_human_string());
     let encoding = StrEncoding::for_created(&text);
-    overwrite_keeping_ttl(
-        ctx,
-        &key,
-        Value::Str {
-            bytes: text.clone(),
-            encoding,
-        },
-    );
+    overwrite_keeping_ttl(ctx, &key, Value::Str(StrValue::copied(&text, encoding)));
     Ok(Reply::Bulk(text))
 }
 
@@ -534,7 +522,7 @@ fn lcs(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             None => Bytes::new(),
             Some(entry) => string_of(entry)
                 .map_err(|_| CommandError::err("The specified keys must contain string values"))?
-                .clone(),
+                .to_bytes(),
         });
     }
     let options = LcsOptions::parse(args)?;

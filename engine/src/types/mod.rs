@@ -1,9 +1,11 @@
 //! The values keys hold. Pure data: no argv, no replies.
 //!
-//! Only strings exist so far; lists, hashes, sets and sorted sets join as their issue
-//! lands, each in a file of its own here.
+//! Only strings exist so far ([`string`]); lists, hashes, sets and sorted sets join as
+//! their issue lands, each in a file of its own here.
 
-use bytes::Bytes;
+pub mod string;
+
+pub use string::StrValue;
 
 /// How a string is stored, as `OBJECT ENCODING` reports it. Redis decides this when a
 /// value is written: `int` for a canonical integer of at most 20 bytes, `embstr` for
@@ -56,52 +58,41 @@ impl StrEncoding {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// A string, with the encoding Redis would report for it.
-    Str {
-        /// The bytes.
-        bytes: Bytes,
-        /// How Redis would store them.
-        encoding: StrEncoding,
-    },
+    Str(StrValue),
 }
 
 impl Value {
     /// A string value written by SET-like commands (integer detection on). The bytes
-    /// are copied into an allocation of their own: argv slices share the connection's
-    /// read buffer, which a stored value must not keep alive.
-    pub fn string(bytes: Bytes) -> Self {
-        let encoding = StrEncoding::for_written(&bytes);
-        Value::Str {
-            bytes: Bytes::copy_from_slice(&bytes),
-            encoding,
-        }
+    /// are copied: argv slices share the connection's read buffer, which a stored
+    /// value must not keep alive.
+    pub fn string(bytes: &[u8]) -> Self {
+        Value::Str(StrValue::copied(bytes, StrEncoding::for_written(bytes)))
     }
 
-    /// A string value produced by an in-place modification (always `raw`).
-    pub fn raw_string(bytes: Bytes) -> Self {
-        Value::Str {
-            bytes,
-            encoding: StrEncoding::Raw,
-        }
+    /// A string value produced by an in-place modification (always `raw`), taking
+    /// ownership of a buffer the engine built.
+    pub fn raw_string(bytes: Vec<u8>) -> Self {
+        Value::Str(StrValue::owned(bytes, StrEncoding::Raw))
     }
 
     /// The name `TYPE` replies with.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Value::Str { .. } => "string",
+            Value::Str(_) => "string",
         }
     }
 
     /// The name `OBJECT ENCODING` replies with.
     pub fn encoding_name(&self) -> &'static str {
         match self {
-            Value::Str { encoding, .. } => encoding.name(),
+            Value::Str(string) => string.encoding().name(),
         }
     }
 
     /// An estimate of the heap bytes this value uses (for `INFO memory`).
     pub fn heap_size(&self) -> usize {
         match self {
-            Value::Str { bytes, .. } => bytes.len(),
+            Value::Str(string) => string.heap_size(),
         }
     }
 }
