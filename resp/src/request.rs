@@ -190,24 +190,44 @@ impl RequestDecoder {
     ///
     /// Empty requests (`*0\r\n`, `*-1\r\n`, blank inline lines) are skipped.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+        Ok(self
+            .step_checked(buf)?
+            .then(|| std::mem::take(&mut self.argv)))
+    }
+
+    /// Like [`RequestDecoder::decode`], but answers the request in `argv` (replacing its
+    /// contents) and keeps `argv`'s allocation for the next request: a connection that
+    /// keeps its vectors decodes without allocating. True when a request was decoded.
+    pub fn decode_into(
+        &mut self,
+        buf: &mut BytesMut,
+        argv: &mut Vec<Bytes>,
+    ) -> Result<bool, ProtocolError> {
+        let complete = self.step_checked(buf)?;
+        if complete {
+            argv.clear();
+            std::mem::swap(argv, &mut self.argv);
+        }
+        Ok(complete)
+    }
+
+    /// One step, remembering a protocol error for every later call.
+    fn step_checked(&mut self, buf: &mut BytesMut) -> Result<bool, ProtocolError> {
         if let Some(error) = &self.failed {
             return Err(error.clone());
         }
-        match self.step(buf) {
-            Err(error) => {
-                self.failed = Some(error.clone());
-                Err(error)
-            }
-            ok => ok,
-        }
+        self.step(buf)
+            .inspect_err(|error| self.failed = Some(error.clone()))
     }
 
-    fn step(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+    /// Consumes input until a whole request is in `self.argv` (true) or more input is
+    /// needed (false).
+    fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ProtocolError> {
         loop {
             match self.state {
                 State::Start => {
                     let Some(&first) = buf.first() else {
-                        return Ok(None);
+                        return Ok(false);
                     };
                     self.state = if first == b'*' {
                         State::Count
@@ -217,7 +237,7 @@ impl RequestDecoder {
                 }
                 State::Inline => {
                     let Some(nl) = self.find_line(buf, Line::Inline)? else {
-                        return Ok(None);
+                        return Ok(false);
                     };
                     let len = if nl > 0 && buf[nl - 1] == b'\r' {
                         nl - 1
@@ -226,15 +246,15 @@ impl RequestDecoder {
                     };
                     let line = buf.split_to(nl + 1).freeze();
                     self.state = State::Start;
-                    let mut argv = Vec::new();
-                    split_args(&line, len, &mut argv).map_err(|_| ERR_UNBALANCED)?;
-                    if !argv.is_empty() {
-                        return Ok(Some(argv));
+                    self.argv.clear();
+                    split_args(&line, len, &mut self.argv).map_err(|_| ERR_UNBALANCED)?;
+                    if !self.argv.is_empty() {
+                        return Ok(true);
                     }
                 }
                 State::Count => {
                     let Some(cr) = self.find_line(buf, Line::Header)? else {
-                        return Ok(None);
+                        return Ok(false);
                     };
                     let count = parse_i64(&buf[1..cr])
                         .filter(|&n| n <= i64::from(i32::MAX))
@@ -249,12 +269,13 @@ impl RequestDecoder {
                         continue;
                     }
                     let remaining = count as usize;
-                    self.argv = Vec::with_capacity(remaining.min(ARGV_PREALLOC));
+                    self.argv.clear();
+                    self.argv.reserve(remaining.min(ARGV_PREALLOC));
                     self.state = State::BulkLen { remaining };
                 }
                 State::BulkLen { remaining } => {
                     let Some(cr) = self.find_line(buf, Line::Header)? else {
-                        return Ok(None);
+                        return Ok(false);
                     };
                     if buf[0] != b'$' {
                         return Err(ProtocolError::expected_dollar(buf[0]));
@@ -273,7 +294,7 @@ impl RequestDecoder {
                 State::Payload { remaining, len } => {
                     // Redis skips the two bytes after the payload unchecked.
                     if buf.len() < len.saturating_add(2) {
-                        return Ok(None);
+                        return Ok(false);
                     }
                     let arg = buf.split_to(len).freeze();
                     buf.advance(2);
@@ -284,7 +305,7 @@ impl RequestDecoder {
                         };
                     } else {
                         self.state = State::Start;
-                        return Ok(Some(std::mem::take(&mut self.argv)));
+                        return Ok(true);
                     }
                 }
             }

@@ -493,3 +493,23 @@ fn long_inline_line_in_small_pieces_resumes_its_search() {
         Some(60 * 1024 / 16)
     );
 }
+
+#[test]
+fn decode_into_matches_decode_and_reuses_the_vector() {
+    let input =
+        b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING  x\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$2\r\nbc\r\n";
+    let expected = requests(input);
+    let mut d = decoder();
+    let mut buf = BytesMut::new();
+    let mut argv = Vec::with_capacity(8);
+    let mut got = Vec::new();
+    // Byte by byte, so every state resumes across calls.
+    for &byte in input.iter() {
+        buf.extend_from_slice(&[byte]);
+        while d.decode_into(&mut buf, &mut argv).expect("valid input") {
+            got.push(argv.iter().map(|a| a.to_vec()).collect::<Vec<_>>());
+        }
+    }
+    assert_eq!(got, expected);
+    assert!(argv.capacity() >= 3, "the vector's allocation is kept");
+}

@@ -25,7 +25,8 @@ where
     let (limits, idle_timeout, query_limit) = {
         let config = shared.config.read();
         let limits = Limits {
-            max_bulk_len: config.proto_max_bulk_len() as usize,
+            // Keys and members are stored with 32-bit lengths.
+            max_bulk_len: (config.proto_max_bulk_len() as usize).min(kvdb_engine::MAX_KEY_LEN),
             ..Limits::default()
         };
         let timeout = config.timeout_secs();
@@ -35,7 +36,10 @@ where
     let mut decoder = RequestDecoder::new(limits);
     let mut input = BytesMut::with_capacity(BUFFER_SIZE);
     let mut output = BytesMut::with_capacity(BUFFER_SIZE);
+    // Request vectors are kept across batches (their Bytes dropped, their capacity
+    // reused), so decoding allocates nothing per request.
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
+    let mut queued = 0;
     loop {
         let read = match idle_timeout {
             Some(limit) => match tokio::time::timeout(limit, stream.read_buf(&mut input)).await {
@@ -56,27 +60,28 @@ where
         let mut protocol_error = None;
         loop {
             decoder.set_authenticated(!session.needs_auth());
-            match decoder.decode(&mut input) {
-                Ok(Some(argv)) => {
-                    batch.push(argv);
+            if queued == batch.len() {
+                batch.push(Vec::new());
+            }
+            match decoder.decode_into(&mut input, &mut batch[queued]) {
+                Ok(true) => {
+                    queued += 1;
                     if session.needs_auth() {
-                        session.execute_batch(&batch, &mut output);
-                        batch.clear();
+                        run_batch(&mut session, &mut batch, &mut queued, &mut output);
                         if session.should_close() {
                             break;
                         }
                     }
                 }
-                Ok(None) => break,
+                Ok(false) => break,
                 Err(error) => {
                     protocol_error = Some(error);
                     break;
                 }
             }
         }
-        if !batch.is_empty() {
-            session.execute_batch(&batch, &mut output);
-            batch.clear();
+        if queued > 0 {
+            run_batch(&mut session, &mut batch, &mut queued, &mut output);
         }
         if let Some(error) = &protocol_error {
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
@@ -105,4 +110,28 @@ where
             output = BytesMut::with_capacity(BUFFER_SIZE);
         }
     }
+}
+
+/// Request vectors kept for reuse after a batch; a deeper pipeline allocates the rest.
+const KEPT_REQUESTS: usize = 1024;
+/// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
+const KEPT_ARGV_CAPACITY: usize = 64;
+
+/// Runs the first `queued` requests of `batch`, then empties them for reuse.
+fn run_batch(
+    session: &mut Session,
+    batch: &mut Vec<Vec<Bytes>>,
+    queued: &mut usize,
+    output: &mut BytesMut,
+) {
+    session.execute_batch(&batch[..*queued], output);
+    batch.truncate(KEPT_REQUESTS);
+    for argv in batch.iter_mut().take(*queued) {
+        if argv.capacity() > KEPT_ARGV_CAPACITY {
+            *argv = Vec::new();
+        } else {
+            argv.clear();
+        }
+    }
+    *queued = 0;
 }
