@@ -7,29 +7,13 @@
 
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use kvdb_engine::Engine;
+use kvdb_benches::{argv, filled_engine, key};
 use kvdb_resp::{Limits, RequestDecoder};
-
-fn argv(words: &[&str]) -> Vec<Bytes> {
-    words
-        .iter()
-        .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-        .collect()
-}
-
-fn filled_engine(keys: usize) -> Engine {
-    let engine = Engine::builder().seed(1).build();
-    let mut session = engine.session();
-    for n in 0..keys {
-        session.execute(&argv(&["SET", &format!("key:{n:012}"), "val"]));
-    }
-    engine
-}
 
 fn get_existing(c: &mut Criterion) {
     let engine = filled_engine(10_000);
     let mut session = engine.session();
-    let get = argv(&["GET", "key:000000000123"]);
+    let get = argv(&["GET", &key(123)]);
     c.bench_function("session_execute_get", |b| {
         b.iter(|| black_box(session.execute(black_box(&get))))
     });
@@ -38,7 +22,7 @@ fn get_existing(c: &mut Criterion) {
 fn set_overwrite(c: &mut Criterion) {
     let engine = filled_engine(10_000);
     let mut session = engine.session();
-    let set = argv(&["SET", "key:000000000123", "val"]);
+    let set = argv(&["SET", &key(123), "val"]);
     c.bench_function("session_execute_set", |b| {
         b.iter(|| black_box(session.execute(black_box(&set))))
     });
@@ -49,7 +33,7 @@ fn pipelined_batch(c: &mut Criterion) {
     let mut session = engine.session();
     let mut wire = Vec::new();
     for n in 0..16 {
-        let key = format!("key:{:012}", n * 37);
+        let key = key(n * 37);
         wire.extend_from_slice(
             format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes(),
         );
@@ -77,7 +61,7 @@ fn get_by_keyspace_size(c: &mut Criterion) {
         let engine = filled_engine(keys);
         let mut session = engine.session();
         let probes: Vec<Vec<Bytes>> = (0..1024)
-            .map(|n| argv(&["GET", &format!("key:{:012}", (n * 7919) % keys)]))
+            .map(|n| argv(&["GET", &key((n * 7919) % keys)]))
             .collect();
         let mut next = 0;
         group.bench_with_input(BenchmarkId::from_parameter(keys), &keys, |b, _| {

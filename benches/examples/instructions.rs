@@ -14,31 +14,18 @@
 use std::hint::black_box;
 
 use bytes::{Bytes, BytesMut};
-use kvdb_engine::{Engine, Session};
+use kvdb_benches::{argv, filled_engine, key};
+use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 
 const KEYS: usize = 10_000;
-
-fn argv(words: &[&str]) -> Vec<Bytes> {
-    words
-        .iter()
-        .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-        .collect()
-}
-
-fn key(n: usize) -> String {
-    format!("key:{n:012}")
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let workload = args.next().unwrap_or_else(|| "get".into());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let engine = Engine::builder().seed(1).build();
+    let engine = filled_engine(KEYS);
     let mut session = engine.session();
-    for n in 0..KEYS {
-        session.execute(&argv(&["SET", &key(n), "val"]));
-    }
     let requests: Vec<Vec<Bytes>> = (0..1024)
         .map(|n| match workload.as_str() {
             "set" => argv(&["SET", &key(n * 7 % KEYS), "val"]),
