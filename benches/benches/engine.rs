@@ -5,10 +5,9 @@
 // criterion's macros generate undocumented public functions.
 #![allow(missing_docs)]
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use kvdb_benches::{argv, filled_engine, key};
-use kvdb_resp::{Limits, RequestDecoder};
+use kvdb_benches::{argv, filled_engine, key, pipelined_gets, Pipeline};
 
 fn get_existing(c: &mut Criterion) {
     let engine = filled_engine(10_000);
@@ -31,26 +30,12 @@ fn set_overwrite(c: &mut Criterion) {
 fn pipelined_batch(c: &mut Criterion) {
     let engine = filled_engine(10_000);
     let mut session = engine.session();
-    let mut wire = Vec::new();
-    for n in 0..16 {
-        let key = key(n * 37);
-        wire.extend_from_slice(
-            format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes(),
-        );
-    }
-    let mut decoder = RequestDecoder::new(Limits::default());
-    let mut requests = Vec::with_capacity(16);
-    let mut out = BytesMut::with_capacity(4096);
+    let wire = pipelined_gets(16);
+    let mut pipeline = Pipeline::default();
     c.bench_function("decode_execute_encode_16_gets", |b| {
         b.iter(|| {
-            let mut input = BytesMut::from(&wire[..]);
-            while let Ok(Some(request)) = decoder.decode(&mut input) {
-                requests.push(request);
-            }
-            session.execute_batch(&requests, &mut out);
-            requests.clear();
-            black_box(&out);
-            out.clear();
+            pipeline.run(&mut session, &wire);
+            black_box(&pipeline.out);
         })
     });
 }

@@ -13,10 +13,9 @@
 
 use std::hint::black_box;
 
-use bytes::{Bytes, BytesMut};
-use kvdb_benches::{argv, filled_engine, key};
+use bytes::Bytes;
+use kvdb_benches::{argv, filled_engine, key, pipelined_gets, Pipeline};
 use kvdb_engine::Session;
-use kvdb_resp::{Limits, RequestDecoder};
 
 const KEYS: usize = 10_000;
 
@@ -32,13 +31,7 @@ fn main() {
             _ => argv(&["GET", &key(n * 7 % KEYS)]),
         })
         .collect();
-    let mut wire = Vec::new();
-    for n in 0..16 {
-        let key = key(n * 37);
-        wire.extend_from_slice(
-            format!("*2\r\n$3\r\nGET\r\n${}\r\n{key}\r\n", key.len()).as_bytes(),
-        );
-    }
+    let wire = pipelined_gets(16);
     match workload.as_str() {
         "batch16" => measured_batches(&mut session, &wire, count),
         "get" | "set" => measured(&mut session, &requests, count),
@@ -55,17 +48,9 @@ fn measured(session: &mut Session, requests: &[Vec<Bytes>], count: usize) {
 
 #[inline(never)]
 fn measured_batches(session: &mut Session, wire: &[u8], count: usize) {
-    let mut decoder = RequestDecoder::new(Limits::default());
-    let mut requests = Vec::with_capacity(16);
-    let mut out = BytesMut::with_capacity(4096);
+    let mut pipeline = Pipeline::default();
     for _ in 0..count {
-        let mut input = BytesMut::from(wire);
-        while let Ok(Some(request)) = decoder.decode(&mut input) {
-            requests.push(request);
-        }
-        session.execute_batch(&requests, &mut out);
-        requests.clear();
-        black_box(&out);
-        out.clear();
+        pipeline.run(session, wire);
+        black_box(&pipeline.out);
     }
 }

@@ -23,15 +23,12 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    // Whole seconds and the sub-second part are combined by hand: `as_millis` divides
-    // a u128, which costs more than the clock read on the hot path.
     fn now_ms(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() * 1000 + u64::from(d.subsec_millis()))
-            .unwrap_or(0)
+        self.now_us() / 1000
     }
 
+    // Whole seconds and the sub-second part are combined by hand: `as_micros` divides
+    // a u128, which costs more than the clock read on the hot path.
     fn now_us(&self) -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)

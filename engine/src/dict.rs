@@ -173,15 +173,24 @@ impl<V> Dict<V> {
     }
 
     fn bucket_of(&self, key: &[u8]) -> usize {
-        (self.hasher.hash_one(key) as usize) & (self.buckets.len() - 1)
+        self.bucket_of_hash(self.hasher.hash_one(key))
+    }
+
+    fn bucket_of_hash(&self, hash: u64) -> usize {
+        (hash as usize) & (self.buckets.len() - 1)
     }
 
     /// The node holding `key`.
     fn find(&self, key: &[u8]) -> Link<V> {
+        self.find_hashed(key, self.hasher.hash_one(key))
+    }
+
+    /// The node holding `key`, whose hash is `hash`.
+    fn find_hashed(&self, key: &[u8], hash: u64) -> Link<V> {
         if self.len == 0 {
             return None;
         }
-        let mut link = self.buckets[self.bucket_of(key)];
+        let mut link = self.buckets[self.bucket_of_hash(hash)];
         while let Some(node) = link {
             // SAFETY: linked nodes are live while `self` is borrowed.
             unsafe {
@@ -286,7 +295,9 @@ impl<V> Dict<V> {
         value: V,
         aux: impl FnOnce(Option<u32>) -> u32,
     ) -> Option<V> {
-        if let Some(node) = self.find(key) {
+        // One hash serves the lookup and, after a possible resize, the new bucket.
+        let hash = self.hasher.hash_one(key);
+        if let Some(node) = self.find_hashed(key, hash) {
             // SAFETY: the node is live and exclusively ours while `self` is borrowed
             // mutably.
             unsafe {
@@ -296,7 +307,7 @@ impl<V> Dict<V> {
             }
         }
         self.grow_if_full();
-        let bucket = self.bucket_of(key);
+        let bucket = self.bucket_of_hash(hash);
         let head = self.buckets[bucket];
         self.buckets[bucket] = Some(Node::allocate(key, aux(None), value, head));
         self.len += 1;
@@ -429,11 +440,21 @@ impl<V: Clone> Clone for Dict<V> {
             hasher: self.hasher.clone(),
             _owns: PhantomData,
         };
-        for (bucket, slot) in copy.buckets.iter_mut().enumerate() {
-            let elements: Vec<_> = self.chain(bucket).collect();
-            for (key, value) in elements.into_iter().rev() {
-                let aux = self.aux(key).unwrap_or_default();
-                *slot = Some(Node::allocate(key, aux, value.clone(), *slot));
+        for (slot, source) in copy.buckets.iter_mut().zip(&self.buckets) {
+            // Copy each chain in order: append at the tail.
+            let mut tail = slot;
+            let mut link = *source;
+            while let Some(node) = link {
+                // SAFETY: `node` is a live node of `self`, which is borrowed; the copy
+                // is a fresh node linked at the end of the new chain.
+                unsafe {
+                    let raw = node.as_ptr();
+                    let copied =
+                        Node::allocate(Node::key(node), (*raw).aux, (*raw).value.clone(), None);
+                    *tail = Some(copied);
+                    tail = &mut (*copied.as_ptr()).next;
+                    link = (*raw).next;
+                }
             }
         }
         copy

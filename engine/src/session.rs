@@ -102,7 +102,7 @@ impl ResolvedName {
         // Container commands resolve on their second word: never cached.
         if name.len() <= self.name.len()
             && table.by_id(id).subcommands.is_empty()
-            && !table.by_id(id).name.contains('|')
+            && !table.is_subcommand(id)
         {
             self.name[..name.len()].copy_from_slice(name);
             self.len = name.len() as u8;
@@ -336,7 +336,7 @@ fn check(
     // Over the wire the decoder already refuses such a bulk; in-process callers get the
     // same answer, because the keyspace stores key lengths in 32 bits.
     if argv.iter().any(|arg| arg.len() > crate::dict::MAX_KEY_LEN) {
-        return Err(CommandError::err("Protocol error: invalid bulk length"));
+        return Err(CommandError::err(kvdb_resp::ERR_INVALID_BULK.message()));
     }
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(spec.name.into()));

@@ -41,7 +41,7 @@ pub use decode::{decode, MAX_DEPTH};
 pub use error::ProtocolError;
 pub use frame::{encode, Frame};
 pub use number::parse_i64;
-pub use request::{Limits, RequestDecoder};
+pub use request::{Limits, RequestDecoder, ERR_INVALID_BULK};
 
 /// Splits `line` into arguments as Redis's `sdssplitargs` does (the rule for inline
 /// commands and `redis.conf` lines: whitespace-separated words, `"double"` quotes with

@@ -68,7 +68,9 @@ const ERR_UNAUTH_MBULK: ProtocolError =
     ProtocolError::fixed("Protocol error: unauthenticated multibulk length");
 const ERR_TOO_BIG_BULK: ProtocolError =
     ProtocolError::fixed("Protocol error: too big bulk count string");
-const ERR_INVALID_BULK: ProtocolError = ProtocolError::fixed("Protocol error: invalid bulk length");
+/// A bulk length that is negative, malformed or over the limit.
+pub const ERR_INVALID_BULK: ProtocolError =
+    ProtocolError::fixed("Protocol error: invalid bulk length");
 const ERR_UNAUTH_BULK: ProtocolError =
     ProtocolError::fixed("Protocol error: unauthenticated bulk length");
 const ERR_TOO_BIG_INLINE: ProtocolError =
