@@ -36,9 +36,10 @@ SUB_NAME = re.compile(r'\bname:\s*"([^"|]+\|[^"]+)"')
 HEADER = """\
 //! Documentation and key specs of every command kvdb implements, as Redis 7.0.15
 //! reports them in `COMMAND DOCS` and `COMMAND INFO` (facts about the commands, in
-//! kvdb's own data layout). Regenerate when a command is added.
+//! kvdb's own data layout). Generated: after adding a command, regenerate with
+//! `python3 scripts/gen_command_docs.py [--also NAME ...]` (needs redis-server 7.0).
 
-use super::docs::{CommandDoc, DocArg, KeySpec};
+use super::docs::{BeginSearch, CommandDoc, DocArg, FindKeys, KeySpec};
 
 /// Every documented command, by full name.
 pub(super) static DOCS: &[CommandDoc] = &[
@@ -173,6 +174,7 @@ class Server:
                 except (OSError, RespError):
                     time.sleep(0.05)
             self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
         sys.exit(f"could not start {self.binary}")
 
     def stop(self):
@@ -217,17 +219,37 @@ def strings(items):
     return "&[" + ", ".join(string(item) for item in items) + "]"
 
 
+def begin_search(begin):
+    spec = begin["spec"]
+    if begin["type"] == "index":
+        return f"BeginSearch::Index({spec['index']})"
+    if begin["type"] == "keyword":
+        return (f"BeginSearch::Keyword {{ keyword: {string(spec['keyword'])}, "
+                f"start_from: {spec['startfrom']} }}")
+    if begin["type"] == "unknown":
+        return "BeginSearch::Unknown"
+    sys.exit(f"begin_search type not supported: {begin}")
+
+
+def find_keys(find):
+    spec = find["spec"]
+    if find["type"] == "range":
+        return (f"FindKeys::Range {{ last_key: {spec['lastkey']}, "
+                f"key_step: {spec['keystep']}, limit: {spec['limit']} }}")
+    if find["type"] == "keynum":
+        return (f"FindKeys::KeyNum {{ key_num_index: {spec['keynumidx']}, "
+                f"first_key: {spec['firstkey']}, key_step: {spec['keystep']} }}")
+    if find["type"] == "unknown":
+        return "FindKeys::Unknown"
+    sys.exit(f"find_keys type not supported: {find}")
+
+
 def key_spec(spec):
-    begin, find = spec["begin_search"], spec["find_keys"]
-    if begin["type"] != "index" or find["type"] != "range":
-        sys.exit(f"key spec shape not supported: {spec}")
     fields = [
         f"notes: {option(spec.get('notes'))}",
         f"flags: {strings(spec['flags'])}",
-        f"begin_index: {begin['spec']['index']}",
-        f"last_key: {find['spec']['lastkey']}",
-        f"key_step: {find['spec']['keystep']}",
-        f"limit: {find['spec']['limit']}",
+        f"begin_search: {begin_search(spec['begin_search'])}",
+        f"find_keys: {find_keys(spec['find_keys'])}",
     ]
     return "KeySpec { " + ", ".join(fields) + " }"
 

@@ -1,21 +1,60 @@
 //! Command documentation and key specs, as `COMMAND DOCS` and `COMMAND INFO` report
 //! them. The data lives in `docs_data.rs`, one entry per command kvdb implements (facts
-//! read off Redis 7.0.15's command definitions); this file holds its types and the
-//! replies built from it, field for field in Redis's order.
+//! read off Redis 7.0.15 by `scripts/gen_command_docs.py`); this file holds its types and
+//! the replies built from it, field for field in Redis's order.
 
 use super::docs_data::DOCS;
 use crate::reply::Reply;
 
-/// One key spec: keys from argument `begin_index`, then a range. (Redis also has
-/// keyword-started and key-count specs; they arrive with the commands that need them.)
+/// One key spec, as Redis declares it: the keys' flags (and notes), where the search for
+/// the keys begins, and how the keys are found from there.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeySpec {
     pub notes: Option<&'static str>,
     pub flags: &'static [&'static str],
-    pub begin_index: i64,
-    pub last_key: i64,
-    pub key_step: i64,
-    pub limit: i64,
+    pub begin_search: BeginSearch,
+    pub find_keys: FindKeys,
+}
+
+/// Where the search for a key spec's keys begins. (Shapes no command in the table uses
+/// yet are allowed to be unused: they arrive with the commands.)
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)]
+pub(crate) enum BeginSearch {
+    /// At this argument index.
+    Index(i64),
+    /// Just after `keyword`, searched for from argument `start_from` on (a negative
+    /// `start_from` counts from the end and searches backwards).
+    Keyword {
+        keyword: &'static str,
+        start_from: i64,
+    },
+    /// Not declarable (the keys come from elsewhere, e.g. SORT's BY and GET patterns).
+    Unknown,
+}
+
+/// How a key spec's keys are found from where the search began.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)]
+pub(crate) enum FindKeys {
+    /// Every `key_step`-th argument up to `last_key` (relative to where the search began;
+    /// negative counts from the end); with `last_key` -1, a `limit` above 1 keeps only
+    /// the first 1/`limit` of the remaining arguments.
+    Range {
+        last_key: i64,
+        key_step: i64,
+        limit: i64,
+    },
+    /// The argument at `key_num_index` holds the number of keys, which start at
+    /// `first_key` and come every `key_step`-th argument (both indexes relative to where
+    /// the search began).
+    KeyNum {
+        key_num_index: i64,
+        first_key: i64,
+        key_step: i64,
+    },
+    /// Not declarable.
+    Unknown,
 }
 
 /// One documented argument (nested for `oneof` and `block`).
@@ -125,27 +164,58 @@ fn key_spec_reply(spec: &KeySpec) -> Reply {
         fields.push((bulk("notes"), bulk(notes)));
     }
     fields.push((bulk("flags"), statuses(spec.flags)));
-    let begin = vec![
-        (bulk("type"), bulk("index")),
-        (
-            bulk("spec"),
-            Reply::Map(vec![(bulk("index"), Reply::Int(spec.begin_index))]),
+    let (kind, details) = match spec.begin_search {
+        BeginSearch::Index(index) => ("index", vec![(bulk("index"), Reply::Int(index))]),
+        BeginSearch::Keyword {
+            keyword,
+            start_from,
+        } => (
+            "keyword",
+            vec![
+                (bulk("keyword"), bulk(keyword)),
+                (bulk("startfrom"), Reply::Int(start_from)),
+            ],
         ),
-    ];
-    fields.push((bulk("begin_search"), Reply::Map(begin)));
-    let find = vec![
-        (bulk("type"), bulk("range")),
-        (
-            bulk("spec"),
-            Reply::Map(vec![
-                (bulk("lastkey"), Reply::Int(spec.last_key)),
-                (bulk("keystep"), Reply::Int(spec.key_step)),
-                (bulk("limit"), Reply::Int(spec.limit)),
-            ]),
+        BeginSearch::Unknown => ("unknown", Vec::new()),
+    };
+    fields.push((bulk("begin_search"), typed_spec(kind, details)));
+    let (kind, details) = match spec.find_keys {
+        FindKeys::Range {
+            last_key,
+            key_step,
+            limit,
+        } => (
+            "range",
+            vec![
+                (bulk("lastkey"), Reply::Int(last_key)),
+                (bulk("keystep"), Reply::Int(key_step)),
+                (bulk("limit"), Reply::Int(limit)),
+            ],
         ),
-    ];
-    fields.push((bulk("find_keys"), Reply::Map(find)));
+        FindKeys::KeyNum {
+            key_num_index,
+            first_key,
+            key_step,
+        } => (
+            "keynum",
+            vec![
+                (bulk("keynumidx"), Reply::Int(key_num_index)),
+                (bulk("firstkey"), Reply::Int(first_key)),
+                (bulk("keystep"), Reply::Int(key_step)),
+            ],
+        ),
+        FindKeys::Unknown => ("unknown", Vec::new()),
+    };
+    fields.push((bulk("find_keys"), typed_spec(kind, details)));
     Reply::Map(fields)
+}
+
+/// A `begin_search` or `find_keys` entry: its type, then its spec's fields.
+fn typed_spec(kind: &'static str, details: Vec<(Reply, Reply)>) -> Reply {
+    Reply::Map(vec![
+        (bulk("type"), bulk(kind)),
+        (bulk("spec"), Reply::Map(details)),
+    ])
 }
 
 /// The tips of a command, as `COMMAND INFO` lists them.
@@ -231,6 +301,138 @@ pub(crate) fn docs_reply(doc: &CommandDoc, subcommands: Option<Vec<(Reply, Reply
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reply::Protocol;
+    use bytes::BytesMut;
+
+    /// A command's `COMMAND INFO` key specs, encoded.
+    fn encoded(key_specs: &'static [KeySpec], protocol: Protocol) -> Vec<u8> {
+        let doc = CommandDoc {
+            key_specs,
+            ..CLIENT_SETINFO
+        };
+        let mut out = BytesMut::new();
+        key_specs_reply(&doc).encode(protocol, &mut out);
+        out.to_vec()
+    }
+
+    // The expected bytes are redis-server 7.0.15's: the key specs element of its
+    // `COMMAND INFO` reply for the command named, in RESP2 and after `HELLO 3`.
+
+    #[test]
+    fn keynum_spec_renders_like_redis() {
+        static ZMPOP: &[KeySpec] = &[KeySpec {
+            notes: None,
+            flags: &["RW", "access", "delete"],
+            begin_search: BeginSearch::Index(1),
+            find_keys: FindKeys::KeyNum {
+                key_num_index: 0,
+                first_key: 1,
+                key_step: 1,
+            },
+        }];
+        assert_eq!(
+            encoded(ZMPOP, Protocol::Resp2),
+            b"*1\r\n*6\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\n\
+              begin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n\
+              *2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n\
+              $6\r\nkeynum\r\n$4\r\nspec\r\n*6\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\n\
+              firstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n"
+        );
+        assert_eq!(
+            encoded(ZMPOP, Protocol::Resp3),
+            b"~1\r\n%3\r\n$5\r\nflags\r\n~3\r\n+RW\r\n+access\r\n+delete\r\n$12\r\n\
+              begin_search\r\n%2\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n\
+              %1\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n\
+              $6\r\nkeynum\r\n$4\r\nspec\r\n%3\r\n$9\r\nkeynumidx\r\n:0\r\n$8\r\n\
+              firstkey\r\n:1\r\n$7\r\nkeystep\r\n:1\r\n"
+        );
+    }
+
+    #[test]
+    fn keyword_spec_renders_like_redis() {
+        static XREAD: &[KeySpec] = &[KeySpec {
+            notes: None,
+            flags: &["RO", "access"],
+            begin_search: BeginSearch::Keyword {
+                keyword: "STREAMS",
+                start_from: 1,
+            },
+            find_keys: FindKeys::Range {
+                last_key: -1,
+                key_step: 1,
+                limit: 2,
+            },
+        }];
+        assert_eq!(
+            encoded(XREAD, Protocol::Resp2),
+            b"*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\n\
+              begin_search\r\n*4\r\n$4\r\ntype\r\n$7\r\nkeyword\r\n$4\r\nspec\r\n\
+              *4\r\n$7\r\nkeyword\r\n$7\r\nSTREAMS\r\n$9\r\nstartfrom\r\n:1\r\n\
+              $9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n\
+              *6\r\n$7\r\nlastkey\r\n:-1\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n\
+              :2\r\n"
+        );
+        assert_eq!(
+            encoded(XREAD, Protocol::Resp3),
+            b"~1\r\n%3\r\n$5\r\nflags\r\n~2\r\n+RO\r\n+access\r\n$12\r\n\
+              begin_search\r\n%2\r\n$4\r\ntype\r\n$7\r\nkeyword\r\n$4\r\nspec\r\n\
+              %2\r\n$7\r\nkeyword\r\n$7\r\nSTREAMS\r\n$9\r\nstartfrom\r\n:1\r\n\
+              $9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n\
+              %3\r\n$7\r\nlastkey\r\n:-1\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n\
+              :2\r\n"
+        );
+    }
+
+    #[test]
+    fn unknown_spec_with_notes_renders_like_redis() {
+        static SORT_RO: &[KeySpec] = &[
+            KeySpec {
+                notes: None,
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Index(1),
+                find_keys: FindKeys::Range {
+                    last_key: 0,
+                    key_step: 1,
+                    limit: 0,
+                },
+            },
+            KeySpec {
+                notes: Some(
+                    "For the optional BY/GET keyword. It is marked 'unknown' because the key \
+                     names derive from the content of the key we sort",
+                ),
+                flags: &["RO", "access"],
+                begin_search: BeginSearch::Unknown,
+                find_keys: FindKeys::Unknown,
+            },
+        ];
+        assert_eq!(
+            encoded(SORT_RO, Protocol::Resp2),
+            b"*2\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\n\
+              begin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n\
+              *2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n\
+              $5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\n\
+              keystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*8\r\n$5\r\nnotes\r\n$120\r\n\
+              For the optional BY/GET keyword. It is marked 'unknown' because the key \
+              names derive from the content of the key we sort\r\n\
+              $5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n\
+              $4\r\ntype\r\n$7\r\nunknown\r\n$4\r\nspec\r\n*0\r\n$9\r\nfind_keys\r\n\
+              *4\r\n$4\r\ntype\r\n$7\r\nunknown\r\n$4\r\nspec\r\n*0\r\n"
+        );
+        assert_eq!(
+            encoded(SORT_RO, Protocol::Resp3),
+            b"~2\r\n%3\r\n$5\r\nflags\r\n~2\r\n+RO\r\n+access\r\n$12\r\n\
+              begin_search\r\n%2\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n\
+              %1\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n%2\r\n$4\r\ntype\r\n\
+              $5\r\nrange\r\n$4\r\nspec\r\n%3\r\n$7\r\nlastkey\r\n:0\r\n$7\r\n\
+              keystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n%4\r\n$5\r\nnotes\r\n$120\r\n\
+              For the optional BY/GET keyword. It is marked 'unknown' because the key \
+              names derive from the content of the key we sort\r\n\
+              $5\r\nflags\r\n~2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n%2\r\n\
+              $4\r\ntype\r\n$7\r\nunknown\r\n$4\r\nspec\r\n%0\r\n$9\r\nfind_keys\r\n\
+              %2\r\n$4\r\ntype\r\n$7\r\nunknown\r\n$4\r\nspec\r\n%0\r\n"
+        );
+    }
 
     #[test]
     fn every_command_in_the_table_is_documented() {

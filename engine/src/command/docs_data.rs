@@ -1,8 +1,9 @@
 //! Documentation and key specs of every command kvdb implements, as Redis 7.0.15
 //! reports them in `COMMAND DOCS` and `COMMAND INFO` (facts about the commands, in
-//! kvdb's own data layout). Regenerate when a command is added.
+//! kvdb's own data layout). Generated: after adding a command, regenerate with
+//! `python3 scripts/gen_command_docs.py [--also NAME ...]` (needs redis-server 7.0).
 
-use super::docs::{CommandDoc, DocArg, KeySpec};
+use super::docs::{BeginSearch, CommandDoc, DocArg, FindKeys, KeySpec};
 
 /// Every documented command, by full name.
 pub(super) static DOCS: &[CommandDoc] = &[
@@ -18,7 +19,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -38,7 +39,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -59,7 +60,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -87,7 +88,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -116,8 +117,8 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 3, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(3), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "operation", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -137,7 +138,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: Some("This command allows both access and modification of the key"), flags: &["RW", "access", "update", "variable_flags"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: Some("This command allows both access and modification of the key"), flags: &["RW", "access", "update", "variable_flags"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -180,7 +181,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -421,7 +422,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -439,7 +440,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -457,7 +458,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -475,7 +476,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -508,7 +509,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RM", "delete"], begin_index: 1, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RM", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
@@ -526,7 +527,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RM", "delete"], begin_index: 1, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RM", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
@@ -546,7 +547,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 1, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
@@ -564,7 +565,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 1, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
@@ -582,7 +583,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -600,8 +601,8 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -622,8 +623,8 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
-            KeySpec { notes: None, flags: &["OW", "insert"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["OW", "insert"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -642,8 +643,8 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 2, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "source", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -664,7 +665,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -739,7 +740,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -766,7 +767,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -793,7 +794,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -820,7 +821,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -847,7 +848,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -867,7 +868,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &["nondeterministic_output"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -885,7 +886,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -903,7 +904,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -921,7 +922,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1319,7 +1320,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1342,7 +1343,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
         tips: &[],
         key_specs: &[
-            KeySpec { notes: Some("RW and ACCESS due to the optional `GET` argument"), flags: &["RW", "access", "update", "variable_flags"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: Some("RW and ACCESS due to the optional `GET` argument"), flags: &["RW", "access", "update", "variable_flags"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1373,7 +1374,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "insert"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "insert"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1392,7 +1393,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1412,7 +1413,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1432,7 +1433,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1451,7 +1452,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1469,7 +1470,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: Some("RW and UPDATE because it changes the TTL"), flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: Some("RW and UPDATE because it changes the TTL"), flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1494,7 +1495,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: -1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
@@ -1512,7 +1513,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "update"], begin_index: 1, last_key: -1, key_step: 2, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 2, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key_value", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[
@@ -1533,7 +1534,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &["request_policy:multi_shard", "response_policy:agg_min"],
         key_specs: &[
-            KeySpec { notes: None, flags: &["OW", "insert"], begin_index: 1, last_key: -1, key_step: 2, limit: 0 },
+            KeySpec { notes: None, flags: &["OW", "insert"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -1, key_step: 2, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key_value", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[
@@ -1554,7 +1555,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "insert"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "insert"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1573,7 +1574,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1591,7 +1592,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1609,7 +1610,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1627,7 +1628,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1646,7 +1647,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1665,7 +1666,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "access", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1684,7 +1685,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RW", "update"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RW", "update"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1704,7 +1705,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1724,7 +1725,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 0, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
@@ -1744,7 +1745,7 @@ pub(super) static DOCS: &[CommandDoc] = &[
         history: None,
         tips: &[],
         key_specs: &[
-            KeySpec { notes: None, flags: &["RO", "access"], begin_index: 1, last_key: 1, key_step: 1, limit: 0 },
+            KeySpec { notes: None, flags: &["RO", "access"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 1, key_step: 1, limit: 0 } },
         ],
         args: Some(&[
             DocArg { name: "key1", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
