@@ -80,6 +80,34 @@ impl<'a> Args<'a> {
         num::parse_f64(self.required()?).ok_or(CommandError::NotAFloat)
     }
 
+    /// The next argument as an integer in `min..=max`, answering Redis's
+    /// `getRangeLongFromObjectOrReply` errors: `message` (as `ERR message`) for a
+    /// non-integer or out-of-range value when given, Redis's generic texts otherwise.
+    pub fn i64_in(
+        &mut self,
+        min: i64,
+        max: i64,
+        message: Option<&'static str>,
+    ) -> Result<i64, CommandError> {
+        let custom = || message.map(CommandError::err);
+        let value = num::parse_i64(self.required()?)
+            .ok_or_else(|| custom().unwrap_or(CommandError::NotAnInteger))?;
+        if value < min || value > max {
+            return Err(custom().unwrap_or_else(|| {
+                CommandError::err(format!(
+                    "value is out of range, value must between {min} and {max}"
+                ))
+            }));
+        }
+        Ok(value)
+    }
+
+    /// The next argument as a non-negative integer (Redis's
+    /// `getPositiveLongFromObjectOrReply`), with `message` for any bad value.
+    pub fn non_negative(&mut self, message: &'static str) -> Result<i64, CommandError> {
+        self.i64_in(0, i64::MAX, Some(message))
+    }
+
     /// Consumes the next argument if it equals `keyword`, ignoring ASCII case.
     pub fn eat_keyword(&mut self, keyword: &str) -> bool {
         match self.peek() {

@@ -430,6 +430,16 @@ impl<V> Dict<V> {
     }
 }
 
+/// Equal when both hold the same keys with equal values, whatever the layout.
+impl<V: PartialEq> PartialEq for Dict<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .all(|(key, value)| other.get(key) == Some(value))
+    }
+}
+
 impl<V: Clone> Clone for Dict<V> {
     /// A deep copy with the same buckets and chain order (so SCAN and random choices
     /// of the copy match the original's).

@@ -152,7 +152,7 @@ impl EngineBuilder {
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let seed = self.seed.unwrap_or_else(random_seed);
         let mut keyspace = Keyspace::new(config.databases(), seed);
-        keyspace.set_access_policy(config.access_policy());
+        keyspace.configure(&config);
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
         let run_id = (0..5)

@@ -55,6 +55,8 @@ pub enum CommandError {
     BitValue,
     /// `ERR offset is out of range`
     OffsetOutOfRange,
+    /// `ERR index out of range`
+    IndexOutOfRange,
     /// `NOAUTH Authentication required.`
     NoAuth,
     /// `WRONGPASS invalid username-password pair or user is disabled.`
@@ -116,6 +118,7 @@ impl CommandError {
             BitOffset => "ERR bit offset is not an integer or out of range",
             BitValue => "ERR bit is not an integer or out of range",
             OffsetOutOfRange => "ERR offset is out of range",
+            IndexOutOfRange => "ERR index out of range",
             NoAuth => "NOAUTH Authentication required.",
             WrongPass => "WRONGPASS invalid username-password pair or user is disabled.",
             AuthNotConfigured => {
@@ -243,6 +246,7 @@ mod tests {
             (BitOffset, "ERR bit offset is not an integer or out of range"),
             (BitValue, "ERR bit is not an integer or out of range"),
             (OffsetOutOfRange, "ERR offset is out of range"),
+            (IndexOutOfRange, "ERR index out of range"),
             (NoAuth, "NOAUTH Authentication required."),
             (
                 WrongPass,

@@ -11,9 +11,11 @@ use std::num::NonZeroU64;
 use bytes::Bytes;
 
 use crate::access::AccessPolicy;
+use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
 use crate::rng::Rng;
-use crate::types::Value;
+use crate::types::{EncodingRules, Value};
+use crate::watch::Watches;
 
 /// A key's value and expiry time. Redis's access field (LRU clock seconds, or LFU
 /// minutes and counter, see [`AccessPolicy`]) lives beside it in the table's 32-bit
@@ -162,6 +164,19 @@ impl Db {
         self.entries.aux(key)
     }
 
+    /// True when `key` is still in the table but its TTL has passed (Redis's
+    /// `keyIsExpired`).
+    pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        self.entries
+            .get(key)
+            .is_some_and(|entry| entry.is_expired(now_ms))
+    }
+
+    /// True when `key` is physically in the table, expired or not.
+    pub fn holds(&self, key: &[u8]) -> bool {
+        self.entries.contains_key(key)
+    }
+
     /// The entry under `key` without expiring or touching it (for inspection).
     pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
         self.entries
@@ -272,6 +287,7 @@ impl Db {
         now_ms: u64,
         sample: usize,
         stats: &mut KeyspaceStats,
+        mut deleted: Option<&mut Vec<Vec<u8>>>,
     ) -> (usize, usize) {
         let mut sampled = Vec::with_capacity(sample);
         let mut cursor = self.expire_cursor;
@@ -295,6 +311,9 @@ impl Db {
                 self.volatile.remove(key);
                 stats.expired_keys += 1;
                 expired += 1;
+                if let Some(deleted) = deleted.as_deref_mut() {
+                    deleted.push(key.clone());
+                }
             }
         }
         (sampled.len(), expired)
@@ -315,6 +334,10 @@ pub struct Keyspace {
     pub stats: KeyspaceStats,
     /// Randomness for RANDOMKEY and friends; seedable for reproducible tests.
     pub rng: Rng,
+    /// What decides collections' representations.
+    pub rules: EncodingRules,
+    /// Every client's WATCHed keys.
+    pub watches: Watches,
 }
 
 impl Keyspace {
@@ -326,6 +349,11 @@ impl Keyspace {
                 .collect(),
             stats: KeyspaceStats::default(),
             rng: Rng::new(seed),
+            rules: EncodingRules {
+                seed: seed.rotate_left(17) ^ 0xc011_ec71_0a5e_ed00,
+                ..EncodingRules::default()
+            },
+            watches: Watches::default(),
         }
     }
 
@@ -349,12 +377,30 @@ impl Keyspace {
         &self.dbs
     }
 
-    /// Sets how every database records accesses (from `maxmemory-policy` and the
-    /// `lfu-*` settings).
-    pub fn set_access_policy(&mut self, policy: AccessPolicy) {
+    /// Applies the settings the keyspace acts on: how every database records accesses
+    /// (`maxmemory-policy`, `lfu-*`) and the collection encoding limits.
+    pub fn configure(&mut self, config: &Config) {
+        let policy = config.access_policy();
         for db in &mut self.dbs {
             db.policy = policy;
         }
+        self.rules = config.encoding_rules(self.rules.seed);
+    }
+
+    /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or
+    /// swapped with `replaced_with` (SWAPDB): a watched key present in either spoils
+    /// its watchers.
+    pub fn touch_watched_db(&mut self, db: usize, replaced_with: Option<usize>) {
+        if self.watches.is_empty() {
+            return;
+        }
+        let dbs = &self.dbs;
+        let in_replacement = |key: &[u8]| replaced_with.is_some_and(|other| dbs[other].holds(key));
+        self.watches.touch_db(
+            db,
+            |key| dbs[db].holds(key) || in_replacement(key),
+            in_replacement,
+        );
     }
 
     /// Swaps two databases' contents (`SWAPDB`).
@@ -376,11 +422,19 @@ impl Keyspace {
     pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
         let mut rounds = 0;
         let mut deleted = 0;
-        for db in &mut self.dbs {
+        // Keys deleted here are changes WATCH sees; they are only collected when some
+        // client watches anything.
+        let mut expired_keys = Vec::new();
+        for (index, db) in self.dbs.iter_mut().enumerate() {
             while rounds < max_rounds && db.volatile_len() > 0 {
                 rounds += 1;
-                let (sampled, expired) = db.expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats);
+                let collect = (!self.watches.is_empty()).then_some(&mut expired_keys);
+                let (sampled, expired) =
+                    db.expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats, collect);
                 deleted += expired;
+                for key in expired_keys.drain(..) {
+                    self.watches.touch(index, &key, false);
+                }
                 if sampled == 0 || expired * 100 <= sampled * ACCEPTABLE_STALE_PERCENT {
                     break;
                 }

@@ -12,7 +12,7 @@
 //! - [`session`]: per-client state and the dispatch path.
 //! - [`command`]: the command table; one module per family, each ending with its
 //!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
-//!   `introspection`).
+//!   `introspection`, `list`, `hash`, `set`, `transaction`).
 //! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
 //!   hash table with Redis's SCAN guarantees.
 //! - [`types`]: the values keys hold (pure data).
@@ -25,6 +25,7 @@
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
+//! - [`watch`]: WATCH bookkeeping for transactions.
 
 pub mod access;
 pub mod args;
@@ -45,6 +46,7 @@ pub mod reply;
 pub mod rng;
 pub mod session;
 pub mod types;
+pub mod watch;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;

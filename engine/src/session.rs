@@ -16,8 +16,9 @@ use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
-use crate::engine::{Engine, Shared, Store};
+use crate::engine::{Engine, ExecStats, Shared, Store};
 use crate::error::CommandError;
+use crate::keyspace::Keyspace;
 use crate::reply::{encode_error, Protocol, Reply};
 
 /// What the server needs to know about a connection for `CLIENT LIST`, beyond the
@@ -68,6 +69,26 @@ pub struct ClientState {
     /// Set by handlers that change the name, library or addresses in `info`, so the
     /// registry copy is refreshed after the batch (cheap fields are copied always).
     pub info_changed: bool,
+    /// The commands queued since MULTI (`None` outside a transaction).
+    pub multi: Option<Vec<Vec<Bytes>>>,
+    /// A command was refused while queueing: EXEC will answer EXECABORT.
+    pub multi_failed: bool,
+}
+
+impl ClientState {
+    /// Leaves MULTI, forgetting the queue (EXEC, DISCARD, RESET).
+    pub fn end_transaction(&mut self) {
+        self.multi = None;
+        self.multi_failed = false;
+    }
+
+    /// Marks the open transaction as failed (Redis's `flagTransaction`): called for
+    /// every command refused while queueing.
+    fn flag_transaction(&mut self) {
+        if self.multi.is_some() {
+            self.multi_failed = true;
+        }
+    }
 }
 
 /// A client connected to an engine, in-process or behind a socket.
@@ -140,6 +161,8 @@ impl Session {
                 close_after_reply: false,
                 skip_reply: false,
                 info_changed: false,
+                multi: None,
+                multi_failed: false,
             },
             last_command: ResolvedName::default(),
         }
@@ -190,7 +213,19 @@ impl Session {
         let mut store = shared.store.lock();
         let started = Instant::now();
         let resolved = self.last_command.resolve(argv);
-        let (result, _) = dispatch(shared, &mut store, &mut self.state, resolved, argv, started);
+        let Store { keyspace, stats } = &mut *store;
+        let (result, _) = dispatch(
+            Target {
+                shared,
+                keyspace,
+                stats,
+                client: &mut self.state,
+            },
+            resolved,
+            argv,
+            started,
+            None,
+        );
         drop(store);
         self.publish_info();
         result.unwrap_or_else(Reply::from)
@@ -208,8 +243,14 @@ impl Session {
         for argv in requests {
             ran += 1;
             let resolved = self.last_command.resolve(argv);
-            let (result, ended) =
-                dispatch(shared, &mut store, &mut self.state, resolved, argv, started);
+            let Store { keyspace, stats } = &mut *store;
+            let target = Target {
+                shared,
+                keyspace,
+                stats,
+                client: &mut self.state,
+            };
+            let (result, ended) = dispatch(target, resolved, argv, started, None);
             started = ended;
             if std::mem::take(&mut self.state.skip_reply) {
                 continue;
@@ -253,54 +294,94 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.engine
-            .shared()
-            .clients
-            .lock()
-            .remove(&self.state.info.id);
+        let shared = self.engine.shared();
+        let id = self.state.info.id;
+        shared.store.lock().keyspace.watches.unwatch_all(id);
+        shared.clients.lock().remove(&id);
     }
 }
 
+/// What a command runs against: the engine, the locked store's parts, the client.
+struct Target<'a> {
+    shared: &'a Shared,
+    keyspace: &'a mut Keyspace,
+    stats: &'a mut ExecStats,
+    client: &'a mut ClientState,
+}
+
+/// Runs one command queued by MULTI, from EXEC's handler: the same checks and
+/// counters as any command, at the transaction's time snapshot. Errors become error
+/// replies inside EXEC's array.
+pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
+    let resolved = command::table().resolve_id(argv);
+    let target = Target {
+        shared: ctx.shared,
+        keyspace: ctx.keyspace,
+        stats: ctx.stats,
+        client: ctx.client,
+    };
+    let (result, _) = dispatch(target, resolved, argv, Instant::now(), Some(ctx.now_ms));
+    result.unwrap_or_else(|error| Reply::Error(Bytes::from(error.message().into_owned())))
+}
+
 /// Checks and runs one resolved command, updating the execution counters. `started`
-/// is when the command began; answers the result and when it ended.
+/// is when the command began; `fixed_now` is the time snapshot of an enclosing EXEC.
+/// Answers the result and when the command ended.
 fn dispatch(
-    shared: &Shared,
-    store: &mut Store,
-    client: &mut ClientState,
+    target: Target<'_>,
     resolved: Result<CommandId, CommandError>,
     argv: &[Bytes],
     started: Instant,
+    fixed_now: Option<u64>,
 ) -> (Result<Reply, CommandError>, Instant) {
-    let (result, ended) = match resolved {
-        Ok(id) => check_and_run(shared, store, client, id, argv, started),
-        Err(error) => (Err(error), started),
+    let (result, ended, stats) = match resolved {
+        Ok(id) => check_and_run(target, id, argv, started, fixed_now),
+        Err(error) => {
+            target.client.flag_transaction();
+            (Err(error), started, target.stats)
+        }
     };
-    store.stats.total_commands += 1;
+    stats.total_commands += 1;
     if let Err(error) = &result {
-        store.stats.total_error_replies += 1;
-        *store.stats.errors.entry(error.code()).or_default() += 1;
+        stats.total_error_replies += 1;
+        *stats.errors.entry(error.code()).or_default() += 1;
     }
     (result, ended)
 }
 
-fn check_and_run(
-    shared: &Shared,
-    store: &mut Store,
-    client: &mut ClientState,
+/// Commands that run at once inside MULTI instead of being queued.
+const NOT_QUEUED: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
+
+fn check_and_run<'a>(
+    target: Target<'a>,
     id: CommandId,
     argv: &[Bytes],
     started: Instant,
-) -> (Result<Reply, CommandError>, Instant) {
+    fixed_now: Option<u64>,
+) -> (Result<Reply, CommandError>, Instant, &'a mut ExecStats) {
+    let Target {
+        shared,
+        keyspace,
+        stats,
+        client,
+    } = target;
     let table = command::table();
     let spec = table.by_id(id);
     if let Err(error) = check(shared, spec, client, argv) {
-        store.stats.command_mut(id).rejected_calls += 1;
-        return (Err(error), started);
+        stats.command_mut(id).rejected_calls += 1;
+        client.flag_transaction();
+        return (Err(error), started, stats);
     }
-    let now_ms = shared.clock.now_ms();
+    let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
     client.info.last_command = spec.name;
     client.info.last_interaction_ms = now_ms;
-    let Store { keyspace, stats } = store;
+    if let Some(queue) = &mut client.multi {
+        let container = spec.name.split('|').next().unwrap_or(spec.name);
+        if !NOT_QUEUED.contains(&container) {
+            queue.push(argv.iter().map(|arg| Bytes::copy_from_slice(arg)).collect());
+            return (Ok(Reply::status("QUEUED")), started, stats);
+        }
+    }
     let mut ctx = Ctx {
         keyspace,
         stats,
@@ -311,13 +392,14 @@ fn check_and_run(
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
     let ended = Instant::now();
-    let counters = ctx.stats.command_mut(id);
+    let stats = ctx.stats;
+    let counters = stats.command_mut(id);
     counters.calls += 1;
     counters.usec += micros_between(started, ended);
     if result.is_err() {
         counters.failed_calls += 1;
     }
-    (result, ended)
+    (result, ended, stats)
 }
 
 /// Whole microseconds from `start` to `end`, without `as_micros`'s u128 arithmetic.
@@ -353,6 +435,11 @@ fn check(
     }
     if !client.authenticated && spec.flags & flags::NO_AUTH == 0 {
         return Err(CommandError::NoAuth);
+    }
+    if client.multi.is_some() && spec.flags & flags::NO_MULTI != 0 {
+        return Err(CommandError::err(
+            "Command not allowed inside a transaction",
+        ));
     }
     Ok(())
 }

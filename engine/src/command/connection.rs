@@ -36,6 +36,7 @@ fn quit(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
 }
 
 fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    super::transaction::discard_transaction(ctx);
     ctx.client.db = 0;
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();

@@ -86,6 +86,8 @@ fn rename_key(
     db.remove(&to, now, stats);
     let expire_at = entry.expire_at();
     db.insert(&to, entry.value, expire_at, now);
+    ctx.signal_modified_key(&from);
+    ctx.signal_modified_key(&to);
     Ok(done(true))
 }
 
@@ -146,6 +148,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     }
     let expire_at = entry.expire_at();
     db.insert(&to, entry.value, expire_at, now);
+    ctx.signal_modified_key_in(target_db, &to);
     Ok(Reply::Int(1))
 }
 
@@ -170,6 +173,8 @@ fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     let (target_db, _, _) = ctx.keyspace.db_mut(target);
     let expire_at = entry.expire_at();
     target_db.insert(&key, entry.value, expire_at, now);
+    ctx.signal_modified_key(&key);
+    ctx.signal_modified_key_in(target, &key);
     Ok(Reply::Int(1))
 }
 
@@ -249,14 +254,9 @@ fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let now = ctx.now_ms;
     let (db, stats, _) = ctx.db();
     let mut visited: Vec<Bytes> = Vec::new();
-    let mut budget = options.count.saturating_mul(10);
-    loop {
-        cursor = db.scan(cursor, |key, _| visited.push(Bytes::copy_from_slice(key)));
-        budget = budget.saturating_sub(1);
-        if cursor == 0 || budget == 0 || visited.len() >= options.count {
-            break;
-        }
-    }
+    cursor = scan_loop(cursor, options.count, &mut visited, |cursor, visited| {
+        db.scan(cursor, |key, _| visited.push(Bytes::copy_from_slice(key)))
+    });
     let mut keys = Vec::with_capacity(visited.len());
     for key in visited {
         if options.pattern.is_some_and(|p| !glob_match(p, &key, false)) {
@@ -272,10 +272,35 @@ fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         }
         keys.push(Reply::Bulk(key));
     }
-    Ok(Reply::Array(vec![
+    Ok(scan_reply(cursor, keys))
+}
+
+/// SCAN's loop over a hash table: `step` visits the bucket at a cursor, appending what
+/// it finds to `found`, and answers the next cursor. Stops when the walk is done, when
+/// `count` elements were found, or after 10 × `count` buckets. Answers the cursor to
+/// resume from (0 when done).
+pub(crate) fn scan_loop<T>(
+    mut cursor: u64,
+    count: usize,
+    found: &mut Vec<T>,
+    mut step: impl FnMut(u64, &mut Vec<T>) -> u64,
+) -> u64 {
+    let mut budget = count.saturating_mul(10);
+    loop {
+        cursor = step(cursor, found);
+        budget = budget.saturating_sub(1);
+        if cursor == 0 || budget == 0 || found.len() >= count {
+            return cursor;
+        }
+    }
+}
+
+/// A SCAN-family reply: the cursor as a bulk string, then the elements found.
+pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
+    Reply::Array(vec![
         Reply::Bulk(Bytes::from(cursor.to_string())),
-        Reply::Array(keys),
-    ]))
+        Reply::Array(items),
+    ])
 }
 
 fn randomkey(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -367,6 +392,7 @@ fn expire_generic(
         ctx.delete(&key);
     } else {
         ctx.db().0.set_expire(&key, Some(when as u64));
+        ctx.signal_modified_key(&key);
     }
     Ok(Reply::Int(1))
 }
@@ -429,6 +455,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
         .is_some_and(|entry| entry.expire_at().is_some());
     if had_ttl {
         ctx.db().0.set_expire(key, None);
+        ctx.signal_modified_key(key);
     }
     Ok(Reply::Int(i64::from(had_ttl)))
 }
@@ -555,6 +582,8 @@ fn select(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 fn swapdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let first = db_index(ctx, args.required()?, Some("invalid first DB index"))?;
     let second = db_index(ctx, args.required()?, Some("invalid second DB index"))?;
+    ctx.keyspace.touch_watched_db(first, Some(second));
+    ctx.keyspace.touch_watched_db(second, Some(first));
     ctx.keyspace.swap(first, second);
     Ok(Reply::Ok)
 }
@@ -574,12 +603,16 @@ fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> {
 
 fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     parse_flush_mode(args)?;
+    ctx.keyspace.touch_watched_db(ctx.client.db, None);
     ctx.db().0.clear();
     Ok(Reply::Ok)
 }
 
 fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     parse_flush_mode(args)?;
+    for db in 0..ctx.keyspace.db_count() {
+        ctx.keyspace.touch_watched_db(db, None);
+    }
     ctx.keyspace.clear_all();
     Ok(Reply::Ok)
 }

@@ -13,10 +13,14 @@ pub mod connection;
 mod docs;
 mod docs_data;
 pub mod generic;
+pub mod hash;
 pub mod introspection;
+pub mod list;
 pub mod scripting;
 pub mod server;
+pub mod set;
 pub mod string;
+pub mod transaction;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -30,7 +34,7 @@ use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
-use crate::types::{StrValue, Value};
+use crate::types::{EncodingRules, Hash, List, Set, StrValue, Value};
 
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
@@ -279,6 +283,10 @@ pub fn table() -> &'static CommandTable {
             server::COMMANDS,
             introspection::COMMANDS,
             scripting::COMMANDS,
+            list::COMMANDS,
+            hash::COMMANDS,
+            set::COMMANDS,
+            transaction::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();
@@ -393,6 +401,15 @@ impl Ctx<'_> {
     /// its access time, `count` records a keyspace hit or miss.
     fn lookup(&mut self, key: &[u8], touch: bool, count: bool) -> Option<&mut Entry> {
         let now = self.now_ms;
+        if !self.keyspace.watches.is_empty() {
+            // Lazy expiry deletes the key: that is a change WATCH sees, as in Redis.
+            let expired_before = self.keyspace.stats.expired_keys;
+            let (db, stats, _) = self.keyspace.db_mut(self.client.db);
+            db.get_untouched(key, now, stats);
+            if self.keyspace.stats.expired_keys != expired_before {
+                self.signal_modified_key(key);
+            }
+        }
         let (db, stats, _) = self.keyspace.db_mut(self.client.db);
         let found = if touch {
             db.get_mut(key, now, stats)
@@ -438,18 +455,115 @@ impl Ctx<'_> {
         }
     }
 
-    /// Stores `value` under `key` with `expire_at`, replacing any entry.
+    /// Stores `value` under `key` with `expire_at`, replacing any entry (a change
+    /// WATCH sees).
     pub fn store(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
         let now = self.now_ms;
         let (db, _, _) = self.keyspace.db_mut(self.client.db);
         db.insert(key, value, expire_at, now);
+        self.signal_modified_key(key);
     }
 
-    /// Deletes `key`; true when it existed (and had not expired).
+    /// Deletes `key`; true when it existed (and had not expired). Either way the
+    /// deletion is a change WATCH sees.
     pub fn delete(&mut self, key: &[u8]) -> bool {
         let now = self.now_ms;
         let (db, stats, _) = self.keyspace.db_mut(self.client.db);
-        db.remove(key, now, stats).is_some()
+        let expired_before = stats.expired_keys;
+        let existed = db.remove(key, now, stats).is_some();
+        if existed || self.keyspace.stats.expired_keys != expired_before {
+            self.signal_modified_key(key);
+        }
+        existed
+    }
+
+    /// Tells WATCH that `key` in the selected database changed (Redis's
+    /// `signalModifiedKey`): every handler calls it when it really changed a key.
+    pub fn signal_modified_key(&mut self, key: &[u8]) {
+        self.signal_modified_key_in(self.client.db, key);
+    }
+
+    /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
+    pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {
+        if self.keyspace.watches.is_empty() {
+            return;
+        }
+        let present = self.keyspace.db(db).holds(key);
+        self.keyspace.watches.touch(db, key, present);
+    }
+
+    /// The collection of type `T` under `key` for reading (counts a hit or miss);
+    /// `WRONGTYPE` when the key holds another type.
+    pub fn read_as<T: Collection>(&mut self, key: &[u8]) -> Result<Option<&mut T>, CommandError> {
+        self.read(key)
+            .map(|entry| T::of_mut(&mut entry.value).ok_or(CommandError::WrongType))
+            .transpose()
+    }
+
+    /// Like [`Ctx::read_as`] (or [`Ctx::write_as`] when `write`), with the keyspace's
+    /// random generator for commands that pick elements at random.
+    pub fn with_rng<T: Collection>(
+        &mut self,
+        key: &[u8],
+        write: bool,
+    ) -> Result<Option<(&mut T, &mut Rng)>, CommandError> {
+        let found = if write {
+            self.write_as::<T>(key)?.is_some()
+        } else {
+            self.read_as::<T>(key)?.is_some()
+        };
+        if !found {
+            return Ok(None);
+        }
+        let now = self.now_ms;
+        let (db, stats, rng) = self.keyspace.db_mut(self.client.db);
+        Ok(db
+            .get_untouched(key, now, stats)
+            .and_then(|entry| T::of_mut(&mut entry.value))
+            .map(|collection| (collection, rng)))
+    }
+
+    /// The collection of type `T` under `key` for writing; `WRONGTYPE` for another type.
+    pub fn write_as<T: Collection>(&mut self, key: &[u8]) -> Result<Option<&mut T>, CommandError> {
+        self.write(key)
+            .map(|entry| T::of_mut(&mut entry.value).ok_or(CommandError::WrongType))
+            .transpose()
+    }
+
+    /// The collection of type `T` under `key` for writing, created empty when the key
+    /// is missing; `WRONGTYPE` for another type.
+    pub fn write_or_create<T: Collection + Default>(
+        &mut self,
+        key: &[u8],
+    ) -> Result<&mut T, CommandError> {
+        if self.write(key).is_none() {
+            let now = self.now_ms;
+            let (db, _, _) = self.keyspace.db_mut(self.client.db);
+            db.insert(key, T::default().into_value(), None, now);
+        }
+        match self.write(key) {
+            Some(entry) => T::of_mut(&mut entry.value).ok_or(CommandError::WrongType),
+            None => unreachable!("inserted above"),
+        }
+    }
+
+    /// Deletes `key` when the collection under it has become empty: Redis never keeps
+    /// an empty collection.
+    pub fn delete_if_empty<T: Collection>(&mut self, key: &[u8]) {
+        let now = self.now_ms;
+        let (db, _, _) = self.keyspace.db_mut(self.client.db);
+        let empty = db
+            .peek(key, now)
+            .and_then(|entry| T::of(&entry.value))
+            .is_some_and(T::is_empty);
+        if empty {
+            self.delete(key);
+        }
+    }
+
+    /// The encoding rules collections are built with.
+    pub fn rules(&self) -> EncodingRules {
+        self.keyspace.rules
     }
 
     /// Configuration value reader.
@@ -458,11 +572,98 @@ impl Ctx<'_> {
     }
 }
 
+/// A collection type a key can hold, for the typed lookups of [`Ctx`].
+pub trait Collection: Sized {
+    /// The collection inside `value`, if it is one of this type.
+    fn of(value: &Value) -> Option<&Self>;
+    /// The collection inside `value`, mutably, if it is one of this type.
+    fn of_mut(value: &mut Value) -> Option<&mut Self>;
+    /// The value holding this collection.
+    fn into_value(self) -> Value;
+    /// True when it holds no element.
+    fn is_empty(&self) -> bool;
+}
+
+macro_rules! collection {
+    ($type:ty, $variant:ident) => {
+        impl Collection for $type {
+            fn of(value: &Value) -> Option<&Self> {
+                match value {
+                    Value::$variant(inner) => Some(inner),
+                    _ => None,
+                }
+            }
+            fn of_mut(value: &mut Value) -> Option<&mut Self> {
+                match value {
+                    Value::$variant(inner) => Some(inner),
+                    _ => None,
+                }
+            }
+            fn into_value(self) -> Value {
+                Value::$variant(Box::new(self))
+            }
+            fn is_empty(&self) -> bool {
+                <$type>::is_empty(self)
+            }
+        }
+    };
+}
+collection!(List, List);
+collection!(Hash, Hash);
+collection!(Set, Set);
+
+/// Redis's rule for random samples with a count (HRANDFIELD, SRANDMEMBER,
+/// ZRANDMEMBER): a negative count (or 1) draws that many independent picks, repeats
+/// allowed; a count at least the size answers every element (`all`, in its order);
+/// otherwise `count` distinct elements, told apart by `identity`. `pick` draws one
+/// element with the generator it is given.
+pub fn random_sample<T, K: Eq + std::hash::Hash>(
+    count: i64,
+    size: usize,
+    all: impl FnOnce() -> Vec<T>,
+    mut pick: impl FnMut(&mut Rng) -> T,
+    identity: impl Fn(&T) -> K,
+    rng: &mut Rng,
+) -> Vec<T> {
+    if count == 0 || size == 0 {
+        return Vec::new();
+    }
+    if count < 0 || count == 1 {
+        let draws = count.unsigned_abs();
+        let mut picks = Vec::with_capacity(usize::try_from(draws.min(1 << 16)).unwrap_or(0));
+        for _ in 0..draws {
+            picks.push(pick(rng));
+        }
+        return picks;
+    }
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    if count >= size {
+        return all();
+    }
+    if count.saturating_mul(3) > size {
+        // Many of the elements: copy them all and drop random ones.
+        let mut kept = all();
+        while kept.len() > count {
+            let at = (rng.next_u64() as usize) % kept.len();
+            kept.swap_remove(at);
+        }
+        return kept;
+    }
+    let mut seen = std::collections::HashSet::with_capacity(count);
+    let mut picks = Vec::with_capacity(count);
+    while picks.len() < count {
+        let candidate = pick(rng);
+        if seen.insert(identity(&candidate)) {
+            picks.push(candidate);
+        }
+    }
+    picks
+}
+
 /// The string bytes of an entry; `WRONGTYPE` for another type.
 pub fn string_of(entry: &Entry) -> Result<&StrValue, CommandError> {
     match &entry.value {
         Value::Str(string) => Ok(string),
-        #[allow(unreachable_patterns)]
         _ => Err(CommandError::WrongType),
     }
 }
@@ -480,7 +681,6 @@ pub fn string_reply(string: &StrValue) -> Reply {
 pub fn string_mut(entry: &mut Entry) -> Result<&mut StrValue, CommandError> {
     match &mut entry.value {
         Value::Str(string) => Ok(string),
-        #[allow(unreachable_patterns)]
         _ => Err(CommandError::WrongType),
     }
 }

@@ -315,12 +315,9 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         .chunks(2)
         .map(|pair| (pair[0].as_ref(), pair[1].as_ref()))
         .collect();
-    let policy = {
-        let mut config = ctx.shared.config.write();
-        config.set(&pairs)?;
-        config.access_policy()
-    };
-    ctx.keyspace.set_access_policy(policy);
+    let mut config = ctx.shared.config.write();
+    config.set(&pairs)?;
+    ctx.keyspace.configure(&config);
     Ok(Reply::Ok)
 }
 

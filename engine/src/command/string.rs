@@ -240,7 +240,15 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     match action {
         GetexAction::Keep => {}
         GetexAction::Persist => {
-            ctx.db().0.set_expire(&key, None);
+            if ctx
+                .db()
+                .0
+                .peek(&key, now)
+                .is_some_and(|e| e.expire_at().is_some())
+            {
+                ctx.db().0.set_expire(&key, None);
+                ctx.signal_modified_key(&key);
+            }
         }
         GetexAction::Expire(kind, arg) => {
             let at = kind.resolve(arg, now, "getex")?;
@@ -249,6 +257,7 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
                 ctx.delete(&key);
             } else {
                 ctx.db().0.set_expire(&key, Some(at));
+                ctx.signal_modified_key(&key);
             }
         }
     }
@@ -325,13 +334,17 @@ pub(crate) fn edit_string<R>(
     let mut buffer = std::mem::take(string).into_vec();
     let result = edit(&mut buffer);
     *string = StrValue::owned(buffer, StrEncoding::Raw);
+    ctx.signal_modified_key(key);
     Ok(result)
 }
 
 /// Replaces the string under `key` keeping its TTL (INCR, APPEND, ... use `dbOverwrite`).
 pub(crate) fn overwrite_keeping_ttl(ctx: &mut Ctx<'_>, key: &Bytes, value: Value) {
     match ctx.write(key) {
-        Some(entry) => entry.value = value,
+        Some(entry) => {
+            entry.value = value;
+            ctx.signal_modified_key(key);
+        }
         None => ctx.store(key, value, None),
     }
 }

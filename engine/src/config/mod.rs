@@ -102,6 +102,11 @@ const APPLIED: &[&str] = &[
     "loglevel",
     "dir",
     "daemonize",
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
 ];
 
 /// The server's configuration.
@@ -647,6 +652,19 @@ impl Config {
             lfu: self.maxmemory_policy().contains("lfu"),
             lfu_log_factor: u32::try_from(self.get_number("lfu-log-factor")).unwrap_or(10),
             lfu_decay_time: u32::try_from(self.get_number("lfu-decay-time")).unwrap_or(1),
+        }
+    }
+
+    /// The collection encoding limits, with `seed` for collections' tables.
+    pub fn encoding_rules(&self, seed: u64) -> crate::types::EncodingRules {
+        let limit = |name| usize::try_from(self.get_number(name)).unwrap_or(usize::MAX);
+        crate::types::EncodingRules {
+            hash_max_listpack_entries: limit("hash-max-listpack-entries"),
+            hash_max_listpack_value: limit("hash-max-listpack-value"),
+            set_max_intset_entries: limit("set-max-intset-entries"),
+            zset_max_listpack_entries: limit("zset-max-listpack-entries"),
+            zset_max_listpack_value: limit("zset-max-listpack-value"),
+            seed,
         }
     }
 

@@ -1,11 +1,53 @@
 //! The values keys hold. Pure data: no argv, no replies.
 //!
-//! Only strings exist so far ([`string`]); lists, hashes, sets and sorted sets join as
-//! their issue lands, each in a file of its own here.
+//! Strings ([`string`]), hashes ([`hash`]) and sets ([`set`]) each have a file; a list
+//! is a plain deque of strings (Redis 7.0 reports every list as `quicklist`).
 
+pub mod hash;
+pub mod set;
 pub mod string;
 
+use std::collections::VecDeque;
+
+pub use hash::Hash;
+pub use set::Set;
 pub use string::StrValue;
+
+/// A list value: Redis 7.0 always reports `quicklist`, whatever the size.
+pub type List = VecDeque<StrValue>;
+
+/// The settings that decide a collection's representation (`hash-max-listpack-*`,
+/// `set-max-intset-entries`, `zset-max-listpack-*`), and the seed hashtable-encoded
+/// collections hash with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncodingRules {
+    /// `hash-max-listpack-entries`
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value`
+    pub hash_max_listpack_value: usize,
+    /// `set-max-intset-entries`
+    pub set_max_intset_entries: usize,
+    /// `zset-max-listpack-entries`
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value`
+    pub zset_max_listpack_value: usize,
+    /// Hash seed of collections' tables.
+    pub seed: u64,
+}
+
+impl Default for EncodingRules {
+    /// Redis's defaults.
+    fn default() -> Self {
+        EncodingRules {
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            seed: 0,
+        }
+    }
+}
 
 /// How a string is stored, as `OBJECT ENCODING` reports it. Redis decides this when a
 /// value is written: `int` for a canonical integer of at most 20 bytes, `embstr` for
@@ -59,6 +101,12 @@ impl StrEncoding {
 pub enum Value {
     /// A string, with the encoding Redis would report for it.
     Str(StrValue),
+    /// A list (boxed, like every collection, so a value stays 16 bytes).
+    List(Box<List>),
+    /// A hash.
+    Hash(Box<Hash>),
+    /// A set.
+    Set(Box<Set>),
 }
 
 impl Value {
@@ -79,6 +127,9 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -86,6 +137,9 @@ impl Value {
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(string) => string.encoding().name(),
+            Value::List(_) => "quicklist",
+            Value::Hash(hash) => hash.encoding_name(),
+            Value::Set(set) => set.encoding_name(),
         }
     }
 
@@ -93,6 +147,12 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(string) => string.heap_size(),
+            Value::List(list) => {
+                list.capacity() * std::mem::size_of::<StrValue>()
+                    + list.iter().map(StrValue::heap_size).sum::<usize>()
+            }
+            Value::Hash(hash) => hash.heap_size(),
+            Value::Set(set) => set.heap_size(),
         }
     }
 }

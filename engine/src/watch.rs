@@ -1,0 +1,170 @@
+//! WATCH bookkeeping: which clients watch which keys, and whose transaction a change
+//! has spoiled.
+//!
+//! Redis's rules, kept here: a write that changes a watched key marks every client
+//! watching it dirty (its next EXEC answers a null array). A key that had already
+//! expired when it was watched is logically missing, so its deletion by expiry is no
+//! change; only a later write to it counts. FLUSHDB, FLUSHALL and SWAPDB spoil the
+//! watches of keys that existed in an affected database.
+
+use std::collections::{HashMap, HashSet};
+
+/// One client's watch on one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Watcher {
+    db: usize,
+    client: u64,
+    /// The key had expired (but was not yet deleted) when WATCH ran.
+    expired: bool,
+}
+
+/// Every watch of every client of an engine.
+#[derive(Debug, Clone, Default)]
+pub struct Watches {
+    by_key: HashMap<Vec<u8>, Vec<Watcher>>,
+    by_client: HashMap<u64, Vec<(usize, Vec<u8>)>>,
+    dirty: HashSet<u64>,
+}
+
+impl Watches {
+    /// True when no client watches anything (the common case, checked on every write).
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// `client` watches `key` in `db`; `expired` tells whether the key is present but
+    /// already expired. Watching a key twice is one watch.
+    pub fn watch(&mut self, client: u64, db: usize, key: &[u8], expired: bool) {
+        let keys = self.by_client.entry(client).or_default();
+        if keys.iter().any(|(d, k)| *d == db && k == key) {
+            return;
+        }
+        keys.push((db, key.to_vec()));
+        self.by_key.entry(key.to_vec()).or_default().push(Watcher {
+            db,
+            client,
+            expired,
+        });
+    }
+
+    /// Forgets every watch of `client` and its dirty mark (UNWATCH, EXEC, DISCARD,
+    /// disconnect).
+    pub fn unwatch_all(&mut self, client: u64) {
+        self.dirty.remove(&client);
+        let Some(keys) = self.by_client.remove(&client) else {
+            return;
+        };
+        for (db, key) in keys {
+            if let Some(watchers) = self.by_key.get_mut(&key) {
+                watchers.retain(|w| !(w.client == client && w.db == db));
+                if watchers.is_empty() {
+                    self.by_key.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// True when a change since WATCH spoiled `client`'s transaction.
+    pub fn is_dirty(&self, client: u64) -> bool {
+        self.dirty.contains(&client)
+    }
+
+    /// `client`'s watched keys that were live when watched, for EXEC's check that
+    /// none has expired since.
+    pub fn live_when_watched(&self, client: u64) -> Vec<(usize, &[u8])> {
+        let Some(keys) = self.by_client.get(&client) else {
+            return Vec::new();
+        };
+        keys.iter()
+            .filter(|(db, key)| {
+                self.by_key.get(key).is_some_and(|watchers| {
+                    watchers
+                        .iter()
+                        .any(|w| w.client == client && w.db == *db && !w.expired)
+                })
+            })
+            .map(|(db, key)| (*db, key.as_slice()))
+            .collect()
+    }
+
+    /// `key` in `db` changed; `present` tells whether the key is (physically) in the
+    /// database now.
+    pub fn touch(&mut self, db: usize, key: &[u8], present: bool) {
+        let Some(watchers) = self.by_key.get_mut(key) else {
+            return;
+        };
+        for watcher in watchers.iter_mut().filter(|w| w.db == db) {
+            if watcher.expired {
+                // An already expired key is gone: no logical change, but from now
+                // on the key counts as missing rather than expired.
+                if !present {
+                    watcher.expired = false;
+                }
+                continue;
+            }
+            self.dirty.insert(watcher.client);
+        }
+    }
+
+    /// `db` was emptied or swapped: each watched key of it that `existed` (was present
+    /// before, or is present now) spoils its live watchers; expired watchers of a key
+    /// now gone count it as missing.
+    pub fn touch_db(
+        &mut self,
+        db: usize,
+        existed: impl Fn(&[u8]) -> bool,
+        present: impl Fn(&[u8]) -> bool,
+    ) {
+        for (key, watchers) in &mut self.by_key {
+            if !existed(key) {
+                continue;
+            }
+            let present = present(key);
+            for watcher in watchers.iter_mut().filter(|w| w.db == db) {
+                if watcher.expired {
+                    if !present {
+                        watcher.expired = false;
+                    }
+                    continue;
+                }
+                self.dirty.insert(watcher.client);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_to_a_watched_key_spoils_every_watcher() {
+        let mut watches = Watches::default();
+        watches.watch(1, 0, b"k", false);
+        watches.watch(2, 0, b"k", false);
+        watches.watch(3, 1, b"k", false);
+        watches.touch(0, b"k", true);
+        assert!(watches.is_dirty(1) && watches.is_dirty(2));
+        assert!(!watches.is_dirty(3));
+    }
+
+    #[test]
+    fn the_deletion_of_an_already_expired_key_is_no_change() {
+        let mut watches = Watches::default();
+        watches.watch(1, 0, b"k", true);
+        watches.touch(0, b"k", false);
+        assert!(!watches.is_dirty(1));
+        watches.touch(0, b"k", true);
+        assert!(watches.is_dirty(1));
+    }
+
+    #[test]
+    fn unwatch_forgets_the_keys_and_the_dirty_mark() {
+        let mut watches = Watches::default();
+        watches.watch(1, 0, b"k", false);
+        watches.touch(0, b"k", true);
+        watches.unwatch_all(1);
+        assert!(!watches.is_dirty(1));
+        assert!(watches.is_empty());
+    }
+}
