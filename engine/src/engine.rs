@@ -216,14 +216,13 @@ impl Engine {
     }
 
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
-    /// calls this `hz` times a second); returns the number of keys deleted.
+    /// calls this `hz` times a second), and times out blocked clients whose deadline
+    /// has passed on the engine clock; returns the number of keys deleted.
     pub fn expire_cycle(&self, max_rounds: usize) -> usize {
         let now = self.shared.clock.now_ms();
-        self.shared
-            .store
-            .lock()
-            .keyspace
-            .expire_cycle(now, max_rounds)
+        let mut store = self.shared.store.lock();
+        store.keyspace.blocking.time_out(now);
+        store.keyspace.expire_cycle(now, max_rounds)
     }
 
     /// True once `SHUTDOWN` has run.

@@ -11,6 +11,7 @@ use std::num::NonZeroU64;
 use bytes::Bytes;
 
 use crate::access::AccessPolicy;
+use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
 use crate::rng::Rng;
@@ -338,6 +339,8 @@ pub struct Keyspace {
     pub rules: EncodingRules,
     /// Every client's WATCHed keys.
     pub watches: Watches,
+    /// Clients blocked on keys.
+    pub blocking: Blocking,
 }
 
 impl Keyspace {
@@ -354,6 +357,7 @@ impl Keyspace {
                 ..EncodingRules::default()
             },
             watches: Watches::default(),
+            blocking: Blocking::default(),
         }
     }
 
@@ -403,9 +407,12 @@ impl Keyspace {
         );
     }
 
-    /// Swaps two databases' contents (`SWAPDB`).
+    /// Swaps two databases' contents (`SWAPDB`); clients blocked on keys of either
+    /// may now be served.
     pub fn swap(&mut self, a: usize, b: usize) {
         self.dbs.swap(a, b);
+        self.blocking.signal_db(a);
+        self.blocking.signal_db(b);
     }
 
     /// Empties every database.

@@ -25,11 +25,13 @@
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
-//! - [`watch`]: WATCH bookkeeping for transactions.
+//! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
+//!   keys and the hand-off of their replies.
 
 pub mod access;
 pub mod args;
 pub mod bitmap;
+pub mod blocking;
 pub mod clock;
 pub mod command;
 pub mod config;

@@ -8,13 +8,14 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
 use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
+use crate::blocking::{BlockSlot, Restore, SlotFilled};
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::engine::{Engine, ExecStats, Shared, Store};
 use crate::error::CommandError;
@@ -73,9 +74,39 @@ pub struct ClientState {
     pub multi: Option<Vec<Vec<Bytes>>>,
     /// A command was refused while queueing: EXEC will answer EXECABORT.
     pub multi_failed: bool,
+    /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
+    pub deny_blocking: bool,
+    /// Set while the client is blocked: where its reply will arrive, and when it times
+    /// out (Unix ms).
+    pub blocked: Option<(Arc<BlockSlot>, Option<u64>)>,
 }
 
 impl ClientState {
+    /// The state of client `id` on database `db` speaking `protocol`, as a new
+    /// connection starts it (also used to serve a blocked client's command).
+    pub fn new(id: u64, db: usize, protocol: Protocol, now_ms: u64) -> Self {
+        ClientState {
+            info: ClientInfo {
+                id,
+                resp: 2,
+                created_ms: now_ms,
+                last_interaction_ms: now_ms,
+                last_command: "NULL",
+                ..ClientInfo::default()
+            },
+            db,
+            protocol,
+            authenticated: true,
+            close_after_reply: false,
+            skip_reply: false,
+            info_changed: false,
+            multi: None,
+            multi_failed: false,
+            deny_blocking: false,
+            blocked: None,
+        }
+    }
+
     /// Leaves MULTI, forgetting the queue (EXEC, DISCARD, RESET).
     pub fn end_transaction(&mut self) {
         self.multi = None;
@@ -101,6 +132,9 @@ pub struct Session {
     /// The last command name this client sent, exactly as spelled, and its id: clients
     /// repeat themselves, and a byte comparison is cheaper than a table lookup.
     last_command: ResolvedName,
+    /// How to put back what a served blocking command popped, until the connection
+    /// says the reply was written.
+    undelivered: Option<Restore>,
 }
 
 /// A command name as the client spelled it, with the id it resolved to.
@@ -139,32 +173,16 @@ impl Session {
         let shared = engine.shared();
         let id = shared.next_client_id();
         let now = shared.clock.now_ms();
-        let authenticated = shared.config.read().requirepass().is_none();
-        let info = ClientInfo {
-            id,
-            resp: 2,
-            created_ms: now,
-            last_interaction_ms: now,
-            last_command: "NULL",
-            ..ClientInfo::default()
-        };
-        let published = Arc::new(Mutex::new(info.clone()));
+        let mut state = ClientState::new(id, 0, Protocol::Resp2, now);
+        state.authenticated = shared.config.read().requirepass().is_none();
+        let published = Arc::new(Mutex::new(state.info.clone()));
         shared.clients.lock().insert(id, published.clone());
         Session {
             engine,
             published,
-            state: ClientState {
-                info,
-                db: 0,
-                protocol: Protocol::Resp2,
-                authenticated,
-                close_after_reply: false,
-                skip_reply: false,
-                info_changed: false,
-                multi: None,
-                multi_failed: false,
-            },
+            state,
             last_command: ResolvedName::default(),
+            undelivered: None,
         }
     }
 
@@ -207,33 +225,48 @@ impl Session {
         !self.state.authenticated
     }
 
-    /// Runs one command and returns its reply (errors as [`Reply::Error`]).
+    /// Runs one command and returns its reply (errors as [`Reply::Error`]). A blocking
+    /// command that has to wait blocks this thread until it is served or times out.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
         let shared = &**self.engine.shared();
         let mut store = shared.store.lock();
         let started = Instant::now();
         let resolved = self.last_command.resolve(argv);
         let Store { keyspace, stats } = &mut *store;
-        let (result, _) = dispatch(
-            Target {
-                shared,
-                keyspace,
-                stats,
-                client: &mut self.state,
-            },
-            resolved,
-            argv,
-            started,
-            None,
-        );
+        let target = Target {
+            shared,
+            keyspace,
+            stats,
+            client: &mut self.state,
+        };
+        let (result, _) = dispatch(target, resolved, argv, started, None);
+        serve_blocked(shared, keyspace, stats);
         drop(store);
         self.publish_info();
+        self.state.skip_reply = false;
+        if self.state.blocked.is_some() {
+            return self.wait_blocked();
+        }
         result.unwrap_or_else(Reply::from)
+    }
+
+    /// Waits (blocking the thread) for the reply of the command this client is blocked
+    /// on, checking its deadline against the engine clock.
+    fn wait_blocked(&mut self) -> Reply {
+        loop {
+            if let Some(reply) = self.finish_block() {
+                self.undelivered = None;
+                return reply;
+            }
+            if let Some((slot, _)) = &self.state.blocked {
+                slot.wait(Duration::from_millis(10));
+            }
+        }
     }
 
     /// Runs `requests` in order under one lock, appending each reply's bytes to `out`.
     /// Stops early (leaving later requests unrun) when a command asks to close the
-    /// connection; returns how many requests ran.
+    /// connection or blocks the client; returns how many requests ran.
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
         let shared = &**self.engine.shared();
         let mut store = shared.store.lock();
@@ -252,7 +285,11 @@ impl Session {
             };
             let (result, ended) = dispatch(target, resolved, argv, started, None);
             started = ended;
+            serve_blocked(shared, keyspace, stats);
             if std::mem::take(&mut self.state.skip_reply) {
+                if self.state.blocked.is_some() {
+                    break;
+                }
                 continue;
             }
             match result {
@@ -266,6 +303,47 @@ impl Session {
         drop(store);
         self.publish_info();
         ran
+    }
+
+    /// While the client is blocked: a future that completes when its reply has arrived,
+    /// and how long until its deadline on the engine clock (`None`: no deadline).
+    pub fn block_wait(&self) -> Option<(SlotFilled, Option<Duration>)> {
+        let (slot, deadline) = self.state.blocked.as_ref()?;
+        let now = self.engine.shared().clock.now_ms();
+        let remaining = deadline.map(|at| Duration::from_millis(at.saturating_sub(now)));
+        Some((SlotFilled(slot.clone()), remaining))
+    }
+
+    /// Ends the block if its reply has arrived or its deadline has passed (then with
+    /// the timeout reply), and answers that reply; `None` while still blocked. Until
+    /// [`Session::reply_delivered`], a popped element is remembered so that it goes
+    /// back to its key if the client disconnects.
+    pub fn finish_block(&mut self) -> Option<Reply> {
+        let (slot, deadline) = self.state.blocked.clone()?;
+        let taken = match slot.take() {
+            Some(taken) => taken,
+            None => {
+                let shared = &**self.engine.shared();
+                let mut store = shared.store.lock();
+                if deadline.is_none_or(|at| at > shared.clock.now_ms()) {
+                    return None;
+                }
+                if let Some(waiter) = store.keyspace.blocking.unblock(self.state.info.id) {
+                    waiter.slot.fill(waiter.timeout_reply, None);
+                }
+                drop(store);
+                slot.take()?
+            }
+        };
+        self.state.blocked = None;
+        let (reply, restore) = taken;
+        self.undelivered = restore;
+        Some(reply)
+    }
+
+    /// The connection wrote the last blocking reply: what it popped is the client's now.
+    pub fn reply_delivered(&mut self) {
+        self.undelivered = None;
     }
 
     /// Copies what changed into the registry entry: the cheap fields always, names and
@@ -294,10 +372,70 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let shared = self.engine.shared();
+        let shared = self.engine.shared().clone();
         let id = self.state.info.id;
-        shared.store.lock().keyspace.watches.unwatch_all(id);
+        let mut store = shared.store.lock();
+        let Store { keyspace, stats } = &mut *store;
+        keyspace.watches.unwatch_all(id);
+        // A client that goes away blocked, or before its blocking reply was written,
+        // gives back what was popped for it.
+        keyspace.blocking.unblock(id);
+        let mut restore = self.undelivered.take();
+        if let Some((slot, _)) = self.state.blocked.take() {
+            restore = slot.take().and_then(|(_, restore)| restore).or(restore);
+        }
+        if let Some(restore) = restore {
+            let now_ms = shared.clock.now_ms();
+            let mut ctx = Ctx {
+                keyspace,
+                stats,
+                now_ms,
+                client: &mut self.state,
+                shared: &shared,
+            };
+            command::blocking::restore(&mut ctx, restore);
+            serve_blocked(&shared, keyspace, stats);
+        }
+        drop(store);
         shared.clients.lock().remove(&id);
+    }
+}
+
+/// Serves the clients blocked on keys that the last command made ready, oldest
+/// waiter first, for as long as each key has something for them (Redis's
+/// `handleClientsBlockedOnKeys`). Serving may make more keys ready (BLMOVE pushes).
+fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
+    if keyspace.blocking.is_empty() {
+        return;
+    }
+    let now_ms = shared.clock.now_ms();
+    while let Some((db, key)) = keyspace.blocking.next_ready() {
+        loop {
+            let wants_list = match keyspace.db(db).peek(&key, now_ms) {
+                Some(entry) if entry.value.type_name() == "list" => true,
+                Some(entry) if entry.value.type_name() == "zset" => false,
+                _ => break,
+            };
+            let Some(id) = keyspace.blocking.first_waiter(db, &key, wants_list) else {
+                break;
+            };
+            let Some(waiter) = keyspace.blocking.unblock(id) else {
+                break;
+            };
+            let mut client = ClientState::new(id, waiter.db, waiter.protocol, now_ms);
+            client.deny_blocking = true;
+            let mut ctx = Ctx {
+                keyspace,
+                stats,
+                now_ms,
+                client: &mut client,
+                shared,
+            };
+            match command::blocking::serve(&mut ctx, &key, &waiter.op) {
+                Ok((reply, restore)) => waiter.slot.fill(reply, restore),
+                Err(error) => waiter.slot.fill(Reply::from(error), None),
+            }
+        }
     }
 }
 
@@ -321,7 +459,7 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
         client: ctx.client,
     };
     let (result, _) = dispatch(target, resolved, argv, Instant::now(), Some(ctx.now_ms));
-    result.unwrap_or_else(|error| Reply::Error(Bytes::from(error.message().into_owned())))
+    result.unwrap_or_else(Reply::from)
 }
 
 /// Checks and runs one resolved command, updating the execution counters. `started`

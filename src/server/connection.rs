@@ -67,7 +67,17 @@ where
                 Ok(true) => {
                     queued += 1;
                     if session.needs_auth() {
-                        run_batch(&mut session, &mut batch, &mut queued, &mut output);
+                        let io = Io {
+                            stream: &mut stream,
+                            input: &mut input,
+                            output: &mut output,
+                        };
+                        if run_batch(io, &mut session, &mut batch, &mut queued)
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
                         if session.should_close() {
                             break;
                         }
@@ -81,7 +91,17 @@ where
             }
         }
         if queued > 0 {
-            run_batch(&mut session, &mut batch, &mut queued, &mut output);
+            let io = Io {
+                stream: &mut stream,
+                input: &mut input,
+                output: &mut output,
+            };
+            if run_batch(io, &mut session, &mut batch, &mut queued)
+                .await
+                .is_err()
+            {
+                return;
+            }
         }
         if let Some(error) = &protocol_error {
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
@@ -94,6 +114,7 @@ where
             if stream.write_all(&output).await.is_err() {
                 return;
             }
+            session.reply_delivered();
             output.clear();
         }
         if protocol_error.is_some() || session.should_close() {
@@ -117,14 +138,43 @@ const KEPT_REQUESTS: usize = 1024;
 /// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
 const KEPT_ARGV_CAPACITY: usize = 64;
 
-/// Runs the first `queued` requests of `batch`, then empties them for reuse.
-fn run_batch(
+/// The connection's socket and buffers, lent to a batch that may have to wait.
+struct Io<'a, S> {
+    stream: &'a mut S,
+    input: &'a mut BytesMut,
+    output: &'a mut BytesMut,
+}
+
+/// The client went away while a command was blocked.
+struct Disconnected;
+
+/// Runs the first `queued` requests of `batch`, then empties them for reuse. A
+/// blocking command that has to wait holds up the requests after it, as in Redis:
+/// the replies so far are written, the reply is awaited, then the rest run.
+async fn run_batch<S>(
+    io: Io<'_, S>,
     session: &mut Session,
     batch: &mut Vec<Vec<Bytes>>,
     queued: &mut usize,
-    output: &mut BytesMut,
-) {
-    session.execute_batch(&batch[..*queued], output);
+) -> Result<(), Disconnected>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut start = 0;
+    while start < *queued {
+        start += session.execute_batch(&batch[start..*queued], io.output);
+        if session.should_close() || session.block_wait().is_none() {
+            break;
+        }
+        if !io.output.is_empty() {
+            if io.stream.write_all(io.output).await.is_err() {
+                return Err(Disconnected);
+            }
+            io.output.clear();
+        }
+        let reply = await_unblock(io.stream, session, io.input).await?;
+        reply.encode(session.protocol(), io.output);
+    }
     batch.truncate(KEPT_REQUESTS);
     for argv in batch.iter_mut().take(*queued) {
         if argv.capacity() > KEPT_ARGV_CAPACITY {
@@ -134,4 +184,41 @@ fn run_batch(
         }
     }
     *queued = 0;
+    Ok(())
+}
+
+/// Waits for the blocked command's reply or its deadline, keeping whatever the client
+/// sends meanwhile for later; a client that disconnects ends the wait (its session,
+/// dropped, gives back anything popped for it).
+async fn await_unblock<S>(
+    stream: &mut S,
+    session: &mut Session,
+    input: &mut BytesMut,
+) -> Result<kvdb_engine::Reply, Disconnected>
+where
+    S: AsyncRead + Unpin,
+{
+    loop {
+        if let Some(reply) = session.finish_block() {
+            return Ok(reply);
+        }
+        let Some((filled, remaining)) = session.block_wait() else {
+            return Err(Disconnected);
+        };
+        let deadline = async {
+            match remaining {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = filled => {}
+            _ = deadline => {}
+            read = stream.read_buf(input) => {
+                if matches!(read, Ok(0) | Err(_)) {
+                    return Err(Disconnected);
+                }
+            }
+        }
+    }
 }

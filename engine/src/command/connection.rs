@@ -227,6 +227,39 @@ fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
     info
 }
 
+fn client_unblock(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    if args.remaining() > 2 {
+        return Err(super::subcommand_syntax_error(args.argv()));
+    }
+    let id = args.required()?.clone();
+    let as_error = match args.try_next() {
+        None => false,
+        Some(reason) if is_keyword(reason, "TIMEOUT") => false,
+        Some(reason) if is_keyword(reason, "ERROR") => true,
+        Some(_) => {
+            return Err(CommandError::err(
+                "CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ))
+        }
+    };
+    let id = crate::args::parse_i64(&id)?;
+    let Some(waiter) = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.keyspace.blocking.unblock(id))
+    else {
+        return Ok(Reply::Int(0));
+    };
+    let reply = if as_error {
+        Reply::from(CommandError::Other(
+            "UNBLOCKED client unblocked via CLIENT UNBLOCK".into(),
+        ))
+    } else {
+        waiter.timeout_reply
+    };
+    waiter.slot.fill(reply, None);
+    Ok(Reply::Int(1))
+}
+
 fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let line = client_line(&own_info(ctx), ctx.now_ms);
     Ok(Reply::Verbatim(b"txt", Bytes::from(line)))
@@ -328,6 +361,14 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         client_info
+    ),
+    spec!(
+        "client|unblock",
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_unblock
     ),
     spec!(
         "client|list",

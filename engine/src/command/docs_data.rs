@@ -192,6 +192,125 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "blpop",
+        summary: Some("Remove and get the first element in a list, or block until one is available"),
+        since: Some("2.0.0"),
+        group: "list",
+        complexity: Some("O(N) where N is the number of provided keys."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: Some(&[
+            ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+        ]),
+        tips: &[],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -2, key_step: 1, limit: 0 } },
+        ],
+        args: Some(&[
+            DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
+            DocArg { name: "timeout", kind: "double", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+        ]),
+    },
+    CommandDoc {
+        name: "brpop",
+        summary: Some("Remove and get the last element in a list, or block until one is available"),
+        since: Some("2.0.0"),
+        group: "list",
+        complexity: Some("O(N) where N is the number of provided keys."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: Some(&[
+            ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+        ]),
+        tips: &[],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: -2, key_step: 1, limit: 0 } },
+        ],
+        args: Some(&[
+            DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
+            DocArg { name: "timeout", kind: "double", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+        ]),
+    },
+    CommandDoc {
+        name: "blmove",
+        summary: Some("Pop an element from a list, push it to another list and return it; or block until one is available"),
+        since: Some("6.2.0"),
+        group: "list",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["RW", "insert"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+        ],
+        args: Some(&[
+            DocArg { name: "source", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "destination", kind: "key", key_spec_index: 1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "wherefrom", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "left", kind: "pure-token", key_spec_index: -1, token: Some("LEFT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "right", kind: "pure-token", key_spec_index: -1, token: Some("RIGHT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+            DocArg { name: "whereto", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "left", kind: "pure-token", key_spec_index: -1, token: Some("LEFT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "right", kind: "pure-token", key_spec_index: -1, token: Some("RIGHT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+            DocArg { name: "timeout", kind: "double", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+        ]),
+    },
+    CommandDoc {
+        name: "brpoplpush",
+        summary: Some("Pop an element from a list, push it to another list and return it; or block until one is available"),
+        since: Some("2.2.0"),
+        group: "list",
+        complexity: Some("O(1)"),
+        doc_flags: &["deprecated"],
+        deprecated_since: Some("6.2.0"),
+        replaced_by: Some("`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
+        history: Some(&[
+            ("6.0.0", "`timeout` is interpreted as a double instead of an integer."),
+        ]),
+        tips: &[],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(1), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["RW", "insert"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+        ],
+        args: Some(&[
+            DocArg { name: "source", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "destination", kind: "key", key_spec_index: 1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "timeout", kind: "double", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+        ]),
+    },
+    CommandDoc {
+        name: "blmpop",
+        summary: Some("Pop elements from a list, or block until one is available"),
+        since: Some("7.0.0"),
+        group: "list",
+        complexity: Some("O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(2), find_keys: FindKeys::KeyNum { key_num_index: 0, first_key: 1, key_step: 1 } },
+        ],
+        args: Some(&[
+            DocArg { name: "timeout", kind: "double", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "numkeys", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &["multiple"], args: &[] },
+            DocArg { name: "where", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "left", kind: "pure-token", key_spec_index: -1, token: Some("LEFT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "right", kind: "pure-token", key_spec_index: -1, token: Some("RIGHT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+            DocArg { name: "count", kind: "integer", key_spec_index: -1, token: Some("COUNT"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+        ]),
+    },
+    CommandDoc {
         name: "client|id",
         summary: Some("Returns the client ID for the current connection"),
         since: Some("5.0.0"),
@@ -252,6 +371,27 @@ pub(super) static DOCS: &[CommandDoc] = &[
         key_specs: &[
         ],
         args: None,
+    },
+    CommandDoc {
+        name: "client|unblock",
+        summary: Some("Unblock a client blocked in a blocking command from a different connection"),
+        since: Some("5.0.0"),
+        group: "connection",
+        complexity: Some("O(log N) where N is the number of client connections"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "client-id", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "timeout_error", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[
+                DocArg { name: "timeout", kind: "pure-token", key_spec_index: -1, token: Some("TIMEOUT"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "error", kind: "pure-token", key_spec_index: -1, token: Some("ERROR"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+        ]),
     },
     CommandDoc {
         name: "client|list",

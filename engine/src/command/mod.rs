@@ -9,6 +9,7 @@
 //! they never count arguments, lock, read the clock or touch I/O.
 
 pub mod bitmap;
+pub mod blocking;
 pub mod connection;
 mod docs;
 mod docs_data;
@@ -284,6 +285,7 @@ pub fn table() -> &'static CommandTable {
             introspection::COMMANDS,
             scripting::COMMANDS,
             list::COMMANDS,
+            blocking::COMMANDS,
             hash::COMMANDS,
             set::COMMANDS,
             transaction::COMMANDS,
@@ -485,11 +487,43 @@ impl Ctx<'_> {
 
     /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
     pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {
+        // Clients blocked on the key get a look at it after this command.
+        self.keyspace.blocking.signal(db, key);
         if self.keyspace.watches.is_empty() {
             return;
         }
         let present = self.keyspace.db(db).holds(key);
         self.keyspace.watches.touch(db, key, present);
+    }
+
+    /// Blocks the client on `keys` until one is ready for `op` or `deadline` (Unix ms)
+    /// passes; the reply then arrives through the client's block slot. A client that
+    /// may not block (inside MULTI or a script) gets `nothing` at once, as Redis
+    /// answers.
+    pub fn block(
+        &mut self,
+        keys: &[Bytes],
+        deadline: Option<u64>,
+        op: crate::blocking::BlockedOp,
+        nothing: Reply,
+    ) -> Result<Reply, CommandError> {
+        if self.client.deny_blocking {
+            return Ok(nothing);
+        }
+        let slot = std::sync::Arc::new(crate::blocking::BlockSlot::default());
+        let waiter = crate::blocking::Waiter {
+            db: self.client.db,
+            protocol: self.client.protocol,
+            keys: keys.to_vec(),
+            op,
+            deadline,
+            slot: slot.clone(),
+            timeout_reply: Reply::NilArray,
+        };
+        self.keyspace.blocking.block(self.client.info.id, waiter);
+        self.client.blocked = Some((slot, deadline));
+        self.client.skip_reply = true;
+        Ok(Reply::Nil)
     }
 
     /// The collection of type `T` under `key` for reading (counts a hit or miss);
@@ -570,6 +604,16 @@ impl Ctx<'_> {
     pub fn config(&self) -> parking_lot::RwLockReadGuard<'_, crate::config::Config> {
         self.shared.config.read()
     }
+}
+
+/// Redis's `addReplySubcommandSyntaxError`: a known subcommand with arguments it
+/// does not take.
+pub fn subcommand_syntax_error(argv: &[Bytes]) -> CommandError {
+    CommandError::err(format!(
+        "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+        String::from_utf8_lossy(argv.get(1).map_or(&b""[..], Bytes::as_ref)),
+        String::from_utf8_lossy(argv.first().map_or(&b""[..], Bytes::as_ref)).to_ascii_uppercase()
+    ))
 }
 
 /// A collection type a key can hold, for the typed lookups of [`Ctx`].

@@ -4,8 +4,6 @@
 //! empty library set. (Redis's own test suite starts every unit with it.) Every other
 //! FUNCTION subcommand answers Redis's unknown-subcommand error.
 
-use bytes::Bytes;
-
 use super::flags::*;
 use super::generic::container;
 use super::{acl, spec, CommandSpec, Ctx};
@@ -21,11 +19,7 @@ fn function_flush(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
         [_] => Err(CommandError::err(
             "FUNCTION FLUSH only supports SYNC|ASYNC option",
         )),
-        _ => Err(CommandError::err(format!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-            String::from_utf8_lossy(argv.get(1).map_or(&b""[..], Bytes::as_ref)),
-            String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()
-        ))),
+        _ => Err(super::subcommand_syntax_error(argv)),
     }
 }
 

@@ -126,8 +126,10 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
         out,
         "connected_clients:{connected}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
          client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n\
-         blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-        ctx.config().maxclients()
+         blocked_clients:{blocked}\r\ntracking_clients:0\r\nclients_in_timeout_table:{timed}\r\n",
+        ctx.config().maxclients(),
+        blocked = ctx.keyspace.blocking.len(),
+        timed = ctx.keyspace.blocking.with_deadline(),
     );
 }
 

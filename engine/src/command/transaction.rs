@@ -63,10 +63,13 @@ fn exec(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     if dirty {
         return Ok(Reply::NilArray);
     }
+    // Blocking commands answer at once inside a transaction.
+    let could_block = std::mem::replace(&mut ctx.client.deny_blocking, true);
     let replies = queued
         .iter()
         .map(|argv| execute_queued(ctx, argv))
         .collect();
+    ctx.client.deny_blocking = could_block;
     Ok(Reply::Array(replies))
 }
 

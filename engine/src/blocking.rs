@@ -1,0 +1,333 @@
+//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, ...), and the hand-off of
+//! their replies.
+//!
+//! Redis's rules, kept here: waiters on a key are served first-come first-served; a
+//! key is served right after the command (or the whole EXEC) that made it ready, under
+//! the same lock, so the writer's next command already sees the element gone; a
+//! waiter that times out gets a null array. The reply travels through a [`BlockSlot`],
+//! which a connection awaits as a future and an in-process caller waits on.
+//!
+//! An element popped for a client is never lost: until the client's connection has
+//! written the reply, the slot remembers how to put the element back, and a client
+//! that disconnects first returns it to its list.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use bytes::Bytes;
+use parking_lot::{Condvar, Mutex};
+
+use crate::command::list::End;
+use crate::reply::{Protocol, Reply};
+
+/// What a blocked command does once one of its keys is ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockedOp {
+    /// BLPOP/BRPOP (`count: None`, answers `[key, element]`) or BLMPOP (`[key,
+    /// [elements]]`).
+    Pop {
+        /// Which end to pop from.
+        end: End,
+        /// BLMPOP's count.
+        count: Option<usize>,
+    },
+    /// BLMOVE / BRPOPLPUSH.
+    Move {
+        /// Where the element goes.
+        destination: Bytes,
+        /// The source end.
+        from: End,
+        /// The destination end.
+        to: End,
+    },
+}
+
+impl BlockedOp {
+    /// True when this operation waits for a list (else for a sorted set).
+    pub fn wants_list(&self) -> bool {
+        true
+    }
+}
+
+/// How to put back what was popped for a client that never received it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Restore {
+    /// List elements popped from `end` of `key`, in pop order.
+    List {
+        /// The database.
+        db: usize,
+        /// The list.
+        key: Bytes,
+        /// The end they came from.
+        end: End,
+        /// The elements, first popped first.
+        elements: Vec<Bytes>,
+    },
+}
+
+#[derive(Debug, Default)]
+struct SlotState {
+    reply: Option<Reply>,
+    restore: Option<Restore>,
+    waker: Option<Waker>,
+}
+
+/// Where a blocked client's reply is left for it.
+#[derive(Debug, Default)]
+pub struct BlockSlot {
+    state: Mutex<SlotState>,
+    filled: Condvar,
+}
+
+impl BlockSlot {
+    /// Leaves `reply` (with how to undo it) and wakes the waiting client.
+    pub fn fill(&self, reply: Reply, restore: Option<Restore>) {
+        let mut state = self.state.lock();
+        state.reply = Some(reply);
+        state.restore = restore;
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+        self.filled.notify_all();
+    }
+
+    /// The reply, if it has arrived, with its undo information.
+    pub fn take(&self) -> Option<(Reply, Option<Restore>)> {
+        let mut state = self.state.lock();
+        let reply = state.reply.take()?;
+        Some((reply, state.restore.take()))
+    }
+
+    /// Waits up to `limit` for the reply to arrive; true when it has.
+    pub fn wait(&self, limit: Duration) -> bool {
+        let mut state = self.state.lock();
+        if state.reply.is_none() {
+            self.filled.wait_for(&mut state, limit);
+        }
+        state.reply.is_some()
+    }
+}
+
+/// A future that completes once the slot holds a reply.
+#[derive(Debug, Clone)]
+pub struct SlotFilled(pub Arc<BlockSlot>);
+
+impl Future for SlotFilled {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.0.state.lock();
+        if state.reply.is_some() {
+            return Poll::Ready(());
+        }
+        state.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// One blocked client.
+#[derive(Debug)]
+pub struct Waiter {
+    /// The client's database.
+    pub db: usize,
+    /// The client's protocol (some replies depend on it).
+    pub protocol: Protocol,
+    /// The keys it waits on, in the order given.
+    pub keys: Vec<Bytes>,
+    /// What it does when served.
+    pub op: BlockedOp,
+    /// When it times out (Unix ms), if ever.
+    pub deadline: Option<u64>,
+    /// Where its reply goes.
+    pub slot: Arc<BlockSlot>,
+    /// The reply it gets on timeout.
+    pub timeout_reply: Reply,
+}
+
+/// Every blocked client of an engine, by client id and by key.
+#[derive(Debug, Default)]
+pub struct Blocking {
+    waiters: HashMap<u64, Waiter>,
+    by_key: HashMap<(usize, Bytes), VecDeque<u64>>,
+    ready: VecDeque<(usize, Bytes)>,
+    ready_set: HashSet<(usize, Bytes)>,
+}
+
+impl Clone for Blocking {
+    /// A copy of a keyspace has no blocked clients.
+    fn clone(&self) -> Self {
+        Blocking::default()
+    }
+}
+
+impl Blocking {
+    /// True when no client is blocked (checked on every write).
+    pub fn is_empty(&self) -> bool {
+        self.waiters.is_empty()
+    }
+
+    /// Number of blocked clients (`INFO clients`).
+    pub fn len(&self) -> usize {
+        self.waiters.len()
+    }
+
+    /// Number of blocked clients with a deadline (`clients_in_timeout_table`).
+    pub fn with_deadline(&self) -> usize {
+        self.waiters
+            .values()
+            .filter(|w| w.deadline.is_some())
+            .count()
+    }
+
+    /// Blocks client `id`.
+    pub fn block(&mut self, id: u64, waiter: Waiter) {
+        for key in &waiter.keys {
+            let queue = self.by_key.entry((waiter.db, key.clone())).or_default();
+            if !queue.contains(&id) {
+                queue.push_back(id);
+            }
+        }
+        self.waiters.insert(id, waiter);
+    }
+
+    /// Unblocks client `id`, answering its waiter if it was blocked.
+    pub fn unblock(&mut self, id: u64) -> Option<Waiter> {
+        let waiter = self.waiters.remove(&id)?;
+        for key in &waiter.keys {
+            let slot = (waiter.db, key.clone());
+            if let Some(queue) = self.by_key.get_mut(&slot) {
+                queue.retain(|&other| other != id);
+                if queue.is_empty() {
+                    self.by_key.remove(&slot);
+                }
+            }
+        }
+        Some(waiter)
+    }
+
+    /// `key` in `db` changed: if someone waits on it, serve them after this command.
+    pub fn signal(&mut self, db: usize, key: &[u8]) {
+        if self.waiters.is_empty() {
+            return;
+        }
+        let slot = (db, Bytes::copy_from_slice(key));
+        if self.by_key.contains_key(&slot) && self.ready_set.insert(slot.clone()) {
+            self.ready.push_back(slot);
+        }
+    }
+
+    /// Marks every waited-on key of `db` ready (SWAPDB brought in new contents).
+    pub fn signal_db(&mut self, db: usize) {
+        let keys: Vec<Bytes> = self
+            .by_key
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, key)| key.clone())
+            .collect();
+        for key in keys {
+            self.signal(db, &key);
+        }
+    }
+
+    /// The next ready key, if any.
+    pub fn next_ready(&mut self) -> Option<(usize, Bytes)> {
+        let slot = self.ready.pop_front()?;
+        self.ready_set.remove(&slot);
+        Some(slot)
+    }
+
+    /// The longest-waiting client on `key` in `db` whose operation wants a list
+    /// (`list`) or a sorted set.
+    pub fn first_waiter(&self, db: usize, key: &Bytes, list: bool) -> Option<u64> {
+        self.by_key
+            .get(&(db, key.clone()))?
+            .iter()
+            .copied()
+            .find(|id| {
+                self.waiters
+                    .get(id)
+                    .is_some_and(|waiter| waiter.op.wants_list() == list)
+            })
+    }
+
+    /// Unblocks every client whose deadline is at or before `now_ms`, giving each its
+    /// timeout reply; answers how many.
+    pub fn time_out(&mut self, now_ms: u64) -> usize {
+        let due: Vec<u64> = self
+            .waiters
+            .iter()
+            .filter(|(_, waiter)| waiter.deadline.is_some_and(|at| at <= now_ms))
+            .map(|(&id, _)| id)
+            .collect();
+        for &id in &due {
+            if let Some(waiter) = self.unblock(id) {
+                waiter.slot.fill(waiter.timeout_reply, None);
+            }
+        }
+        due.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waiter(keys: &[&str], deadline: Option<u64>) -> (Waiter, Arc<BlockSlot>) {
+        let slot = Arc::new(BlockSlot::default());
+        let waiter = Waiter {
+            db: 0,
+            protocol: Protocol::Resp2,
+            keys: keys
+                .iter()
+                .map(|k| Bytes::copy_from_slice(k.as_bytes()))
+                .collect(),
+            op: BlockedOp::Pop {
+                end: End::Left,
+                count: None,
+            },
+            deadline,
+            slot: slot.clone(),
+            timeout_reply: Reply::NilArray,
+        };
+        (waiter, slot)
+    }
+
+    #[test]
+    fn waiters_on_a_key_are_first_come_first_served() {
+        let mut blocking = Blocking::default();
+        blocking.block(1, waiter(&["k"], None).0);
+        blocking.block(2, waiter(&["k"], None).0);
+        let key = Bytes::from_static(b"k");
+        assert_eq!(blocking.first_waiter(0, &key, true), Some(1));
+        blocking.unblock(1);
+        assert_eq!(blocking.first_waiter(0, &key, true), Some(2));
+        assert_eq!(blocking.first_waiter(0, &key, false), None);
+    }
+
+    #[test]
+    fn a_signal_readies_only_waited_keys_once() {
+        let mut blocking = Blocking::default();
+        blocking.block(1, waiter(&["a", "b"], None).0);
+        blocking.signal(0, b"a");
+        blocking.signal(0, b"a");
+        blocking.signal(0, b"other");
+        assert_eq!(blocking.next_ready(), Some((0, Bytes::from_static(b"a"))));
+        assert_eq!(blocking.next_ready(), None);
+    }
+
+    #[test]
+    fn a_passed_deadline_answers_the_timeout_reply() {
+        let mut blocking = Blocking::default();
+        let (first, slot) = waiter(&["k"], Some(100));
+        blocking.block(1, first);
+        blocking.block(2, waiter(&["k"], None).0);
+        assert_eq!(blocking.time_out(99), 0);
+        assert_eq!(blocking.time_out(100), 1);
+        assert_eq!(slot.take().map(|(reply, _)| reply), Some(Reply::NilArray));
+        assert_eq!(blocking.len(), 1);
+    }
+}

@@ -1,0 +1,225 @@
+//! Blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP.
+//!
+//! Each first tries what its non-blocking twin does; with nothing to pop it blocks the
+//! client on its keys ([`Ctx::block`]). Dispatch serves blocked clients after every
+//! command that readied one of their keys ([`serve`]). Timeouts are seconds as
+//! floats (`0` waits forever); a timeout answers a null array, as in Redis 7.0, and
+//! inside MULTI the commands never block.
+
+use bytes::Bytes;
+
+use super::flags::*;
+use super::list::{move_element, pop_from_key, push, End, MpopArgs};
+use super::{acl, spec, CommandSpec, Ctx};
+use crate::args::Args;
+use crate::blocking::{BlockedOp, Restore};
+use crate::error::CommandError;
+use crate::num::parse_f64;
+use crate::reply::Reply;
+use crate::types::{List, StrEncoding, StrValue};
+
+/// A blocking timeout in float seconds (Redis's `getTimeoutFromObjectOrReply`): the
+/// deadline in Unix ms, `None` for 0 (forever).
+pub fn parse_timeout(arg: &[u8], now_ms: u64) -> Result<Option<u64>, CommandError> {
+    if crate::long_double::LongDouble::parse(arg).is_none() {
+        return Err(CommandError::err("timeout is not a float or out of range"));
+    }
+    // Redis converts `ceil(seconds * 1000)` to a 64-bit integer; a value past its range
+    // (infinity included) becomes the most negative integer, hence "negative".
+    let millis = parse_f64(arg)
+        .map(|value| (value * 1000.0).ceil())
+        .filter(|ms| {
+            ms.is_finite() && *ms < 9.223_372_036_854_775e18 && *ms >= -9.223_372_036_854_775e18
+        })
+        .map_or(i64::MIN, |ms| ms as i64);
+    if millis < 0 {
+        return Err(CommandError::err("timeout is negative"));
+    }
+    Ok((millis > 0).then(|| now_ms.saturating_add(millis as u64)))
+}
+
+fn bpop_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, end: End) -> Result<Reply, CommandError> {
+    let rest = args.rest();
+    let (timeout, keys) = rest.split_last().ok_or(CommandError::Syntax)?;
+    let deadline = parse_timeout(timeout, ctx.now_ms)?;
+    for key in keys {
+        if let Some(mut popped) = pop_from_key(ctx, key, end, 1)? {
+            let value = popped.pop().unwrap_or(Reply::Nil);
+            return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), value]));
+        }
+    }
+    ctx.block(
+        keys,
+        deadline,
+        BlockedOp::Pop { end, count: None },
+        Reply::NilArray,
+    )
+}
+
+fn blpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    bpop_generic(ctx, args, End::Left)
+}
+
+fn brpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    bpop_generic(ctx, args, End::Right)
+}
+
+fn blmove_generic(
+    ctx: &mut Ctx<'_>,
+    source: Bytes,
+    destination: Bytes,
+    from: End,
+    to: End,
+    deadline: Option<u64>,
+) -> Result<Reply, CommandError> {
+    if let Some(reply) = move_element(ctx, &source, &destination, from, to)? {
+        return Ok(reply);
+    }
+    let op = BlockedOp::Move {
+        destination,
+        from,
+        to,
+    };
+    ctx.block(&[source], deadline, op, Reply::Nil)
+}
+
+fn blmove(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let source = args.key()?;
+    let destination = args.key()?;
+    let from = End::parse(args.required()?)?;
+    let to = End::parse(args.required()?)?;
+    let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
+    blmove_generic(ctx, source, destination, from, to, deadline)
+}
+
+fn brpoplpush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let source = args.key()?;
+    let destination = args.key()?;
+    let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
+    blmove_generic(ctx, source, destination, End::Right, End::Left, deadline)
+}
+
+fn blmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
+    let mpop = MpopArgs::parse(args)?;
+    if let Some(reply) = super::list::mpop_first(ctx, &mpop)? {
+        return Ok(reply);
+    }
+    let op = BlockedOp::Pop {
+        end: mpop.end,
+        count: Some(mpop.count),
+    };
+    ctx.block(mpop.keys, deadline, op, Reply::NilArray)
+}
+
+/// The bytes of the elements in popped replies.
+fn popped_bytes(popped: &[Reply]) -> Vec<Bytes> {
+    popped
+        .iter()
+        .filter_map(|reply| reply.bulk_bytes().map(Bytes::copy_from_slice))
+        .collect()
+}
+
+/// Serves a blocked client's `op` from the ready `key`: its reply, and how to undo a
+/// pop if the client never receives it.
+pub(crate) fn serve(
+    ctx: &mut Ctx<'_>,
+    key: &Bytes,
+    op: &BlockedOp,
+) -> Result<(Reply, Option<Restore>), CommandError> {
+    match op {
+        BlockedOp::Pop { end, count } => {
+            let popped = pop_from_key(ctx, key, *end, count.unwrap_or(1))?.unwrap_or_default();
+            let restore = Restore::List {
+                db: ctx.client.db,
+                key: key.clone(),
+                end: *end,
+                elements: popped_bytes(&popped),
+            };
+            let mut popped = popped;
+            let reply = match count {
+                Some(_) => Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Array(popped)]),
+                None => Reply::Array(vec![
+                    Reply::Bulk(key.clone()),
+                    popped.pop().unwrap_or(Reply::Nil),
+                ]),
+            };
+            Ok((reply, Some(restore)))
+        }
+        BlockedOp::Move {
+            destination,
+            from,
+            to,
+        } => {
+            let reply = move_element(ctx, key, destination, *from, *to)?.unwrap_or(Reply::Nil);
+            // The element sits in the destination list: nothing to give back.
+            Ok((reply, None))
+        }
+    }
+}
+
+/// Puts back what was popped for a client that disconnected before getting it: the
+/// elements return to the end they came from, in their original order.
+pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
+    match restore {
+        Restore::List {
+            db,
+            key,
+            end,
+            elements,
+        } => {
+            ctx.client.db = db;
+            let Ok(list) = ctx.write_or_create::<List>(&key) else {
+                return;
+            };
+            for element in elements.iter().rev() {
+                push(list, end, StrValue::copied(element, StrEncoding::Raw));
+            }
+            ctx.signal_modified_key(&key);
+        }
+    }
+}
+
+/// The blocking list commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!(
+        "blpop",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING,
+        (1, -2, 1),
+        acl::LIST,
+        blpop
+    ),
+    spec!(
+        "brpop",
+        -3,
+        WRITE | NOSCRIPT | BLOCKING,
+        (1, -2, 1),
+        acl::LIST,
+        brpop
+    ),
+    spec!(
+        "blmove",
+        6,
+        WRITE | DENYOOM | NOSCRIPT | BLOCKING,
+        (1, 2, 1),
+        acl::LIST,
+        blmove
+    ),
+    spec!(
+        "brpoplpush",
+        4,
+        WRITE | DENYOOM | NOSCRIPT | BLOCKING,
+        (1, 2, 1),
+        acl::LIST,
+        brpoplpush
+    ),
+    spec!(
+        "blmpop",
+        -5,
+        WRITE | BLOCKING | MOVABLE_KEYS,
+        (0, 0, 0),
+        acl::LIST,
+        blmpop
+    ),
+];

@@ -1,0 +1,288 @@
+//! Blocking list commands against redis-server 7.0: immediate answers, timeouts and
+//! errors as differential scripts; then, with several connections per server, clients
+//! served first-come first-served by another client's push, pipelines held up behind a
+//! blocked command, CLIENT UNBLOCK, and (kvdb alone) many clients competing for
+//! elements without loss or duplication.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::thread;
+use std::time::Duration;
+
+use support::{diff, encode_command, servers, DiffSession, RawConn, ServerProcess};
+
+#[test]
+fn immediate_answers_timeouts_and_errors() {
+    diff(
+        r#"
+        RPUSH l a b c d e
+        BLPOP nosuch l 0
+        BRPOP l 1
+        BLMOVE l dst LEFT RIGHT 0
+        BRPOPLPUSH l dst 0
+        LRANGE dst 0 -1
+        BLMPOP 0 2 nosuch dst RIGHT COUNT 5
+        BLPOP nosuch 0.01
+        BRPOP nosuch 0.001
+        BLMOVE nosuch dst LEFT LEFT 0.01
+        BRPOPLPUSH nosuch dst 0.01
+        BLMPOP 0.01 1 nosuch LEFT
+        BLPOP nosuch -1
+        BLPOP nosuch x
+        BLPOP nosuch inf
+        BLPOP nosuch 1e400
+        BLMOVE nosuch dst UP LEFT 0
+        BLMOVE nosuch dst LEFT LEFT x
+        BLMPOP x 1 nosuch LEFT
+        BLMPOP 0 0 nosuch LEFT
+        BLMPOP 0 1 nosuch
+        BLMPOP 0 1 nosuch LEFT COUNT 0
+        SET str v
+        BLPOP str 0
+        BLMOVE str dst LEFT LEFT 0
+        RPUSH src x
+        BLMOVE src str LEFT LEFT 0
+        LRANGE src 0 -1
+        "#,
+    );
+}
+
+#[test]
+fn blocking_commands_answer_at_once_inside_multi() {
+    diff(
+        r#"
+        MULTI
+        BLPOP nosuch 0
+        BLMOVE nosuch dst LEFT LEFT 0
+        BRPOPLPUSH nosuch dst 0
+        BLMPOP 0 1 nosuch LEFT
+        EXEC
+        "#,
+    );
+    diff(
+        r#"
+        !resp3
+        MULTI
+        BLPOP nosuch 0
+        BLMOVE nosuch dst LEFT LEFT 0
+        EXEC
+        BLPOP nosuch 0.01
+        "#,
+    );
+}
+
+/// A connection to `server` on database `db`.
+fn connect(server: &ServerProcess, db: u32) -> RawConn {
+    let mut conn = server.connect();
+    conn.set_timeout(Duration::from_secs(10));
+    assert_eq!(
+        conn.command(&[b"SELECT", db.to_string().as_bytes()]),
+        b"+OK\r\n"
+    );
+    conn
+}
+
+/// Sends `argv` without reading a reply.
+fn send(conn: &mut RawConn, argv: &[&[u8]]) {
+    conn.send_raw(&encode_command(argv));
+}
+
+/// Waits until `count` clients are blocked on `server`.
+fn await_blocked(conn: &mut RawConn, count: usize) {
+    for _ in 0..500 {
+        let info = conn.command(&[b"INFO", b"clients"]);
+        let text = String::from_utf8_lossy(&info).into_owned();
+        if text.contains(&format!("blocked_clients:{count}\r\n")) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    panic!("clients never blocked");
+}
+
+/// Runs `scenario` on each server with its own connections and compares the replies
+/// each connection received, in order.
+/// The scenario runs alone: it counts the server's blocked clients.
+fn differential(scenario: impl Fn(&ServerProcess, u32) -> Vec<Vec<u8>>) {
+    let session = DiffSession::exclusive();
+    let db = session.db();
+    let servers = servers();
+    let redis = scenario(&servers.redis, db);
+    let kvdb = scenario(&servers.kvdb, db);
+    let show = |replies: &[Vec<u8>]| {
+        replies
+            .iter()
+            .map(|r| support::escape(r))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert_eq!(
+        show(&redis),
+        show(&kvdb),
+        "replies differ (left redis-server, right kvdb)"
+    );
+    drop(session);
+}
+
+#[test]
+fn waiters_are_served_first_come_first_served_right_after_the_push() {
+    differential(|server, db| {
+        let mut first = connect(server, db);
+        let mut second = connect(server, db);
+        let mut pusher = connect(server, db);
+        send(&mut first, &[b"BLPOP", b"q", b"other", b"0"]);
+        await_blocked(&mut pusher, 1);
+        send(&mut second, &[b"BRPOP", b"q", b"0"]);
+        await_blocked(&mut pusher, 2);
+        let mut replies = vec![
+            pusher.command(&[b"RPUSH", b"q", b"a", b"b", b"c"]),
+            pusher.command(&[b"LRANGE", b"q", b"0", b"-1"]),
+        ];
+        replies.push(first.read_reply());
+        replies.push(second.read_reply());
+        replies
+    });
+}
+
+#[test]
+fn a_pipeline_waits_behind_a_blocked_command() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut pusher = connect(server, db);
+        let mut pipeline = encode_command(&[b"BLMPOP", b"0", b"1", b"q", b"LEFT", b"COUNT", b"2"]);
+        pipeline.extend(encode_command(&[b"LLEN", b"q"]));
+        pipeline.extend(encode_command(&[
+            b"BLMOVE", b"q", b"dst", b"LEFT", b"LEFT", b"0",
+        ]));
+        blocked.send_raw(&pipeline);
+        await_blocked(&mut pusher, 1);
+        let mut replies = vec![pusher.command(&[b"RPUSH", b"q", b"1", b"2", b"3"])];
+        replies.push(blocked.read_reply());
+        replies.push(blocked.read_reply());
+        replies.push(blocked.read_reply());
+        replies.push(pusher.command(&[b"LRANGE", b"dst", b"0", b"-1"]));
+        replies
+    });
+}
+
+#[test]
+fn a_push_inside_exec_serves_waiters_after_the_transaction() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut writer = connect(server, db);
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut writer, 1);
+        let mut replies = vec![
+            writer.command(&[b"MULTI"]),
+            writer.command(&[b"RPUSH", b"q", b"x"]),
+            writer.command(&[b"LLEN", b"q"]),
+            writer.command(&[b"EXEC"]),
+        ];
+        replies.push(blocked.read_reply());
+        replies
+    });
+}
+
+#[test]
+fn blmove_serves_chained_waiters() {
+    differential(|server, db| {
+        let mut mover = connect(server, db);
+        let mut taker = connect(server, db);
+        let mut pusher = connect(server, db);
+        send(
+            &mut mover,
+            &[b"BLMOVE", b"a", b"b", b"LEFT", b"RIGHT", b"0"],
+        );
+        await_blocked(&mut pusher, 1);
+        send(&mut taker, &[b"BLPOP", b"b", b"0"]);
+        await_blocked(&mut pusher, 2);
+        let mut replies = vec![pusher.command(&[b"LPUSH", b"a", b"x"])];
+        replies.push(mover.read_reply());
+        replies.push(taker.read_reply());
+        replies.push(pusher.command(&[b"EXISTS", b"a", b"b"]));
+        replies
+    });
+}
+
+#[test]
+fn client_unblock_answers_the_timeout_reply_or_an_error() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut admin = connect(server, db);
+        let id = blocked.command(&[b"CLIENT", b"ID"]);
+        let id = String::from_utf8_lossy(&id[1..id.len() - 2]).into_owned();
+        let mut replies = Vec::new();
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut admin, 1);
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", id.as_bytes()]));
+        replies.push(blocked.read_reply());
+        send(
+            &mut blocked,
+            &[b"BLMOVE", b"q", b"d", b"LEFT", b"LEFT", b"0"],
+        );
+        await_blocked(&mut admin, 1);
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"ERROR"]));
+        replies.push(blocked.read_reply());
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", id.as_bytes()]));
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"MAYBE"]));
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", b"x"]));
+        replies.push(admin.command(&[b"CLIENT", b"UNBLOCK", id.as_bytes(), b"ERROR", b"x"]));
+        replies
+    });
+}
+
+#[test]
+fn a_disconnected_waiter_takes_nothing() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut pusher = connect(server, db);
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut pusher, 1);
+        drop(blocked);
+        await_blocked(&mut pusher, 0);
+        vec![
+            pusher.command(&[b"RPUSH", b"q", b"x"]),
+            pusher.command(&[b"LRANGE", b"q", b"0", b"-1"]),
+        ]
+    });
+}
+
+#[test]
+fn many_competing_clients_receive_every_element_exactly_once() {
+    let session = DiffSession::exclusive();
+    let db = session.db();
+    let server = &servers().kvdb;
+    const CLIENTS: usize = 20;
+    const ELEMENTS: usize = 400;
+    let consumers: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let mut conn = connect(server, db);
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                loop {
+                    let reply = conn.command(&[b"BLPOP", b"jobs", b"1"]);
+                    if reply.starts_with(b"*-1") {
+                        return got;
+                    }
+                    got.push(reply);
+                }
+            })
+        })
+        .collect();
+    let mut producer = connect(server, db);
+    for n in 0..ELEMENTS {
+        let element = format!("job{n}");
+        producer.command(&[b"RPUSH", b"jobs", element.as_bytes()]);
+    }
+    let mut seen = BTreeSet::new();
+    let mut total = 0;
+    for consumer in consumers {
+        let got = consumer.join().expect("consumer thread");
+        total += got.len();
+        seen.extend(got);
+    }
+    assert_eq!(total, ELEMENTS, "an element was lost or served twice");
+    assert_eq!(seen.len(), ELEMENTS);
+    drop(session);
+}
