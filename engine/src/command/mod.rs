@@ -20,6 +20,7 @@ pub mod list;
 pub mod scripting;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod string;
 pub mod transaction;
 
@@ -288,6 +289,7 @@ pub fn table() -> &'static CommandTable {
             blocking::COMMANDS,
             hash::COMMANDS,
             set::COMMANDS,
+            sort::COMMANDS,
             transaction::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
