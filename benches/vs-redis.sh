@@ -142,6 +142,11 @@ for pipeline in 1 16; do
   measure MSET-10 "$pipeline" mset
   measure SET-1KiB "$pipeline" set -d 1024
   measure GET-1KiB "$pipeline" get -d 1024
+  measure LPUSH "$pipeline" lpush
+  measure LPOP "$pipeline" lpop
+  measure LRANGE-100 "$pipeline" lrange_100
+  measure HSET "$pipeline" hset
+  measure SADD "$pipeline" sadd
 done
 
 if [ "$THROUGHPUT" = 1 ]; then
