@@ -457,3 +457,21 @@ fn reset_returns_the_connection_to_its_defaults() {
         "#,
     );
 }
+
+#[test]
+fn memory_usage() {
+    diff(
+        r#"
+        SET k v
+        ? MEMORY USAGE k
+        ? MEMORY USAGE k SAMPLES 0
+        MEMORY USAGE nosuch
+        MEMORY USAGE k SAMPLES -1
+        MEMORY USAGE k SAMPLES x
+        MEMORY USAGE k FOO
+        MEMORY USAGE k SAMPLES
+        MEMORY USAGE
+        MEMORY NOSUCH
+        "#,
+    );
+}

@@ -28,6 +28,9 @@ const MIN_BUCKETS: usize = 4;
 /// Longest key a table stores: the length is kept in 32 bits.
 pub const MAX_KEY_LEN: usize = u32::MAX as usize;
 
+/// Chain length up to which [`Dict::random_entry`] is exactly uniform.
+const FAIR_CHAIN: usize = 4;
+
 type Link<V> = Option<NonNull<Node<V>>>;
 
 /// An element's header; the key's bytes follow it in the same allocation.
@@ -378,6 +381,12 @@ impl<V> Dict<V> {
     }
 
     /// A uniformly chosen element, using `random` as a source of random numbers.
+    ///
+    /// A random bucket, then a random slot among [`FAIR_CHAIN`] (or the chain's length
+    /// when longer), retried when the slot is empty: every element is equally likely
+    /// as long as no chain is longer than that, which the load factor makes rare. (A
+    /// random element of a random bucket would favour elements alone in their chain;
+    /// SRANDMEMBER's distribution test notices.)
     pub fn random_entry(&self, mut random: impl FnMut() -> u64) -> Option<(&[u8], &V)> {
         if self.len == 0 {
             return None;
@@ -389,8 +398,8 @@ impl<V> Dict<V> {
             if chain_len == 0 {
                 continue;
             }
-            let pick = (random() as usize) % chain_len;
-            if let Some(element) = self.chain(bucket).nth(pick) {
+            let slot = (random() as usize) % chain_len.max(FAIR_CHAIN);
+            if let Some(element) = self.chain(bucket).nth(slot) {
                 return Some(element);
             }
         }

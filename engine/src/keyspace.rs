@@ -173,6 +173,11 @@ impl Db {
             .is_some_and(|entry| entry.is_expired(now_ms))
     }
 
+    /// The entry under `key` as stored, expired or not (Redis's `dbFind`).
+    pub fn entry_raw(&self, key: &[u8]) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+
     /// True when `key` is physically in the table, expired or not.
     pub fn holds(&self, key: &[u8]) -> bool {
         self.entries.contains_key(key)
