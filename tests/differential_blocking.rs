@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::Duration;
 
-use support::{diff, encode_command, servers, DiffSession, RawConn, ServerProcess};
+use support::{connect, diff, differential, encode_command, send, servers, DiffSession, RawConn};
 
 #[test]
 fn immediate_answers_timeouts_and_errors() {
@@ -72,23 +72,7 @@ fn blocking_commands_answer_at_once_inside_multi() {
     );
 }
 
-/// A connection to `server` on database `db`.
-fn connect(server: &ServerProcess, db: u32) -> RawConn {
-    let mut conn = server.connect();
-    conn.set_timeout(Duration::from_secs(10));
-    assert_eq!(
-        conn.command(&[b"SELECT", db.to_string().as_bytes()]),
-        b"+OK\r\n"
-    );
-    conn
-}
-
-/// Sends `argv` without reading a reply.
-fn send(conn: &mut RawConn, argv: &[&[u8]]) {
-    conn.send_raw(&encode_command(argv));
-}
-
-/// Waits until `count` clients are blocked on `server`.
+/// Waits until `count` clients are blocked on `conn`'s server.
 fn await_blocked(conn: &mut RawConn, count: usize) {
     for _ in 0..500 {
         let info = conn.command(&[b"INFO", b"clients"]);
@@ -99,30 +83,6 @@ fn await_blocked(conn: &mut RawConn, count: usize) {
         thread::sleep(Duration::from_millis(5));
     }
     panic!("clients never blocked");
-}
-
-/// Runs `scenario` on each server with its own connections and compares the replies
-/// each connection received, in order.
-/// The scenario runs alone: it counts the server's blocked clients.
-fn differential(scenario: impl Fn(&ServerProcess, u32) -> Vec<Vec<u8>>) {
-    let session = DiffSession::exclusive();
-    let db = session.db();
-    let servers = servers();
-    let redis = scenario(&servers.redis, db);
-    let kvdb = scenario(&servers.kvdb, db);
-    let show = |replies: &[Vec<u8>]| {
-        replies
-            .iter()
-            .map(|r| support::escape(r))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    assert_eq!(
-        show(&redis),
-        show(&kvdb),
-        "replies differ (left redis-server, right kvdb)"
-    );
-    drop(session);
 }
 
 #[test]

@@ -14,6 +14,7 @@ use crate::access::AccessPolicy;
 use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
+use crate::pubsub::PubSub;
 use crate::rng::Rng;
 use crate::types::{EncodingRules, Value};
 use crate::watch::Watches;
@@ -346,6 +347,8 @@ pub struct Keyspace {
     pub watches: Watches,
     /// Clients blocked on keys.
     pub blocking: Blocking,
+    /// Pub/sub subscriptions and mailboxes.
+    pub pubsub: PubSub,
 }
 
 impl Keyspace {
@@ -363,6 +366,7 @@ impl Keyspace {
             },
             watches: Watches::default(),
             blocking: Blocking::default(),
+            pubsub: PubSub::default(),
         }
     }
 
@@ -394,6 +398,7 @@ impl Keyspace {
             db.policy = policy;
         }
         self.rules = config.encoding_rules(self.rules.seed);
+        self.pubsub.limit = config.pubsub_buffer_limit();
     }
 
     /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or

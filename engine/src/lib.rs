@@ -12,7 +12,7 @@
 //! - [`session`]: per-client state and the dispatch path.
 //! - [`command`]: the command table; one module per family, each ending with its
 //!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
-//!   `introspection`, `list`, `hash`, `set`, `transaction`).
+//!   `introspection`, `list`, `hash`, `set`, `sort`, `transaction`, `pubsub`).
 //! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
 //!   hash table with Redis's SCAN guarantees.
 //! - [`types`]: the values keys hold (pure data).
@@ -25,6 +25,7 @@
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
+//! - [`pubsub`]: subscriptions and subscribers' mailboxes.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies.
 
@@ -44,6 +45,7 @@ pub mod lcs;
 pub mod long_double;
 pub mod memory;
 pub mod num;
+pub mod pubsub;
 pub mod reply;
 pub mod rng;
 pub mod session;

@@ -55,6 +55,9 @@ pub enum Reply {
     Verbatim(&'static [u8; 3], Bytes),
     /// An out-of-band push (`>` in RESP3, an array in RESP2).
     Push(Vec<Reply>),
+    /// Several replies to one command, one after the other (SUBSCRIBE confirms each
+    /// channel separately).
+    Sequence(Vec<Reply>),
 }
 
 impl Reply {
@@ -118,6 +121,11 @@ impl Reply {
             Reply::Bool(b) => write::integer(out, i64::from(*b)),
             Reply::Verbatim(format, text) if resp3 => write::verbatim(out, format, text),
             Reply::Verbatim(_, text) => write::bulk(out, text),
+            Reply::Sequence(replies) => {
+                for reply in replies {
+                    reply.encode(protocol, out);
+                }
+            }
         }
     }
 }
@@ -152,6 +160,7 @@ impl PartialEq for Reply {
             (Status(a), Status(b)) | (Error(a), Error(b)) => a == b,
             (Int(a), Int(b)) => a == b,
             (Array(a), Array(b)) | (Set(a), Set(b)) | (Push(a), Push(b)) => a == b,
+            (Sequence(a), Sequence(b)) => a == b,
             (Map(a), Map(b)) => a == b,
             (Double(a), Double(b)) => a == b,
             (Bool(a), Bool(b)) => a == b,

@@ -20,6 +20,7 @@ use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::engine::{Engine, ExecStats, Shared, Store};
 use crate::error::CommandError;
 use crate::keyspace::Keyspace;
+use crate::pubsub::Mailbox;
 use crate::reply::{encode_error, Protocol, Reply};
 
 /// What the server needs to know about a connection for `CLIENT LIST`, beyond the
@@ -79,6 +80,10 @@ pub struct ClientState {
     /// Set while the client is blocked: where its reply will arrive, and when it times
     /// out (Unix ms).
     pub blocked: Option<(Arc<BlockSlot>, Option<u64>)>,
+    /// True while the client has any pub/sub subscription.
+    pub subscribed: bool,
+    /// Where published messages for this client wait (once it has subscribed).
+    pub mailbox: Option<Arc<Mailbox>>,
 }
 
 impl ClientState {
@@ -104,6 +109,8 @@ impl ClientState {
             multi_failed: false,
             deny_blocking: false,
             blocked: None,
+            subscribed: false,
+            mailbox: None,
         }
     }
 
@@ -292,6 +299,9 @@ impl Session {
                 }
                 continue;
             }
+            // Messages published meanwhile (by this very command too) come first, as
+            // Redis appends them to the output buffer when they are published.
+            deliver(&self.state, out);
             match result {
                 Ok(reply) => reply.encode(self.state.protocol, out),
                 Err(error) => encode_error(&error, out),
@@ -303,6 +313,16 @@ impl Session {
         drop(store);
         self.publish_info();
         ran
+    }
+
+    /// Where published messages for this client wait, once it has subscribed.
+    pub fn mailbox(&self) -> Option<Arc<Mailbox>> {
+        self.state.mailbox.clone()
+    }
+
+    /// Appends every waiting published message to `out`, encoded for the client.
+    pub fn deliver_messages(&mut self, out: &mut BytesMut) {
+        deliver(&self.state, out);
     }
 
     /// While the client is blocked: a future that completes when its reply has arrived,
@@ -377,6 +397,7 @@ impl Drop for Session {
         let mut store = shared.store.lock();
         let Store { keyspace, stats } = &mut *store;
         keyspace.watches.unwatch_all(id);
+        keyspace.pubsub.remove_client(id);
         // A client that goes away blocked, or before its blocking reply was written,
         // gives back what was popped for it.
         keyspace.blocking.unblock(id);
@@ -439,6 +460,15 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
     }
 }
 
+/// Appends the client's waiting published messages to `out`.
+fn deliver(client: &ClientState, out: &mut BytesMut) {
+    if let Some(mailbox) = &client.mailbox {
+        for message in mailbox.drain() {
+            message.encode(client.protocol, out);
+        }
+    }
+}
+
 /// What a command runs against: the engine, the locked store's parts, the client.
 struct Target<'a> {
     shared: &'a Shared,
@@ -486,6 +516,19 @@ fn dispatch(
     }
     (result, ended)
 }
+
+/// What a RESP2 client may run while subscribed.
+const ALLOWED_WHILE_SUBSCRIBED: &[&str] = &[
+    "ping",
+    "subscribe",
+    "ssubscribe",
+    "unsubscribe",
+    "sunsubscribe",
+    "psubscribe",
+    "punsubscribe",
+    "quit",
+    "reset",
+];
 
 /// Commands that run at once inside MULTI instead of being queued.
 const NOT_QUEUED: &[&str] = &["exec", "discard", "multi", "watch", "quit", "reset"];
@@ -578,6 +621,16 @@ fn check(
         return Err(CommandError::err(
             "Command not allowed inside a transaction",
         ));
+    }
+    if client.subscribed
+        && client.protocol == Protocol::Resp2
+        && !ALLOWED_WHILE_SUBSCRIBED.contains(&spec.name)
+    {
+        return Err(CommandError::err(format!(
+            "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / \
+             RESET are allowed in this context",
+            spec.name
+        )));
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use kvdb_engine::pubsub::MailArrived;
 use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -41,18 +42,47 @@ where
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
     let mut queued = 0;
     loop {
-        let read = match idle_timeout {
-            Some(limit) => match tokio::time::timeout(limit, stream.read_buf(&mut input)).await {
-                Ok(read) => read,
-                Err(_) => return, // idle past `timeout`: Redis closes silently
+        let event = match session.mailbox() {
+            // A subscriber waits for its socket and its mailbox at once, and is never
+            // closed for idling (as in Redis).
+            Some(mailbox) => tokio::select! {
+                read = stream.read_buf(&mut input) => Event::Read(read),
+                _ = MailArrived(mailbox) => Event::Mail,
             },
-            None => stream.read_buf(&mut input).await,
+            None => match idle_timeout {
+                Some(limit) => {
+                    match tokio::time::timeout(limit, stream.read_buf(&mut input)).await {
+                        Ok(read) => Event::Read(read),
+                        Err(_) => return, // idle past `timeout`: Redis closes silently
+                    }
+                }
+                None => Event::Read(stream.read_buf(&mut input).await),
+            },
+        };
+        let read = match event {
+            Event::Read(read) => read,
+            Event::Mail => {
+                if session
+                    .mailbox()
+                    .is_some_and(|mailbox| mailbox.overflowed())
+                {
+                    return; // a subscriber past its output buffer limit is dropped
+                }
+                session.deliver_messages(&mut output);
+                if write_out(&mut stream, &mut session, &mut output)
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                continue;
+            }
         };
         match read {
             Ok(0) | Err(_) => return,
             Ok(n) => {
-                let counters = &shared.counters;
-                counters
+                shared
+                    .counters
                     .net_input_bytes
                     .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             }
@@ -106,16 +136,12 @@ where
         if let Some(error) = &protocol_error {
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
         }
-        if !output.is_empty() {
-            shared
-                .counters
-                .net_output_bytes
-                .fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            if stream.write_all(&output).await.is_err() {
-                return;
-            }
-            session.reply_delivered();
-            output.clear();
+        session.deliver_messages(&mut output);
+        if write_out(&mut stream, &mut session, &mut output)
+            .await
+            .is_err()
+        {
+            return;
         }
         if protocol_error.is_some() || session.should_close() {
             let _ = stream.shutdown().await;
@@ -137,6 +163,56 @@ where
 const KEPT_REQUESTS: usize = 1024;
 /// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
 const KEPT_ARGV_CAPACITY: usize = 64;
+
+/// What woke a connection up.
+enum Event {
+    /// The socket was read (or failed).
+    Read(std::io::Result<usize>),
+    /// Published messages arrived for this subscriber.
+    Mail,
+}
+
+/// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.
+const OVERFLOW_CHECK: Duration = Duration::from_millis(100);
+
+/// Writes `output` (if any) and counts it. A subscriber whose mailbox overflows while
+/// the write waits on a slow reader is dropped without finishing it.
+async fn write_out<S>(
+    stream: &mut S,
+    session: &mut Session,
+    output: &mut BytesMut,
+) -> Result<(), Disconnected>
+where
+    S: AsyncWrite + Unpin,
+{
+    if output.is_empty() {
+        return Ok(());
+    }
+    let counters = &session.engine().shared().counters;
+    counters
+        .net_output_bytes
+        .fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    let written = match session.mailbox() {
+        None => stream.write_all(output).await,
+        Some(mailbox) => {
+            let overflow = async {
+                while !mailbox.overflowed() {
+                    tokio::time::sleep(OVERFLOW_CHECK).await;
+                }
+            };
+            tokio::select! {
+                written = stream.write_all(output) => written,
+                _ = overflow => return Err(Disconnected),
+            }
+        }
+    };
+    if written.is_err() {
+        return Err(Disconnected);
+    }
+    session.reply_delivered();
+    output.clear();
+    Ok(())
+}
 
 /// The connection's socket and buffers, lent to a batch that may have to wait.
 struct Io<'a, S> {

@@ -1450,3 +1450,48 @@ pub fn diff_raw_chunks(chunks: &[&[u8]]) {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-connection scenarios
+// ---------------------------------------------------------------------------------------
+
+/// A connection to `server` on database `db`, with a 10 s timeout.
+pub fn connect(server: &ServerProcess, db: u32) -> RawConn {
+    let mut conn = server.connect();
+    conn.set_timeout(Duration::from_secs(10));
+    assert_eq!(
+        conn.command(&[b"SELECT", db.to_string().as_bytes()]),
+        b"+OK\r\n"
+    );
+    conn
+}
+
+/// Sends `argv` without reading a reply.
+pub fn send(conn: &mut RawConn, argv: &[&[u8]]) {
+    conn.send_raw(&encode_command(argv));
+}
+
+/// Runs `scenario` on each server of the pair, with connections of its own, and
+/// panics unless both produced the same replies in the same order. The scenario runs
+/// alone (an exclusive session): it may count server-wide state such as blocked
+/// clients or channels.
+pub fn differential(scenario: impl Fn(&ServerProcess, u32) -> Vec<Vec<u8>>) {
+    let session = DiffSession::exclusive();
+    let db = session.db();
+    let servers = servers();
+    let redis = scenario(&servers.redis, db);
+    let kvdb = scenario(&servers.kvdb, db);
+    let show = |replies: &[Vec<u8>]| {
+        replies
+            .iter()
+            .map(|r| escape(r))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert_eq!(
+        show(&redis),
+        show(&kvdb),
+        "replies differ (left redis-server, right kvdb)"
+    );
+    drop(session);
+}

@@ -18,12 +18,20 @@ use crate::session::ClientInfo;
 /// The Redis version whose behaviour kvdb reproduces (reported by HELLO and INFO).
 pub const REDIS_VERSION: &str = "7.0.15";
 
-fn ping(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    match args.remaining() {
-        0 => Ok(Reply::status("PONG")),
-        1 => Ok(Reply::Bulk(args.key()?)),
-        _ => Err(CommandError::WrongArity("ping".into())),
+fn ping(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let message = match args.remaining() {
+        0 => None,
+        1 => Some(args.key()?),
+        _ => return Err(CommandError::WrongArity("ping".into())),
+    };
+    // A RESP2 client in subscribed mode gets a message-shaped answer.
+    if ctx.client.subscribed && ctx.client.protocol == Protocol::Resp2 {
+        return Ok(Reply::Array(vec![
+            Reply::bulk("pong"),
+            Reply::Bulk(message.unwrap_or_default()),
+        ]));
     }
+    Ok(message.map_or(Reply::status("PONG"), Reply::Bulk))
 }
 
 fn echo(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -37,6 +45,7 @@ fn quit(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
 
 fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     super::transaction::discard_transaction(ctx);
+    super::pubsub::unsubscribe_all(ctx);
     ctx.client.db = 0;
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();

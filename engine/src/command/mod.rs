@@ -17,6 +17,7 @@ pub mod generic;
 pub mod hash;
 pub mod introspection;
 pub mod list;
+pub mod pubsub;
 pub mod scripting;
 pub mod server;
 pub mod set;
@@ -291,6 +292,7 @@ pub fn table() -> &'static CommandTable {
             set::COMMANDS,
             sort::COMMANDS,
             transaction::COMMANDS,
+            pubsub::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();

@@ -107,6 +107,7 @@ const APPLIED: &[&str] = &[
     "set-max-intset-entries",
     "zset-max-listpack-entries",
     "zset-max-listpack-value",
+    "client-output-buffer-limit",
 ];
 
 /// The server's configuration.
@@ -666,6 +667,12 @@ impl Config {
             zset_max_listpack_value: limit("zset-max-listpack-value"),
             seed,
         }
+    }
+
+    /// The pubsub class of `client-output-buffer-limit`.
+    pub fn pubsub_buffer_limit(&self) -> crate::pubsub::BufferLimit {
+        crate::pubsub::BufferLimit::from_config(self.get_str("client-output-buffer-limit"))
+            .unwrap_or_default()
     }
 
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.

@@ -1,0 +1,443 @@
+//! Pub/sub: who listens to which channel or pattern, and each listener's mailbox.
+//!
+//! PUBLISH runs under the store lock like any command: it looks the channel up, then
+//! every pattern, and posts the message to each subscriber's [`Mailbox`] in subscription
+//! order, so every subscriber sees messages in publish order. A connection drains its
+//! mailbox whenever it can write; an in-process subscriber waits on it. A subscriber
+//! that does not keep up is disconnected, as Redis does, once its queue passes the
+//! `client-output-buffer-limit pubsub` hard limit, or stays past the soft limit for
+//! the soft seconds: it never silently misses a message.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use bytes::Bytes;
+use parking_lot::{Condvar, Mutex};
+
+use crate::glob::glob_match;
+use crate::reply::Reply;
+
+/// `client-output-buffer-limit` for the pubsub class: bytes and seconds, 0 = none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BufferLimit {
+    /// Disconnect at once past this many queued bytes.
+    pub hard: u64,
+    /// Disconnect when past this many bytes for `soft_seconds`.
+    pub soft: u64,
+    /// How long the soft limit may be exceeded.
+    pub soft_seconds: u64,
+}
+
+impl Default for BufferLimit {
+    /// Redis's default: `pubsub 32mb 8mb 60`.
+    fn default() -> Self {
+        BufferLimit {
+            hard: 32 << 20,
+            soft: 8 << 20,
+            soft_seconds: 60,
+        }
+    }
+}
+
+impl BufferLimit {
+    /// The pubsub class of a `client-output-buffer-limit` value
+    /// (`normal 0 0 0 replica ... pubsub 33554432 8388608 60`).
+    pub fn from_config(value: &str) -> Option<BufferLimit> {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        let at = words
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case("pubsub"))?;
+        let number = |n: usize| words.get(at + n)?.parse::<u64>().ok();
+        Some(BufferLimit {
+            hard: number(1)?,
+            soft: number(2)?,
+            soft_seconds: number(3)?,
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+struct MailState {
+    queue: VecDeque<Reply>,
+    bytes: u64,
+    /// Since when (Unix ms) the queue has been over the soft limit.
+    over_soft_since: Option<u64>,
+    /// The limit was passed: the subscriber must be disconnected.
+    overflowed: bool,
+    waker: Option<Waker>,
+}
+
+/// One subscriber's queue of pushed messages.
+#[derive(Debug, Default)]
+pub struct Mailbox {
+    state: Mutex<MailState>,
+    posted: Condvar,
+}
+
+impl Mailbox {
+    /// Queues `message` (about `size` bytes) unless the subscriber already overflowed;
+    /// passing `limit` marks it overflowed and drops its queue.
+    pub fn post(&self, message: Reply, size: u64, limit: BufferLimit, now_ms: u64) {
+        let mut state = self.state.lock();
+        if state.overflowed {
+            return;
+        }
+        state.queue.push_back(message);
+        state.bytes += size;
+        let over_hard = limit.hard > 0 && state.bytes >= limit.hard;
+        let over_soft = limit.soft > 0 && state.bytes >= limit.soft;
+        if over_soft {
+            let since = *state.over_soft_since.get_or_insert(now_ms);
+            if now_ms.saturating_sub(since) >= limit.soft_seconds * 1000 {
+                state.overflowed = true;
+            }
+        } else {
+            state.over_soft_since = None;
+        }
+        if over_hard {
+            state.overflowed = true;
+        }
+        if state.overflowed {
+            state.queue.clear();
+            state.bytes = 0;
+        }
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+        self.posted.notify_all();
+    }
+
+    /// Takes every queued message, oldest first.
+    pub fn drain(&self) -> Vec<Reply> {
+        let mut state = self.state.lock();
+        state.bytes = 0;
+        state.over_soft_since = None;
+        state.queue.drain(..).collect()
+    }
+
+    /// True once the subscriber fell too far behind and must be disconnected.
+    pub fn overflowed(&self) -> bool {
+        self.state.lock().overflowed
+    }
+
+    /// True when messages are waiting.
+    pub fn has_mail(&self) -> bool {
+        !self.state.lock().queue.is_empty()
+    }
+
+    /// Waits up to `limit` for a message (or an overflow); true when one is there.
+    pub fn wait(&self, limit: Duration) -> bool {
+        let mut state = self.state.lock();
+        if state.queue.is_empty() && !state.overflowed {
+            self.posted.wait_for(&mut state, limit);
+        }
+        !state.queue.is_empty() || state.overflowed
+    }
+}
+
+/// A future that completes when the mailbox has mail or overflowed.
+#[derive(Debug, Clone)]
+pub struct MailArrived(pub Arc<Mailbox>);
+
+impl Future for MailArrived {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.0.state.lock();
+        if !state.queue.is_empty() || state.overflowed {
+            return Poll::Ready(());
+        }
+        state.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// The three kinds of subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// SUBSCRIBE: a channel.
+    Channel,
+    /// PSUBSCRIBE: a glob pattern over channels.
+    Pattern,
+    /// SSUBSCRIBE: a shard channel.
+    Shard,
+}
+
+/// One client's subscriptions.
+#[derive(Debug, Default)]
+struct Listener {
+    mailbox: Arc<Mailbox>,
+    channels: HashMap<Bytes, ()>,
+    /// In subscription order (PUNSUBSCRIBE with no argument answers in this order).
+    patterns: Vec<Bytes>,
+    shard: HashMap<Bytes, ()>,
+}
+
+/// Every subscription of an engine.
+#[derive(Debug, Default)]
+pub struct PubSub {
+    channels: HashMap<Bytes, Vec<u64>>,
+    patterns: HashMap<Bytes, Vec<u64>>,
+    shard: HashMap<Bytes, Vec<u64>>,
+    listeners: HashMap<u64, Listener>,
+    /// The pubsub output buffer limit.
+    pub limit: BufferLimit,
+}
+
+impl Clone for PubSub {
+    /// A copy of a keyspace has no subscribers.
+    fn clone(&self) -> Self {
+        PubSub {
+            limit: self.limit,
+            ..PubSub::default()
+        }
+    }
+}
+
+impl PubSub {
+    fn registry(&mut self, kind: Kind) -> &mut HashMap<Bytes, Vec<u64>> {
+        match kind {
+            Kind::Channel => &mut self.channels,
+            Kind::Pattern => &mut self.patterns,
+            Kind::Shard => &mut self.shard,
+        }
+    }
+
+    /// Client `id`'s mailbox, created on first use.
+    pub fn mailbox(&mut self, id: u64) -> Arc<Mailbox> {
+        self.listeners.entry(id).or_default().mailbox.clone()
+    }
+
+    /// Subscribes client `id` to `name`; false when it already was.
+    pub fn subscribe(&mut self, id: u64, kind: Kind, name: &Bytes) -> bool {
+        let listener = self.listeners.entry(id).or_default();
+        let added = match kind {
+            Kind::Channel => listener.channels.insert(name.clone(), ()).is_none(),
+            Kind::Shard => listener.shard.insert(name.clone(), ()).is_none(),
+            Kind::Pattern => {
+                let new = !listener.patterns.contains(name);
+                if new {
+                    listener.patterns.push(name.clone());
+                }
+                new
+            }
+        };
+        if added {
+            self.registry(kind)
+                .entry(name.clone())
+                .or_default()
+                .push(id);
+        }
+        added
+    }
+
+    /// Unsubscribes client `id` from `name`; false when it was not subscribed.
+    pub fn unsubscribe(&mut self, id: u64, kind: Kind, name: &[u8]) -> bool {
+        let Some(listener) = self.listeners.get_mut(&id) else {
+            return false;
+        };
+        let removed = match kind {
+            Kind::Channel => listener.channels.remove(name).is_some(),
+            Kind::Shard => listener.shard.remove(name).is_some(),
+            Kind::Pattern => {
+                let before = listener.patterns.len();
+                listener.patterns.retain(|p| p.as_ref() != name);
+                listener.patterns.len() != before
+            }
+        };
+        if removed {
+            let registry = self.registry(kind);
+            if let Some(ids) = registry.get_mut(name) {
+                ids.retain(|&other| other != id);
+                if ids.is_empty() {
+                    registry.remove(name);
+                }
+            }
+        }
+        removed
+    }
+
+    /// What client `id` is subscribed to of `kind` (patterns in subscription order).
+    pub fn subscriptions(&self, id: u64, kind: Kind) -> Vec<Bytes> {
+        let Some(listener) = self.listeners.get(&id) else {
+            return Vec::new();
+        };
+        match kind {
+            Kind::Channel => listener.channels.keys().cloned().collect(),
+            Kind::Shard => listener.shard.keys().cloned().collect(),
+            Kind::Pattern => listener.patterns.clone(),
+        }
+    }
+
+    /// Client `id`'s channel plus pattern subscriptions (what SUBSCRIBE replies count),
+    /// and its shard channel subscriptions.
+    pub fn counts(&self, id: u64) -> (usize, usize) {
+        self.listeners.get(&id).map_or((0, 0), |listener| {
+            (
+                listener.channels.len() + listener.patterns.len(),
+                listener.shard.len(),
+            )
+        })
+    }
+
+    /// Forgets client `id` entirely (disconnect).
+    pub fn remove_client(&mut self, id: u64) {
+        for kind in [Kind::Channel, Kind::Pattern, Kind::Shard] {
+            for name in self.subscriptions(id, kind) {
+                self.unsubscribe(id, kind, &name);
+            }
+        }
+        self.listeners.remove(&id);
+    }
+
+    /// Posts `message` on `channel` to its subscribers (and, unless `shard`, to every
+    /// matching pattern's subscribers); answers how many received it.
+    pub fn publish(&self, channel: &[u8], message: &[u8], shard: bool, now_ms: u64) -> usize {
+        let channel_bytes = Bytes::copy_from_slice(channel);
+        let message_bytes = Bytes::copy_from_slice(message);
+        let size = (channel.len() + message.len() + 48) as u64;
+        let mut receivers = 0;
+        let (registry, kind) = if shard {
+            (&self.shard, &b"smessage"[..])
+        } else {
+            (&self.channels, &b"message"[..])
+        };
+        for id in registry.get(channel).into_iter().flatten() {
+            let push = Reply::Push(vec![
+                Reply::Bulk(Bytes::from_static(kind)),
+                Reply::Bulk(channel_bytes.clone()),
+                Reply::Bulk(message_bytes.clone()),
+            ]);
+            self.post(*id, push, size, now_ms);
+            receivers += 1;
+        }
+        if shard {
+            return receivers;
+        }
+        for (pattern, ids) in &self.patterns {
+            if !glob_match(pattern, channel, false) {
+                continue;
+            }
+            for id in ids {
+                let push = Reply::Push(vec![
+                    Reply::Bulk(Bytes::from_static(b"pmessage")),
+                    Reply::Bulk(pattern.clone()),
+                    Reply::Bulk(channel_bytes.clone()),
+                    Reply::Bulk(message_bytes.clone()),
+                ]);
+                self.post(*id, push, size + pattern.len() as u64, now_ms);
+                receivers += 1;
+            }
+        }
+        receivers
+    }
+
+    fn post(&self, id: u64, push: Reply, size: u64, now_ms: u64) {
+        if let Some(listener) = self.listeners.get(&id) {
+            listener.mailbox.post(push, size, self.limit, now_ms);
+        }
+    }
+
+    /// Active channels of `kind` (Channel or Shard) matching `pattern`.
+    pub fn active(&self, kind: Kind, pattern: Option<&[u8]>) -> Vec<Bytes> {
+        let registry = match kind {
+            Kind::Shard => &self.shard,
+            _ => &self.channels,
+        };
+        registry
+            .keys()
+            .filter(|name| pattern.is_none_or(|p| glob_match(p, name, false)))
+            .cloned()
+            .collect()
+    }
+
+    /// Subscribers of `channel` of `kind` (Channel or Shard), patterns excluded.
+    pub fn subscriber_count(&self, kind: Kind, channel: &[u8]) -> usize {
+        let registry = match kind {
+            Kind::Shard => &self.shard,
+            _ => &self.channels,
+        };
+        registry.get(channel).map_or(0, Vec::len)
+    }
+
+    /// Number of distinct patterns subscribed to (PUBSUB NUMPAT).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(text: &str) -> Bytes {
+        Bytes::copy_from_slice(text.as_bytes())
+    }
+
+    #[test]
+    fn publish_reaches_channel_and_pattern_subscribers() {
+        let mut pubsub = PubSub::default();
+        pubsub.subscribe(1, Kind::Channel, &bytes("news"));
+        pubsub.subscribe(2, Kind::Pattern, &bytes("n*"));
+        pubsub.subscribe(2, Kind::Channel, &bytes("news"));
+        assert_eq!(pubsub.publish(b"news", b"hi", false, 0), 3);
+        assert_eq!(pubsub.mailbox(1).drain().len(), 1);
+        assert_eq!(pubsub.mailbox(2).drain().len(), 2);
+        assert_eq!(pubsub.publish(b"other", b"hi", false, 0), 0);
+    }
+
+    #[test]
+    fn a_subscriber_past_the_hard_limit_overflows() {
+        let mut pubsub = PubSub {
+            limit: BufferLimit {
+                hard: 1000,
+                soft: 0,
+                soft_seconds: 0,
+            },
+            ..PubSub::default()
+        };
+        pubsub.subscribe(1, Kind::Channel, &bytes("c"));
+        for _ in 0..10 {
+            pubsub.publish(b"c", &[b'x'; 200], false, 0);
+        }
+        assert!(pubsub.mailbox(1).overflowed());
+        assert!(!pubsub.mailbox(1).has_mail());
+    }
+
+    #[test]
+    fn the_soft_limit_allows_a_burst_for_its_seconds() {
+        let limit = BufferLimit {
+            hard: 0,
+            soft: 100,
+            soft_seconds: 2,
+        };
+        let mailbox = Mailbox::default();
+        mailbox.post(Reply::Nil, 150, limit, 1_000);
+        mailbox.post(Reply::Nil, 10, limit, 2_999);
+        assert!(!mailbox.overflowed());
+        mailbox.post(Reply::Nil, 10, limit, 3_000);
+        assert!(mailbox.overflowed());
+    }
+
+    #[test]
+    fn the_pubsub_class_is_read_from_the_config_value() {
+        assert_eq!(
+            BufferLimit::from_config("normal 0 0 0 slave 1 2 3 pubsub 33554432 8388608 60"),
+            Some(BufferLimit::default())
+        );
+    }
+
+    #[test]
+    fn removing_a_client_drops_its_subscriptions() {
+        let mut pubsub = PubSub::default();
+        pubsub.subscribe(1, Kind::Channel, &bytes("a"));
+        pubsub.subscribe(1, Kind::Pattern, &bytes("*"));
+        pubsub.remove_client(1);
+        assert_eq!(pubsub.publish(b"a", b"x", false, 0), 0);
+        assert_eq!(pubsub.pattern_count(), 0);
+    }
+}
