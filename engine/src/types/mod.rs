@@ -1,11 +1,13 @@
 //! The values keys hold. Pure data: no argv, no replies.
 //!
-//! Only strings exist so far ([`string`]); lists, hashes, sets and sorted sets join as
-//! their issue lands, each in a file of its own here.
+//! Strings ([`string`]) and sorted sets ([`zset`]) so far; lists, hashes and sets join
+//! as their issue lands, each in a file of its own here.
 
 pub mod string;
+pub mod zset;
 
 pub use string::StrValue;
+pub use zset::ZSet;
 
 /// How a string is stored, as `OBJECT ENCODING` reports it. Redis decides this when a
 /// value is written: `int` for a canonical integer of at most 20 bytes, `embstr` for
@@ -59,6 +61,8 @@ impl StrEncoding {
 pub enum Value {
     /// A string, with the encoding Redis would report for it.
     Str(StrValue),
+    /// A sorted set (boxed: a value stays two words).
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -79,6 +83,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -86,6 +91,7 @@ impl Value {
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(string) => string.encoding().name(),
+            Value::ZSet(zset) => zset.encoding_name(),
         }
     }
 
@@ -93,6 +99,7 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(string) => string.heap_size(),
+            Value::ZSet(zset) => std::mem::size_of::<ZSet>() + zset.heap_size(),
         }
     }
 }
