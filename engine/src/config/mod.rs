@@ -650,6 +650,16 @@ impl Config {
         }
     }
 
+    /// `zset-max-listpack-entries`: most members a sorted set keeps as a listpack.
+    pub fn zset_max_listpack_entries(&self) -> usize {
+        usize::try_from(self.get_number("zset-max-listpack-entries")).unwrap_or(usize::MAX)
+    }
+
+    /// `zset-max-listpack-value`: longest member (bytes) a sorted-set listpack keeps.
+    pub fn zset_max_listpack_value(&self) -> usize {
+        usize::try_from(self.get_number("zset-max-listpack-value")).unwrap_or(usize::MAX)
+    }
+
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)

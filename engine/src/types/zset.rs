@@ -25,6 +25,12 @@ use bytes::Bytes;
 use crate::dict::Dict;
 use skiplist::{order, SkipList};
 
+/// Sorted-set order of two members with their scores: by score (`-0` equal to `0`),
+/// then by member bytes.
+pub fn compare(a_score: f64, a_member: &[u8], b_score: f64, b_member: &[u8]) -> Ordering {
+    order(a_score, a_member, b_score, b_member)
+}
+
 /// What decides a sorted set's representation (Redis's `zset-max-listpack-entries` and
 /// `zset-max-listpack-value`), and a seed for the hashing and level choices of a
 /// skiplist created under it.
@@ -225,6 +231,20 @@ impl ZSet {
     pub fn new() -> Self {
         ZSet {
             repr: Repr::Listpack(Vec::new()),
+        }
+    }
+
+    /// An empty set in the representation Redis picks for an expected `size`
+    /// (`zsetTypeCreate`): a listpack unless `size` is over the entry limit.
+    pub fn for_size(size: usize, config: &ZSetConfig) -> Self {
+        if size <= config.max_listpack_entries {
+            return ZSet::new();
+        }
+        ZSet {
+            repr: Repr::Skiplist(Indexed {
+                list: SkipList::new(config.seed),
+                scores: Dict::with_seed(config.seed),
+            }),
         }
     }
 
