@@ -934,6 +934,23 @@ fn zscan_returns_a_listpack_whole_with_scores_as_text() {
 }
 
 #[test]
+fn zscan_shows_a_listpacks_integral_scores_as_integers() {
+    let (mut s, _) = session();
+    call(
+        &mut s,
+        &["ZADD", "lp", "1e17", "a", "4611686018427388928", "b"],
+    );
+    let page = |text: &[&str]| Reply::Array(vec![bulk("0"), members(text)]);
+    assert_eq!(
+        call(&mut s, &["ZSCAN", "lp", "0"]),
+        page(&["a", "100000000000000000", "b", "4.6116860184273889e+18"])
+    );
+    call(&mut s, &["CONFIG", "SET", "zset-max-listpack-entries", "0"]);
+    call(&mut s, &["ZADD", "sl", "1e17", "a"]);
+    assert_eq!(call(&mut s, &["ZSCAN", "sl", "0"]), page(&["a", "1e+17"]));
+}
+
+#[test]
 fn zscan_walks_a_skiplist_with_a_cursor() {
     let (mut s, _) = session();
     call(&mut s, &["CONFIG", "SET", "zset-max-listpack-entries", "0"]);

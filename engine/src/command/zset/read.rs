@@ -85,7 +85,7 @@ pub(super) fn zrevrank(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, 
 /// page without reading the options), then MATCH/COUNT. A listpack is returned whole
 /// with cursor 0; a skiplist walks its member table, stopping once it has COUNT
 /// *strings* (members and scores both count, as in Redis) or after COUNT × 10 buckets.
-/// Scores are `%.17g` text.
+/// Scores are text, as [`scan_score_text`] writes them.
 pub(super) fn zscan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.required()?;
     let mut cursor = parse_cursor(args.required()?)?;
@@ -102,6 +102,7 @@ pub(super) fn zscan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
         }
         iterations -= 1;
     }
+    let listpack = zset.is_listpack();
     let mut items = Vec::with_capacity(found.len() * 2);
     for (member, score) in found {
         if options
@@ -110,12 +111,27 @@ pub(super) fn zscan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
         {
             continue;
         }
-        let mut text = Vec::with_capacity(24);
-        kvdb_resp::fmt::double_g17(score, &mut text);
         items.push(Reply::Bulk(member));
-        items.push(Reply::Bulk(Bytes::from(text)));
+        items.push(Reply::Bulk(Bytes::from(scan_score_text(score, listpack))));
     }
     Ok(scan_reply(cursor, items))
+}
+
+/// Largest magnitude a listpack keeps an integral score as an integer (`2^62`, Redis's
+/// `LLONG_MAX / 2` as a double).
+const LISTPACK_INTEGER_LIMIT: f64 = 4_611_686_018_427_387_904.0;
+
+/// A score as ZSCAN shows it: a skiplist prints `%.17g`; a listpack shows the text it
+/// stored, which is the integer itself for an integral score within ±2^62 (so `1e17`
+/// reads `100000000000000000` there) and `%.17g` otherwise.
+fn scan_score_text(score: f64, listpack: bool) -> Vec<u8> {
+    let mut text = Vec::with_capacity(24);
+    if listpack && score.fract() == 0.0 && score.abs() <= LISTPACK_INTEGER_LIMIT {
+        kvdb_resp::fmt::integer(score as i64, &mut text);
+    } else {
+        kvdb_resp::fmt::double_g17(score, &mut text);
+    }
+    text
 }
 
 fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
