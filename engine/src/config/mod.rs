@@ -11,6 +11,7 @@
 mod params;
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use crate::error::CommandError;
 use crate::glob::glob_match;
@@ -102,6 +103,8 @@ const APPLIED: &[&str] = &[
     "loglevel",
     "dir",
     "daemonize",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
 ];
 
 /// The server's configuration.
@@ -650,14 +653,27 @@ impl Config {
         }
     }
 
+    /// The number `PARAMS[index]` holds (0 if unreadable).
+    fn number_at(&self, index: Option<usize>) -> i128 {
+        match index.map(|index| (PARAMS[index].kind, self.values[index].as_str())) {
+            Some((Kind::Number { form, .. }, value)) => parse_number(value, form).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     /// `zset-max-listpack-entries`: most members a sorted set keeps as a listpack.
+    /// (Read by every sorted-set write, so the parameter is found once, not per call.)
     pub fn zset_max_listpack_entries(&self) -> usize {
-        usize::try_from(self.get_number("zset-max-listpack-entries")).unwrap_or(usize::MAX)
+        static INDEX: OnceLock<Option<usize>> = OnceLock::new();
+        let index = *INDEX.get_or_init(|| index_of("zset-max-listpack-entries"));
+        usize::try_from(self.number_at(index)).unwrap_or(usize::MAX)
     }
 
     /// `zset-max-listpack-value`: longest member (bytes) a sorted-set listpack keeps.
     pub fn zset_max_listpack_value(&self) -> usize {
-        usize::try_from(self.get_number("zset-max-listpack-value")).unwrap_or(usize::MAX)
+        static INDEX: OnceLock<Option<usize>> = OnceLock::new();
+        let index = *INDEX.get_or_init(|| index_of("zset-max-listpack-value"));
+        usize::try_from(self.number_at(index)).unwrap_or(usize::MAX)
     }
 
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.

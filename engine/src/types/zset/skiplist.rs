@@ -26,12 +26,66 @@ struct Link {
     span: u32,
 }
 
+/// Links kept inside a node: three nodes in four have one level and fifteen in
+/// sixteen at most two, so a descent usually finds the next links in the node it just
+/// compared against instead of in another allocation.
+const INLINE_LEVELS: usize = 2;
+
+/// A node's links, one per level.
+#[derive(Debug, Clone)]
+enum Levels {
+    Inline {
+        height: u8,
+        links: [Link; INLINE_LEVELS],
+    },
+    Heap(Box<[Link]>),
+}
+
+impl Levels {
+    fn new(height: usize) -> Self {
+        let unlinked = Link {
+            forward: NIL,
+            span: 0,
+        };
+        if height <= INLINE_LEVELS {
+            Levels::Inline {
+                height: height as u8,
+                links: [unlinked; INLINE_LEVELS],
+            }
+        } else {
+            Levels::Heap(vec![unlinked; height].into_boxed_slice())
+        }
+    }
+
+    fn as_slice(&self) -> &[Link] {
+        match self {
+            Levels::Inline { height, links } => &links[..usize::from(*height)],
+            Levels::Heap(links) => links,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Link] {
+        match self {
+            Levels::Inline { height, links } => &mut links[..usize::from(*height)],
+            Levels::Heap(links) => links,
+        }
+    }
+
+    /// Heap bytes beyond the node.
+    fn heap_size(&self) -> usize {
+        match self {
+            Levels::Inline { .. } => 0,
+            Levels::Heap(links) => links.len() * std::mem::size_of::<Link>(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Node {
     member: Box<[u8]>,
     score: f64,
     backward: u32,
-    levels: Box<[Link]>,
+    levels: Levels,
 }
 
 impl Node {
@@ -40,7 +94,7 @@ impl Node {
             member: Box::default(),
             score: 0.0,
             backward: NIL,
-            levels: Box::default(),
+            levels: Levels::new(0),
         }
     }
 }
@@ -74,14 +128,7 @@ impl SkipList {
     /// An empty list; `seed` drives the level choices (any value).
     pub(crate) fn new(seed: u64) -> Self {
         let header = Node {
-            levels: vec![
-                Link {
-                    forward: NIL,
-                    span: 0
-                };
-                MAX_LEVEL
-            ]
-            .into_boxed_slice(),
+            levels: Levels::new(MAX_LEVEL),
             ..Node::vacant()
         };
         SkipList {
@@ -100,11 +147,11 @@ impl SkipList {
     }
 
     fn link(&self, node: u32, level: usize) -> Link {
-        self.nodes[node as usize].levels[level]
+        self.nodes[node as usize].levels.as_slice()[level]
     }
 
     fn link_mut(&mut self, node: u32, level: usize) -> &mut Link {
-        &mut self.nodes[node as usize].levels[level]
+        &mut self.nodes[node as usize].levels.as_mut_slice()[level]
     }
 
     /// The element stored in `node`.
@@ -240,14 +287,7 @@ impl SkipList {
             member,
             score,
             backward: NIL,
-            levels: vec![
-                Link {
-                    forward: NIL,
-                    span: 0
-                };
-                level
-            ]
-            .into_boxed_slice(),
+            levels: Levels::new(level),
         });
         for i in 0..level {
             let before = path.update[i];
@@ -416,7 +456,7 @@ impl SkipList {
         };
         for node in &mut nodes {
             node.backward = remap(node.backward);
-            for link in node.levels.iter_mut() {
+            for link in node.levels.as_mut_slice() {
                 link.forward = remap(link.forward);
             }
         }
@@ -432,7 +472,7 @@ impl SkipList {
         let per_node: usize = self
             .nodes
             .iter()
-            .map(|node| node.member.len() + node.levels.len() * std::mem::size_of::<Link>())
+            .map(|node| node.member.len() + node.levels.heap_size())
             .sum();
         arena + per_node
     }
@@ -468,7 +508,12 @@ impl SkipList {
             at = self.next(node);
         }
         for (&node, &rank) in &rank_of {
-            for (i, link) in self.nodes[node as usize].levels.iter().enumerate() {
+            for (i, link) in self.nodes[node as usize]
+                .levels
+                .as_slice()
+                .iter()
+                .enumerate()
+            {
                 if i >= self.level {
                     break;
                 }
