@@ -696,6 +696,36 @@ fn a_large_lex_skiplist_answers_like_redis() {
 }
 
 #[test]
+fn keyspace_commands_on_sorted_sets() {
+    diff(&format!(
+        r#"ZADD small 1 a 2 b
+        {}
+        TYPE small
+        TYPE big
+        OBJECT ENCODING small
+        OBJECT ENCODING big
+        COPY big big2
+        OBJECT ENCODING big2
+        ZRANGE big2 0 3 WITHSCORES
+        ZADD big2 -1 new
+        ZCARD big
+        ZCARD big2
+        RENAME small renamed
+        ZRANGE renamed 0 -1 WITHSCORES
+        ~~ SCAN 0 TYPE zset COUNT 100
+        EXPIRE renamed 100
+        ZADD renamed 3 c
+        TTL renamed
+        ZUNIONSTORE renamed 1 renamed
+        TTL renamed
+        DEL big big2 renamed
+        EXISTS big
+        "#,
+        zadd_many("big", 150, 1.0)
+    ));
+}
+
+#[test]
 fn resp3_replies() {
     diff(
         r#"
