@@ -10,6 +10,7 @@
 # fast).
 #
 # Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory] [--memory-only]
+#                            [--only NAME,NAME...]   (run only these workloads, e.g. ZADD,ZRANGE-100)
 set -euo pipefail
 
 ROUNDS=3
@@ -19,6 +20,7 @@ KEYSPACE=100000
 MEMORY=1
 MEMORY_KEYS=1000000
 THROUGHPUT=1
+ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -26,7 +28,8 @@ while [ $# -gt 0 ]; do
     --quick) ROUNDS=1; REQUESTS=50000; MEMORY_KEYS=200000; shift ;;
     --no-memory) MEMORY=0; shift ;;
     --memory-only) THROUGHPUT=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -71,12 +74,15 @@ stop_servers() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # run_one PORT PID PIPELINE TESTS EXTRA... -> "rps p50 p99 cpu_ticks"
+# TESTS is a redis-benchmark -t list, or "cmd:WORDS..." for a command of our own.
 run_one() {
   local port=$1 pid=$2 pipeline=$3 tests=$4; shift 4
   local before after out
+  local test_args=(-t "$tests")
+  [[ "$tests" == cmd:* ]] && read -r -a test_args <<<"${tests#cmd:}"
   before=$(cpu_ticks "$pid")
   out=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$pipeline" \
-        -r "$KEYSPACE" -t "$tests" --csv "$@" 2>&1)
+        -r "$KEYSPACE" --csv "$@" "${test_args[@]}" 2>&1)
   after=$(cpu_ticks "$pid")
   if echo "$out" | grep -qiE '^(ERR|error)|Error from server|WRONGTYPE|unknown command'; then
     echo "ERROR running $tests on port $port: $out" >&2
@@ -93,6 +99,7 @@ FAILED=0
 RESULTS=()
 measure() {
   local name=$1 pipeline=$2 tests=$3; shift 3
+  [ -z "$ONLY" ] || [[ ",$ONLY," == *",$name,"* ]] || return 0
   local r_rps=() k_rps=() r_p50=() k_p50=() r_p99=() k_p99=() r_cpu=() k_cpu=() ratios=()
   # warm-up, both
   run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
@@ -147,6 +154,10 @@ for pipeline in 1 16; do
   measure LRANGE-100 "$pipeline" lrange_100
   measure HSET "$pipeline" hset
   measure SADD "$pipeline" sadd
+  # ZADD grows one sorted set (random scores and members over the keyspace: a skiplist);
+  # ZRANGE-100 then reads 100 members with scores from it.
+  measure ZADD "$pipeline" zadd
+  measure ZRANGE-100 "$pipeline" "cmd:ZRANGE myzset 0 99 WITHSCORES"
 done
 
 if [ "$THROUGHPUT" = 1 ]; then

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMAND_DIR = ROOT / "engine" / "src" / "command"
 OUTPUT = COMMAND_DIR / "docs_data.rs"
 
-# Files of the command directory that hold no command specs of their own.
+# Files of the command directory (paths relative to it) that hold no command specs.
 NOT_FAMILIES = {"docs.rs", "docs_data.rs", "mod.rs", "tests.rs"}
 # Documented by hand in docs.rs: Redis 7.2's, unknown to 7.0.15.
 HAND_WRITTEN = {"client|setinfo"}
@@ -51,10 +51,11 @@ FOOTER = "];\n"
 
 
 def source_names():
-    """Command names in the family files: files in name order, each in source order."""
+    """Command names in the family files (subfolders too): files in path order, each in
+    source order."""
     names = []
-    for path in sorted(COMMAND_DIR.glob("*.rs")):
-        if path.name in NOT_FAMILIES:
+    for path in sorted(COMMAND_DIR.rglob("*.rs")):
+        if path.relative_to(COMMAND_DIR).as_posix() in NOT_FAMILIES:
             continue
         text = path.read_text()
         # Specs in test modules are no commands of kvdb's.

@@ -49,6 +49,65 @@ fn immediate_answers_timeouts_and_errors() {
 }
 
 #[test]
+fn blocking_sorted_set_pops() {
+    diff(
+        r#"
+        ZADD z 1 a 2 b 3 c 4 d
+        BZPOPMIN nosuch z 0
+        BZPOPMAX z 0
+        BZMPOP 0 2 nosuch z MIN COUNT 5
+        EXISTS z
+        BZPOPMIN nosuch 0.01
+        BZPOPMAX nosuch 0.01
+        BZMPOP 0.01 1 nosuch MAX
+        BZPOPMIN nosuch -1
+        BZPOPMIN nosuch x
+        BZMPOP 0 0 nosuch MIN
+        BZMPOP 0 1 nosuch MIDDLE
+        BZMPOP 0 1 nosuch MIN COUNT 0
+        SET str v
+        BZPOPMIN str 0
+        BZMPOP 0 1 str MIN
+        MULTI
+        BZPOPMIN nosuch 0
+        BZMPOP 0 1 nosuch MAX
+        EXEC
+        "#,
+    );
+    diff(
+        r#"
+        !resp3
+        ZADD z 1 a 2 b
+        BZPOPMIN z 0
+        BZMPOP 0 1 z MAX COUNT 2
+        BZPOPMIN nosuch 0.01
+        "#,
+    );
+}
+
+#[test]
+fn a_zadd_serves_blocked_sorted_set_pops() {
+    differential(|server, db| {
+        let mut min = connect(server, db);
+        let mut mpop = connect(server, db);
+        let mut writer = connect(server, db);
+        send(&mut min, &[b"BZPOPMIN", b"z", b"0"]);
+        await_blocked(&mut writer, 1);
+        send(
+            &mut mpop,
+            &[b"BZMPOP", b"0", b"1", b"z", b"MAX", b"COUNT", b"2"],
+        );
+        await_blocked(&mut writer, 2);
+        let mut replies =
+            vec![writer.command(&[b"ZADD", b"z", b"1", b"a", b"2", b"b", b"3", b"c"])];
+        replies.push(min.read_reply());
+        replies.push(mpop.read_reply());
+        replies.push(writer.command(&[b"EXISTS", b"z"]));
+        replies
+    });
+}
+
+#[test]
 fn blocking_commands_answer_at_once_inside_multi() {
     diff(
         r#"

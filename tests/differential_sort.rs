@@ -117,3 +117,23 @@ fn store() {
         "#,
     );
 }
+
+#[test]
+fn sorted_sets() {
+    diff(
+        r#"
+        ZADD z 3 c 1 a 2 b 10 j
+        SORT z ALPHA
+        SORT z BY nosort
+        SORT z BY nosort DESC
+        SORT z BY nosort LIMIT 1 2
+        SORT z BY nosort DESC LIMIT 1 2
+        SORT z ALPHA DESC LIMIT 0 2
+        OBJECT ENCODING z
+        ZADD n 1 10 2 9 3 8
+        SORT n
+        SORT n BY nosort STORE dst
+        LRANGE dst 0 -1
+        "#,
+    );
+}

@@ -1,4 +1,4 @@
-//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, ...), and the hand-off of
+//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP...), and the hand-off of
 //! their replies.
 //!
 //! Redis's rules, kept here: waiters on a key are served first-come first-served; a
@@ -22,6 +22,7 @@ use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
 
 use crate::command::list::End;
+use crate::command::zset::PopEnd;
 use crate::reply::{Protocol, Reply};
 
 /// What a blocked command does once one of its keys is ready.
@@ -44,12 +45,20 @@ pub enum BlockedOp {
         /// The destination end.
         to: End,
     },
+    /// BZPOPMIN/BZPOPMAX (`count: None`, answers `[key, member, score]`) or BZMPOP
+    /// (`[key, [[member, score], ...]]`).
+    ZPop {
+        /// Which end to pop from.
+        end: PopEnd,
+        /// BZMPOP's count.
+        count: Option<usize>,
+    },
 }
 
 impl BlockedOp {
     /// True when this operation waits for a list (else for a sorted set).
     pub fn wants_list(&self) -> bool {
-        true
+        !matches!(self, BlockedOp::ZPop { .. })
     }
 }
 
@@ -66,6 +75,15 @@ pub enum Restore {
         end: End,
         /// The elements, first popped first.
         elements: Vec<Bytes>,
+    },
+    /// Sorted-set members with their scores.
+    ZSet {
+        /// The database.
+        db: usize,
+        /// The sorted set.
+        key: Bytes,
+        /// (member, score) pairs.
+        members: Vec<(Bytes, f64)>,
     },
 }
 

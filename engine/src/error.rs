@@ -67,6 +67,38 @@ pub enum CommandError {
     NoProto,
     /// `DEBUG command not allowed. If the enable-debug-command option is set ...`
     DebugNotAllowed,
+    /// `ERR min or max is not a float` (a sorted-set score range bound)
+    ScoreRangeNotFloat,
+    /// `ERR min or max not valid string range item` (a sorted-set lex range bound)
+    LexRangeInvalid,
+    /// `ERR resulting score is not a number (NaN)`
+    ScoreIsNaN,
+    /// `ERR weight value is not a float`
+    WeightNotFloat,
+    /// `ERR XX and NX options at the same time are not compatible`
+    XxAndNx,
+    /// `ERR GT, LT, and/or NX options at the same time are not compatible`
+    GtLtNx,
+    /// `ERR INCR option supports a single increment-element pair`
+    IncrSinglePair,
+    /// `ERR syntax error, WITHSCORES not supported in combination with BYLEX`
+    WithscoresByLex,
+    /// `ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX`
+    LimitWithoutBy,
+    /// `ERR at least 1 input key is needed for '<command>' command`
+    NoInputKeys(&'static str),
+    /// `ERR numkeys should be greater than 0`
+    NumkeysNotPositive,
+    /// `ERR count should be greater than 0`
+    CountNotPositive,
+    /// `ERR LIMIT can't be negative`
+    NegativeLimit,
+    /// `ERR value is out of range, must be positive`
+    NotPositive,
+    /// `ERR value is out of range`
+    OutOfRange,
+    /// `ERR value is out of range, value must between <min> and <max>`
+    NotBetween(i64, i64),
     /// A message with no variant of its own, as Redis sends it: it must start with the
     /// error code (`ERR `, `WRONGTYPE `, ...).
     Other(Cow<'static, str>),
@@ -103,6 +135,16 @@ impl CommandError {
             InvalidExpireTime(command) => {
                 return Cow::Owned(format!("ERR invalid expire time in '{command}' command"))
             }
+            NoInputKeys(command) => {
+                return Cow::Owned(format!(
+                    "ERR at least 1 input key is needed for '{command}' command"
+                ))
+            }
+            NotBetween(min, max) => {
+                return Cow::Owned(format!(
+                    "ERR value is out of range, value must between {min} and {max}"
+                ))
+            }
             Other(text) => return text.clone(),
             WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
             Syntax => "ERR syntax error",
@@ -126,6 +168,25 @@ impl CommandError {
                  user. Are you sure your configuration is correct?"
             }
             NoProto => "NOPROTO unsupported protocol version",
+            ScoreRangeNotFloat => "ERR min or max is not a float",
+            LexRangeInvalid => "ERR min or max not valid string range item",
+            ScoreIsNaN => "ERR resulting score is not a number (NaN)",
+            WeightNotFloat => "ERR weight value is not a float",
+            XxAndNx => "ERR XX and NX options at the same time are not compatible",
+            GtLtNx => "ERR GT, LT, and/or NX options at the same time are not compatible",
+            IncrSinglePair => "ERR INCR option supports a single increment-element pair",
+            WithscoresByLex => {
+                "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+            }
+            LimitWithoutBy => {
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or \
+                 BYLEX"
+            }
+            NumkeysNotPositive => "ERR numkeys should be greater than 0",
+            CountNotPositive => "ERR count should be greater than 0",
+            NegativeLimit => "ERR LIMIT can't be negative",
+            NotPositive => "ERR value is out of range, must be positive",
+            OutOfRange => "ERR value is out of range",
             DebugNotAllowed => {
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \
                  \"local\", you can run it from a local connection, otherwise you need to set \
@@ -260,6 +321,43 @@ mod tests {
             (
                 DebugNotAllowed,
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+            ),
+            (ScoreRangeNotFloat, "ERR min or max is not a float"),
+            (LexRangeInvalid, "ERR min or max not valid string range item"),
+            (ScoreIsNaN, "ERR resulting score is not a number (NaN)"),
+            (WeightNotFloat, "ERR weight value is not a float"),
+            (
+                XxAndNx,
+                "ERR XX and NX options at the same time are not compatible",
+            ),
+            (
+                GtLtNx,
+                "ERR GT, LT, and/or NX options at the same time are not compatible",
+            ),
+            (
+                IncrSinglePair,
+                "ERR INCR option supports a single increment-element pair",
+            ),
+            (
+                WithscoresByLex,
+                "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+            ),
+            (
+                LimitWithoutBy,
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+            ),
+            (
+                NoInputKeys("zunionstore"),
+                "ERR at least 1 input key is needed for 'zunionstore' command",
+            ),
+            (NumkeysNotPositive, "ERR numkeys should be greater than 0"),
+            (CountNotPositive, "ERR count should be greater than 0"),
+            (NegativeLimit, "ERR LIMIT can't be negative"),
+            (NotPositive, "ERR value is out of range, must be positive"),
+            (OutOfRange, "ERR value is out of range"),
+            (
+                NotBetween(-i64::MAX, i64::MAX),
+                "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
             ),
             (CommandError::err("custom"), "ERR custom"),
         ];

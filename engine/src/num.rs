@@ -81,6 +81,49 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     }
 }
 
+/// Parses `s` as Redis reads a sorted-set score bound (`zslParseRange`): C's `strtod`
+/// applied to the C string, which must then be used up. That is looser than
+/// [`parse_f64`]: the text stops at the first NUL byte, leading C whitespace is
+/// skipped, out-of-range values become ±infinity or zero instead of being refused, and
+/// an empty string (nothing converted, nothing left over) reads as 0. NaN is refused,
+/// as is whitespace alone (`strtod` then consumes nothing and leaves it behind).
+pub fn parse_f64_strtod(s: &[u8]) -> Option<f64> {
+    let text = s.split(|&b| b == 0).next().unwrap_or_default();
+    if text.is_empty() {
+        return Some(0.0);
+    }
+    let start = text.iter().position(|&b| !is_c_space(b))?;
+    let text = &text[start..];
+    match scan_float(text)? {
+        FloatSyntax::Infinity { negative } => Some(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
+        // Rust's conversion saturates to infinity and flushes to zero as strtod does.
+        FloatSyntax::Decimal { .. } => std::str::from_utf8(text).ok()?.parse().ok(),
+        FloatSyntax::Hex {
+            negative,
+            int_digits,
+            frac_digits,
+            exp2,
+        } => {
+            let magnitude = match hex_to_binary(int_digits, frac_digits, exp2) {
+                None => 0.0,
+                Some((mantissa, sticky, exponent)) => {
+                    let rounded = round_binary(mantissa, sticky, exponent, 53, F64_MIN_EXP)?;
+                    if rounded.top_exponent() > F64_MAX_TOP {
+                        f64::INFINITY
+                    } else {
+                        (rounded.mantissa as f64) * pow2(rounded.exponent)
+                    }
+                }
+            };
+            Some(if negative { -magnitude } else { magnitude })
+        }
+    }
+}
+
 /// Exponent of the least significant bit of an `f64` subnormal.
 const F64_MIN_EXP: i64 = -1074;
 /// Every finite `f64` is below `2^1024`.
@@ -408,6 +451,32 @@ mod tests {
         assert!(!is_canonical_i64(b"-0"));
         assert!(!is_canonical_i64(b"1.5"));
         assert!(!is_canonical_i64(b"9223372036854775808"));
+    }
+
+    #[test]
+    fn parse_f64_strtod_follows_zslparserange() {
+        assert_eq!(parse_f64_strtod(b""), Some(0.0));
+        assert_eq!(parse_f64_strtod(b" 1.5"), Some(1.5));
+        assert_eq!(parse_f64_strtod(b"2\0junk"), Some(2.0));
+        assert_eq!(parse_f64_strtod(b"\0"), Some(0.0));
+        assert_eq!(parse_f64_strtod(b"1e999"), Some(f64::INFINITY));
+        assert_eq!(parse_f64_strtod(b"-1e999"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64_strtod(b"1e-999"), Some(0.0));
+        assert_eq!(parse_f64_strtod(b"0x10"), Some(16.0));
+        assert_eq!(parse_f64_strtod(b"0x1p99999"), Some(f64::INFINITY));
+        assert_eq!(parse_f64_strtod(b"-inf"), Some(f64::NEG_INFINITY));
+        for bad in [
+            &b"   "[..],
+            b"1 ",
+            b"nan",
+            b"-nan",
+            b"(1",
+            b"1e",
+            b"0x",
+            b"abc",
+        ] {
+            assert_eq!(parse_f64_strtod(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -98,3 +98,16 @@ fn a_delivered_reply_is_not_returned() {
     drop(waiter);
     assert_eq!(call(&mut pusher, &["EXISTS", "q"]), Reply::Int(0));
 }
+
+#[test]
+fn a_sorted_set_member_popped_for_a_client_that_leaves_goes_back_with_its_score() {
+    let (engine, _) = engine();
+    let mut waiter = engine.session();
+    let mut out = BytesMut::new();
+    waiter.execute_batch(&[argv(&["BZPOPMIN", "z", "0"])], &mut out);
+    let mut writer = engine.session();
+    call(&mut writer, &["ZADD", "z", "1.5", "m"]);
+    assert_eq!(call(&mut writer, &["EXISTS", "z"]), Reply::Int(0));
+    drop(waiter);
+    assert_eq!(call(&mut writer, &["ZSCORE", "z", "m"]), Reply::Double(1.5));
+}

@@ -65,6 +65,17 @@ pub(crate) fn g17_into(d: f64, buf: &mut [u8; G17_MAX]) -> usize {
         buf[..s.len()].copy_from_slice(s);
         return s.len();
     }
+    // An integer below 2^53 has at most 16 digits, so `%.17g` prints exactly its
+    // digits (no point, no exponent): skip the general conversion, whose exact mode
+    // falls back to slow bignum arithmetic for such values. `-0.0` keeps its sign.
+    if d.fract() == 0.0 && d.abs() < 9_007_199_254_740_992.0 {
+        let mut digits = [0u8; 20];
+        let start = number::write_u64(d.abs() as u64, &mut digits);
+        let negative = usize::from(d.is_sign_negative());
+        buf[0] = b'-';
+        buf[negative..negative + 20 - start].copy_from_slice(&digits[start..]);
+        return negative + 20 - start;
+    }
 
     // Rust's `{:.16e}` is the correctly rounded 17-significant-digit scientific
     // form (ties to even on exact halves, like glibc): `-1.2345678901234567e-5`.
@@ -188,6 +199,9 @@ mod tests {
         assert_eq!(g17(f64::NAN), "nan");
         assert_eq!(g17(-f64::NAN), "-nan");
         assert_eq!(g17(1e16), "10000000000000000");
+        assert_eq!(g17(-12345.0), "-12345");
+        assert_eq!(g17(9007199254740991.0), "9007199254740991");
+        assert_eq!(g17(9007199254740992.0), "9007199254740992");
         assert_eq!(g17(1e17), "1e+17");
         assert_eq!(g17(1e-5), "1.0000000000000001e-05");
         assert_eq!(g17(0.0001), "0.0001");

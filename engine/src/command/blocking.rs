@@ -1,4 +1,4 @@
-//! Blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP.
+//! Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP.
 //!
 //! Each first tries what its non-blocking twin does; with nothing to pop it blocks the
 //! client on its keys ([`Ctx::block`]). Dispatch serves blocked clients after every
@@ -10,13 +10,14 @@ use bytes::Bytes;
 
 use super::flags::*;
 use super::list::{move_element, pop_from_key, push, End, MpopArgs};
+use super::zset::{pop_members, zmpop_first, zmpop_reply, PopEnd, ZmpopArgs};
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::Args;
 use crate::blocking::{BlockedOp, Restore};
 use crate::error::CommandError;
 use crate::num::parse_f64;
 use crate::reply::Reply;
-use crate::types::{List, StrEncoding, StrValue};
+use crate::types::{List, StrEncoding, StrValue, ZSet};
 
 /// A blocking timeout in float seconds (Redis's `getTimeoutFromObjectOrReply`): the
 /// deadline in Unix ms, `None` for 0 (forever).
@@ -112,6 +113,58 @@ fn blmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.block(mpop.keys, deadline, op, Reply::NilArray)
 }
 
+fn bzpop_generic(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    end: PopEnd,
+) -> Result<Reply, CommandError> {
+    let rest = args.rest();
+    let (timeout, keys) = rest.split_last().ok_or(CommandError::Syntax)?;
+    let deadline = parse_timeout(timeout, ctx.now_ms)?;
+    for key in keys {
+        if let Some(popped) = pop_members(ctx, key, end, 1)? {
+            return Ok(zpop_one_reply(key, popped));
+        }
+    }
+    ctx.block(
+        keys,
+        deadline,
+        BlockedOp::ZPop { end, count: None },
+        Reply::NilArray,
+    )
+}
+
+/// `[key, member, score]`: BZPOPMIN's and BZPOPMAX's reply.
+fn zpop_one_reply(key: &Bytes, popped: Vec<(Bytes, f64)>) -> Reply {
+    let mut reply = vec![Reply::Bulk(key.clone())];
+    if let Some((member, score)) = popped.into_iter().next() {
+        reply.push(Reply::Bulk(member));
+        reply.push(Reply::Double(score));
+    }
+    Reply::Array(reply)
+}
+
+fn bzpopmin(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    bzpop_generic(ctx, args, PopEnd::Min)
+}
+
+fn bzpopmax(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    bzpop_generic(ctx, args, PopEnd::Max)
+}
+
+fn bzmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
+    let zmpop = ZmpopArgs::parse(args)?;
+    if let Some(reply) = zmpop_first(ctx, &zmpop)? {
+        return Ok(reply);
+    }
+    let op = BlockedOp::ZPop {
+        end: zmpop.end,
+        count: Some(zmpop.count),
+    };
+    ctx.block(&zmpop.keys, deadline, op, Reply::NilArray)
+}
+
 /// The bytes of the elements in popped replies.
 fn popped_bytes(popped: &[Reply]) -> Vec<Bytes> {
     popped
@@ -155,6 +208,19 @@ pub(crate) fn serve(
             // The element sits in the destination list: nothing to give back.
             Ok((reply, None))
         }
+        BlockedOp::ZPop { end, count } => {
+            let popped = pop_members(ctx, key, *end, count.unwrap_or(1))?.unwrap_or_default();
+            let restore = Restore::ZSet {
+                db: ctx.client.db,
+                key: key.clone(),
+                members: popped.clone(),
+            };
+            let reply = match count {
+                Some(_) => zmpop_reply(key.clone(), popped),
+                None => zpop_one_reply(key, popped),
+            };
+            Ok((reply, Some(restore)))
+        }
     }
 }
 
@@ -174,6 +240,17 @@ pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
             };
             for element in elements.iter().rev() {
                 push(list, end, StrValue::copied(element, StrEncoding::Raw));
+            }
+            ctx.signal_modified_key(&key);
+        }
+        Restore::ZSet { db, key, members } => {
+            ctx.client.db = db;
+            let config = super::zset::config_from(&ctx.rules(), ctx.rules().seed);
+            let Ok(zset) = ctx.write_or_create::<ZSet>(&key) else {
+                return;
+            };
+            for (member, score) in members {
+                zset.add(&member, score, &config);
             }
             ctx.signal_modified_key(&key);
         }
@@ -221,5 +298,29 @@ pub static COMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::LIST,
         blmpop
+    ),
+    spec!(
+        "bzpopmin",
+        -3,
+        WRITE | NOSCRIPT | FAST | BLOCKING,
+        (1, -2, 1),
+        acl::SORTEDSET,
+        bzpopmin
+    ),
+    spec!(
+        "bzpopmax",
+        -3,
+        WRITE | NOSCRIPT | FAST | BLOCKING,
+        (1, -2, 1),
+        acl::SORTEDSET,
+        bzpopmax
+    ),
+    spec!(
+        "bzmpop",
+        -5,
+        WRITE | BLOCKING | MOVABLE_KEYS,
+        (0, 0, 0),
+        acl::SORTEDSET,
+        bzmpop
     ),
 ];

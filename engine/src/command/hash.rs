@@ -10,13 +10,13 @@ use bytes::Bytes;
 
 use super::flags::*;
 use super::generic::{parse_cursor, scan_loop, scan_reply, ScanOptions};
-use super::{acl, random_sample, spec, string_reply, CommandSpec, Ctx};
+use super::{acl, pairs_reply, random_sample, spec, string_reply, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use crate::long_double::LongDouble;
 use crate::num::parse_i64;
-use crate::reply::{Protocol, Reply};
+use crate::reply::Reply;
 use crate::types::Hash;
 
 fn hset_generic(
@@ -209,25 +209,6 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     hash.set(field, &text, &rules);
     ctx.signal_modified_key(&key);
     Ok(Reply::Bulk(text))
-}
-
-/// `[element, element, ...]` pairs flattened in RESP2 and as two-element arrays in
-/// RESP3 (HRANDFIELD and ZRANDMEMBER with values, ZRANGE WITHSCORES).
-pub fn pairs_reply(protocol: Protocol, pairs: Vec<(Reply, Reply)>) -> Reply {
-    match protocol {
-        Protocol::Resp2 => Reply::Array(
-            pairs
-                .into_iter()
-                .flat_map(|(first, second)| [first, second])
-                .collect(),
-        ),
-        Protocol::Resp3 => Reply::Array(
-            pairs
-                .into_iter()
-                .map(|(first, second)| Reply::Array(vec![first, second]))
-                .collect(),
-        ),
-    }
 }
 
 fn field_reply(field: &[u8]) -> Reply {

@@ -24,6 +24,7 @@ pub mod set;
 pub mod sort;
 pub mod string;
 pub mod transaction;
+pub mod zset;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -37,7 +38,7 @@ use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
-use crate::types::{EncodingRules, Hash, List, Set, StrValue, Value};
+use crate::types::{EncodingRules, Hash, List, Set, StrValue, Value, ZSet};
 
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
@@ -290,6 +291,7 @@ pub fn table() -> &'static CommandTable {
             blocking::COMMANDS,
             hash::COMMANDS,
             set::COMMANDS,
+            zset::COMMANDS,
             sort::COMMANDS,
             transaction::COMMANDS,
             pubsub::COMMANDS,
@@ -659,6 +661,26 @@ macro_rules! collection {
 collection!(List, List);
 collection!(Hash, Hash);
 collection!(Set, Set);
+collection!(ZSet, ZSet);
+
+/// `[element, element, ...]` pairs flattened in RESP2 and as two-element arrays in
+/// RESP3 (HRANDFIELD and ZRANDMEMBER with values, ZRANGE WITHSCORES).
+pub fn pairs_reply(protocol: crate::reply::Protocol, pairs: Vec<(Reply, Reply)>) -> Reply {
+    match protocol {
+        crate::reply::Protocol::Resp2 => Reply::Array(
+            pairs
+                .into_iter()
+                .flat_map(|(first, second)| [first, second])
+                .collect(),
+        ),
+        crate::reply::Protocol::Resp3 => Reply::Array(
+            pairs
+                .into_iter()
+                .map(|(first, second)| Reply::Array(vec![first, second]))
+                .collect(),
+        ),
+    }
+}
 
 /// Redis's rule for random samples with a count (HRANDFIELD, SRANDMEMBER,
 /// ZRANDMEMBER): a negative count (or 1) draws that many independent picks, repeats

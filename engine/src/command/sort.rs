@@ -136,7 +136,8 @@ fn limit_range(limit: Option<(i64, i64)>, len: usize) -> (i64, i64) {
     (start, end)
 }
 
-/// The elements of the list or set under `key`, in the order SORT starts from.
+/// The elements of the list, set or sorted set under `key`, in the order SORT starts
+/// from (a sorted set's in rank order).
 fn elements_of(value: Option<&Value>) -> Result<Vec<Bytes>, CommandError> {
     Ok(match value {
         None => Vec::new(),
@@ -144,6 +145,10 @@ fn elements_of(value: Option<&Value>) -> Result<Vec<Bytes>, CommandError> {
         Some(Value::Set(set)) => set
             .members()
             .map(|member| Bytes::from(Member::to_vec(member)))
+            .collect(),
+        Some(Value::ZSet(zset)) => zset
+            .iter()
+            .map(|(member, _)| Bytes::copy_from_slice(member))
             .collect(),
         Some(_) => return Err(CommandError::WrongType),
     })
@@ -156,7 +161,14 @@ fn sort_generic(
 ) -> Result<Reply, CommandError> {
     let key = args.key()?;
     let mut options = SortOptions::parse(args, readonly)?;
-    let value = ctx.read(&key).map(|entry| entry.value.clone());
+    let seed = ctx.rules().seed;
+    let value = ctx.read(&key).map(|entry| {
+        // Redis sorts a sorted set through its skiplist, converting it for good.
+        if let Value::ZSet(zset) = &mut entry.value {
+            zset.convert_to_skiplist(seed);
+        }
+        entry.value.clone()
+    });
     let is_set = matches!(value, Some(Value::Set(_)));
     let mut elements = elements_of(value.as_ref())?;
     let mut dont_sort = options.by.is_some_and(|by| !by.contains(&b'*'));
@@ -168,7 +180,7 @@ fn sort_generic(
     }
     let (mut start, mut end) = limit_range(options.limit, elements.len());
     if dont_sort && !is_set {
-        // Lists keep their order: take the limited range straight away.
+        // Lists and sorted sets keep their order: take the limited range straight away.
         if options.desc {
             elements.reverse();
         }

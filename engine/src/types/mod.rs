@@ -1,17 +1,20 @@
 //! The values keys hold. Pure data: no argv, no replies.
 //!
-//! Strings ([`string`]), hashes ([`hash`]) and sets ([`set`]) each have a file; a list
-//! is a plain deque of strings (Redis 7.0 reports every list as `quicklist`).
+//! Strings ([`string`]), hashes ([`hash`]), sets ([`set`]) and sorted sets ([`zset`])
+//! each have a file; a list is a plain deque of strings (Redis 7.0 reports every list as
+//! `quicklist`).
 
 pub mod hash;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::collections::VecDeque;
 
 pub use hash::Hash;
 pub use set::Set;
 pub use string::StrValue;
+pub use zset::ZSet;
 
 /// A list value: Redis 7.0 always reports `quicklist`, whatever the size.
 pub type List = VecDeque<StrValue>;
@@ -107,6 +110,8 @@ pub enum Value {
     Hash(Box<Hash>),
     /// A set.
     Set(Box<Set>),
+    /// A sorted set.
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -130,6 +135,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -140,19 +146,22 @@ impl Value {
             Value::List(_) => "quicklist",
             Value::Hash(hash) => hash.encoding_name(),
             Value::Set(set) => set.encoding_name(),
+            Value::ZSet(zset) => zset.encoding_name(),
         }
     }
 
-    /// An estimate of the heap bytes this value uses (for `INFO memory`).
+    /// An estimate of the heap bytes this value uses (a collection's box included).
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(string) => string.heap_size(),
             Value::List(list) => {
-                list.capacity() * std::mem::size_of::<StrValue>()
+                std::mem::size_of::<List>()
+                    + list.capacity() * std::mem::size_of::<StrValue>()
                     + list.iter().map(StrValue::heap_size).sum::<usize>()
             }
-            Value::Hash(hash) => hash.heap_size(),
-            Value::Set(set) => set.heap_size(),
+            Value::Hash(hash) => std::mem::size_of::<Hash>() + hash.heap_size(),
+            Value::Set(set) => std::mem::size_of::<Set>() + set.heap_size(),
+            Value::ZSet(zset) => std::mem::size_of::<ZSet>() + zset.heap_size(),
         }
     }
 }
