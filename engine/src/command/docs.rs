@@ -49,6 +49,72 @@ pub(crate) enum FindKeys {
     Unknown,
 }
 
+/// Where a key argument is and how the command accesses it.
+pub(crate) type KeyRef = (usize, &'static [&'static str]);
+
+/// The key arguments of `argv` (command name first) found by `doc`'s key specs, as
+/// Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec cannot say (an
+/// unknown or incomplete spec, a bad key count, a range past the arguments).
+pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyRef>> {
+    let argc = argv.len() as i64;
+    let mut keys = Vec::new();
+    for spec in doc.key_specs {
+        if spec.flags.contains(&"not_key") {
+            continue;
+        }
+        let BeginSearch::Index(first) = spec.begin_search else {
+            return None;
+        };
+        let (first, last, step) = match spec.find_keys {
+            FindKeys::Range {
+                last_key,
+                key_step,
+                limit,
+            } => {
+                let last = if last_key >= 0 {
+                    first + last_key
+                } else if limit == 0 {
+                    argc + last_key
+                } else {
+                    first + ((argc - first) / limit + last_key)
+                };
+                (first, last, key_step)
+            }
+            FindKeys::KeyNum {
+                key_num_index,
+                first_key,
+                key_step,
+            } => {
+                let count = argv.get(usize::try_from(first + key_num_index).ok()?)?;
+                let count = crate::num::parse_i64(count).filter(|n| *n >= 0)?;
+                let first = first + first_key;
+                (first, first + count - 1, key_step)
+            }
+            FindKeys::Unknown => return None,
+        };
+        if last >= argc || last < first || first >= argc {
+            return None;
+        }
+        let mut at = first;
+        while at <= last {
+            keys.push((at as usize, spec.flags));
+            at += step.max(1);
+        }
+        if spec.flags.contains(&"incomplete") {
+            return None;
+        }
+    }
+    Some(keys)
+}
+
+/// True when `doc` declares a key that is a key (Redis's `doesCommandHaveKeys`, for
+/// commands without a key-finding function of their own).
+pub(crate) fn declares_keys(doc: &CommandDoc) -> bool {
+    doc.key_specs
+        .iter()
+        .any(|spec| !spec.flags.contains(&"not_key"))
+}
+
 /// One documented argument (nested for `oneof` and `block`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DocArg {

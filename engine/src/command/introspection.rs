@@ -152,7 +152,150 @@ fn command_docs(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
     ))
 }
 
+/// The sorted key of SORT_RO (Redis's `sortROGetKeys`).
+fn sort_ro_keys(_argv: &[&[u8]]) -> Vec<docs::KeyRef> {
+    vec![(1, &["RO", "access"])]
+}
+
+/// SORT's keys, which its spec cannot declare (Redis's `sortGetKeys`): the sorted key
+/// and the destination of the last STORE, skipping the arguments of LIMIT, GET and BY.
+fn sort_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
+    let mut keys = sort_ro_keys(argv);
+    let mut store = None;
+    let mut at = 2;
+    while at < argv.len() {
+        let arg = argv[at];
+        if is_keyword(arg, "LIMIT") {
+            at += 2;
+        } else if is_keyword(arg, "GET") || is_keyword(arg, "BY") {
+            at += 1;
+        } else if is_keyword(arg, "STORE") && at + 1 < argv.len() {
+            store = Some((at + 1, &["OW", "update"][..]));
+        }
+        at += 1;
+    }
+    keys.extend(store);
+    keys
+}
+
+/// SET's key, whose access depends on GET (Redis's `setGetKeys`).
+fn set_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
+    let reads = argv.iter().skip(3).any(|arg| is_keyword(arg, "GET"));
+    let flags: &[&str] = if reads {
+        &["RW", "access", "update"]
+    } else {
+        &["OW", "update"]
+    };
+    vec![(1, flags)]
+}
+
+/// BITFIELD's key: read-only when every operation is a GET (Redis's
+/// `bitfieldGetKeys`).
+fn bitfield_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
+    let mut readonly = true;
+    let mut at = 2;
+    while at < argv.len() {
+        let left = argv.len() - at - 1;
+        let arg = argv[at];
+        if is_keyword(arg, "GET") && left >= 2 {
+            at += 2;
+        } else if is_keyword(arg, "OVERFLOW") && left >= 1 {
+            at += 1;
+        } else {
+            readonly = false;
+            break;
+        }
+        at += 1;
+    }
+    let flags: &[&str] = if readonly {
+        &["RO", "access"]
+    } else {
+        &["RW", "access", "update"]
+    };
+    vec![(1, flags)]
+}
+
+/// The commands that find their keys themselves where specs cannot (unknown or
+/// incomplete specs, or flags that depend on the arguments).
+fn key_finder(name: &str) -> Option<fn(&[&[u8]]) -> Vec<docs::KeyRef>> {
+    match name {
+        "sort" => Some(sort_keys),
+        "sort_ro" => Some(sort_ro_keys),
+        "set" => Some(set_keys),
+        "bitfield" => Some(bitfield_keys),
+        _ => None,
+    }
+}
+
+/// COMMAND GETKEYS and GETKEYSANDFLAGS: the key arguments of the command given, from
+/// its key specs unless their flags vary or they cannot tell (Redis's
+/// `getKeysFromCommandWithSpecs`).
+fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, CommandError> {
+    let rest = args.rest();
+    let argv: Vec<&[u8]> = rest.iter().map(|arg| arg.as_ref()).collect();
+    let spec = table()
+        .resolve(rest)
+        .map_err(|_| CommandError::err("Invalid command specified"))?;
+    let doc = docs::doc(spec.name);
+    let finder = key_finder(spec.name);
+    if finder.is_none() && !doc.is_some_and(docs::declares_keys) {
+        return Err(CommandError::err("The command has no key arguments"));
+    }
+    if !spec.arity_ok(argv.len()) {
+        return Err(CommandError::err(
+            "Invalid number of arguments specified for command",
+        ));
+    }
+    let variable = doc.is_some_and(|doc| {
+        doc.key_specs
+            .iter()
+            .any(|spec| spec.flags.contains(&"variable_flags"))
+    });
+    let keys = doc
+        .filter(|_| !variable)
+        .and_then(|doc| docs::keys_by_specs(doc, &argv))
+        .or_else(|| finder.map(|find| find(&argv)))
+        .ok_or_else(|| CommandError::err("Invalid arguments specified for command"))?;
+    Ok(Reply::Array(
+        keys.into_iter()
+            .map(|(at, flags)| {
+                let key = Reply::Bulk(rest[at].clone());
+                if with_flags {
+                    let flags = flags.iter().map(|flag| Reply::status(flag)).collect();
+                    Reply::Array(vec![key, Reply::Set(flags)])
+                } else {
+                    key
+                }
+            })
+            .collect(),
+    ))
+}
+
+fn command_getkeys(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    getkeys_generic(args, false)
+}
+
+fn command_getkeysandflags(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    getkeys_generic(args, true)
+}
+
 const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!(
+        "command|getkeys",
+        -4,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_getkeys
+    ),
+    spec!(
+        "command|getkeysandflags",
+        -4,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_getkeysandflags
+    ),
     spec!(
         "command|docs",
         -2,
