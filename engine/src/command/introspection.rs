@@ -215,9 +215,12 @@ fn bitfield_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
     vec![(1, flags)]
 }
 
+/// A command's own way to find its keys in its arguments.
+type KeyFinder = fn(&[&[u8]]) -> Vec<docs::KeyRef>;
+
 /// The commands that find their keys themselves where specs cannot (unknown or
 /// incomplete specs, or flags that depend on the arguments).
-fn key_finder(name: &str) -> Option<fn(&[&[u8]]) -> Vec<docs::KeyRef>> {
+fn key_finder(name: &str) -> Option<KeyFinder> {
     match name {
         "sort" => Some(sort_keys),
         "sort_ro" => Some(sort_ro_keys),
