@@ -73,8 +73,89 @@ impl Clock for ManualClock {
     }
 }
 
+/// "Not frozen": an [`EngineClock`] follows its base clock.
+const FOLLOWING: u64 = u64::MAX;
+
+/// The clock an engine reads: its base clock, unless virtual time has taken over
+/// (`Engine::advance`, `DEBUG CLOCK`), in which case time stands still except when
+/// moved. Going back to real time (`DEBUG CLOCK REAL`) follows the base clock again.
+#[derive(Debug)]
+pub struct EngineClock {
+    base: std::sync::Arc<dyn Clock>,
+    /// The virtual time in microseconds, or [`FOLLOWING`].
+    virtual_us: AtomicU64,
+}
+
+impl EngineClock {
+    /// A clock following `base`.
+    pub fn new(base: std::sync::Arc<dyn Clock>) -> Self {
+        EngineClock {
+            base,
+            virtual_us: AtomicU64::new(FOLLOWING),
+        }
+    }
+
+    /// True while virtual time is in force.
+    pub fn is_virtual(&self) -> bool {
+        self.virtual_us.load(Ordering::SeqCst) != FOLLOWING
+    }
+
+    /// Moves time forward by `ms` (starting virtual time from now if needed).
+    pub fn advance(&self, ms: u64) {
+        let now = self.now_us();
+        self.virtual_us.store(
+            now.saturating_add(ms.saturating_mul(1000)),
+            Ordering::SeqCst,
+        );
+    }
+
+    /// Sets virtual time to `unix_ms`.
+    pub fn set(&self, unix_ms: u64) {
+        self.virtual_us.store(
+            unix_ms.saturating_mul(1000).min(FOLLOWING - 1),
+            Ordering::SeqCst,
+        );
+    }
+
+    /// Goes back to following the base clock.
+    pub fn follow_base(&self) {
+        self.virtual_us.store(FOLLOWING, Ordering::SeqCst);
+    }
+}
+
+impl Clock for EngineClock {
+    fn now_ms(&self) -> u64 {
+        match self.virtual_us.load(Ordering::SeqCst) {
+            FOLLOWING => self.base.now_ms(),
+            us => us / 1000,
+        }
+    }
+
+    fn now_us(&self) -> u64 {
+        match self.virtual_us.load(Ordering::SeqCst) {
+            FOLLOWING => self.base.now_us(),
+            us => us,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn engine_clock_follows_its_base_until_moved() {
+        let base = std::sync::Arc::new(ManualClock::new(1_000));
+        let clock = EngineClock::new(base.clone());
+        base.advance(5);
+        assert_eq!(clock.now_ms(), 1_005);
+        clock.advance(100);
+        base.advance(50);
+        assert_eq!(clock.now_ms(), 1_105);
+        clock.set(7_000);
+        assert_eq!(clock.now_us(), 7_000_000);
+        clock.follow_base();
+        assert_eq!(clock.now_ms(), 1_055);
+    }
+
     use super::*;
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, EngineClock, SystemClock};
 use crate::command::CommandId;
 use crate::config::Config;
 use crate::keyspace::Keyspace;
@@ -88,8 +88,8 @@ pub struct Shared {
     pub store: Mutex<Store>,
     /// Configuration (`CONFIG GET/SET`).
     pub config: RwLock<Config>,
-    /// The engine's clock.
-    pub clock: Arc<dyn Clock>,
+    /// The engine's clock: the injected one, or virtual time once moved.
+    pub clock: EngineClock,
     /// Connected clients, for `CLIENT LIST` and `INFO clients`. Each session updates
     /// its own entry (an uncontended lock) once per batch.
     pub clients: Mutex<BTreeMap<u64, Arc<Mutex<ClientInfo>>>>,
@@ -165,7 +165,7 @@ impl EngineBuilder {
                     stats: ExecStats::default(),
                 }),
                 config: RwLock::new(config),
-                clock,
+                clock: EngineClock::new(clock),
                 clients: Mutex::new(BTreeMap::new()),
                 counters: ServerCounters::default(),
                 started: Instant::now(),
@@ -211,8 +211,39 @@ impl Engine {
     }
 
     /// The engine's clock.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
+    pub fn clock(&self) -> &EngineClock {
         &self.shared.clock
+    }
+
+    /// Moves the engine's time forward by `by` without sleeping (virtual time from
+    /// now on): every key whose TTL has passed is deleted as active expiry would, and
+    /// clients blocked past their deadline get their timeout reply. TIME, TTLs and
+    /// OBJECT IDLETIME move with it.
+    pub fn advance(&self, by: std::time::Duration) {
+        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self.shared.clock.advance(ms);
+        self.catch_up();
+    }
+
+    /// Sets the engine's time to `unix_ms` (virtual time from now on), then expires
+    /// and times out what is due, as [`Engine::advance`] does.
+    pub fn set_time(&self, unix_ms: u64) {
+        self.shared.clock.set(unix_ms);
+        self.catch_up();
+    }
+
+    /// Goes back to the injected clock (the system clock unless another was given).
+    pub fn real_time(&self) {
+        self.shared.clock.follow_base();
+    }
+
+    /// Deletes every key whose TTL has passed and times out blocked clients whose
+    /// deadline has, at the engine's current time.
+    fn catch_up(&self) {
+        let now = self.shared.clock.now_ms();
+        let mut store = self.shared.store.lock();
+        store.keyspace.expire_all_due(now);
+        store.keyspace.blocking.time_out(now);
     }
 
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server

@@ -349,6 +349,8 @@ pub struct Keyspace {
     pub blocking: Blocking,
     /// Pub/sub subscriptions and mailboxes.
     pub pubsub: PubSub,
+    /// Active expiry runs (`DEBUG SET-ACTIVE-EXPIRE 0` leaves expiry to lookups).
+    pub active_expire: bool,
 }
 
 impl Keyspace {
@@ -367,6 +369,7 @@ impl Keyspace {
             watches: Watches::default(),
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
+            active_expire: true,
         }
     }
 
@@ -432,11 +435,34 @@ impl Keyspace {
         }
     }
 
+    /// Deletes every key whose TTL has passed, in every database (virtual time moving
+    /// forward); answers how many. Unlike [`Keyspace::expire_cycle`] it walks every
+    /// key with a TTL, so nothing due is left behind.
+    pub fn expire_all_due(&mut self, now_ms: u64) -> usize {
+        let mut deleted = 0;
+        let mut expired_keys = Vec::new();
+        for (index, db) in self.dbs.iter_mut().enumerate() {
+            db.expire_cursor = 0;
+            let everything = db.volatile_len() + 1;
+            let collect = (!self.watches.is_empty()).then_some(&mut expired_keys);
+            deleted += db
+                .expire_round(now_ms, everything, &mut self.stats, collect)
+                .1;
+            for key in expired_keys.drain(..) {
+                self.watches.touch(index, &key, false);
+            }
+        }
+        deleted
+    }
+
     /// Active expiry: Redis's adaptive sampling. Each database is sampled in rounds of
     /// 20 keys with a TTL; a database gets another round while more than 10% of a round
     /// had expired, and the whole cycle stops after `max_rounds` rounds. Returns the
     /// number of keys deleted.
     pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
+        if !self.active_expire {
+            return 0;
+        }
         let mut rounds = 0;
         let mut deleted = 0;
         // Keys deleted here are changes WATCH sees; they are only collected when some

@@ -16,6 +16,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
 use crate::blocking::{BlockSlot, Restore, SlotFilled};
+use crate::clock::Clock;
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::engine::{Engine, ExecStats, Shared, Store};
 use crate::error::CommandError;

@@ -618,6 +618,21 @@ pub(super) static DOCS: &[CommandDoc] = &[
         args: None,
     },
     CommandDoc {
+        name: "debug",
+        summary: Some("A container for debugging commands"),
+        since: Some("1.0.0"),
+        group: "server",
+        complexity: Some("Depends on subcommand."),
+        doc_flags: &["syscmd"],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "memory|help",
         summary: Some("Show helpful text about the different subcommands"),
         since: Some("4.0.0"),

@@ -11,6 +11,7 @@
 pub mod bitmap;
 pub mod blocking;
 pub mod connection;
+pub mod debug;
 mod docs;
 mod docs_data;
 pub mod generic;
@@ -295,6 +296,7 @@ pub fn table() -> &'static CommandTable {
             sort::COMMANDS,
             transaction::COMMANDS,
             pubsub::COMMANDS,
+            debug::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();

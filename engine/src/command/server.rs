@@ -15,6 +15,7 @@ use super::flags::*;
 use super::generic::{container, help_reply};
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
+use crate::clock::Clock;
 use crate::error::CommandError;
 use crate::memory;
 use crate::reply::Reply;

@@ -1,0 +1,136 @@
+//! DEBUG: the subcommands tests rely on, guarded like every protected command by
+//! `enable-debug-command` (checked in dispatch).
+//!
+//! `SLEEP` stops the whole server (it runs under the store lock, as Redis's runs on
+//! its only thread); `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `CLOCK`
+//! is kvdb's own: virtual time over the wire, so suites in any language can move the
+//! engine's clock the way `Engine::advance` does in Rust. Any other subcommand gets
+//! Redis's answer for one it does not know.
+
+use super::flags::*;
+use super::generic::help_reply;
+use super::{spec, subcommand_syntax_error, CommandSpec, Ctx};
+use crate::args::{is_keyword, Args};
+use crate::clock::Clock;
+use crate::error::CommandError;
+use crate::num::parse_f64_strtod;
+use crate::reply::Reply;
+
+/// C's `atoi`: optional blanks and sign, then digits up to the first non-digit.
+fn atoi(arg: &[u8]) -> i64 {
+    let text = String::from_utf8_lossy(arg);
+    let text = text.trim_start();
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let value = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |n, d| {
+            n.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
+        });
+    if negative {
+        -value
+    } else {
+        value
+    }
+}
+
+fn debug_help() -> Reply {
+    help_reply(
+        "debug",
+        &[
+            "CLOCK GET|REAL|ADVANCE <milliseconds>|SET <unix-time-milliseconds>",
+            "    kvdb only: read the engine clock, move it (virtual time: keys whose TTL",
+            "    passed expire and blocked clients past their timeout are answered), or",
+            "    go back to real time.",
+            "SET-ACTIVE-EXPIRE <0|1>",
+            "    Setting it to 0 disables expiring keys in background when they are not",
+            "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+            "    default.",
+            "SLEEP <seconds>",
+            "    Stop the server for <seconds>. Decimals allowed.",
+        ],
+    )
+}
+
+/// DEBUG CLOCK: `GET` answers the engine time in ms; `ADVANCE ms` and `SET unix-ms`
+/// switch to virtual time and catch up on what became due; `REAL` follows the real
+/// clock again.
+fn debug_clock(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, CommandError> {
+    let clock = &ctx.shared.clock;
+    match args {
+        [word] if is_keyword(word, "GET") => return Ok(Reply::Int(clock.now_ms() as i64)),
+        [word] if is_keyword(word, "REAL") => {
+            clock.follow_base();
+            return Ok(Reply::Ok);
+        }
+        [word, ms] if is_keyword(word, "ADVANCE") => {
+            let ms = crate::args::parse_i64(ms)?;
+            let ms = u64::try_from(ms).map_err(|_| CommandError::NotAnInteger)?;
+            clock.advance(ms);
+        }
+        [word, unix_ms] if is_keyword(word, "SET") => {
+            let unix_ms = crate::args::parse_i64(unix_ms)?;
+            let unix_ms = u64::try_from(unix_ms).map_err(|_| CommandError::NotAnInteger)?;
+            clock.set(unix_ms);
+        }
+        _ => return Err(CommandError::Syntax),
+    }
+    let now = clock.now_ms();
+    ctx.now_ms = now;
+    ctx.keyspace.expire_all_due(now);
+    ctx.keyspace.blocking.time_out(now);
+    Ok(Reply::Ok)
+}
+
+fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let argv = args.argv();
+    let rest = args.rest();
+    let Some((subcommand, options)) = rest.split_first() else {
+        return Err(subcommand_syntax_error(argv));
+    };
+    if is_keyword(subcommand, "HELP") && options.is_empty() {
+        return Ok(debug_help());
+    }
+    if is_keyword(subcommand, "SLEEP") && options.len() == 1 {
+        let seconds = parse_f64_strtod(&options[0]).unwrap_or(0.0);
+        if seconds > 0.0 && seconds.is_finite() {
+            std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
+        }
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(subcommand, "SET-ACTIVE-EXPIRE") && options.len() == 1 {
+        ctx.keyspace.active_expire = atoi(&options[0]) != 0;
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(subcommand, "CLOCK") {
+        return debug_clock(ctx, options);
+    }
+    Err(subcommand_syntax_error(argv))
+}
+
+/// The DEBUG command.
+pub static COMMANDS: &[CommandSpec] = &[spec!(
+    "debug",
+    -2,
+    ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
+    (0, 0, 0),
+    0,
+    debug
+)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atoi_reads_a_leading_integer_like_c() {
+        assert_eq!(atoi(b"1"), 1);
+        assert_eq!(atoi(b" 12x"), 12);
+        assert_eq!(atoi(b"-3"), -3);
+        assert_eq!(atoi(b"abc"), 0);
+    }
+}
