@@ -150,6 +150,67 @@ impl Reply {
             _ => None,
         }
     }
+
+    /// The bytes of a bulk, status or verbatim reply (what a client reads as a
+    /// string); `None` for anything else.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Reply::Status(text) | Reply::Verbatim(_, text) => Some(text),
+            _ => self.bulk_bytes(),
+        }
+    }
+
+    /// The reply as UTF-8 text, when it is a string reply holding valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_bytes()
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+    }
+
+    /// The integer of an integer reply, or of a string reply holding one (as
+    /// clients convert `INCRBYFLOAT`-style bulk numbers); booleans are 0 or 1.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Reply::Int(n) => Some(*n),
+            Reply::Bool(b) => Some(i64::from(*b)),
+            _ => self.as_str().and_then(|text| text.parse().ok()),
+        }
+    }
+
+    /// The elements of an array, set or push reply (a map's keys and values in turn
+    /// are not included: see [`Reply::as_map`]).
+    pub fn as_array(&self) -> Option<&[Reply]> {
+        match self {
+            Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The pairs of a map reply.
+    pub fn as_map(&self) -> Option<&[(Reply, Reply)]> {
+        match self {
+            Reply::Map(pairs) => Some(pairs),
+            _ => None,
+        }
+    }
+
+    /// True for a null (missing value or aggregate).
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Reply::Nil | Reply::NilArray)
+    }
+
+    /// The message of an error reply (`ERR ...`, `WRONGTYPE ...`), errors being
+    /// values rather than panics.
+    pub fn as_error(&self) -> Option<&str> {
+        match self {
+            Reply::Error(text) => std::str::from_utf8(text).ok(),
+            _ => None,
+        }
+    }
+
+    /// True for an error reply.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Reply::Error(_))
+    }
 }
 
 impl PartialEq for Reply {
@@ -182,6 +243,29 @@ impl From<CommandError> for Reply {
 /// Appends an error reply for `error` to `out` (the same bytes in RESP2 and RESP3).
 pub fn encode_error(error: &CommandError, out: &mut BytesMut) {
     write::error(out, error.message().as_bytes());
+}
+
+#[cfg(test)]
+mod conversion_tests {
+    use super::*;
+
+    #[test]
+    fn conversions_read_what_a_client_would() {
+        assert_eq!(Reply::bulk("12").as_int(), Some(12));
+        assert_eq!(Reply::status("OK").as_str(), Some("OK"));
+        assert_eq!(Reply::Int(3).as_int(), Some(3));
+        assert!(Reply::NilArray.is_nil());
+        assert_eq!(
+            Reply::Error(Bytes::from_static(b"ERR x")).as_error(),
+            Some("ERR x")
+        );
+        assert_eq!(
+            Reply::Array(vec![Reply::Int(1)])
+                .as_array()
+                .map(<[Reply]>::len),
+            Some(1)
+        );
+    }
 }
 
 #[cfg(test)]
