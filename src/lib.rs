@@ -26,8 +26,8 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 pub use kvdb_engine as engine;
 pub use kvdb_engine::{
-    Clock, CommandError, Config, Engine, EngineBuilder, ManualClock, Protocol, Reply, Session,
-    SystemClock,
+    Clock, CommandError, Config, Engine, EngineBuilder, Inspected, InspectedValue, ManualClock,
+    Protocol, Reply, Session, SystemClock,
 };
 pub use kvdb_resp as resp;
 

@@ -117,6 +117,17 @@ impl EngineClock {
         );
     }
 
+    /// The clock this one follows outside virtual time.
+    pub fn base(&self) -> std::sync::Arc<dyn Clock> {
+        self.base.clone()
+    }
+
+    /// Takes `other`'s virtual time, if it has any (an engine fork).
+    pub fn copy_time_from(&self, other: &EngineClock) {
+        self.virtual_us
+            .store(other.virtual_us.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+
     /// Goes back to following the base clock.
     pub fn follow_base(&self) {
         self.virtual_us.store(FOLLOWING, Ordering::SeqCst);

@@ -113,6 +113,50 @@ impl Shared {
     }
 }
 
+/// A key's value and remaining TTL, as [`Engine::inspect`] reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspected {
+    /// The value.
+    pub value: InspectedValue,
+    /// Milliseconds left before it expires, if it has a TTL.
+    pub ttl_ms: Option<u64>,
+}
+
+/// A value in plain Rust types, for tests to assert on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InspectedValue {
+    /// A string.
+    String(Bytes),
+    /// A list, head first.
+    List(Vec<Bytes>),
+    /// A hash's fields and values, in its iteration order.
+    Hash(Vec<(Bytes, Bytes)>),
+    /// A set's members, in its iteration order (ascending for an intset).
+    Set(Vec<Bytes>),
+    /// A sorted set's members and scores, lowest score first.
+    ZSet(Vec<(Bytes, f64)>),
+}
+
+impl InspectedValue {
+    fn of(value: &crate::types::Value) -> InspectedValue {
+        use crate::types::Value;
+        let bytes = |b: &[u8]| Bytes::copy_from_slice(b);
+        match value {
+            Value::Str(string) => InspectedValue::String(string.to_bytes()),
+            Value::List(list) => InspectedValue::List(list.iter().map(|v| v.to_bytes()).collect()),
+            Value::Hash(hash) => {
+                InspectedValue::Hash(hash.iter().map(|(f, v)| (bytes(f), v.to_bytes())).collect())
+            }
+            Value::Set(set) => {
+                InspectedValue::Set(set.members().map(|m| Bytes::from(m.to_vec())).collect())
+            }
+            Value::ZSet(zset) => {
+                InspectedValue::ZSet(zset.iter().map(|(m, score)| (bytes(m), score)).collect())
+            }
+        }
+    }
+}
+
 /// A handle to one engine; cheap to clone, shared by all its sessions.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -153,6 +197,13 @@ impl EngineBuilder {
         let seed = self.seed.unwrap_or_else(random_seed);
         let mut keyspace = Keyspace::new(config.databases(), seed);
         keyspace.configure(&config);
+        Engine::assemble(config, clock, keyspace, seed)
+    }
+}
+
+impl Engine {
+    /// An engine around `keyspace`, reading `clock`.
+    fn assemble(config: Config, clock: Arc<dyn Clock>, keyspace: Keyspace, seed: u64) -> Engine {
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
         let run_id = (0..5)
@@ -175,6 +226,18 @@ impl EngineBuilder {
                 next_client_id: AtomicU64::new(1),
             }),
         }
+    }
+
+    /// An independent engine holding a copy of this one's data, configuration and
+    /// time (virtual time included): parallel tests fork one seeded fixture instead of
+    /// loading it again. Clients, subscriptions, blocked clients and counters are not
+    /// copied.
+    pub fn fork(&self) -> Engine {
+        let keyspace = self.shared.store.lock().keyspace.clone();
+        let config = self.shared.config.read().clone();
+        let fork = Engine::assemble(config, self.shared.clock.base(), keyspace, random_seed());
+        fork.shared.clock.copy_time_from(&self.shared.clock);
+        fork
     }
 }
 
@@ -264,6 +327,30 @@ impl Engine {
     /// Runs `f` with the locked store (for inspection and tests).
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         f(&mut self.shared.store.lock())
+    }
+
+    /// The live keys of database `db` (expired ones are left out, not deleted), in no
+    /// particular order; no command runs and nothing is counted or touched.
+    pub fn keys(&self, db: usize) -> Vec<Bytes> {
+        let now = self.shared.clock.now_ms();
+        let store = self.shared.store.lock();
+        store.keyspace.dbs().get(db).map_or_else(Vec::new, |db| {
+            db.keys(now)
+                .map(|(key, _)| Bytes::copy_from_slice(key))
+                .collect()
+        })
+    }
+
+    /// The value of `key` in database `db` and its TTL, read directly (no command runs,
+    /// nothing is touched or expired); `None` when missing or expired.
+    pub fn inspect(&self, db: usize, key: &[u8]) -> Option<Inspected> {
+        let now = self.shared.clock.now_ms();
+        let store = self.shared.store.lock();
+        let entry = store.keyspace.dbs().get(db)?.peek(key, now)?;
+        Some(Inspected {
+            value: InspectedValue::of(&entry.value),
+            ttl_ms: entry.expire_at().map(|at| at.saturating_sub(now)),
+        })
     }
 
     /// The value of `key` in database `db` as the client would see it, without

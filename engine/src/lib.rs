@@ -55,7 +55,7 @@ pub mod watch;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 pub use dict::MAX_KEY_LEN;
-pub use engine::{Engine, EngineBuilder};
+pub use engine::{Engine, EngineBuilder, Inspected, InspectedValue};
 pub use error::CommandError;
 pub use reply::{Protocol, Reply};
 pub use session::Session;
