@@ -156,8 +156,8 @@ pub struct Waiter {
     pub protocol: Protocol,
     /// The keys it waits on, in the order given.
     pub keys: Vec<Bytes>,
-    /// What it does when served.
-    pub op: BlockedOp,
+    /// What it does when one of its keys is served (`None`: it waits for time only).
+    pub op: Option<BlockedOp>,
     /// When it times out (Unix ms), if ever.
     pub deadline: Option<u64>,
     /// Where its reply goes.
@@ -266,9 +266,9 @@ impl Blocking {
             .iter()
             .copied()
             .find(|id| {
-                self.waiters
-                    .get(id)
-                    .is_some_and(|waiter| waiter.op.wants_list() == list)
+                self.waiters.get(id).is_some_and(|waiter| {
+                    waiter.op.as_ref().is_some_and(|op| op.wants_list() == list)
+                })
             })
     }
 
@@ -303,10 +303,10 @@ mod tests {
                 .iter()
                 .map(|k| Bytes::copy_from_slice(k.as_bytes()))
                 .collect(),
-            op: BlockedOp::Pop {
+            op: Some(BlockedOp::Pop {
                 end: End::Left,
                 count: None,
-            },
+            }),
             deadline,
             slot: slot.clone(),
             timeout_reply: Reply::NilArray,

@@ -85,6 +85,20 @@ pub struct ClientState {
     pub subscribed: bool,
     /// Where published messages for this client wait (once it has subscribed).
     pub mailbox: Option<Arc<Mailbox>>,
+    /// CLIENT REPLY: whether command replies are sent (pushed messages always are).
+    pub reply_mode: ReplyMode,
+}
+
+/// What CLIENT REPLY chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplyMode {
+    /// Replies are sent.
+    #[default]
+    On,
+    /// No command reply is sent.
+    Off,
+    /// The next command's reply is not sent.
+    SkipNext,
 }
 
 impl ClientState {
@@ -112,6 +126,7 @@ impl ClientState {
             blocked: None,
             subscribed: false,
             mailbox: None,
+            reply_mode: ReplyMode::On,
         }
     }
 
@@ -283,6 +298,11 @@ impl Session {
         let mut started = Instant::now();
         for argv in requests {
             ran += 1;
+            // CLIENT REPLY SKIP silences the command after it, once.
+            let skipping = self.state.reply_mode == ReplyMode::SkipNext;
+            if skipping {
+                self.state.reply_mode = ReplyMode::On;
+            }
             let resolved = self.last_command.resolve(argv);
             let Store { keyspace, stats } = &mut *store;
             let target = Target {
@@ -303,6 +323,9 @@ impl Session {
             // Messages published meanwhile (by this very command too) come first, as
             // Redis appends them to the output buffer when they are published.
             deliver(&self.state, out);
+            if skipping || self.state.reply_mode == ReplyMode::Off {
+                continue;
+            }
             match result {
                 Ok(reply) => reply.encode(self.state.protocol, out),
                 Err(error) => encode_error(&error, out),
@@ -453,7 +476,10 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
                 client: &mut client,
                 shared,
             };
-            match command::blocking::serve(&mut ctx, &key, &waiter.op) {
+            let Some(op) = &waiter.op else {
+                continue;
+            };
+            match command::blocking::serve(&mut ctx, &key, op) {
                 Ok((reply, restore)) => waiter.slot.fill(reply, restore),
                 Err(error) => waiter.slot.fill(Reply::from(error), None),
             }

@@ -13,7 +13,7 @@ use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::reply::{Protocol, Reply};
-use crate::session::ClientInfo;
+use crate::session::{ClientInfo, ReplyMode};
 
 /// The Redis version whose behaviour kvdb reproduces (reported by HELLO and INFO).
 pub const REDIS_VERSION: &str = "7.0.15";
@@ -269,6 +269,27 @@ fn client_unblock(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comma
     Ok(Reply::Int(1))
 }
 
+/// CLIENT REPLY ON|OFF|SKIP: OFF and SKIP are not answered themselves; SKIP does
+/// nothing while replies are off.
+fn client_reply(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let mode = args.required()?;
+    if is_keyword(mode, "ON") {
+        ctx.client.reply_mode = ReplyMode::On;
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(mode, "OFF") {
+        ctx.client.reply_mode = ReplyMode::Off;
+    } else if is_keyword(mode, "SKIP") {
+        if ctx.client.reply_mode != ReplyMode::Off {
+            ctx.client.reply_mode = ReplyMode::SkipNext;
+        }
+    } else {
+        return Err(CommandError::Syntax);
+    }
+    ctx.client.skip_reply = true;
+    Ok(Reply::Ok)
+}
+
 fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let line = client_line(&own_info(ctx), ctx.now_ms);
     Ok(Reply::Verbatim(b"txt", Bytes::from(line)))
@@ -378,6 +399,14 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         client_unblock
+    ),
+    spec!(
+        "client|reply",
+        3,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_reply
     ),
     spec!(
         "client|list",

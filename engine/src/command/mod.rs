@@ -8,6 +8,7 @@
 //! the client) and an [`Args`] cursor, and return a [`Reply`] or a [`CommandError`]:
 //! they never count arguments, lock, read the clock or touch I/O.
 
+pub mod admin;
 pub mod bitmap;
 pub mod blocking;
 pub mod connection;
@@ -297,6 +298,7 @@ pub fn table() -> &'static CommandTable {
             transaction::COMMANDS,
             pubsub::COMMANDS,
             debug::COMMANDS,
+            admin::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();
@@ -518,6 +520,31 @@ impl Ctx<'_> {
         if self.client.deny_blocking {
             return Ok(nothing);
         }
+        self.register_block(keys, deadline, Some(op), Reply::NilArray);
+        Ok(Reply::Nil)
+    }
+
+    /// Blocks the client on nothing but time (WAIT): it gets `timeout_reply` when
+    /// `deadline` passes or CLIENT UNBLOCK ends the wait; inside MULTI, at once.
+    pub fn block_without_keys(
+        &mut self,
+        deadline: Option<u64>,
+        timeout_reply: Reply,
+    ) -> Result<Reply, CommandError> {
+        if self.client.deny_blocking {
+            return Ok(timeout_reply);
+        }
+        self.register_block(&[], deadline, None, timeout_reply);
+        Ok(Reply::Nil)
+    }
+
+    fn register_block(
+        &mut self,
+        keys: &[Bytes],
+        deadline: Option<u64>,
+        op: Option<crate::blocking::BlockedOp>,
+        timeout_reply: Reply,
+    ) {
         let slot = std::sync::Arc::new(crate::blocking::BlockSlot::default());
         let waiter = crate::blocking::Waiter {
             db: self.client.db,
@@ -526,12 +553,11 @@ impl Ctx<'_> {
             op,
             deadline,
             slot: slot.clone(),
-            timeout_reply: Reply::NilArray,
+            timeout_reply,
         };
         self.keyspace.blocking.block(self.client.info.id, waiter);
         self.client.blocked = Some((slot, deadline));
         self.client.skip_reply = true;
-        Ok(Reply::Nil)
     }
 
     /// The collection of type `T` under `key` for reading (counts a hit or miss);
