@@ -53,3 +53,51 @@ fn client_reply_off_skip_and_on() {
         (0..4).map(|_| conn.read_reply()).collect()
     });
 }
+
+#[test]
+fn client_list_flags_and_client_kill() {
+    differential(|server, db| {
+        let mut admin = connect(server, db);
+        let mut subscriber = connect(server, db);
+        let mut victim = connect(server, db);
+        let mut replies = Vec::new();
+        subscriber.send_raw(&encode_command(&[b"SUBSCRIBE", b"a", b"b"]));
+        replies.push(subscriber.read_reply());
+        replies.push(subscriber.read_reply());
+        let victim_id = victim.command(&[b"CLIENT", b"ID"]);
+        let victim_id = String::from_utf8_lossy(&victim_id[1..victim_id.len() - 2]).into_owned();
+        victim.command(&[b"MULTI"]);
+        victim.command(&[b"PING"]);
+        let list = String::from_utf8_lossy(&admin.command(&[b"CLIENT", b"LIST"])).into_owned();
+        let fields = |line: &str| {
+            line.split(' ')
+                .filter(|field| {
+                    ["flags=", "sub=", "psub=", "ssub=", "multi="]
+                        .iter()
+                        .any(|name| field.starts_with(name))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut shown: Vec<String> = list.lines().skip(1).map(fields).collect();
+        shown.sort();
+        replies.push(shown.join("|").into_bytes());
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"TYPE", b"pubsub"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"TYPE", b"master"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"ID", victim_id.as_bytes()]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"ID", b"0"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"TYPE", b"nosuch"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"USER", b"nobody"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"ID"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"1.2.3.4:5"]));
+        replies.push(admin.command(&[b"CLIENT", b"KILL", b"SKIPME", b"maybe"]));
+        replies.push(admin.command(&[b"CLIENT", b"NO-EVICT", b"on"]));
+        replies.push(admin.command(&[b"CLIENT", b"NO-EVICT", b"maybe"]));
+        replies.push(admin.command(&[b"CLIENT", b"GETREDIR"]));
+        replies.push(admin.command(&[b"CLIENT", b"TRACKINGINFO"]));
+        let victim_gone = victim.try_command(&[b"PING"]).is_err();
+        let subscriber_gone = subscriber.try_read_reply().is_err();
+        replies.push(format!("{victim_gone} {subscriber_gone}").into_bytes());
+        replies
+    });
+}

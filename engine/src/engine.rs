@@ -17,7 +17,7 @@ use crate::clock::{Clock, EngineClock, SystemClock};
 use crate::command::CommandId;
 use crate::config::Config;
 use crate::keyspace::Keyspace;
-use crate::session::{ClientInfo, Session};
+use crate::session::{Registered, Session};
 
 /// Counters of one command for `INFO commandstats`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub struct Shared {
     pub clock: EngineClock,
     /// Connected clients, for `CLIENT LIST` and `INFO clients`. Each session updates
     /// its own entry (an uncontended lock) once per batch.
-    pub clients: Mutex<BTreeMap<u64, Arc<Mutex<ClientInfo>>>>,
+    pub clients: Mutex<BTreeMap<u64, Arc<Registered>>>,
     /// Server counters.
     pub counters: ServerCounters,
     /// When the engine started (for uptime).

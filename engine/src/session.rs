@@ -52,6 +52,83 @@ pub struct ClientInfo {
     pub lib_ver: Vec<u8>,
     /// True for unix-socket connections (flag `U`).
     pub unix_socket: bool,
+    /// Channel, pattern and shard-channel subscriptions (`sub=`, `psub=`, `ssub=`;
+    /// flag `P` when any).
+    pub subscriptions: (usize, usize, usize),
+    /// Commands queued since MULTI (`multi=`, flag `x`), if in a transaction.
+    pub queued: Option<usize>,
+    /// Blocked on keys or WAIT (flag `b`).
+    pub blocked: bool,
+    /// CLIENT NO-EVICT on (flag `e`).
+    pub no_evict: bool,
+}
+
+impl ClientInfo {
+    /// The `flags=` letters of CLIENT LIST, in Redis's order (`N` for none).
+    pub fn flags(&self) -> String {
+        let (channels, patterns, shard) = self.subscriptions;
+        let mut flags = String::new();
+        for (on, letter) in [
+            (channels + patterns + shard > 0, 'P'),
+            (self.queued.is_some(), 'x'),
+            (self.blocked, 'b'),
+            (self.unix_socket, 'U'),
+            (self.no_evict, 'e'),
+        ] {
+            if on {
+                flags.push(letter);
+            }
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        flags
+    }
+}
+
+/// A connected client in the engine's registry: what CLIENT LIST shows of it, and the
+/// switch CLIENT KILL flips to close it.
+#[derive(Debug, Default)]
+pub struct Registered {
+    /// Its published state.
+    pub info: Mutex<ClientInfo>,
+    killed: std::sync::atomic::AtomicBool,
+    waker: Mutex<Option<std::task::Waker>>,
+}
+
+impl Registered {
+    /// Marks the client for closing and wakes its connection.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.waker.lock().take() {
+            waker.wake();
+        }
+    }
+
+    /// True once CLIENT KILL chose this client.
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::SeqCst)
+    }
+}
+
+/// A future that completes when the client is killed.
+#[derive(Debug, Clone)]
+pub struct Killed(pub Arc<Registered>);
+
+impl std::future::Future for Killed {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        *self.0.waker.lock() = Some(cx.waker().clone());
+        if self.0.is_killed() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    }
 }
 
 /// Per-connection state a handler may read and change.
@@ -151,7 +228,7 @@ pub struct Session {
     engine: Engine,
     state: ClientState,
     /// This client's entry in the engine's client registry.
-    published: Arc<Mutex<ClientInfo>>,
+    published: Arc<Registered>,
     /// The last command name this client sent, exactly as spelled, and its id: clients
     /// repeat themselves, and a byte comparison is cheaper than a table lookup.
     last_command: ResolvedName,
@@ -198,7 +275,10 @@ impl Session {
         let now = shared.clock.now_ms();
         let mut state = ClientState::new(id, 0, Protocol::Resp2, now);
         state.authenticated = shared.config.read().requirepass().is_none();
-        let published = Arc::new(Mutex::new(state.info.clone()));
+        let published = Arc::new(Registered {
+            info: Mutex::new(state.info.clone()),
+            ..Registered::default()
+        });
         shared.clients.lock().insert(id, published.clone());
         Session {
             engine,
@@ -339,6 +419,16 @@ impl Session {
         ran
     }
 
+    /// A future that completes when CLIENT KILL closes this client.
+    pub fn killed(&self) -> Killed {
+        Killed(self.published.clone())
+    }
+
+    /// True once CLIENT KILL chose this client.
+    pub fn is_killed(&self) -> bool {
+        self.published.is_killed()
+    }
+
     /// Where published messages for this client wait, once it has subscribed.
     pub fn mailbox(&self) -> Option<Arc<Mailbox>> {
         self.state.mailbox.clone()
@@ -394,9 +484,13 @@ impl Session {
     /// addresses only when a handler said they changed.
     fn publish_info(&mut self) {
         let info = &self.state.info;
-        let mut guard = self.published.lock();
+        let mut guard = self.published.info.lock();
         let slot = &mut *guard;
         slot.db = self.state.db;
+        slot.subscriptions = info.subscriptions;
+        slot.queued = self.state.multi.as_ref().map(Vec::len);
+        slot.blocked = self.state.blocked.is_some();
+        slot.no_evict = info.no_evict;
         slot.resp = match self.state.protocol {
             Protocol::Resp2 => 2,
             Protocol::Resp3 => 3,

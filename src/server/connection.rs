@@ -42,21 +42,27 @@ where
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
     let mut queued = 0;
     loop {
+        let killed = session.killed();
         let event = match session.mailbox() {
             // A subscriber waits for its socket and its mailbox at once, and is never
             // closed for idling (as in Redis).
             Some(mailbox) => tokio::select! {
                 read = stream.read_buf(&mut input) => Event::Read(read),
                 _ = MailArrived(mailbox) => Event::Mail,
+                _ = killed => return,
             },
             None => match idle_timeout {
-                Some(limit) => {
-                    match tokio::time::timeout(limit, stream.read_buf(&mut input)).await {
+                Some(limit) => tokio::select! {
+                    read = tokio::time::timeout(limit, stream.read_buf(&mut input)) => match read {
                         Ok(read) => Event::Read(read),
                         Err(_) => return, // idle past `timeout`: Redis closes silently
-                    }
-                }
-                None => Event::Read(stream.read_buf(&mut input).await),
+                    },
+                    _ = killed => return,
+                },
+                None => tokio::select! {
+                    read = stream.read_buf(&mut input) => Event::Read(read),
+                    _ = killed => return, // CLIENT KILL
+                },
             },
         };
         let read = match event {
@@ -143,7 +149,7 @@ where
         {
             return;
         }
-        if protocol_error.is_some() || session.should_close() {
+        if protocol_error.is_some() || session.should_close() || session.is_killed() {
             let _ = stream.shutdown().await;
             return;
         }
@@ -287,9 +293,11 @@ where
                 None => std::future::pending().await,
             }
         };
+        let killed = session.killed();
         tokio::select! {
             _ = filled => {}
             _ = deadline => {}
+            _ = killed => return Err(Disconnected),
             read = stream.read_buf(input) => {
                 if matches!(read, Ok(0) | Err(_)) {
                     return Err(Disconnected);

@@ -204,10 +204,11 @@ fn client_setinfo(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comma
 pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
     let age = now_ms.saturating_sub(info.created_ms) / 1000;
     let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
-    let flags = if info.unix_socket { "U" } else { "N" };
+    let (channels, patterns, shard) = info.subscriptions;
+    let multi = info.queued.map_or(-1, |queued| queued as i64);
     format!(
-        "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub=0 psub=0 \
-         ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
+        "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
+         ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
          omem=0 tot-mem=1024 events=r cmd={} user=default redir=-1 resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
@@ -216,8 +217,12 @@ pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
         String::from_utf8_lossy(&info.name),
         age,
         idle,
-        flags,
+        info.flags(),
         info.db,
+        channels,
+        patterns,
+        shard,
+        multi,
         info.last_command,
         info.resp,
         String::from_utf8_lossy(&info.lib_name),
@@ -229,6 +234,8 @@ pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
 fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
     let mut info = ctx.client.info.clone();
     info.db = ctx.client.db;
+    info.queued = ctx.client.multi.as_ref().map(Vec::len);
+    info.blocked = ctx.client.blocked.is_some();
     info.resp = match ctx.client.protocol {
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
@@ -290,6 +297,166 @@ fn client_reply(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     Ok(Reply::Ok)
 }
 
+/// Which clients CLIENT KILL closes.
+#[derive(Debug, Default)]
+struct KillFilter {
+    id: Option<u64>,
+    addr: Option<String>,
+    laddr: Option<String>,
+    kind: Option<ClientKind>,
+    skip_me: bool,
+}
+
+/// CLIENT KILL TYPE: kvdb has no replication links, so no client is a master or
+/// replica.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientKind {
+    Normal,
+    Pubsub,
+    Replication,
+}
+
+impl KillFilter {
+    fn parse(options: &[Bytes]) -> Result<Self, CommandError> {
+        let mut filter = KillFilter {
+            skip_me: true,
+            ..KillFilter::default()
+        };
+        let text = |arg: &Bytes| String::from_utf8_lossy(arg).into_owned();
+        let mut at = 0;
+        while at < options.len() {
+            let option = &options[at];
+            let Some(value) = options.get(at + 1) else {
+                return Err(CommandError::Syntax);
+            };
+            if is_keyword(option, "ID") {
+                let id = crate::num::parse_i64(value)
+                    .filter(|id| *id >= 1)
+                    .ok_or_else(|| CommandError::err("client-id should be greater than 0"))?;
+                filter.id = Some(id as u64);
+            } else if is_keyword(option, "TYPE") {
+                filter.kind = Some(if is_keyword(value, "pubsub") {
+                    ClientKind::Pubsub
+                } else if is_keyword(value, "normal") {
+                    ClientKind::Normal
+                } else if ["master", "replica", "slave"]
+                    .iter()
+                    .any(|k| is_keyword(value, k))
+                {
+                    ClientKind::Replication
+                } else {
+                    return Err(CommandError::err(format!(
+                        "Unknown client type '{}'",
+                        text(value)
+                    )));
+                });
+            } else if is_keyword(option, "ADDR") {
+                filter.addr = Some(text(value));
+            } else if is_keyword(option, "LADDR") {
+                filter.laddr = Some(text(value));
+            } else if is_keyword(option, "USER") {
+                if value.as_ref() != b"default" {
+                    return Err(CommandError::err(format!("No such user '{}'", text(value))));
+                }
+            } else if is_keyword(option, "SKIPME") {
+                filter.skip_me = if is_keyword(value, "yes") {
+                    true
+                } else if is_keyword(value, "no") {
+                    false
+                } else {
+                    return Err(CommandError::Syntax);
+                };
+            } else {
+                return Err(CommandError::Syntax);
+            }
+            at += 2;
+        }
+        Ok(filter)
+    }
+
+    fn matches(&self, info: &ClientInfo, me: u64) -> bool {
+        let (channels, patterns, shard) = info.subscriptions;
+        let kind = if channels + patterns + shard > 0 {
+            ClientKind::Pubsub
+        } else {
+            ClientKind::Normal
+        };
+        self.addr.as_ref().is_none_or(|addr| *addr == info.addr)
+            && self.laddr.as_ref().is_none_or(|laddr| *laddr == info.laddr)
+            && self.kind.is_none_or(|wanted| wanted == kind)
+            && self.id.is_none_or(|id| id == info.id)
+            && !(self.skip_me && info.id == me)
+    }
+}
+
+/// CLIENT KILL addr:port (the old form: OK or "No such client", may kill the caller)
+/// or CLIENT KILL with filters (ID ADDR LADDR USER TYPE SKIPME; answers how many).
+fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let options = args.rest();
+    let old_form = options.len() == 1;
+    let filter = if old_form {
+        KillFilter {
+            addr: Some(String::from_utf8_lossy(&options[0]).into_owned()),
+            ..KillFilter::default()
+        }
+    } else {
+        KillFilter::parse(options)?
+    };
+    let me = ctx.client.info.id;
+    let own = ctx.client.info.clone();
+    let mut killed = 0;
+    for (id, client) in ctx.shared.clients.lock().iter() {
+        let info = if *id == me {
+            own.clone()
+        } else {
+            client.info.lock().clone()
+        };
+        if !filter.matches(&info, me) {
+            continue;
+        }
+        if *id == me {
+            ctx.client.close_after_reply = true;
+        } else {
+            client.kill();
+        }
+        killed += 1;
+    }
+    if old_form {
+        return if killed == 0 {
+            Err(CommandError::err("No such client"))
+        } else {
+            Ok(Reply::Ok)
+        };
+    }
+    Ok(Reply::Int(killed))
+}
+
+fn client_no_evict(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let value = args.required()?;
+    ctx.client.info.no_evict = if is_keyword(value, "ON") {
+        true
+    } else if is_keyword(value, "OFF") {
+        false
+    } else {
+        return Err(CommandError::Syntax);
+    };
+    Ok(Reply::Ok)
+}
+
+/// CLIENT GETREDIR: -1, the answer of a client that does not use tracking.
+fn client_getredir(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Int(-1))
+}
+
+/// CLIENT TRACKINGINFO of a client that does not use tracking.
+fn client_trackinginfo(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Map(vec![
+        (Reply::bulk("flags"), Reply::Set(vec![Reply::bulk("off")])),
+        (Reply::bulk("redirect"), Reply::Int(-1)),
+        (Reply::bulk("prefixes"), Reply::Array(Vec::new())),
+    ]))
+}
+
 fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let line = client_line(&own_info(ctx), ctx.now_ms);
     Ok(Reply::Verbatim(b"txt", Bytes::from(line)))
@@ -333,7 +500,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         .clients
         .lock()
         .values()
-        .map(|client| client.lock().clone())
+        .map(|client| client.info.lock().clone())
         .collect();
     for client in &mut clients {
         if client.id == me.id {
@@ -399,6 +566,38 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         client_unblock
+    ),
+    spec!(
+        "client|kill",
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_kill
+    ),
+    spec!(
+        "client|no-evict",
+        3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_no_evict
+    ),
+    spec!(
+        "client|getredir",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_getredir
+    ),
+    spec!(
+        "client|trackinginfo",
+        2,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_trackinginfo
     ),
     spec!(
         "client|reply",

@@ -43,6 +43,12 @@ fn refresh_subscribed(ctx: &mut Ctx<'_>) {
     let id = ctx.client.info.id;
     let (regular, shard) = ctx.keyspace.pubsub.counts(id);
     ctx.client.subscribed = regular + shard > 0;
+    let pubsub = &ctx.keyspace.pubsub;
+    ctx.client.info.subscriptions = (
+        pubsub.subscriptions(id, Kind::Channel).len(),
+        pubsub.subscriptions(id, Kind::Pattern).len(),
+        shard,
+    );
     if ctx.client.subscribed && ctx.client.mailbox.is_none() {
         ctx.client.mailbox = Some(ctx.keyspace.pubsub.mailbox(id));
     }
@@ -102,6 +108,7 @@ fn unsubscribe_generic(
 pub fn unsubscribe_all(ctx: &mut Ctx<'_>) {
     ctx.keyspace.pubsub.remove_client(ctx.client.info.id);
     ctx.client.subscribed = false;
+    ctx.client.info.subscriptions = (0, 0, 0);
     ctx.client.mailbox = None;
 }
 
