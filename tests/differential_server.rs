@@ -101,3 +101,35 @@ fn client_list_flags_and_client_kill() {
         replies
     });
 }
+
+#[test]
+fn slowlog_records_what_passes_the_threshold() {
+    differential(|server, db| {
+        let mut conn = connect(server, db);
+        let mut replies = vec![
+            conn.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0"]),
+            conn.command(&[b"SLOWLOG", b"RESET"]),
+            conn.command(&[b"SET", b"k", &[b'x'; 200]]),
+            conn.command(&[b"SLOWLOG", b"LEN"]),
+        ];
+        // Ids, times, durations and the client's port differ between servers: compare
+        // the arguments of the newest entries.
+        let log = conn.command(&[b"SLOWLOG", b"GET", b"2"]);
+        let text = String::from_utf8_lossy(&log).into_owned();
+        replies.push(text.contains("more bytes").to_string().into_bytes());
+        replies.push(
+            text.contains("$5\r\nSLOWLOG\r\n$3\r\nLEN")
+                .to_string()
+                .into_bytes(),
+        );
+        replies.push(conn.command(&[b"SLOWLOG", b"GET", b"-2"]));
+        replies.push(conn.command(&[b"SLOWLOG", b"GET", b"x"]));
+        replies.push(conn.command(&[b"SLOWLOG", b"NOSUCH"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"-1"]));
+        replies.push(conn.command(&[b"SLOWLOG", b"RESET"]));
+        replies.push(conn.command(&[b"GET", b"k"])[..5].to_vec());
+        replies.push(conn.command(&[b"SLOWLOG", b"LEN"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000"]));
+        replies
+    });
+}

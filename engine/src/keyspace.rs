@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
 use crate::pubsub::PubSub;
 use crate::rng::Rng;
+use crate::slowlog::SlowLog;
 use crate::types::{EncodingRules, Value};
 use crate::watch::Watches;
 
@@ -351,6 +352,8 @@ pub struct Keyspace {
     pub pubsub: PubSub,
     /// Active expiry runs (`DEBUG SET-ACTIVE-EXPIRE 0` leaves expiry to lookups).
     pub active_expire: bool,
+    /// SLOWLOG's entries and settings.
+    pub slowlog: SlowLog,
 }
 
 impl Keyspace {
@@ -370,6 +373,7 @@ impl Keyspace {
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
             active_expire: true,
+            slowlog: SlowLog::default(),
         }
     }
 
@@ -402,6 +406,7 @@ impl Keyspace {
         }
         self.rules = config.encoding_rules(self.rules.seed);
         self.pubsub.limit = config.pubsub_buffer_limit();
+        (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
     }
 
     /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or

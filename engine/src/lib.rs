@@ -25,7 +25,7 @@
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
-//! - [`pubsub`]: subscriptions and subscribers' mailboxes.
+//! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies.
 
@@ -49,6 +49,7 @@ pub mod pubsub;
 pub mod reply;
 pub mod rng;
 pub mod session;
+pub mod slowlog;
 pub mod types;
 pub mod watch;
 

@@ -694,10 +694,18 @@ fn check_and_run<'a>(
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
     let ended = Instant::now();
+    let usec = micros_between(started, ended);
+    if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
+        let info = &ctx.client.info;
+        let time = ctx.now_ms / 1000;
+        ctx.keyspace
+            .slowlog
+            .record(argv, time, usec, &info.addr, &info.name);
+    }
     let stats = ctx.stats;
     let counters = stats.command_mut(id);
     counters.calls += 1;
-    counters.usec += micros_between(started, ended);
+    counters.usec += usec;
     if result.is_err() {
         counters.failed_calls += 1;
     }

@@ -1,4 +1,4 @@
-//! Replication and monitoring surface of a lone master: WAIT, ROLE and LATENCY.
+//! Replication and monitoring surface of a lone master: WAIT, ROLE, LATENCY, SLOWLOG.
 //!
 //! kvdb has no replicas, so WAIT counts none (blocking until its timeout when asked
 //! for more, as Redis does); ROLE answers a master at offset 0; the latency monitor is
@@ -65,6 +65,96 @@ fn latency_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comma
     ))
 }
 
+fn slowlog_get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let log = &ctx.keyspace.slowlog;
+    let count = match args.is_empty() {
+        true => 10,
+        false => match args.i64_in(
+            -1,
+            i64::MAX,
+            Some("count should be greater than or equal to -1"),
+        )? {
+            -1 => log.len(),
+            count => usize::try_from(count).unwrap_or(usize::MAX),
+        },
+    };
+    Ok(Reply::Array(
+        log.newest(count)
+            .map(|entry| {
+                Reply::Array(vec![
+                    Reply::Int(entry.id as i64),
+                    Reply::Int(entry.time as i64),
+                    Reply::Int(entry.duration_us as i64),
+                    Reply::Array(entry.argv.iter().cloned().map(Reply::Bulk).collect()),
+                    Reply::bulk(entry.peer.clone()),
+                    Reply::bulk(entry.name.clone()),
+                ])
+            })
+            .collect(),
+    ))
+}
+
+fn slowlog_len(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(Reply::Int(ctx.keyspace.slowlog.len() as i64))
+}
+
+fn slowlog_reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.keyspace.slowlog.reset();
+    Ok(Reply::Ok)
+}
+
+fn slowlog_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(help_reply(
+        "slowlog",
+        &[
+            "GET [<count>]",
+            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+            "    Entries are made of:",
+            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+            "    client name",
+            "LEN",
+            "    Return the length of the slowlog.",
+            "RESET",
+            "    Reset the slowlog.",
+        ],
+    ))
+}
+
+const SLOWLOG_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!(
+        "slowlog|get",
+        -2,
+        ADMIN | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        slowlog_get
+    ),
+    spec!(
+        "slowlog|len",
+        2,
+        ADMIN | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        slowlog_len
+    ),
+    spec!(
+        "slowlog|reset",
+        2,
+        ADMIN | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        slowlog_reset
+    ),
+    spec!(
+        "slowlog|help",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        0,
+        slowlog_help
+    ),
+];
+
 const MONITORING: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
@@ -95,7 +185,7 @@ const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
     ),
 ];
 
-/// WAIT, ROLE and LATENCY.
+/// WAIT, ROLE, LATENCY and SLOWLOG.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("wait", 3, NOSCRIPT, (0, 0, 0), acl::CONNECTION, wait),
     spec!(
@@ -109,5 +199,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         subcommands: LATENCY_SUBCOMMANDS,
         ..spec!("latency", -2, 0, (0, 0, 0), 0, super::generic::container)
+    },
+    CommandSpec {
+        subcommands: SLOWLOG_SUBCOMMANDS,
+        ..spec!("slowlog", -2, 0, (0, 0, 0), 0, super::generic::container)
     },
 ];

@@ -108,6 +108,8 @@ const APPLIED: &[&str] = &[
     "zset-max-listpack-entries",
     "zset-max-listpack-value",
     "client-output-buffer-limit",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
 ];
 
 /// The server's configuration.
@@ -673,6 +675,14 @@ impl Config {
     pub fn pubsub_buffer_limit(&self) -> crate::pubsub::BufferLimit {
         crate::pubsub::BufferLimit::from_config(self.get_str("client-output-buffer-limit"))
             .unwrap_or_default()
+    }
+
+    /// `slowlog-log-slower-than` (µs) and `slowlog-max-len`.
+    pub fn slowlog_settings(&self) -> (i64, usize) {
+        (
+            i64::try_from(self.get_number("slowlog-log-slower-than")).unwrap_or(10_000),
+            usize::try_from(self.get_number("slowlog-max-len")).unwrap_or(128),
+        )
     }
 
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
