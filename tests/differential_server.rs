@@ -133,3 +133,34 @@ fn slowlog_records_what_passes_the_threshold() {
         replies
     });
 }
+
+#[test]
+fn monitor_streams_commands_in_redis_line_format() {
+    differential(|server, db| {
+        let mut monitor = connect(server, db);
+        let mut client = connect(server, db);
+        let mut replies = vec![monitor.command(&[b"MONITOR"])];
+        client.command(&[b"SET", b"k", b"a \"quoted\"\n\x01 value"]);
+        client.command(&[b"GET", b"k"]);
+        client.command(&[b"CONFIG", b"GET", b"maxmemory"]);
+        client.command(&[b"SELECT", b"5"]);
+        client.command(&[b"PING"]);
+        client.command(&[b"GET", b"nosuch", b"extra"]);
+        // Timestamps and the client's port differ: keep what follows the address.
+        for _ in 0..4 {
+            let line = String::from_utf8_lossy(&monitor.read_reply()).into_owned();
+            let db_and_args = line.split_once(" [").map(|(_, rest)| rest.to_string());
+            let shown = db_and_args
+                .map(|rest| {
+                    let (db, args) = rest.split_once("] ").unwrap_or(("", ""));
+                    format!("{} {}", db.split(' ').next().unwrap_or(""), args)
+                })
+                .unwrap_or(line);
+            replies.push(shown.into_bytes());
+        }
+        replies.push(monitor.command(&[b"GET", b"k"]));
+        replies.push(monitor.command(&[b"RESET"]));
+        replies.push(monitor.command(&[b"GET", b"k"]));
+        replies
+    });
+}

@@ -354,6 +354,8 @@ pub struct Keyspace {
     pub active_expire: bool,
     /// SLOWLOG's entries and settings.
     pub slowlog: SlowLog,
+    /// MONITOR clients, by id, with the mailbox their feed goes to.
+    pub monitors: Vec<(u64, std::sync::Arc<crate::pubsub::Mailbox>)>,
 }
 
 impl Keyspace {
@@ -374,6 +376,7 @@ impl Keyspace {
             pubsub: PubSub::default(),
             active_expire: true,
             slowlog: SlowLog::default(),
+            monitors: Vec::new(),
         }
     }
 

@@ -164,6 +164,8 @@ pub struct ClientState {
     pub mailbox: Option<Arc<Mailbox>>,
     /// CLIENT REPLY: whether command replies are sent (pushed messages always are).
     pub reply_mode: ReplyMode,
+    /// MONITOR is on: the client receives every command others run.
+    pub monitoring: bool,
 }
 
 /// What CLIENT REPLY chose.
@@ -204,6 +206,7 @@ impl ClientState {
             subscribed: false,
             mailbox: None,
             reply_mode: ReplyMode::On,
+            monitoring: false,
         }
     }
 
@@ -516,6 +519,7 @@ impl Drop for Session {
         let Store { keyspace, stats } = &mut *store;
         keyspace.watches.unwatch_all(id);
         keyspace.pubsub.remove_client(id);
+        keyspace.monitors.retain(|(monitor, _)| *monitor != id);
         // A client that goes away blocked, or before its blocking reply was written,
         // gives back what was popped for it.
         keyspace.blocking.unblock(id);
@@ -702,6 +706,9 @@ fn check_and_run<'a>(
             .slowlog
             .record(argv, time, usec, &info.addr, &info.name);
     }
+    if !ctx.keyspace.monitors.is_empty() && spec.flags & (flags::SKIP_MONITOR | flags::ADMIN) == 0 {
+        feed_monitors(&ctx, argv);
+    }
     let stats = ctx.stats;
     let counters = stats.command_mut(id);
     counters.calls += 1;
@@ -710,6 +717,51 @@ fn check_and_run<'a>(
         counters.failed_calls += 1;
     }
     (result, ended, stats)
+}
+
+/// Sends the command just run to every MONITOR client, in Redis's line format:
+/// `+<unix seconds>.<micros> [<db> <addr>] "arg" "arg"...` with C-style escapes.
+fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
+    use std::fmt::Write as _;
+    let now_us = ctx.shared.clock.now_us();
+    let mut line = format!(
+        "{}.{:06} [{} {}]",
+        now_us / 1_000_000,
+        now_us % 1_000_000,
+        ctx.client.db,
+        if ctx.client.info.unix_socket {
+            format!("unix:{}", ctx.client.info.laddr)
+        } else {
+            ctx.client.info.addr.clone()
+        }
+    );
+    for arg in argv {
+        line.push_str(" \"");
+        for &byte in arg.iter() {
+            match byte {
+                b'\\' | b'"' => {
+                    line.push('\\');
+                    line.push(byte as char);
+                }
+                b'\n' => line.push_str("\\n"),
+                b'\r' => line.push_str("\\r"),
+                b'\t' => line.push_str("\\t"),
+                0x07 => line.push_str("\\a"),
+                0x08 => line.push_str("\\b"),
+                0x20..=0x7e => line.push(byte as char),
+                _ => {
+                    let _ = write!(line, "\\x{byte:02x}");
+                }
+            }
+        }
+        line.push('"');
+    }
+    let size = line.len() as u64;
+    let limit = ctx.keyspace.pubsub.limit;
+    let feed = Reply::Status(Bytes::from(line));
+    for (_, mailbox) in &ctx.keyspace.monitors {
+        mailbox.post(feed.clone(), size, limit, ctx.now_ms);
+    }
 }
 
 /// Whole microseconds from `start` to `end`, without `as_micros`'s u128 arithmetic.
@@ -749,6 +801,12 @@ fn check(
     if client.multi.is_some() && spec.flags & flags::NO_MULTI != 0 {
         return Err(CommandError::err(
             "Command not allowed inside a transaction",
+        ));
+    }
+    let touches_keyspace = flags::WRITE | flags::READONLY | flags::MAY_REPLICATE;
+    if client.monitoring && spec.flags & touches_keyspace != 0 {
+        return Err(CommandError::err(
+            "Replica can't interact with the keyspace",
         ));
     }
     if client.subscribed

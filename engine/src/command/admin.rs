@@ -1,4 +1,5 @@
-//! Replication and monitoring surface of a lone master: WAIT, ROLE, LATENCY, SLOWLOG.
+//! Replication and monitoring surface of a lone master: WAIT, ROLE, LATENCY, SLOWLOG
+//! and MONITOR.
 //!
 //! kvdb has no replicas, so WAIT counts none (blocking until its timeout when asked
 //! for more, as Redis does); ROLE answers a master at offset 0; the latency monitor is
@@ -28,6 +29,33 @@ fn wait(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     }
     let deadline = (timeout > 0).then(|| ctx.now_ms.saturating_add(timeout as u64));
     ctx.block_without_keys(deadline, Reply::Int(0))
+}
+
+/// MONITOR: from now on the client receives every command run (but administrative
+/// ones), as status lines; a second MONITOR is ignored without a reply, as in Redis.
+fn monitor(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    if ctx.client.deny_blocking {
+        return Err(CommandError::err(
+            "MONITOR isn't allowed for DENY BLOCKING client",
+        ));
+    }
+    if ctx.client.monitoring {
+        ctx.client.skip_reply = true;
+        return Ok(Reply::Nil);
+    }
+    let id = ctx.client.info.id;
+    let mailbox = ctx.keyspace.pubsub.mailbox(id);
+    ctx.keyspace.monitors.push((id, mailbox.clone()));
+    ctx.client.mailbox = Some(mailbox);
+    ctx.client.monitoring = true;
+    Ok(Reply::Ok)
+}
+
+/// Stops MONITOR for the client (RESET).
+pub fn stop_monitoring(ctx: &mut Ctx<'_>) {
+    let id = ctx.client.info.id;
+    ctx.keyspace.monitors.retain(|(monitor, _)| *monitor != id);
+    ctx.client.monitoring = false;
 }
 
 fn role(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -188,6 +216,7 @@ const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
 /// WAIT, ROLE, LATENCY and SLOWLOG.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("wait", 3, NOSCRIPT, (0, 0, 0), acl::CONNECTION, wait),
+    spec!("monitor", 1, MONITORING, (0, 0, 0), 0, monitor),
     spec!(
         "role",
         1,

@@ -46,6 +46,7 @@ fn quit(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
 fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     super::transaction::discard_transaction(ctx);
     super::pubsub::unsubscribe_all(ctx);
+    super::admin::stop_monitoring(ctx);
     ctx.client.db = 0;
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();

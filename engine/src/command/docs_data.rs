@@ -154,6 +154,21 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "monitor",
+        summary: Some("Listen for all requests received by the server in real time"),
+        since: Some("1.0.0"),
+        group: "server",
+        complexity: None,
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "role",
         summary: Some("Return the role of the instance in the context of replication"),
         since: Some("2.8.12"),
