@@ -305,3 +305,27 @@ fn many_competing_clients_receive_every_element_exactly_once() {
     assert_eq!(seen.len(), ELEMENTS);
     drop(session);
 }
+
+#[test]
+fn rename_and_sort_store_serve_waiters_too() {
+    differential(|server, db| {
+        let mut renamed = connect(server, db);
+        let mut sorted = connect(server, db);
+        let mut writer = connect(server, db);
+        send(&mut renamed, &[b"BLPOP", b"target", b"0"]);
+        await_blocked(&mut writer, 1);
+        send(&mut sorted, &[b"BRPOP", b"sorted", b"0"]);
+        await_blocked(&mut writer, 2);
+        let mut replies = vec![
+            writer.command(&[b"RPUSH", b"tmp", b"x", b"y"]),
+            writer.command(&[b"RENAME", b"tmp", b"target"]),
+        ];
+        replies.push(renamed.read_reply());
+        replies.push(writer.command(&[b"RPUSH", b"src", b"3", b"1", b"2"]));
+        replies.push(writer.command(&[b"SORT", b"src", b"STORE", b"sorted"]));
+        replies.push(sorted.read_reply());
+        replies.push(writer.command(&[b"LRANGE", b"target", b"0", b"-1"]));
+        replies.push(writer.command(&[b"LRANGE", b"sorted", b"0", b"-1"]));
+        replies
+    });
+}
