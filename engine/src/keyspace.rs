@@ -14,6 +14,7 @@ use crate::access::AccessPolicy;
 use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
+use crate::notify;
 use crate::pubsub::PubSub;
 use crate::rng::Rng;
 use crate::types::{EncodingRules, Value};
@@ -349,6 +350,8 @@ pub struct Keyspace {
     pub blocking: Blocking,
     /// Pub/sub subscriptions and mailboxes.
     pub pubsub: PubSub,
+    /// The keyspace event classes `notify-keyspace-events` enables ([`notify`] bits).
+    pub notify_classes: u32,
 }
 
 impl Keyspace {
@@ -367,6 +370,7 @@ impl Keyspace {
             watches: Watches::default(),
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
+            notify_classes: 0,
         }
     }
 
@@ -391,7 +395,8 @@ impl Keyspace {
     }
 
     /// Applies the settings the keyspace acts on: how every database records accesses
-    /// (`maxmemory-policy`, `lfu-*`) and the collection encoding limits.
+    /// (`maxmemory-policy`, `lfu-*`), the collection encoding limits, the pubsub
+    /// output limit and the keyspace events to publish.
     pub fn configure(&mut self, config: &Config) {
         let policy = config.access_policy();
         for db in &mut self.dbs {
@@ -399,6 +404,16 @@ impl Keyspace {
         }
         self.rules = config.encoding_rules(self.rules.seed);
         self.pubsub.limit = config.pubsub_buffer_limit();
+        self.notify_classes = config.keyspace_event_classes();
+    }
+
+    /// Publishes keyspace event `event` of `class` on `key` of database `db`, when
+    /// `notify-keyspace-events` enables the class (Redis's `notifyKeyspaceEvent`).
+    #[inline]
+    pub fn notify(&self, db: usize, class: u32, event: &str, key: &[u8], now_ms: u64) {
+        if self.notify_classes & class != 0 {
+            notify::publish(&self.pubsub, self.notify_classes, db, event, key, now_ms);
+        }
     }
 
     /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or
