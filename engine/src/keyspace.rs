@@ -45,7 +45,8 @@ impl Entry {
         self.expire.map(NonZeroU64::get)
     }
 
-    fn is_expired(&self, now_ms: u64) -> bool {
+    /// True when the TTL has passed at `now_ms`.
+    pub fn is_expired(&self, now_ms: u64) -> bool {
         self.expire_at().is_some_and(|at| at <= now_ms)
     }
 }
@@ -192,9 +193,15 @@ impl Db {
             .filter(|entry| !entry.is_expired(now_ms))
     }
 
-    /// Stores `value` under `key` with `expire_at`, replacing any previous entry. The
-    /// key is copied into the table's own element.
-    pub fn insert(&mut self, key: &[u8], value: Value, expire_at: Option<u64>, now_ms: u64) {
+    /// Stores `value` under `key` with `expire_at`, replacing any previous entry, which
+    /// it answers (expired or not). The key is copied into the table's own element.
+    pub fn insert(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        expire_at: Option<u64>,
+        now_ms: u64,
+    ) -> Option<Entry> {
         if expire_at.is_some() {
             self.volatile.insert(key, (), |_| 0);
         }
@@ -207,9 +214,10 @@ impl Db {
         let replaced = self
             .entries
             .insert(key, Entry::new(value, expire_at), access);
-        if expire_at.is_none() && replaced.is_some_and(|old| old.expire.is_some()) {
+        if expire_at.is_none() && replaced.as_ref().is_some_and(|old| old.expire.is_some()) {
             self.volatile.remove(key);
         }
+        replaced
     }
 
     /// Removes `key`; an already expired key counts as missing (and is collected).
@@ -221,6 +229,16 @@ impl Db {
         if entry.is_expired(now_ms) {
             stats.expired_keys += 1;
             return None;
+        }
+        Some(entry)
+    }
+
+    /// Removes `key` as stored, expired or not (Redis's `dbDelete`, which the store
+    /// commands use on a destination they never looked up).
+    pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
+        let entry = self.entries.remove(key)?;
+        if entry.expire.is_some() {
+            self.volatile.remove(key);
         }
         Some(entry)
     }
@@ -256,22 +274,25 @@ impl Db {
         self.entries.scan(cursor, visit)
     }
 
-    /// A random live key, collecting expired keys it comes across.
+    /// A random live key, collecting expired keys it comes across (each is handed to
+    /// `expired` once deleted).
     pub fn random_key(
         &mut self,
         now_ms: u64,
         rng: &mut Rng,
         stats: &mut KeyspaceStats,
+        mut expired: impl FnMut(Bytes),
     ) -> Option<Bytes> {
         loop {
-            let (key, expired) = {
+            let (key, is_expired) = {
                 let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
                 (Bytes::copy_from_slice(key), entry.is_expired(now_ms))
             };
-            if !expired {
+            if !is_expired {
                 return Some(key);
             }
             self.remove(&key, now_ms, stats);
+            expired(key);
         }
     }
 
@@ -454,18 +475,34 @@ impl Keyspace {
     pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
         let mut rounds = 0;
         let mut deleted = 0;
-        // Keys deleted here are changes WATCH sees; they are only collected when some
-        // client watches anything.
+        // Keys deleted here are `expired` events and changes WATCH sees; they are only
+        // collected when such events are published or some client watches anything.
         let mut expired_keys = Vec::new();
+        let collect = !self.watches.is_empty() || self.notify_classes & notify::EXPIRED != 0;
         for (index, db) in self.dbs.iter_mut().enumerate() {
             while rounds < max_rounds && db.volatile_len() > 0 {
                 rounds += 1;
-                let collect = (!self.watches.is_empty()).then_some(&mut expired_keys);
-                let (sampled, expired) =
-                    db.expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats, collect);
+                let (sampled, expired) = db.expire_round(
+                    now_ms,
+                    EXPIRE_SAMPLE,
+                    &mut self.stats,
+                    collect.then_some(&mut expired_keys),
+                );
                 deleted += expired;
                 for key in expired_keys.drain(..) {
-                    self.watches.touch(index, &key, false);
+                    if self.notify_classes & notify::EXPIRED != 0 {
+                        notify::publish(
+                            &self.pubsub,
+                            self.notify_classes,
+                            index,
+                            "expired",
+                            &key,
+                            now_ms,
+                        );
+                    }
+                    if !self.watches.is_empty() {
+                        self.watches.touch(index, &key, false);
+                    }
                 }
                 if sampled == 0 || expired * 100 <= sampled * ACCEPTABLE_STALE_PERCENT {
                     break;
@@ -540,7 +577,7 @@ mod tests {
         db.insert(b"live", string("v"), None, 0);
         for _ in 0..20 {
             assert_eq!(
-                db.random_key(100, rng, stats).as_deref(),
+                db.random_key(100, rng, stats, |_| {}).as_deref(),
                 Some(&b"live"[..])
             );
         }
