@@ -218,3 +218,41 @@ fn copy_and_move_publish_in_the_destination_database() {
         ]
     );
 }
+
+#[test]
+fn a_client_hears_its_own_events_where_redis_writes_them_around_the_reply() {
+    let (engine, _) = engine();
+    let mut admin = engine.session();
+    call(
+        &mut admin,
+        &["CONFIG", "SET", "notify-keyspace-events", "E$l"],
+    );
+    let mut client = engine.session();
+    call(&mut client, &["HELLO", "3"]);
+    call(&mut client, &["PSUBSCRIBE", "__keyevent@0__:*"]);
+    let run = |client: &mut Session, words: &[&str]| {
+        let argv = words
+            .iter()
+            .map(|w| bytes::Bytes::copy_from_slice(w.as_bytes()))
+            .collect();
+        let mut out = bytes::BytesMut::new();
+        client.execute_batch(&[argv], &mut out);
+        String::from_utf8_lossy(&out).replace("\r\n", " ")
+    };
+    let push = |event: &str, key: &str| {
+        format!(
+            ">4 $8 pmessage $16 __keyevent@0__:* ${} __keyevent@0__:{event} ${} {key} ",
+            15 + event.len(),
+            key.len()
+        )
+    };
+    // SET publishes, then answers; LPUSH answers, then publishes.
+    assert_eq!(
+        run(&mut client, &["SET", "k", "v"]),
+        push("set", "k") + "+OK "
+    );
+    assert_eq!(
+        run(&mut client, &["LPUSH", "l", "a"]),
+        ":1 ".to_string() + &push("lpush", "l")
+    );
+}

@@ -273,6 +273,7 @@ fn bitfield_generic(
         (replies, changes)
     })?;
     if changes > 0 {
+        ctx.reply_point();
         ctx.notify(notify::STRING, "setbit", &key);
     }
     Ok(Reply::Array(replies))

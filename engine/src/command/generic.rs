@@ -412,6 +412,7 @@ fn expire_generic(
     } else {
         ctx.db().0.set_expire(&key, Some(when as u64));
         ctx.signal_modified_key(&key);
+        ctx.reply_point();
         ctx.notify(notify::GENERIC, "expire", &key);
     }
     Ok(Reply::Int(1))

@@ -38,6 +38,7 @@ fn hset_generic(
         created += i64::from(hash.set(&pair[0], &pair[1], &rules));
     }
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::HASH, "hset", &key);
     Ok(if name == "hset" {
         Reply::Int(created)
@@ -65,6 +66,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     }
     hash.set(field, value, &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::HASH, "hset", &key);
     Ok(Reply::Int(1))
 }
@@ -188,6 +190,7 @@ fn hincrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
         .ok_or(CommandError::IncrOverflow)?;
     hash.set(field, sum.to_string().as_bytes(), &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::HASH, "hincrby", &key);
     Ok(Reply::Int(sum))
 }
@@ -213,6 +216,7 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     let text = Bytes::from(sum.to_human_string());
     hash.set(field, &text, &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::HASH, "hincrbyfloat", &key);
     Ok(Reply::Bulk(text))
 }

@@ -122,6 +122,7 @@ fn push_generic(
     }
     let len = list.len();
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::LIST, end.push_event(), &key);
     Ok(Reply::Int(len as i64))
 }
@@ -154,6 +155,7 @@ pub fn pop_from_key(
         return Ok(None);
     };
     let popped = pop_many(list, end, count);
+    ctx.reply_point();
     popped_from(ctx, key, end);
     Ok(Some(popped))
 }
@@ -192,6 +194,7 @@ fn pop_generic(
         return Ok(Reply::Array(Vec::new()));
     }
     let mut popped = pop_many(list, end, count.map_or(1, |n| n as usize));
+    ctx.reply_point();
     popped_from(ctx, &key, end);
     Ok(match count {
         Some(_) => Reply::Array(popped),
@@ -246,6 +249,7 @@ fn lset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let at = index_of(list.len(), index).ok_or(CommandError::IndexOutOfRange)?;
     list[at] = element(value);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
     ctx.notify(notify::LIST, "lset", &key);
     Ok(Reply::Ok)
 }
@@ -448,6 +452,7 @@ pub fn move_element(
     push(ctx.write_or_create::<List>(destination)?, to, value);
     ctx.signal_modified_key(destination);
     ctx.notify(notify::LIST, to.push_event(), destination);
+    ctx.reply_point();
     popped_from(ctx, source, from);
     Ok(Some(reply))
 }

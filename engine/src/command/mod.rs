@@ -577,6 +577,17 @@ impl Ctx<'_> {
             .notify(self.client.db, class, event, key, self.now_ms);
     }
 
+    /// Marks where Redis adds this command's reply to the output buffer, when it does so
+    /// before publishing some of its events: events a subscribed client publishes to
+    /// itself after this point reach it after the reply (LPUSH, HSET, ZADD, the *STORE
+    /// commands ...). Without a mark, every event comes first (SET, DEL, SADD ...).
+    #[inline]
+    pub fn reply_point(&mut self) {
+        if let Some(mailbox) = &self.client.mailbox {
+            self.client.reply_point = Some(mailbox.queued());
+        }
+    }
+
     /// [`Ctx::notify`] for a key of database `db` (COPY, MOVE).
     #[inline]
     pub fn notify_in(&self, db: usize, class: u32, event: &'static str, key: &[u8]) {

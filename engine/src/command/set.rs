@@ -174,6 +174,7 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             None => Reply::Nil,
         };
         ctx.notify(notify::SET, "spop", &key);
+        ctx.reply_point();
         ctx.delete_if_empty::<Set>(&key);
         ctx.signal_modified_key(&key);
         return Ok(reply);
@@ -211,6 +212,7 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     };
     ctx.notify(notify::SET, "spop", &key);
     if count >= size {
+        ctx.reply_point();
         ctx.delete(&key);
     }
     ctx.signal_modified_key(&key);
@@ -293,13 +295,24 @@ fn intersection(mut sets: Vec<&Set>, limit: usize) -> Vec<Vec<u8>> {
 
 /// Replaces `destination` with `set` (deleting it when the set is empty),
 /// as the *STORE commands do, publishing `event` for a stored set; answers the new
-/// cardinality.
-fn store_set(ctx: &mut Ctx<'_>, destination: &[u8], set: Set, event: &'static str) -> Reply {
+/// cardinality. Redis answers before the event, and before the `del` of an emptied
+/// destination unless it `deletes_first` (SINTERSTORE with a missing source).
+fn store_set(
+    ctx: &mut Ctx<'_>,
+    destination: &[u8],
+    set: Set,
+    event: &'static str,
+    deletes_first: bool,
+) -> Reply {
     let len = set.len();
     if len == 0 {
+        if !deletes_first {
+            ctx.reply_point();
+        }
         ctx.delete_stored(destination);
     } else {
         ctx.store(destination, set.into_value(), None);
+        ctx.reply_point();
         ctx.notify(notify::SET, event, destination);
     }
     Reply::Int(len as i64)
@@ -312,13 +325,20 @@ fn sinter_generic(
 ) -> Result<Reply, CommandError> {
     let rules = ctx.rules();
     let sets: Vec<&Set> = sets_of(ctx, keys)?.into_iter().flatten().collect();
-    let members = if sets.len() < keys.len() {
+    let some_missing = sets.len() < keys.len();
+    let members = if some_missing {
         Vec::new()
     } else {
         intersection(sets, 0)
     };
     Ok(match destination {
-        Some(destination) => store_set(ctx, destination, build_set(members, &rules), "sinterstore"),
+        Some(destination) => store_set(
+            ctx,
+            destination,
+            build_set(members, &rules),
+            "sinterstore",
+            some_missing,
+        ),
         None => Reply::Set(
             members
                 .into_iter()
@@ -397,6 +417,7 @@ fn sunion_diff_generic(
             destination,
             result,
             if union { "sunionstore" } else { "sdiffstore" },
+            false,
         ),
         None => set_reply(&result),
     })

@@ -120,6 +120,8 @@ fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     };
     let old = if options.get {
         let old = previous_string(ctx, &key)?;
+        // Redis answers the old value before it sets anything.
+        ctx.reply_point();
         Some(old)
     } else {
         None
@@ -197,6 +199,7 @@ fn get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let (key, value) = (args.key()?, args.key()?);
     let old = previous_string(ctx, &key)?;
+    ctx.reply_point();
     ctx.store(&key, Value::string(&value), None);
     ctx.notify(notify::STRING, "set", &key);
     Ok(old)
@@ -206,6 +209,7 @@ fn getdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let key = args.required()?;
     let old = previous_string(ctx, key)?;
     if old != Reply::Nil {
+        ctx.reply_point();
         ctx.delete(key);
     }
     Ok(old)
@@ -248,6 +252,8 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         return Ok(Reply::Nil);
     };
     let now = ctx.now_ms;
+    // Redis answers the value before it changes the TTL (an error still answers alone).
+    ctx.reply_point();
     match action {
         GetexAction::Keep => {}
         GetexAction::Persist => {

@@ -108,12 +108,15 @@ fn edit_zset<R: Removed>(
 /// without a TTL (publishing `event`); an empty one deletes `dst`. Signals the change
 /// and answers the size.
 fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: ZSet, event: &'static str) -> Reply {
+    // Redis answers before the event (or the `del` of an emptied destination).
     let len = result.len();
     if len == 0 {
+        ctx.reply_point();
         ctx.delete_stored(dst);
         return Reply::Int(0);
     }
     ctx.store(dst, Value::ZSet(Box::new(result)), None);
+    ctx.reply_point();
     ctx.notify(notify::ZSET, event, dst);
     Reply::Int(len as i64)
 }

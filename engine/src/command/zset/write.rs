@@ -148,6 +148,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, incr: bool) -> Result<Re
     if outcome.added + outcome.updated > 0 {
         ctx.signal_modified_key(&key);
         let event = if options.incr { "zincr" } else { "zadd" };
+        ctx.reply_point();
         ctx.notify(notify::ZSET, event, &key);
     }
     Ok(if options.incr {
