@@ -702,6 +702,38 @@ fn read_commands_that_miss_publish_keymiss() {
         SINTER a b
         ZUNION 2 a b
         SORT nosuch
+        RPUSH l 2 1
+        SET w_1 5
+        SORT l BY w_* GET o_* GET # GET h_*->f
+        SORT l BY nosort GET o_*
+        SORT l BY h_*->f
+        LCS a b
+        BITCOUNT nosuch
+        BITPOS nosuch 1
+        GETBIT nosuch 0
+        GETRANGE nosuch 0 1
+        HRANDFIELD nosuch
+        ZRANDMEMBER nosuch
+        SRANDMEMBER nosuch 2
+        SPOP nosuch
+        LPOS nosuch x
+        LINDEX nosuch 0
+        TOUCH a b
+        SINTERCARD 2 a b
+        ZINTERCARD 2 a b
+        BITFIELD_RO nosuch GET u8 0
+        BITFIELD nosuch GET u8 0
+        HMGET nosuch f g
+        HGETALL nosuch
+        SMISMEMBER nosuch a
+        ZMSCORE nosuch a
+        ZRANGE nosuch 0 -1
+        ZRANGESTORE dst nosuch 0 -1
+        HSCAN nosuch 0
+        PTTL nosuch
+        EXPIRETIME nosuch
+        OBJECT FREQ nosuch
+        MEMORY USAGE nosuch
         OBJECT ENCODING nosuch
         DEL nosuch
         LPUSHX nosuch v
