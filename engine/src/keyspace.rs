@@ -14,6 +14,7 @@ use crate::access::AccessPolicy;
 use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
+use crate::notify;
 use crate::pubsub::PubSub;
 use crate::rng::Rng;
 use crate::slowlog::SlowLog;
@@ -45,7 +46,8 @@ impl Entry {
         self.expire.map(NonZeroU64::get)
     }
 
-    fn is_expired(&self, now_ms: u64) -> bool {
+    /// True when the TTL has passed at `now_ms`.
+    pub fn is_expired(&self, now_ms: u64) -> bool {
         self.expire_at().is_some_and(|at| at <= now_ms)
     }
 }
@@ -192,9 +194,15 @@ impl Db {
             .filter(|entry| !entry.is_expired(now_ms))
     }
 
-    /// Stores `value` under `key` with `expire_at`, replacing any previous entry. The
-    /// key is copied into the table's own element.
-    pub fn insert(&mut self, key: &[u8], value: Value, expire_at: Option<u64>, now_ms: u64) {
+    /// Stores `value` under `key` with `expire_at`, replacing any previous entry, which
+    /// it answers (expired or not). The key is copied into the table's own element.
+    pub fn insert(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        expire_at: Option<u64>,
+        now_ms: u64,
+    ) -> Option<Entry> {
         if expire_at.is_some() {
             self.volatile.insert(key, (), |_| 0);
         }
@@ -207,9 +215,10 @@ impl Db {
         let replaced = self
             .entries
             .insert(key, Entry::new(value, expire_at), access);
-        if expire_at.is_none() && replaced.is_some_and(|old| old.expire.is_some()) {
+        if expire_at.is_none() && replaced.as_ref().is_some_and(|old| old.expire.is_some()) {
             self.volatile.remove(key);
         }
+        replaced
     }
 
     /// Removes `key`; an already expired key counts as missing (and is collected).
@@ -221,6 +230,16 @@ impl Db {
         if entry.is_expired(now_ms) {
             stats.expired_keys += 1;
             return None;
+        }
+        Some(entry)
+    }
+
+    /// Removes `key` as stored, expired or not (Redis's `dbDelete`, which the store
+    /// commands use on a destination they never looked up).
+    pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
+        let entry = self.entries.remove(key)?;
+        if entry.expire.is_some() {
+            self.volatile.remove(key);
         }
         Some(entry)
     }
@@ -256,22 +275,25 @@ impl Db {
         self.entries.scan(cursor, visit)
     }
 
-    /// A random live key, collecting expired keys it comes across.
+    /// A random live key, collecting expired keys it comes across (each is handed to
+    /// `expired` once deleted).
     pub fn random_key(
         &mut self,
         now_ms: u64,
         rng: &mut Rng,
         stats: &mut KeyspaceStats,
+        mut expired: impl FnMut(Bytes),
     ) -> Option<Bytes> {
         loop {
-            let (key, expired) = {
+            let (key, is_expired) = {
                 let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
                 (Bytes::copy_from_slice(key), entry.is_expired(now_ms))
             };
-            if !expired {
+            if !is_expired {
                 return Some(key);
             }
             self.remove(&key, now_ms, stats);
+            expired(key);
         }
     }
 
@@ -356,6 +378,8 @@ pub struct Keyspace {
     pub slowlog: SlowLog,
     /// MONITOR clients, by id, with the mailbox their feed goes to.
     pub monitors: Vec<(u64, std::sync::Arc<crate::pubsub::Mailbox>)>,
+    /// The keyspace event classes `notify-keyspace-events` enables ([`notify`] bits).
+    pub notify_classes: u32,
 }
 
 impl Keyspace {
@@ -377,6 +401,7 @@ impl Keyspace {
             active_expire: true,
             slowlog: SlowLog::default(),
             monitors: Vec::new(),
+            notify_classes: 0,
         }
     }
 
@@ -401,7 +426,8 @@ impl Keyspace {
     }
 
     /// Applies the settings the keyspace acts on: how every database records accesses
-    /// (`maxmemory-policy`, `lfu-*`) and the collection encoding limits.
+    /// (`maxmemory-policy`, `lfu-*`), the collection encoding limits, the pubsub
+    /// output limit and the keyspace events to publish.
     pub fn configure(&mut self, config: &Config) {
         let policy = config.access_policy();
         for db in &mut self.dbs {
@@ -410,6 +436,16 @@ impl Keyspace {
         self.rules = config.encoding_rules(self.rules.seed);
         self.pubsub.limit = config.pubsub_buffer_limit();
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
+        self.notify_classes = config.keyspace_event_classes();
+    }
+
+    /// Publishes keyspace event `event` of `class` on `key` of database `db`, when
+    /// `notify-keyspace-events` enables the class (Redis's `notifyKeyspaceEvent`).
+    #[inline]
+    pub fn notify(&self, db: usize, class: u32, event: &str, key: &[u8], now_ms: u64) {
+        if self.notify_classes & class != 0 {
+            notify::publish(&self.pubsub, self.notify_classes, db, event, key, now_ms);
+        }
     }
 
     /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or
@@ -449,18 +485,35 @@ impl Keyspace {
     pub fn expire_all_due(&mut self, now_ms: u64) -> usize {
         let mut deleted = 0;
         let mut expired_keys = Vec::new();
-        for (index, db) in self.dbs.iter_mut().enumerate() {
+        for index in 0..self.dbs.len() {
+            let collect = self.collects_expired();
+            let db = &mut self.dbs[index];
             db.expire_cursor = 0;
             let everything = db.volatile_len() + 1;
-            let collect = (!self.watches.is_empty()).then_some(&mut expired_keys);
+            let target = collect.then_some(&mut expired_keys);
             deleted += db
-                .expire_round(now_ms, everything, &mut self.stats, collect)
+                .expire_round(now_ms, everything, &mut self.stats, target)
                 .1;
-            for key in expired_keys.drain(..) {
-                self.watches.touch(index, &key, false);
-            }
+            self.announce_expired(index, &mut expired_keys, now_ms);
         }
         deleted
+    }
+
+    /// Whether keys deleted by expiry must be collected: they are `expired` events and
+    /// changes WATCH sees, when either is in use.
+    fn collects_expired(&self) -> bool {
+        !self.watches.is_empty() || self.notify_classes & notify::EXPIRED != 0
+    }
+
+    /// Publishes `expired` for keys active expiry deleted from database `db`, and tells
+    /// WATCH, emptying `keys`.
+    fn announce_expired(&mut self, db: usize, keys: &mut Vec<Vec<u8>>, now_ms: u64) {
+        for key in keys.drain(..) {
+            self.notify(db, notify::EXPIRED, "expired", &key, now_ms);
+            if !self.watches.is_empty() {
+                self.watches.touch(db, &key, false);
+            }
+        }
     }
 
     /// Active expiry: Redis's adaptive sampling. Each database is sampled in rounds of
@@ -473,19 +526,16 @@ impl Keyspace {
         }
         let mut rounds = 0;
         let mut deleted = 0;
-        // Keys deleted here are changes WATCH sees; they are only collected when some
-        // client watches anything.
         let mut expired_keys = Vec::new();
-        for (index, db) in self.dbs.iter_mut().enumerate() {
-            while rounds < max_rounds && db.volatile_len() > 0 {
+        let collect = self.collects_expired();
+        for index in 0..self.dbs.len() {
+            while rounds < max_rounds && self.dbs[index].volatile_len() > 0 {
                 rounds += 1;
-                let collect = (!self.watches.is_empty()).then_some(&mut expired_keys);
+                let target = collect.then_some(&mut expired_keys);
                 let (sampled, expired) =
-                    db.expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats, collect);
+                    self.dbs[index].expire_round(now_ms, EXPIRE_SAMPLE, &mut self.stats, target);
                 deleted += expired;
-                for key in expired_keys.drain(..) {
-                    self.watches.touch(index, &key, false);
-                }
+                self.announce_expired(index, &mut expired_keys, now_ms);
                 if sampled == 0 || expired * 100 <= sampled * ACCEPTABLE_STALE_PERCENT {
                     break;
                 }
@@ -559,7 +609,7 @@ mod tests {
         db.insert(b"live", string("v"), None, 0);
         for _ in 0..20 {
             assert_eq!(
-                db.random_key(100, rng, stats).as_deref(),
+                db.random_key(100, rng, stats, |_| {}).as_deref(),
                 Some(&b"live"[..])
             );
         }

@@ -44,6 +44,7 @@ pub mod keyspace;
 pub mod lcs;
 pub mod long_double;
 pub mod memory;
+pub mod notify;
 pub mod num;
 pub mod pubsub;
 pub mod reply;

@@ -124,6 +124,11 @@ impl Mailbox {
         self.state.lock().overflowed
     }
 
+    /// How many messages are waiting.
+    pub fn queued(&self) -> usize {
+        self.state.lock().queue.len()
+    }
+
     /// True when messages are waiting.
     pub fn has_mail(&self) -> bool {
         !self.state.lock().queue.is_empty()

@@ -162,6 +162,11 @@ pub struct ClientState {
     pub subscribed: bool,
     /// Where published messages for this client wait (once it has subscribed).
     pub mailbox: Option<Arc<Mailbox>>,
+    /// How many of the messages waiting in `mailbox` precede the reply of the command
+    /// running: set where Redis adds that reply to the output buffer before publishing
+    /// some of the command's events (see [`crate::command::Ctx::reply_point`]); `None`
+    /// puts every waiting message first.
+    pub reply_point: Option<usize>,
     /// CLIENT REPLY: whether command replies are sent (pushed messages always are).
     pub reply_mode: ReplyMode,
     /// MONITOR is on: the client receives every command others run.
@@ -207,6 +212,7 @@ impl ClientState {
             mailbox: None,
             reply_mode: ReplyMode::On,
             monitoring: false,
+            reply_point: None,
         }
     }
 
@@ -347,6 +353,7 @@ impl Session {
         };
         let (result, _) = dispatch(target, resolved, argv, started, None);
         serve_blocked(shared, keyspace, stats);
+        self.state.reply_point = None;
         drop(store);
         self.publish_info();
         self.state.skip_reply = false;
@@ -397,21 +404,38 @@ impl Session {
             let (result, ended) = dispatch(target, resolved, argv, started, None);
             started = ended;
             serve_blocked(shared, keyspace, stats);
+            let reply_point = self.state.reply_point.take();
             if std::mem::take(&mut self.state.skip_reply) {
                 if self.state.blocked.is_some() {
                     break;
                 }
                 continue;
             }
-            // Messages published meanwhile (by this very command too) come first, as
-            // Redis appends them to the output buffer when they are published.
-            deliver(&self.state, out);
+            // Messages published meanwhile (by this very command too) go where Redis
+            // appends them to the output buffer as they are published: before the
+            // reply, or after it for those published once the command had replied.
+            let protocol = self.state.protocol;
+            let messages = self.state.mailbox.as_ref().map(|mailbox| mailbox.drain());
+            let messages = messages.unwrap_or_default();
+            let before = match (&result, reply_point) {
+                (Ok(_), Some(point)) => point.min(messages.len()),
+                _ => messages.len(),
+            };
+            for message in &messages[..before] {
+                message.encode(protocol, out);
+            }
             if skipping || self.state.reply_mode == ReplyMode::Off {
+                for message in &messages[before..] {
+                    message.encode(protocol, out);
+                }
                 continue;
             }
             match result {
-                Ok(reply) => reply.encode(self.state.protocol, out),
+                Ok(reply) => reply.encode(protocol, out),
                 Err(error) => encode_error(&error, out),
+            }
+            for message in &messages[before..] {
+                message.encode(protocol, out);
             }
             if self.state.close_after_reply {
                 break;
@@ -614,6 +638,8 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
         client: ctx.client,
     };
     let (result, _) = dispatch(target, resolved, argv, Instant::now(), Some(ctx.now_ms));
+    // Inside EXEC's reply every message comes first.
+    ctx.client.reply_point = None;
     result.unwrap_or_else(Reply::from)
 }
 

@@ -14,6 +14,7 @@ use super::{acl, spec, string_of, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::bitmap::{self, BitOp, BitfieldType, Overflow, RangeUnit};
 use crate::error::CommandError;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::Value;
 
@@ -24,22 +25,29 @@ fn offset(ctx: &Ctx<'_>, arg: &[u8], hash_bits: Option<u8>) -> Result<u64, Comma
 }
 
 /// Runs `edit` on the string under `key` grown with zero bytes to at least `len` bytes,
-/// as Redis's `lookupStringForBitCommand` does (WRONGTYPE for another type).
+/// as Redis's `lookupStringForBitCommand` does (WRONGTYPE for another type). `edit`
+/// is told whether the string is "dirty" already: created or grown, which Redis counts
+/// as a change whatever the bits written.
 fn edit_bits<R>(
     ctx: &mut Ctx<'_>,
     key: &Bytes,
     len: u64,
-    edit: impl FnOnce(&mut Vec<u8>) -> R,
+    edit: impl FnOnce(&mut Vec<u8>, bool) -> R,
 ) -> Result<R, CommandError> {
-    if let Some(entry) = ctx.write(key) {
-        string_of(entry)?;
-    }
+    let existed = match ctx.write(key) {
+        Some(entry) => {
+            string_of(entry)?;
+            true
+        }
+        None => false,
+    };
     let len = usize::try_from(len).map_err(|_| CommandError::StringTooLong)?;
     edit_string(ctx, key, |bytes| {
-        if bytes.len() < len {
+        let grown = bytes.len() < len;
+        if grown {
             bytes.resize(len, 0);
         }
-        edit(bytes)
+        edit(bytes, grown || !existed)
     })
 }
 
@@ -51,9 +59,13 @@ fn setbit(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         Some(1) => true,
         _ => return Err(CommandError::BitValue),
     };
-    let old = edit_bits(ctx, &key, (offset >> 3) + 1, |bytes| {
-        bitmap::set_bit(bytes, offset, on)
+    let (old, changed) = edit_bits(ctx, &key, (offset >> 3) + 1, |bytes, dirty| {
+        let old = bitmap::set_bit(bytes, offset, on);
+        (old, dirty || old != on)
     })?;
+    if changed {
+        ctx.notify(notify::STRING, "setbit", &key);
+    }
     Ok(Reply::Int(i64::from(old)))
 }
 
@@ -147,8 +159,9 @@ fn bitop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let len = result.len();
     if len > 0 {
         ctx.store(&destination, Value::raw_string(result), None);
+        ctx.notify(notify::STRING, "set", &destination);
     } else {
-        ctx.delete(&destination);
+        ctx.delete_stored(&destination);
     }
     Ok(Reply::Int(len as i64))
 }
@@ -236,8 +249,9 @@ fn bitfield_generic(
             "BITFIELD_RO only supports the GET subcommand",
         ));
     }
-    let replies = edit_bits(ctx, &key, highest_write, |bytes| {
+    let (replies, changes) = edit_bits(ctx, &key, highest_write, |bytes, dirty| {
         let mut replies = Vec::with_capacity(ops.len());
+        let mut changes = 0;
         for op in ops {
             let written = match op {
                 FieldOp::Get(ty, at) => {
@@ -251,10 +265,17 @@ fn bitfield_generic(
                     bitmap::incr_by(bytes, at, ty, value, overflow)
                 }
             };
+            if written.is_some_and(|write| dirty || write.changed) {
+                changes += 1;
+            }
             replies.push(written.map_or(Reply::Nil, |write| Reply::Int(write.reply)));
         }
-        replies
+        (replies, changes)
     })?;
+    if changes > 0 {
+        ctx.reply_point();
+        ctx.notify(notify::STRING, "setbit", &key);
+    }
     Ok(Reply::Array(replies))
 }
 

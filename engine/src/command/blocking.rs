@@ -225,7 +225,8 @@ pub(crate) fn serve(
 }
 
 /// Puts back what was popped for a client that disconnected before getting it: the
-/// elements return to the end they came from, in their original order.
+/// elements return to the end they came from, in their original order. Redis never
+/// pops for a client that is gone, so this undo publishes no keyspace event.
 pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
     match restore {
         Restore::List {
@@ -235,7 +236,7 @@ pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
             elements,
         } => {
             ctx.client.db = db;
-            let Ok(list) = ctx.write_or_create::<List>(&key) else {
+            let Ok(list) = ctx.write_or_create_as::<List>(&key, false) else {
                 return;
             };
             for element in elements.iter().rev() {
@@ -246,7 +247,7 @@ pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
         Restore::ZSet { db, key, members } => {
             ctx.client.db = db;
             let config = super::zset::config_from(&ctx.rules(), ctx.rules().seed);
-            let Ok(zset) = ctx.write_or_create::<ZSet>(&key) else {
+            let Ok(zset) = ctx.write_or_create_as::<ZSet>(&key, false) else {
                 return;
             };
             for (member, score) in members {

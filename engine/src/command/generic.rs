@@ -15,6 +15,7 @@ use crate::args::{is_keyword, parse_i64, Args};
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use crate::keyspace::Entry;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::{StrEncoding, Value};
 
@@ -75,7 +76,8 @@ fn rename_key(
     if from == to {
         return Ok(done(false));
     }
-    if only_if_new && ctx.exists(&to) {
+    // The destination is looked up (and lazily expired) whether or not NX was given.
+    if ctx.exists(&to) && only_if_new {
         return Ok(Reply::Int(0));
     }
     let now = ctx.now_ms;
@@ -88,6 +90,10 @@ fn rename_key(
     db.insert(&to, entry.value, expire_at, now);
     ctx.signal_modified_key(&from);
     ctx.signal_modified_key(&to);
+    // The destination is deleted and added again, so even an overwrite is `new`.
+    ctx.notify(notify::NEW, "new", &to);
+    ctx.notify(notify::GENERIC, "rename_from", &from);
+    ctx.notify(notify::GENERIC, "rename_to", &to);
     Ok(done(true))
 }
 
@@ -135,20 +141,22 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     if target_db == ctx.client.db && from == to {
         return Err(CommandError::SameObject);
     }
-    let Some(entry) = ctx.write(&from).map(|entry| entry.clone()) else {
+    // The source is read (a hit or a miss, as Redis counts it), the destination
+    // looked up for writing in its database.
+    let Some(entry) = ctx.read(&from).map(|entry| entry.clone()) else {
         return Ok(Reply::Int(0));
     };
+    if ctx.write_in(target_db, &to).is_some() && !replace {
+        return Ok(Reply::Int(0));
+    }
     let now = ctx.now_ms;
     let (db, stats, _) = ctx.keyspace.db_mut(target_db);
-    if db.get_mut(&to, now, stats).is_some() {
-        if !replace {
-            return Ok(Reply::Int(0));
-        }
-        db.remove(&to, now, stats);
-    }
+    db.remove(&to, now, stats);
     let expire_at = entry.expire_at();
     db.insert(&to, entry.value, expire_at, now);
     ctx.signal_modified_key_in(target_db, &to);
+    ctx.notify_in(target_db, notify::NEW, "new", &to);
+    ctx.notify_in(target_db, notify::GENERIC, "copy_to", &to);
     Ok(Reply::Int(1))
 }
 
@@ -161,11 +169,10 @@ fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     if ctx.write(&key).is_none() {
         return Ok(Reply::Int(0));
     }
-    let now = ctx.now_ms;
-    let (target_db, stats, _) = ctx.keyspace.db_mut(target);
-    if target_db.get_mut(&key, now, stats).is_some() {
+    if ctx.write_in(target, &key).is_some() {
         return Ok(Reply::Int(0));
     }
+    let now = ctx.now_ms;
     let (db, stats, _) = ctx.db();
     let Some(entry) = db.remove(&key, now, stats) else {
         return Ok(Reply::Int(0));
@@ -175,6 +182,9 @@ fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     target_db.insert(&key, entry.value, expire_at, now);
     ctx.signal_modified_key(&key);
     ctx.signal_modified_key_in(target, &key);
+    ctx.notify_in(target, notify::NEW, "new", &key);
+    ctx.notify(notify::GENERIC, "move_from", &key);
+    ctx.notify_in(target, notify::GENERIC, "move_to", &key);
     Ok(Reply::Int(1))
 }
 
@@ -251,8 +261,7 @@ impl<'a> ScanOptions<'a> {
 fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let mut cursor = parse_cursor(args.required()?)?;
     let options = ScanOptions::parse(args, true)?;
-    let now = ctx.now_ms;
-    let (db, stats, _) = ctx.db();
+    let (db, _, _) = ctx.db();
     let mut visited: Vec<Bytes> = Vec::new();
     cursor = scan_loop(cursor, options.count, &mut visited, |cursor, visited| {
         db.scan(cursor, |key, _| visited.push(Bytes::copy_from_slice(key)))
@@ -262,13 +271,18 @@ fn scan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         if options.pattern.is_some_and(|p| !glob_match(p, &key, false)) {
             continue;
         }
-        let Some(entry) = db.get_untouched(&key, now, stats) else {
-            continue;
-        };
         if let Some(wanted) = options.type_name {
-            if !wanted.eq_ignore_ascii_case(entry.value.type_name().as_bytes()) {
+            // Redis reads the key to learn its type (a hit or a miss; a key expired
+            // here is of type "none"), and only then drops expired keys, by which
+            // time that one is gone already.
+            let type_name = ctx
+                .read_untouched(&key)
+                .map_or("none", |entry| entry.value.type_name());
+            if !wanted.eq_ignore_ascii_case(type_name.as_bytes()) {
                 continue;
             }
+        } else if !ctx.expire_if_needed(&key) {
+            continue;
         }
         keys.push(Reply::Bulk(key));
     }
@@ -306,7 +320,12 @@ pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
 fn randomkey(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let now = ctx.now_ms;
     let (db, stats, rng) = ctx.db();
-    Ok(Reply::bulk_or_nil(db.random_key(now, rng, stats)))
+    let mut expired = Vec::new();
+    let key = db.random_key(now, rng, stats, |key| expired.push(key));
+    for key in expired {
+        ctx.expired_lazily(ctx.client.db, &key);
+    }
+    Ok(Reply::bulk_or_nil(key))
 }
 
 /// EXPIRE's NX/XX/GT/LT options.
@@ -393,6 +412,8 @@ fn expire_generic(
     } else {
         ctx.db().0.set_expire(&key, Some(when as u64));
         ctx.signal_modified_key(&key);
+        ctx.reply_point();
+        ctx.notify(notify::GENERIC, "expire", &key);
     }
     Ok(Reply::Int(1))
 }
@@ -456,6 +477,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     if had_ttl {
         ctx.db().0.set_expire(key, None);
         ctx.signal_modified_key(key);
+        ctx.notify(notify::GENERIC, "persist", key);
     }
     Ok(Reply::Int(i64::from(had_ttl)))
 }
@@ -483,19 +505,19 @@ fn access_policy(ctx: &Ctx<'_>) -> AccessPolicy {
 
 /// The access field of a live `key` (expiring it first if due), untouched.
 fn access_of(ctx: &mut Ctx<'_>, key: &[u8]) -> Option<u32> {
-    ctx.read_untouched(key)?;
+    ctx.read_for_object(key)?;
     ctx.keyspace.db(ctx.client.db).access(key)
 }
 
 fn object_encoding(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(match ctx.read_untouched(args.required()?) {
+    Ok(match ctx.read_for_object(args.required()?) {
         None => Reply::Nil,
         Some(entry) => Reply::bulk(entry.value.encoding_name()),
     })
 }
 
 fn object_refcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(match ctx.read_untouched(args.required()?) {
+    Ok(match ctx.read_for_object(args.required()?) {
         None => Reply::Nil,
         Some(entry) => Reply::Int(refcount(entry)),
     })
@@ -582,8 +604,7 @@ fn memory_usage(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
             return Err(CommandError::Syntax);
         }
     }
-    let (db, _, _) = ctx.db();
-    Ok(match db.entry_raw(&key) {
+    Ok(match ctx.read_for_object(&key) {
         Some(entry) => {
             let element = std::mem::size_of::<crate::keyspace::Entry>() + 2 * 8;
             Reply::Int((element + key.len() + entry.value.heap_size()) as i64)

@@ -15,6 +15,7 @@ use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use crate::long_double::LongDouble;
+use crate::notify;
 use crate::num::parse_i64;
 use crate::reply::Reply;
 use crate::types::Hash;
@@ -37,6 +38,8 @@ fn hset_generic(
         created += i64::from(hash.set(&pair[0], &pair[1], &rules));
     }
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::HASH, "hset", &key);
     Ok(if name == "hset" {
         Reply::Int(created)
     } else {
@@ -63,6 +66,8 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     }
     hash.set(field, value, &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::HASH, "hset", &key);
     Ok(Reply::Int(1))
 }
 
@@ -105,6 +110,7 @@ fn hdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         }
     }
     if deleted > 0 {
+        ctx.notify(notify::HASH, "hdel", &key);
         ctx.delete_if_empty::<Hash>(&key);
         ctx.signal_modified_key(&key);
     }
@@ -184,6 +190,8 @@ fn hincrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
         .ok_or(CommandError::IncrOverflow)?;
     hash.set(field, sum.to_string().as_bytes(), &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::HASH, "hincrby", &key);
     Ok(Reply::Int(sum))
 }
 
@@ -208,6 +216,8 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     let text = Bytes::from(sum.to_human_string());
     hash.set(field, &text, &rules);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::HASH, "hincrbyfloat", &key);
     Ok(Reply::Bulk(text))
 }
 

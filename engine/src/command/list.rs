@@ -12,6 +12,7 @@ use super::flags::*;
 use super::{acl, spec, string_reply, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::{List, StrEncoding, StrValue};
 
@@ -25,6 +26,22 @@ pub enum End {
 }
 
 impl End {
+    /// The event of a push at this end.
+    pub fn push_event(self) -> &'static str {
+        match self {
+            End::Left => "lpush",
+            End::Right => "rpush",
+        }
+    }
+
+    /// The event of a pop at this end.
+    pub fn pop_event(self) -> &'static str {
+        match self {
+            End::Left => "lpop",
+            End::Right => "rpop",
+        }
+    }
+
     /// `LEFT` or `RIGHT` in any case; `ERR syntax error` otherwise.
     pub fn parse(arg: &[u8]) -> Result<End, CommandError> {
         if is_keyword(arg, "LEFT") {
@@ -105,6 +122,8 @@ fn push_generic(
     }
     let len = list.len();
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::LIST, end.push_event(), &key);
     Ok(Reply::Int(len as i64))
 }
 
@@ -136,9 +155,18 @@ pub fn pop_from_key(
         return Ok(None);
     };
     let popped = pop_many(list, end, count);
+    ctx.reply_point();
+    popped_from(ctx, key, end);
+    Ok(Some(popped))
+}
+
+/// After elements were popped from `end` of the list under `key`: the pop event, the
+/// key deleted (a `del` event) if the list emptied, and the change signalled (Redis's
+/// `listElementsRemoved`).
+fn popped_from(ctx: &mut Ctx<'_>, key: &[u8], end: End) {
+    ctx.notify(notify::LIST, end.pop_event(), key);
     ctx.delete_if_empty::<List>(key);
     ctx.signal_modified_key(key);
-    Ok(Some(popped))
 }
 
 fn pop_generic(
@@ -166,8 +194,8 @@ fn pop_generic(
         return Ok(Reply::Array(Vec::new()));
     }
     let mut popped = pop_many(list, end, count.map_or(1, |n| n as usize));
-    ctx.delete_if_empty::<List>(&key);
-    ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    popped_from(ctx, &key, end);
     Ok(match count {
         Some(_) => Reply::Array(popped),
         None => popped.pop().unwrap_or(Reply::Nil),
@@ -221,6 +249,8 @@ fn lset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let at = index_of(list.len(), index).ok_or(CommandError::IndexOutOfRange)?;
     list[at] = element(value);
     ctx.signal_modified_key(&key);
+    ctx.reply_point();
+    ctx.notify(notify::LIST, "lset", &key);
     Ok(Reply::Ok)
 }
 
@@ -245,6 +275,7 @@ fn linsert(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     list.insert(if after { at + 1 } else { at }, element(value));
     let len = list.len();
     ctx.signal_modified_key(&key);
+    ctx.notify(notify::LIST, "linsert", &key);
     Ok(Reply::Int(len as i64))
 }
 
@@ -280,6 +311,7 @@ fn lrem(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     if removed > 0 {
         let mut doomed = doomed.into_iter();
         list.retain(|_| !doomed.next().unwrap_or(false));
+        ctx.notify(notify::LIST, "lrem", &key);
         ctx.delete_if_empty::<List>(&key);
         ctx.signal_modified_key(&key);
     }
@@ -300,6 +332,7 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         }
         None => list.clear(),
     }
+    ctx.notify(notify::LIST, "ltrim", &key);
     ctx.delete_if_empty::<List>(&key);
     ctx.signal_modified_key(&key);
     Ok(Reply::Ok)
@@ -418,8 +451,9 @@ pub fn move_element(
     let reply = string_reply(&value);
     push(ctx.write_or_create::<List>(destination)?, to, value);
     ctx.signal_modified_key(destination);
-    ctx.delete_if_empty::<List>(source);
-    ctx.signal_modified_key(source);
+    ctx.notify(notify::LIST, to.push_event(), destination);
+    ctx.reply_point();
+    popped_from(ctx, source, from);
     Ok(Some(reply))
 }
 

@@ -37,6 +37,7 @@ use crate::args::Args;
 use crate::engine::Shared;
 use crate::error::CommandError;
 use crate::keyspace::{Db, Entry, Keyspace, KeyspaceStats};
+use crate::notify;
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
@@ -388,6 +389,16 @@ impl CommandTable {
     }
 }
 
+/// How [`Ctx`] looks a key up (Redis's `LOOKUP_*` flags, inverted).
+mod lookup {
+    /// The access counts for `OBJECT IDLETIME` / `OBJECT FREQ`.
+    pub const TOUCH: u8 = 1 << 0;
+    /// Counts a keyspace hit or miss.
+    pub const STATS: u8 = 1 << 1;
+    /// A missing key is a `keymiss` event.
+    pub const MISS_EVENT: u8 = 1 << 2;
+}
+
 /// What a handler works with: the locked keyspace, the time snapshot, its client.
 #[derive(Debug)]
 pub struct Ctx<'a> {
@@ -409,26 +420,39 @@ impl Ctx<'_> {
         self.keyspace.db_mut(self.client.db)
     }
 
-    /// Finds `key` in the selected database, expiring it first if due; `touch` updates
-    /// its access time, `count` records a keyspace hit or miss.
-    fn lookup(&mut self, key: &[u8], touch: bool, count: bool) -> Option<&mut Entry> {
+    /// Finds `key` in database `db`, expiring it first if due (an `expired` event and a
+    /// change WATCH sees, as in Redis). `flags` say whether the access touches the key,
+    /// counts a keyspace hit or miss, and publishes `keymiss` when the key is missing.
+    fn lookup_in(&mut self, db: usize, key: &[u8], flags: u8) -> Option<&mut Entry> {
         let now = self.now_ms;
-        if !self.keyspace.watches.is_empty() {
-            // Lazy expiry deletes the key: that is a change WATCH sees, as in Redis.
+        let classes = self.keyspace.notify_classes;
+        if !self.keyspace.watches.is_empty() || classes & (notify::EXPIRED | notify::KEY_MISS) != 0
+        {
+            // Someone has to hear of a lazy expiry or a miss: find out without holding
+            // on to the entry, so the events can be published first.
             let expired_before = self.keyspace.stats.expired_keys;
-            let (db, stats, _) = self.keyspace.db_mut(self.client.db);
-            db.get_untouched(key, now, stats);
+            let (database, stats, _) = self.keyspace.db_mut(db);
+            let present = database.get_untouched(key, now, stats).is_some();
             if self.keyspace.stats.expired_keys != expired_before {
-                self.signal_modified_key(key);
+                self.expired_lazily(db, key);
+            }
+            if !present {
+                if flags & lookup::STATS != 0 {
+                    self.keyspace.stats.keyspace_misses += 1;
+                }
+                if flags & lookup::MISS_EVENT != 0 {
+                    self.notify_in(db, notify::KEY_MISS, "keymiss", key);
+                }
+                return None;
             }
         }
-        let (db, stats, _) = self.keyspace.db_mut(self.client.db);
-        let found = if touch {
-            db.get_mut(key, now, stats)
+        let (database, stats, _) = self.keyspace.db_mut(db);
+        let found = if flags & lookup::TOUCH != 0 {
+            database.get_mut(key, now, stats)
         } else {
-            db.get_untouched(key, now, stats)
+            database.get_untouched(key, now, stats)
         };
-        if count {
+        if flags & lookup::STATS != 0 {
             if found.is_some() {
                 stats.keyspace_hits += 1;
             } else {
@@ -438,25 +462,55 @@ impl Ctx<'_> {
         found
     }
 
-    /// Looks a key up for reading (counts a keyspace hit or miss).
+    /// A lazy expiry just deleted `key` of database `db`: Redis's `expired` event and a
+    /// change WATCH sees.
+    fn expired_lazily(&mut self, db: usize, key: &[u8]) {
+        self.notify_in(db, notify::EXPIRED, "expired", key);
+        self.signal_modified_key_in(db, key);
+    }
+
+    /// Looks a key up for reading (counts a keyspace hit or miss; a miss is a `keymiss`
+    /// event).
     pub fn read(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.lookup(key, true, true)
+        self.lookup_in(
+            self.client.db,
+            key,
+            lookup::TOUCH | lookup::STATS | lookup::MISS_EVENT,
+        )
     }
 
     /// Looks a key up for reading without touching its access time, as Redis's
-    /// `LOOKUP_NOTOUCH` does for TTL, TYPE and OBJECT.
+    /// `LOOKUP_NOTOUCH` does for TTL, TYPE and EXISTS.
     pub fn read_untouched(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.lookup(key, false, true)
+        self.lookup_in(self.client.db, key, lookup::STATS | lookup::MISS_EVENT)
     }
 
-    /// Looks a key up for writing (no hit/miss counting).
+    /// Looks a key up for OBJECT and MEMORY USAGE: counts a hit or miss, but neither
+    /// touches the key nor publishes `keymiss` (Redis's `LOOKUP_NOTOUCH |
+    /// LOOKUP_NONOTIFY`).
+    pub fn read_for_object(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup_in(self.client.db, key, lookup::STATS)
+    }
+
+    /// Looks a key up for writing (no hit/miss counting, no `keymiss`).
     pub fn write(&mut self, key: &[u8]) -> Option<&mut Entry> {
-        self.lookup(key, true, false)
+        self.lookup_in(self.client.db, key, lookup::TOUCH)
+    }
+
+    /// [`Ctx::write`] in database `db` (COPY's and MOVE's destination).
+    pub fn write_in(&mut self, db: usize, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup_in(db, key, lookup::TOUCH)
     }
 
     /// True when the key exists (expiring it first if due), without counting.
     pub fn exists(&mut self, key: &[u8]) -> bool {
         self.write(key).is_some()
+    }
+
+    /// Redis's `expireIfNeeded`: deletes `key` if its TTL has passed (an `expired`
+    /// event); true when it is there and live. Touches and counts nothing.
+    pub fn expire_if_needed(&mut self, key: &[u8]) -> bool {
+        self.lookup_in(self.client.db, key, 0).is_some()
     }
 
     /// The string under `key` for reading; `WRONGTYPE` for another type.
@@ -468,25 +522,80 @@ impl Ctx<'_> {
     }
 
     /// Stores `value` under `key` with `expire_at`, replacing any entry (a change
-    /// WATCH sees).
+    /// WATCH sees). A key that was missing is created: a `new` event, after the
+    /// `expired` event of an expired entry it replaces (Redis looks the key up first).
     pub fn store(&mut self, key: &[u8], value: Value, expire_at: Option<u64>) {
         let now = self.now_ms;
-        let (db, _, _) = self.keyspace.db_mut(self.client.db);
-        db.insert(key, value, expire_at, now);
+        let (db, stats, _) = self.keyspace.db_mut(self.client.db);
+        let created = match db.insert(key, value, expire_at, now) {
+            None => true,
+            Some(old) if old.is_expired(now) => {
+                stats.expired_keys += 1;
+                self.expired_lazily(self.client.db, key);
+                true
+            }
+            Some(_) => false,
+        };
+        if created {
+            self.notify(notify::NEW, "new", key);
+        }
         self.signal_modified_key(key);
     }
 
-    /// Deletes `key`; true when it existed (and had not expired). Either way the
-    /// deletion is a change WATCH sees.
+    /// Deletes `key`; true when it existed (and had not expired): a `del` event. Either
+    /// way the deletion is a change WATCH sees; an expired key is an `expired` event.
     pub fn delete(&mut self, key: &[u8]) -> bool {
         let now = self.now_ms;
         let (db, stats, _) = self.keyspace.db_mut(self.client.db);
         let expired_before = stats.expired_keys;
         let existed = db.remove(key, now, stats).is_some();
-        if existed || self.keyspace.stats.expired_keys != expired_before {
+        if existed {
             self.signal_modified_key(key);
+            self.notify(notify::GENERIC, "del", key);
+        } else if self.keyspace.stats.expired_keys != expired_before {
+            self.expired_lazily(self.client.db, key);
         }
         existed
+    }
+
+    /// Deletes `key` as stored, expired or not, as the store commands (SINTERSTORE,
+    /// ZUNIONSTORE, SORT ... STORE, BITOP) do with a destination that gets an empty
+    /// result without ever looking it up (Redis's `dbDelete`): a `del` event and a
+    /// change WATCH sees when something was there.
+    pub fn delete_stored(&mut self, key: &[u8]) -> bool {
+        let (db, _, _) = self.keyspace.db_mut(self.client.db);
+        let existed = db.take(key).is_some();
+        if existed {
+            self.signal_modified_key(key);
+            self.notify(notify::GENERIC, "del", key);
+        }
+        existed
+    }
+
+    /// Publishes keyspace event `event` of `class` (a [`notify`] bit) on `key` of the
+    /// selected database, where Redis calls `notifyKeyspaceEvent`. Costs one test when
+    /// the class is not enabled.
+    #[inline]
+    pub fn notify(&self, class: u32, event: &'static str, key: &[u8]) {
+        self.keyspace
+            .notify(self.client.db, class, event, key, self.now_ms);
+    }
+
+    /// Marks where Redis adds this command's reply to the output buffer, when it does so
+    /// before publishing some of its events: events a subscribed client publishes to
+    /// itself after this point reach it after the reply (LPUSH, HSET, ZADD, the *STORE
+    /// commands ...). Without a mark, every event comes first (SET, DEL, SADD ...).
+    #[inline]
+    pub fn reply_point(&mut self) {
+        if let Some(mailbox) = &self.client.mailbox {
+            self.client.reply_point = Some(mailbox.queued());
+        }
+    }
+
+    /// [`Ctx::notify`] for a key of database `db` (COPY, MOVE).
+    #[inline]
+    pub fn notify_in(&self, db: usize, class: u32, event: &'static str, key: &[u8]) {
+        self.keyspace.notify(db, class, event, key, self.now_ms);
     }
 
     /// Tells WATCH that `key` in the selected database changed (Redis's
@@ -599,15 +708,27 @@ impl Ctx<'_> {
     }
 
     /// The collection of type `T` under `key` for writing, created empty when the key
-    /// is missing; `WRONGTYPE` for another type.
+    /// is missing (a `new` event); `WRONGTYPE` for another type.
     pub fn write_or_create<T: Collection + Default>(
         &mut self,
         key: &[u8],
+    ) -> Result<&mut T, CommandError> {
+        self.write_or_create_as::<T>(key, true)
+    }
+
+    /// [`Ctx::write_or_create`]; `announce` publishes the `new` event of a created key.
+    pub(crate) fn write_or_create_as<T: Collection + Default>(
+        &mut self,
+        key: &[u8],
+        announce: bool,
     ) -> Result<&mut T, CommandError> {
         if self.write(key).is_none() {
             let now = self.now_ms;
             let (db, _, _) = self.keyspace.db_mut(self.client.db);
             db.insert(key, T::default().into_value(), None, now);
+            if announce {
+                self.notify(notify::NEW, "new", key);
+            }
         }
         match self.write(key) {
             Some(entry) => T::of_mut(&mut entry.value).ok_or(CommandError::WrongType),
@@ -616,7 +737,7 @@ impl Ctx<'_> {
     }
 
     /// Deletes `key` when the collection under it has become empty: Redis never keeps
-    /// an empty collection.
+    /// an empty collection, and publishes `del` for it (after the command's own event).
     pub fn delete_if_empty<T: Collection>(&mut self, key: &[u8]) {
         let now = self.now_ms;
         let (db, _, _) = self.keyspace.db_mut(self.client.db);

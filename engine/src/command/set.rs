@@ -15,6 +15,7 @@ use super::{acl, random_sample, spec, Collection, CommandSpec, Ctx};
 use crate::args::Args;
 use crate::error::CommandError;
 use crate::glob::glob_match;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::set::Member;
 use crate::types::{EncodingRules, Set};
@@ -38,6 +39,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         .count();
     if added > 0 {
         ctx.signal_modified_key(&key);
+        ctx.notify(notify::SET, "sadd", &key);
     }
     Ok(Reply::Int(added as i64))
 }
@@ -57,6 +59,7 @@ fn srem(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         }
     }
     if removed > 0 {
+        ctx.notify(notify::SET, "srem", &key);
         ctx.delete_if_empty::<Set>(&key);
         ctx.signal_modified_key(&key);
     }
@@ -88,6 +91,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     if !removed {
         return Ok(Reply::Int(0));
     }
+    ctx.notify(notify::SET, "srem", &source);
     ctx.delete_if_empty::<Set>(&source);
     ctx.signal_modified_key(&source);
     if ctx
@@ -95,6 +99,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         .add(member, &rules)
     {
         ctx.signal_modified_key(&destination);
+        ctx.notify(notify::SET, "sadd", &destination);
     }
     Ok(Reply::Int(1))
 }
@@ -168,6 +173,8 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             }
             None => Reply::Nil,
         };
+        ctx.notify(notify::SET, "spop", &key);
+        ctx.reply_point();
         ctx.delete_if_empty::<Set>(&key);
         ctx.signal_modified_key(&key);
         return Ok(reply);
@@ -203,8 +210,9 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         *set = build_set(kept, &rules);
         reply
     };
-    ctx.delete_if_empty::<Set>(&key);
+    ctx.notify(notify::SET, "spop", &key);
     if count >= size {
+        ctx.reply_point();
         ctx.delete(&key);
     }
     ctx.signal_modified_key(&key);
@@ -286,13 +294,26 @@ fn intersection(mut sets: Vec<&Set>, limit: usize) -> Vec<Vec<u8>> {
 }
 
 /// Replaces `destination` with `set` (deleting it when the set is empty),
-/// as the *STORE commands do; answers the new cardinality.
-fn store_set(ctx: &mut Ctx<'_>, destination: &[u8], set: Set) -> Reply {
+/// as the *STORE commands do, publishing `event` for a stored set; answers the new
+/// cardinality. Redis answers before the event, and before the `del` of an emptied
+/// destination unless it `deletes_first` (SINTERSTORE with a missing source).
+fn store_set(
+    ctx: &mut Ctx<'_>,
+    destination: &[u8],
+    set: Set,
+    event: &'static str,
+    deletes_first: bool,
+) -> Reply {
     let len = set.len();
     if len == 0 {
-        ctx.delete(destination);
+        if !deletes_first {
+            ctx.reply_point();
+        }
+        ctx.delete_stored(destination);
     } else {
         ctx.store(destination, set.into_value(), None);
+        ctx.reply_point();
+        ctx.notify(notify::SET, event, destination);
     }
     Reply::Int(len as i64)
 }
@@ -304,13 +325,20 @@ fn sinter_generic(
 ) -> Result<Reply, CommandError> {
     let rules = ctx.rules();
     let sets: Vec<&Set> = sets_of(ctx, keys)?.into_iter().flatten().collect();
-    let members = if sets.len() < keys.len() {
+    let some_missing = sets.len() < keys.len();
+    let members = if some_missing {
         Vec::new()
     } else {
         intersection(sets, 0)
     };
     Ok(match destination {
-        Some(destination) => store_set(ctx, destination, build_set(members, &rules)),
+        Some(destination) => store_set(
+            ctx,
+            destination,
+            build_set(members, &rules),
+            "sinterstore",
+            some_missing,
+        ),
         None => Reply::Set(
             members
                 .into_iter()
@@ -384,7 +412,13 @@ fn sunion_diff_generic(
         }
     }
     Ok(match destination {
-        Some(destination) => store_set(ctx, destination, result),
+        Some(destination) => store_set(
+            ctx,
+            destination,
+            result,
+            if union { "sunionstore" } else { "sdiffstore" },
+            false,
+        ),
         None => set_reply(&result),
     })
 }

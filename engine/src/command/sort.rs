@@ -271,13 +271,14 @@ fn sort_generic(
     };
     let len = output.len();
     if len == 0 {
-        ctx.delete(destination);
+        ctx.delete_stored(destination);
     } else {
         let list: List = output
             .into_iter()
             .map(|element| StrValue::copied(&element.unwrap_or_default(), StrEncoding::Raw))
             .collect();
         ctx.store(destination, list.into_value(), None);
+        ctx.notify(crate::notify::LIST, "sortstore", destination);
     }
     Ok(Reply::Int(len as i64))
 }

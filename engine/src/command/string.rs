@@ -13,6 +13,7 @@ use super::{acl, spec, string_mut, string_of, string_reply, CommandSpec, Ctx};
 use crate::args::{parse_i64, Args};
 use crate::error::CommandError;
 use crate::long_double;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::{StrEncoding, StrValue, Value};
 
@@ -118,7 +119,10 @@ fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         None => None,
     };
     let old = if options.get {
-        Some(previous_string(ctx, &key)?)
+        let old = previous_string(ctx, &key)?;
+        // Redis answers the old value before it sets anything.
+        ctx.reply_point();
+        Some(old)
     } else {
         None
     };
@@ -132,6 +136,10 @@ fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         None
     };
     ctx.store(&key, Value::string(&value), expire_at.or(keep));
+    ctx.notify(notify::STRING, "set", &key);
+    if expire_at.is_some() {
+        ctx.notify(notify::GENERIC, "expire", &key);
+    }
     Ok(old.unwrap_or(Reply::Ok))
 }
 
@@ -147,6 +155,10 @@ fn set_with(
         return false;
     }
     ctx.store(&key, Value::string(&value), expire_at);
+    ctx.notify(notify::STRING, "set", &key);
+    if expire_at.is_some() {
+        ctx.notify(notify::GENERIC, "expire", &key);
+    }
     true
 }
 
@@ -187,7 +199,9 @@ fn get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let (key, value) = (args.key()?, args.key()?);
     let old = previous_string(ctx, &key)?;
+    ctx.reply_point();
     ctx.store(&key, Value::string(&value), None);
+    ctx.notify(notify::STRING, "set", &key);
     Ok(old)
 }
 
@@ -195,6 +209,7 @@ fn getdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let key = args.required()?;
     let old = previous_string(ctx, key)?;
     if old != Reply::Nil {
+        ctx.reply_point();
         ctx.delete(key);
     }
     Ok(old)
@@ -237,6 +252,8 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         return Ok(Reply::Nil);
     };
     let now = ctx.now_ms;
+    // Redis answers the value before it changes the TTL (an error still answers alone).
+    ctx.reply_point();
     match action {
         GetexAction::Keep => {}
         GetexAction::Persist => {
@@ -248,6 +265,7 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
             {
                 ctx.db().0.set_expire(&key, None);
                 ctx.signal_modified_key(&key);
+                ctx.notify(notify::GENERIC, "persist", &key);
             }
         }
         GetexAction::Expire(kind, arg) => {
@@ -258,6 +276,7 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
             } else {
                 ctx.db().0.set_expire(&key, Some(at));
                 ctx.signal_modified_key(&key);
+                ctx.notify(notify::GENERIC, "expire", &key);
             }
         }
     }
@@ -292,6 +311,7 @@ fn set_pairs(
     }
     for pair in pairs.chunks(2) {
         ctx.store(&pair[0], Value::string(&pair[1]), None);
+        ctx.notify(notify::STRING, "set", &pair[0]);
     }
     Ok(true)
 }
@@ -355,6 +375,7 @@ fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let Some(entry) = ctx.write(&key) else {
         let len = suffix.len();
         ctx.store(&key, Value::string(suffix), None);
+        ctx.notify(notify::STRING, "append", &key);
         return Ok(Reply::Int(len as i64));
     };
     let current = string_of(entry)?.len();
@@ -363,6 +384,7 @@ fn append(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         bytes.extend_from_slice(suffix);
         bytes.len()
     })?;
+    ctx.notify(notify::STRING, "append", &key);
     Ok(Reply::Int(len as i64))
 }
 
@@ -388,6 +410,7 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &Bytes, delta: i64) -> Result<Reply, CommandE
         key,
         Value::Str(StrValue::owned(text, StrEncoding::Int)),
     );
+    ctx.notify(notify::STRING, "incrby", key);
     Ok(Reply::Int(value))
 }
 
@@ -430,6 +453,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     let text = Bytes::from(sum.to_human_string());
     let encoding = StrEncoding::for_created(&text);
     overwrite_keeping_ttl(ctx, &key, Value::Str(StrValue::copied(&text, encoding)));
+    ctx.notify(notify::STRING, "incrbyfloat", &key);
     Ok(Reply::Bulk(text))
 }
 
@@ -456,6 +480,7 @@ fn setrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
         bytes[offset..offset + patch.len()].copy_from_slice(patch);
         bytes.len()
     })?;
+    ctx.notify(notify::STRING, "setrange", &key);
     Ok(Reply::Int(len as i64))
 }
 

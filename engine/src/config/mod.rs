@@ -649,6 +649,12 @@ impl Config {
         self.get_str("notify-keyspace-events")
     }
 
+    /// The keyspace event classes `notify-keyspace-events` enables
+    /// ([`crate::notify`] bits).
+    pub fn keyspace_event_classes(&self) -> u32 {
+        crate::notify::classes_from_letters(self.notify_keyspace_events()).unwrap_or(0)
+    }
+
     /// How keys record accesses: LFU counters under an LFU `maxmemory-policy`.
     pub fn access_policy(&self) -> crate::access::AccessPolicy {
         crate::access::AccessPolicy {

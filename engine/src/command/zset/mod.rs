@@ -30,6 +30,7 @@ use bytes::Bytes;
 use super::flags::*;
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::error::CommandError;
+use crate::notify;
 use crate::num;
 use crate::reply::Reply;
 use crate::types::zset::{LexBound, LexEdge, LexRange, ScoreRange, ZSetConfig};
@@ -62,35 +63,61 @@ fn write_zset<'c>(ctx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c mut ZSe
     ctx.write_as::<ZSet>(key)
 }
 
-/// Runs `edit` on the sorted set under `key`, then deletes the key if the set ended
-/// up empty. `None` when the key is missing.
-fn edit_zset<R>(
+/// What a removal from a sorted set answers: a count or the members removed.
+trait Removed {
+    /// True when nothing was removed.
+    fn nothing(&self) -> bool;
+}
+
+impl Removed for usize {
+    fn nothing(&self) -> bool {
+        *self == 0
+    }
+}
+
+impl<T> Removed for Vec<T> {
+    fn nothing(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// Runs `edit`, which removes members, on the sorted set under `key`; when it removed
+/// any publishes `event`, then deletes the key (a `del` event) if the set ended up
+/// empty, in Redis's order. `None` when the key is missing.
+fn edit_zset<R: Removed>(
     ctx: &mut Ctx<'_>,
     key: &[u8],
+    event: &'static str,
     edit: impl FnOnce(&mut ZSet) -> R,
 ) -> Result<Option<R>, CommandError> {
     let Some(zset) = write_zset(ctx, key)? else {
         return Ok(None);
     };
     let result = edit(zset);
-    if zset.is_empty() {
+    let empty = zset.is_empty();
+    if !result.nothing() {
+        ctx.notify(notify::ZSET, event, key);
+    }
+    if empty {
         ctx.delete(key);
     }
     Ok(Some(result))
 }
 
 /// Replaces `dst` with `result` as a store command does: a non-empty set is stored
-/// without a TTL; an empty one deletes `dst`. Signals the change and answers the size.
-fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: ZSet) -> Reply {
+/// without a TTL (publishing `event`); an empty one deletes `dst`. Signals the change
+/// and answers the size.
+fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: ZSet, event: &'static str) -> Reply {
+    // Redis answers before the event (or the `del` of an emptied destination).
     let len = result.len();
     if len == 0 {
-        if ctx.delete(dst) {
-            ctx.signal_modified_key(dst);
-        }
+        ctx.reply_point();
+        ctx.delete_stored(dst);
         return Reply::Int(0);
     }
     ctx.store(dst, Value::ZSet(Box::new(result)), None);
-    ctx.signal_modified_key(dst);
+    ctx.reply_point();
+    ctx.notify(notify::ZSET, event, dst);
     Reply::Int(len as i64)
 }
 

@@ -27,7 +27,11 @@ pub fn pop_members(
     end: PopEnd,
     count: usize,
 ) -> Result<Option<Vec<(Bytes, f64)>>, CommandError> {
-    let popped = edit_zset(ctx, key, |zset| {
+    let event = match end {
+        PopEnd::Min => "zpopmin",
+        PopEnd::Max => "zpopmax",
+    };
+    let popped = edit_zset(ctx, key, event, |zset| {
         let count = count.min(zset.len());
         let first = match end {
             PopEnd::Min => 0,

@@ -197,7 +197,7 @@ fn range_generic(
     for (member, score) in &selected {
         result.add(member, *score, &config);
     }
-    Ok(store_result(ctx, &dst, result))
+    Ok(store_result(ctx, &dst, result, "zrangestore"))
 }
 
 pub(super) fn zrange(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

@@ -286,7 +286,7 @@ fn setop_generic(
                 .collect();
             let config = zset_config(ctx);
             let result = ZSet::from_sorted(pairs, &config);
-            Ok(store_result(ctx, &dst, result))
+            Ok(store_result(ctx, &dst, result, command))
         }
         _ => {
             let items = members

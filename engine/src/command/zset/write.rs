@@ -6,6 +6,7 @@ use super::{edit_zset, parse_lex_range, parse_score_range, write_zset, zset_conf
 use crate::args::Args;
 use crate::command::Ctx;
 use crate::error::CommandError;
+use crate::notify;
 use crate::reply::Reply;
 use crate::types::zset::{Added, LexRange, ScoreRange, ZSetConfig};
 use crate::types::{Value, ZSet};
@@ -146,6 +147,9 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, incr: bool) -> Result<Re
     }
     if outcome.added + outcome.updated > 0 {
         ctx.signal_modified_key(&key);
+        let event = if options.incr { "zincr" } else { "zadd" };
+        ctx.reply_point();
+        ctx.notify(notify::ZSET, event, &key);
     }
     Ok(if options.incr {
         if outcome.processed > 0 {
@@ -171,7 +175,7 @@ pub(super) fn zincrby(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, C
 pub(super) fn zrem(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
     let members = args.rest();
-    let removed = edit_zset(ctx, &key, |zset| {
+    let removed = edit_zset(ctx, &key, "zrem", |zset| {
         members
             .iter()
             .filter(|member| zset.remove(member).is_some())
@@ -236,7 +240,12 @@ fn remove_range_generic(
     key: Bytes,
     range: RemoveRange,
 ) -> Result<Reply, CommandError> {
-    let removed = edit_zset(ctx, &key, |zset| match removal_span(zset, &range) {
+    let event = match range {
+        RemoveRange::Rank(..) => "zremrangebyrank",
+        RemoveRange::Score(_) => "zremrangebyscore",
+        RemoveRange::Lex(_) => "zremrangebylex",
+    };
+    let removed = edit_zset(ctx, &key, event, |zset| match removal_span(zset, &range) {
         Some((first, count)) => zset.remove_ranks(first, count).len(),
         None => 0,
     })?
