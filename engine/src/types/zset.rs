@@ -161,7 +161,7 @@ impl ZSet {
         };
         for (member, score) in pairs {
             indexed.scores.insert(&member, score, keep_aux);
-            indexed.list.insert(score, member);
+            indexed.list.insert_owned(score, member);
         }
         ZSet {
             repr: Repr::Skiplist(indexed),
@@ -250,7 +250,7 @@ impl ZSet {
             }
             None => {
                 indexed.scores.insert(member, score, keep_aux);
-                indexed.list.insert(score, member.into());
+                indexed.list.insert(score, member);
                 Added::New
             }
         }
@@ -268,7 +268,7 @@ impl ZSet {
         };
         for pair in std::mem::take(entries) {
             indexed.scores.insert(&pair.member, pair.score, keep_aux);
-            indexed.list.insert(pair.score, pair.member);
+            indexed.list.insert_owned(pair.score, pair.member);
         }
         self.repr = Repr::Skiplist(indexed);
     }
@@ -337,6 +337,14 @@ impl ZSet {
         }
     }
 
+    /// Like [`ZSet::count_while`] for a test of the score alone.
+    fn count_while_score(&self, pred: impl Fn(f64) -> bool) -> usize {
+        match &self.repr {
+            Repr::Listpack(entries) => entries.partition_point(|p| pred(p.score)),
+            Repr::Skiplist(indexed) => indexed.list.count_while_score(pred),
+        }
+    }
+
     fn first_and_last(&self) -> Option<(Element<'_>, Element<'_>)> {
         match &self.repr {
             Repr::Listpack(entries) => {
@@ -360,11 +368,11 @@ impl ZSet {
         }
         if reverse {
             let rank = self
-                .count_while(|score, _| range.lte_max(score))
+                .count_while_score(|score| range.lte_max(score))
                 .checked_sub(1)?;
             range.gte_min(self.get(rank)?.1).then_some(rank)
         } else {
-            let rank = self.count_while(|score, _| !range.gte_min(score));
+            let rank = self.count_while_score(|score| !range.gte_min(score));
             range.lte_max(self.get(rank)?.1).then_some(rank)
         }
     }
