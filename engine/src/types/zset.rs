@@ -21,7 +21,7 @@ mod skiplist;
 
 use std::cmp::Ordering;
 
-use crate::dict::Dict;
+use crate::dict::{Dict, Entry};
 pub use range::{LexBound, LexEdge, LexRange, ScoreRange};
 use skiplist::{order, SkipList};
 
@@ -209,49 +209,85 @@ impl ZSet {
     /// Sets `member`'s score (never NaN), converting to a skiplist first if a new
     /// member would break `config`'s listpack limits.
     pub fn add(&mut self, member: &[u8], score: f64, config: &ZSetConfig) -> Added {
-        if let Repr::Listpack(entries) = &mut self.repr {
-            if let Some(at) = entries.iter().position(|pair| *pair.member == *member) {
-                if entries[at].score == score {
-                    return Added::Unchanged;
-                }
-                let pair = entries.remove(at);
-                let score = listpack_score(score);
-                let to =
-                    entries.partition_point(|p| order(p.score, &p.member, score, member).is_lt());
-                entries.insert(to, Pair { score, ..pair });
-                return Added::Updated;
-            }
-            if entries.len() < config.max_listpack_entries
-                && member.len() <= config.max_listpack_value
-            {
-                let score = listpack_score(score);
-                let to =
-                    entries.partition_point(|p| order(p.score, &p.member, score, member).is_lt());
-                entries.insert(
-                    to,
-                    Pair {
-                        member: member.into(),
-                        score,
-                    },
-                );
-                return Added::New;
-            }
-            self.convert_to_skiplist(config.seed);
+        let set = |_| Ok::<_, std::convert::Infallible>(Some(score));
+        match self.upsert(member, config, set) {
+            Ok(Some(added)) => added,
+            Ok(None) | Err(_) => Added::Unchanged,
         }
-        let Repr::Skiplist(indexed) = &mut self.repr else {
-            return Added::Unchanged;
-        };
-        match indexed.scores.get_mut(member) {
-            Some(current) if *current == score => Added::Unchanged,
-            Some(current) => {
-                let old = std::mem::replace(current, score);
-                indexed.list.update_score(old, member, score);
-                Added::Updated
-            }
-            None => {
+    }
+
+    /// Looks `member` up once and sets its score to what `decide` returns given its
+    /// current score (`None` when absent): a score (never NaN) to store, `None` to
+    /// leave the set alone (`Ok(None)` then), or an error, passed on. Converts to a
+    /// skiplist first if a new member would break `config`'s listpack limits.
+    pub fn upsert<E>(
+        &mut self,
+        member: &[u8],
+        config: &ZSetConfig,
+        decide: impl FnOnce(Option<f64>) -> Result<Option<f64>, E>,
+    ) -> Result<Option<Added>, E> {
+        let indexed = match &mut self.repr {
+            Repr::Listpack(entries) => {
+                let at = entries.iter().position(|pair| *pair.member == *member);
+                let Some(score) = decide(at.map(|at| entries[at].score))? else {
+                    return Ok(None);
+                };
+                if let Some(at) = at {
+                    if entries[at].score == score {
+                        return Ok(Some(Added::Unchanged));
+                    }
+                    let pair = entries.remove(at);
+                    let score = listpack_score(score);
+                    let to = entries
+                        .partition_point(|p| order(p.score, &p.member, score, member).is_lt());
+                    entries.insert(to, Pair { score, ..pair });
+                    return Ok(Some(Added::Updated));
+                }
+                if entries.len() < config.max_listpack_entries
+                    && member.len() <= config.max_listpack_value
+                {
+                    let score = listpack_score(score);
+                    let to = entries
+                        .partition_point(|p| order(p.score, &p.member, score, member).is_lt());
+                    entries.insert(
+                        to,
+                        Pair {
+                            member: member.into(),
+                            score,
+                        },
+                    );
+                    return Ok(Some(Added::New));
+                }
+                self.convert_to_skiplist(config.seed);
+                let Repr::Skiplist(indexed) = &mut self.repr else {
+                    return Ok(None);
+                };
                 indexed.scores.insert(member, score, keep_aux);
                 indexed.list.insert(score, member);
-                Added::New
+                return Ok(Some(Added::New));
+            }
+            Repr::Skiplist(indexed) => indexed,
+        };
+        match indexed.scores.entry(member) {
+            Entry::Occupied(element) => {
+                let current = *element.value;
+                let Some(score) = decide(Some(current))? else {
+                    return Ok(None);
+                };
+                if score == current {
+                    return Ok(Some(Added::Unchanged));
+                }
+                *element.value = score;
+                indexed.list.update_score(current, member, score);
+                Ok(Some(Added::Updated))
+            }
+            Entry::Vacant(place) => {
+                let Some(score) = decide(None)? else {
+                    return Ok(None);
+                };
+                place.insert(score, 0);
+                indexed.list.insert(score, member);
+                Ok(Some(Added::New))
             }
         }
     }
