@@ -5,11 +5,12 @@
 //!   most `zset-max-listpack-entries` members and none longer than
 //!   `zset-max-listpack-value` bytes. Lookups by member scan it, as Redis scans its
 //!   listpack. Like Redis's listpack, which keeps scores as text, it stores `-0` as `0`.
-//! - `skiplist`: an indexable skiplist ([`skiplist`]) for order, rank and range
-//!   queries in O(log n), plus a [`Dict`] from member to score for O(1) lookups and
-//!   ZSCAN's cursor. A set converts to it when an insertion breaks either limit and
-//!   never converts back; results built whole (ZUNIONSTORE, ZRANGESTORE, ...) pick
-//!   their representation by size with [`ZSet::from_sorted`].
+//! - `skiplist` (Redis's name for it): an order-statistic B+tree ([`ranktree`]) for
+//!   order, rank and range queries in O(log n), where Redis has a skiplist, plus a
+//!   [`Dict`] from member to score for O(1) lookups and ZSCAN's cursor. A set converts
+//!   to it when an insertion breaks either limit and never converts back; results
+//!   built whole (ZUNIONSTORE, ZRANGESTORE, ...) pick their representation by size
+//!   with [`ZSet::from_sorted`].
 //!
 //! Scores are never NaN (commands refuse to store one). Ranks are 0-based, ascending.
 //! Range lookups follow Redis's algorithms (find the first element past the lower
@@ -17,13 +18,13 @@
 //! members with different scores, where Redis leaves the result unspecified.
 
 mod range;
-mod skiplist;
+mod ranktree;
 
 use std::cmp::Ordering;
 
 use crate::dict::{Dict, Entry};
 pub use range::{LexBound, LexEdge, LexRange, ScoreRange};
-use skiplist::{order, SkipList};
+use ranktree::{order, Pos, RankTree};
 
 /// Sorted-set order of two members with their scores: by score (`-0` equal to `0`),
 /// then by member bytes.
@@ -79,8 +80,22 @@ struct Pair {
 /// The skiplist representation: order plus member lookup.
 #[derive(Debug, Clone)]
 struct Indexed {
-    list: SkipList,
+    tree: RankTree,
     scores: Dict<f64>,
+}
+
+impl Indexed {
+    /// The representation of `pairs`, sorted with distinct members.
+    fn from_sorted(pairs: Vec<(Box<[u8]>, f64)>, seed: u64) -> Self {
+        let mut scores = Dict::with_seed(seed);
+        for (member, score) in &pairs {
+            scores.insert(member, *score, keep_aux);
+        }
+        Indexed {
+            tree: RankTree::from_sorted(pairs),
+            scores,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +145,7 @@ impl ZSet {
         }
         ZSet {
             repr: Repr::Skiplist(Indexed {
-                list: SkipList::new(config.seed),
+                tree: RankTree::new(),
                 scores: Dict::with_seed(config.seed),
             }),
         }
@@ -155,16 +170,8 @@ impl ZSet {
                 repr: Repr::Listpack(entries),
             };
         }
-        let mut indexed = Indexed {
-            list: SkipList::new(config.seed),
-            scores: Dict::with_seed(config.seed),
-        };
-        for (member, score) in pairs {
-            indexed.scores.insert(&member, score, keep_aux);
-            indexed.list.insert_owned(score, member);
-        }
         ZSet {
-            repr: Repr::Skiplist(indexed),
+            repr: Repr::Skiplist(Indexed::from_sorted(pairs, config.seed)),
         }
     }
 
@@ -172,7 +179,7 @@ impl ZSet {
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.len(),
-            Repr::Skiplist(indexed) => indexed.list.len(),
+            Repr::Skiplist(indexed) => indexed.tree.len(),
         }
     }
 
@@ -263,7 +270,7 @@ impl ZSet {
                     return Ok(None);
                 };
                 indexed.scores.insert(member, score, keep_aux);
-                indexed.list.insert(score, member);
+                indexed.tree.insert(score, member);
                 return Ok(Some(Added::New));
             }
             Repr::Skiplist(indexed) => indexed,
@@ -278,7 +285,7 @@ impl ZSet {
                     return Ok(Some(Added::Unchanged));
                 }
                 *element.value = score;
-                indexed.list.update_score(current, member, score);
+                indexed.tree.update_score(current, member, score);
                 Ok(Some(Added::Updated))
             }
             Entry::Vacant(place) => {
@@ -286,7 +293,7 @@ impl ZSet {
                     return Ok(None);
                 };
                 place.insert(score, 0);
-                indexed.list.insert(score, member);
+                indexed.tree.insert(score, member);
                 Ok(Some(Added::New))
             }
         }
@@ -298,15 +305,11 @@ impl ZSet {
         let Repr::Listpack(entries) = &mut self.repr else {
             return;
         };
-        let mut indexed = Indexed {
-            list: SkipList::new(seed),
-            scores: Dict::with_seed(seed),
-        };
-        for pair in std::mem::take(entries) {
-            indexed.scores.insert(&pair.member, pair.score, keep_aux);
-            indexed.list.insert_owned(pair.score, pair.member);
-        }
-        self.repr = Repr::Skiplist(indexed);
+        let pairs = std::mem::take(entries)
+            .into_iter()
+            .map(|pair| (pair.member, pair.score))
+            .collect();
+        self.repr = Repr::Skiplist(Indexed::from_sorted(pairs, seed));
     }
 
     /// Removes `member`, returning its score.
@@ -318,7 +321,7 @@ impl ZSet {
             }
             Repr::Skiplist(indexed) => {
                 let score = indexed.scores.remove(member)?;
-                indexed.list.remove(score, member);
+                indexed.tree.remove(score, member);
                 Some(score)
             }
         }
@@ -330,7 +333,7 @@ impl ZSet {
             Repr::Listpack(entries) => entries.iter().position(|pair| *pair.member == *member),
             Repr::Skiplist(indexed) => {
                 let score = *indexed.scores.get(member)?;
-                indexed.list.rank(score, member)
+                indexed.tree.rank(score, member)
             }
         }
     }
@@ -339,7 +342,7 @@ impl ZSet {
     pub fn get(&self, rank: usize) -> Option<(&[u8], f64)> {
         match &self.repr {
             Repr::Listpack(entries) => entries.get(rank).map(|p| (&*p.member, p.score)),
-            Repr::Skiplist(indexed) => indexed.list.at(rank).map(|n| indexed.list.entry(n)),
+            Repr::Skiplist(indexed) => indexed.tree.at(rank).map(|pos| indexed.tree.entry(pos)),
         }
     }
 
@@ -357,8 +360,8 @@ impl ZSet {
                 next: (rank < entries.len()).then_some(rank),
             },
             Repr::Skiplist(indexed) => IterState::Skiplist {
-                list: &indexed.list,
-                node: indexed.list.at(rank),
+                tree: &indexed.tree,
+                pos: indexed.tree.at(rank),
             },
         };
         Iter { state, reverse }
@@ -369,7 +372,7 @@ impl ZSet {
     fn count_while(&self, pred: impl Fn(f64, &[u8]) -> bool) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.partition_point(|p| pred(p.score, &p.member)),
-            Repr::Skiplist(indexed) => indexed.list.count_while(pred),
+            Repr::Skiplist(indexed) => indexed.tree.count_while(pred),
         }
     }
 
@@ -377,7 +380,7 @@ impl ZSet {
     fn count_while_score(&self, pred: impl Fn(f64) -> bool) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.partition_point(|p| pred(p.score)),
-            Repr::Skiplist(indexed) => indexed.list.count_while_score(pred),
+            Repr::Skiplist(indexed) => indexed.tree.count_while_score(pred),
         }
     }
 
@@ -389,8 +392,8 @@ impl ZSet {
                 Some(((&first.member, first.score), (&last.member, last.score)))
             }
             Repr::Skiplist(indexed) => {
-                let list = &indexed.list;
-                Some((list.entry(list.first()?), list.entry(list.last()?)))
+                let tree = &indexed.tree;
+                Some((tree.entry(tree.first()?), tree.entry(tree.last()?)))
             }
         }
     }
@@ -483,7 +486,7 @@ impl ZSet {
                     .collect()
             }
             Repr::Skiplist(indexed) => {
-                let removed = indexed.list.remove_ranks(first, count);
+                let removed = indexed.tree.remove_ranks(first, count);
                 for (member, _) in &removed {
                     indexed.scores.remove(member);
                 }
@@ -519,7 +522,7 @@ impl ZSet {
                 // Each table element is one block: link, lengths, score, member bytes.
                 let element = 3 * std::mem::size_of::<u64>();
                 let members: usize = indexed.scores.iter().map(|(m, _)| m.len()).sum();
-                indexed.list.heap_size()
+                indexed.tree.heap_size()
                     + indexed.scores.bucket_count() * std::mem::size_of::<usize>()
                     + indexed.scores.len() * element
                     + members
@@ -538,8 +541,8 @@ impl ZSet {
                 }
             }
             Repr::Skiplist(indexed) => {
-                indexed.list.check();
-                assert_eq!(indexed.scores.len(), indexed.list.len());
+                indexed.tree.check();
+                assert_eq!(indexed.scores.len(), indexed.tree.len());
                 for (member, score) in self.iter() {
                     assert_eq!(indexed.scores.get(member), Some(&score));
                 }
@@ -571,8 +574,8 @@ enum IterState<'a> {
         next: Option<usize>,
     },
     Skiplist {
-        list: &'a SkipList,
-        node: Option<u32>,
+        tree: &'a RankTree,
+        pos: Option<Pos>,
     },
 }
 
@@ -591,14 +594,14 @@ impl<'a> Iterator for Iter<'a> {
                 let pair = &entries[at];
                 Some((&pair.member, pair.score))
             }
-            IterState::Skiplist { list, node } => {
-                let at = (*node)?;
-                *node = if self.reverse {
-                    list.prev(at)
+            IterState::Skiplist { tree, pos } => {
+                let at = (*pos)?;
+                *pos = if self.reverse {
+                    tree.prev(at)
                 } else {
-                    list.next(at)
+                    tree.next(at)
                 };
-                Some(list.entry(at))
+                Some(tree.entry(at))
             }
         }
     }
