@@ -17,10 +17,15 @@
 
 use std::cmp::Ordering;
 
-/// Elements in a leaf, at most.
-const LEAF_CAP: usize = 16;
-/// Children of an inner node, at most.
-const INNER_CAP: usize = 16;
+/// Elements in a leaf, at most: 15 scores and the length fill two cache lines, the
+/// members a third.
+const LEAF_CAP: usize = 15;
+/// Children of an inner node, at most: as for leaves, the greatest scores and the
+/// length fill two lines; counts, children and greatest members a line each.
+const INNER_CAP: usize = 15;
+/// The score of an unused slot: no score is below it, so counting the scores below a
+/// target over a whole node needs no length (and the loads need not wait for it).
+const PAD: f64 = f64::INFINITY;
 /// Fewest elements in a leaf other than the root; fewer and it borrows or merges.
 const LEAF_MIN: usize = LEAF_CAP / 3;
 /// Fewest children of an inner node other than the root.
@@ -124,6 +129,7 @@ trait Columns: Copy {
     type Entry: Copy;
     const CAP: usize;
     fn len(&self) -> usize;
+    /// Sets the length; slots given up get the [`PAD`] score.
     fn set_len(&mut self, len: usize);
     fn get(&self, at: usize) -> Self::Entry;
     fn set(&mut self, at: usize, entry: Self::Entry);
@@ -134,19 +140,22 @@ trait Columns: Copy {
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
 struct Leaf {
+    /// Scores in order; [`PAD`] past the length.
     scores: [f64; LEAF_CAP],
-    members: [u32; LEAF_CAP],
     len: u32,
     prev: u32,
+    members: [u32; LEAF_CAP],
     next: u32,
 }
 
+const _: () = assert!(std::mem::size_of::<Leaf>() == 192);
+
 impl Leaf {
     const EMPTY: Leaf = Leaf {
-        scores: [0.0; LEAF_CAP],
-        members: [0; LEAF_CAP],
+        scores: [PAD; LEAF_CAP],
         len: 0,
         prev: NIL,
+        members: [0; LEAF_CAP],
         next: NIL,
     };
 }
@@ -160,6 +169,10 @@ impl Columns for Leaf {
     }
 
     fn set_len(&mut self, len: usize) {
+        let old = self.len();
+        if len < old {
+            self.scores[len..old].fill(PAD);
+        }
         self.len = len as u32;
     }
 
@@ -182,23 +195,30 @@ impl Columns for Leaf {
     }
 }
 
+/// The columns of 32-bit values have a spare lane, which keeps each on a line of its own.
+const INNER_LANES: usize = INNER_CAP + 1;
+
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
 struct Inner {
+    /// The score of each child's greatest element; [`PAD`] past the length.
     max_scores: [f64; INNER_CAP],
-    max_members: [u32; INNER_CAP],
-    counts: [u32; INNER_CAP],
-    children: [u32; INNER_CAP],
     len: u32,
+    counts: [u32; INNER_LANES],
+    children: [u32; INNER_LANES],
+    /// The member of each child's greatest element.
+    max_members: [u32; INNER_LANES],
 }
+
+const _: () = assert!(std::mem::size_of::<Inner>() == 320);
 
 impl Inner {
     const EMPTY: Inner = Inner {
-        max_scores: [0.0; INNER_CAP],
-        max_members: [0; INNER_CAP],
-        counts: [0; INNER_CAP],
-        children: [NIL; INNER_CAP],
+        max_scores: [PAD; INNER_CAP],
         len: 0,
+        counts: [0; INNER_LANES],
+        children: [NIL; INNER_LANES],
+        max_members: [0; INNER_LANES],
     };
 }
 
@@ -211,6 +231,10 @@ impl Columns for Inner {
     }
 
     fn set_len(&mut self, len: usize) {
+        let old = self.len();
+        if len < old {
+            self.max_scores[len..old].fill(PAD);
+        }
         self.len = len as u32;
     }
 
@@ -435,12 +459,20 @@ impl RankTree {
         })
     }
 
-    /// Number of leading entries of a node's sorted `scores` (and `members`) that order
-    /// before (`score`, `member`): a branch-free count of lower scores, then member
-    /// comparisons across equal scores only.
-    fn count_before(&self, scores: &[f64], members: &[u32], score: f64, member: &[u8]) -> usize {
+    /// Number of leading entries of a node's `len` sorted `scores` (and `members`)
+    /// that order before (`score`, `member`): a branch-free count of lower scores over
+    /// the whole node (padding counts for none), then member comparisons across equal
+    /// scores only.
+    fn count_before<const N: usize>(
+        &self,
+        scores: &[f64; N],
+        members: &[u32],
+        len: usize,
+        score: f64,
+        member: &[u8],
+    ) -> usize {
         let mut at = scores.iter().filter(|&&s| s < score).count();
-        while at < scores.len() && scores[at] == score && self.member(members[at]) < member {
+        while at < len && scores[at] == score && self.member(members[at]) < member {
             at += 1;
         }
         at
@@ -458,12 +490,7 @@ impl RankTree {
             let inner = &self.inners[node as usize];
             let len = inner.len();
             let slot = self
-                .count_before(
-                    &inner.max_scores[..len],
-                    &inner.max_members[..len],
-                    score,
-                    member,
-                )
+                .count_before(&inner.max_scores, &inner.max_members, len, score, member)
                 .min(len - 1);
             rank += inner.counts[..slot]
                 .iter()
@@ -475,7 +502,7 @@ impl RankTree {
         }
         let leaf = &self.leaves[node as usize];
         let len = leaf.len();
-        let index = self.count_before(&leaf.scores[..len], &leaf.members[..len], score, member);
+        let index = self.count_before(&leaf.scores, &leaf.members, len, score, member);
         Found {
             path,
             leaf: node,
@@ -1061,6 +1088,8 @@ impl RankTree {
             assert!(!self.free_leaves.contains(&node));
             let len = self.leaves[node as usize].len();
             assert!(root || len >= LEAF_MIN, "leaf under its minimum");
+            let padding = &self.leaves[node as usize].scores[len..];
+            assert!(padding.iter().all(|&s| s == PAD), "leaf padding");
             leaves.push(node);
             return len;
         }
