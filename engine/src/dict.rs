@@ -134,6 +134,42 @@ pub enum Lookup<'a, V> {
     Removed(V),
 }
 
+/// Result of [`Dict::entry`].
+#[derive(Debug)]
+pub enum Entry<'a, 'k, V> {
+    /// The element with that key.
+    Occupied(ElementMut<'a, V>),
+    /// No element with that key: where one goes, without hashing the key again.
+    Vacant(VacantEntry<'a, 'k, V>),
+}
+
+/// A missing key found by [`Dict::entry`], ready to be inserted.
+pub struct VacantEntry<'a, 'k, V> {
+    dict: &'a mut Dict<V>,
+    key: &'k [u8],
+    hash: u64,
+}
+
+impl<V> VacantEntry<'_, '_, V> {
+    /// Inserts the key (copying it) with `value` and the owner's 32-bit field `aux`.
+    pub fn insert(self, value: V, aux: u32) {
+        let dict = self.dict;
+        dict.grow_if_full();
+        let bucket = dict.bucket_of_hash(self.hash);
+        let head = dict.buckets[bucket];
+        dict.buckets[bucket] = Some(Node::allocate(self.key, aux, value, head));
+        dict.len += 1;
+    }
+}
+
+impl<V> std::fmt::Debug for VacantEntry<'_, '_, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("VacantEntry")
+            .field(&String::from_utf8_lossy(self.key))
+            .finish()
+    }
+}
+
 /// A hash table from byte-string keys to `V`.
 pub struct Dict<V> {
     buckets: Vec<Link<V>>,
@@ -290,6 +326,28 @@ impl<V> Dict<V> {
         }
     }
 
+    /// Looks `key` up once, for reading or changing its element or, when it is
+    /// missing, inserting one without hashing the key again.
+    pub fn entry<'a, 'k>(&'a mut self, key: &'k [u8]) -> Entry<'a, 'k, V> {
+        let hash = self.hasher.hash_one(key);
+        match self.find_hashed(key, hash) {
+            // SAFETY: the node is live and exclusively ours while `self` is borrowed
+            // mutably for 'a.
+            Some(node) => unsafe {
+                let node = node.as_ptr();
+                Entry::Occupied(ElementMut {
+                    aux: &mut (*node).aux,
+                    value: &mut (*node).value,
+                })
+            },
+            None => Entry::Vacant(VacantEntry {
+                dict: self,
+                key,
+                hash,
+            }),
+        }
+    }
+
     /// Stores `value` under `key` (copying the key), returning the value it replaced.
     /// `aux` gives the element's 32-bit field from the replaced element's, if any.
     pub fn insert(
@@ -298,23 +356,16 @@ impl<V> Dict<V> {
         value: V,
         aux: impl FnOnce(Option<u32>) -> u32,
     ) -> Option<V> {
-        // One hash serves the lookup and, after a possible resize, the new bucket.
-        let hash = self.hasher.hash_one(key);
-        if let Some(node) = self.find_hashed(key, hash) {
-            // SAFETY: the node is live and exclusively ours while `self` is borrowed
-            // mutably.
-            unsafe {
-                let node = node.as_ptr();
-                (*node).aux = aux(Some((*node).aux));
-                return Some(std::mem::replace(&mut (*node).value, value));
+        match self.entry(key) {
+            Entry::Occupied(element) => {
+                *element.aux = aux(Some(*element.aux));
+                Some(std::mem::replace(element.value, value))
+            }
+            Entry::Vacant(place) => {
+                place.insert(value, aux(None));
+                None
             }
         }
-        self.grow_if_full();
-        let bucket = self.bucket_of_hash(hash);
-        let head = self.buckets[bucket];
-        self.buckets[bucket] = Some(Node::allocate(key, aux(None), value, head));
-        self.len += 1;
-        None
     }
 
     /// Removes `key`, returning its value.
@@ -549,6 +600,27 @@ mod tests {
         }
         assert!(dict.is_empty());
         assert!(dict.bucket_count() <= MIN_BUCKETS);
+    }
+
+    #[test]
+    fn entry_finds_or_inserts_with_one_lookup() {
+        let mut dict = Dict::with_seed(1);
+        for n in 0..100 {
+            match dict.entry(&key(n)) {
+                Entry::Vacant(place) => place.insert(n, n + 1),
+                Entry::Occupied(_) => panic!("key {n} not inserted yet"),
+            }
+        }
+        match dict.entry(&key(42)) {
+            Entry::Occupied(element) => {
+                assert_eq!((*element.aux, *element.value), (43, 42));
+                *element.value = 4200;
+            }
+            Entry::Vacant(_) => panic!("key 42 is present"),
+        }
+        assert_eq!(dict.get(&key(42)), Some(&4200));
+        assert_eq!(dict.aux(&key(99)), Some(100));
+        assert_eq!(dict.len(), 100);
     }
 
     #[test]

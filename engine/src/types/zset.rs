@@ -5,11 +5,12 @@
 //!   most `zset-max-listpack-entries` members and none longer than
 //!   `zset-max-listpack-value` bytes. Lookups by member scan it, as Redis scans its
 //!   listpack. Like Redis's listpack, which keeps scores as text, it stores `-0` as `0`.
-//! - `skiplist`: an indexable skiplist ([`skiplist`]) for order, rank and range
-//!   queries in O(log n), plus a [`Dict`] from member to score for O(1) lookups and
-//!   ZSCAN's cursor. A set converts to it when an insertion breaks either limit and
-//!   never converts back; results built whole (ZUNIONSTORE, ZRANGESTORE, ...) pick
-//!   their representation by size with [`ZSet::from_sorted`].
+//! - `skiplist` (Redis's name for it): an order-statistic B+tree ([`ranktree`]) for
+//!   order, rank and range queries in O(log n), where Redis has a skiplist, plus a
+//!   [`Dict`] from member to score for O(1) lookups and ZSCAN's cursor. A set converts
+//!   to it when an insertion breaks either limit and never converts back; results
+//!   built whole (ZUNIONSTORE, ZRANGESTORE, ...) pick their representation by size
+//!   with [`ZSet::from_sorted`].
 //!
 //! Scores are never NaN (commands refuse to store one). Ranks are 0-based, ascending.
 //! Range lookups follow Redis's algorithms (find the first element past the lower
@@ -17,13 +18,13 @@
 //! members with different scores, where Redis leaves the result unspecified.
 
 mod range;
-mod skiplist;
+mod ranktree;
 
 use std::cmp::Ordering;
 
-use crate::dict::Dict;
+use crate::dict::{Dict, Entry};
 pub use range::{LexBound, LexEdge, LexRange, ScoreRange};
-use skiplist::{order, SkipList};
+use ranktree::{order, Pos, RankTree};
 
 /// Sorted-set order of two members with their scores: by score (`-0` equal to `0`),
 /// then by member bytes.
@@ -79,8 +80,22 @@ struct Pair {
 /// The skiplist representation: order plus member lookup.
 #[derive(Debug, Clone)]
 struct Indexed {
-    list: SkipList,
+    tree: RankTree,
     scores: Dict<f64>,
+}
+
+impl Indexed {
+    /// The representation of `pairs`, sorted with distinct members.
+    fn from_sorted(pairs: Vec<(Box<[u8]>, f64)>, seed: u64) -> Self {
+        let mut scores = Dict::with_seed(seed);
+        for (member, score) in &pairs {
+            scores.insert(member, *score, keep_aux);
+        }
+        Indexed {
+            tree: RankTree::from_sorted(pairs),
+            scores,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -130,7 +145,7 @@ impl ZSet {
         }
         ZSet {
             repr: Repr::Skiplist(Indexed {
-                list: SkipList::new(config.seed),
+                tree: RankTree::new(),
                 scores: Dict::with_seed(config.seed),
             }),
         }
@@ -155,16 +170,8 @@ impl ZSet {
                 repr: Repr::Listpack(entries),
             };
         }
-        let mut indexed = Indexed {
-            list: SkipList::new(config.seed),
-            scores: Dict::with_seed(config.seed),
-        };
-        for (member, score) in pairs {
-            indexed.scores.insert(&member, score, keep_aux);
-            indexed.list.insert(score, member);
-        }
         ZSet {
-            repr: Repr::Skiplist(indexed),
+            repr: Repr::Skiplist(Indexed::from_sorted(pairs, config.seed)),
         }
     }
 
@@ -172,7 +179,7 @@ impl ZSet {
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.len(),
-            Repr::Skiplist(indexed) => indexed.list.len(),
+            Repr::Skiplist(indexed) => indexed.tree.len(),
         }
     }
 
@@ -209,49 +216,85 @@ impl ZSet {
     /// Sets `member`'s score (never NaN), converting to a skiplist first if a new
     /// member would break `config`'s listpack limits.
     pub fn add(&mut self, member: &[u8], score: f64, config: &ZSetConfig) -> Added {
-        if let Repr::Listpack(entries) = &mut self.repr {
-            if let Some(at) = entries.iter().position(|pair| *pair.member == *member) {
-                if entries[at].score == score {
-                    return Added::Unchanged;
-                }
-                let pair = entries.remove(at);
-                let score = listpack_score(score);
-                let to =
-                    entries.partition_point(|p| order(p.score, &p.member, score, member).is_lt());
-                entries.insert(to, Pair { score, ..pair });
-                return Added::Updated;
-            }
-            if entries.len() < config.max_listpack_entries
-                && member.len() <= config.max_listpack_value
-            {
-                let score = listpack_score(score);
-                let to =
-                    entries.partition_point(|p| order(p.score, &p.member, score, member).is_lt());
-                entries.insert(
-                    to,
-                    Pair {
-                        member: member.into(),
-                        score,
-                    },
-                );
-                return Added::New;
-            }
-            self.convert_to_skiplist(config.seed);
+        let set = |_| Ok::<_, std::convert::Infallible>(Some(score));
+        match self.upsert(member, config, set) {
+            Ok(Some(added)) => added,
+            Ok(None) | Err(_) => Added::Unchanged,
         }
-        let Repr::Skiplist(indexed) = &mut self.repr else {
-            return Added::Unchanged;
-        };
-        match indexed.scores.get_mut(member) {
-            Some(current) if *current == score => Added::Unchanged,
-            Some(current) => {
-                let old = std::mem::replace(current, score);
-                indexed.list.update_score(old, member, score);
-                Added::Updated
-            }
-            None => {
+    }
+
+    /// Looks `member` up once and sets its score to what `decide` returns given its
+    /// current score (`None` when absent): a score (never NaN) to store, `None` to
+    /// leave the set alone (`Ok(None)` then), or an error, passed on. Converts to a
+    /// skiplist first if a new member would break `config`'s listpack limits.
+    pub fn upsert<E>(
+        &mut self,
+        member: &[u8],
+        config: &ZSetConfig,
+        decide: impl FnOnce(Option<f64>) -> Result<Option<f64>, E>,
+    ) -> Result<Option<Added>, E> {
+        let indexed = match &mut self.repr {
+            Repr::Listpack(entries) => {
+                let at = entries.iter().position(|pair| *pair.member == *member);
+                let Some(score) = decide(at.map(|at| entries[at].score))? else {
+                    return Ok(None);
+                };
+                if let Some(at) = at {
+                    if entries[at].score == score {
+                        return Ok(Some(Added::Unchanged));
+                    }
+                    let pair = entries.remove(at);
+                    let score = listpack_score(score);
+                    let to = entries
+                        .partition_point(|p| order(p.score, &p.member, score, member).is_lt());
+                    entries.insert(to, Pair { score, ..pair });
+                    return Ok(Some(Added::Updated));
+                }
+                if entries.len() < config.max_listpack_entries
+                    && member.len() <= config.max_listpack_value
+                {
+                    let score = listpack_score(score);
+                    let to = entries
+                        .partition_point(|p| order(p.score, &p.member, score, member).is_lt());
+                    entries.insert(
+                        to,
+                        Pair {
+                            member: member.into(),
+                            score,
+                        },
+                    );
+                    return Ok(Some(Added::New));
+                }
+                self.convert_to_skiplist(config.seed);
+                let Repr::Skiplist(indexed) = &mut self.repr else {
+                    return Ok(None);
+                };
                 indexed.scores.insert(member, score, keep_aux);
-                indexed.list.insert(score, member.into());
-                Added::New
+                indexed.tree.insert(score, member);
+                return Ok(Some(Added::New));
+            }
+            Repr::Skiplist(indexed) => indexed,
+        };
+        match indexed.scores.entry(member) {
+            Entry::Occupied(element) => {
+                let current = *element.value;
+                let Some(score) = decide(Some(current))? else {
+                    return Ok(None);
+                };
+                if score == current {
+                    return Ok(Some(Added::Unchanged));
+                }
+                *element.value = score;
+                indexed.tree.update_score(current, member, score);
+                Ok(Some(Added::Updated))
+            }
+            Entry::Vacant(place) => {
+                let Some(score) = decide(None)? else {
+                    return Ok(None);
+                };
+                place.insert(score, 0);
+                indexed.tree.insert(score, member);
+                Ok(Some(Added::New))
             }
         }
     }
@@ -262,15 +305,11 @@ impl ZSet {
         let Repr::Listpack(entries) = &mut self.repr else {
             return;
         };
-        let mut indexed = Indexed {
-            list: SkipList::new(seed),
-            scores: Dict::with_seed(seed),
-        };
-        for pair in std::mem::take(entries) {
-            indexed.scores.insert(&pair.member, pair.score, keep_aux);
-            indexed.list.insert(pair.score, pair.member);
-        }
-        self.repr = Repr::Skiplist(indexed);
+        let pairs = std::mem::take(entries)
+            .into_iter()
+            .map(|pair| (pair.member, pair.score))
+            .collect();
+        self.repr = Repr::Skiplist(Indexed::from_sorted(pairs, seed));
     }
 
     /// Removes `member`, returning its score.
@@ -282,7 +321,7 @@ impl ZSet {
             }
             Repr::Skiplist(indexed) => {
                 let score = indexed.scores.remove(member)?;
-                indexed.list.remove(score, member);
+                indexed.tree.remove(score, member);
                 Some(score)
             }
         }
@@ -294,7 +333,7 @@ impl ZSet {
             Repr::Listpack(entries) => entries.iter().position(|pair| *pair.member == *member),
             Repr::Skiplist(indexed) => {
                 let score = *indexed.scores.get(member)?;
-                indexed.list.rank(score, member)
+                indexed.tree.rank(score, member)
             }
         }
     }
@@ -303,7 +342,7 @@ impl ZSet {
     pub fn get(&self, rank: usize) -> Option<(&[u8], f64)> {
         match &self.repr {
             Repr::Listpack(entries) => entries.get(rank).map(|p| (&*p.member, p.score)),
-            Repr::Skiplist(indexed) => indexed.list.at(rank).map(|n| indexed.list.entry(n)),
+            Repr::Skiplist(indexed) => indexed.tree.at(rank).map(|pos| indexed.tree.entry(pos)),
         }
     }
 
@@ -321,8 +360,8 @@ impl ZSet {
                 next: (rank < entries.len()).then_some(rank),
             },
             Repr::Skiplist(indexed) => IterState::Skiplist {
-                list: &indexed.list,
-                node: indexed.list.at(rank),
+                tree: &indexed.tree,
+                pos: indexed.tree.at(rank),
             },
         };
         Iter { state, reverse }
@@ -333,7 +372,15 @@ impl ZSet {
     fn count_while(&self, pred: impl Fn(f64, &[u8]) -> bool) -> usize {
         match &self.repr {
             Repr::Listpack(entries) => entries.partition_point(|p| pred(p.score, &p.member)),
-            Repr::Skiplist(indexed) => indexed.list.count_while(pred),
+            Repr::Skiplist(indexed) => indexed.tree.count_while(pred),
+        }
+    }
+
+    /// Like [`ZSet::count_while`] for a test of the score alone.
+    fn count_while_score(&self, pred: impl Fn(f64) -> bool) -> usize {
+        match &self.repr {
+            Repr::Listpack(entries) => entries.partition_point(|p| pred(p.score)),
+            Repr::Skiplist(indexed) => indexed.tree.count_while_score(pred),
         }
     }
 
@@ -345,8 +392,8 @@ impl ZSet {
                 Some(((&first.member, first.score), (&last.member, last.score)))
             }
             Repr::Skiplist(indexed) => {
-                let list = &indexed.list;
-                Some((list.entry(list.first()?), list.entry(list.last()?)))
+                let tree = &indexed.tree;
+                Some((tree.entry(tree.first()?), tree.entry(tree.last()?)))
             }
         }
     }
@@ -360,11 +407,11 @@ impl ZSet {
         }
         if reverse {
             let rank = self
-                .count_while(|score, _| range.lte_max(score))
+                .count_while_score(|score| range.lte_max(score))
                 .checked_sub(1)?;
             range.gte_min(self.get(rank)?.1).then_some(rank)
         } else {
-            let rank = self.count_while(|score, _| !range.gte_min(score));
+            let rank = self.count_while_score(|score| !range.gte_min(score));
             range.lte_max(self.get(rank)?.1).then_some(rank)
         }
     }
@@ -439,7 +486,7 @@ impl ZSet {
                     .collect()
             }
             Repr::Skiplist(indexed) => {
-                let removed = indexed.list.remove_ranks(first, count);
+                let removed = indexed.tree.remove_ranks(first, count);
                 for (member, _) in &removed {
                     indexed.scores.remove(member);
                 }
@@ -475,7 +522,7 @@ impl ZSet {
                 // Each table element is one block: link, lengths, score, member bytes.
                 let element = 3 * std::mem::size_of::<u64>();
                 let members: usize = indexed.scores.iter().map(|(m, _)| m.len()).sum();
-                indexed.list.heap_size()
+                indexed.tree.heap_size()
                     + indexed.scores.bucket_count() * std::mem::size_of::<usize>()
                     + indexed.scores.len() * element
                     + members
@@ -494,8 +541,8 @@ impl ZSet {
                 }
             }
             Repr::Skiplist(indexed) => {
-                indexed.list.check();
-                assert_eq!(indexed.scores.len(), indexed.list.len());
+                indexed.tree.check();
+                assert_eq!(indexed.scores.len(), indexed.tree.len());
                 for (member, score) in self.iter() {
                     assert_eq!(indexed.scores.get(member), Some(&score));
                 }
@@ -527,8 +574,8 @@ enum IterState<'a> {
         next: Option<usize>,
     },
     Skiplist {
-        list: &'a SkipList,
-        node: Option<u32>,
+        tree: &'a RankTree,
+        pos: Option<Pos>,
     },
 }
 
@@ -547,14 +594,14 @@ impl<'a> Iterator for Iter<'a> {
                 let pair = &entries[at];
                 Some((&pair.member, pair.score))
             }
-            IterState::Skiplist { list, node } => {
-                let at = (*node)?;
-                *node = if self.reverse {
-                    list.prev(at)
+            IterState::Skiplist { tree, pos } => {
+                let at = (*pos)?;
+                *pos = if self.reverse {
+                    tree.prev(at)
                 } else {
-                    list.next(at)
+                    tree.next(at)
                 };
-                Some(list.entry(at))
+                Some(tree.entry(at))
             }
         }
     }

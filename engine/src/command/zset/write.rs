@@ -82,36 +82,35 @@ fn zadd_one(
     config: &ZSetConfig,
     outcome: &mut ZaddOutcome,
 ) -> Result<(), CommandError> {
-    match zset.score(member) {
-        Some(current) => {
-            if options.nx {
-                return Ok(());
-            }
-            let new = if options.incr {
-                let sum = current + score;
-                if sum.is_nan() {
-                    return Err(CommandError::ScoreIsNaN);
+    let decided = zset.upsert(member, config, |current| {
+        let new = match current {
+            Some(_) if options.nx => return Ok(None),
+            Some(current) => {
+                let new = if options.incr {
+                    let sum = current + score;
+                    if sum.is_nan() {
+                        return Err(CommandError::ScoreIsNaN);
+                    }
+                    sum
+                } else {
+                    score
+                };
+                if (options.lt && new >= current) || (options.gt && new <= current) {
+                    return Ok(None);
                 }
-                sum
-            } else {
-                score
-            };
-            if (options.lt && new >= current) || (options.gt && new <= current) {
-                return Ok(());
+                new
             }
-            outcome.processed += 1;
-            outcome.score = new;
-            if zset.add(member, new, config) == Added::Updated {
-                outcome.updated += 1;
-            }
-        }
-        None if options.xx => {}
-        None => {
-            outcome.processed += 1;
-            outcome.score = score;
-            zset.add(member, score, config);
-            outcome.added += 1;
-        }
+            None if options.xx => return Ok(None),
+            None => score,
+        };
+        outcome.processed += 1;
+        outcome.score = new;
+        Ok(Some(new))
+    })?;
+    match decided {
+        Some(Added::New) => outcome.added += 1,
+        Some(Added::Updated) => outcome.updated += 1,
+        Some(Added::Unchanged) | None => {}
     }
     Ok(())
 }
