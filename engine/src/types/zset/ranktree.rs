@@ -1125,6 +1125,7 @@ fn share(n: usize, parts: usize, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn member(n: usize) -> Box<[u8]> {
         format!("m{n:05}").into_bytes().into_boxed_slice()
@@ -1289,5 +1290,95 @@ mod tests {
             pos = tree.prev(at);
         }
         assert_eq!(pos, None);
+    }
+
+    /// One operation of the model test: members are small numbers, scores few, so
+    /// ties and moves within and across leaves are common.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u8, i8),
+        Update(u8, i8),
+        Remove(u8),
+        RemoveRanks(u8, u16),
+        Clear,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        // Inserts outweigh removals, so sets grow over several leaves and levels.
+        prop_oneof![
+            40 => (any::<u8>(), -8i8..8).prop_map(|(m, s)| Op::Insert(m, s)),
+            16 => (any::<u8>(), -8i8..8).prop_map(|(m, s)| Op::Update(m, s)),
+            12 => any::<u8>().prop_map(Op::Remove),
+            2 => (any::<u8>(), 0u16..8).prop_map(|(f, c)| Op::RemoveRanks(f, c)),
+            1 => (any::<u8>(), 0u16..300).prop_map(|(f, c)| Op::RemoveRanks(f, c)),
+            1 => Just(Op::Clear),
+        ]
+    }
+
+    proptest! {
+        /// The tree behaves like a sorted vector of (score, member) under any
+        /// sequence of operations, and every invariant holds after each one.
+        #[test]
+        fn behaves_like_a_sorted_vector(ops in proptest::collection::vec(op(), 0..400)) {
+            let mut tree = RankTree::new();
+            let mut model: Vec<(f64, Box<[u8]>)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Insert(m, s) | Op::Update(m, s) => {
+                        let name = member(usize::from(m));
+                        let score = f64::from(s);
+                        match model.iter().position(|(_, n)| *n == name) {
+                            Some(at) => {
+                                tree.update_score(model[at].0, &name, score);
+                                model[at].0 = score;
+                            }
+                            None if matches!(op, Op::Insert(..)) => {
+                                tree.insert(score, &name);
+                                model.push((score, name));
+                            }
+                            None => {}
+                        }
+                    }
+                    Op::Remove(m) => {
+                        let name = member(usize::from(m));
+                        let at = model.iter().position(|(_, n)| *n == name);
+                        let score = at.map_or(0.0, |at| model[at].0);
+                        prop_assert_eq!(tree.remove(score, &name), at.is_some());
+                        if let Some(at) = at {
+                            model.remove(at);
+                        }
+                    }
+                    Op::RemoveRanks(first, count) => {
+                        model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                        let first = usize::from(first);
+                        let end = (first + usize::from(count)).min(model.len());
+                        let expected: Vec<_> = model
+                            .drain(first.min(model.len())..end)
+                            .map(|(s, m)| (m, s))
+                            .collect();
+                        prop_assert_eq!(tree.remove_ranks(first, usize::from(count)), expected);
+                    }
+                    Op::Clear => {
+                        model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                        for (score, name) in model.drain(..) {
+                            prop_assert!(tree.remove(score, &name));
+                        }
+                    }
+                }
+                tree.check();
+                model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                prop_assert_eq!(tree.len(), model.len());
+                let mut pos = tree.first();
+                for (rank, (score, name)) in model.iter().enumerate() {
+                    let at = pos.expect("as long as the model");
+                    prop_assert_eq!(tree.entry(at), (&name[..], *score));
+                    prop_assert_eq!(tree.rank(*score, name), Some(rank));
+                    pos = tree.next(at);
+                }
+                prop_assert_eq!(pos, None);
+                let below_zero = model.iter().filter(|(s, _)| *s < 0.0).count();
+                prop_assert_eq!(tree.count_while_score(|s| s < 0.0), below_zero);
+            }
+        }
     }
 }
