@@ -33,15 +33,15 @@ pub fn compare(a_score: f64, a_member: &[u8], b_score: f64, b_member: &[u8]) -> 
 }
 
 /// What decides a sorted set's representation (Redis's `zset-max-listpack-entries` and
-/// `zset-max-listpack-value`), and a seed for the hashing and level choices of a
-/// skiplist created under it.
+/// `zset-max-listpack-value`), and a seed for the member table's hashing of a
+/// skiplist-encoded set created under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZSetConfig {
     /// Most members a listpack holds.
     pub max_listpack_entries: usize,
     /// Longest member a listpack holds, in bytes.
     pub max_listpack_value: usize,
-    /// Seed for a skiplist's member table and level choices.
+    /// Seed for a skiplist-encoded set's member table.
     pub seed: u64,
 }
 

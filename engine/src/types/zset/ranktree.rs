@@ -480,35 +480,45 @@ impl RankTree {
 
     /// The descent to (`score`, `member`): where it is, or would be inserted.
     fn locate(&self, score: f64, member: &[u8]) -> Found {
-        let mut path = Path {
-            nodes: [NIL; MAX_DEPTH],
-            slots: [0; MAX_DEPTH],
-        };
-        let mut node = self.root;
-        let mut rank = 0;
+        let [found] = self.locate_each([(score, member)]);
+        found
+    }
+
+    /// [`RankTree::locate`] for several elements at once, level by level, so the
+    /// cache misses of the descents overlap instead of following one another.
+    fn locate_each<const N: usize>(&self, targets: [(f64, &[u8]); N]) -> [Found; N] {
+        let mut found = [0; N].map(|_| Found {
+            path: Path {
+                nodes: [NIL; MAX_DEPTH],
+                slots: [0; MAX_DEPTH],
+            },
+            leaf: self.root,
+            index: 0,
+            rank: 0,
+        });
         for depth in 0..self.height {
-            let inner = &self.inners[node as usize];
-            let len = inner.len();
-            let slot = self
-                .count_before(&inner.max_scores, &inner.max_members, len, score, member)
-                .min(len - 1);
-            rank += inner.counts[..slot]
-                .iter()
-                .map(|&c| c as usize)
-                .sum::<usize>();
-            path.nodes[depth] = node;
-            path.slots[depth] = slot as u8;
-            node = inner.children[slot];
+            for (found, &(score, member)) in found.iter_mut().zip(&targets) {
+                let node = found.leaf;
+                let inner = &self.inners[node as usize];
+                let len = inner.len();
+                let slot = self
+                    .count_before(&inner.max_scores, &inner.max_members, len, score, member)
+                    .min(len - 1);
+                found.rank += inner.counts[..slot]
+                    .iter()
+                    .map(|&c| c as usize)
+                    .sum::<usize>();
+                found.path.nodes[depth] = node;
+                found.path.slots[depth] = slot as u8;
+                found.leaf = inner.children[slot];
+            }
         }
-        let leaf = &self.leaves[node as usize];
-        let len = leaf.len();
-        let index = self.count_before(&leaf.scores, &leaf.members, len, score, member);
-        Found {
-            path,
-            leaf: node,
-            index,
-            rank: rank + index,
+        for (found, &(score, member)) in found.iter_mut().zip(&targets) {
+            let leaf = &self.leaves[found.leaf as usize];
+            found.index = self.count_before(&leaf.scores, &leaf.members, leaf.len(), score, member);
+            found.rank += found.index;
         }
+        found
     }
 
     /// The descent past every element for which `before` holds (given its score and
@@ -733,14 +743,17 @@ impl RankTree {
     }
 
     /// Removes the element at `found` (which is there), rebalancing on the way up;
-    /// returns it, its member still allocated.
-    fn remove_at(&mut self, found: &Found) -> Element {
+    /// returns it, its member still allocated, and whether any node other than
+    /// `found`'s leaf changed beyond its counts and greatest elements (a merge, a
+    /// share with a neighbour, a shorter tree).
+    fn remove_at(&mut self, found: &Found) -> (Element, bool) {
         let removed = remove_entry(&mut self.leaves[found.leaf as usize], found.index);
+        let mut reshaped = false;
         let mut leaf_children = true;
         for depth in (0..self.height).rev() {
             let parent = found.path.nodes[depth];
             let slot = usize::from(found.path.slots[depth]);
-            self.rebalance(parent, slot, leaf_children);
+            reshaped |= self.rebalance(parent, slot, leaf_children);
             leaf_children = false;
         }
         while self.height > 0 && self.inners[self.root as usize].len == 1 {
@@ -748,15 +761,16 @@ impl RankTree {
             self.root = self.inners[old as usize].children[0];
             self.free_inners.push(old);
             self.height -= 1;
+            reshaped = true;
         }
         self.len -= 1;
-        removed
+        (removed, reshaped)
     }
 
     /// After a removal under child `slot` of `parent`: merges the child with a
     /// neighbour or borrows from it if it is under its minimum, and refreshes the
-    /// entries that changed.
-    fn rebalance(&mut self, parent: u32, slot: usize, leaf: bool) {
+    /// entries that changed. True when it merged or shared.
+    fn rebalance(&mut self, parent: u32, slot: usize, leaf: bool) -> bool {
         let node = &self.inners[parent as usize];
         let child = node.children[slot];
         let (len, min) = if leaf {
@@ -768,7 +782,7 @@ impl RankTree {
             if len > 0 {
                 self.refresh(parent, slot, leaf);
             }
-            return;
+            return false;
         }
         let left_slot = slot.saturating_sub(1);
         let (left, right) = (node.children[left_slot], node.children[left_slot + 1]);
@@ -784,6 +798,7 @@ impl RankTree {
             self.refresh(parent, left_slot, leaf);
             self.refresh(parent, left_slot + 1, leaf);
         }
+        true
     }
 
     /// Merges two neighbouring leaves when they fit in one (freeing the right one and
@@ -832,7 +847,7 @@ impl RankTree {
         if !self.is_at(&found, score, member) {
             return false;
         }
-        let removed = self.remove_at(&found);
+        let (removed, _) = self.remove_at(&found);
         self.release_member(removed.member);
         self.compact_if_sparse();
         true
@@ -841,7 +856,8 @@ impl RankTree {
     /// Changes the score of the present element (`old`, `member`) to `new`, in place
     /// when it keeps its place among its leaf's neighbours.
     pub(crate) fn update_score(&mut self, old: f64, member: &[u8], new: f64) {
-        let found = self.locate(old, member);
+        // Both places at once: the element's, and where it goes.
+        let [found, mut target] = self.locate_each([(old, member), (new, member)]);
         if !self.is_at(&found, old, member) {
             return;
         }
@@ -881,11 +897,17 @@ impl RankTree {
             }
             return;
         }
-        // Moved: the same member slot is linked in elsewhere.
-        let removed = self.remove_at(&found);
-        let found = self.locate(new, member);
+        // Moved: the same member slot is linked in elsewhere. Unless the removal
+        // reshaped the tree, the place found before it still holds (one to the left
+        // if it was after the element in the element's leaf).
+        let (removed, reshaped) = self.remove_at(&found);
+        if reshaped {
+            target = self.locate(new, member);
+        } else if target.leaf == found.leaf && target.index > found.index {
+            target.index -= 1;
+        }
         self.insert_at(
-            &found,
+            &target,
             Element {
                 score: new,
                 member: removed.member,
@@ -912,7 +934,7 @@ impl RankTree {
         let mut removed = Vec::with_capacity(count);
         for _ in 0..count {
             let found = self.locate_rank(first);
-            let element = self.remove_at(&found);
+            let (element, _) = self.remove_at(&found);
             let member = self.release_member(element.member).into_box();
             removed.push((member, element.score));
         }
@@ -1125,6 +1147,7 @@ fn share(n: usize, parts: usize, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn member(n: usize) -> Box<[u8]> {
         format!("m{n:05}").into_bytes().into_boxed_slice()
@@ -1289,5 +1312,95 @@ mod tests {
             pos = tree.prev(at);
         }
         assert_eq!(pos, None);
+    }
+
+    /// One operation of the model test: members are small numbers, scores few, so
+    /// ties and moves within and across leaves are common.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(u8, i8),
+        Update(u8, i8),
+        Remove(u8),
+        RemoveRanks(u8, u16),
+        Clear,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        // Inserts outweigh removals, so sets grow over several leaves and levels.
+        prop_oneof![
+            40 => (any::<u8>(), -8i8..8).prop_map(|(m, s)| Op::Insert(m, s)),
+            16 => (any::<u8>(), -8i8..8).prop_map(|(m, s)| Op::Update(m, s)),
+            12 => any::<u8>().prop_map(Op::Remove),
+            2 => (any::<u8>(), 0u16..8).prop_map(|(f, c)| Op::RemoveRanks(f, c)),
+            1 => (any::<u8>(), 0u16..300).prop_map(|(f, c)| Op::RemoveRanks(f, c)),
+            1 => Just(Op::Clear),
+        ]
+    }
+
+    proptest! {
+        /// The tree behaves like a sorted vector of (score, member) under any
+        /// sequence of operations, and every invariant holds after each one.
+        #[test]
+        fn behaves_like_a_sorted_vector(ops in proptest::collection::vec(op(), 0..400)) {
+            let mut tree = RankTree::new();
+            let mut model: Vec<(f64, Box<[u8]>)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Insert(m, s) | Op::Update(m, s) => {
+                        let name = member(usize::from(m));
+                        let score = f64::from(s);
+                        match model.iter().position(|(_, n)| *n == name) {
+                            Some(at) => {
+                                tree.update_score(model[at].0, &name, score);
+                                model[at].0 = score;
+                            }
+                            None if matches!(op, Op::Insert(..)) => {
+                                tree.insert(score, &name);
+                                model.push((score, name));
+                            }
+                            None => {}
+                        }
+                    }
+                    Op::Remove(m) => {
+                        let name = member(usize::from(m));
+                        let at = model.iter().position(|(_, n)| *n == name);
+                        let score = at.map_or(0.0, |at| model[at].0);
+                        prop_assert_eq!(tree.remove(score, &name), at.is_some());
+                        if let Some(at) = at {
+                            model.remove(at);
+                        }
+                    }
+                    Op::RemoveRanks(first, count) => {
+                        model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                        let first = usize::from(first);
+                        let end = (first + usize::from(count)).min(model.len());
+                        let expected: Vec<_> = model
+                            .drain(first.min(model.len())..end)
+                            .map(|(s, m)| (m, s))
+                            .collect();
+                        prop_assert_eq!(tree.remove_ranks(first, usize::from(count)), expected);
+                    }
+                    Op::Clear => {
+                        model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                        for (score, name) in model.drain(..) {
+                            prop_assert!(tree.remove(score, &name));
+                        }
+                    }
+                }
+                tree.check();
+                model.sort_by(|a, b| order(a.0, &a.1, b.0, &b.1));
+                prop_assert_eq!(tree.len(), model.len());
+                let mut pos = tree.first();
+                for (rank, (score, name)) in model.iter().enumerate() {
+                    let at = pos.expect("as long as the model");
+                    prop_assert_eq!(tree.entry(at), (&name[..], *score));
+                    prop_assert_eq!(tree.rank(*score, name), Some(rank));
+                    pos = tree.next(at);
+                }
+                prop_assert_eq!(pos, None);
+                let below_zero = model.iter().filter(|(s, _)| *s < 0.0).count();
+                prop_assert_eq!(tree.count_while_score(|s| s < 0.0), below_zero);
+            }
+        }
     }
 }
