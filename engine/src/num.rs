@@ -179,7 +179,7 @@ pub(crate) enum FloatSyntax<'a> {
 const EXP_SATURATION: i64 = 1_000_000_000_000_000;
 
 /// C `isspace` in the C locale.
-fn is_c_space(b: u8) -> bool {
+pub(crate) fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 

@@ -9,8 +9,9 @@
 use bytes::Bytes;
 
 use super::flags::*;
-use super::list::{move_element, pop_from_key, push, End, MpopArgs};
-use super::zset::{pop_members, zmpop_first, zmpop_reply, PopEnd, ZmpopArgs};
+use super::list::{move_element, pop_from_key, push, End};
+use super::zset::{pop_members, zmpop_first, zmpop_reply, PopEnd};
+use super::MpopArgs;
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::Args;
 use crate::blocking::{BlockedOp, Restore};
@@ -102,7 +103,7 @@ fn brpoplpush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
 
 fn blmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
-    let mpop = MpopArgs::parse(args)?;
+    let mpop = MpopArgs::parse(args, End::parse)?;
     if let Some(reply) = super::list::mpop_first(ctx, &mpop)? {
         return Ok(reply);
     }
@@ -154,7 +155,7 @@ fn bzpopmax(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
 
 fn bzmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
-    let zmpop = ZmpopArgs::parse(args)?;
+    let zmpop = MpopArgs::parse(args, PopEnd::parse)?;
     if let Some(reply) = zmpop_first(ctx, &zmpop)? {
         return Ok(reply);
     }
@@ -162,7 +163,7 @@ fn bzmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         end: zmpop.end,
         count: Some(zmpop.count),
     };
-    ctx.block(&zmpop.keys, deadline, op, Reply::NilArray)
+    ctx.block(zmpop.keys, deadline, op, Reply::NilArray)
 }
 
 /// The bytes of the elements in popped replies.

@@ -6,10 +6,8 @@
 //! missing key and an empty array for a count of 0; RPOP with a count answers the
 //! elements from the tail inward; LTRIM answers OK for a missing key.
 
-use bytes::Bytes;
-
 use super::flags::*;
-use super::{acl, spec, string_reply, CommandSpec, Ctx};
+use super::{acl, spec, string_reply, CommandSpec, Ctx, MpopArgs};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::notify;
@@ -471,46 +469,12 @@ fn rpoplpush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
     Ok(move_element(ctx, &source, &destination, End::Right, End::Left)?.unwrap_or(Reply::Nil))
 }
 
-/// The keys, end and count of LMPOP / BLMPOP (`numkeys key... LEFT|RIGHT [COUNT n]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MpopArgs<'a> {
-    /// The keys, in the order given.
-    pub keys: &'a [Bytes],
-    /// Which end to pop from.
-    pub end: End,
-    /// How many elements at most.
-    pub count: usize,
-}
-
-impl<'a> MpopArgs<'a> {
-    /// Parses the arguments after the command name (and BLMPOP's timeout).
-    pub fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
-        let numkeys = args.i64_in(1, i64::MAX, Some("numkeys should be greater than 0"))?;
-        let rest = args.rest();
-        let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
-        if numkeys >= rest.len() {
-            return Err(CommandError::Syntax);
-        }
-        let (keys, rest) = rest.split_at(numkeys);
-        let mut options = Args::new(rest, 0);
-        let end = End::parse(options.required()?)?;
-        let mut count = None;
-        while let Some(arg) = options.try_next() {
-            if count.is_none() && is_keyword(arg, "COUNT") && !options.is_empty() {
-                count =
-                    Some(options.i64_in(1, i64::MAX, Some("count should be greater than 0"))?);
-            } else {
-                return Err(CommandError::Syntax);
-            }
-        }
-        let count = usize::try_from(count.unwrap_or(1)).unwrap_or(usize::MAX);
-        Ok(MpopArgs { keys, end, count })
-    }
-}
-
 /// Pops from the first non-empty list of `mpop.keys`: `[key, [elements]]`, or `None`
 /// when every key is missing.
-pub fn mpop_first(ctx: &mut Ctx<'_>, mpop: &MpopArgs<'_>) -> Result<Option<Reply>, CommandError> {
+pub fn mpop_first(
+    ctx: &mut Ctx<'_>,
+    mpop: &MpopArgs<'_, End>,
+) -> Result<Option<Reply>, CommandError> {
     for key in mpop.keys {
         if let Some(popped) = pop_from_key(ctx, key, mpop.end, mpop.count)? {
             return Ok(Some(Reply::Array(vec![
@@ -523,7 +487,7 @@ pub fn mpop_first(ctx: &mut Ctx<'_>, mpop: &MpopArgs<'_>) -> Result<Option<Reply
 }
 
 fn lmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let mpop = MpopArgs::parse(args)?;
+    let mpop = MpopArgs::parse(args, End::parse)?;
     Ok(mpop_first(ctx, &mpop)?.unwrap_or(Reply::NilArray))
 }
 

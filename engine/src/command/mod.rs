@@ -761,6 +761,56 @@ impl Ctx<'_> {
     }
 }
 
+/// The keys, end and count of LMPOP, BLMPOP, ZMPOP and BZMPOP
+/// (`numkeys key... <end> [COUNT n]`), with the end read by `end` (LEFT|RIGHT or
+/// MIN|MAX).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MpopArgs<'a, E> {
+    /// The keys, in the order given.
+    pub keys: &'a [Bytes],
+    /// Which end to pop from.
+    pub end: E,
+    /// How many elements at most.
+    pub count: usize,
+}
+
+impl<'a, E> MpopArgs<'a, E> {
+    /// Parses the arguments after the command name (and a blocking form's timeout).
+    pub fn parse(
+        args: &mut Args<'a>,
+        end: fn(&[u8]) -> Result<E, CommandError>,
+    ) -> Result<Self, CommandError> {
+        let numkeys = args
+            .i64()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or(CommandError::NumkeysNotPositive)?;
+        let rest = args.rest();
+        let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
+        if numkeys >= rest.len() {
+            return Err(CommandError::Syntax);
+        }
+        let (keys, rest) = rest.split_at(numkeys);
+        let mut options = Args::new(rest, 0);
+        let end = end(options.required()?)?;
+        let mut count = None;
+        while let Some(arg) = options.try_next() {
+            if count.is_none() && crate::args::is_keyword(arg, "COUNT") && !options.is_empty() {
+                let n = options
+                    .i64()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or(CommandError::CountNotPositive)?;
+                count = Some(usize::try_from(n).unwrap_or(usize::MAX));
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        let count = count.unwrap_or(1);
+        Ok(MpopArgs { keys, end, count })
+    }
+}
+
 /// Redis's `addReplySubcommandSyntaxError`: a known subcommand with arguments it
 /// does not take.
 pub fn subcommand_syntax_error(argv: &[Bytes]) -> CommandError {

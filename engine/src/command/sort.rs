@@ -95,16 +95,16 @@ fn lookup_by_pattern(ctx: &mut Ctx<'_>, pattern: &[u8], element: &[u8]) -> Optio
     }
 }
 
-/// C's `strtod` as SORT uses it: leading blanks skipped, the whole rest must parse,
-/// the empty string is 0; NaN and overflow are refused.
+/// C's `strtod` as SORT uses it on the C string (it ends at a NUL): leading blanks
+/// skipped, the rest must parse, the empty string is 0; NaN and out-of-range values
+/// (`ERANGE`) are refused.
 fn sort_score(bytes: &[u8]) -> Option<f64> {
-    if bytes.is_empty() {
+    let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    if text.is_empty() {
         return Some(0.0);
     }
-    let start = bytes
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?;
-    parse_f64(&bytes[start..])
+    let start = text.iter().position(|&b| !crate::num::is_c_space(b))?;
+    parse_f64(&text[start..])
 }
 
 /// One element being sorted, with what it sorts by.
@@ -336,5 +336,6 @@ mod tests {
         assert_eq!(sort_score(b"nan"), None);
         assert_eq!(sort_score(b"   "), None);
         assert_eq!(sort_score(b"1e400"), None);
+        assert_eq!(sort_score(b"2\x00junk"), Some(2.0));
     }
 }

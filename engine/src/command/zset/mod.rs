@@ -36,7 +36,7 @@ use crate::reply::Reply;
 use crate::types::zset::{LexBound, LexEdge, LexRange, ScoreRange, ZSetConfig};
 use crate::types::{Value, ZSet};
 
-pub use pop::{pop_members, zmpop_first, zmpop_reply, PopEnd, ZmpopArgs};
+pub use pop::{pop_members, zmpop_first, zmpop_reply, PopEnd};
 
 /// The listpack limits in force, and a fresh seed for a skiplist built under them.
 fn zset_config(ctx: &mut Ctx<'_>) -> ZSetConfig {

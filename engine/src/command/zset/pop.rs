@@ -4,7 +4,7 @@ use bytes::Bytes;
 
 use super::{edit_zset, pairs_reply, scored_reply};
 use crate::args::{is_keyword, Args};
-use crate::command::Ctx;
+use crate::command::{Ctx, MpopArgs};
 use crate::error::CommandError;
 use crate::reply::Reply;
 
@@ -90,53 +90,16 @@ pub(super) fn zpopmax(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, C
     pop_command(ctx, args, PopEnd::Max)
 }
 
-/// The keys, end and count of ZMPOP / BZMPOP (`numkeys key... MIN|MAX [COUNT n]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZmpopArgs {
-    /// The keys, in the order given.
-    pub keys: Vec<Bytes>,
-    /// Which end to pop from.
-    pub end: PopEnd,
-    /// How many members at most.
-    pub count: usize,
-}
-
-impl ZmpopArgs {
-    /// Parses the arguments after the command name (and BZMPOP's timeout).
-    pub fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        let numkeys = args
-            .i64()
-            .ok()
-            .filter(|&n| n > 0)
-            .ok_or(CommandError::NumkeysNotPositive)?;
-        let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
-        if numkeys >= args.remaining() {
-            return Err(CommandError::Syntax);
+impl PopEnd {
+    /// `MIN` or `MAX` in any case; `ERR syntax error` otherwise.
+    pub fn parse(arg: &[u8]) -> Result<PopEnd, CommandError> {
+        if is_keyword(arg, "MIN") {
+            Ok(PopEnd::Min)
+        } else if is_keyword(arg, "MAX") {
+            Ok(PopEnd::Max)
+        } else {
+            Err(CommandError::Syntax)
         }
-        let keys: Vec<Bytes> = (0..numkeys).map(|_| args.key()).collect::<Result<_, _>>()?;
-        let end = match args.required()? {
-            arg if is_keyword(arg, "MIN") => PopEnd::Min,
-            arg if is_keyword(arg, "MAX") => PopEnd::Max,
-            _ => return Err(CommandError::Syntax),
-        };
-        let mut count = None;
-        while let Some(arg) = args.try_next() {
-            if count.is_none() && is_keyword(arg, "COUNT") && !args.is_empty() {
-                let n = args
-                    .i64()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(CommandError::CountNotPositive)?;
-                count = Some(usize::try_from(n).unwrap_or(usize::MAX));
-            } else {
-                return Err(CommandError::Syntax);
-            }
-        }
-        Ok(ZmpopArgs {
-            keys,
-            end,
-            count: count.unwrap_or(1),
-        })
     }
 }
 
@@ -147,8 +110,11 @@ pub fn zmpop_reply(key: Bytes, popped: Vec<(Bytes, f64)>) -> Reply {
 
 /// Pops from the first key holding a sorted set; a key of another type before it is
 /// WRONGTYPE. `None` when every key is missing.
-pub fn zmpop_first(ctx: &mut Ctx<'_>, zmpop: &ZmpopArgs) -> Result<Option<Reply>, CommandError> {
-    for key in &zmpop.keys {
+pub fn zmpop_first(
+    ctx: &mut Ctx<'_>,
+    zmpop: &MpopArgs<'_, PopEnd>,
+) -> Result<Option<Reply>, CommandError> {
+    for key in zmpop.keys {
         if let Some(popped) = pop_members(ctx, key, zmpop.end, zmpop.count)? {
             return Ok(Some(zmpop_reply(key.clone(), popped)));
         }
@@ -159,6 +125,6 @@ pub fn zmpop_first(ctx: &mut Ctx<'_>, zmpop: &ZmpopArgs) -> Result<Option<Reply>
 /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: a null array when every key is
 /// missing.
 pub(super) fn zmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let zmpop = ZmpopArgs::parse(args)?;
+    let zmpop = MpopArgs::parse(args, PopEnd::parse)?;
     Ok(zmpop_first(ctx, &zmpop)?.unwrap_or(Reply::NilArray))
 }
