@@ -1,4 +1,4 @@
 //! Lua 5.1 script host for kvdb.
 //!
-//! Empty until the scripting issue lands: the engine answers `EVAL` and friends with
-//! Redis's `ERR unknown command` until then, rather than pretending.
+//! The engine answers `EVAL` and friends with Redis's `ERR unknown command` until the
+//! host is in place, rather than pretending.
