@@ -18,7 +18,10 @@
 //!   [`Engine::advance`]), [`Session`] with [`SessionExt::call`] and [`cmd!`], a
 //!   [`Subscriber`] for pub/sub in-process, and [`Server`], a real server on an
 //!   ephemeral port for tests.
+//! - [`client`]: the [`Connection`] abstraction over the in-process [`Session`] and
+//!   [`RespClient`], a blocking RESP client for any Redis server.
 
+pub mod client;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -30,6 +33,8 @@ pub use kvdb_engine::{
     Protocol, Reply, Session, SystemClock,
 };
 pub use kvdb_resp as resp;
+
+pub use client::{Connection, RespClient};
 
 /// Convenience calls on a [`Session`].
 pub trait SessionExt {
