@@ -20,8 +20,11 @@
 //!   ephemeral port for tests.
 //! - [`client`]: the [`Connection`] abstraction over the in-process [`Session`] and
 //!   [`RespClient`], a blocking RESP client for any Redis server.
+//! - [`programs`]: named Lua programs ([`Programs`]), a directory of `*.lua` files run
+//!   by name through `EVALSHA`, on any [`Connection`].
 
 pub mod client;
+pub mod programs;
 pub mod server;
 
 use std::net::SocketAddr;
@@ -35,6 +38,7 @@ pub use kvdb_engine::{
 pub use kvdb_resp as resp;
 
 pub use client::{Connection, RespClient};
+pub use programs::{LoadError, Program, Programs, RunError};
 
 /// Convenience calls on a [`Session`].
 pub trait SessionExt {
