@@ -1,14 +1,16 @@
 //! `kvdb-server`: a drop-in `redis-server`.
 //!
 //! Accepts redis-server's command line — `kvdb-server [redis.conf] [--name value ...]` —
-//! plus kvdb's own `--seed N` (repeatable randomness) and `--threads N` (worker
-//! threads, default: all cores). Prints `kvdb listening on HOST:PORT` once it accepts
-//! connections, which test fixtures wait for (`--port 0` picks a free port).
+//! plus kvdb's own `--seed N` (repeatable randomness), `--threads N` (worker
+//! threads, default: all cores) and `--lua-dir DIR` (preload a directory of named Lua
+//! programs into the script cache, see `kvdb::programs`). Prints `kvdb listening on
+//! HOST:PORT` once it accepts connections, which test fixtures wait for (`--port 0`
+//! picks a free port).
 
 use std::process::ExitCode;
 
 use kvdb::server::{BoundServer, Listen, TcpAddress};
-use kvdb::{Config, Engine};
+use kvdb::{Config, Engine, Programs};
 
 /// What the command line asked for beyond configuration directives.
 #[derive(Debug, Default)]
@@ -17,12 +19,15 @@ struct Options {
     directives: Vec<(String, Vec<String>)>,
     seed: Option<u64>,
     threads: Option<usize>,
+    /// `--lua-dir DIR`, repeatable: directories of named Lua programs to preload.
+    lua_dirs: Vec<String>,
 }
 
 const USAGE: &str = "Usage: kvdb-server [/path/to/redis.conf] [--option value ...]\n\
        kvdb-server --port 6380 --bind 127.0.0.1\n\
        kvdb-server --port 0            (pick a free port; prints `kvdb listening on HOST:PORT`)\n\
-kvdb options: --seed N (repeatable randomness), --threads N (worker threads)";
+kvdb options: --seed N (repeatable randomness), --threads N (worker threads),\n\
+       --lua-dir DIR (preload DIR/*.lua into the script cache, one named program a file)";
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options::default();
@@ -56,6 +61,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                     .filter(|n| *n > 0);
                 options.threads = Some(threads.ok_or("--threads needs a positive number")?);
             }
+            "lua-dir" => match values.as_slice() {
+                [dir] => options.lua_dirs.push(dir.clone()),
+                _ => return Err("--lua-dir needs one directory".to_string()),
+            },
             _ => options.directives.push((name.to_string(), values)),
         }
     }
@@ -170,6 +179,10 @@ fn main() -> ExitCode {
         builder = builder.seed(seed);
     }
     let engine = builder.build();
+    if let Err(message) = preload_programs(&engine, &options.lua_dirs) {
+        eprintln!("kvdb: {message}");
+        return ExitCode::FAILURE;
+    }
     runtime.block_on(async move {
         let server = match BoundServer::bind(engine, &listen).await {
             Ok(server) => server,
@@ -193,6 +206,39 @@ fn main() -> ExitCode {
         eprintln!("kvdb: ready to exit, bye bye...");
         ExitCode::SUCCESS
     })
+}
+
+/// Loads the named Lua programs of `dirs` into `engine`'s script cache with `SCRIPT
+/// LOAD` through an in-process session, before any client connects, logging each
+/// name with its SHA. Any unreadable directory or program, or a program the engine
+/// refuses (a compile error), stops the start: a service should not come up without
+/// the programs it was told to have.
+fn preload_programs(engine: &Engine, dirs: &[String]) -> Result<(), String> {
+    let mut programs = Programs::new();
+    for dir in dirs {
+        programs.load_dir(dir).map_err(|error| error.to_string())?;
+    }
+    let mut session = engine.session();
+    for program in &programs {
+        let reply = program
+            .script_load(&mut session)
+            .map_err(|error| error.to_string())?;
+        if reply.as_bytes() != Some(program.sha().as_bytes()) {
+            let answer = reply
+                .as_error()
+                .map_or_else(|| format!("{reply:?}"), |error| error.to_string());
+            return Err(format!(
+                "cannot load Lua program '{}': {answer}",
+                program.name()
+            ));
+        }
+        eprintln!(
+            "kvdb: loaded Lua program '{}' as {}",
+            program.name(),
+            program.sha()
+        );
+    }
+    Ok(())
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -264,5 +310,24 @@ mod tests {
         assert!(parse_args(&args("--threads 0")).is_err());
         assert!(parse_args(&args("--seed x")).is_err());
         assert!(parse_args(&args("a b")).is_err());
+        assert!(parse_args(&args("--lua-dir")).is_err());
+        assert!(parse_args(&args("--lua-dir a b")).is_err());
+    }
+
+    #[test]
+    fn lua_dir_is_kvdb_s_own_option() {
+        let options = parse_args(&args("--lua-dir /srv/lua --port 7000 --lua-dir x")).unwrap();
+        assert_eq!(options.lua_dirs, vec!["/srv/lua", "x"]);
+        assert_eq!(
+            options.directives,
+            vec![("port".to_string(), vec!["7000".to_string()])]
+        );
+    }
+
+    #[test]
+    fn a_bad_lua_dir_stops_the_start() {
+        let error =
+            preload_programs(&Engine::new(), &["/nonexistent/kvdb-lua".to_string()]).unwrap_err();
+        assert!(error.contains("/nonexistent/kvdb-lua"), "{error}");
     }
 }
