@@ -349,15 +349,27 @@ fn kvdb_compile_error_is_a_reply() {
 fn kvdb_server_lua_dir_preloads_and_logs_each_program() {
     let dir = lua_dir();
     let server = ServerProcess::kvdb_with_args(&["--lua-dir", &dir.display().to_string()]);
-    let log = server.log();
     let programs = programs();
-    for program in &programs {
-        let expected = format!(
-            "kvdb: loaded Lua program '{}' as {}",
-            program.name(),
-            program.sha()
-        );
-        assert!(log.contains(&expected), "no `{expected}` in:\n{log}");
+    let expected: Vec<String> = programs
+        .iter()
+        .map(|program| {
+            format!(
+                "kvdb: loaded Lua program '{}' as {}",
+                program.name(),
+                program.sha()
+            )
+        })
+        .collect();
+    // The lines go to stderr before `kvdb listening` goes to stdout, but the two pipes
+    // are read by separate threads: give stderr's a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut log = server.log();
+    while expected.iter().any(|line| !log.contains(line)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        log = server.log();
+    }
+    for line in &expected {
+        assert!(log.contains(line), "no `{line}` in:\n{log}");
     }
     assert!(
         !log.contains("not.loaded"),
@@ -382,6 +394,31 @@ fn kvdb_server_lua_dir_preloads_and_logs_each_program() {
     let reply = programs.run(&mut conn, RENAME, ["a", "b"], NONE).unwrap();
     assert_eq!(reply, Reply::Int(11));
     assert_eq!(conn.sent, ["EVALSHA"]);
+}
+
+#[test]
+fn kvdb_server_lua_dir_works_with_requirepass() {
+    let dir = lua_dir().display().to_string();
+    let server = ServerProcess::kvdb_with_args(&["--requirepass", "s3cret", "--lua-dir", &dir]);
+    let mut client = client(server.addr());
+    assert_eq!(client.call(["AUTH", "s3cret"]).unwrap(), Reply::Ok);
+    let sha = programs().get(RENAME).unwrap().sha().to_string();
+    let reply = client.call(["SCRIPT", "EXISTS", &sha]).unwrap();
+    assert_eq!(reply, Reply::Array(vec![Reply::Int(1)]));
+}
+
+#[test]
+fn kvdb_server_starts_with_an_empty_lua_dir_under_requirepass() {
+    // No program to load, but the preloading client still authenticates first.
+    let dir = std::env::temp_dir().join(format!("kvdb-lua-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir_text = dir.display().to_string();
+    let server =
+        ServerProcess::kvdb_with_args(&["--requirepass", "s3cret", "--lua-dir", &dir_text]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let mut client = client(server.addr());
+    assert_eq!(client.call(["AUTH", "s3cret"]).unwrap(), Reply::Ok);
+    assert!(!server.log().contains("loaded Lua program"));
 }
 
 /// Runs `kvdb-server` with `args` and returns its exit success and output, failing the

@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 
 use kvdb::server::{BoundServer, Listen, TcpAddress};
-use kvdb::{Config, Engine, Programs};
+use kvdb::{Config, Engine, Programs, Reply, SessionExt};
 
 /// What the command line asked for beyond configuration directives.
 #[derive(Debug, Default)]
@@ -219,6 +219,21 @@ fn preload_programs(engine: &Engine, dirs: &[String]) -> Result<(), String> {
         programs.load_dir(dir).map_err(|error| error.to_string())?;
     }
     let mut session = engine.session();
+    // The preloading client authenticates like any other would under `requirepass`.
+    let password = engine
+        .shared()
+        .config
+        .read()
+        .requirepass()
+        .map(<[u8]>::to_vec);
+    if let Some(password) = password {
+        let reply = session.call([&b"AUTH"[..], &password]);
+        if reply != Reply::Ok {
+            return Err(format!(
+                "cannot authenticate to load Lua programs: {reply:?}"
+            ));
+        }
+    }
     for program in &programs {
         let reply = program
             .script_load(&mut session)
