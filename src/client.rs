@@ -214,7 +214,8 @@ pub fn reply_from_frame(frame: Frame) -> Reply {
         Frame::Simple(text) => Reply::Status(text),
         Frame::Error(text) => Reply::Error(text),
         Frame::Integer(n) => Reply::Int(n),
-        Frame::Bulk(bytes) | Frame::BigNumber(bytes) => Reply::Bulk(bytes),
+        Frame::Bulk(bytes) => Reply::Bulk(bytes),
+        Frame::BigNumber(digits) => Reply::BigNumber(digits),
         Frame::Null | Frame::NullBulk => Reply::Nil,
         Frame::NullArray => Reply::NilArray,
         Frame::Array(items) => Reply::Array(all(items)),
@@ -228,11 +229,7 @@ pub fn reply_from_frame(frame: Frame) -> Reply {
         ),
         Frame::Double(d) => Reply::Double(d),
         Frame::Boolean(b) => Reply::Bool(b),
-        Frame::Verbatim { format, text } => match &format {
-            b"txt" => Reply::Verbatim(b"txt", text),
-            b"mkd" => Reply::Verbatim(b"mkd", text),
-            _ => Reply::Bulk(text),
-        },
+        Frame::Verbatim { format, text } => Reply::Verbatim(format, text),
         Frame::Attribute { frame, .. } => reply_from_frame(*frame),
     }
 }
@@ -283,7 +280,7 @@ mod tests {
     fn resp3_extras_become_what_a_resp2_client_reads() {
         assert_eq!(
             reply_from_frame(Frame::BigNumber(Bytes::from_static(b"123"))),
-            Reply::bulk("123")
+            Reply::BigNumber(Bytes::from_static(b"123"))
         );
         let annotated = Frame::Attribute {
             attributes: vec![(Frame::Simple(Bytes::from_static(b"a")), Frame::Integer(1))],

@@ -24,16 +24,18 @@
 //!   by name through `EVALSHA`, on any [`Connection`].
 
 pub mod client;
+mod embedded;
 pub mod programs;
 pub mod server;
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
+pub use embedded::{Engine, EngineBuilder};
 pub use kvdb_engine as engine;
 pub use kvdb_engine::{
-    Clock, CommandError, Config, Engine, EngineBuilder, Inspected, InspectedValue, ManualClock,
-    Protocol, Reply, Session, SystemClock,
+    Clock, CommandError, Config, Inspected, InspectedValue, ManualClock, Protocol, Reply, Session,
+    SystemClock,
 };
 pub use kvdb_resp as resp;
 
@@ -353,7 +355,8 @@ impl Server {
             }],
             ..server::Listen::default()
         };
-        let bound = runtime.block_on(server::BoundServer::bind(engine.clone(), &listen))?;
+        let core = engine.core().clone();
+        let bound = runtime.block_on(server::BoundServer::bind(core, &listen))?;
         let addr = bound
             .local_addrs()
             .first()

@@ -103,6 +103,10 @@ pub struct Shared {
     pub run_id: String,
     /// Set by `SHUTDOWN`; the server watches it.
     pub shutdown: AtomicBool,
+    /// The script running now (read without the store lock, for `BUSY`).
+    pub script_status: Arc<crate::scripting::ScriptStatus>,
+    /// Makes the script host (none: scripting commands answer an error).
+    pub script_host: Option<crate::scripting::HostFactory>,
     next_client_id: AtomicU64,
 }
 
@@ -169,6 +173,7 @@ pub struct EngineBuilder {
     config: Option<Config>,
     clock: Option<Arc<dyn Clock>>,
     seed: Option<u64>,
+    script_host: Option<crate::scripting::HostFactory>,
 }
 
 impl EngineBuilder {
@@ -190,6 +195,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Runs scripts (`EVAL`, `FCALL`) with hosts made by `factory`; without one,
+    /// those commands answer an error.
+    pub fn script_host(mut self, factory: crate::scripting::HostFactory) -> Self {
+        self.script_host = Some(factory);
+        self
+    }
+
     /// The engine.
     pub fn build(self) -> Engine {
         let config = self.config.unwrap_or_default();
@@ -197,13 +209,19 @@ impl EngineBuilder {
         let seed = self.seed.unwrap_or_else(random_seed);
         let mut keyspace = Keyspace::new(config.databases(), seed);
         keyspace.configure(&config);
-        Engine::assemble(config, clock, keyspace, seed)
+        Engine::assemble(config, clock, keyspace, seed, self.script_host)
     }
 }
 
 impl Engine {
     /// An engine around `keyspace`, reading `clock`.
-    fn assemble(config: Config, clock: Arc<dyn Clock>, keyspace: Keyspace, seed: u64) -> Engine {
+    fn assemble(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        keyspace: Keyspace,
+        seed: u64,
+        script_host: Option<crate::scripting::HostFactory>,
+    ) -> Engine {
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
         let run_id = (0..5)
@@ -223,6 +241,8 @@ impl Engine {
                 started_ms,
                 run_id,
                 shutdown: AtomicBool::new(false),
+                script_status: Arc::default(),
+                script_host,
                 next_client_id: AtomicU64::new(1),
             }),
         }
@@ -235,7 +255,13 @@ impl Engine {
     pub fn fork(&self) -> Engine {
         let keyspace = self.shared.store.lock().keyspace.clone();
         let config = self.shared.config.read().clone();
-        let fork = Engine::assemble(config, self.shared.clock.base(), keyspace, random_seed());
+        let fork = Engine::assemble(
+            config,
+            self.shared.clock.base(),
+            keyspace,
+            random_seed(),
+            self.shared.script_host.clone(),
+        );
         fork.shared.clock.copy_time_from(&self.shared.clock);
         fork
     }
@@ -312,9 +338,22 @@ impl Engine {
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
     /// calls this `hz` times a second), and times out blocked clients whose deadline
     /// has passed on the engine clock; returns the number of keys deleted.
+    /// A script running past `busy-reply-threshold` holds the store: the cycle is
+    /// skipped then rather than waited for (Redis runs no cron while busy either).
     pub fn expire_cycle(&self, max_rounds: usize) -> usize {
         let now = self.shared.clock.now_ms();
-        let mut store = self.shared.store.lock();
+        let mut store = loop {
+            if let Some(store) = self
+                .shared
+                .store
+                .try_lock_for(std::time::Duration::from_millis(5))
+            {
+                break store;
+            }
+            if self.shared.script_status.running().is_some() {
+                return 0;
+            }
+        };
         store.keyspace.blocking.time_out(now);
         store.keyspace.expire_cycle(now, max_rounds)
     }

@@ -102,6 +102,9 @@ pub enum CommandError {
     /// A message with no variant of its own, as Redis sends it: it must start with the
     /// error code (`ERR `, `WRONGTYPE `, ...).
     Other(Cow<'static, str>),
+    /// An error a script passes on from a command it called: Redis counted it in the
+    /// error statistics when that command failed, so only as a failed call here.
+    Relayed(Cow<'static, str>),
 }
 
 impl CommandError {
@@ -145,7 +148,7 @@ impl CommandError {
                     "ERR value is out of range, value must between {min} and {max}"
                 ))
             }
-            Other(text) => return text.clone(),
+            Other(text) | Relayed(text) => return text.clone(),
             WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
             Syntax => "ERR syntax error",
             NotAnInteger => "ERR value is not an integer or out of range",

@@ -380,6 +380,8 @@ pub struct Keyspace {
     pub monitors: Vec<(u64, std::sync::Arc<crate::pubsub::Mailbox>)>,
     /// The keyspace event classes `notify-keyspace-events` enables ([`notify`] bits).
     pub notify_classes: u32,
+    /// The script cache and the script host.
+    pub scripts: crate::scripting::Scripts,
 }
 
 impl Keyspace {
@@ -402,6 +404,7 @@ impl Keyspace {
             slowlog: SlowLog::default(),
             monitors: Vec::new(),
             notify_classes: 0,
+            scripts: crate::scripting::Scripts::default(),
         }
     }
 

@@ -26,6 +26,8 @@
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
+//! - [`scripting`]: the script host trait, the script cache and the running-script
+//!   status behind `BUSY` and `SCRIPT KILL`.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies.
 
@@ -49,6 +51,7 @@ pub mod num;
 pub mod pubsub;
 pub mod reply;
 pub mod rng;
+pub mod scripting;
 pub mod session;
 pub mod slowlog;
 pub mod types;

@@ -52,7 +52,10 @@ pub enum Reply {
     /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
     Bool(bool),
     /// A verbatim string (`=`) in RESP3 with its three-letter format, a bulk in RESP2.
-    Verbatim(&'static [u8; 3], Bytes),
+    Verbatim([u8; 3], Bytes),
+    /// A big number (`(` in RESP3, a bulk string in RESP2): what a script answers with
+    /// `{big_number=...}`.
+    BigNumber(Bytes),
     /// An out-of-band push (`>` in RESP3, an array in RESP2).
     Push(Vec<Reply>),
     /// Several replies to one command, one after the other (SUBSCRIBE confirms each
@@ -121,6 +124,8 @@ impl Reply {
             Reply::Bool(b) => write::integer(out, i64::from(*b)),
             Reply::Verbatim(format, text) if resp3 => write::verbatim(out, format, text),
             Reply::Verbatim(_, text) => write::bulk(out, text),
+            Reply::BigNumber(digits) if resp3 => write::big_number(out, digits),
+            Reply::BigNumber(digits) => write::bulk(out, digits),
             Reply::Sequence(replies) => {
                 for reply in replies {
                     reply.encode(protocol, out);
@@ -155,7 +160,7 @@ impl Reply {
     /// string); `None` for anything else.
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
-            Reply::Status(text) | Reply::Verbatim(_, text) => Some(text),
+            Reply::Status(text) | Reply::Verbatim(_, text) | Reply::BigNumber(text) => Some(text),
             _ => self.bulk_bytes(),
         }
     }
@@ -226,6 +231,7 @@ impl PartialEq for Reply {
             (Double(a), Double(b)) => a == b,
             (Bool(a), Bool(b)) => a == b,
             (Verbatim(f, a), Verbatim(g, b)) => f == g && a == b,
+            (BigNumber(a), BigNumber(b)) => a == b,
             _ => match (self.bulk_bytes(), other.bulk_bytes()) {
                 (Some(a), Some(b)) => a == b,
                 _ => false,
@@ -316,7 +322,7 @@ mod tests {
         let set = Reply::Set(vec![Reply::Int(1)]);
         assert_eq!(encoded(set.clone(), Protocol::Resp2), b"*1\r\n:1\r\n");
         assert_eq!(encoded(set, Protocol::Resp3), b"~1\r\n:1\r\n");
-        let text = Reply::Verbatim(b"txt", Bytes::from_static(b"hi"));
+        let text = Reply::Verbatim(*b"txt", Bytes::from_static(b"hi"));
         assert_eq!(encoded(text.clone(), Protocol::Resp2), b"$2\r\nhi\r\n");
         assert_eq!(encoded(text, Protocol::Resp3), b"=6\r\ntxt:hi\r\n");
     }

@@ -224,7 +224,7 @@ impl ClientState {
 
     /// Marks the open transaction as failed (Redis's `flagTransaction`): called for
     /// every command refused while queueing.
-    fn flag_transaction(&mut self) {
+    pub(crate) fn flag_transaction(&mut self) {
         if self.multi.is_some() {
             self.multi_failed = true;
         }
@@ -340,8 +340,15 @@ impl Session {
     /// Runs one command and returns its reply (errors as [`Reply::Error`]). A blocking
     /// command that has to wait blocks this thread until it is served or times out.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
-        let shared = &**self.engine.shared();
-        let mut store = shared.store.lock();
+        let engine = self.engine.clone();
+        let shared = &**engine.shared();
+        let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
+            Locked::Store(store) => store,
+            Locked::Answered(mut replies) => {
+                let answer = replies.pop().unwrap_or(Reply::Ok);
+                return answer;
+            }
+        };
         let started = Instant::now();
         let resolved = self.last_command.resolve(argv);
         let Store { keyspace, stats } = &mut *store;
@@ -381,12 +388,26 @@ impl Session {
     /// Stops early (leaving later requests unrun) when a command asks to close the
     /// connection or blocks the client; returns how many requests ran.
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
-        let shared = &**self.engine.shared();
-        let mut store = shared.store.lock();
+        let engine = self.engine.clone();
+        let shared = &**engine.shared();
         let mut ran = 0;
+        let mut store = loop {
+            match self.lock_or_answer_busy(shared, &requests[ran..]) {
+                Locked::Store(store) => break store,
+                Locked::Answered(replies) => {
+                    ran += replies.len();
+                    for reply in replies {
+                        reply.encode(self.state.protocol, out);
+                    }
+                    if ran == requests.len() || self.state.close_after_reply {
+                        return ran;
+                    }
+                }
+            }
+        };
         // Each command's end is the next one's start: one clock read per command.
         let mut started = Instant::now();
-        for argv in requests {
+        for argv in &requests[ran..] {
             ran += 1;
             // CLIENT REPLY SKIP silences the command after it, once.
             let skipping = self.state.reply_mode == ReplyMode::SkipNext;
@@ -444,6 +465,104 @@ impl Session {
         drop(store);
         self.publish_info();
         ran
+    }
+
+    /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
+    /// store), answers `requests` from the front without the store instead, as Redis
+    /// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
+    /// `SHUTDOWN NOSAVE` acted on; stops at a command that may run while busy but
+    /// needs the store (it waits for the script).
+    fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
+        &mut self,
+        shared: &'s Shared,
+        requests: &[A],
+    ) -> Locked<'s> {
+        if let Some(store) = shared.store.try_lock() {
+            return Locked::Store(store);
+        }
+        loop {
+            if let Some(store) = shared.store.try_lock_for(BUSY_POLL) {
+                return Locked::Store(store);
+            }
+            let Some(kind) = shared.script_status.running() else {
+                continue;
+            };
+            if !shared.script_status.is_busy() {
+                continue;
+            }
+            let mut replies = Vec::new();
+            for argv in requests {
+                match self.answer_while_busy(shared, argv.as_ref(), kind) {
+                    Some(reply) => replies.push(reply),
+                    None => break,
+                }
+                if self.state.close_after_reply {
+                    break;
+                }
+            }
+            if !replies.is_empty() {
+                return Locked::Answered(replies);
+            }
+        }
+    }
+
+    /// One command's reply while a script of `kind` is busy, or `None` when it must
+    /// wait for the store.
+    fn answer_while_busy(
+        &mut self,
+        shared: &Shared,
+        argv: &[Bytes],
+        kind: crate::scripting::RunKind,
+    ) -> Option<Reply> {
+        use crate::scripting::{busy_error, RunKind};
+        let table = command::table();
+        let id = match table.resolve_id(argv) {
+            Ok(id) => id,
+            Err(error) => return Some(self.busy_rejection(shared, None, error)),
+        };
+        let spec = table.by_id(id);
+        if let Err(error) = check(shared, spec, &self.state, argv) {
+            return Some(self.busy_rejection(shared, Some(id), error));
+        }
+        let status = &shared.script_status;
+        let nosave = argv[1..]
+            .iter()
+            .any(|arg| crate::args::is_keyword(arg, "NOSAVE"));
+        let kill = match spec.name {
+            "script|kill" => RunKind::Eval,
+            "function|kill" => RunKind::Function,
+            "shutdown" if nosave => {
+                status.force_stop();
+                shared.shutdown.store(true, Ordering::SeqCst);
+                self.state.close_after_reply = true;
+                return Some(Reply::Ok);
+            }
+            _ if spec.flags & flags::ALLOW_BUSY != 0 && spec.name != "shutdown" => return None,
+            _ => {
+                let error = CommandError::Other(busy_error(kind).into());
+                return Some(self.busy_rejection(shared, Some(id), error));
+            }
+        };
+        Some(match status.kill(kill) {
+            Ok(()) => Reply::Ok,
+            Err(text) => Reply::Error(Bytes::from_static(text.as_bytes())),
+        })
+    }
+
+    /// Answers `error` while busy, keeping the count for the statistics.
+    fn busy_rejection(
+        &mut self,
+        shared: &Shared,
+        id: Option<CommandId>,
+        error: CommandError,
+    ) -> Reply {
+        self.state.flag_transaction();
+        shared
+            .script_status
+            .busy_rejections
+            .lock()
+            .push((id, error.code()));
+        Reply::from(error)
     }
 
     /// A future that completes when CLIENT KILL closes this client.
@@ -609,6 +728,73 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
     }
 }
 
+/// How long a client waits for the store before looking whether a script is busy.
+const BUSY_POLL: Duration = Duration::from_millis(2);
+
+/// The store, or the replies given without it while a script was busy.
+enum Locked<'s> {
+    Store(parking_lot::MutexGuard<'s, Store>),
+    Answered(Vec<Reply>),
+}
+
+/// Runs `argv` for a script (`redis.call`) as the script's `client`, with Redis's
+/// script checks (`scriptCall`) before the usual dispatch: no re-locking, and the
+/// script's time snapshot. Errors come back as Redis's texts.
+pub(crate) fn execute_in_script(
+    ctx: &mut Ctx<'_>,
+    client: &mut ClientState,
+    argv: &[Bytes],
+    read_only: bool,
+) -> Result<Reply, String> {
+    let table = command::table();
+    let rejected = |ctx: &mut Ctx<'_>, id: Option<CommandId>, text: &str| {
+        ctx.stats.total_commands += 1;
+        ctx.stats.total_error_replies += 1;
+        *ctx.stats.errors.entry("ERR".to_string()).or_default() += 1;
+        if let Some(id) = id {
+            ctx.stats.command_mut(id).rejected_calls += 1;
+        }
+        Err(format!("ERR {text}"))
+    };
+    let id = match table.resolve_id(argv) {
+        Ok(id) => id,
+        Err(_) => return rejected(ctx, None, "Unknown Redis command called from script"),
+    };
+    let spec = table.by_id(id);
+    if !spec.arity_ok(argv.len()) {
+        return rejected(
+            ctx,
+            Some(id),
+            "Wrong number of args calling Redis command from script",
+        );
+    }
+    if spec.flags & flags::NOSCRIPT != 0 {
+        return rejected(
+            ctx,
+            Some(id),
+            "This Redis command is not allowed from script",
+        );
+    }
+    if read_only && spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
+        return rejected(
+            ctx,
+            Some(id),
+            "Write commands are not allowed from read-only scripts.",
+        );
+    }
+    if spec.flags & flags::WRITE != 0 {
+        ctx.shared.script_status.mark_wrote();
+    }
+    let target = Target {
+        shared: ctx.shared,
+        keyspace: ctx.keyspace,
+        stats: ctx.stats,
+        client,
+    };
+    let (result, _) = dispatch(target, Ok(id), argv, Instant::now(), Some(ctx.now_ms));
+    result.map_err(|error| error.message().into_owned())
+}
+
 /// Appends the client's waiting published messages to `out`.
 fn deliver(client: &ClientState, out: &mut BytesMut) {
     if let Some(mailbox) = &client.mailbox {
@@ -662,8 +848,10 @@ fn dispatch(
     };
     stats.total_commands += 1;
     if let Err(error) = &result {
-        stats.total_error_replies += 1;
-        *stats.errors.entry(error.code()).or_default() += 1;
+        if !matches!(error, CommandError::Relayed(_)) {
+            stats.total_error_replies += 1;
+            *stats.errors.entry(error.code()).or_default() += 1;
+        }
     }
     (result, ended)
 }
@@ -747,7 +935,7 @@ fn check_and_run<'a>(
 
 /// Sends the command just run to every MONITOR client, in Redis's line format:
 /// `+<unix seconds>.<micros> [<db> <addr>] "arg" "arg"...` with C-style escapes.
-fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
+pub(crate) fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
     use std::fmt::Write as _;
     let now_us = ctx.shared.clock.now_us();
     let mut line = format!(

@@ -184,7 +184,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     runtime.block_on(async move {
-        let server = match BoundServer::bind(engine, &listen).await {
+        let server = match BoundServer::bind(engine.into(), &listen).await {
             Ok(server) => server,
             Err(error) => {
                 eprintln!("kvdb: could not listen: {error}");

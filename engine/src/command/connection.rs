@@ -460,7 +460,7 @@ fn client_trackinginfo(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply
 
 fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let line = client_line(&own_info(ctx), ctx.now_ms);
-    Ok(Reply::Verbatim(b"txt", Bytes::from(line)))
+    Ok(Reply::Verbatim(*b"txt", Bytes::from(line)))
 }
 
 fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -516,7 +516,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
             }
         }
     }
-    Ok(Reply::Verbatim(b"txt", Bytes::from(text)))
+    Ok(Reply::Verbatim(*b"txt", Bytes::from(text)))
 }
 
 const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[

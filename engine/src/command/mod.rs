@@ -84,6 +84,8 @@ pub mod flags {
     pub const MOVABLE_KEYS: u32 = 1 << 16;
     /// Guarded by an `enable-*-command` setting.
     pub const PROTECTED: u32 = 1 << 17;
+    /// May be called without key arguments though it takes keys (`EVAL` with 0 keys).
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
 
     /// Flag names in the order Redis's `COMMAND` lists them.
     pub const NAMES: &[(u32, &str)] = &[
@@ -101,6 +103,7 @@ pub mod flags {
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (MAY_REPLICATE, "may_replicate"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
@@ -209,7 +212,9 @@ impl CommandSpec {
         if self.flags & flags::WRITE != 0 {
             categories |= acl::WRITE;
         }
-        if self.flags & flags::READONLY != 0 {
+        // Redis's `setImplicitACLCategories`: read-only scripting commands (EVAL_RO)
+        // are not `@read`.
+        if self.flags & flags::READONLY != 0 && self.acl & acl::SCRIPTING == 0 {
             categories |= acl::READ;
         }
         if self.flags & flags::ADMIN != 0 {

@@ -1,15 +1,306 @@
-//! Scripting commands. Lua and Functions arrive with the scripting issue; until then the
-//! only exact member of the family is `FUNCTION FLUSH`: kvdb cannot load a function
-//! library, so there is never one to delete, and FLUSH answers what Redis answers for an
-//! empty library set. (Redis's own test suite starts every unit with it.) Every other
-//! FUNCTION subcommand answers Redis's unknown-subcommand error.
+//! Scripting commands: `EVAL`, `EVALSHA` and their read-only twins, `SCRIPT`, and
+//! `FUNCTION FLUSH`. The engine keeps the script cache and checks everything Redis
+//! checks before a script runs (`evalGenericCommand`, `scriptPrepareForRun`); the
+//! script host (the `kvdb-lua` crate) compiles and runs the Lua, calling back through
+//! [`ScriptCalls`] for `redis.call`.
+
+use bytes::Bytes;
 
 use super::flags::*;
-use super::generic::container;
+use super::generic::{container, help_reply};
 use super::{acl, spec, CommandSpec, Ctx};
-use crate::args::{is_keyword, Args};
+use crate::args::{is_keyword, parse_i64, Args};
 use crate::error::CommandError;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
+use crate::scripting::{
+    parse_shebang, script_flags, sha1_hex, CachedScript, RunKind, ScriptCalls, ScriptError,
+    StopCheck,
+};
+use crate::session::{self, ClientState};
+
+/// Redis's reply to `EVALSHA` of a script it does not have.
+const NO_SCRIPT_ERROR: &str = "NOSCRIPT No matching script. Please use EVAL.";
+
+fn eval(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    eval_generic(ctx, args, false, false)
+}
+
+fn eval_ro(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    eval_generic(ctx, args, false, true)
+}
+
+fn evalsha(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    eval_generic(ctx, args, true, false)
+}
+
+fn evalsha_ro(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    eval_generic(ctx, args, true, true)
+}
+
+/// The keys and arguments after `numkeys` (at `argv[2]`), with Redis's checks.
+pub(crate) fn keys_and_args(argv: &[Bytes]) -> Result<(&[Bytes], &[Bytes]), CommandError> {
+    let numkeys = parse_i64(&argv[2])?;
+    let rest = &argv[3..];
+    if numkeys > rest.len() as i64 {
+        return Err(CommandError::err(
+            "Number of keys can't be greater than number of args",
+        ));
+    }
+    if numkeys < 0 {
+        return Err(CommandError::err("Number of keys can't be negative"));
+    }
+    Ok(rest.split_at(numkeys as usize))
+}
+
+fn eval_generic(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    by_sha: bool,
+    read_only_command: bool,
+) -> Result<Reply, CommandError> {
+    let argv = args.argv();
+    // EVAL is left out of the generic MONITOR feed so that it shows before the
+    // commands the script runs.
+    if !ctx.keyspace.monitors.is_empty() {
+        session::feed_monitors(ctx, argv);
+    }
+    if by_sha && argv[1].len() != 40 {
+        return Err(CommandError::Other(NO_SCRIPT_ERROR.into()));
+    }
+    let (keys, script_args) = keys_and_args(argv)?;
+    let sha = if by_sha {
+        String::from_utf8_lossy(&argv[1]).to_ascii_lowercase()
+    } else {
+        sha1_hex(&argv[1])
+    };
+    let script = match ctx.keyspace.scripts.cache.get(&sha) {
+        Some(script) => script.clone(),
+        None if by_sha => return Err(CommandError::Other(NO_SCRIPT_ERROR.into())),
+        None => create_script(ctx, argv, &sha, &argv[1])?,
+    };
+    let compat = script.flags & script_flags::EVAL_COMPAT_MODE != 0;
+    if !compat && script.flags & script_flags::NO_WRITES == 0 && read_only_command {
+        return Err(CommandError::err(
+            "Can not execute a script with write flag using *_ro command.",
+        ));
+    }
+    let read_only = read_only_command || (!compat && script.flags & script_flags::NO_WRITES != 0);
+    let Some(mut host) = ctx
+        .keyspace
+        .scripts
+        .take_host(ctx.shared.script_host.as_ref())
+    else {
+        return Err(no_host(argv));
+    };
+    let status = &ctx.shared.script_status;
+    status.start(RunKind::Eval, &sha);
+    let result = {
+        let mut calls = Calls::new(ctx, read_only);
+        host.run(&sha, script.code(), keys, script_args, &mut calls)
+    };
+    ctx.keyspace.scripts.put_host(host);
+    finish_run(ctx, result)
+}
+
+/// Ends a script run: counts what was refused while it was busy, and turns a script
+/// error into the command's error.
+fn finish_run(
+    ctx: &mut Ctx<'_>,
+    result: Result<Reply, ScriptError>,
+) -> Result<Reply, CommandError> {
+    let status = &ctx.shared.script_status;
+    status.finish();
+    for (id, code) in std::mem::take(&mut *status.busy_rejections.lock()) {
+        ctx.stats.total_error_replies += 1;
+        *ctx.stats.errors.entry(code).or_default() += 1;
+        if let Some(id) = id {
+            ctx.stats.command_mut(id).rejected_calls += 1;
+        }
+    }
+    result.map_err(|error| {
+        if error.already_counted {
+            CommandError::Relayed(error.message.into())
+        } else {
+            CommandError::Other(error.message.into())
+        }
+    })
+}
+
+/// What scripting commands answer when the engine was built without a script host:
+/// the commands do not exist.
+fn no_host(argv: &[Bytes]) -> CommandError {
+    CommandError::UnknownCommand {
+        name: argv[0].to_vec(),
+        args: argv[1..].iter().map(|arg| arg.to_vec()).collect(),
+    }
+}
+
+/// Compiles `body` and adds it to the cache (Redis's `luaCreateFunction`); `argv` is
+/// the command's, for the error of an engine without a script host.
+fn create_script(
+    ctx: &mut Ctx<'_>,
+    argv: &[Bytes],
+    sha: &str,
+    body: &Bytes,
+) -> Result<CachedScript, CommandError> {
+    let (flags, code_start) = parse_shebang(body).map_err(CommandError::err)?;
+    let script = CachedScript {
+        body: body.clone(),
+        code_start,
+        flags,
+    };
+    let Some(mut host) = ctx
+        .keyspace
+        .scripts
+        .take_host(ctx.shared.script_host.as_ref())
+    else {
+        return Err(no_host(argv));
+    };
+    let compiled = host.compile(sha, script.code());
+    ctx.keyspace.scripts.put_host(host);
+    compiled.map_err(|message| {
+        CommandError::err(format!("Error compiling script (new function): {message}"))
+    })?;
+    ctx.keyspace
+        .scripts
+        .cache
+        .insert(sha.to_string(), script.clone());
+    Ok(script)
+}
+
+/// The engine side of one script run: `redis.call` runs commands as the script's own
+/// client (its database, `redis.setresp` protocol, blocking denied), at the caller's
+/// time snapshot.
+struct Calls<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    client: ClientState,
+    read_only: bool,
+    busy_threshold_ms: u64,
+    verbosity: u8,
+}
+
+impl<'c, 'a> Calls<'c, 'a> {
+    fn new(ctx: &'c mut Ctx<'a>, read_only: bool) -> Self {
+        let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
+        client.deny_blocking = true;
+        client.info.addr = "lua".into();
+        let (busy_threshold_ms, verbosity) = {
+            let config = ctx.shared.config.read();
+            (config.busy_reply_threshold_ms(), config.verbosity())
+        };
+        Calls {
+            ctx,
+            client,
+            read_only,
+            busy_threshold_ms,
+            verbosity,
+        }
+    }
+}
+
+impl ScriptCalls for Calls<'_, '_> {
+    fn call(&mut self, argv: &[Bytes]) -> Result<Reply, String> {
+        session::execute_in_script(self.ctx, &mut self.client, argv, self.read_only)
+    }
+
+    fn protocol(&self) -> Protocol {
+        self.client.protocol
+    }
+
+    fn set_protocol(&mut self, protocol: Protocol) {
+        self.client.protocol = protocol;
+    }
+
+    fn stop_check(&self) -> StopCheck {
+        let status = self.ctx.shared.script_status.clone();
+        let threshold_ms = self.busy_threshold_ms;
+        std::sync::Arc::new(move || status.check(threshold_ms))
+    }
+
+    fn log(&mut self, level: u8, message: &[u8]) {
+        if level >= self.verbosity {
+            let marks = [".", "-", "*", "#"];
+            let mark = marks[usize::from(level.min(3))];
+            eprintln!(
+                "{}:M {mark} {}",
+                std::process::id(),
+                String::from_utf8_lossy(message)
+            );
+        }
+    }
+}
+
+fn script_load(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let argv = args.argv();
+    let sha = sha1_hex(&argv[2]);
+    if !ctx.keyspace.scripts.cache.contains_key(&sha) {
+        create_script(ctx, argv, &sha, &argv[2])?;
+    }
+    Ok(Reply::bulk(sha))
+}
+
+fn script_exists(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let cache = &ctx.keyspace.scripts.cache;
+    Ok(Reply::Array(
+        args.rest()
+            .iter()
+            .map(|sha| {
+                let sha = String::from_utf8_lossy(sha).to_ascii_lowercase();
+                Reply::Int(i64::from(cache.contains_key(&sha)))
+            })
+            .collect(),
+    ))
+}
+
+fn script_flush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    match args.rest() {
+        [] => {}
+        [mode] if is_keyword(mode, "SYNC") || is_keyword(mode, "ASYNC") => {}
+        _ => {
+            return Err(CommandError::err(
+                "SCRIPT FLUSH only support SYNC|ASYNC option",
+            ))
+        }
+    }
+    ctx.keyspace.scripts.flush();
+    Ok(Reply::Ok)
+}
+
+/// `SCRIPT KILL` with the store in hand: no script is running (a busy one is killed
+/// by the session without the store).
+fn script_kill(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    kill(ctx, RunKind::Eval)
+}
+
+/// `SCRIPT KILL` / `FUNCTION KILL`.
+pub(crate) fn kill(ctx: &mut Ctx<'_>, kind: RunKind) -> Result<Reply, CommandError> {
+    match ctx.shared.script_status.kill(kind) {
+        Ok(()) => Ok(Reply::Ok),
+        Err(text) => Err(CommandError::Other(text.into())),
+    }
+}
+
+fn script_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(help_reply(
+        "SCRIPT",
+        &[
+            "DEBUG (YES|SYNC|NO)",
+            "    Set the debug mode for subsequent scripts executed.",
+            "EXISTS <sha1> [<sha1> ...]",
+            "    Return information about the existence of the scripts in the script cache.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Flush the Lua scripts cache. Very dangerous on replicas.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the scripts cache.",
+            "    * SYNC: Synchronously flush the scripts cache.",
+            "KILL",
+            "    Kill the currently executing Lua script.",
+            "LOAD <script>",
+            "    Load a script into the scripts cache without executing it.",
+        ],
+    ))
+}
 
 fn function_flush(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
@@ -32,8 +323,85 @@ const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[spec!(
     function_flush
 )];
 
-/// The scripting family's commands (so far).
-pub static COMMANDS: &[CommandSpec] = &[CommandSpec {
-    subcommands: FUNCTION_SUBCOMMANDS,
-    ..spec!("function", -2, 0, (0, 0, 0), 0, container)
-}];
+const SCRIPT_SUBCOMMANDS: &[CommandSpec] = &[
+    spec!(
+        "script|help",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        script_help
+    ),
+    spec!(
+        "script|flush",
+        -2,
+        NOSCRIPT,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        script_flush
+    ),
+    spec!(
+        "script|exists",
+        -3,
+        NOSCRIPT,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        script_exists
+    ),
+    spec!(
+        "script|load",
+        3,
+        NOSCRIPT | STALE,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        script_load
+    ),
+    spec!(
+        "script|kill",
+        2,
+        NOSCRIPT | ALLOW_BUSY,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        script_kill
+    ),
+];
+
+/// Flags of the commands that run a script.
+const RUNS_SCRIPT: u32 = NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS;
+
+/// The scripting family's commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec!("eval", -3, RUNS_SCRIPT, (0, 0, 0), acl::SCRIPTING, eval),
+    spec!(
+        "eval_ro",
+        -3,
+        READONLY | RUNS_SCRIPT,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        eval_ro
+    ),
+    spec!(
+        "evalsha",
+        -3,
+        RUNS_SCRIPT,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        evalsha
+    ),
+    spec!(
+        "evalsha_ro",
+        -3,
+        READONLY | RUNS_SCRIPT,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        evalsha_ro
+    ),
+    CommandSpec {
+        subcommands: SCRIPT_SUBCOMMANDS,
+        ..spec!("script", -2, 0, (0, 0, 0), 0, container)
+    },
+    CommandSpec {
+        subcommands: FUNCTION_SUBCOMMANDS,
+        ..spec!("function", -2, 0, (0, 0, 0), 0, container)
+    },
+];

@@ -295,7 +295,7 @@ fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             _ => {}
         }
     }
-    Ok(Reply::Verbatim(b"txt", Bytes::from(out)))
+    Ok(Reply::Verbatim(*b"txt", Bytes::from(out)))
 }
 
 fn config_get(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

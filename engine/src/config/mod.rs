@@ -691,6 +691,16 @@ impl Config {
         )
     }
 
+    /// `loglevel` as a number: 0 debug, 1 verbose, 2 notice, 3 warning.
+    pub fn verbosity(&self) -> u8 {
+        match self.get_str("loglevel") {
+            "debug" => 0,
+            "verbose" => 1,
+            "warning" => 3,
+            _ => 2,
+        }
+    }
+
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)

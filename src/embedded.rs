@@ -1,0 +1,99 @@
+//! The engine as kvdb's users get it: `kvdb_engine`'s [`kvdb_engine::Engine`] with
+//! the Lua host (`kvdb-lua`) installed, so `EVAL` and `FCALL` work in-process and in
+//! the server alike. The engine crate stays free of Lua; this is where the two meet.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use kvdb_engine::{Clock, Config};
+
+/// A kvdb engine: keyspace, commands and Lua scripting. Cheap to clone; every clone
+/// is the same engine. Everything of [`kvdb_engine::Engine`] is available through
+/// `Deref` (`session`, `advance`, `inspect`, ...).
+#[derive(Debug, Clone)]
+pub struct Engine(kvdb_engine::Engine);
+
+impl Engine {
+    /// An engine with Redis's defaults and the system clock.
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// A builder with Redis's defaults.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// An independent copy of this engine's data, configuration and time (see
+    /// [`kvdb_engine::Engine::fork`]); its scripts are compiled again on first use.
+    pub fn fork(&self) -> Engine {
+        Engine(self.0.fork())
+    }
+
+    /// The engine underneath, for APIs that take `kvdb_engine`'s type.
+    pub fn core(&self) -> &kvdb_engine::Engine {
+        &self.0
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Deref for Engine {
+    type Target = kvdb_engine::Engine;
+
+    fn deref(&self) -> &kvdb_engine::Engine {
+        &self.0
+    }
+}
+
+impl From<Engine> for kvdb_engine::Engine {
+    fn from(engine: Engine) -> Self {
+        engine.0
+    }
+}
+
+/// Builds an [`Engine`].
+#[derive(Debug, Default)]
+pub struct EngineBuilder {
+    inner: kvdb_engine::EngineBuilder,
+    lua_memory_limit: Option<usize>,
+}
+
+impl EngineBuilder {
+    /// Uses `config` (its `databases` sets the number of databases).
+    pub fn config(mut self, config: Config) -> Self {
+        self.inner = self.inner.config(config);
+        self
+    }
+
+    /// Uses `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.inner = self.inner.clock(clock);
+        self
+    }
+
+    /// Seeds hashing and randomness, making randomised commands repeatable.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.inner = self.inner.seed(seed);
+        self
+    }
+
+    /// Caps the memory of the Lua interpreter (default 1 GiB): a script that needs
+    /// more fails with an error instead of taking the process down.
+    pub fn lua_memory_limit(mut self, bytes: usize) -> Self {
+        self.lua_memory_limit = Some(bytes);
+        self
+    }
+
+    /// The engine.
+    pub fn build(self) -> Engine {
+        let limit = self
+            .lua_memory_limit
+            .unwrap_or(kvdb_lua::DEFAULT_MEMORY_LIMIT);
+        Engine(self.inner.script_host(kvdb_lua::factory(limit)).build())
+    }
+}
