@@ -534,8 +534,9 @@ impl Session {
             "shutdown" if nosave => {
                 status.force_stop();
                 shared.shutdown.store(true, Ordering::SeqCst);
+                // Like SHUTDOWN itself: no reply, the connection just closes.
                 self.state.close_after_reply = true;
-                return Some(Reply::Ok);
+                return Some(Reply::Sequence(Vec::new()));
             }
             _ if spec.flags & flags::ALLOW_BUSY != 0 && spec.name != "shutdown" => return None,
             _ => {
@@ -657,34 +658,60 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         let shared = self.engine.shared().clone();
-        let id = self.state.info.id;
-        let mut store = shared.store.lock();
-        let Store { keyspace, stats } = &mut *store;
-        keyspace.watches.unwatch_all(id);
-        keyspace.pubsub.remove_client(id);
-        keyspace.monitors.retain(|(monitor, _)| *monitor != id);
-        // A client that goes away blocked, or before its blocking reply was written,
-        // gives back what was popped for it.
-        keyspace.blocking.unblock(id);
-        let mut restore = self.undelivered.take();
-        if let Some((slot, _)) = self.state.blocked.take() {
-            restore = slot.take().and_then(|(_, restore)| restore).or(restore);
+        let placeholder = ClientState::new(0, 0, Protocol::Resp2, 0);
+        let state = std::mem::replace(&mut self.state, placeholder);
+        let undelivered = self.undelivered.take();
+        if let Some(mut store) = shared.store.try_lock() {
+            forget_client(&shared, &mut store, state, undelivered);
+            return;
         }
-        if let Some(restore) = restore {
-            let now_ms = shared.clock.now_ms();
-            let mut ctx = Ctx {
-                keyspace,
-                stats,
-                now_ms,
-                client: &mut self.state,
-                shared: &shared,
-            };
-            command::blocking::restore(&mut ctx, restore);
-            serve_blocked(&shared, keyspace, stats);
+        if shared.script_status.running().is_some() {
+            // A busy script holds the store: a disconnecting client must not hold up
+            // the connection's worker thread until it ends, so another thread waits.
+            std::thread::spawn(move || {
+                let mut store = shared.store.lock();
+                forget_client(&shared, &mut store, state, undelivered);
+            });
+        } else {
+            let mut store = shared.store.lock();
+            forget_client(&shared, &mut store, state, undelivered);
         }
-        drop(store);
-        shared.clients.lock().remove(&id);
     }
+}
+
+/// Removes a departed client from everything under the store: its WATCHes,
+/// subscriptions, MONITOR and block; what was popped for it goes back to its key.
+fn forget_client(
+    shared: &Shared,
+    store: &mut Store,
+    mut state: ClientState,
+    undelivered: Option<Restore>,
+) {
+    let id = state.info.id;
+    let Store { keyspace, stats } = store;
+    keyspace.watches.unwatch_all(id);
+    keyspace.pubsub.remove_client(id);
+    keyspace.monitors.retain(|(monitor, _)| *monitor != id);
+    // A client that goes away blocked, or before its blocking reply was written,
+    // gives back what was popped for it.
+    keyspace.blocking.unblock(id);
+    let mut restore = undelivered;
+    if let Some((slot, _)) = state.blocked.take() {
+        restore = slot.take().and_then(|(_, restore)| restore).or(restore);
+    }
+    if let Some(restore) = restore {
+        let now_ms = shared.clock.now_ms();
+        let mut ctx = Ctx {
+            keyspace,
+            stats,
+            now_ms,
+            client: &mut state,
+            shared,
+        };
+        command::blocking::restore(&mut ctx, restore);
+        serve_blocked(shared, keyspace, stats);
+    }
+    shared.clients.lock().remove(&id);
 }
 
 /// Serves the clients blocked on keys that the last command made ready, oldest

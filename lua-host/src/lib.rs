@@ -254,7 +254,7 @@ fn killed() -> mlua::Error {
     mlua::Error::runtime(KILLED)
 }
 
-const KILLED: &str = "ERR Script killed by user with SCRIPT KILL...";
+const KILLED: &str = "Script killed by user with SCRIPT KILL...";
 
 /// Redis's `__redis__err__handler`: makes the error a table and notes where it was
 /// raised — the innermost Lua frame, skipping the C function that raised it (and

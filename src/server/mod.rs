@@ -152,6 +152,9 @@ impl BoundServer {
         tasks.spawn(active_expiry(self.engine.clone()));
         let watcher = tokio::spawn(watch_shutdown(shared, self.stop.clone()));
         self.stop.stopped().await;
+        // A script still running would keep its connection's task (and the store)
+        // forever: stop it, as Redis exits whatever its script is doing.
+        self.engine.shared().script_status.force_stop();
         watcher.abort();
         tasks.shutdown().await;
     }
