@@ -1059,6 +1059,14 @@ mod tests {
                 "[-0,-0,-1]",
             ),
             (
+                "return cjson.encode({1e-20, -2^-60, {v=1e-300}, {w=-0.0}})",
+                "[1e-20,-8.673617379884e-19,{\"v\":1e-300},{\"w\":-0}]",
+            ),
+            (
+                "return tostring(cjson.decode('1e-20')) .. ' ' .. cjson.encode(cjson.decode('[-1e-300]'))",
+                "1e-20 [-1e-300]",
+            ),
+            (
                 "return cjson.encode(3.14159265358979)",
                 "3.1415926535898",
             ),

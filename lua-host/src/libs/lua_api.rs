@@ -14,6 +14,15 @@ use super::LibError;
 /// their behaviour, so the Rust versions count the slots the C code would be using.
 pub(crate) const MAX_C_STACK: usize = 8000;
 
+/// How many values an mlua callback called with `args` can safely return. A C function
+/// may fill its stack up to `LUAI_MAXCSTACK` slots with results; an mlua callback keeps
+/// its arguments there and mlua needs room of its own while returning (measured: up to
+/// 22 slots after an earlier callback failed), so the libraries stop 32 values short and
+/// raise their C stack-overflow error there, rather than let mlua fail with its own.
+pub(crate) fn max_results(args: &Args) -> usize {
+    MAX_C_STACK.saturating_sub(args.top() + 32)
+}
+
 /// The type name Lua 5.1 gives a value (`luaL_typename`); `None` is an absent argument.
 pub(crate) fn type_name(value: Option<&Value>) -> &'static str {
     match value {

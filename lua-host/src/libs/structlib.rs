@@ -11,7 +11,7 @@
 
 use mlua::{Lua, MultiValue, Table, Value};
 
-use super::lua_api::{lual_error, stack_overflow, to_number, Args, MAX_C_STACK};
+use super::lua_api::{lual_error, max_results, stack_overflow, to_number, Args, MAX_C_STACK};
 use super::numconv::{c_str, cast_i64, cast_u64};
 
 /// `MAXINTSIZE`: the largest `i`/`I` size.
@@ -319,6 +319,9 @@ fn unpack(args: &Args) -> mlua::Result<MultiValue> {
             _ => fmt.control(args, opt, &mut header)?,
         }
         pos = pos.wrapping_add(size);
+    }
+    if results.len() + 1 > max_results(args) {
+        return Err(stack_overflow(lua, "too many results"));
     }
     results.push(Value::Number(pos.wrapping_add(1) as i64 as f64));
     Ok(MultiValue::from_vec(results))
