@@ -1437,6 +1437,38 @@ mod tests {
                 "[[1]]",
             ),
             (
+                "local c = cjson.new() c.decode_max_depth(100000) return #c.encode(c.decode(string.rep('[', 900) .. string.rep(']', 900)))",
+                "1800",
+            ),
+            (
+                "local c = cjson.new() c.decode_max_depth(100000) c.encode_max_depth(100000) local t = c.decode(string.rep('[', 7998) .. string.rep(']', 7998)) local d = 0 while type(t) == 'table' do d = d + 1 t = t[1] end return d .. ''",
+                "7998",
+            ),
+            (
+                "local c = cjson.new() c.decode_max_depth(100000) return c.decode(string.rep('[', 8000) .. string.rep(']', 8000))",
+                "ERR user_script:1: Found too many nested data structures (7999) at character 7999",
+            ),
+            (
+                "local c = cjson.new() c.decode_max_depth(100000) return c.decode(string.rep('{\"a\":', 5000) .. '1' .. string.rep('}', 5000))",
+                "ERR user_script:1: Found too many nested data structures (4000) at character 19996",
+            ),
+            (
+                "local c = cjson.new() c.decode_max_depth(100000) return c.decode('[' .. string.rep('{\"a\":[', 3000) .. ']')",
+                "ERR user_script:1: Found too many nested data structures (5333) at character 15997",
+            ),
+            (
+                "local c = cjson.new() c.encode_max_depth(100000) local t = {} local x = t for i = 1, 7996 do x[1] = {} x = x[1] end return #c.encode(t) .. ''",
+                "15994",
+            ),
+            (
+                "local c = cjson.new() c.encode_max_depth(100000) local t = {} local x = t for i = 1, 8000 do x[1] = {} x = x[1] end return c.encode(t)",
+                "ERR user_script:1: Cannot serialise, excessive nesting (7998)",
+            ),
+            (
+                "local c = cjson.new() c.encode_max_depth(100000) local t = {} local x = t for i = 1, 8000 do x.k = {} x = x.k end return c.encode(t)",
+                "ERR user_script:1: Cannot serialise, excessive nesting (4000)",
+            ),
+            (
                 "return cjson._NAME .. ' ' .. cjson._VERSION .. ' ' .. type(cjson.null) .. ' ' .. tostring(cjson.null == cjson.decode('null'))",
                 "cjson 2.1.0 userdata true",
             ),

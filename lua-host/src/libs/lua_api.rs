@@ -115,6 +115,12 @@ impl<'lua> Args<'lua> {
         n.checked_sub(1).and_then(|i| self.values.get(i))
     }
 
+    /// Pushes a nil after the arguments, as a C function that marks the end of its
+    /// arguments with one does (a missing argument then reads as nil, not "no value").
+    pub(crate) fn push_nil(&mut self) {
+        self.values.push(Value::Nil);
+    }
+
     /// Takes argument `n` out (leaving nil), for values passed on whole.
     pub(crate) fn take(&mut self, n: usize) -> Value {
         n.checked_sub(1)
