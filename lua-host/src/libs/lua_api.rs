@@ -4,6 +4,8 @@
 //! `LUAI_MAXCSTACK` limit the C code runs into, and a way to hold nested tables without
 //! one mlua reference per nesting level.
 
+use std::collections::VecDeque;
+
 use mlua::{Lua, MultiValue, Table, Value};
 
 use super::numconv::{cast_i64, lua_number_to_string, lua_str_to_number};
@@ -210,25 +212,31 @@ pub(crate) fn arg_error(lua: &Lua, n: i64, message: &[u8]) -> mlua::Error {
     lual_error(lua, text)
 }
 
-/// Tables being built or walked one inside another. The innermost is held directly; the
-/// outer ones wait in a Lua table, because every value Rust holds takes a slot of mlua's
-/// reference stack, which Lua 5.1 limits to `LUAI_MAXCSTACK` slots in all: a deep nest
-/// must not use one per level. Other values (a map key waiting for its value) can wait
-/// there too, in stack order.
+/// How many set-aside values a [`Nest`] keeps in Rust before it spills into a Lua table.
+const NEST_HELD: usize = 128;
+
+/// Tables being built or walked one inside another. Every value Rust holds takes a slot of
+/// mlua's reference stack, which Lua 5.1 limits to `LUAI_MAXCSTACK` slots in all, so a
+/// deep nest must not hold one per level: the innermost table and the next [`NEST_HELD`]
+/// set-aside values are held directly (no Lua call to reach them), deeper ones wait in a
+/// Lua table. Other values (a map key waiting for its value) are set aside the same way,
+/// in stack order.
 pub(crate) struct Nest<'lua> {
     lua: &'lua Lua,
-    parked: Option<Table>,
-    parked_len: usize,
     current: Option<Table>,
+    held: VecDeque<Value>,
+    spilled: Option<Table>,
+    spilled_len: usize,
 }
 
 impl<'lua> Nest<'lua> {
     pub(crate) fn new(lua: &'lua Lua) -> Self {
         Nest {
             lua,
-            parked: None,
-            parked_len: 0,
             current: None,
+            held: VecDeque::new(),
+            spilled: None,
+            spilled_len: 0,
         }
     }
 
@@ -254,7 +262,7 @@ impl<'lua> Nest<'lua> {
             .current
             .take()
             .ok_or_else(|| mlua::Error::runtime("no open table"))?;
-        if self.parked_len > 0 {
+        if !self.held.is_empty() {
             match self.unpark()? {
                 Value::Table(outer) => self.current = Some(outer),
                 _ => return Err(mlua::Error::runtime("unbalanced nest")),
@@ -265,23 +273,62 @@ impl<'lua> Nest<'lua> {
 
     /// Sets a value aside (above the tables opened so far).
     pub(crate) fn park(&mut self, value: Value) -> mlua::Result<()> {
-        let parked = match &self.parked {
+        if self.held.len() < NEST_HELD {
+            self.held.push_back(value);
+            return Ok(());
+        }
+        // Full: the oldest held value moves out to the Lua table, keeping stack order.
+        let spilled = match &self.spilled {
             Some(t) => t,
-            None => self.parked.insert(self.lua.create_table()?),
+            None => self.spilled.insert(self.lua.create_table()?),
         };
-        self.parked_len += 1;
-        parked.raw_set(self.parked_len, value)
+        self.spilled_len += 1;
+        spilled.raw_set(self.spilled_len, self.held.pop_front())?;
+        self.held.push_back(value);
+        Ok(())
     }
 
     /// Takes back the value set aside last.
     pub(crate) fn unpark(&mut self) -> mlua::Result<Value> {
-        let parked = self
-            .parked
-            .as_ref()
+        let value = self
+            .held
+            .pop_back()
             .ok_or_else(|| mlua::Error::runtime("nothing parked"))?;
-        let value = parked.raw_get(self.parked_len)?;
-        parked.raw_set(self.parked_len, Value::Nil)?;
-        self.parked_len -= 1;
+        if self.spilled_len > 0 {
+            if let Some(spilled) = &self.spilled {
+                self.held.push_front(spilled.raw_get(self.spilled_len)?);
+                spilled.raw_set(self.spilled_len, Value::Nil)?;
+                self.spilled_len -= 1;
+            }
+        }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Nest;
+    use mlua::{Lua, Value};
+
+    /// Deeper than the values held in Rust, set-aside values still come back in stack
+    /// order, and tables reopen in the right order.
+    #[test]
+    fn nest_keeps_stack_order_past_what_it_holds() -> mlua::Result<()> {
+        let lua = Lua::new();
+        let mut nest = Nest::new(&lua);
+        let depth = 3 * super::NEST_HELD + 7;
+        for level in 0..depth {
+            let table = lua.create_table()?;
+            table.raw_set("level", level)?;
+            nest.open(table)?;
+            nest.park(Value::Integer(level as i64))?;
+        }
+        for level in (0..depth).rev() {
+            assert_eq!(nest.unpark()?, Value::Integer(level as i64));
+            let table = nest.close()?;
+            assert_eq!(table.raw_get::<usize>("level")?, level);
+        }
+        assert!(nest.current().is_err());
+        Ok(())
     }
 }

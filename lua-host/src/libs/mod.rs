@@ -149,3 +149,68 @@ pub(crate) mod test_support {
     pub(crate) const HEX: &str = "local function hex(s) return (s:gsub('.', function(c) \
                                   return string.format('%02x', c:byte()) end)) end ";
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{error_message, test_support};
+
+    #[test]
+    fn open_all_sets_the_four_globals() {
+        let lua = test_support::lua();
+        let types = test_support::run(
+            &lua,
+            "return type(cjson) .. type(struct) .. type(cmsgpack) .. type(bit) \
+             .. type(cjson.encode) .. type(struct.pack) .. type(cmsgpack.pack) .. type(bit.band)",
+        );
+        assert_eq!(
+            types,
+            "tabletabletabletablefunctionfunctionfunctionfunction"
+        );
+    }
+
+    #[test]
+    fn error_message_finds_the_library_message_inside_mlua_errors() {
+        let lua = test_support::lua();
+        let err = lua
+            .load("local x = 1\nreturn cjson.decode('[')")
+            .set_name("@user_script")
+            .exec()
+            .expect_err("bad JSON");
+        assert_eq!(
+            error_message(&err),
+            Some(&b"user_script:2: Expected value but found T_END at character 2"[..])
+        );
+        let other = lua.load("error('plain')").exec().expect_err("plain error");
+        assert_eq!(error_message(&other), None);
+    }
+
+    /// Not Redis's behaviour but the nearest mlua allows: Redis returns up to 7999 values
+    /// here; kvdb raises the same C error about 30 values earlier instead of failing with
+    /// mlua's own "out of Lua stack" error (see `lua_api::max_results`).
+    #[test]
+    fn too_many_results_raise_the_c_stack_overflow_error() {
+        let lua = test_support::lua();
+        let unpack = test_support::run(&lua, "return cmsgpack.unpack(string.rep('\\1', 7990))");
+        assert_eq!(
+            unpack,
+            "ERR user_script:1: stack overflow (too many return values at once; \
+             use unpack_one or unpack_limit instead.)"
+        );
+        let limit = test_support::run(
+            &lua,
+            "return cmsgpack.unpack_limit(string.rep('\\1', 7990), 8000)",
+        );
+        assert_eq!(
+            limit,
+            "ERR user_script:1: stack overflow (in function mp_unpack_full)"
+        );
+        let fields = test_support::run(
+            &lua,
+            "return struct.unpack(string.rep('b', 7990), string.rep('x', 7990))",
+        );
+        assert_eq!(
+            fields,
+            "ERR user_script:1: stack overflow (too many results)"
+        );
+    }
+}

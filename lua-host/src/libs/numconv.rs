@@ -76,7 +76,8 @@ pub(crate) fn is_c_space(b: u8) -> bool {
 /// white space, a sign, decimal and hexadecimal (`0x1.8p3`) floats, `inf`/`infinity`
 /// and `nan`/`nan(chars)`, case-insensitively; rounding is correct (ties to even).
 pub(crate) fn strtod(s: &[u8]) -> Option<(f64, usize)> {
-    let s = c_str(s);
+    // No scan for the NUL up front: a NUL stops every form below anyway, and the
+    // decoders call this at every number of a long text.
     let mut i = 0;
     while i < s.len() && is_c_space(s[i]) {
         i += 1;
