@@ -16,8 +16,23 @@
 //! `mlua::Error`, so the host can render the EVAL error reply, or give `pcall` the string
 //! a script expects.
 //!
+//! # Where kvdb cannot match Redis
+//! - mlua hands a Lua number to Rust as an integer when it is within 2^-52 of one, so a
+//!   call argument that is `-0` or strictly between -2^-52 and 2^-52 arrives as `0`:
+//!   `cjson.encode(-0.0)` gives `0` (Redis `-0`), `cmsgpack.pack(1e-20)` packs integer 0,
+//!   `struct.pack('d', -0.0)` packs +0. Such numbers inside tables are read again exactly;
+//!   as table *keys* they stay 0.
+//! - A C function may return up to `LUAI_MAXCSTACK` values; an mlua callback somewhat
+//!   fewer, so `cmsgpack.unpack*` and `struct.unpack` raise their C stack-overflow error
+//!   about 30 values (of ~8000) earlier than Redis.
+//! - Not these libraries but the Lua VM: Redis's Lua hashes every byte of a string, stock
+//!   Lua 5.1 (mlua's) only some bytes of strings of 32 bytes or more, so tables with such
+//!   keys iterate in another order, and `cjson.encode` / `cmsgpack.pack` write their
+//!   members in another order.
+//!
 //! # Layout
-//! - `cjson.rs`, `cmsgpack.rs`, `bit.rs`, `structlib.rs`: one library each.
+//! - `cjson.rs` (with `cjson/encode.rs`, `cjson/decode.rs`), `cmsgpack.rs`, `bit.rs`,
+//!   `structlib.rs`: one library each, with its cases from redis-server as unit tests.
 //! - `lua_api.rs`: Lua 5.1 C-API behaviour (argument checks, error positions, stack limit).
 //! - `numconv.rs`: `%.14g`, `strtod` and C casts as glibc on x86-64 does them.
 

@@ -6,7 +6,7 @@ use super::{lock, null, one, Config, Shared};
 use crate::libs::lua_api::{lual_error, Args, Nest, MAX_C_STACK};
 use crate::libs::numconv::{c_str, strtod};
 
-#[derive(Debug)]
+/// A token of the JSON text (`json_token_t`).
 enum Token {
     ObjBegin,
     ObjEnd,
@@ -48,6 +48,7 @@ enum Open {
     Object { key: Vec<u8> },
 }
 
+/// `json_parse_t`: the text, where the scanner is, and the nesting so far.
 struct Parser<'a, 'lua> {
     lua: &'lua Lua,
     cfg: Config,
@@ -59,6 +60,7 @@ struct Parser<'a, 'lua> {
     top: usize,
 }
 
+/// `cjson.decode(text)`.
 pub(super) fn decode(lua: &Lua, shared: &Shared, args: Args) -> mlua::Result<MultiValue> {
     if args.top() != 1 {
         return Err(args.arg_error(1, "expected 1 argument"));
