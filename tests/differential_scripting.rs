@@ -193,6 +193,12 @@ fn the_sandbox_protects_globals_and_libraries() {
         EVAL "return ('abc'):upper()" 0
         EVAL "return string.format('%d-%s', 5, 'x')" 0
         EVAL "return type(unpack)" 0
+        EVAL "return pairs(nil)" 0
+        EVAL "return next()" 0
+        EVAL "local n = 0 for k in pairs(redis) do n = n + 1 end return n" 0
+        EVAL "local n = 0 for k in pairs(string) do n = n + 1 end return n" 0
+        EVAL "local n = 0 for k in pairs({a=1,b=2}) do n = n + 1 end return n" 0
+        EVAL "local keys = {} for k in pairs(redis) do keys[#keys+1] = k end table.sort(keys) return keys" 0
         "##,
     );
 }

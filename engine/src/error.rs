@@ -102,15 +102,34 @@ pub enum CommandError {
     /// A message with no variant of its own, as Redis sends it: it must start with the
     /// error code (`ERR `, `WRONGTYPE `, ...).
     Other(Cow<'static, str>),
-    /// An error a script passes on from a command it called: Redis counted it in the
-    /// error statistics when that command failed, so only as a failed call here.
-    Relayed(Cow<'static, str>),
+    /// An error reply a script ended with, byte for byte as the script made it;
+    /// `counted` when it is a command's error the script passed on, which Redis
+    /// counted in the error statistics when that command failed (so only as a failed
+    /// call here).
+    Script {
+        /// The error text after `-`.
+        text: bytes::Bytes,
+        /// Already counted in the error statistics.
+        counted: bool,
+    },
 }
 
 impl CommandError {
     /// An `ERR <text>` error with a message of its own.
     pub fn err(text: impl Into<String>) -> Self {
         CommandError::Other(Cow::Owned(format!("ERR {}", text.into())))
+    }
+
+    /// The error's bytes as sent (after `-`, without CRLF): [`CommandError::message`]
+    /// except for a script's error, which may hold any bytes.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            CommandError::Script { text, .. } => Cow::Borrowed(text),
+            other => match other.message() {
+                Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+            },
+        }
     }
 
     /// The exact bytes Redis sends after the leading `-` (without CRLF).
@@ -148,7 +167,8 @@ impl CommandError {
                     "ERR value is out of range, value must between {min} and {max}"
                 ))
             }
-            Other(text) | Relayed(text) => return text.clone(),
+            Other(text) => return text.clone(),
+            Script { text, .. } => return Cow::Owned(String::from_utf8_lossy(text).into_owned()),
             WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
             Syntax => "ERR syntax error",
             NotAnInteger => "ERR value is not an integer or out of range",

@@ -242,13 +242,13 @@ impl PartialEq for Reply {
 
 impl From<CommandError> for Reply {
     fn from(error: CommandError) -> Self {
-        Reply::Error(Bytes::from(error.message().into_owned()))
+        Reply::Error(Bytes::from(error.bytes().into_owned()))
     }
 }
 
 /// Appends an error reply for `error` to `out` (the same bytes in RESP2 and RESP3).
 pub fn encode_error(error: &CommandError, out: &mut BytesMut) {
-    write::error(out, error.message().as_bytes());
+    write::error(out, &error.bytes());
 }
 
 #[cfg(test)]

@@ -69,8 +69,8 @@ pub trait ScriptHost: Send {
 /// the error statistics when the command the script called failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptError {
-    /// The error text, starting with its code (`ERR ...`, `WRONGTYPE ...`).
-    pub message: String,
+    /// The error text, starting with its code (`ERR ...`, `WRONGTYPE ...`); any bytes.
+    pub message: Vec<u8>,
     /// True when the error came from a command the script called (Redis counts it
     /// once, there, and only as a failed call of the script's command).
     pub already_counted: bool,

@@ -875,7 +875,7 @@ fn dispatch(
     };
     stats.total_commands += 1;
     if let Err(error) = &result {
-        if !matches!(error, CommandError::Relayed(_)) {
+        if !matches!(error, CommandError::Script { counted: true, .. }) {
             stats.total_error_replies += 1;
             *stats.errors.entry(error.code()).or_default() += 1;
         }

@@ -7,8 +7,10 @@
 //!
 //! - `sandbox.lua`: the environment scripts see, built once per state.
 //! - [`convert`]: replies to Lua values and back, and Redis's error tables.
+//! - [`libs`]: the C libraries Redis loads (cjson, struct, cmsgpack, bit), in Rust.
 
 pub mod convert;
+pub mod libs;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -98,6 +100,7 @@ impl LuaHost {
             LuaOptions::default(),
         )?;
         let globals = lua.globals();
+        libs::open_all(&lua)?;
         let kernel = lua.create_table()?;
         install_kernel(&lua, &kernel)?;
         globals.raw_set("redis", redis_table(&lua, &kernel)?)?;
@@ -107,6 +110,7 @@ impl LuaHost {
             .set_environment(globals.clone())
             .into_function()?;
         let proxy: Table = sandbox.call((globals.clone(), kernel.clone()))?;
+        install_natives(&lua, &globals, &kernel)?;
         let handler = lua.create_function(error_handler)?;
         globals.raw_set("__redis__err__handler", handler.clone())?;
         let protected_call = lua
@@ -192,7 +196,7 @@ impl LuaHost {
                 // An error reply is the command's error: counted unless it is one a
                 // command the script called already counted.
                 Reply::Error(text) => Err(ScriptError {
-                    message: String::from_utf8_lossy(&text).into_owned(),
+                    message: text.to_vec(),
                     already_counted: match &value {
                         Value::Table(table) => error_message(table).1,
                         _ => false,
@@ -219,8 +223,7 @@ impl LuaHost {
 /// Redis's reply for an error table raised by a script:
 /// `<err> script: <name>, on <source>:<line>.`
 fn script_error(name: &str, error: &Table) -> ScriptError {
-    let (message, already_counted) = error_message(error);
-    let mut message = String::from_utf8_lossy(&message).into_owned();
+    let (mut message, already_counted) = error_message(error);
     let source = error.get::<Option<mlua::String>>("source").ok().flatten();
     let line = match error.get::<Value>("line") {
         Ok(Value::Integer(n)) => Some(n.to_string()),
@@ -229,10 +232,9 @@ fn script_error(name: &str, error: &Table) -> ScriptError {
         _ => None,
     };
     if let (Some(source), Some(line)) = (source, line) {
-        message.push_str(&format!(
-            " script: {name}, on {}:{line}.",
-            source.to_string_lossy()
-        ));
+        message.extend_from_slice(format!(" script: {name}, on ").as_bytes());
+        message.extend_from_slice(&source.as_bytes());
+        message.extend_from_slice(format!(":{line}.").as_bytes());
     }
     ScriptError {
         message,
@@ -244,7 +246,7 @@ fn script_error(name: &str, error: &Table) -> ScriptError {
 fn running_failed(name: &str, detail: &str) -> ScriptError {
     let detail: String = detail.chars().take(100).collect();
     ScriptError {
-        message: format!("ERR Error running script {name}, {detail} "),
+        message: format!("ERR Error running script {name}, {detail} ").into_bytes(),
         already_counted: false,
     }
 }
@@ -409,6 +411,9 @@ fn raised_value(lua: &Lua, error: &mlua::Error) -> mlua::Result<Option<Value>> {
     if let Some(table) = raised_table(error) {
         return Ok(Some(Value::Table(table)));
     }
+    if let Some(text) = libs::error_message(error) {
+        return Ok(Some(Value::String(lua.create_string(text)?)));
+    }
     match raised_text(error) {
         Some(text) => Ok(Some(Value::String(lua.create_string(text)?))),
         None => Ok(None),
@@ -491,6 +496,89 @@ fn during_run(
         let (value, failed) = run.call::<(Value, bool)>(args)?;
         raise_if(value, failed && raises)
     })
+}
+
+/// Argument `n` of a builtin, which must be a table (`luaL_checktype`).
+fn check_table(lua: &Lua, args: &MultiValue, n: usize) -> mlua::Result<Table> {
+    match args.get(n - 1) {
+        Some(Value::Table(table)) => Ok(table.clone()),
+        other => {
+            let got = other.map_or("no value", Value::type_name);
+            Err(argument_error(
+                lua,
+                n,
+                &format!("table expected, got {got}"),
+            ))
+        }
+    }
+}
+
+/// The builtins the read-only emulation changes, as C functions like Redis's:
+/// `rawset` and `setmetatable` refuse read-only tables, `next` and `pairs` walk the
+/// real table behind a read-only one.
+fn install_natives(lua: &Lua, globals: &Table, kernel: &Table) -> mlua::Result<()> {
+    let readonly: Table = kernel.raw_get("readonly")?;
+    let real_of: Table = kernel.raw_get("real_of")?;
+    let refuse = || mlua::Error::RuntimeError("Attempt to modify a readonly table".into());
+
+    let original: Function = globals.raw_get("rawset")?;
+    let protected = readonly.clone();
+    globals.raw_set(
+        "rawset",
+        lua.create_function(move |lua, args: MultiValue| {
+            let table = check_table(lua, &args, 1)?;
+            for n in [2, 3] {
+                if args.len() < n {
+                    return Err(argument_error(lua, n, "value expected"));
+                }
+            }
+            if protected.raw_get::<bool>(table)? {
+                return Err(refuse());
+            }
+            original.call::<Value>(args)
+        })?,
+    )?;
+
+    let original: Function = globals.raw_get("setmetatable")?;
+    let protected = readonly;
+    globals.raw_set(
+        "setmetatable",
+        lua.create_function(move |lua, args: MultiValue| {
+            let table = check_table(lua, &args, 1)?;
+            if !matches!(args.get(1), Some(Value::Nil | Value::Table(_))) {
+                return Err(argument_error(lua, 2, "nil or table expected"));
+            }
+            if protected.raw_get::<bool>(table.clone())? {
+                return Err(refuse());
+            }
+            if let Some(meta) = table.metatable() {
+                if !matches!(meta.raw_get::<Value>("__metatable")?, Value::Nil) {
+                    return Err(error_at_caller(lua, "cannot change a protected metatable"));
+                }
+            }
+            original.call::<Value>(args)
+        })?,
+    )?;
+
+    let original: Function = globals.raw_get("next")?;
+    let next = lua.create_function(move |lua, args: MultiValue| {
+        let table = check_table(lua, &args, 1)?;
+        let real = match real_of.raw_get::<Value>(table.clone())? {
+            Value::Table(real) => real,
+            _ => table,
+        };
+        let key = args.get(1).cloned().unwrap_or(Value::Nil);
+        original.call::<MultiValue>((real, key))
+    })?;
+    globals.raw_set("next", next.clone())?;
+    globals.raw_set(
+        "pairs",
+        lua.create_function(move |lua, args: MultiValue| {
+            let table = check_table(lua, &args, 1)?;
+            Ok((next.clone(), table, Value::Nil))
+        })?,
+    )?;
+    Ok(())
 }
 
 /// The `redis` table, as Redis 7.0 registers it for `EVAL`.
@@ -744,7 +832,8 @@ impl ScriptHost for LuaHost {
             Some(function) => function.clone(),
             None => {
                 let function = self.compile_function(body).map_err(|message| ScriptError {
-                    message: format!("ERR Error compiling script (new function): {message}"),
+                    message: format!("ERR Error compiling script (new function): {message}")
+                        .into_bytes(),
                     already_counted: false,
                 })?;
                 self.scripts.insert(sha.to_string(), function.clone());

@@ -11,10 +11,12 @@
 local G, K = ...
 
 local error, type, tostring = error, type, tostring
-local rawset, setmetatable, setfenv = rawset, setmetatable, setfenv
+local setmetatable, setfenv = setmetatable, setfenv
 local loadstring, pcall = loadstring, pcall
 
 local readonly = setmetatable({}, { __mode = 'k' })
+-- The real table behind each proxy, for iteration.
+local real_of = setmetatable({}, { __mode = 'k' })
 
 local function refuse_write()
     error('Attempt to modify a readonly table', 2)
@@ -25,6 +27,7 @@ local function protect(real, apparent)
     local proxy = {}
     setmetatable(proxy, { __index = real, __newindex = refuse_write, __metatable = apparent })
     readonly[proxy] = true
+    real_of[proxy] = real
     return proxy
 end
 
@@ -63,19 +66,11 @@ G.pcall = function(f, ...)
     return pcall_result(pcall(f, ...))
 end
 
--- Writes that bypass metamethods must still meet the read-only rule.
-G.rawset = function(t, k, v)
-    if readonly[t] then
-        error('Attempt to modify a readonly table', 0)
-    end
-    return rawset(t, k, v)
-end
-G.setmetatable = function(t, mt)
-    if readonly[t] then
-        error('Attempt to modify a readonly table', 0)
-    end
-    return setmetatable(t, mt)
-end
+-- `rawset`, `setmetatable`, `next` and `pairs` are replaced in Rust (see
+-- `install_natives`): they must stay C functions for error positions to read as in
+-- Redis, and they need these two tables.
+K.readonly = readonly
+K.real_of = real_of
 
 -- Code loaded by a script runs with the script's globals; precompiled chunks are
 -- refused (Redis 7.0 refuses to load bytecode).

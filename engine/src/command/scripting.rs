@@ -117,12 +117,9 @@ fn finish_run(
             ctx.stats.command_mut(id).rejected_calls += 1;
         }
     }
-    result.map_err(|error| {
-        if error.already_counted {
-            CommandError::Relayed(error.message.into())
-        } else {
-            CommandError::Other(error.message.into())
-        }
+    result.map_err(|error| CommandError::Script {
+        text: Bytes::from(error.message),
+        counted: error.already_counted,
     })
 }
 
