@@ -171,6 +171,9 @@ pub struct ClientState {
     pub reply_mode: ReplyMode,
     /// MONITOR is on: the client receives every command others run.
     pub monitoring: bool,
+    /// The client is a script's (`redis.call`): some commands make their output
+    /// deterministic for it.
+    pub in_script: bool,
 }
 
 /// What CLIENT REPLY chose.
@@ -212,6 +215,7 @@ impl ClientState {
             mailbox: None,
             reply_mode: ReplyMode::On,
             monitoring: false,
+            in_script: false,
             reply_point: None,
         }
     }

@@ -180,6 +180,7 @@ impl<'c, 'a> Calls<'c, 'a> {
     fn new(ctx: &'c mut Ctx<'a>, read_only: bool) -> Self {
         let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
         client.deny_blocking = true;
+        client.in_script = true;
         client.info.addr = "lua".into();
         let (busy_threshold_ms, verbosity) = {
             let config = ctx.shared.config.read();

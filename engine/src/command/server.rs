@@ -139,6 +139,9 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let rss = memory::resident_bytes();
     let config = ctx.config();
     let maxmemory = config.maxmemory();
+    let lua = ctx.keyspace.scripts.lua_memory() as u64;
+    let scripts = ctx.keyspace.scripts.cache_memory() as u64;
+    let cached = ctx.keyspace.scripts.cache.len();
     let ratio = if used == 0 {
         0.0
     } else {
@@ -148,13 +151,20 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
          used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n\
-         used_memory_lua:32768\r\nused_memory_scripts:0\r\nnumber_of_cached_scripts:0\r\n\
+         used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\n\
+         used_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{cached}\r\n\
+         number_of_functions:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\n\
+         used_memory_vm_total_human:{}\r\nused_memory_functions:0\r\n\
+         used_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n\
          maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
          mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:libc\r\n\
          lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
         human_bytes(used),
         human_bytes(rss),
         human_bytes(used),
+        human_bytes(lua),
+        human_bytes(lua),
+        human_bytes(scripts),
         human_bytes(maxmemory),
         config.maxmemory_policy(),
     );

@@ -172,8 +172,9 @@ fn sort_generic(
     let is_set = matches!(value, Some(Value::Set(_)));
     let mut elements = elements_of(value.as_ref())?;
     let mut dont_sort = options.by.is_some_and(|by| !by.contains(&b'*'));
-    // An unsorted set is in hash order; a stored result must not depend on it.
-    if dont_sort && is_set && options.store.is_some() {
+    // An unsorted set is in hash order; a stored result, or one a script reads, must
+    // not depend on it.
+    if dont_sort && is_set && (options.store.is_some() || ctx.client.in_script) {
         dont_sort = false;
         options.alpha = true;
         options.by = None;
