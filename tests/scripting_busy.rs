@@ -86,7 +86,11 @@ fn a_script_that_wrote_is_unkillable_but_shutdown_nosave_ends_the_server() {
         other.send_raw(&encode_command(&[b"SHUTDOWN", b"NOSAVE"]));
         let (rest, closed) = other.read_until_close(Duration::from_secs(5));
         transcript.push(rest);
-        assert!(closed, "{} kept the connection after SHUTDOWN NOSAVE", server.name());
+        assert!(
+            closed,
+            "{} kept the connection after SHUTDOWN NOSAVE",
+            server.name()
+        );
         let deadline = Instant::now() + Duration::from_secs(10);
         while server.is_running() && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(20));

@@ -107,6 +107,9 @@ pub struct Shared {
     pub script_status: Arc<crate::scripting::ScriptStatus>,
     /// Makes the script host (none: scripting commands answer an error).
     pub script_host: Option<crate::scripting::HostFactory>,
+    /// Called once by a script that runs long, on its thread: the server uses it to
+    /// hand that thread's other duties (its async runtime worker) to another thread.
+    pub long_script_hook: std::sync::OnceLock<fn()>,
     next_client_id: AtomicU64,
 }
 
@@ -243,6 +246,7 @@ impl Engine {
                 shutdown: AtomicBool::new(false),
                 script_status: Arc::default(),
                 script_host,
+                long_script_hook: std::sync::OnceLock::new(),
                 next_client_id: AtomicU64::new(1),
             }),
         }

@@ -440,6 +440,7 @@ impl Keyspace {
         self.pubsub.limit = config.pubsub_buffer_limit();
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
         self.notify_classes = config.keyspace_event_classes();
+        self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
     }
 
     /// Publishes keyspace event `event` of `class` on `key` of database `db`, when

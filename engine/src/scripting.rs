@@ -88,16 +88,14 @@ pub trait ScriptCalls: Send {
     /// `redis.setresp`.
     fn set_protocol(&mut self, protocol: Protocol);
 
-    /// What the host calls every so many instructions: true means stop the script now
-    /// (`SCRIPT KILL`, or a shutdown). It may outlive the call, so it owns what it reads.
-    fn stop_check(&self) -> StopCheck;
+    /// Called every so many instructions: true means stop the script now (`SCRIPT
+    /// KILL`, or a shutdown). Past `busy-reply-threshold` it also puts the engine in
+    /// busy mode.
+    fn should_stop(&mut self) -> bool;
 
     /// `redis.log` at `level` (0 debug ... 3 warning).
     fn log(&mut self, level: u8, message: &[u8]);
 }
-
-/// Answers whether the running script must stop; see [`ScriptCalls::stop_check`].
-pub type StopCheck = Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// `#!lua` shebang flags (Redis's `SCRIPT_FLAG_*`).
 pub mod script_flags {
@@ -147,6 +145,8 @@ impl CachedScript {
 pub struct Scripts {
     /// Scripts by lowercase hex SHA-1.
     pub cache: HashMap<String, CachedScript>,
+    /// `busy-reply-threshold` in ms (kept here by `Keyspace::configure`).
+    pub busy_threshold_ms: u64,
     /// The host, created on first use (and left out of clones: a fork compiles again).
     host: Option<Box<dyn ScriptHost>>,
 }
@@ -164,6 +164,7 @@ impl Clone for Scripts {
     fn clone(&self) -> Self {
         Scripts {
             cache: self.cache.clone(),
+            busy_threshold_ms: self.busy_threshold_ms,
             host: None,
         }
     }
@@ -252,6 +253,9 @@ pub enum RunKind {
     Function,
 }
 
+/// How long a script runs before the engine's long-script hook is called.
+pub const LONG_RUN_MS: u64 = 2;
+
 const IDLE: u8 = 0;
 const EVAL: u8 = 1;
 const FUNCTION: u8 = 2;
@@ -264,6 +268,8 @@ pub struct ScriptStatus {
     timed_out: AtomicBool,
     kill: AtomicBool,
     wrote: AtomicBool,
+    /// The long-script hook ran for this run.
+    long_run_noted: AtomicBool,
     started: Mutex<Option<Instant>>,
     /// Name of the running script: its SHA, or the function's name.
     name: Mutex<String>,
@@ -280,6 +286,7 @@ impl ScriptStatus {
         self.timed_out.store(false, Ordering::SeqCst);
         self.kill.store(false, Ordering::SeqCst);
         self.wrote.store(false, Ordering::SeqCst);
+        self.long_run_noted.store(false, Ordering::SeqCst);
         let code = match kind {
             RunKind::Eval => EVAL,
             RunKind::Function => FUNCTION,
@@ -327,6 +334,14 @@ impl ScriptStatus {
             self.timed_out.store(true, Ordering::SeqCst);
         }
         self.kill.load(Ordering::SeqCst)
+    }
+
+    /// True the first time it is asked after the run passed `LONG_RUN_MS`.
+    pub fn became_long(&self) -> bool {
+        let long = self
+            .running_for()
+            .is_some_and(|(_, elapsed_ms)| elapsed_ms >= LONG_RUN_MS);
+        long && !self.long_run_noted.swap(true, Ordering::SeqCst)
     }
 
     /// Records that the script ran a write command (it can no longer be killed).

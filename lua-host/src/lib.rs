@@ -10,11 +10,12 @@
 //! - [`libs`]: the C libraries Redis loads (cjson, struct, cmsgpack, bit), in Rust.
 
 pub mod convert;
+pub mod fuzz;
 pub mod libs;
+mod run_slot;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -23,6 +24,7 @@ use kvdb_engine::{Protocol, Reply};
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 
 use convert::{error_message, error_table, lua_to_reply, reply_to_lua};
+use run_slot::RunSlot;
 
 /// The `source` of kvdb's own Lua code; the error handler looks past its frames.
 const SANDBOX_SOURCE: &str = "=kvdb";
@@ -42,16 +44,21 @@ pub struct LuaHost {
     lua: Lua,
     /// Compiled scripts by SHA.
     scripts: HashMap<String, Function>,
-    /// Raw functions and per-run slots the sandbox reads (`K` in `sandbox.lua`).
-    kernel: Table,
+    /// The engine side of the script running now.
+    slot: Arc<RunSlot>,
     /// The real globals (scripts see a read-only proxy of them).
     globals: Table,
     /// The proxy scripts see as their globals.
     proxy: Table,
+    /// The cap on the interpreter's memory, checked as scripts run.
+    memory_limit: usize,
+    /// Set once a killed script switched the hook to every line; the next run puts
+    /// the count hook back.
+    killed: Arc<AtomicBool>,
     /// `xpcall`'s error handler, Redis's `__redis__err__handler`.
     handler: Function,
-    /// Runs `f` under the handler: `function(f, h) return xpcall(f, h) end`.
-    protected_call: Function,
+    /// Runs one script or function under the handler (`K.run` in `sandbox.lua`).
+    runner: Function,
 }
 
 impl std::fmt::Debug for LuaHost {
@@ -102,8 +109,9 @@ impl LuaHost {
         let globals = lua.globals();
         libs::open_all(&lua)?;
         let kernel = lua.create_table()?;
-        install_kernel(&lua, &kernel)?;
-        globals.raw_set("redis", redis_table(&lua, &kernel)?)?;
+        let slot = Arc::new(RunSlot::default());
+        install_kernel(&lua, &kernel, &slot)?;
+        globals.raw_set("redis", redis_table(&lua, &slot)?)?;
         let sandbox = lua
             .load(include_str!("sandbox.lua"))
             .set_name(SANDBOX_SOURCE)
@@ -113,20 +121,19 @@ impl LuaHost {
         install_natives(&lua, &globals, &kernel)?;
         let handler = lua.create_function(error_handler)?;
         globals.raw_set("__redis__err__handler", handler.clone())?;
-        let protected_call = lua
-            .load("local f, h = ... return xpcall(f, h)")
-            .set_name(SANDBOX_SOURCE)
-            .set_environment(globals.clone())
-            .into_function()?;
-        lua.set_memory_limit(memory_limit)?;
+        let runner: Function = kernel.raw_get("run")?;
+        let killed = Arc::new(AtomicBool::new(false));
+        install_hook(&lua, &slot, &killed, memory_limit);
         Ok(LuaHost {
             lua,
             scripts: HashMap::new(),
-            kernel,
+            slot,
             globals,
             proxy,
             handler,
-            protected_call,
+            runner,
+            memory_limit,
+            killed,
         })
     }
 
@@ -144,53 +151,32 @@ impl LuaHost {
 
     /// Runs `function` under Redis's error handler with the `redis` table wired to
     /// `calls`, and converts what it returns.
+    /// `keys_as_globals`: `KEYS` and `ARGV` are globals (EVAL) rather than the
+    /// function's arguments.
     fn call_protected(
         &mut self,
         name: &str,
         function: Function,
+        (keys, args): (&[Bytes], &[Bytes]),
+        keys_as_globals: bool,
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        let stop = calls.stop_check();
-        self.lua.set_hook(
-            HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
-            move |lua, _| {
-                if stop() {
-                    // Redis hooks every line from now on, so that a pcall cannot
-                    // swallow the kill for long.
-                    let again = HookTriggers::new().every_line();
-                    lua.set_hook(again, |_, _| Err(killed()));
-                    return Err(killed());
-                }
-                Ok(VmState::Continue)
-            },
-        );
-        let calls = RefCell::new(calls);
-        let outcome = self.lua.scope(|scope| {
-            let call = scope.create_function(|lua, args: MultiValue| {
-                redis_call(lua, &mut **calls.borrow_mut(), args)
-            })?;
-            let setresp = scope.create_function(|lua, args: MultiValue| {
-                set_resp(lua, &mut **calls.borrow_mut(), args)
-            })?;
-            let log = scope.create_function(|_, (level, line): (u8, mlua::String)| {
-                calls.borrow_mut().log(level, &line.as_bytes());
-                Ok(())
-            })?;
-            self.kernel.raw_set("call", call)?;
-            self.kernel.raw_set("setresp", setresp)?;
-            self.kernel.raw_set("log", log)?;
-            self.kernel.raw_set("running", true)?;
-            let result = self
-                .protected_call
-                .call::<(bool, Value)>((function, self.handler.clone()));
-            self.kernel.raw_set("running", false)?;
-            self.kernel.raw_set("call", Value::Nil)?;
-            self.kernel.raw_set("setresp", Value::Nil)?;
-            self.kernel.raw_set("log", Value::Nil)?;
-            result
+        let outcome = self.slot.run(calls, || {
+            let mut arguments = MultiValue::with_capacity(keys.len() + args.len() + 4);
+            arguments.push_back(Value::Function(function));
+            arguments.push_back(Value::Function(self.handler.clone()));
+            arguments.push_back(Value::Boolean(keys_as_globals));
+            arguments.push_back(Value::Integer(keys.len() as i64));
+            for value in keys.iter().chain(args) {
+                arguments.push_back(Value::String(self.lua.create_string(value)?));
+            }
+            self.runner.call::<(bool, Value)>(arguments)
         });
-        self.lua.remove_hook();
-        let protocol = calls.borrow().protocol();
+        // A killed script left the hook firing on every line: put the count back.
+        if self.killed.swap(false, Ordering::Relaxed) {
+            install_hook(&self.lua, &self.slot, &self.killed, self.memory_limit);
+        }
+        let protocol = calls.protocol();
         match outcome {
             Ok((true, value)) => match lua_to_reply(&value, protocol) {
                 // An error reply is the command's error: counted unless it is one a
@@ -218,6 +204,34 @@ impl LuaHost {
             .map(|s| s.to_string_lossy())
             .unwrap_or_default()
     }
+}
+
+/// Installs the count hook (Redis's `luaMaskCountHook`): every so many instructions
+/// it checks the memory cap, and asks the engine whether the script must stop
+/// (entering busy mode past the threshold). A killed script is then hooked on every
+/// line, so that a `pcall` cannot swallow the kill for long.
+fn install_hook(lua: &Lua, slot: &Arc<RunSlot>, killed: &Arc<AtomicBool>, memory_limit: usize) {
+    let (slot, killed) = (slot.clone(), killed.clone());
+    lua.set_hook(
+        HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS),
+        move |lua, _| {
+            // The cap is checked here rather than by mlua's allocator: a limit there
+            // makes every value mlua pushes a protected call, several times the cost
+            // of a small script.
+            if lua.used_memory() > memory_limit {
+                lua.gc_collect()?;
+                if lua.used_memory() > memory_limit {
+                    return Err(mlua::Error::RuntimeError(OUT_OF_MEMORY.into()));
+                }
+            }
+            if slot.with(|calls| calls.should_stop()) == Some(true) {
+                killed.store(true, Ordering::Relaxed);
+                lua.set_hook(HookTriggers::new().every_line(), |_, _| Err(killed_error()));
+                return Err(killed_error());
+            }
+            Ok(VmState::Continue)
+        },
+    );
 }
 
 /// Redis's reply for an error table raised by a script:
@@ -252,11 +266,14 @@ fn running_failed(name: &str, detail: &str) -> ScriptError {
 }
 
 /// The error a killed script is stopped with.
-fn killed() -> mlua::Error {
+fn killed_error() -> mlua::Error {
     mlua::Error::runtime(KILLED)
 }
 
 const KILLED: &str = "Script killed by user with SCRIPT KILL...";
+
+/// The error of a script that went past the memory cap.
+const OUT_OF_MEMORY: &str = "Script used more memory than the Lua memory limit allows";
 
 /// Redis's `__redis__err__handler`: makes the error a table and notes where it was
 /// raised — the innermost Lua frame, skipping the C function that raised it (and
@@ -477,23 +494,26 @@ fn raise_text(lua: &Lua, text: &[u8]) -> mlua::Result<Value> {
     raise_if(Value::Table(error_table(lua, text, false)?), true)
 }
 
-/// A `redis.*` function that needs the running script: it calls `K[name]`, set for
-/// the length of a run, and raises what that answers as failed; outside a run it
-/// raises Redis's "can only be called inside a script invocation".
-fn during_run(
+/// A `redis.*` function that needs the running script's engine: `f` gets it, and
+/// answers a value and whether it is an error to raise (when `raises`). Outside a
+/// run it raises Redis's "can only be called inside a script invocation".
+fn during_run<F>(
     lua: &Lua,
-    kernel: &Table,
-    name: &'static str,
+    slot: &Arc<RunSlot>,
     what: &'static str,
     raises: bool,
-) -> mlua::Result<Function> {
-    let kernel = kernel.clone();
+    f: F,
+) -> mlua::Result<Function>
+where
+    F: Fn(&Lua, &mut dyn ScriptCalls, MultiValue) -> mlua::Result<(Value, bool)> + Send + 'static,
+{
+    let slot = slot.clone();
     lua.create_function(move |lua, args: MultiValue| {
-        let Some(run) = kernel.raw_get::<Option<Function>>(name)? else {
+        let Some(answer) = slot.with(|calls| f(lua, calls, args)) else {
             let message = format!("{what} can only be called inside a script invocation");
             return raise_text(lua, message.as_bytes());
         };
-        let (value, failed) = run.call::<(Value, bool)>(args)?;
+        let (value, failed) = answer?;
         raise_if(value, failed && raises)
     })
 }
@@ -582,25 +602,20 @@ fn install_natives(lua: &Lua, globals: &Table, kernel: &Table) -> mlua::Result<(
 }
 
 /// The `redis` table, as Redis 7.0 registers it for `EVAL`.
-fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
+fn redis_table(lua: &Lua, slot: &Arc<RunSlot>) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
-    redis.raw_set(
-        "call",
-        during_run(lua, kernel, "call", "redis.call/pcall", true)?,
-    )?;
-    redis.raw_set(
-        "pcall",
-        during_run(lua, kernel, "call", "redis.call/pcall", false)?,
-    )?;
+    let call = |raises| during_run(lua, slot, "redis.call/pcall", raises, redis_call);
+    redis.raw_set("call", call(true)?)?;
+    redis.raw_set("pcall", call(false)?)?;
     redis.raw_set(
         "setresp",
-        during_run(lua, kernel, "setresp", "redis.setresp", true)?,
+        during_run(lua, slot, "redis.setresp", true, set_resp)?,
     )?;
-    let acl_kernel = kernel.clone();
+    let acl_slot = slot.clone();
     redis.raw_set(
         "acl_check_cmd",
         lua.create_function(move |lua, args: MultiValue| {
-            if !acl_kernel.raw_get::<bool>("running")? {
+            if !acl_slot.is_running() {
                 return raise_text(
                     lua,
                     b"redis.acl_check_cmd can only be called inside a script invocation",
@@ -653,7 +668,7 @@ fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
             Ok(Value::String(lua.create_string(digest)?))
         })?,
     )?;
-    let log_kernel = kernel.clone();
+    let log_slot = slot.clone();
     redis.raw_set(
         "log",
         lua.create_function(move |lua, args: MultiValue| {
@@ -661,9 +676,8 @@ fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
                 Err(error) => raise_if(Value::Table(error), true),
                 Ok((level, line)) => {
                     // During a run the engine decides (it knows `loglevel`).
-                    match log_kernel.raw_get::<Option<Function>>("log")? {
-                        Some(log) => log.call::<()>((level, lua.create_string(&line)?))?,
-                        None => log_line(level, &line),
+                    if log_slot.with(|calls| calls.log(level, &line)).is_none() {
+                        log_line(level, &line);
                     }
                     Ok(Value::Nil)
                 }
@@ -716,15 +730,14 @@ fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
 /// The kernel's raw functions for `sandbox.lua`: the random generator (its state is
 /// this host's: Redis's is process-wide and only `math.randomseed` resets it) and the
 /// unwrapping of raised tables for `pcall`.
-fn install_kernel(lua: &Lua, kernel: &Table) -> mlua::Result<()> {
-    kernel.raw_set("running", false)?;
+fn install_kernel(lua: &Lua, kernel: &Table, slot: &Arc<RunSlot>) -> mlua::Result<()> {
     let state = Arc::new(AtomicU64::new(RAND48_START));
     let math: Table = lua.globals().raw_get("math")?;
-    let (running, next) = (kernel.clone(), state.clone());
+    let (running, next) = (slot.clone(), state.clone());
     math.raw_set(
         "random",
         lua.create_function(move |lua, args: MultiValue| {
-            if !running.raw_get::<bool>("running")? {
+            if !running.is_running() {
                 return Err(error_at_caller(
                     lua,
                     "math.random can only be called inside a script invocation",
@@ -753,11 +766,11 @@ fn install_kernel(lua: &Lua, kernel: &Table) -> mlua::Result<()> {
             }
         })?,
     )?;
-    let running = kernel.clone();
+    let running = slot.clone();
     math.raw_set(
         "randomseed",
         lua.create_function(move |lua, args: MultiValue| {
-            if !running.raw_get::<bool>("running")? {
+            if !running.is_running() {
                 return Err(error_at_caller(
                     lua,
                     "math.randomseed can only be called inside a script invocation",
@@ -840,17 +853,7 @@ impl ScriptHost for LuaHost {
                 function
             }
         };
-        let set = |name: &str, values: &[Bytes]| -> mlua::Result<()> {
-            let table = self.lua.create_table_with_capacity(values.len(), 0)?;
-            for (n, value) in values.iter().enumerate() {
-                table.raw_set(n + 1, self.lua.create_string(value)?)?;
-            }
-            self.globals.raw_set(name, table)
-        };
-        set("KEYS", keys)
-            .and_then(|()| set("ARGV", args))
-            .map_err(|error| running_failed(sha, &error.to_string()))?;
-        self.call_protected(sha, function, calls)
+        self.call_protected(sha, function, (keys, args), true, calls)
     }
 
     fn forget_scripts(&mut self) {

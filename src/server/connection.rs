@@ -244,17 +244,7 @@ where
 {
     let mut start = 0;
     while start < *queued {
-        let requests = &batch[start..*queued];
-        start += if requests.iter().any(|argv| runs_script(argv)) && multi_threaded() {
-            // A script may run for long without yielding. Tokio's I/O driver is
-            // polled by whichever worker parks next, so a worker stuck here would
-            // leave every other connection unserved — and unable to get BUSY or
-            // send SCRIPT KILL. `block_in_place` hands this worker's duties to
-            // another thread first.
-            tokio::task::block_in_place(|| session.execute_batch(requests, io.output))
-        } else {
-            session.execute_batch(requests, io.output)
-        };
+        start += session.execute_batch(&batch[start..*queued], io.output);
         if session.should_close() || session.block_wait().is_none() {
             break;
         }
@@ -315,28 +305,4 @@ where
             }
         }
     }
-}
-
-/// True for the commands that run a script (`EVAL`, `EVALSHA`, `FCALL` and their
-/// read-only forms), by their name alone.
-fn runs_script(argv: &[Bytes]) -> bool {
-    const SCRIPT_COMMANDS: [&[u8]; 6] = [
-        b"eval",
-        b"evalsha",
-        b"eval_ro",
-        b"evalsha_ro",
-        b"fcall",
-        b"fcall_ro",
-    ];
-    argv.first().is_some_and(|name| {
-        SCRIPT_COMMANDS
-            .iter()
-            .any(|command| name.eq_ignore_ascii_case(command))
-    })
-}
-
-/// True on a multi-threaded runtime, the only kind `block_in_place` works on.
-fn multi_threaded() -> bool {
-    tokio::runtime::Handle::try_current()
-        .is_ok_and(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }

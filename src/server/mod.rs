@@ -78,6 +78,10 @@ pub struct BoundServer {
 impl BoundServer {
     /// Binds every listener of `listen` for `engine`.
     pub async fn bind(engine: Engine, listen: &Listen) -> std::io::Result<Self> {
+        // A long script holds its worker thread; without this the connections that
+        // worker was driving (tokio polls I/O from whichever worker parks next) would
+        // never be read, and could not get BUSY or send SCRIPT KILL.
+        let _ = engine.shared().long_script_hook.set(release_worker);
         let mut tcp = Vec::new();
         for address in &listen.tcp {
             match TcpListener::bind(&address.address).await {
@@ -259,5 +263,16 @@ async fn active_expiry(engine: Engine) {
         let hz = engine.shared().config.read().hz().clamp(1, 500);
         tokio::time::sleep(Duration::from_millis(1000 / u64::from(hz))).await;
         engine.expire_cycle(EXPIRE_ROUNDS_PER_TICK);
+    }
+}
+
+/// Hands the calling runtime worker's duties to another thread (`block_in_place`),
+/// so that the rest of a long script runs on this thread alone. Only on a
+/// multi-threaded runtime; elsewhere there is nothing to hand over.
+fn release_worker() {
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_threaded {
+        tokio::task::block_in_place(|| {});
     }
 }

@@ -14,7 +14,6 @@ use crate::error::CommandError;
 use crate::reply::{Protocol, Reply};
 use crate::scripting::{
     parse_shebang, script_flags, sha1_hex, CachedScript, RunKind, ScriptCalls, ScriptError,
-    StopCheck,
 };
 use crate::session::{self, ClientState};
 
@@ -68,15 +67,19 @@ fn eval_generic(
         return Err(CommandError::Other(NO_SCRIPT_ERROR.into()));
     }
     let (keys, script_args) = keys_and_args(argv)?;
-    let sha = if by_sha {
-        String::from_utf8_lossy(&argv[1]).to_ascii_lowercase()
-    } else {
-        sha1_hex(&argv[1])
+    // SHAs are compared in lowercase; clients nearly always send them so.
+    let sha: std::borrow::Cow<'_, str> = match (by_sha, std::str::from_utf8(&argv[1])) {
+        (true, Ok(sha)) if !sha.bytes().any(|b| b.is_ascii_uppercase()) => sha.into(),
+        (true, _) => String::from_utf8_lossy(&argv[1])
+            .to_ascii_lowercase()
+            .into(),
+        (false, _) => sha1_hex(&argv[1]).into(),
     };
-    let script = match ctx.keyspace.scripts.cache.get(&sha) {
+    let sha = &*sha;
+    let script = match ctx.keyspace.scripts.cache.get(sha) {
         Some(script) => script.clone(),
         None if by_sha => return Err(CommandError::Other(NO_SCRIPT_ERROR.into())),
-        None => create_script(ctx, argv, &sha, &argv[1])?,
+        None => create_script(ctx, argv, sha, &argv[1])?,
     };
     let compat = script.flags & script_flags::EVAL_COMPAT_MODE != 0;
     if !compat && script.flags & script_flags::NO_WRITES == 0 && read_only_command {
@@ -93,10 +96,10 @@ fn eval_generic(
         return Err(no_host(argv));
     };
     let status = &ctx.shared.script_status;
-    status.start(RunKind::Eval, &sha);
+    status.start(RunKind::Eval, sha);
     let result = {
         let mut calls = Calls::new(ctx, read_only);
-        host.run(&sha, script.code(), keys, script_args, &mut calls)
+        host.run(sha, script.code(), keys, script_args, &mut calls)
     };
     ctx.keyspace.scripts.put_host(host);
     finish_run(ctx, result)
@@ -172,8 +175,6 @@ struct Calls<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     client: ClientState,
     read_only: bool,
-    busy_threshold_ms: u64,
-    verbosity: u8,
 }
 
 impl<'c, 'a> Calls<'c, 'a> {
@@ -182,16 +183,10 @@ impl<'c, 'a> Calls<'c, 'a> {
         client.deny_blocking = true;
         client.in_script = true;
         client.info.addr = "lua".into();
-        let (busy_threshold_ms, verbosity) = {
-            let config = ctx.shared.config.read();
-            (config.busy_reply_threshold_ms(), config.verbosity())
-        };
         Calls {
             ctx,
             client,
             read_only,
-            busy_threshold_ms,
-            verbosity,
         }
     }
 }
@@ -209,14 +204,19 @@ impl ScriptCalls for Calls<'_, '_> {
         self.client.protocol = protocol;
     }
 
-    fn stop_check(&self) -> StopCheck {
-        let status = self.ctx.shared.script_status.clone();
-        let threshold_ms = self.busy_threshold_ms;
-        std::sync::Arc::new(move || status.check(threshold_ms))
+    fn should_stop(&mut self) -> bool {
+        let shared = self.ctx.shared;
+        if shared.script_status.became_long() {
+            if let Some(hook) = shared.long_script_hook.get() {
+                hook();
+            }
+        }
+        let threshold_ms = self.ctx.keyspace.scripts.busy_threshold_ms;
+        shared.script_status.check(threshold_ms)
     }
 
     fn log(&mut self, level: u8, message: &[u8]) {
-        if level >= self.verbosity {
+        if level >= self.ctx.shared.config.read().verbosity() {
             let marks = [".", "-", "*", "#"];
             let mark = marks[usize::from(level.min(3))];
             eprintln!(

@@ -1,0 +1,2 @@
+-- k1 k2 | a1
+return {KEYS[1], KEYS[2], ARGV[1]}

@@ -1,0 +1,1 @@
+local a = {} for i = 1, 5000 do a[i] = i end return redis.pcall('del', unpack(a))
