@@ -2,8 +2,9 @@
 //!
 //! Accepts redis-server's command line — `kvdb-server [redis.conf] [--name value ...]` —
 //! plus kvdb's own `--seed N` (repeatable randomness), `--threads N` (worker
-//! threads, default: all cores) and `--lua-dir DIR` (preload a directory of named Lua
-//! programs into the script cache, see `kvdb::programs`). Prints `kvdb listening on
+//! threads, default: all cores), `--lua-dir DIR` (preload a directory of named Lua
+//! programs into the script cache, see `kvdb::programs`) and `--lua-memory-limit
+//! BYTES`. Prints `kvdb listening on
 //! HOST:PORT` once it accepts connections, which test fixtures wait for (`--port 0`
 //! picks a free port).
 
@@ -21,13 +22,16 @@ struct Options {
     threads: Option<usize>,
     /// `--lua-dir DIR`, repeatable: directories of named Lua programs to preload.
     lua_dirs: Vec<String>,
+    /// `--lua-memory-limit BYTES`: the cap on the Lua interpreter's memory.
+    lua_memory_limit: Option<usize>,
 }
 
 const USAGE: &str = "Usage: kvdb-server [/path/to/redis.conf] [--option value ...]\n\
        kvdb-server --port 6380 --bind 127.0.0.1\n\
        kvdb-server --port 0            (pick a free port; prints `kvdb listening on HOST:PORT`)\n\
 kvdb options: --seed N (repeatable randomness), --threads N (worker threads),\n\
-       --lua-dir DIR (preload DIR/*.lua into the script cache, one named program a file)";
+       --lua-dir DIR (preload DIR/*.lua into the script cache, one named program a file),\n\
+       --lua-memory-limit BYTES (cap on Lua's memory; default 1 GiB)";
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options::default();
@@ -60,6 +64,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                     .and_then(|v| v.parse().ok())
                     .filter(|n| *n > 0);
                 options.threads = Some(threads.ok_or("--threads needs a positive number")?);
+            }
+            "lua-memory-limit" => {
+                let limit = values
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0);
+                options.lua_memory_limit =
+                    Some(limit.ok_or("--lua-memory-limit needs a positive number of bytes")?);
             }
             "lua-dir" => match values.as_slice() {
                 [dir] => options.lua_dirs.push(dir.clone()),
@@ -175,6 +187,9 @@ fn main() -> ExitCode {
     };
     let listen = listen_from(&config);
     let mut builder = Engine::builder().config(config);
+    if let Some(limit) = options.lua_memory_limit {
+        builder = builder.lua_memory_limit(limit);
+    }
     if let Some(seed) = options.seed {
         builder = builder.seed(seed);
     }
@@ -326,6 +341,13 @@ mod tests {
         assert!(parse_args(&args("--seed x")).is_err());
         assert!(parse_args(&args("a b")).is_err());
         assert!(parse_args(&args("--lua-dir")).is_err());
+        assert!(parse_args(&args("--lua-memory-limit 0")).is_err());
+        assert_eq!(
+            parse_args(&args("--lua-memory-limit 1048576"))
+                .unwrap()
+                .lua_memory_limit,
+            Some(1 << 20)
+        );
         assert!(parse_args(&args("--lua-dir a b")).is_err());
     }
 
