@@ -870,8 +870,159 @@ impl ScriptHost for LuaHost {
 mod tests {
     use super::*;
 
+    /// A stand-in for the engine: records what scripts call and answers from a
+    /// script of replies.
+    #[derive(Default)]
+    struct FakeCalls {
+        called: Vec<Vec<Bytes>>,
+        replies: Vec<Result<Reply, String>>,
+        protocol: Protocol,
+        stop: bool,
+        logged: Vec<(u8, Vec<u8>)>,
+    }
+
+    impl ScriptCalls for FakeCalls {
+        fn call(&mut self, argv: &[Bytes]) -> Result<Reply, String> {
+            self.called.push(argv.to_vec());
+            if self.replies.is_empty() {
+                Ok(Reply::Ok)
+            } else {
+                self.replies.remove(0)
+            }
+        }
+
+        fn protocol(&self) -> Protocol {
+            self.protocol
+        }
+
+        fn set_protocol(&mut self, protocol: Protocol) {
+            self.protocol = protocol;
+        }
+
+        fn should_stop(&mut self) -> bool {
+            self.stop
+        }
+
+        fn log(&mut self, level: u8, message: &[u8]) {
+            self.logged.push((level, message.to_vec()));
+        }
+    }
+
+    fn run(script: &str, calls: &mut FakeCalls) -> Result<Reply, ScriptError> {
+        let mut host = LuaHost::new(DEFAULT_MEMORY_LIMIT).unwrap();
+        let sha = kvdb_engine::scripting::sha1_hex(script.as_bytes());
+        let keys = [Bytes::from_static(b"k1")];
+        let args = [Bytes::from_static(b"a1")];
+        host.run(&sha, script.as_bytes(), &keys, &args, calls)
+    }
+
+    fn text(error: ScriptError) -> String {
+        String::from_utf8(error.message).unwrap()
+    }
+
     #[test]
-    fn the_sandbox_builds() {
-        LuaHost::new(DEFAULT_MEMORY_LIMIT).unwrap();
+    fn redis_call_sends_strings_and_numbers_as_redis_does() {
+        let mut calls = FakeCalls::default();
+        let reply = run(
+            "return redis.call('set', KEYS[1], 0.1, 7, ARGV[1])",
+            &mut calls,
+        );
+        assert_eq!(reply, Ok(Reply::status("OK")));
+        let sent: Vec<&[u8]> = calls.called[0].iter().map(|arg| &arg[..]).collect();
+        assert_eq!(
+            sent,
+            [&b"set"[..], b"k1", b"0.10000000000000001", b"7", b"a1"]
+        );
+    }
+
+    #[test]
+    fn replies_become_lua_values_and_back() {
+        let mut calls = FakeCalls {
+            replies: vec![Ok(Reply::Array(vec![
+                Reply::Int(3),
+                Reply::bulk("x"),
+                Reply::Nil,
+                Reply::Int(4),
+            ]))],
+            ..FakeCalls::default()
+        };
+        let reply = run(
+            "local r = redis.call('x') return {r[1], r[2], type(r[3])}",
+            &mut calls,
+        );
+        assert_eq!(
+            reply,
+            Ok(Reply::Array(vec![
+                Reply::Int(3),
+                Reply::bulk("x"),
+                Reply::bulk("boolean")
+            ]))
+        );
+    }
+
+    #[test]
+    fn command_errors_raise_tables_and_are_marked_counted() {
+        let mut calls = FakeCalls {
+            replies: vec![Err("WRONGTYPE Operation".to_string())],
+            ..FakeCalls::default()
+        };
+        let error = run("redis.call('incr', 'k')", &mut calls).unwrap_err();
+        assert!(error.already_counted);
+        assert_eq!(
+            text(error),
+            format!(
+                "WRONGTYPE Operation script: {}, on @user_script:1.",
+                kvdb_engine::scripting::sha1_hex(b"redis.call('incr', 'k')")
+            )
+        );
+        let mut calls = FakeCalls {
+            replies: vec![Err("ERR no".to_string())],
+            ..FakeCalls::default()
+        };
+        let caught = run("return redis.pcall('x').err", &mut calls);
+        assert_eq!(caught, Ok(Reply::bulk("ERR no")));
+    }
+
+    #[test]
+    fn setresp_changes_how_replies_read() {
+        let mut calls = FakeCalls {
+            replies: vec![Ok(Reply::Map(vec![(Reply::bulk("a"), Reply::Int(1))]))],
+            ..FakeCalls::default()
+        };
+        let reply = run(
+            "redis.setresp(3) return redis.call('hgetall', 'h').map.a",
+            &mut calls,
+        );
+        assert_eq!(reply, Ok(Reply::Int(1)));
+        assert_eq!(calls.protocol, Protocol::Resp3);
+    }
+
+    #[test]
+    fn a_stop_request_kills_the_script() {
+        let mut calls = FakeCalls {
+            stop: true,
+            ..FakeCalls::default()
+        };
+        let error = run("while true do end", &mut calls).unwrap_err();
+        assert!(text(error).starts_with("ERR Script killed by user with SCRIPT KILL... script: "));
+    }
+
+    #[test]
+    fn logging_goes_to_the_engine_during_a_run() {
+        let mut calls = FakeCalls::default();
+        let reply = run("redis.log(redis.LOG_WARNING, 'a', 1) return 1", &mut calls);
+        assert_eq!(reply, Ok(Reply::Int(1)));
+        assert_eq!(calls.logged, vec![(3, b"a 1".to_vec())]);
+    }
+
+    #[test]
+    fn the_memory_cap_stops_a_script() {
+        let mut host = LuaHost::new(8 << 20).unwrap();
+        let script = b"local t = {} for i = 1, 1e8 do t[i] = i end";
+        let sha = kvdb_engine::scripting::sha1_hex(script);
+        let error = host
+            .run(&sha, script, &[], &[], &mut FakeCalls::default())
+            .unwrap_err();
+        assert!(text(error).contains(OUT_OF_MEMORY));
     }
 }
