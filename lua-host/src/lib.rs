@@ -7,8 +7,11 @@
 //!
 //! - `sandbox.lua`: the environment scripts see, built once per state.
 //! - [`convert`]: replies to Lua values and back, and Redis's error tables.
+//! - `functions`: the functions' interpreter: loading libraries
+//!   (`redis.register_function`) and calling their functions.
 
 pub mod convert;
+mod functions;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,6 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use std::time::Duration;
+
+use kvdb_engine::functions::FunctionInfo;
 use kvdb_engine::scripting::{HostFactory, ScriptCalls, ScriptError, ScriptHost};
 use kvdb_engine::{Protocol, Reply};
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
@@ -35,11 +41,32 @@ const HOOK_INSTRUCTIONS: u32 = 100_000;
 /// The default cap on the interpreter's memory.
 pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 
-/// The engine's script host: one Lua 5.1 state running every script.
+/// The engine's script host: one Lua 5.1 state running every script, and, as in
+/// Redis, another one for function libraries (made when the first library loads).
 pub struct LuaHost {
-    lua: Lua,
+    eval: Interpreter,
     /// Compiled scripts by SHA.
     scripts: HashMap<String, Function>,
+    functions: Option<functions::Libraries>,
+    /// The random generator's state, shared by both interpreters (Redis's is one per
+    /// process).
+    random: Arc<AtomicU64>,
+    memory_limit: usize,
+}
+
+/// Which environment an interpreter gives its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// `EVAL`'s: `KEYS` and `ARGV` globals, `__redis__err__handler`, and
+    /// `redis.breakpoint`, `redis.debug` and `redis.replicate_commands`.
+    Eval,
+    /// Functions': no such globals, and the library-loading environment.
+    Functions,
+}
+
+/// One Lua state with Redis's environment.
+struct Interpreter {
+    lua: Lua,
     /// Raw functions and per-run slots the sandbox reads (`K` in `sandbox.lua`).
     kernel: Table,
     /// The real globals (scripts see a read-only proxy of them).
@@ -48,7 +75,8 @@ pub struct LuaHost {
     proxy: Table,
     /// `xpcall`'s error handler, Redis's `__redis__err__handler`.
     handler: Function,
-    /// Runs `f` under the handler: `function(f, h) return xpcall(f, h) end`.
+    /// Runs `f` under the handler, with the keys and arguments of a function call if
+    /// given: `function(f, h, k, a)`.
     protected_call: Function,
 }
 
@@ -56,6 +84,7 @@ impl std::fmt::Debug for LuaHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LuaHost")
             .field("scripts", &self.scripts.len())
+            .field("functions", &self.functions.is_some())
             .finish()
     }
 }
@@ -91,16 +120,51 @@ fn srand48(state: &AtomicU64, seed: i32) {
 }
 
 impl LuaHost {
-    /// A fresh state with Redis's environment, its memory capped at `memory_limit`.
+    /// A fresh host with Redis's environment, each interpreter's memory capped at
+    /// `memory_limit`.
     pub fn new(memory_limit: usize) -> mlua::Result<Self> {
+        let random = Arc::new(AtomicU64::new(RAND48_START));
+        Ok(LuaHost {
+            eval: Interpreter::new(memory_limit, Flavor::Eval, random.clone())?,
+            scripts: HashMap::new(),
+            functions: None,
+            random,
+            memory_limit,
+        })
+    }
+
+    /// The functions' interpreter, made on first use.
+    fn libraries(&mut self) -> Result<&mut functions::Libraries, String> {
+        if self.functions.is_none() {
+            let interpreter =
+                Interpreter::new(self.memory_limit, Flavor::Functions, self.random.clone())
+                    .map_err(|error| error.to_string())?;
+            self.functions =
+                Some(functions::Libraries::new(interpreter).map_err(|error| error.to_string())?);
+        }
+        Ok(self.functions.as_mut().expect("made above"))
+    }
+}
+
+impl Interpreter {
+    /// A fresh state of `flavor`, its memory capped at `memory_limit`, drawing random
+    /// numbers from `random`.
+    fn new(memory_limit: usize, flavor: Flavor, random: Arc<AtomicU64>) -> mlua::Result<Self> {
         let lua = Lua::new_with(
             StdLib::TABLE | StdLib::STRING | StdLib::MATH,
             LuaOptions::default(),
         )?;
         let globals = lua.globals();
         let kernel = lua.create_table()?;
-        install_kernel(&lua, &kernel)?;
-        globals.raw_set("redis", redis_table(&lua, &kernel)?)?;
+        install_kernel(&lua, &kernel, random)?;
+        globals.raw_set("redis", redis_table(&lua, &kernel, flavor)?)?;
+        if flavor == Flavor::Functions {
+            kernel.raw_set("functions", true)?;
+            kernel.raw_set(
+                "register_function",
+                lua.create_function(functions::register_function)?,
+            )?;
+        }
         let sandbox = lua
             .load(include_str!("sandbox.lua"))
             .set_name(SANDBOX_SOURCE)
@@ -108,16 +172,23 @@ impl LuaHost {
             .into_function()?;
         let proxy: Table = sandbox.call((globals.clone(), kernel.clone()))?;
         let handler = lua.create_function(error_handler)?;
-        globals.raw_set("__redis__err__handler", handler.clone())?;
+        if flavor == Flavor::Eval {
+            globals.raw_set("__redis__err__handler", handler.clone())?;
+        }
+        // A function is called with its keys and arguments; a script with nothing
+        // (`select('#', ...)` is 0 in a script).
         let protected_call = lua
-            .load("local f, h = ... return xpcall(f, h)")
+            .load(
+                "local f, h, k, a = ... \
+                 if k == nil then return xpcall(f, h) end \
+                 return xpcall(function() local r = f(k, a) return r end, h)",
+            )
             .set_name(SANDBOX_SOURCE)
             .set_environment(globals.clone())
             .into_function()?;
         lua.set_memory_limit(memory_limit)?;
-        Ok(LuaHost {
+        Ok(Interpreter {
             lua,
-            scripts: HashMap::new(),
             kernel,
             globals,
             proxy,
@@ -126,11 +197,13 @@ impl LuaHost {
         })
     }
 
-    fn compile_function(&self, body: &[u8]) -> Result<Function, String> {
+    /// Compiles `body` as chunk `name` with `environment` as its globals; the error is
+    /// Lua's compiler message.
+    fn compile(&self, body: &[u8], name: &str, environment: Table) -> Result<Function, String> {
         self.lua
             .load(body)
-            .set_name("@user_script")
-            .set_environment(self.proxy.clone())
+            .set_name(name)
+            .set_environment(environment)
             .into_function()
             .map_err(|error| match error {
                 mlua::Error::SyntaxError { message, .. } => message,
@@ -138,12 +211,14 @@ impl LuaHost {
             })
     }
 
-    /// Runs `function` under Redis's error handler with the `redis` table wired to
-    /// `calls`, and converts what it returns.
+    /// Runs `function` (with the `keys` and `args` tables of a function call) under
+    /// Redis's error handler with the `redis` table wired to `calls`, and converts
+    /// what it returns.
     fn call_protected(
         &mut self,
         name: &str,
         function: Function,
+        arguments: Option<(Table, Table)>,
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
         let stop = calls.stop_check();
@@ -176,9 +251,13 @@ impl LuaHost {
             self.kernel.raw_set("setresp", setresp)?;
             self.kernel.raw_set("log", log)?;
             self.kernel.raw_set("running", true)?;
-            let result = self
-                .protected_call
-                .call::<(bool, Value)>((function, self.handler.clone()));
+            let (keys, args) = arguments.unzip();
+            let result = self.protected_call.call::<(bool, Value)>((
+                function,
+                self.handler.clone(),
+                keys,
+                args,
+            ));
             self.kernel.raw_set("running", false)?;
             self.kernel.raw_set("call", Value::Nil)?;
             self.kernel.raw_set("setresp", Value::Nil)?;
@@ -493,8 +572,9 @@ fn during_run(
     })
 }
 
-/// The `redis` table, as Redis 7.0 registers it for `EVAL`.
-fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
+/// The `redis` table, as Redis 7.0 registers it for `EVAL` or for functions (which
+/// lack the debugger's `breakpoint` and `debug`, and `replicate_commands`).
+fn redis_table(lua: &Lua, kernel: &Table, flavor: Flavor) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
     redis.raw_set(
         "call",
@@ -604,9 +684,11 @@ fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
     };
     redis.raw_set("error_reply", lua.create_function(single("err"))?)?;
     redis.raw_set("status_reply", lua.create_function(single("ok"))?)?;
-    redis.raw_set("replicate_commands", lua.create_function(|_, ()| Ok(true))?)?;
-    redis.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
-    redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    if flavor == Flavor::Eval {
+        redis.raw_set("replicate_commands", lua.create_function(|_, ()| Ok(true))?)?;
+        redis.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
+        redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    }
     for (name, value) in [
         ("LOG_DEBUG", 0),
         ("LOG_VERBOSE", 1),
@@ -625,12 +707,11 @@ fn redis_table(lua: &Lua, kernel: &Table) -> mlua::Result<Table> {
     Ok(redis)
 }
 
-/// The kernel's raw functions for `sandbox.lua`: the random generator (its state is
-/// this host's: Redis's is process-wide and only `math.randomseed` resets it) and the
-/// unwrapping of raised tables for `pcall`.
-fn install_kernel(lua: &Lua, kernel: &Table) -> mlua::Result<()> {
+/// The kernel's raw functions for `sandbox.lua`: the random generator (its `state` is
+/// this host's, shared by its interpreters: Redis's is process-wide and only
+/// `math.randomseed` resets it) and the unwrapping of raised tables for `pcall`.
+fn install_kernel(lua: &Lua, kernel: &Table, state: Arc<AtomicU64>) -> mlua::Result<()> {
     kernel.raw_set("running", false)?;
-    let state = Arc::new(AtomicU64::new(RAND48_START));
     let math: Table = lua.globals().raw_get("math")?;
     let (running, next) = (kernel.clone(), state.clone());
     math.raw_set(
@@ -727,7 +808,8 @@ fn log_line(level: u8, line: &[u8]) {
 
 impl ScriptHost for LuaHost {
     fn compile(&mut self, sha: &str, body: &[u8]) -> Result<(), String> {
-        let function = self.compile_function(body)?;
+        let eval = &self.eval;
+        let function = eval.compile(body, "@user_script", eval.proxy.clone())?;
         self.scripts.insert(sha.to_string(), function);
         Ok(())
     }
@@ -740,38 +822,83 @@ impl ScriptHost for LuaHost {
         args: &[Bytes],
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
+        let eval = &mut self.eval;
         let function = match self.scripts.get(sha) {
             Some(function) => function.clone(),
             None => {
-                let function = self.compile_function(body).map_err(|message| ScriptError {
-                    message: format!("ERR Error compiling script (new function): {message}"),
-                    already_counted: false,
-                })?;
+                let function = eval
+                    .compile(body, "@user_script", eval.proxy.clone())
+                    .map_err(|message| ScriptError {
+                        message: format!("ERR Error compiling script (new function): {message}"),
+                        already_counted: false,
+                    })?;
                 self.scripts.insert(sha.to_string(), function.clone());
                 function
             }
         };
+        let lua = &eval.lua;
         let set = |name: &str, values: &[Bytes]| -> mlua::Result<()> {
-            let table = self.lua.create_table_with_capacity(values.len(), 0)?;
-            for (n, value) in values.iter().enumerate() {
-                table.raw_set(n + 1, self.lua.create_string(value)?)?;
-            }
-            self.globals.raw_set(name, table)
+            eval.globals.raw_set(name, string_array(lua, values)?)
         };
         set("KEYS", keys)
             .and_then(|()| set("ARGV", args))
             .map_err(|error| running_failed(sha, &error.to_string()))?;
-        self.call_protected(sha, function, calls)
+        eval.call_protected(sha, function, None, calls)
     }
 
     fn forget_scripts(&mut self) {
         self.scripts.clear();
-        self.lua.gc_collect().ok();
+        self.eval.lua.gc_collect().ok();
     }
 
     fn memory_used(&self) -> usize {
-        self.lua.used_memory()
+        self.eval.lua.used_memory()
     }
+
+    fn load_library(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<FunctionInfo>, String> {
+        self.libraries()?.load(id, body, timeout)
+    }
+
+    fn call_function(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        function: &str,
+        keys: &[Bytes],
+        args: &[Bytes],
+        calls: &mut dyn ScriptCalls,
+    ) -> Result<Reply, ScriptError> {
+        let libraries = self
+            .libraries()
+            .map_err(|error| running_failed(function, &error))?;
+        libraries.call(id, body, function, keys, args, calls)
+    }
+
+    fn drop_library(&mut self, id: u64) {
+        if let Some(libraries) = &mut self.functions {
+            libraries.drop_library(id);
+        }
+    }
+
+    fn functions_memory_used(&self) -> usize {
+        self.functions
+            .as_ref()
+            .map_or(0, |libraries| libraries.memory_used())
+    }
+}
+
+/// `values` as a Lua array of strings (`KEYS`, `ARGV`).
+fn string_array(lua: &Lua, values: &[Bytes]) -> mlua::Result<Table> {
+    let table = lua.create_table_with_capacity(values.len(), 0)?;
+    for (n, value) in values.iter().enumerate() {
+        table.raw_set(n + 1, lua.create_string(value)?)?;
+    }
+    Ok(table)
 }
 
 #[cfg(test)]
