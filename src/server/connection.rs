@@ -18,7 +18,16 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const BUFFER_SIZE: usize = 16 * 1024;
 
 /// Serves one client until it disconnects, asks to close, or breaks the protocol.
-pub(crate) async fn serve_connection<S>(mut stream: S, mut session: Session)
+pub(crate) async fn serve_connection<S>(stream: S, mut session: Session)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    serve(stream, &mut session).await;
+    // Forgetting the client takes the store, which a running script may hold.
+    run_blocking(move || drop(session));
+}
+
+async fn serve<S>(mut stream: S, session: &mut Session)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -75,10 +84,7 @@ where
                     return; // a subscriber past its output buffer limit is dropped
                 }
                 session.deliver_messages(&mut output);
-                if write_out(&mut stream, &mut session, &mut output)
-                    .await
-                    .is_err()
-                {
+                if write_out(&mut stream, session, &mut output).await.is_err() {
                     return;
                 }
                 continue;
@@ -108,7 +114,7 @@ where
                             input: &mut input,
                             output: &mut output,
                         };
-                        if run_batch(io, &mut session, &mut batch, &mut queued)
+                        if run_batch(io, session, &mut batch, &mut queued)
                             .await
                             .is_err()
                         {
@@ -132,7 +138,7 @@ where
                 input: &mut input,
                 output: &mut output,
             };
-            if run_batch(io, &mut session, &mut batch, &mut queued)
+            if run_batch(io, session, &mut batch, &mut queued)
                 .await
                 .is_err()
             {
@@ -143,10 +149,7 @@ where
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
         }
         session.deliver_messages(&mut output);
-        if write_out(&mut stream, &mut session, &mut output)
-            .await
-            .is_err()
-        {
+        if write_out(&mut stream, session, &mut output).await.is_err() {
             return;
         }
         if protocol_error.is_some() || session.should_close() || session.is_killed() {
@@ -227,6 +230,35 @@ struct Io<'a, S> {
     output: &'a mut BytesMut,
 }
 
+/// True for commands that run a script, which may hold its worker thread for as
+/// long as the script runs (EXEC may hold one too).
+fn may_run_script(argv: &[Bytes]) -> bool {
+    let name = argv.first().map_or(&b""[..], |name| &name[..]);
+    [
+        "eval",
+        "evalsha",
+        "eval_ro",
+        "evalsha_ro",
+        "fcall",
+        "fcall_ro",
+        "exec",
+    ]
+    .iter()
+    .any(|command| name.eq_ignore_ascii_case(command.as_bytes()))
+}
+
+/// Runs `work`, which may block for long, without starving the runtime: on a
+/// multi-threaded runtime the worker hands its other duties (other connections, the
+/// I/O driver) to another thread first, so that other clients get their `BUSY`
+/// replies and can send `SCRIPT KILL` while a script runs.
+fn run_blocking<R>(work: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 /// The client went away while a command was blocked.
 struct Disconnected;
 
@@ -244,7 +276,12 @@ where
 {
     let mut start = 0;
     while start < *queued {
-        start += session.execute_batch(&batch[start..*queued], io.output);
+        let requests = &batch[start..*queued];
+        start += if requests.iter().any(|argv| may_run_script(argv)) {
+            run_blocking(|| session.execute_batch(requests, io.output))
+        } else {
+            session.execute_batch(requests, io.output)
+        };
         if session.should_close() || session.block_wait().is_none() {
             break;
         }
