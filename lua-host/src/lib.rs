@@ -333,7 +333,8 @@ fn killed() -> mlua::Error {
     mlua::Error::runtime(KILLED)
 }
 
-const KILLED: &str = "ERR Script killed by user with SCRIPT KILL...";
+/// The message of a killed script (`ERR ` is added when it becomes an error table).
+const KILLED: &str = "Script killed by user with SCRIPT KILL...";
 
 /// Redis's `__redis__err__handler`: makes the error a table and notes where it was
 /// raised — the innermost Lua frame, skipping the C function that raised it (and
