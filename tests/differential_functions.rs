@@ -414,3 +414,84 @@ fn getkeys_and_errorstats() {
         "##,
     );
 }
+
+/// A function running past `busy-reply-threshold` makes other clients get the
+/// function flavour of BUSY; FUNCTION STATS shows it, SCRIPT KILL refuses it and
+/// FUNCTION KILL ends it (and the other way round for EVAL). Run on both servers at
+/// once, each with a second connection running the script.
+#[test]
+fn busy_functions_are_killed_with_function_kill() {
+    use std::time::Duration;
+    use support::{servers, Compare, DiffSession};
+
+    let mut session = DiffSession::exclusive();
+    session.run(
+        r##"
+        CONFIG SET busy-reply-threshold 50
+        FUNCTION FLUSH
+        FUNCTION LOAD "#!lua name=busy\nredis.register_function('spin', function(keys, args)\n  local a = 1\n  while true do a = a + 1 end\nend)\nredis.register_function('writer', function(keys, args)\n  redis.call('set', 'written', '1')\n  local start = redis.call('time')[1]\n  while redis.call('time')[1] - start < 2 do end\n  return 'done'\nend)"
+        "##,
+    );
+    let mut runners = [servers().redis.connect(), servers().kvdb.connect()];
+    let start_on_both = |runners: &mut [support::RawConn; 2], argv: &[&[u8]]| {
+        for runner in runners.iter_mut() {
+            runner.send_raw(&support::encode_command(argv));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    // Only the running time may differ in FUNCTION STATS.
+    let without_duration = |reply: Vec<u8>| -> Vec<u8> {
+        let text = String::from_utf8_lossy(&reply).into_owned();
+        match text.find("duration_ms\r\n:") {
+            Some(at) => {
+                let digits = at + "duration_ms\r\n:".len();
+                let end = text[digits..]
+                    .find("\r\n")
+                    .map_or(text.len(), |n| digits + n);
+                format!("{}<ms>{}", &text[..digits], &text[end..]).into_bytes()
+            }
+            None => reply,
+        }
+    };
+
+    start_on_both(&mut runners, &[b"FCALL", b"spin", b"0", b"arg"]);
+    session.check(&[b"PING"], Compare::Exact);
+    session.check(&[b"GET", b"k"], Compare::Exact);
+    session.check(&[b"SCRIPT", b"KILL"], Compare::Exact);
+    session.check(&[b"EVAL", b"return 1", b"0"], Compare::Exact);
+    let (redis, kvdb) = session.exchange(&[b"FUNCTION", b"STATS"]);
+    assert_eq!(without_duration(redis), without_duration(kvdb));
+    session.check(&[b"FUNCTION", b"KILL"], Compare::Exact);
+    let [redis_runner, kvdb_runner] = &mut runners;
+    assert_eq!(
+        String::from_utf8_lossy(&redis_runner.read_reply()),
+        String::from_utf8_lossy(&kvdb_runner.read_reply())
+    );
+    session.check(&[b"PING"], Compare::Exact);
+
+    start_on_both(&mut runners, &[b"EVAL", b"while true do end", b"0"]);
+    session.check(&[b"FUNCTION", b"KILL"], Compare::Exact);
+    session.check(&[b"FUNCTION", b"STATS"], Compare::Exact);
+    session.check(&[b"SCRIPT", b"KILL"], Compare::Exact);
+    let [redis_runner, kvdb_runner] = &mut runners;
+    let (redis, kvdb) = (redis_runner.read_reply(), kvdb_runner.read_reply());
+    // The script's name is its SHA in both; compare the whole error.
+    assert_eq!(
+        String::from_utf8_lossy(&redis),
+        String::from_utf8_lossy(&kvdb)
+    );
+
+    // A function that wrote cannot be killed; it ends by itself.
+    start_on_both(&mut runners, &[b"FCALL", b"writer", b"0"]);
+    session.check(&[b"FUNCTION", b"KILL"], Compare::Exact);
+    let [redis_runner, kvdb_runner] = &mut runners;
+    assert_eq!(redis_runner.read_reply(), kvdb_runner.read_reply());
+    session.run(
+        r##"
+        FUNCTION KILL
+        GET written
+        CONFIG SET busy-reply-threshold 5000
+        FUNCTION FLUSH
+        "##,
+    );
+}
