@@ -7,9 +7,11 @@
 //!
 //! - `sandbox.lua`: the environment scripts see, built once per state.
 //! - [`convert`]: replies to Lua values and back, and Redis's error tables.
+//! - `bit`: the `bit` library (LuaBitOp) Redis loads.
 //! - `functions`: the functions' interpreter: loading libraries
 //!   (`redis.register_function`) and calling their functions.
 
+mod bit;
 pub mod convert;
 mod functions;
 
@@ -158,6 +160,7 @@ impl Interpreter {
         let kernel = lua.create_table()?;
         install_kernel(&lua, &kernel, random)?;
         globals.raw_set("redis", redis_table(&lua, &kernel, flavor)?)?;
+        globals.raw_set("bit", bit::table(&lua)?)?;
         if flavor == Flavor::Functions {
             kernel.raw_set("functions", true)?;
             kernel.raw_set(
