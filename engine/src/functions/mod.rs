@@ -159,6 +159,27 @@ impl Libraries {
         }
     }
 
+    /// How many function names `FCALL` knows (`number_of_functions`).
+    pub fn function_names(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// Bytes the libraries take on the engine side (`used_memory_functions`): their
+    /// code and names, and a record per library and function.
+    pub fn memory(&self) -> usize {
+        self.libraries
+            .values()
+            .map(|library| {
+                let functions: usize = library
+                    .functions
+                    .iter()
+                    .map(|f| 64 + f.name.len() + f.description.as_ref().map_or(0, Bytes::len))
+                    .sum();
+                96 + library.name.len() + library.code.len() + functions
+            })
+            .sum()
+    }
+
     /// The function `FCALL` names (case-insensitively), with its library.
     pub fn function(&self, name: &[u8]) -> Option<(&Library, &FunctionInfo)> {
         let key = String::from_utf8_lossy(name).to_ascii_lowercase();
