@@ -120,14 +120,26 @@ mod tests {
         let engine = Engine::new();
         let mut origin = engine.session();
         let code = "#!lua name=lib\nredis.register_function('hello', function(keys, args) return 'hi ' .. args[1] end)";
-        assert_eq!(run(&mut origin, &["FUNCTION", "LOAD", code]), Reply::bulk("lib"));
-        assert_eq!(run(&mut origin, &["FCALL", "hello", "0", "a"]), Reply::bulk("hi a"));
+        assert_eq!(
+            run(&mut origin, &["FUNCTION", "LOAD", code]),
+            Reply::bulk("lib")
+        );
+        assert_eq!(
+            run(&mut origin, &["FCALL", "hello", "0", "a"]),
+            Reply::bulk("hi a")
+        );
 
         let fork = engine.fork();
         let mut copy = fork.session();
-        assert_eq!(run(&mut copy, &["FCALL", "hello", "0", "b"]), Reply::bulk("hi b"));
+        assert_eq!(
+            run(&mut copy, &["FCALL", "hello", "0", "b"]),
+            Reply::bulk("hi b")
+        );
         assert_eq!(run(&mut copy, &["FUNCTION", "DELETE", "lib"]), Reply::Ok);
-        assert_eq!(run(&mut origin, &["FCALL", "hello", "0", "c"]), Reply::bulk("hi c"));
+        assert_eq!(
+            run(&mut origin, &["FCALL", "hello", "0", "c"]),
+            Reply::bulk("hi c")
+        );
         let missing = run(&mut copy, &["FCALL", "hello", "0", "d"]);
         assert_eq!(missing, Reply::Error(Bytes::from("ERR Function not found")));
     }

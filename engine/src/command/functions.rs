@@ -63,8 +63,9 @@ fn fcall_generic(
 /// `FUNCTION LOAD [REPLACE] code`: every argument before the code must be `REPLACE`.
 fn function_load(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
-    let rest = args.rest();
-    let (code, options) = rest.split_last().unwrap_or((&argv[0], &[]));
+    let Some((code, options)) = args.rest().split_last() else {
+        return Err(CommandError::err("Function code is missing"));
+    };
     let mut replace = false;
     for option in options {
         if !is_keyword(option, "REPLACE") {

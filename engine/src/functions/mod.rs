@@ -331,6 +331,152 @@ impl Libraries {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reply::Reply;
+    use crate::scripting::{ScriptCalls, ScriptError};
+
+    /// A host whose "Lua" is one function name per line after the shebang.
+    #[derive(Default)]
+    struct FakeHost {
+        loaded: Vec<u64>,
+    }
+
+    impl ScriptHost for FakeHost {
+        fn compile(&mut self, _: &str, _: &[u8]) -> Result<(), String> {
+            Ok(())
+        }
+        fn run(
+            &mut self,
+            _: &str,
+            _: &[u8],
+            _: &[Bytes],
+            _: &[Bytes],
+            _: &mut dyn ScriptCalls,
+        ) -> Result<Reply, ScriptError> {
+            Ok(Reply::Nil)
+        }
+        fn forget_scripts(&mut self) {}
+        fn memory_used(&self) -> usize {
+            0
+        }
+        fn load_library(
+            &mut self,
+            id: u64,
+            body: &[u8],
+            _: Option<Duration>,
+        ) -> Result<Vec<FunctionInfo>, String> {
+            self.loaded.push(id);
+            let text = String::from_utf8_lossy(body);
+            Ok(text
+                .split_whitespace()
+                .map(|name| FunctionInfo {
+                    name: name.to_string(),
+                    description: None,
+                    flags: 0,
+                })
+                .collect())
+        }
+        fn call_function(
+            &mut self,
+            _: u64,
+            _: &[u8],
+            _: &str,
+            _: &[Bytes],
+            _: &[Bytes],
+            _: &mut dyn ScriptCalls,
+        ) -> Result<Reply, ScriptError> {
+            Ok(Reply::Nil)
+        }
+        fn drop_library(&mut self, id: u64) {
+            self.loaded.retain(|&loaded| loaded != id);
+        }
+        fn functions_memory_used(&self) -> usize {
+            0
+        }
+    }
+
+    fn load(
+        libraries: &mut Libraries,
+        host: &mut FakeHost,
+        code: &'static str,
+        replace: bool,
+    ) -> Result<String, String> {
+        let mut replaced = Vec::new();
+        let created = libraries.create(host, &Bytes::from(code), replace, None, &mut replaced);
+        for id in replaced {
+            host.drop_library(id);
+        }
+        created
+    }
+
+    #[test]
+    fn a_failed_replace_keeps_the_old_library() {
+        let (mut libraries, mut host) = (Libraries::default(), FakeHost::default());
+        assert_eq!(
+            load(&mut libraries, &mut host, "#!lua name=a\nf g", false),
+            Ok("a".into())
+        );
+        assert_eq!(
+            load(&mut libraries, &mut host, "#!lua name=a\nh", false),
+            Err("Library 'a' already exists".into())
+        );
+        assert_eq!(
+            load(&mut libraries, &mut host, "#!lua name=a\n", true),
+            Err("No functions registered".into())
+        );
+        assert_eq!(
+            libraries
+                .function(b"G")
+                .map(|(l, f)| (&l.name[..], &f.name[..])),
+            Some(("a", "g"))
+        );
+        assert_eq!(
+            host.loaded.len(),
+            1,
+            "failed loads are dropped from the host"
+        );
+        assert_eq!(
+            load(&mut libraries, &mut host, "#!lua name=a\nh", true),
+            Ok("a".into())
+        );
+        assert!(libraries.function(b"f").is_none());
+        assert_eq!(host.loaded.len(), 1, "the replaced library is dropped");
+        assert_eq!(
+            load(&mut libraries, &mut host, "#!lua name=b\nx H", false),
+            Err("Function H already exists".into())
+        );
+    }
+
+    #[test]
+    fn join_is_all_or_nothing() {
+        let (mut libraries, mut host) = (Libraries::default(), FakeHost::default());
+        load(&mut libraries, &mut host, "#!lua name=a\nf", false).unwrap();
+        load(&mut libraries, &mut host, "#!lua name=b\ng", false).unwrap();
+        let mut incoming = Libraries::default();
+        load(&mut incoming, &mut host, "#!lua name=a\nf2", false).unwrap();
+        load(&mut incoming, &mut host, "#!lua name=c\nG", false).unwrap();
+        let mut replaced = Vec::new();
+        assert_eq!(
+            libraries.join(&mut incoming, false, &mut replaced),
+            Err("Library a already exists".into())
+        );
+        assert_eq!(
+            libraries.join(&mut incoming, true, &mut replaced),
+            Err("Function G already exists".into())
+        );
+        assert!(libraries.function(b"f").is_some() && replaced.is_empty());
+        assert_eq!(
+            libraries.counts(),
+            Counts {
+                libraries: 2,
+                functions: 2
+            }
+        );
+        incoming.delete(b"c");
+        assert_eq!(libraries.join(&mut incoming, true, &mut replaced), Ok(()));
+        assert!(libraries.function(b"f").is_none() && libraries.function(b"f2").is_some());
+        assert_eq!(replaced.len(), 1);
+        assert_eq!(incoming.counts(), Counts::default());
+    }
 
     #[test]
     fn metadata_parses_as_redis_does() {
