@@ -97,3 +97,50 @@ impl EngineBuilder {
         Engine(self.inner.script_host(kvdb_lua::factory(limit)).build())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use kvdb_engine::Reply;
+
+    use super::*;
+
+    fn run(session: &mut kvdb_engine::Session, args: &[&str]) -> Reply {
+        let argv: Vec<Bytes> = args
+            .iter()
+            .map(|arg| Bytes::copy_from_slice(arg.as_bytes()))
+            .collect();
+        session.execute(&argv)
+    }
+
+    /// A fork has the libraries of its origin (its fresh Lua host loads them on first
+    /// call) and they change independently afterwards.
+    #[test]
+    fn a_fork_carries_function_libraries() {
+        let engine = Engine::new();
+        let mut origin = engine.session();
+        let code = "#!lua name=lib\nredis.register_function('hello', function(keys, args) return 'hi ' .. args[1] end)";
+        assert_eq!(
+            run(&mut origin, &["FUNCTION", "LOAD", code]),
+            Reply::bulk("lib")
+        );
+        assert_eq!(
+            run(&mut origin, &["FCALL", "hello", "0", "a"]),
+            Reply::bulk("hi a")
+        );
+
+        let fork = engine.fork();
+        let mut copy = fork.session();
+        assert_eq!(
+            run(&mut copy, &["FCALL", "hello", "0", "b"]),
+            Reply::bulk("hi b")
+        );
+        assert_eq!(run(&mut copy, &["FUNCTION", "DELETE", "lib"]), Reply::Ok);
+        assert_eq!(
+            run(&mut origin, &["FCALL", "hello", "0", "c"]),
+            Reply::bulk("hi c")
+        );
+        let missing = run(&mut copy, &["FCALL", "hello", "0", "d"]);
+        assert_eq!(missing, Reply::Error(Bytes::from("ERR Function not found")));
+    }
+}

@@ -286,3 +286,21 @@ fn error_statistics_count_each_error_once() {
         "##,
     );
 }
+
+#[test]
+fn the_bit_library() {
+    diff(
+        r##"
+        EVAL "return {bit.tobit(1), bit.tobit(2^32 + 5), bit.tobit(-1), bit.tobit(1.5), bit.tobit(2.5), bit.tobit('12')}" 0
+        EVAL "return {bit.band(0xff, 0x0f), bit.band(7, 3, 1), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0)}" 0
+        EVAL "return {bit.lshift(1, 31), bit.lshift(1, 33), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(0x80000001, 1), bit.ror(1, 1)}" 0
+        EVAL "return {bit.tohex(255), bit.tohex(255, 2), bit.tohex(255, -4), bit.tohex(-1, 12), bit.tohex(0x12345678, 0)}" 0
+        EVAL "return bit.bswap(0x12345678)" 0
+        EVAL "return bit.band()" 0
+        EVAL "return bit.band(1, 'x')" 0
+        EVAL "return bit.tobit({})" 0
+        EVAL "bit.x = 1" 0
+        EVAL "return type(bit)" 0
+        "##,
+    );
+}

@@ -28,6 +28,8 @@
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
+//! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
+//!   [`lzf`]: the LZF compression of RDB strings.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies.
 
@@ -41,10 +43,12 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod functions;
 pub mod glob;
 pub mod keyspace;
 pub mod lcs;
 pub mod long_double;
+pub mod lzf;
 pub mod memory;
 pub mod notify;
 pub mod num;

@@ -10,11 +10,12 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use crate::functions::{Counts, FunctionInfo, Libraries};
 use crate::reply::{Protocol, Reply};
 
 /// Creates a script host; the engine calls it the first time a script runs.
@@ -63,6 +64,37 @@ pub trait ScriptHost: Send {
 
     /// Bytes of memory the interpreter uses (`used_memory_lua`).
     fn memory_used(&self) -> usize;
+
+    /// Loads a library as library `id`: compiles `body` (the code after the shebang,
+    /// from the newline ending it) and runs it in Redis's loading environment, where
+    /// only `redis.register_function`, `redis.log` and the version fields exist,
+    /// stopping it after `timeout`. Answers the functions it registered, in order, or
+    /// Redis's error text without its `ERR ` code (`Error compiling function: ...`,
+    /// `Error registering functions: ...`).
+    fn load_library(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<FunctionInfo>, String>;
+
+    /// Calls `function` of library `id` (loading the library from `body` first if this
+    /// host has not seen it) with the `keys` and `args` tables, as `FCALL` does.
+    fn call_function(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        function: &str,
+        keys: &[Bytes],
+        args: &[Bytes],
+        calls: &mut dyn ScriptCalls,
+    ) -> Result<Reply, ScriptError>;
+
+    /// Forgets library `id` (deleted, replaced or flushed).
+    fn drop_library(&mut self, id: u64);
+
+    /// Bytes of memory the functions' interpreter uses (`used_memory_vm_functions`).
+    fn functions_memory_used(&self) -> usize;
 }
 
 /// A script's error reply: the text after `-`, and whether it was already counted in
@@ -147,6 +179,8 @@ pub struct Scripts {
     pub cache: HashMap<String, CachedScript>,
     /// `busy-reply-threshold` in ms (kept here by `Keyspace::configure`).
     pub busy_threshold_ms: u64,
+    /// Function libraries (they survive `FLUSHALL`, as in Redis).
+    pub libraries: Libraries,
     /// The host, created on first use (and left out of clones: a fork compiles again).
     host: Option<Box<dyn ScriptHost>>,
 }
@@ -155,6 +189,7 @@ impl std::fmt::Debug for Scripts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scripts")
             .field("cached", &self.cache.len())
+            .field("libraries", &self.libraries.counts())
             .field("host", &self.host.is_some())
             .finish()
     }
@@ -165,6 +200,7 @@ impl Clone for Scripts {
         Scripts {
             cache: self.cache.clone(),
             busy_threshold_ms: self.busy_threshold_ms,
+            libraries: self.libraries.clone(),
             host: None,
         }
     }
@@ -193,6 +229,22 @@ impl Scripts {
     /// Memory the interpreter uses, 0 before the first script.
     pub fn lua_memory(&self) -> usize {
         self.host.as_ref().map_or(0, |host| host.memory_used())
+    }
+
+    /// Memory the functions' interpreter uses, 0 before the first library.
+    pub fn functions_memory(&self) -> usize {
+        self.host
+            .as_ref()
+            .map_or(0, |host| host.functions_memory_used())
+    }
+
+    /// Tells the host (if there is one yet) to forget libraries `ids`.
+    pub fn drop_libraries(&mut self, ids: impl IntoIterator<Item = u64>) {
+        if let Some(host) = &mut self.host {
+            for id in ids {
+                host.drop_library(id);
+            }
+        }
     }
 
     /// Bytes the cached bodies take (`used_memory_scripts_eval`).
@@ -273,16 +325,21 @@ pub struct ScriptStatus {
     started: Mutex<Option<Instant>>,
     /// Name of the running script: its SHA, or the function's name.
     name: Mutex<String>,
+    /// The command that runs it, and the library counts then (`FUNCTION STATS`
+    /// answers from these while a function is busy: libraries cannot change meanwhile).
+    caller: Mutex<(Vec<Bytes>, Counts)>,
     /// Errors answered while busy (command id, error code), counted once the store is
     /// free again.
     pub busy_rejections: Mutex<Vec<(Option<crate::command::CommandId>, String)>>,
 }
 
 impl ScriptStatus {
-    /// Marks a script of `kind` named `name` as running from now.
-    pub fn start(&self, kind: RunKind, name: &str) {
+    /// Marks a script of `kind` named `name` as running from now, run by `command`
+    /// while `counts` libraries and functions are loaded.
+    pub fn start(&self, kind: RunKind, name: &str, command: &[Bytes], counts: Counts) {
         *self.started.lock() = Some(Instant::now());
         name.clone_into(&mut self.name.lock());
+        *self.caller.lock() = (command.to_vec(), counts);
         self.timed_out.store(false, Ordering::SeqCst);
         self.kill.store(false, Ordering::SeqCst);
         self.wrote.store(false, Ordering::SeqCst);
@@ -308,6 +365,11 @@ impl ScriptStatus {
             FUNCTION => Some(RunKind::Function),
             _ => None,
         }
+    }
+
+    /// The command running the script, and the library counts when it started.
+    pub fn caller(&self) -> (Vec<Bytes>, Counts) {
+        self.caller.lock().clone()
     }
 
     /// The running script's name and how long it has run (ms).
@@ -437,7 +499,7 @@ mod tests {
             status.kill(RunKind::Eval),
             Err("NOTBUSY No scripts in execution right now.")
         );
-        status.start(RunKind::Function, "f");
+        status.start(RunKind::Function, "f", &[], Counts::default());
         assert_eq!(
             status.kill(RunKind::Eval),
             Err(busy_error(RunKind::Function))

@@ -474,7 +474,7 @@ impl Session {
     /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
     /// store), answers `requests` from the front without the store instead, as Redis
     /// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
-    /// `SHUTDOWN NOSAVE` acted on; stops at a command that may run while busy but
+    /// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` answered; stops at a command that may run while busy but
     /// needs the store (it waits for the script).
     fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
         &mut self,
@@ -535,6 +535,14 @@ impl Session {
         let kill = match spec.name {
             "script|kill" => RunKind::Eval,
             "function|kill" => RunKind::Function,
+            // Answered from the status: the running function holds the store, and no
+            // library can change while it runs.
+            "function|stats" if kind == RunKind::Function => {
+                let (command, counts) = status.caller();
+                let (name, ms) = status.running_for().unwrap_or_default();
+                let running = Some((name, command, ms));
+                return Some(command::functions::stats_reply(running, counts));
+            }
             "shutdown" if nosave => {
                 status.force_stop();
                 shared.shutdown.store(true, Ordering::SeqCst);
@@ -542,7 +550,12 @@ impl Session {
                 self.state.close_after_reply = true;
                 return Some(Reply::Sequence(Vec::new()));
             }
-            _ if spec.flags & flags::ALLOW_BUSY != 0 && spec.name != "shutdown" => return None,
+            // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
+            _ if spec.flags & flags::ALLOW_BUSY != 0
+                && !matches!(spec.name, "shutdown" | "function|stats") =>
+            {
+                return None
+            }
             _ => {
                 let error = CommandError::Other(busy_error(kind).into());
                 return Some(self.busy_rejection(shared, Some(id), error));

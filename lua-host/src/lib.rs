@@ -1,15 +1,23 @@
 //! Lua 5.1 script host for kvdb: Redis 7.0's scripting environment on mlua.
 //!
 //! [`LuaHost`] implements the engine's [`ScriptHost`]: one Lua state for all scripts,
-//! as in Redis, with Redis's globals and libraries, its read-only protections
-//! (`sandbox.lua`), its error handler, and the `redis` table calling back into the
-//! engine through [`ScriptCalls`] for the length of one run.
+//! as in Redis, and another for function libraries, each with Redis's globals and
+//! libraries, its read-only protections (`sandbox.lua`), its error handler, and the
+//! `redis` table calling back into the engine through [`ScriptCalls`] for the length
+//! of one run.
 //!
 //! - `sandbox.lua`: the environment scripts see, built once per state.
 //! - [`convert`]: replies to Lua values and back, and Redis's error tables.
+//! - `api`: the `redis` table and the builtins kvdb changes.
 //! - [`libs`]: the C libraries Redis loads (cjson, struct, cmsgpack, bit), in Rust.
+//! - `functions`: the functions' interpreter: loading libraries
+//!   (`redis.register_function`) and calling their functions.
+//! - `run_slot`: where a run's engine callbacks wait for the `redis.*` functions.
+//! - [`fuzz`]: the body of the `lua_eval` fuzz target.
 
+mod api;
 pub mod convert;
+mod functions;
 pub mod fuzz;
 pub mod libs;
 mod run_slot;
@@ -17,13 +25,16 @@ mod run_slot;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
+use kvdb_engine::functions::FunctionInfo;
 use kvdb_engine::scripting::{HostFactory, ScriptCalls, ScriptError, ScriptHost};
-use kvdb_engine::{Protocol, Reply};
+use kvdb_engine::Reply;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 
-use convert::{error_message, error_table, lua_to_reply, reply_to_lua};
+use api::{install_kernel, install_natives, redis_table, RAND48_START};
+use convert::{error_message, error_table, lua_to_reply};
 use run_slot::RunSlot;
 
 /// The `source` of kvdb's own Lua code; the error handler looks past its frames.
@@ -39,32 +50,56 @@ const HOOK_INSTRUCTIONS: u32 = 100_000;
 /// The default cap on the interpreter's memory.
 pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 
-/// The engine's script host: one Lua 5.1 state running every script.
+/// The engine's script host: one Lua 5.1 state running every script, and, as in
+/// Redis, another one for function libraries (made when the first library loads).
 pub struct LuaHost {
-    lua: Lua,
+    eval: Interpreter,
     /// Compiled scripts by SHA.
     scripts: HashMap<String, Function>,
+    functions: Option<functions::Libraries>,
+    /// The random generator's state, shared by both interpreters (Redis's is one per
+    /// process).
+    random: Arc<AtomicU64>,
+    memory_limit: usize,
+}
+
+/// Which environment an interpreter gives its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// `EVAL`'s: `KEYS` and `ARGV` globals, `__redis__err__handler`, and
+    /// `redis.breakpoint`, `redis.debug` and `redis.replicate_commands`.
+    Eval,
+    /// Functions': no such globals, and the library-loading environment.
+    Functions,
+}
+
+/// One Lua state with Redis's environment.
+struct Interpreter {
+    lua: Lua,
+    /// Raw functions and slots the sandbox shares (`K` in `sandbox.lua`).
+    kernel: Table,
     /// The engine side of the script running now.
     slot: Arc<RunSlot>,
     /// The real globals (scripts see a read-only proxy of them).
     globals: Table,
     /// The proxy scripts see as their globals.
     proxy: Table,
-    /// The cap on the interpreter's memory, checked as scripts run.
-    memory_limit: usize,
-    /// Set once a killed script switched the hook to every line; the next run puts
-    /// the count hook back.
-    killed: Arc<AtomicBool>,
     /// `xpcall`'s error handler, Redis's `__redis__err__handler`.
     handler: Function,
     /// Runs one script or function under the handler (`K.run` in `sandbox.lua`).
     runner: Function,
+    /// The cap on the interpreter's memory, checked as scripts run.
+    memory_limit: usize,
+    /// Set once a killed script switched the hook to every line; the end of the run
+    /// puts the count hook back.
+    killed: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for LuaHost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LuaHost")
             .field("scripts", &self.scripts.len())
+            .field("functions", &self.functions.is_some())
             .finish()
     }
 }
@@ -78,30 +113,37 @@ pub fn factory(memory_limit: usize) -> HostFactory {
     })
 }
 
-/// lrand48's starting state (Redis's `rand.c`).
-const RAND48_START: u64 = 0x1234_ABCD_330E;
-
-/// The next lrand48 value (31 bits) from `state`.
-fn lrand48(state: &AtomicU64) -> i64 {
-    const A: u64 = 0x5_DEEC_E66D;
-    const MASK: u64 = (1 << 48) - 1;
-    let next = state
-        .load(Ordering::Relaxed)
-        .wrapping_mul(A)
-        .wrapping_add(0xB)
-        & MASK;
-    state.store(next, Ordering::Relaxed);
-    (next >> 17) as i64
-}
-
-/// srand48: restarts `state` from `seed`.
-fn srand48(state: &AtomicU64, seed: i32) {
-    state.store((u64::from(seed as u32) << 16) | 0x330E, Ordering::Relaxed);
-}
-
 impl LuaHost {
-    /// A fresh state with Redis's environment, its memory capped at `memory_limit`.
+    /// A fresh host with Redis's environment, each interpreter's memory capped at
+    /// `memory_limit`.
     pub fn new(memory_limit: usize) -> mlua::Result<Self> {
+        let random = Arc::new(AtomicU64::new(RAND48_START));
+        Ok(LuaHost {
+            eval: Interpreter::new(memory_limit, Flavor::Eval, random.clone())?,
+            scripts: HashMap::new(),
+            functions: None,
+            random,
+            memory_limit,
+        })
+    }
+
+    /// The functions' interpreter, made on first use.
+    fn libraries(&mut self) -> Result<&mut functions::Libraries, String> {
+        if self.functions.is_none() {
+            let interpreter =
+                Interpreter::new(self.memory_limit, Flavor::Functions, self.random.clone())
+                    .map_err(|error| error.to_string())?;
+            self.functions =
+                Some(functions::Libraries::new(interpreter).map_err(|error| error.to_string())?);
+        }
+        Ok(self.functions.as_mut().expect("made above"))
+    }
+}
+
+impl Interpreter {
+    /// A fresh state of `flavor`, its memory capped at `memory_limit`, drawing random
+    /// numbers from `random`.
+    fn new(memory_limit: usize, flavor: Flavor, random: Arc<AtomicU64>) -> mlua::Result<Self> {
         let lua = Lua::new_with(
             StdLib::TABLE | StdLib::STRING | StdLib::MATH,
             LuaOptions::default(),
@@ -110,8 +152,15 @@ impl LuaHost {
         libs::open_all(&lua)?;
         let kernel = lua.create_table()?;
         let slot = Arc::new(RunSlot::default());
-        install_kernel(&lua, &kernel, &slot)?;
-        globals.raw_set("redis", redis_table(&lua, &slot)?)?;
+        install_kernel(&lua, &kernel, &slot, random)?;
+        globals.raw_set("redis", redis_table(&lua, &slot, flavor)?)?;
+        if flavor == Flavor::Functions {
+            kernel.raw_set("functions", true)?;
+            kernel.raw_set(
+                "register_function",
+                lua.create_function(functions::register_function)?,
+            )?;
+        }
         let sandbox = lua
             .load(include_str!("sandbox.lua"))
             .set_name(SANDBOX_SOURCE)
@@ -120,28 +169,32 @@ impl LuaHost {
         let proxy: Table = sandbox.call((globals.clone(), kernel.clone()))?;
         install_natives(&lua, &globals, &kernel)?;
         let handler = lua.create_function(error_handler)?;
-        globals.raw_set("__redis__err__handler", handler.clone())?;
+        if flavor == Flavor::Eval {
+            globals.raw_set("__redis__err__handler", handler.clone())?;
+        }
         let runner: Function = kernel.raw_get("run")?;
-        let killed = Arc::new(AtomicBool::new(false));
-        install_hook(&lua, &slot, &killed, memory_limit);
-        Ok(LuaHost {
+        let interpreter = Interpreter {
             lua,
-            scripts: HashMap::new(),
+            kernel,
             slot,
             globals,
             proxy,
             handler,
             runner,
             memory_limit,
-            killed,
-        })
+            killed: Arc::new(AtomicBool::new(false)),
+        };
+        interpreter.install_hook();
+        Ok(interpreter)
     }
 
-    fn compile_function(&self, body: &[u8]) -> Result<Function, String> {
+    /// Compiles `body` as chunk `name` with `environment` as its globals; the error is
+    /// Lua's compiler message.
+    fn compile(&self, body: &[u8], name: &str, environment: Table) -> Result<Function, String> {
         self.lua
             .load(body)
-            .set_name("@user_script")
-            .set_environment(self.proxy.clone())
+            .set_name(name)
+            .set_environment(environment)
             .into_function()
             .map_err(|error| match error {
                 mlua::Error::SyntaxError { message, .. } => message,
@@ -150,9 +203,8 @@ impl LuaHost {
     }
 
     /// Runs `function` under Redis's error handler with the `redis` table wired to
-    /// `calls`, and converts what it returns.
-    /// `keys_as_globals`: `KEYS` and `ARGV` are globals (EVAL) rather than the
-    /// function's arguments.
+    /// `calls`, and converts what it returns. `keys_as_globals`: `KEYS` and `ARGV` are
+    /// globals (EVAL) rather than the function's two arguments (FCALL).
     fn call_protected(
         &mut self,
         name: &str,
@@ -174,7 +226,7 @@ impl LuaHost {
         });
         // A killed script left the hook firing on every line: put the count back.
         if self.killed.swap(false, Ordering::Relaxed) {
-            install_hook(&self.lua, &self.slot, &self.killed, self.memory_limit);
+            self.install_hook();
         }
         let protocol = calls.protocol();
         match outcome {
@@ -204,6 +256,11 @@ impl LuaHost {
             .map(|s| s.to_string_lossy())
             .unwrap_or_default()
     }
+
+    /// Installs the count hook (see [`install_hook`]).
+    fn install_hook(&self) {
+        install_hook(&self.lua, &self.slot, &self.killed, self.memory_limit);
+    }
 }
 
 /// Installs the count hook (Redis's `luaMaskCountHook`): every so many instructions
@@ -226,7 +283,16 @@ fn install_hook(lua: &Lua, slot: &Arc<RunSlot>, killed: &Arc<AtomicBool>, memory
             }
             if slot.with(|calls| calls.should_stop()) == Some(true) {
                 killed.store(true, Ordering::Relaxed);
-                lua.set_hook(HookTriggers::new().every_line(), |_, _| Err(killed_error()));
+                lua.set_hook(HookTriggers::new().every_line(), |lua, _| {
+                    // Not in kvdb's own frames: the run's wrapper must be able to
+                    // return the caught kill (Redis has no Lua frame there).
+                    match lua.inspect_stack(0) {
+                        Some(frame) if frame.source().source.as_deref() == Some(SANDBOX_SOURCE) => {
+                            Ok(VmState::Continue)
+                        }
+                        _ => Err(killed_error()),
+                    }
+                });
                 return Err(killed_error());
             }
             Ok(VmState::Continue)
@@ -316,78 +382,6 @@ fn error_handler(lua: &Lua, error: Value) -> mlua::Result<Table> {
         table.set("line", frame.curr_line())?;
     }
     Ok(table)
-}
-
-/// An argument of `redis.call` as a command argument: strings as they are, numbers
-/// in `%.17g` (Redis avoids Lua's lossy `%.14g`); anything else is refused.
-fn command_arg(value: &Value) -> Option<Bytes> {
-    match value {
-        Value::String(text) => Some(Bytes::copy_from_slice(&text.as_bytes())),
-        Value::Integer(n) => Some(Bytes::from(n.to_string())),
-        Value::Number(n) => {
-            let mut text = Vec::with_capacity(24);
-            kvdb_resp::fmt::double_g17(*n, &mut text);
-            Some(Bytes::from(text))
-        }
-        _ => None,
-    }
-}
-
-/// `redis.call`/`redis.pcall` underneath: answers the reply as a Lua value, and
-/// whether it is an error table (which `redis.call` raises).
-fn redis_call(
-    lua: &Lua,
-    calls: &mut dyn ScriptCalls,
-    args: MultiValue,
-) -> mlua::Result<(Value, bool)> {
-    if args.is_empty() {
-        let error = error_table(
-            lua,
-            b"Please specify at least one argument for this redis lib call",
-            false,
-        )?;
-        return Ok((Value::Table(error), true));
-    }
-    let argv: Option<Vec<Bytes>> = args.iter().map(command_arg).collect();
-    let Some(argv) = argv else {
-        let error = error_table(
-            lua,
-            b"Lua redis lib command arguments must be strings or integers",
-            false,
-        )?;
-        return Ok((Value::Table(error), true));
-    };
-    match calls.call(&argv) {
-        Ok(reply) => Ok((reply_to_lua(lua, &reply, calls.protocol())?, false)),
-        Err(text) => {
-            let mut buffer = Vec::with_capacity(text.len() + 1);
-            buffer.push(b'-');
-            buffer.extend_from_slice(text.as_bytes());
-            Ok((Value::Table(error_table(lua, &buffer, true)?), true))
-        }
-    }
-}
-
-/// `redis.setresp(2|3)` underneath.
-fn set_resp(
-    lua: &Lua,
-    calls: &mut dyn ScriptCalls,
-    args: MultiValue,
-) -> mlua::Result<(Value, bool)> {
-    if args.len() != 1 {
-        let error = error_table(lua, b"redis.setresp() requires one argument.", false)?;
-        return Ok((Value::Table(error), true));
-    }
-    let version = lua.coerce_number(args[0].clone())?.map_or(0, |n| n as i64);
-    match version {
-        2 => calls.set_protocol(Protocol::Resp2),
-        3 => calls.set_protocol(Protocol::Resp3),
-        _ => {
-            let error = error_table(lua, b"RESP version must be 2 or 3.", false)?;
-            return Ok((Value::Table(error), true));
-        }
-    }
-    Ok((Value::Nil, false))
 }
 
 /// A Lua table raised as an error from Rust. mlua raises a Rust error as a userdata;
@@ -494,341 +488,10 @@ fn raise_text(lua: &Lua, text: &[u8]) -> mlua::Result<Value> {
     raise_if(Value::Table(error_table(lua, text, false)?), true)
 }
 
-/// A `redis.*` function that needs the running script's engine: `f` gets it, and
-/// answers a value and whether it is an error to raise (when `raises`). Outside a
-/// run it raises Redis's "can only be called inside a script invocation".
-fn during_run<F>(
-    lua: &Lua,
-    slot: &Arc<RunSlot>,
-    what: &'static str,
-    raises: bool,
-    f: F,
-) -> mlua::Result<Function>
-where
-    F: Fn(&Lua, &mut dyn ScriptCalls, MultiValue) -> mlua::Result<(Value, bool)> + Send + 'static,
-{
-    let slot = slot.clone();
-    lua.create_function(move |lua, args: MultiValue| {
-        let Some(answer) = slot.with(|calls| f(lua, calls, args)) else {
-            let message = format!("{what} can only be called inside a script invocation");
-            return raise_text(lua, message.as_bytes());
-        };
-        let (value, failed) = answer?;
-        raise_if(value, failed && raises)
-    })
-}
-
-/// Argument `n` of a builtin, which must be a table (`luaL_checktype`).
-fn check_table(lua: &Lua, args: &MultiValue, n: usize) -> mlua::Result<Table> {
-    match args.get(n - 1) {
-        Some(Value::Table(table)) => Ok(table.clone()),
-        other => {
-            let got = other.map_or("no value", Value::type_name);
-            Err(argument_error(
-                lua,
-                n,
-                &format!("table expected, got {got}"),
-            ))
-        }
-    }
-}
-
-/// The builtins the read-only emulation changes, as C functions like Redis's:
-/// `rawset` and `setmetatable` refuse read-only tables, `next` and `pairs` walk the
-/// real table behind a read-only one.
-fn install_natives(lua: &Lua, globals: &Table, kernel: &Table) -> mlua::Result<()> {
-    let readonly: Table = kernel.raw_get("readonly")?;
-    let real_of: Table = kernel.raw_get("real_of")?;
-    let refuse = || mlua::Error::RuntimeError("Attempt to modify a readonly table".into());
-
-    let original: Function = globals.raw_get("rawset")?;
-    let protected = readonly.clone();
-    globals.raw_set(
-        "rawset",
-        lua.create_function(move |lua, args: MultiValue| {
-            let table = check_table(lua, &args, 1)?;
-            for n in [2, 3] {
-                if args.len() < n {
-                    return Err(argument_error(lua, n, "value expected"));
-                }
-            }
-            if protected.raw_get::<bool>(table)? {
-                return Err(refuse());
-            }
-            original.call::<Value>(args)
-        })?,
-    )?;
-
-    let original: Function = globals.raw_get("setmetatable")?;
-    let protected = readonly;
-    globals.raw_set(
-        "setmetatable",
-        lua.create_function(move |lua, args: MultiValue| {
-            let table = check_table(lua, &args, 1)?;
-            if !matches!(args.get(1), Some(Value::Nil | Value::Table(_))) {
-                return Err(argument_error(lua, 2, "nil or table expected"));
-            }
-            if protected.raw_get::<bool>(table.clone())? {
-                return Err(refuse());
-            }
-            if let Some(meta) = table.metatable() {
-                if !matches!(meta.raw_get::<Value>("__metatable")?, Value::Nil) {
-                    return Err(error_at_caller(lua, "cannot change a protected metatable"));
-                }
-            }
-            original.call::<Value>(args)
-        })?,
-    )?;
-
-    let original: Function = globals.raw_get("next")?;
-    let next = lua.create_function(move |lua, args: MultiValue| {
-        let table = check_table(lua, &args, 1)?;
-        let real = match real_of.raw_get::<Value>(table.clone())? {
-            Value::Table(real) => real,
-            _ => table,
-        };
-        let key = args.get(1).cloned().unwrap_or(Value::Nil);
-        original.call::<MultiValue>((real, key))
-    })?;
-    globals.raw_set("next", next.clone())?;
-    globals.raw_set(
-        "pairs",
-        lua.create_function(move |lua, args: MultiValue| {
-            let table = check_table(lua, &args, 1)?;
-            Ok((next.clone(), table, Value::Nil))
-        })?,
-    )?;
-    Ok(())
-}
-
-/// The `redis` table, as Redis 7.0 registers it for `EVAL`.
-fn redis_table(lua: &Lua, slot: &Arc<RunSlot>) -> mlua::Result<Table> {
-    let redis = lua.create_table()?;
-    let call = |raises| during_run(lua, slot, "redis.call/pcall", raises, redis_call);
-    redis.raw_set("call", call(true)?)?;
-    redis.raw_set("pcall", call(false)?)?;
-    redis.raw_set(
-        "setresp",
-        during_run(lua, slot, "redis.setresp", true, set_resp)?,
-    )?;
-    let acl_slot = slot.clone();
-    redis.raw_set(
-        "acl_check_cmd",
-        lua.create_function(move |lua, args: MultiValue| {
-            if !acl_slot.is_running() {
-                return raise_text(
-                    lua,
-                    b"redis.acl_check_cmd can only be called inside a script invocation",
-                );
-            }
-            if args.is_empty() {
-                return raise_text(
-                    lua,
-                    b"Please specify at least one argument for this redis lib call",
-                );
-            }
-            let Some(argv) = args.iter().map(command_arg).collect::<Option<Vec<Bytes>>>() else {
-                return raise_text(
-                    lua,
-                    b"Lua redis lib command arguments must be strings or integers",
-                );
-            };
-            // kvdb has one user, allowed everything: a command that exists is permitted.
-            if kvdb_engine::command::table().resolve_id(&argv).is_err() {
-                return raise_text(lua, b"Invalid command passed to redis.acl_check_cmd()");
-            }
-            Ok(Value::Boolean(true))
-        })?,
-    )?;
-    redis.raw_set(
-        "set_repl",
-        lua.create_function(|lua, args: MultiValue| {
-            if args.len() != 1 {
-                return raise_text(lua, b"redis.set_repl() requires two arguments.");
-            }
-            let flags = lua.coerce_number(args[0].clone())?.unwrap_or(0.0) as i64;
-            if flags & !3 != 0 {
-                return raise_text(
-                    lua,
-                    b"Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
-                );
-            }
-            Ok(Value::Nil)
-        })?,
-    )?;
-    redis.raw_set(
-        "sha1hex",
-        lua.create_function(|lua, args: MultiValue| {
-            if args.len() != 1 {
-                return raise_text(lua, b"wrong number of arguments");
-            }
-            let text = lua.coerce_string(args[0].clone())?;
-            let bytes = text.map(|s| s.as_bytes().to_vec()).unwrap_or_default();
-            let digest = sha1_smol::Sha1::from(bytes).digest().to_string();
-            Ok(Value::String(lua.create_string(digest)?))
-        })?,
-    )?;
-    let log_slot = slot.clone();
-    redis.raw_set(
-        "log",
-        lua.create_function(move |lua, args: MultiValue| {
-            match log_arguments(lua, args)? {
-                Err(error) => raise_if(Value::Table(error), true),
-                Ok((level, line)) => {
-                    // During a run the engine decides (it knows `loglevel`).
-                    if log_slot.with(|calls| calls.log(level, &line)).is_none() {
-                        log_line(level, &line);
-                    }
-                    Ok(Value::Nil)
-                }
-            }
-        })?,
-    )?;
-    let single = |field: &'static str| {
-        move |lua: &Lua, args: MultiValue| -> mlua::Result<Table> {
-            match args.iter().collect::<Vec<_>>().as_slice() {
-                [Value::String(text)] => {
-                    if field == "err" {
-                        let mut buffer = text.as_bytes().to_vec();
-                        if buffer.first() != Some(&b'-') {
-                            buffer.insert(0, b'-');
-                        }
-                        error_table(lua, &buffer, false)
-                    } else {
-                        let table = lua.create_table()?;
-                        table.raw_set(field, text.clone())?;
-                        Ok(table)
-                    }
-                }
-                _ => error_table(lua, b"wrong number or type of arguments", false),
-            }
-        }
-    };
-    redis.raw_set("error_reply", lua.create_function(single("err"))?)?;
-    redis.raw_set("status_reply", lua.create_function(single("ok"))?)?;
-    redis.raw_set("replicate_commands", lua.create_function(|_, ()| Ok(true))?)?;
-    redis.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
-    redis.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
-    for (name, value) in [
-        ("LOG_DEBUG", 0),
-        ("LOG_VERBOSE", 1),
-        ("LOG_NOTICE", 2),
-        ("LOG_WARNING", 3),
-        ("REPL_NONE", 0),
-        ("REPL_AOF", 1),
-        ("REPL_SLAVE", 2),
-        ("REPL_REPLICA", 2),
-        ("REPL_ALL", 3),
-    ] {
-        redis.raw_set(name, value)?;
-    }
-    redis.raw_set("REDIS_VERSION", REDIS_VERSION)?;
-    redis.raw_set("REDIS_VERSION_NUM", REDIS_VERSION_NUM)?;
-    Ok(redis)
-}
-
-/// The kernel's raw functions for `sandbox.lua`: the random generator (its state is
-/// this host's: Redis's is process-wide and only `math.randomseed` resets it) and the
-/// unwrapping of raised tables for `pcall`.
-fn install_kernel(lua: &Lua, kernel: &Table, slot: &Arc<RunSlot>) -> mlua::Result<()> {
-    let state = Arc::new(AtomicU64::new(RAND48_START));
-    let math: Table = lua.globals().raw_get("math")?;
-    let (running, next) = (slot.clone(), state.clone());
-    math.raw_set(
-        "random",
-        lua.create_function(move |lua, args: MultiValue| {
-            if !running.is_running() {
-                return Err(error_at_caller(
-                    lua,
-                    "math.random can only be called inside a script invocation",
-                ));
-            }
-            const INT32_MAX: i64 = i32::MAX as i64;
-            let r = (lrand48(&next) % INT32_MAX) as f64 / INT32_MAX as f64;
-            match args.len() {
-                0 => Ok(r),
-                1 => {
-                    let upper = check_int(lua, &args, 1)?;
-                    if upper < 1 {
-                        return Err(argument_error(lua, 1, "interval is empty"));
-                    }
-                    Ok((r * upper as f64).floor() + 1.0)
-                }
-                2 => {
-                    let lower = check_int(lua, &args, 1)?;
-                    let upper = check_int(lua, &args, 2)?;
-                    if lower > upper {
-                        return Err(argument_error(lua, 2, "interval is empty"));
-                    }
-                    Ok((r * (upper - lower + 1) as f64).floor() + lower as f64)
-                }
-                _ => Err(error_at_caller(lua, "wrong number of arguments")),
-            }
-        })?,
-    )?;
-    let running = slot.clone();
-    math.raw_set(
-        "randomseed",
-        lua.create_function(move |lua, args: MultiValue| {
-            if !running.is_running() {
-                return Err(error_at_caller(
-                    lua,
-                    "math.randomseed can only be called inside a script invocation",
-                ));
-            }
-            srand48(&state, check_int(lua, &args, 1)? as i32);
-            Ok(())
-        })?,
-    )?;
-    kernel.raw_set(
-        "unwrap",
-        lua.create_function(|lua, error: Value| match error {
-            Value::Error(error) => raised_value(lua, &error),
-            _ => Ok(None),
-        })?,
-    )?;
-    Ok(())
-}
-
-/// The level and line of a `redis.log` call, or Redis's error table for bad arguments.
-fn log_arguments(lua: &Lua, args: MultiValue) -> mlua::Result<Result<(u8, Vec<u8>), Table>> {
-    let fail = |text: &[u8]| error_table(lua, text, false).map(Err);
-    if args.len() < 2 {
-        return fail(b"redis.log() requires two arguments or more.");
-    }
-    let Some(level) = lua.coerce_number(args[0].clone())? else {
-        return fail(b"First argument must be a number (log level).");
-    };
-    let level = level as i64;
-    if !(0..=3).contains(&level) {
-        return fail(b"Invalid debug level.");
-    }
-    let mut line = Vec::new();
-    for (n, arg) in args.iter().skip(1).enumerate() {
-        if let Some(text) = lua.coerce_string(arg.clone())? {
-            if n > 0 {
-                line.push(b' ');
-            }
-            line.extend_from_slice(&text.as_bytes());
-        }
-    }
-    Ok(Ok((level as u8, line)))
-}
-
-/// Writes a `redis.log` line to the server's log (stderr), outside a run (while a
-/// library loads); during a run the engine's log decides.
-fn log_line(level: u8, line: &[u8]) {
-    let mark = ['.', '-', '*', '#'][usize::from(level.min(3))];
-    eprintln!(
-        "{}:M {mark} {}",
-        std::process::id(),
-        String::from_utf8_lossy(line)
-    );
-}
-
 impl ScriptHost for LuaHost {
     fn compile(&mut self, sha: &str, body: &[u8]) -> Result<(), String> {
-        let function = self.compile_function(body)?;
+        let eval = &self.eval;
+        let function = eval.compile(body, "@user_script", eval.proxy.clone())?;
         self.scripts.insert(sha.to_string(), function);
         Ok(())
     }
@@ -841,34 +504,74 @@ impl ScriptHost for LuaHost {
         args: &[Bytes],
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
+        let eval = &mut self.eval;
         let function = match self.scripts.get(sha) {
             Some(function) => function.clone(),
             None => {
-                let function = self.compile_function(body).map_err(|message| ScriptError {
-                    message: format!("ERR Error compiling script (new function): {message}")
-                        .into_bytes(),
-                    already_counted: false,
-                })?;
+                let function = eval
+                    .compile(body, "@user_script", eval.proxy.clone())
+                    .map_err(|message| ScriptError {
+                        message: format!("ERR Error compiling script (new function): {message}")
+                            .into_bytes(),
+                        already_counted: false,
+                    })?;
                 self.scripts.insert(sha.to_string(), function.clone());
                 function
             }
         };
-        self.call_protected(sha, function, (keys, args), true, calls)
+        eval.call_protected(sha, function, (keys, args), true, calls)
     }
 
     fn forget_scripts(&mut self) {
         self.scripts.clear();
-        self.lua.gc_collect().ok();
+        self.eval.lua.gc_collect().ok();
     }
 
     fn memory_used(&self) -> usize {
-        self.lua.used_memory()
+        self.eval.lua.used_memory()
+    }
+
+    fn load_library(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<FunctionInfo>, String> {
+        self.libraries()?.load(id, body, timeout)
+    }
+
+    fn call_function(
+        &mut self,
+        id: u64,
+        body: &[u8],
+        function: &str,
+        keys: &[Bytes],
+        args: &[Bytes],
+        calls: &mut dyn ScriptCalls,
+    ) -> Result<Reply, ScriptError> {
+        let libraries = self
+            .libraries()
+            .map_err(|error| running_failed(function, &error))?;
+        libraries.call(id, body, function, keys, args, calls)
+    }
+
+    fn drop_library(&mut self, id: u64) {
+        if let Some(libraries) = &mut self.functions {
+            libraries.drop_library(id);
+        }
+    }
+
+    fn functions_memory_used(&self) -> usize {
+        self.functions
+            .as_ref()
+            .map_or(0, |libraries| libraries.memory_used())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kvdb_engine::Protocol;
 
     /// A stand-in for the engine: records what scripts call and answers from a
     /// script of replies.
@@ -1005,6 +708,25 @@ mod tests {
         };
         let error = run("while true do end", &mut calls).unwrap_err();
         assert!(text(error).starts_with("ERR Script killed by user with SCRIPT KILL... script: "));
+    }
+
+    #[test]
+    fn a_stop_request_kills_a_function_with_redis_s_error() {
+        let mut host = LuaHost::new(DEFAULT_MEMORY_LIMIT).unwrap();
+        let body =
+            b"redis.register_function('spin', function(keys, args)\n  while true do end\nend)";
+        host.load_library(1, body, None).unwrap();
+        let mut calls = FakeCalls {
+            stop: true,
+            ..FakeCalls::default()
+        };
+        let error = host
+            .call_function(1, body, "spin", &[], &[], &mut calls)
+            .unwrap_err();
+        assert_eq!(
+            text(error),
+            "ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2."
+        );
     }
 
     #[test]

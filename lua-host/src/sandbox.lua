@@ -133,4 +133,29 @@ end
 getmetatable('').__index = G.string
 G._G = P
 
+-- The functions interpreter (`K.functions` set) also gets the environment libraries
+-- and their functions run in: an empty read-only table whose metatable reads through
+-- to the globals, or, while a library loads, to the library API (Redis swaps its
+-- globals' `__index` the same way). The API has only `redis` with register_function,
+-- log, the log levels and the version; reading anything else raises Redis's error.
+if K.functions then
+    local function with_missing_error(t)
+        setmetatable(t, { __index = missing_global })
+        return t
+    end
+    local api = with_missing_error({
+        register_function = K.register_function,
+        log = rawget(G, 'redis').log,
+        LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+        REDIS_VERSION = rawget(G, 'redis').REDIS_VERSION,
+        REDIS_VERSION_NUM = rawget(G, 'redis').REDIS_VERSION_NUM,
+    })
+    K.library_api = protect(with_missing_error({ redis = protect(api, false) }), false)
+    K.function_env_meta = { __index = P, __newindex = refuse_write, __metatable = false }
+    K.function_env = setmetatable({}, K.function_env_meta)
+    readonly[K.function_env] = true
+    -- A library body runs under Lua's own pcall: its errors are reported as raised.
+    K.raw_pcall = pcall
+end
+
 return P

@@ -18,7 +18,14 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 const BUFFER_SIZE: usize = 16 * 1024;
 
 /// Serves one client until it disconnects, asks to close, or breaks the protocol.
-pub(crate) async fn serve_connection<S>(mut stream: S, mut session: Session)
+pub(crate) async fn serve_connection<S>(stream: S, mut session: Session)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    serve(stream, &mut session).await;
+}
+
+async fn serve<S>(mut stream: S, session: &mut Session)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -75,10 +82,7 @@ where
                     return; // a subscriber past its output buffer limit is dropped
                 }
                 session.deliver_messages(&mut output);
-                if write_out(&mut stream, &mut session, &mut output)
-                    .await
-                    .is_err()
-                {
+                if write_out(&mut stream, session, &mut output).await.is_err() {
                     return;
                 }
                 continue;
@@ -108,7 +112,7 @@ where
                             input: &mut input,
                             output: &mut output,
                         };
-                        if run_batch(io, &mut session, &mut batch, &mut queued)
+                        if run_batch(io, session, &mut batch, &mut queued)
                             .await
                             .is_err()
                         {
@@ -132,7 +136,7 @@ where
                 input: &mut input,
                 output: &mut output,
             };
-            if run_batch(io, &mut session, &mut batch, &mut queued)
+            if run_batch(io, session, &mut batch, &mut queued)
                 .await
                 .is_err()
             {
@@ -143,10 +147,7 @@ where
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
         }
         session.deliver_messages(&mut output);
-        if write_out(&mut stream, &mut session, &mut output)
-            .await
-            .is_err()
-        {
+        if write_out(&mut stream, session, &mut output).await.is_err() {
             return;
         }
         if protocol_error.is_some() || session.should_close() || session.is_killed() {

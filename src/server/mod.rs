@@ -266,13 +266,32 @@ async fn active_expiry(engine: Engine) {
     }
 }
 
-/// Hands the calling runtime worker's duties to another thread (`block_in_place`),
-/// so that the rest of a long script runs on this thread alone. Only on a
-/// multi-threaded runtime; elsewhere there is nothing to hand over.
+/// Hands the calling runtime worker's duties to another thread, so that the rest of a
+/// long script runs on this thread alone while other workers read sockets and answer
+/// `BUSY`. Only on a multi-threaded runtime; elsewhere there is nothing to hand over.
+///
+/// `block_in_place` offers this worker's core to a fresh thread, but takes it back when
+/// its closure returns if that thread has not picked it up yet; an empty closure loses
+/// that race and the script keeps the core, stalling every socket it was driving. So
+/// the closure waits, outside the runtime, until a task injected into the runtime has
+/// run: by then some other worker is awake (the new one, or a parked one that will poll
+/// I/O when it parks again), and this core's queued tasks can be stolen.
 fn release_worker() {
-    let multi_threaded = tokio::runtime::Handle::try_current()
-        .is_ok_and(|handle| handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    if multi_threaded {
-        tokio::task::block_in_place(|| {});
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        return;
     }
+    tokio::task::block_in_place(|| {
+        let (ran, wait) = std::sync::mpsc::sync_channel(1);
+        handle.spawn(async move {
+            let _ = ran.send(());
+        });
+        // Bounded: a runtime shutting down may never run the task.
+        let _ = wait.recv_timeout(HANDOFF_WAIT);
+    });
 }
+
+/// The longest a long script waits for its worker's duties to move elsewhere.
+const HANDOFF_WAIT: Duration = Duration::from_millis(100);

@@ -258,7 +258,13 @@ fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, Comma
         .filter(|_| !variable)
         .and_then(|doc| docs::keys_by_specs(doc, &argv))
         .or_else(|| finder.map(|find| find(&argv)))
-        .ok_or_else(|| CommandError::err("Invalid arguments specified for command"))?;
+        .filter(|keys| !keys.is_empty());
+    // Commands whose keys are optional (EVAL, FCALL) answer an empty list instead.
+    let keys = match keys {
+        Some(keys) => keys,
+        None if spec.flags & super::flags::NO_MANDATORY_KEYS != 0 => Vec::new(),
+        None => return Err(CommandError::err("Invalid arguments specified for command")),
+    };
     Ok(Reply::Array(
         keys.into_iter()
             .map(|(at, flags)| {

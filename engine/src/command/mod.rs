@@ -15,6 +15,7 @@ pub mod connection;
 pub mod debug;
 mod docs;
 mod docs_data;
+pub mod functions;
 pub mod generic;
 pub mod hash;
 pub mod introspection;
@@ -102,7 +103,7 @@ pub mod flags {
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
+        // MAY_REPLICATE is left out: Redis hides it from COMMAND on purpose.
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
@@ -295,6 +296,7 @@ pub fn table() -> &'static CommandTable {
             server::COMMANDS,
             introspection::COMMANDS,
             scripting::COMMANDS,
+            functions::COMMANDS,
             list::COMMANDS,
             blocking::COMMANDS,
             hash::COMMANDS,

@@ -262,8 +262,22 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec!("punsubscribe", -1, SUBSCRIBING, (0, 0, 0), 0, punsubscribe),
     spec!("ssubscribe", -2, SUBSCRIBING, (1, -1, 1), 0, ssubscribe),
     spec!("sunsubscribe", -1, SUBSCRIBING, (1, -1, 1), 0, sunsubscribe),
-    spec!("publish", 3, LISTING | FAST, (0, 0, 0), 0, publish),
-    spec!("spublish", 3, LISTING | FAST, (1, 1, 1), 0, spublish),
+    spec!(
+        "publish",
+        3,
+        LISTING | FAST | MAY_REPLICATE,
+        (0, 0, 0),
+        0,
+        publish
+    ),
+    spec!(
+        "spublish",
+        3,
+        LISTING | FAST | MAY_REPLICATE,
+        (1, 1, 1),
+        0,
+        spublish
+    ),
     CommandSpec {
         subcommands: PUBSUB_SUBCOMMANDS,
         ..spec!("pubsub", -2, 0, (0, 0, 0), 0, super::generic::container)

@@ -1,8 +1,9 @@
-//! Scripting commands: `EVAL`, `EVALSHA` and their read-only twins, `SCRIPT`, and
-//! `FUNCTION FLUSH`. The engine keeps the script cache and checks everything Redis
-//! checks before a script runs (`evalGenericCommand`, `scriptPrepareForRun`); the
-//! script host (the `kvdb-lua` crate) compiles and runs the Lua, calling back through
-//! [`ScriptCalls`] for `redis.call`.
+//! Scripting commands: `EVAL`, `EVALSHA` and their read-only twins, and `SCRIPT`; and
+//! what they share with `FCALL` ([`run_in_host`], [`keys_and_args`]). The engine keeps
+//! the script cache and checks everything Redis checks before a script runs
+//! (`evalGenericCommand`, `scriptPrepareForRun`); the script host (the `kvdb-lua`
+//! crate) compiles and runs the Lua, calling back through [`ScriptCalls`] for
+//! `redis.call`.
 
 use bytes::Bytes;
 
@@ -14,6 +15,7 @@ use crate::error::CommandError;
 use crate::reply::{Protocol, Reply};
 use crate::scripting::{
     parse_shebang, script_flags, sha1_hex, CachedScript, RunKind, ScriptCalls, ScriptError,
+    ScriptHost,
 };
 use crate::session::{self, ClientState};
 
@@ -36,9 +38,12 @@ fn evalsha_ro(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     eval_generic(ctx, args, true, true)
 }
 
-/// The keys and arguments after `numkeys` (at `argv[2]`), with Redis's checks.
-pub(crate) fn keys_and_args(argv: &[Bytes]) -> Result<(&[Bytes], &[Bytes]), CommandError> {
-    let numkeys = parse_i64(&argv[2])?;
+/// The `numkeys` keys and the arguments after them (from `argv[3]`), with Redis's
+/// checks; callers parse `numkeys` (`argv[2]`) themselves, as their errors differ.
+pub(crate) fn keys_and_args(
+    argv: &[Bytes],
+    numkeys: i64,
+) -> Result<(&[Bytes], &[Bytes]), CommandError> {
     let rest = &argv[3..];
     if numkeys > rest.len() as i64 {
         return Err(CommandError::err(
@@ -58,15 +63,11 @@ fn eval_generic(
     read_only_command: bool,
 ) -> Result<Reply, CommandError> {
     let argv = args.argv();
-    // EVAL is left out of the generic MONITOR feed so that it shows before the
-    // commands the script runs.
-    if !ctx.keyspace.monitors.is_empty() {
-        session::feed_monitors(ctx, argv);
-    }
+    feed_monitors_first(ctx, argv);
     if by_sha && argv[1].len() != 40 {
         return Err(CommandError::Other(NO_SCRIPT_ERROR.into()));
     }
-    let (keys, script_args) = keys_and_args(argv)?;
+    let (keys, script_args) = keys_and_args(argv, parse_i64(&argv[2])?)?;
     // SHAs are compared in lowercase; clients nearly always send them so.
     let sha: std::borrow::Cow<'_, str> = match (by_sha, std::str::from_utf8(&argv[1])) {
         (true, Ok(sha)) if !sha.bytes().any(|b| b.is_ascii_uppercase()) => sha.into(),
@@ -88,6 +89,31 @@ fn eval_generic(
         ));
     }
     let read_only = read_only_command || (!compat && script.flags & script_flags::NO_WRITES != 0);
+    run_in_host(ctx, argv, RunKind::Eval, sha, read_only, |host, calls| {
+        host.run(sha, script.code(), keys, script_args, calls)
+    })
+}
+
+/// Sends a script-running command to MONITOR clients before it runs: such commands
+/// are left out of the generic feed so that they show before the commands they run.
+pub(crate) fn feed_monitors_first(ctx: &Ctx<'_>, argv: &[Bytes]) {
+    if !ctx.keyspace.monitors.is_empty() {
+        session::feed_monitors(ctx, argv);
+    }
+}
+
+/// Runs a script of `kind` named `name` for the command `argv`: lends the host out,
+/// marks the script as running (for `BUSY` and the kill commands), lets `run` call
+/// into the host with the engine side of the run (read-only when `read_only`), and
+/// ends the run.
+pub(crate) fn run_in_host(
+    ctx: &mut Ctx<'_>,
+    argv: &[Bytes],
+    kind: RunKind,
+    name: &str,
+    read_only: bool,
+    run: impl FnOnce(&mut dyn ScriptHost, &mut dyn ScriptCalls) -> Result<Reply, ScriptError>,
+) -> Result<Reply, CommandError> {
     let Some(mut host) = ctx
         .keyspace
         .scripts
@@ -95,11 +121,11 @@ fn eval_generic(
     else {
         return Err(no_host(argv));
     };
-    let status = &ctx.shared.script_status;
-    status.start(RunKind::Eval, sha);
+    let counts = ctx.keyspace.scripts.libraries.counts();
+    ctx.shared.script_status.start(kind, name, argv, counts);
     let result = {
         let mut calls = Calls::new(ctx, read_only);
-        host.run(sha, script.code(), keys, script_args, &mut calls)
+        run(&mut *host, &mut calls)
     };
     ctx.keyspace.scripts.put_host(host);
     finish_run(ctx, result)
@@ -128,7 +154,7 @@ fn finish_run(
 
 /// What scripting commands answer when the engine was built without a script host:
 /// the commands do not exist.
-fn no_host(argv: &[Bytes]) -> CommandError {
+pub(crate) fn no_host(argv: &[Bytes]) -> CommandError {
     CommandError::UnknownCommand {
         name: argv[0].to_vec(),
         args: argv[1..].iter().map(|arg| arg.to_vec()).collect(),
@@ -300,27 +326,6 @@ fn script_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
     ))
 }
 
-fn function_flush(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let argv = args.argv();
-    match args.rest() {
-        [] => Ok(Reply::Ok),
-        [mode] if is_keyword(mode, "SYNC") || is_keyword(mode, "ASYNC") => Ok(Reply::Ok),
-        [_] => Err(CommandError::err(
-            "FUNCTION FLUSH only supports SYNC|ASYNC option",
-        )),
-        _ => Err(super::subcommand_syntax_error(argv)),
-    }
-}
-
-const FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[spec!(
-    "function|flush",
-    -2,
-    WRITE | NOSCRIPT,
-    (0, 0, 0),
-    acl::SCRIPTING,
-    function_flush
-)];
-
 const SCRIPT_SUBCOMMANDS: &[CommandSpec] = &[
     spec!(
         "script|help",
@@ -365,11 +370,19 @@ const SCRIPT_SUBCOMMANDS: &[CommandSpec] = &[
 ];
 
 /// Flags of the commands that run a script.
-const RUNS_SCRIPT: u32 = NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS;
+pub(crate) const RUNS_SCRIPT: u32 =
+    NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS;
 
 /// The scripting family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
-    spec!("eval", -3, RUNS_SCRIPT, (0, 0, 0), acl::SCRIPTING, eval),
+    spec!(
+        "eval",
+        -3,
+        RUNS_SCRIPT | MAY_REPLICATE,
+        (0, 0, 0),
+        acl::SCRIPTING,
+        eval
+    ),
     spec!(
         "eval_ro",
         -3,
@@ -381,7 +394,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec!(
         "evalsha",
         -3,
-        RUNS_SCRIPT,
+        RUNS_SCRIPT | MAY_REPLICATE,
         (0, 0, 0),
         acl::SCRIPTING,
         evalsha
@@ -397,9 +410,5 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         subcommands: SCRIPT_SUBCOMMANDS,
         ..spec!("script", -2, 0, (0, 0, 0), 0, container)
-    },
-    CommandSpec {
-        subcommands: FUNCTION_SUBCOMMANDS,
-        ..spec!("function", -2, 0, (0, 0, 0), 0, container)
     },
 ];

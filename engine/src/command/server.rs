@@ -139,9 +139,6 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let rss = memory::resident_bytes();
     let config = ctx.config();
     let maxmemory = config.maxmemory();
-    let lua = ctx.keyspace.scripts.lua_memory() as u64;
-    let scripts = ctx.keyspace.scripts.cache_memory() as u64;
-    let cached = ctx.keyspace.scripts.cache.len();
     let ratio = if used == 0 {
         0.0
     } else {
@@ -150,23 +147,51 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
-         used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n\
-         used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\n\
-         used_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{cached}\r\n\
-         number_of_functions:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\n\
-         used_memory_vm_total_human:{}\r\nused_memory_functions:0\r\n\
-         used_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n\
-         maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
-         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:libc\r\n\
-         lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+         used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n",
         human_bytes(used),
         human_bytes(rss),
         human_bytes(used),
-        human_bytes(lua),
-        human_bytes(lua),
-        human_bytes(scripts),
+    );
+    section_scripts_memory(ctx, out);
+    let _ = write!(
+        out,
+        "maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
+         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:libc\r\n\
+         lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
         human_bytes(maxmemory),
         config.maxmemory_policy(),
+    );
+}
+
+/// What an interpreter takes before it runs anything, reported for one not made yet
+/// (kvdb makes its Lua states on first use; Redis at startup).
+const EMPTY_LUA_VM: usize = 32 * 1024;
+
+/// The scripting fields of INFO memory, in Redis's order: both interpreters, the
+/// script cache and the function libraries.
+fn section_scripts_memory(ctx: &Ctx<'_>, out: &mut String) {
+    let scripts = &ctx.keyspace.scripts;
+    let vm = |bytes: usize| if bytes == 0 { EMPTY_LUA_VM } else { bytes } as u64;
+    let vm_eval = vm(scripts.lua_memory());
+    let vm_functions = vm(scripts.functions_memory());
+    let eval = scripts.cache_memory() as u64;
+    let functions = scripts.libraries.memory() as u64;
+    let _ = write!(
+        out,
+        "used_memory_lua:{vm_eval}\r\nused_memory_vm_eval:{vm_eval}\r\n\
+         used_memory_lua_human:{}\r\nused_memory_scripts_eval:{eval}\r\n\
+         number_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\n\
+         used_memory_vm_functions:{vm_functions}\r\nused_memory_vm_total:{}\r\n\
+         used_memory_vm_total_human:{}\r\nused_memory_functions:{functions}\r\n\
+         used_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
+        human_bytes(vm_eval),
+        scripts.cache.len(),
+        scripts.libraries.function_names(),
+        scripts.libraries.counts().libraries,
+        vm_eval + vm_functions,
+        human_bytes(vm_eval + vm_functions),
+        eval + functions,
+        human_bytes(eval + functions),
     );
 }
 

@@ -99,6 +99,7 @@ const APPLIED: &[&str] = &[
     "tcp-keepalive",
     "busy-reply-threshold",
     "lua-time-limit",
+    "rdbcompression",
     "loglevel",
     "dir",
     "daemonize",
@@ -699,6 +700,11 @@ impl Config {
             "warning" => 3,
             _ => 2,
         }
+    }
+
+    /// `rdbcompression`: LZF-compress long strings in RDB payloads (`FUNCTION DUMP`).
+    pub fn rdbcompression(&self) -> bool {
+        self.get_str("rdbcompression") == "yes"
     }
 
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
