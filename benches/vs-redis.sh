@@ -140,13 +140,18 @@ measure() {
 
 echo "kvdb vs redis-server $(redis-server --version | awk '{print $3}'): $CLIENTS clients, $REQUESTS requests, $ROUNDS rounds, keyspace $KEYSPACE, $(nproc) cores" >&2
 [ "$THROUGHPUT" = 1 ] && start_servers
-# The script EVALSHA runs: a small cached script doing one redis.call, loaded on both.
+# The script EVALSHA runs: a small cached script doing one redis.call, loaded on both;
+# FCALL runs the same body as a library function.
 EVAL_SCRIPT="return redis.call('incr', KEYS[1])"
 EVAL_SHA=$(printf '%s' "$EVAL_SCRIPT" | sha1sum | awk '{print $1}')
+FUNCTION_LIBRARY="#!lua name=bench
+redis.register_function('incr_key', function(keys) return redis.call('incr', keys[1]) end)"
 load_scripts() {
   for port in "$REDIS_PORT" "$KVDB_PORT"; do
     [ "$(redis-cli -p "$port" SCRIPT LOAD "$EVAL_SCRIPT")" = "$EVAL_SHA" ] || {
       echo "SCRIPT LOAD failed on port $port" >&2; FAILED=1; }
+    [ "$(redis-cli -p "$port" FUNCTION LOAD REPLACE "$FUNCTION_LIBRARY")" = bench ] || {
+      echo "FUNCTION LOAD failed on port $port" >&2; FAILED=1; }
   done
 }
 [ "$THROUGHPUT" = 1 ] && load_scripts
@@ -169,6 +174,7 @@ for pipeline in 1 16; do
   measure ZADD "$pipeline" zadd
   measure ZRANGE-100 "$pipeline" "cmd:ZRANGE myzset 0 99 WITHSCORES"
   measure EVALSHA "$pipeline" "cmd:EVALSHA $EVAL_SHA 1 counter:__rand_int__"
+  measure FCALL "$pipeline" "cmd:FCALL incr_key 1 counter:__rand_int__"
 done
 
 if [ "$THROUGHPUT" = 1 ]; then

@@ -56,15 +56,8 @@ pub fn compress(input: &[u8], limit: usize) -> Option<Vec<u8>> {
             if op >= limit {
                 return None;
             }
-            lit += 1;
-            out[op] = input[ip];
-            op += 1;
+            push_literal(&mut out, &mut op, &mut lit, input[ip]);
             ip += 1;
-            if lit == MAX_LIT {
-                out[op - lit - 1] = (lit - 1) as u8;
-                lit = 0;
-                op += 1;
-            }
             continue;
         };
         let off = ip - r - 1;
@@ -127,20 +120,26 @@ pub fn compress(input: &[u8], limit: usize) -> Option<Vec<u8>> {
         return None;
     }
     while ip < len {
-        lit += 1;
-        out[op] = input[ip];
-        op += 1;
+        push_literal(&mut out, &mut op, &mut lit, input[ip]);
         ip += 1;
-        if lit == MAX_LIT {
-            out[op - lit - 1] = (lit - 1) as u8;
-            lit = 0;
-            op += 1;
-        }
     }
     out[op - lit - 1] = lit.wrapping_sub(1) as u8;
     op -= usize::from(lit == 0);
     out.truncate(op);
     Some(out)
+}
+
+/// Appends one literal byte at `op` to the run of `lit` bytes, closing the run at
+/// `MAX_LIT` bytes and leaving room for the next run's length byte.
+fn push_literal(out: &mut [u8], op: &mut usize, lit: &mut usize, byte: u8) {
+    *lit += 1;
+    out[*op] = byte;
+    *op += 1;
+    if *lit == MAX_LIT {
+        out[*op - *lit - 1] = (*lit - 1) as u8;
+        *lit = 0;
+        *op += 1;
+    }
 }
 
 /// Decompresses `input` into exactly `expected` bytes; `None` when the data is corrupt
