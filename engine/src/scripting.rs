@@ -7,7 +7,6 @@
 //! The engine owns everything Redis reports (bodies, SHAs, flags); the host owns only
 //! compiled code, so a fork or a fresh host recompiles from the bodies on demand.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -175,8 +174,9 @@ impl CachedScript {
 /// The engine's scripting state, kept with the keyspace.
 #[derive(Default)]
 pub struct Scripts {
-    /// Scripts by lowercase hex SHA-1.
-    pub cache: HashMap<String, CachedScript>,
+    /// Scripts by lowercase hex SHA-1 (foldhash: SipHash was a tenth of an EVALSHA's
+    /// engine-side cost, and SHA-1 keys cannot be chosen to collide).
+    pub cache: foldhash::HashMap<String, CachedScript>,
     /// `busy-reply-threshold` in ms (kept here by `Keyspace::configure`).
     pub busy_threshold_ms: u64,
     /// Function libraries (they survive `FLUSHALL`, as in Redis).
@@ -334,12 +334,10 @@ pub struct ScriptStatus {
 }
 
 impl ScriptStatus {
-    /// Marks a script of `kind` named `name` as running from now, run by `command`
-    /// while `counts` libraries and functions are loaded.
-    pub fn start(&self, kind: RunKind, name: &str, command: &[Bytes], counts: Counts) {
+    /// Marks a script of `kind` named `name` as running from now.
+    pub fn start(&self, kind: RunKind, name: &str) {
         *self.started.lock() = Some(Instant::now());
         name.clone_into(&mut self.name.lock());
-        *self.caller.lock() = (command.to_vec(), counts);
         self.timed_out.store(false, Ordering::SeqCst);
         self.kill.store(false, Ordering::SeqCst);
         self.wrote.store(false, Ordering::SeqCst);
@@ -365,6 +363,13 @@ impl ScriptStatus {
             FUNCTION => Some(RunKind::Function),
             _ => None,
         }
+    }
+
+    /// Records the command running the script and the library counts when it
+    /// started, for `FUNCTION STATS` while busy. Done from the run's first stop check
+    /// rather than at the start: a short run never needs it.
+    pub fn note_caller(&self, command: &[Bytes], counts: Counts) {
+        *self.caller.lock() = (command.to_vec(), counts);
     }
 
     /// The command running the script, and the library counts when it started.
@@ -499,7 +504,7 @@ mod tests {
             status.kill(RunKind::Eval),
             Err("NOTBUSY No scripts in execution right now.")
         );
-        status.start(RunKind::Function, "f", &[], Counts::default());
+        status.start(RunKind::Function, "f");
         assert_eq!(
             status.kill(RunKind::Eval),
             Err(busy_error(RunKind::Function))

@@ -22,7 +22,6 @@ pub mod fuzz;
 pub mod libs;
 mod run_slot;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,7 +54,7 @@ pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 pub struct LuaHost {
     eval: Interpreter,
     /// Compiled scripts by SHA.
-    scripts: HashMap<String, Function>,
+    scripts: foldhash::HashMap<String, Function>,
     functions: Option<functions::Libraries>,
     /// The random generator's state, shared by both interpreters (Redis's is one per
     /// process).
@@ -84,8 +83,6 @@ struct Interpreter {
     globals: Table,
     /// The proxy scripts see as their globals.
     proxy: Table,
-    /// `xpcall`'s error handler, Redis's `__redis__err__handler`.
-    handler: Function,
     /// Runs one script or function under the handler (`K.run` in `sandbox.lua`).
     runner: Function,
     /// The cap on the interpreter's memory, checked as scripts run.
@@ -120,7 +117,7 @@ impl LuaHost {
         let random = Arc::new(AtomicU64::new(RAND48_START));
         Ok(LuaHost {
             eval: Interpreter::new(memory_limit, Flavor::Eval, random.clone())?,
-            scripts: HashMap::new(),
+            scripts: foldhash::HashMap::default(),
             functions: None,
             random,
             memory_limit,
@@ -168,10 +165,12 @@ impl Interpreter {
             .into_function()?;
         let proxy: Table = sandbox.call((globals.clone(), kernel.clone()))?;
         install_natives(&lua, &globals, &kernel)?;
+        // `xpcall`'s error handler in `K.run`, Redis's `__redis__err__handler`.
         let handler = lua.create_function(error_handler)?;
         if flavor == Flavor::Eval {
             globals.raw_set("__redis__err__handler", handler.clone())?;
         }
+        kernel.raw_set("handler", handler)?;
         let runner: Function = kernel.raw_get("run")?;
         let interpreter = Interpreter {
             lua,
@@ -179,7 +178,6 @@ impl Interpreter {
             slot,
             globals,
             proxy,
-            handler,
             runner,
             memory_limit,
             killed: Arc::new(AtomicBool::new(false)),
@@ -214,9 +212,8 @@ impl Interpreter {
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
         let outcome = self.slot.run(calls, || {
-            let mut arguments = MultiValue::with_capacity(keys.len() + args.len() + 4);
+            let mut arguments = MultiValue::with_capacity(keys.len() + args.len() + 3);
             arguments.push_back(Value::Function(function));
-            arguments.push_back(Value::Function(self.handler.clone()));
             arguments.push_back(Value::Boolean(keys_as_globals));
             arguments.push_back(Value::Integer(keys.len() as i64));
             for value in keys.iter().chain(args) {

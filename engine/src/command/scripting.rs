@@ -12,6 +12,7 @@ use super::generic::{container, help_reply};
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, parse_i64, Args};
 use crate::error::CommandError;
+use crate::functions::Counts;
 use crate::reply::{Protocol, Reply};
 use crate::scripting::{
     parse_shebang, script_flags, sha1_hex, CachedScript, RunKind, ScriptCalls, ScriptError,
@@ -122,9 +123,9 @@ pub(crate) fn run_in_host(
         return Err(no_host(argv));
     };
     let counts = ctx.keyspace.scripts.libraries.counts();
-    ctx.shared.script_status.start(kind, name, argv, counts);
+    ctx.shared.script_status.start(kind, name);
     let result = {
-        let mut calls = Calls::new(ctx, read_only);
+        let mut calls = Calls::new(ctx, read_only, (argv, counts));
         run(&mut *host, &mut calls)
     };
     ctx.keyspace.scripts.put_host(host);
@@ -201,10 +202,13 @@ struct Calls<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     client: ClientState,
     read_only: bool,
+    /// The command running the script and the library counts, until the first stop
+    /// check notes them in the script status.
+    caller: Option<(&'c [Bytes], Counts)>,
 }
 
 impl<'c, 'a> Calls<'c, 'a> {
-    fn new(ctx: &'c mut Ctx<'a>, read_only: bool) -> Self {
+    fn new(ctx: &'c mut Ctx<'a>, read_only: bool, caller: (&'c [Bytes], Counts)) -> Self {
         let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
         client.deny_blocking = true;
         client.in_script = true;
@@ -213,6 +217,7 @@ impl<'c, 'a> Calls<'c, 'a> {
             ctx,
             client,
             read_only,
+            caller: Some(caller),
         }
     }
 }
@@ -232,6 +237,9 @@ impl ScriptCalls for Calls<'_, '_> {
 
     fn should_stop(&mut self) -> bool {
         let shared = self.ctx.shared;
+        if let Some((command, counts)) = self.caller.take() {
+            shared.script_status.note_caller(command, counts);
+        }
         if shared.script_status.became_long() {
             if let Some(hook) = shared.long_script_hook.get() {
                 hook();
