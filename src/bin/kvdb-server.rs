@@ -100,7 +100,9 @@ fn build_config(options: &Options) -> Result<Config, String> {
     ignored.sort();
     ignored.dedup();
     for name in ignored {
-        eprintln!("kvdb: configuration directive '{name}' is accepted but has no effect in kvdb");
+        log(format_args!(
+            "configuration directive '{name}' is accepted but has no effect in kvdb"
+        ));
     }
     Ok(config)
 }
@@ -160,14 +162,14 @@ fn main() -> ExitCode {
     let options = match parse_args(&args) {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("kvdb: {message}\n{USAGE}");
+            log(format_args!("{message}\n{USAGE}"));
             return ExitCode::FAILURE;
         }
     };
     let config = match build_config(&options) {
         Ok(config) => config,
         Err(message) => {
-            eprintln!("kvdb: {message}");
+            log(format_args!("{message}"));
             return ExitCode::FAILURE;
         }
     };
@@ -181,7 +183,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("kvdb: cannot start the runtime: {error}");
+            log(format_args!("cannot start the runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
@@ -195,14 +197,14 @@ fn main() -> ExitCode {
     }
     let engine = builder.build();
     if let Err(message) = preload_programs(&engine, &options.lua_dirs) {
-        eprintln!("kvdb: {message}");
+        log(format_args!("{message}"));
         return ExitCode::FAILURE;
     }
     runtime.block_on(async move {
         let server = match BoundServer::bind(engine.into(), &listen).await {
             Ok(server) => server,
             Err(error) => {
-                eprintln!("kvdb: could not listen: {error}");
+                log(format_args!("could not listen: {error}"));
                 return ExitCode::FAILURE;
             }
         };
@@ -218,7 +220,7 @@ fn main() -> ExitCode {
             stop.stop();
         });
         server.run().await;
-        eprintln!("kvdb: ready to exit, bye bye...");
+        log(format_args!("ready to exit, bye bye..."));
         ExitCode::SUCCESS
     })
 }
@@ -262,13 +264,22 @@ fn preload_programs(engine: &Engine, dirs: &[String]) -> Result<(), String> {
                 program.name()
             ));
         }
-        eprintln!(
-            "kvdb: loaded Lua program '{}' as {}",
+        log(format_args!(
+            "loaded Lua program '{}' as {}",
             program.name(),
             program.sha()
-        );
+        ));
     }
     Ok(())
+}
+
+/// Writes `kvdb: <message>` and a newline to stderr in one write, so that a reader
+/// merging stdout and stderr never sees a line cut by another (unbuffered `eprintln!`
+/// writes each piece of its format separately).
+fn log(message: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let line = format!("kvdb: {message}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Resolves on SIGINT or SIGTERM.
