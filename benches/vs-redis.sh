@@ -94,12 +94,15 @@ run_one() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+# wanted NAME: whether --only lets workload NAME run.
+wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+
 # measure NAME PIPELINE TESTS [EXTRA...]
 FAILED=0
 RESULTS=()
 measure() {
   local name=$1 pipeline=$2 tests=$3; shift 3
-  [ -z "$ONLY" ] || [[ ",$ONLY," == *",$name,"* ]] || return 0
+  wanted "$name" || return 0
   local r_rps=() k_rps=() r_p50=() k_p50=() r_p99=() k_p99=() r_cpu=() k_cpu=() ratios=()
   # warm-up, both
   run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
@@ -155,6 +158,28 @@ load_scripts() {
   done
 }
 [ "$THROUGHPUT" = 1 ] && load_scripts
+
+# measure_publish N PIPELINE: PUBLISH to N subscribers of each server (one Python
+# process per server holds them), after checking that both count N receivers.
+measure_publish() {
+  local n=$1 pipeline=$2 subscriber_pids=() port receivers
+  wanted "PUBLISH-$n" || return 0
+  for port in "$REDIS_PORT" "$KVDB_PORT"; do
+    python3 benches/subscribers.py "$port" "$n" bench-channel &
+    subscriber_pids+=("$!"); PIDS+=("$!")
+  done
+  for port in "$REDIS_PORT" "$KVDB_PORT"; do
+    for _ in $(seq 100); do
+      receivers=$(redis-cli -p "$port" PUBLISH bench-channel ready)
+      [ "$receivers" = "$n" ] && break
+      sleep 0.05
+    done
+    [ "$receivers" = "$n" ] || { echo "PUBLISH on port $port reached $receivers, not $n" >&2; FAILED=1; }
+  done
+  measure "PUBLISH-$n" "$pipeline" "cmd:PUBLISH bench-channel hello"
+  kill "${subscriber_pids[@]}" 2>/dev/null || true
+  wait "${subscriber_pids[@]}" 2>/dev/null || true
+}
 for pipeline in 1 16; do
   [ "$THROUGHPUT" = 1 ] || break
   measure PING "$pipeline" ping_mbulk
@@ -175,6 +200,8 @@ for pipeline in 1 16; do
   measure ZRANGE-100 "$pipeline" "cmd:ZRANGE myzset 0 99 WITHSCORES"
   measure EVALSHA "$pipeline" "cmd:EVALSHA $EVAL_SHA 1 counter:__rand_int__"
   measure FCALL "$pipeline" "cmd:FCALL incr_key 1 counter:__rand_int__"
+  measure_publish 1 "$pipeline"
+  measure_publish 100 "$pipeline"
 done
 
 if [ "$THROUGHPUT" = 1 ]; then
