@@ -155,11 +155,7 @@ impl RespClient {
         I: IntoIterator<Item = A>,
         A: AsRef<[u8]>,
     {
-        let argv: Vec<Bytes> = argv
-            .into_iter()
-            .map(|arg| Bytes::copy_from_slice(arg.as_ref()))
-            .collect();
-        self.command(&argv)
+        self.command(&crate::to_argv(argv))
     }
 
     /// Reads until one whole frame is buffered and returns it.

@@ -57,12 +57,19 @@ impl SessionExt for Session {
         I: IntoIterator<Item = A>,
         A: AsRef<[u8]>,
     {
-        let argv: Vec<Bytes> = argv
-            .into_iter()
-            .map(|arg| Bytes::copy_from_slice(arg.as_ref()))
-            .collect();
-        self.execute(&argv)
+        self.execute(&to_argv(argv))
     }
+}
+
+/// A command's arguments from anything byte-like (`["SET", "k", "v"]`), copied.
+pub(crate) fn to_argv<I, A>(argv: I) -> Vec<Bytes>
+where
+    I: IntoIterator<Item = A>,
+    A: AsRef<[u8]>,
+{
+    argv.into_iter()
+        .map(|arg| Bytes::copy_from_slice(arg.as_ref()))
+        .collect()
 }
 
 /// One command argument, from anything a test would naturally pass.

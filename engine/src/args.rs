@@ -10,6 +10,15 @@ use bytes::Bytes;
 use crate::error::CommandError;
 use crate::num;
 
+/// An argument's bytes as C string functions see them (`strcasecmp`, `%s`, `strtod`):
+/// everything before the first NUL. Redis reads many arguments this way.
+pub fn c_str(bytes: &[u8]) -> &[u8] {
+    bytes
+        .iter()
+        .position(|&b| b == 0)
+        .map_or(bytes, |nul| &bytes[..nul])
+}
+
 /// The arguments of one command, after its name (and subcommand name, if any).
 #[derive(Debug, Clone)]
 pub struct Args<'a> {
@@ -142,6 +151,13 @@ pub fn is_keyword(arg: &[u8], keyword: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn c_str_stops_at_the_first_nul() {
+        assert_eq!(c_str(b"and\0x"), b"and");
+        assert_eq!(c_str(b"\0"), b"");
+        assert_eq!(c_str(b"plain"), b"plain");
+    }
 
     fn argv(items: &[&str]) -> Vec<Bytes> {
         items

@@ -32,10 +32,7 @@
 //! - Option keywords are compared with C `strcasecmp` on the NUL-terminated argument,
 //!   so bytes after an embedded NUL are ignored (`and\0x` is AND, `bit\0` is BIT).
 
-/// The bytes of a client argument as C's `strcasecmp` sees them: up to the first NUL.
-fn c_str(s: &[u8]) -> &[u8] {
-    s.iter().position(|&b| b == 0).map_or(s, |nul| &s[..nul])
-}
+use crate::args::c_str;
 
 // ---------------------------------------------------------------------------------
 // Counting and searching.

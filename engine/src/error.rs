@@ -238,10 +238,9 @@ impl std::error::Error for CommandError {}
 /// Redis formats user bytes with `%s`, which stops at the first NUL, and caps with
 /// `%.128s`; the rest is shown lossily as UTF-8 (clients see the raw bytes either way
 /// for ASCII, which is what differential tests exercise).
-fn c_string(bytes: &[u8], max: usize) -> String {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    let end = end.min(max);
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+pub(crate) fn c_string(bytes: &[u8], max: usize) -> String {
+    let text = crate::args::c_str(bytes);
+    String::from_utf8_lossy(&text[..text.len().min(max)]).into_owned()
 }
 
 /// Redis replaces CR and LF in error messages with spaces so the reply stays one line.

@@ -88,7 +88,7 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
 /// an empty string (nothing converted, nothing left over) reads as 0. NaN is refused,
 /// as is whitespace alone (`strtod` then consumes nothing and leaves it behind).
 pub fn parse_f64_strtod(s: &[u8]) -> Option<f64> {
-    let text = s.split(|&b| b == 0).next().unwrap_or_default();
+    let text = crate::args::c_str(s);
     if text.is_empty() {
         return Some(0.0);
     }

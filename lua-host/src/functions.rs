@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use kvdb_engine::args::c_str;
 use kvdb_engine::functions::{is_valid_name, FunctionInfo, BAD_NAME};
 use kvdb_engine::scripting::{script_flags, ScriptCalls, ScriptError};
 use kvdb_engine::Reply;
@@ -198,11 +199,6 @@ fn lua_string(lua: &Lua, value: &Value) -> Option<Bytes> {
             .map(|text| Bytes::copy_from_slice(&text.as_bytes())),
         _ => None,
     }
-}
-
-/// Bytes up to the first NUL, as C string functions see them.
-fn c_str(bytes: &[u8]) -> &[u8] {
-    &bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())]
 }
 
 /// What `redis.register_function` was given.

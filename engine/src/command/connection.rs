@@ -122,7 +122,7 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         } else if is_keyword(option, "SETNAME") && !args.is_empty() {
             set_name(ctx, args.required()?)?;
         } else {
-            let shown = option.split(|&b| b == 0).next().unwrap_or_default();
+            let shown = crate::args::c_str(option);
             return Err(CommandError::err(format!(
                 "Syntax error in HELLO option '{}'",
                 String::from_utf8_lossy(shown)

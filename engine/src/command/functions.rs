@@ -8,11 +8,11 @@ use bytes::Bytes;
 use super::flags::*;
 use super::generic::{container, help_reply};
 use super::scripting::{
-    feed_monitors_first, keys_and_args, kill, no_host, run_in_host, RUNS_SCRIPT,
+    feed_monitors_first, keys_and_args, kill, run_in_host, take_host, RUNS_SCRIPT,
 };
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, parse_i64, Args};
-use crate::error::CommandError;
+use crate::error::{c_string, CommandError};
 use crate::functions::{payload, Counts, Libraries, LOAD_TIMEOUT};
 use crate::glob::glob_match;
 use crate::reply::Reply;
@@ -71,15 +71,13 @@ fn function_load(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
         if !is_keyword(option, "REPLACE") {
             return Err(CommandError::err(format!(
                 "Unknown option given: {}",
-                c_text(option)
+                c_string(option, usize::MAX)
             )));
         }
         replace = true;
     }
+    let mut host = take_host(ctx, argv)?;
     let scripts = &mut ctx.keyspace.scripts;
-    let Some(mut host) = scripts.take_host(ctx.shared.script_host.as_ref()) else {
-        return Err(no_host(argv));
-    };
     let mut replaced = Vec::new();
     let created =
         scripts
@@ -111,7 +109,7 @@ fn function_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
         } else {
             return Err(CommandError::err(format!(
                 "Unknown argument {}",
-                c_text(arg)
+                c_string(arg, usize::MAX)
             )));
         }
     }
@@ -156,12 +154,6 @@ fn function_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
 
 fn field(name: &'static str, value: Reply) -> (Reply, Reply) {
     (Reply::bulk(name), value)
-}
-
-/// An argument as C's `%s` prints it: up to its first NUL.
-fn c_text(arg: &[u8]) -> String {
-    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
-    String::from_utf8_lossy(&arg[..end]).into_owned()
 }
 
 fn function_delete(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -226,10 +218,8 @@ fn function_restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
         _ => return Err(super::subcommand_syntax_error(argv)),
     };
     let (codes, read_error) = payload::read(&argv[2]).map_err(CommandError::err)?;
+    let mut host = take_host(ctx, argv)?;
     let scripts = &mut ctx.keyspace.scripts;
-    let Some(mut host) = scripts.take_host(ctx.shared.script_host.as_ref()) else {
-        return Err(no_host(argv));
-    };
     let mut restored = Libraries::default();
     let mut dropped = Vec::new();
     let mut outcome = codes

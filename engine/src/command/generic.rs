@@ -350,7 +350,7 @@ impl ExpireCondition {
             } else if is_keyword(arg, "LT") {
                 condition.lt = true;
             } else {
-                let shown = arg.split(|&b| b == 0).next().unwrap_or_default();
+                let shown = crate::args::c_str(arg);
                 return Err(CommandError::err(format!(
                     "Unsupported option {}",
                     String::from_utf8_lossy(shown)

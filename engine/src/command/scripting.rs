@@ -115,13 +115,7 @@ pub(crate) fn run_in_host(
     read_only: bool,
     run: impl FnOnce(&mut dyn ScriptHost, &mut dyn ScriptCalls) -> Result<Reply, ScriptError>,
 ) -> Result<Reply, CommandError> {
-    let Some(mut host) = ctx
-        .keyspace
-        .scripts
-        .take_host(ctx.shared.script_host.as_ref())
-    else {
-        return Err(no_host(argv));
-    };
+    let mut host = take_host(ctx, argv)?;
     let counts = ctx.keyspace.scripts.libraries.counts();
     ctx.shared.script_status.start(kind, name);
     let result = {
@@ -153,13 +147,20 @@ fn finish_run(
     })
 }
 
-/// What scripting commands answer when the engine was built without a script host:
-/// the commands do not exist.
-pub(crate) fn no_host(argv: &[Bytes]) -> CommandError {
-    CommandError::UnknownCommand {
-        name: argv[0].to_vec(),
-        args: argv[1..].iter().map(|arg| arg.to_vec()).collect(),
-    }
+/// Lends out the script host for the command `argv` (give it back with
+/// `Scripts::put_host`). An engine built without one answers what Redis answers for a
+/// command that does not exist.
+pub(crate) fn take_host(
+    ctx: &mut Ctx<'_>,
+    argv: &[Bytes],
+) -> Result<Box<dyn ScriptHost>, CommandError> {
+    ctx.keyspace
+        .scripts
+        .take_host(ctx.shared.script_host.as_ref())
+        .ok_or_else(|| CommandError::UnknownCommand {
+            name: argv[0].to_vec(),
+            args: argv[1..].iter().map(|arg| arg.to_vec()).collect(),
+        })
 }
 
 /// Compiles `body` and adds it to the cache (Redis's `luaCreateFunction`); `argv` is
@@ -176,13 +177,7 @@ fn create_script(
         code_start,
         flags,
     };
-    let Some(mut host) = ctx
-        .keyspace
-        .scripts
-        .take_host(ctx.shared.script_host.as_ref())
-    else {
-        return Err(no_host(argv));
-    };
+    let mut host = take_host(ctx, argv)?;
     let compiled = host.compile(sha, script.code());
     ctx.keyspace.scripts.put_host(host);
     compiled.map_err(|message| {

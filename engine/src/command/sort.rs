@@ -99,7 +99,7 @@ fn lookup_by_pattern(ctx: &mut Ctx<'_>, pattern: &[u8], element: &[u8]) -> Optio
 /// skipped, the rest must parse, the empty string is 0; NaN and out-of-range values
 /// (`ERANGE`) are refused.
 fn sort_score(bytes: &[u8]) -> Option<f64> {
-    let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    let text = crate::args::c_str(bytes);
     if text.is_empty() {
         return Some(0.0);
     }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::args::c_str;
 use crate::scripting::ScriptHost;
 
 /// The only engine Redis 7.0 has, as `FUNCTION LIST` and `FUNCTION STATS` name it.
@@ -87,7 +88,7 @@ pub struct Metadata {
 /// The line is split like redis-cli arguments, so `name="x"` is `x`.
 pub fn parse_metadata(code: &[u8]) -> Result<Metadata, String> {
     // Redis reads the shebang as a C string: a NUL ends it.
-    let text = &code[..code.iter().position(|&b| b == 0).unwrap_or(code.len())];
+    let text = c_str(code);
     if !text.starts_with(b"#!") {
         return Err("Missing library metadata".into());
     }
@@ -123,11 +124,6 @@ pub fn parse_metadata(code: &[u8]) -> Result<Metadata, String> {
         name,
         body_start: end,
     })
-}
-
-/// `bytes` up to a NUL, as C's `%s` prints it.
-fn c_str(bytes: &[u8]) -> &[u8] {
-    &bytes[..bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())]
 }
 
 /// True for a valid library or function name: one or more of `[A-Za-z0-9_]`.

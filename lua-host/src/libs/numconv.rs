@@ -59,12 +59,7 @@ pub(crate) fn lua_number_to_string(x: f64) -> String {
 }
 
 /// The bytes C code sees of a Lua string: everything before the first NUL.
-pub(crate) fn c_str(bytes: &[u8]) -> &[u8] {
-    match bytes.iter().position(|&b| b == 0) {
-        Some(end) => &bytes[..end],
-        None => bytes,
-    }
-}
+pub(crate) use kvdb_engine::args::c_str;
 
 /// C's `isspace` in the "C" locale.
 pub(crate) fn is_c_space(b: u8) -> bool {
@@ -82,17 +77,7 @@ pub(crate) fn strtod(s: &[u8]) -> Option<(f64, usize)> {
     while i < s.len() && is_c_space(s[i]) {
         i += 1;
     }
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let negative = take_sign(s, &mut i);
     let apply_sign = |v: f64| if negative { -v } else { v };
     let rest = &s[i..];
     if starts_with_ignore_case(rest, b"inf") {
@@ -210,6 +195,17 @@ fn parse_hex(s: &[u8]) -> (f64, usize) {
     (compose_f64(mantissa, exp2, sticky), i)
 }
 
+/// Reads an optional `+`/`-` at `s[*i]`, moving past it; true for `-`.
+fn take_sign(s: &[u8], i: &mut usize) -> bool {
+    match s.get(*i) {
+        Some(&sign @ (b'-' | b'+')) => {
+            *i += 1;
+            sign == b'-'
+        }
+        _ => false,
+    }
+}
+
 /// An exponent `<marker>[sign]digits` (case-insensitive marker), saturating; `None` when
 /// the marker is not followed by digits (then it is not part of the number).
 fn parse_exponent(s: &[u8], marker: u8) -> Option<(i64, usize)> {
@@ -217,17 +213,7 @@ fn parse_exponent(s: &[u8], marker: u8) -> Option<(i64, usize)> {
         return None;
     }
     let mut i = 1;
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let negative = take_sign(s, &mut i);
     let start = i;
     let mut value: i64 = 0;
     while let Some(&b) = s.get(i).filter(|b| b.is_ascii_digit()) {

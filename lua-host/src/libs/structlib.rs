@@ -55,7 +55,15 @@ struct Format<'a> {
     pos: usize,
 }
 
-impl Format<'_> {
+impl<'a> Format<'a> {
+    /// A format read as C reads it (up to a NUL), from its start.
+    fn new(bytes: &'a [u8]) -> Self {
+        Format {
+            bytes: c_str(bytes),
+            pos: 0,
+        }
+    }
+
     fn next_option(&mut self) -> Option<u8> {
         let opt = *self.bytes.get(self.pos)?;
         self.pos += 1;
@@ -153,10 +161,7 @@ fn pack(mut args: Args) -> mlua::Result<MultiValue> {
     // reads as nil ("number expected, got nil").
     args.push_nil();
     let args = &args;
-    let mut fmt = Format {
-        bytes: c_str(&fmt_bytes),
-        pos: 0,
-    };
+    let mut fmt = Format::new(&fmt_bytes);
     let mut header = Header::default();
     let mut arg = 2;
     let mut total: usize = 0;
@@ -257,10 +262,7 @@ fn unpack(args: Args) -> mlua::Result<MultiValue> {
     let args = &args;
     let lua = args.lua();
     let fmt_bytes = args.check_bytes(1)?;
-    let mut fmt = Format {
-        bytes: c_str(&fmt_bytes),
-        pos: 0,
-    };
+    let mut fmt = Format::new(&fmt_bytes);
     let data = args.check_bytes(2)?;
     let len = data.len();
     // A size_t: negative offsets become huge ones.
@@ -338,10 +340,7 @@ fn size(args: Args) -> mlua::Result<MultiValue> {
     let args = &args;
     let lua = args.lua();
     let fmt_bytes = args.check_bytes(1)?;
-    let mut fmt = Format {
-        bytes: c_str(&fmt_bytes),
-        pos: 0,
-    };
+    let mut fmt = Format::new(&fmt_bytes);
     let mut header = Header::default();
     let mut pos: usize = 0;
     while let Some(opt) = fmt.next_option() {
