@@ -35,9 +35,17 @@ pub trait Connection {
 }
 
 impl Connection for Session {
-    /// Runs the command in-process; never fails.
+    /// Runs the command in-process; fails only when an injected fault drops it, as
+    /// a connection reset would.
     fn command(&mut self, argv: &[Bytes]) -> io::Result<Reply> {
-        Ok(self.execute(argv))
+        let reply = self.execute(argv);
+        if self.take_dropped_by_fault() {
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "connection dropped by an injected fault",
+            ));
+        }
+        Ok(reply)
     }
 }
 

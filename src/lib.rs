@@ -16,8 +16,10 @@
 //! - [`server`]: the tokio network server behind `kvdb-server` and [`Server`].
 //! - This file: the embedding API — [`Engine`] (with virtual time:
 //!   [`Engine::advance`]), [`Session`] with [`SessionExt::call`] and [`cmd!`], a
-//!   [`Subscriber`] for pub/sub in-process, and [`Server`], a real server on an
-//!   ephemeral port for tests.
+//!   [`Subscriber`] for pub/sub in-process. The test controls fault injection
+//!   ([`Fault`]) and the command log ([`LoggedCommand`]) come from the engine.
+//! - [`Server`] (`local_server.rs`): the real server in this process, on an ephemeral
+//!   port and/or a unix socket, on its own thread or the caller's runtime.
 //! - [`client`]: the [`Connection`] abstraction over the in-process [`Session`] and
 //!   [`RespClient`], a blocking RESP client for any Redis server.
 //! - [`programs`]: named Lua programs ([`Programs`]), a directory of `*.lua` files run
@@ -25,19 +27,19 @@
 
 pub mod client;
 mod embedded;
+mod local_server;
 pub mod programs;
 pub mod server;
-
-use std::net::SocketAddr;
 
 use bytes::Bytes;
 pub use embedded::{Engine, EngineBuilder};
 pub use kvdb_engine as engine;
 pub use kvdb_engine::{
-    Clock, CommandError, Config, Inspected, InspectedValue, ManualClock, Protocol, Reply, Session,
-    SystemClock,
+    Clock, CommandError, CommandLog, Config, Fault, FaultAction, Inspected, InspectedValue,
+    LoggedCommand, ManualClock, Origin, Protocol, Reply, Session, SystemClock,
 };
 pub use kvdb_resp as resp;
+pub use local_server::{Server, ServerBuilder};
 
 pub use client::{Connection, RespClient};
 pub use programs::{LoadError, Program, Programs, RunError};
@@ -331,72 +333,5 @@ pub fn wait_for_subscribers(
             return false;
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-}
-
-/// A kvdb server running inside this process on its own thread; stops when dropped.
-#[derive(Debug)]
-pub struct Server {
-    engine: Engine,
-    addr: SocketAddr,
-    stop: server::Stopper,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    /// Starts a server for `engine` on `127.0.0.1` with a free port.
-    pub fn start(engine: Engine) -> std::io::Result<Server> {
-        Self::start_on(engine, "127.0.0.1:0")
-    }
-
-    /// Starts a server for `engine` listening on `address`.
-    pub fn start_on(engine: Engine, address: &str) -> std::io::Result<Server> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        let listen = server::Listen {
-            tcp: vec![server::TcpAddress {
-                address: address.to_string(),
-                optional: false,
-            }],
-            ..server::Listen::default()
-        };
-        let core = engine.core().clone();
-        let bound = runtime.block_on(server::BoundServer::bind(core, &listen))?;
-        let addr = bound
-            .local_addrs()
-            .first()
-            .copied()
-            .ok_or_else(|| std::io::Error::other("no address bound"))?;
-        let stop = bound.stopper();
-        let thread = std::thread::Builder::new()
-            .name("kvdb-server".into())
-            .spawn(move || runtime.block_on(bound.run()))?;
-        Ok(Server {
-            engine,
-            addr,
-            stop,
-            thread: Some(thread),
-        })
-    }
-
-    /// The address clients connect to.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The engine the server serves.
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.stop();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }

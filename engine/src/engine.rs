@@ -110,6 +110,10 @@ pub struct Shared {
     /// Called once by a script that runs long, on its thread: the server uses it to
     /// hand that thread's other duties (its async runtime worker) to another thread.
     pub long_script_hook: std::sync::OnceLock<fn()>,
+    /// Armed fault rules (`DEBUG FAULT`, [`Engine::inject`]).
+    pub faults: crate::fault::Faults,
+    /// The structured log of executed commands ([`Engine::command_log`]).
+    pub command_log: crate::command_log::CommandLog,
     next_client_id: AtomicU64,
 }
 
@@ -247,6 +251,8 @@ impl Engine {
                 script_status: Arc::default(),
                 script_host,
                 long_script_hook: std::sync::OnceLock::new(),
+                faults: Default::default(),
+                command_log: Default::default(),
                 next_client_id: AtomicU64::new(1),
             }),
         }
@@ -365,6 +371,23 @@ impl Engine {
     /// True once `SHUTDOWN` has run.
     pub fn shutdown_requested(&self) -> bool {
         self.shared.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Arms a fault rule: the next commands it catches fail, wait or drop their
+    /// connection (see [`crate::fault`]); `DEBUG FAULT` does the same over the wire.
+    pub fn inject(&self, fault: crate::fault::Fault) {
+        self.shared.faults.inject(fault);
+    }
+
+    /// Disarms every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// The structured log of executed commands: `start` it, run the test, read
+    /// `entries` or `take` them.
+    pub fn command_log(&self) -> &crate::command_log::CommandLog {
+        &self.shared.command_log
     }
 
     /// Runs `f` with the locked store (for inspection and tests).

@@ -227,6 +227,48 @@ impl CommandError {
     }
 }
 
+/// `NOSCRIPT`: EVALSHA of a script the server does not have.
+pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
+/// `BUSY` while an EVAL script runs past the threshold.
+pub const BUSY_SCRIPT: &str =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+/// `BUSY` while a function runs past the threshold.
+pub const BUSY_FUNCTION: &str =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+/// What an in-process [`crate::Session::execute`] answers for a command an injected
+/// fault dropped (over the wire the connection just closes).
+pub const DROPPED_BY_FAULT: &[u8] = b"ERR connection dropped by an injected fault";
+
+/// Redis 7.0's shared error replies (`createSharedObjects` in server.c) by their code,
+/// for faults injected by code alone: the errors a client meets from a server that is
+/// loading, busy, out of memory, a replica, or failing to persist.
+const STANDARD_ERRORS: &[&str] = &[
+    NO_SCRIPT,
+    "LOADING Redis is loading the dataset in memory",
+    BUSY_SCRIPT,
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to \
+     persist to disk. Commands that may modify the data set are disabled, because this \
+     instance is configured to report errors during writes if RDB snapshotting fails \
+     (stop-writes-on-bgsave-error option). Please check the Redis logs for details about \
+     the RDB error.",
+    "READONLY You can't write against a read only replica.",
+    "OOM command not allowed when used memory > 'maxmemory'.",
+    "EXECABORT Transaction discarded because of previous errors.",
+    "NOREPLICAS Not enough good replicas to write.",
+    "BUSYKEY Target key name already exists.",
+];
+
+/// Redis's own error text for the bare error `code` (`LOADING` → `LOADING Redis is
+/// loading the dataset in memory`), if it has one of [`STANDARD_ERRORS`].
+pub fn standard_error(code: &str) -> Option<&'static str> {
+    STANDARD_ERRORS
+        .iter()
+        .copied()
+        .find(|text| text.split(' ').next() == Some(code))
+}
+
 impl std::fmt::Display for CommandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message())

@@ -30,6 +30,8 @@
 //!   status behind `BUSY` and `SCRIPT KILL`.
 //! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
 //!   [`lzf`]: the LZF compression of RDB strings.
+//! - [`fault`]: fault injection (`DEBUG FAULT`); [`command_log`]: the structured log
+//!   of executed commands — test controls no Redis has.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies.
 
@@ -39,10 +41,12 @@ pub mod bitmap;
 pub mod blocking;
 pub mod clock;
 pub mod command;
+pub mod command_log;
 pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod fault;
 pub mod functions;
 pub mod glob;
 pub mod keyspace;
@@ -62,9 +66,11 @@ pub mod types;
 pub mod watch;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use command_log::{CommandLog, LoggedCommand, Origin};
 pub use config::Config;
 pub use dict::MAX_KEY_LEN;
 pub use engine::{Engine, EngineBuilder, Inspected, InspectedValue};
 pub use error::CommandError;
+pub use fault::{Fault, FaultAction};
 pub use reply::{Protocol, Reply};
 pub use session::Session;

@@ -446,12 +446,8 @@ impl ScriptStatus {
 /// The `BUSY` error for clients while a script of `kind` runs past the threshold.
 pub fn busy_error(kind: RunKind) -> &'static str {
     match kind {
-        RunKind::Eval => {
-            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
-        }
-        RunKind::Function => {
-            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
-        }
+        RunKind::Eval => crate::error::BUSY_SCRIPT,
+        RunKind::Function => crate::error::BUSY_FUNCTION,
     }
 }
 

@@ -18,8 +18,10 @@ use crate::args::Args;
 use crate::blocking::{BlockSlot, Restore, SlotFilled};
 use crate::clock::Clock;
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
+use crate::command_log::{LoggedCommand, Origin};
 use crate::engine::{Engine, ExecStats, Shared, Store};
-use crate::error::CommandError;
+use crate::error::{CommandError, DROPPED_BY_FAULT};
+use crate::fault::FaultAction;
 use crate::keyspace::Keyspace;
 use crate::pubsub::Mailbox;
 use crate::reply::{encode_error, Protocol, Reply};
@@ -248,6 +250,13 @@ pub struct Session {
     /// How to put back what a served blocking command popped, until the connection
     /// says the reply was written.
     undelivered: Option<Restore>,
+    /// An injected delay the connection must wait out before running the rest of its
+    /// batch ([`Session::take_fault_delay`]).
+    fault_delay: Option<Duration>,
+    /// The command at the head of the next batch has waited out its injected delay.
+    delay_served: bool,
+    /// An injected fault dropped this in-process client's last command.
+    dropped_by_fault: bool,
 }
 
 /// A command name as the client spelled it, with the id it resolved to.
@@ -299,6 +308,9 @@ impl Session {
             state,
             last_command: ResolvedName::default(),
             undelivered: None,
+            fault_delay: None,
+            delay_served: false,
+            dropped_by_fault: false,
         }
     }
 
@@ -346,6 +358,18 @@ impl Session {
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
         let engine = self.engine.clone();
         let shared = &**engine.shared();
+        if shared.faults.is_armed() {
+            let resolved = self.last_command.resolve(argv);
+            match self.take_fault(shared, &resolved, argv) {
+                Some(FaultAction::Error(text)) => return Reply::Error(text),
+                Some(FaultAction::Delay(delay)) => std::thread::sleep(delay),
+                Some(FaultAction::Drop) => {
+                    self.dropped_by_fault = true;
+                    return Reply::Error(Bytes::from_static(DROPPED_BY_FAULT));
+                }
+                None => {}
+            }
+        }
         let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
             Locked::Store(store) => store,
             Locked::Answered(mut replies) => {
@@ -362,7 +386,7 @@ impl Session {
             stats,
             client: &mut self.state,
         };
-        let (result, _) = dispatch(target, resolved, argv, started, None);
+        let (result, _) = dispatch(target, resolved, argv, started, None, Origin::Client, None);
         serve_blocked(shared, keyspace, stats);
         self.state.reply_point = None;
         drop(store);
@@ -412,21 +436,45 @@ impl Session {
         // Each command's end is the next one's start: one clock read per command.
         let mut started = Instant::now();
         for argv in &requests[ran..] {
+            let resolved = self.last_command.resolve(argv);
+            let fault = match shared.faults.is_armed() {
+                true => self.take_fault(shared, &resolved, argv),
+                false => None,
+            };
+            match fault {
+                Some(FaultAction::Delay(delay)) => {
+                    // Waited out by the connection, without the store; then this
+                    // command heads the next batch and runs.
+                    self.fault_delay = Some(delay);
+                    self.delay_served = true;
+                    break;
+                }
+                Some(FaultAction::Drop) => {
+                    self.state.close_after_reply = true;
+                    ran += 1;
+                    break;
+                }
+                _ => {}
+            }
             ran += 1;
             // CLIENT REPLY SKIP silences the command after it, once.
             let skipping = self.state.reply_mode == ReplyMode::SkipNext;
             if skipping {
                 self.state.reply_mode = ReplyMode::On;
             }
-            let resolved = self.last_command.resolve(argv);
             let Store { keyspace, stats } = &mut *store;
-            let target = Target {
-                shared,
-                keyspace,
-                stats,
-                client: &mut self.state,
+            let (result, ended) = match fault {
+                Some(FaultAction::Error(text)) => (Ok(Reply::Error(text)), started),
+                _ => {
+                    let target = Target {
+                        shared,
+                        keyspace,
+                        stats,
+                        client: &mut self.state,
+                    };
+                    dispatch(target, resolved, argv, started, None, Origin::Client, None)
+                }
             };
-            let (result, ended) = dispatch(target, resolved, argv, started, None);
             started = ended;
             serve_blocked(shared, keyspace, stats);
             let reply_point = self.state.reply_point.take();
@@ -581,6 +629,46 @@ impl Session {
             .lock()
             .push((id, error.code()));
         Reply::from(error)
+    }
+
+    /// The fault armed for `argv` (resolved as `resolved`), if one catches it; a
+    /// caught command is logged with the error it answers or, when dropped, none.
+    /// The command at the head of a batch after its delay is not checked again.
+    fn take_fault(
+        &mut self,
+        shared: &Shared,
+        resolved: &Result<CommandId, CommandError>,
+        argv: &[Bytes],
+    ) -> Option<FaultAction> {
+        if std::mem::take(&mut self.delay_served) {
+            return None;
+        }
+        let name = resolved
+            .as_ref()
+            .map_or("", |id| command::table().by_id(*id).name);
+        let action = shared.faults.take(name, argv)?;
+        let reply = match &action {
+            FaultAction::Error(text) => Some(Reply::Error(text.clone())),
+            FaultAction::Delay(_) => return Some(action),
+            FaultAction::Drop => None,
+        };
+        if shared.command_log.is_recording() {
+            let client = LogClient::of(&self.state);
+            log_command(shared, client, argv, reply, Origin::Client);
+        }
+        Some(action)
+    }
+
+    /// The injected delay the connection must wait out (without the store) before it
+    /// runs the rest of the batch [`Session::execute_batch`] stopped at.
+    pub fn take_fault_delay(&mut self) -> Option<Duration> {
+        self.fault_delay.take()
+    }
+
+    /// True once (then reset) when an injected fault dropped the last command given
+    /// to [`Session::execute`]: a connection would have closed without a reply.
+    pub fn take_dropped_by_fault(&mut self) -> bool {
+        std::mem::take(&mut self.dropped_by_fault)
     }
 
     /// A future that completes when CLIENT KILL closes this client.
@@ -835,7 +923,16 @@ pub(crate) fn execute_in_script(
         stats: ctx.stats,
         client,
     };
-    let (result, _) = dispatch(target, Ok(id), argv, Instant::now(), Some(ctx.now_ms));
+    let now = Some(ctx.now_ms);
+    let (result, _) = dispatch(
+        target,
+        Ok(id),
+        argv,
+        Instant::now(),
+        now,
+        Origin::Script,
+        Some(ctx.client),
+    );
     result.map_err(|error| error.message().into_owned())
 }
 
@@ -867,27 +964,63 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
         stats: ctx.stats,
         client: ctx.client,
     };
-    let (result, _) = dispatch(target, resolved, argv, Instant::now(), Some(ctx.now_ms));
+    let now = Some(ctx.now_ms);
+    let (result, _) = dispatch(
+        target,
+        resolved,
+        argv,
+        Instant::now(),
+        now,
+        Origin::Transaction,
+        None,
+    );
     // Inside EXEC's reply every message comes first.
     ctx.client.reply_point = None;
     result.unwrap_or_else(Reply::from)
 }
 
-/// Checks and runs one resolved command, updating the execution counters. `started`
-/// is when the command began; `fixed_now` is the time snapshot of an enclosing EXEC.
-/// Answers the result and when the command ended.
+/// Checks and runs one resolved command, updating the execution counters (and the
+/// command log while it records). `started` is when the command began; `fixed_now`
+/// is the time snapshot of an enclosing EXEC or script; `caller` is the client that
+/// ran the script, for a script's command. Answers the result and when the command
+/// ended.
 fn dispatch(
     target: Target<'_>,
     resolved: Result<CommandId, CommandError>,
     argv: &[Bytes],
     started: Instant,
     fixed_now: Option<u64>,
+    origin: Origin,
+    caller: Option<&ClientState>,
 ) -> (Result<Reply, CommandError>, Instant) {
+    let Target {
+        shared,
+        keyspace,
+        stats,
+        client,
+    } = target;
+    // The command log wants the client as it was before the command (SELECT moves it),
+    // and for a script's command the client that ran the script.
+    let before = match shared.command_log.is_recording() {
+        true => Some(LogClient {
+            db: client.db,
+            ..LogClient::of(caller.unwrap_or(client))
+        }),
+        false => None,
+    };
     let (result, ended, stats) = match resolved {
-        Ok(id) => check_and_run(target, id, argv, started, fixed_now),
+        Ok(id) => {
+            let target = Target {
+                shared,
+                keyspace,
+                stats,
+                client: &mut *client,
+            };
+            check_and_run(target, id, argv, started, fixed_now)
+        }
         Err(error) => {
-            target.client.flag_transaction();
-            (Err(error), started, target.stats)
+            client.flag_transaction();
+            (Err(error), started, stats)
         }
     };
     stats.total_commands += 1;
@@ -897,7 +1030,51 @@ fn dispatch(
             *stats.errors.entry(error.code()).or_default() += 1;
         }
     }
+    if let Some(before) = before {
+        let reply = match (&result, &client.blocked) {
+            (_, Some(_)) => None,
+            (Ok(reply), None) => Some(reply.clone()),
+            (Err(error), None) => Some(Reply::from(error.clone())),
+        };
+        log_command(shared, before, argv, reply, origin);
+    }
     (result, ended)
+}
+
+/// Who ran a logged command.
+struct LogClient {
+    id: u64,
+    name: Bytes,
+    db: usize,
+}
+
+impl LogClient {
+    fn of(client: &ClientState) -> LogClient {
+        LogClient {
+            id: client.info.id,
+            name: Bytes::copy_from_slice(&client.info.name),
+            db: client.db,
+        }
+    }
+}
+
+/// Keeps one command in the engine's command log.
+fn log_command(
+    shared: &Shared,
+    client: LogClient,
+    argv: &[Bytes],
+    reply: Option<Reply>,
+    origin: Origin,
+) {
+    shared.command_log.record(LoggedCommand {
+        client_id: client.id,
+        client_name: client.name,
+        db: client.db,
+        argv: argv.to_vec(),
+        reply,
+        time_ms: shared.clock.now_ms(),
+        origin,
+    });
 }
 
 /// What a RESP2 client may run while subscribed.

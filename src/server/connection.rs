@@ -233,7 +233,8 @@ struct Disconnected;
 
 /// Runs the first `queued` requests of `batch`, then empties them for reuse. A
 /// blocking command that has to wait holds up the requests after it, as in Redis:
-/// the replies so far are written, the reply is awaited, then the rest run.
+/// the replies so far are written, the reply is awaited, then the rest run. A
+/// command with an injected delay holds them up the same way.
 async fn run_batch<S>(
     io: Io<'_, S>,
     session: &mut Session,
@@ -246,7 +247,8 @@ where
     let mut start = 0;
     while start < *queued {
         start += session.execute_batch(&batch[start..*queued], io.output);
-        if session.should_close() || session.block_wait().is_none() {
+        let delay = session.take_fault_delay();
+        if delay.is_none() && (session.should_close() || session.block_wait().is_none()) {
             break;
         }
         if !io.output.is_empty() {
@@ -254,6 +256,11 @@ where
                 return Err(Disconnected);
             }
             io.output.clear();
+        }
+        if let Some(delay) = delay {
+            // An injected delay: this client waits, nobody else does.
+            tokio::time::sleep(delay).await;
+            continue;
         }
         let reply = await_unblock(io.stream, session, io.input).await?;
         reply.encode(session.protocol(), io.output);

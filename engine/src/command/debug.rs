@@ -2,10 +2,11 @@
 //! `enable-debug-command` (checked in dispatch).
 //!
 //! `SLEEP` stops the whole server (it runs under the store lock, as Redis's runs on
-//! its only thread); `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `CLOCK`
-//! is kvdb's own: virtual time over the wire, so suites in any language can move the
-//! engine's clock the way `Engine::advance` does in Rust. Any other subcommand gets
-//! Redis's answer for one it does not know.
+//! its only thread); `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry. `CLOCK`
+//! and `FAULT` are kvdb's own: virtual time and fault injection over the wire, so
+//! suites in any language can move the engine's clock the way `Engine::advance` does
+//! in Rust, and make commands fail the way `Engine::inject` does. Any other
+//! subcommand gets Redis's answer for one it does not know.
 
 use super::flags::*;
 use super::generic::help_reply;
@@ -46,6 +47,14 @@ fn debug_help() -> Reply {
             "    kvdb only: read the engine clock, move it (virtual time: keys whose TTL",
             "    passed expire and blocked clients past their timeout are answered), or",
             "    go back to real time.",
+            "FAULT ERROR <error>|DELAY <milliseconds>|DROP [COMMAND <name>] [KEY <pattern>]",
+            "      [COUNT <count>]",
+            "    kvdb only: make the next <count> (default 1, 0: until cleared) commands",
+            "    named <name> and/or with a key matching <pattern> answer <error> (a code",
+            "    alone, like LOADING or NOSCRIPT, gives Redis's own text), run",
+            "    <milliseconds> late, or close their connection without a reply.",
+            "FAULT LIST|CLEAR",
+            "    kvdb only: show or disarm the armed faults.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -86,6 +95,29 @@ fn debug_clock(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, Comman
     Ok(Reply::Ok)
 }
 
+/// DEBUG FAULT: arm a fault rule ([`crate::fault::parse_rule`]), `LIST` the armed
+/// ones, or `CLEAR` them.
+fn debug_fault(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, CommandError> {
+    let faults = &ctx.shared.faults;
+    match args {
+        [word] if is_keyword(word, "LIST") => Ok(Reply::Array(
+            faults
+                .list()
+                .iter()
+                .map(|fault| Reply::bulk(fault.describe()))
+                .collect(),
+        )),
+        [word] if is_keyword(word, "CLEAR") => {
+            faults.clear();
+            Ok(Reply::Ok)
+        }
+        rule => {
+            faults.inject(crate::fault::parse_rule(rule)?);
+            Ok(Reply::Ok)
+        }
+    }
+}
+
 fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
     let rest = args.rest();
@@ -108,6 +140,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "CLOCK") {
         return debug_clock(ctx, options);
+    }
+    if is_keyword(subcommand, "FAULT") {
+        return debug_fault(ctx, options);
     }
     Err(subcommand_syntax_error(argv))
 }

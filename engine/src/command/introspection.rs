@@ -230,9 +230,35 @@ fn key_finder(name: &str) -> Option<KeyFinder> {
     }
 }
 
-/// COMMAND GETKEYS and GETKEYSANDFLAGS: the key arguments of the command given, from
-/// its key specs unless their flags vary or they cannot tell (Redis's
-/// `getKeysFromCommandWithSpecs`).
+/// The key arguments of `argv` (the command `name`'s name first) with their flags,
+/// from its key specs unless their flags vary or they cannot tell (Redis's
+/// `getKeysFromCommandWithSpecs`); `None` when there are none.
+fn find_keys(name: &str, argv: &[&[u8]]) -> Option<Vec<docs::KeyRef>> {
+    let doc = docs::doc(name);
+    let variable = doc.is_some_and(|doc| {
+        doc.key_specs
+            .iter()
+            .any(|spec| spec.flags.contains(&"variable_flags"))
+    });
+    doc.filter(|_| !variable)
+        .and_then(|doc| docs::keys_by_specs(doc, argv))
+        .or_else(|| key_finder(name).map(|find| find(argv)))
+        .filter(|keys| !keys.is_empty())
+}
+
+/// Where the key arguments of `argv`, a call of the command `name` (its full name),
+/// are in it: what COMMAND GETKEYS would answer, as positions.
+pub fn key_positions(name: &str, argv: &[bytes::Bytes]) -> Vec<usize> {
+    let argv: Vec<&[u8]> = argv.iter().map(|arg| arg.as_ref()).collect();
+    find_keys(name, &argv)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// COMMAND GETKEYS and GETKEYSANDFLAGS: the key arguments of the command given
+/// ([`find_keys`]), with Redis's errors for a command that has none.
 fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, CommandError> {
     let rest = args.rest();
     let argv: Vec<&[u8]> = rest.iter().map(|arg| arg.as_ref()).collect();
@@ -240,8 +266,7 @@ fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, Comma
         .resolve(rest)
         .map_err(|_| CommandError::err("Invalid command specified"))?;
     let doc = docs::doc(spec.name);
-    let finder = key_finder(spec.name);
-    if finder.is_none() && !doc.is_some_and(docs::declares_keys) {
+    if key_finder(spec.name).is_none() && !doc.is_some_and(docs::declares_keys) {
         return Err(CommandError::err("The command has no key arguments"));
     }
     if !spec.arity_ok(argv.len()) {
@@ -249,16 +274,7 @@ fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, Comma
             "Invalid number of arguments specified for command",
         ));
     }
-    let variable = doc.is_some_and(|doc| {
-        doc.key_specs
-            .iter()
-            .any(|spec| spec.flags.contains(&"variable_flags"))
-    });
-    let keys = doc
-        .filter(|_| !variable)
-        .and_then(|doc| docs::keys_by_specs(doc, &argv))
-        .or_else(|| finder.map(|find| find(&argv)))
-        .filter(|keys| !keys.is_empty());
+    let keys = find_keys(spec.name, &argv);
     // Commands whose keys are optional (EVAL, FCALL) answer an empty list instead.
     let keys = match keys {
         Some(keys) => keys,

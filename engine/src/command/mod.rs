@@ -264,6 +264,7 @@ macro_rules! spec {
         }
     };
 }
+pub use introspection::key_positions;
 pub(crate) use spec;
 
 /// The command table: every family's commands, looked up case-insensitively.

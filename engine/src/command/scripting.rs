@@ -20,9 +20,6 @@ use crate::scripting::{
 };
 use crate::session::{self, ClientState};
 
-/// Redis's reply to `EVALSHA` of a script it does not have.
-const NO_SCRIPT_ERROR: &str = "NOSCRIPT No matching script. Please use EVAL.";
-
 fn eval(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     eval_generic(ctx, args, false, false)
 }
@@ -66,7 +63,7 @@ fn eval_generic(
     let argv = args.argv();
     feed_monitors_first(ctx, argv);
     if by_sha && argv[1].len() != 40 {
-        return Err(CommandError::Other(NO_SCRIPT_ERROR.into()));
+        return Err(CommandError::Other(crate::error::NO_SCRIPT.into()));
     }
     let (keys, script_args) = keys_and_args(argv, parse_i64(&argv[2])?)?;
     // SHAs are compared in lowercase; clients nearly always send them so.
@@ -80,7 +77,7 @@ fn eval_generic(
     let sha = &*sha;
     let script = match ctx.keyspace.scripts.cache.get(sha) {
         Some(script) => script.clone(),
-        None if by_sha => return Err(CommandError::Other(NO_SCRIPT_ERROR.into())),
+        None if by_sha => return Err(CommandError::Other(crate::error::NO_SCRIPT.into())),
         None => create_script(ctx, argv, sha, &argv[1])?,
     };
     let compat = script.flags & script_flags::EVAL_COMPAT_MODE != 0;
