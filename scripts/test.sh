@@ -8,7 +8,8 @@
 #   2. cargo fmt --all --check
 #   3. cargo clippy --workspace --all-targets -- -D warnings
 #   4. cargo test --workspace        (unit, engine, and differential tests vs redis-server)
-#   5. cargo build --bin kvdb-server, then the redis-py client tests with pytest
+#   5. the Rust examples in examples/, each run (they assert what they show)
+#   6. cargo build --bin kvdb-server, then the redis-py client tests with pytest
 #      (KVDB_SERVER_BIN points them at the binary).
 #
 # Stops at the first failing step and says which. Every cargo call takes the shared lock
@@ -26,7 +27,7 @@ INSTALL=1
 for arg in "$@"; do
   case "$arg" in
     --no-install) INSTALL=0 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -172,7 +173,15 @@ cargo_locked clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test --workspace"
 cargo_locked test --workspace
 
-# --- 5. Python client tests ------------------------------------------------------------
+step "examples (each of examples/*.rs, run)"
+cargo_locked build --examples --quiet
+for example in examples/*.rs; do
+  name=$(basename "$example" .rs)
+  echo "--- example $name"
+  "${CARGO_TARGET_DIR:-$ROOT/target}/debug/examples/$name"
+done
+
+# --- 6. Python client tests ------------------------------------------------------------
 
 step "cargo build --bin kvdb-server"
 cargo_locked build --bin kvdb-server --quiet
@@ -186,4 +195,4 @@ step "python client tests (pytest $PY_DIR)"
 STEP="done"
 trap - ERR
 echo
-echo "test.sh: OK - fmt, clippy, cargo test, python client tests all green in $((SECONDS - START))s"
+echo "test.sh: OK - fmt, clippy, cargo test, examples, python client tests all green in $((SECONDS - START))s"

@@ -4,7 +4,7 @@ One server per test session:
 
 * by default the ``kvdb-server`` binary at ``$KVDB_SERVER_BIN`` (default
   ``target/debug/kvdb-server`` under the repository root), started with
-  ``--port 0 --bind 127.0.0.1``; the fixture waits for its
+  ``--port 0 --bind 127.0.0.1 --enable-debug-command local``; the fixture waits for its
   ``kvdb listening on HOST:PORT`` line;
 * with ``KVDB_TEST_AGAINST_REDIS=1``, a real ``redis-server`` (7.0) on a free port
   instead, to check that the tests themselves are right.
@@ -12,7 +12,9 @@ One server per test session:
 Fixtures: ``server`` (the running server: ``.host``, ``.port``, ``.kind``, ``.output()``),
 ``r`` (RESP2 client, ``decode_responses=True``), ``r3`` (the same over RESP3) and
 ``make_client`` (a factory for more clients, e.g. ``make_client(db=3)``). ``r`` and ``r3``
-flush their database before each test.
+flush their database before each test. ``clock`` is kvdb's virtual time over the wire
+(``DEBUG CLOCK``): frozen for the test, moved with ``clock.advance(seconds)``, back to
+real time after it; tests that use it are skipped against redis-server.
 """
 
 from __future__ import annotations
@@ -121,7 +123,8 @@ def _start_kvdb() -> ServerProcess:
     # Run in a scratch directory so nothing the server writes lands in the repository.
     scratch = tempfile.mkdtemp(prefix="kvdb-pytest-kvdb-")
     process, lines, output = _spawn(
-        [str(binary), "--port", "0", "--bind", "127.0.0.1"], cwd=scratch
+        [str(binary), "--port", "0", "--bind", "127.0.0.1", "--enable-debug-command", "local"],
+        cwd=scratch,
     )
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:
@@ -166,6 +169,7 @@ def _start_redis() -> ServerProcess:
         argv = [
             binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
             "--appendonly", "no", "--daemonize", "no", "--dir", scratch,
+            "--enable-debug-command", "local",
         ]
         process, _lines, output = _spawn(argv, cwd=scratch)
         server = ServerProcess("redis", "127.0.0.1", port, process, output, scratch)
@@ -236,3 +240,41 @@ def r3(make_client):
     client = make_client(protocol=3)
     client.flushdb()
     return client
+
+
+class VirtualClock:
+    """kvdb's engine clock over the wire (``DEBUG CLOCK``). Moving it forward expires
+    every key whose TTL passed and times out blocked clients whose deadline did, at
+    once; TTL, TIME and OBJECT IDLETIME follow it."""
+
+    def __init__(self, client: redis.Redis):
+        self._client = client
+
+    def now_ms(self) -> int:
+        """The engine's time, in Unix milliseconds."""
+        return int(self._client.execute_command("DEBUG", "CLOCK", "GET"))
+
+    def set(self, unix_ms: int) -> None:
+        """Sets the engine's time (it stands still there until moved)."""
+        self._client.execute_command("DEBUG", "CLOCK", "SET", unix_ms)
+
+    def advance(self, seconds: float) -> None:
+        """Moves the engine's time forward, without sleeping."""
+        self._client.execute_command("DEBUG", "CLOCK", "ADVANCE", round(seconds * 1000))
+
+    def real(self) -> None:
+        """Back to the real clock."""
+        self._client.execute_command("DEBUG", "CLOCK", "REAL")
+
+
+@pytest.fixture
+def clock(server, make_client):
+    """Virtual time for one test: frozen at its start, moved by ``clock.advance``."""
+    if server.kind != "kvdb":
+        pytest.skip("virtual time is kvdb's own (DEBUG CLOCK); redis-server has none")
+    virtual = VirtualClock(make_client())
+    virtual.set(virtual.now_ms())
+    try:
+        yield virtual
+    finally:
+        virtual.real()
