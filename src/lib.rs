@@ -247,8 +247,11 @@ impl Subscriber {
             return true;
         };
         let messages = mailbox.drain();
-        self.pending
-            .extend(messages.iter().filter_map(Message::from_push));
+        self.pending.extend(
+            messages
+                .into_iter()
+                .filter_map(|mail| Message::from_push(&mail.into_reply())),
+        );
         !mailbox.overflowed()
     }
 

@@ -99,6 +99,13 @@ mod tests {
     use crate::reply::Reply;
     use bytes::Bytes;
 
+    fn drained(pubsub: &mut PubSub) -> Vec<Reply> {
+        let mail = pubsub.mailbox(1).drain();
+        mail.into_iter()
+            .map(crate::pubsub::Mail::into_reply)
+            .collect()
+    }
+
     #[test]
     fn every_letter_names_its_class() {
         let pairs = [
@@ -168,7 +175,7 @@ mod tests {
             ])
         };
         assert_eq!(
-            pubsub.mailbox(1).drain(),
+            drained(&mut pubsub),
             vec![
                 pmessage("__keyspace@3__:mylist", "lpush"),
                 pmessage("__keyevent@3__:lpush", "mylist"),
@@ -176,7 +183,7 @@ mod tests {
         );
         publish(&pubsub, KEYEVENT, 0, "del", b"k", 0);
         assert_eq!(
-            pubsub.mailbox(1).drain(),
+            drained(&mut pubsub),
             vec![pmessage("__keyevent@0__:del", "k")]
         );
     }

@@ -60,9 +60,126 @@ impl BufferLimit {
     }
 }
 
+/// A message published to a channel, built and encoded once for all its receivers:
+/// each subscriber's mailbox holds an `Arc` of it, and a connection copies its bytes.
+#[derive(Debug)]
+pub struct Published {
+    /// The push as a reply (`message`/`pmessage`/`smessage`, ...).
+    reply: Reply,
+    /// Its RESP2 encoding; RESP3's differs only in its first byte (`>` for `*`).
+    resp2: Bytes,
+}
+
+impl Published {
+    /// `reply` (a [`Reply::Push`]) with its encoding made once.
+    pub fn new(reply: Reply) -> Arc<Published> {
+        let mut encoded = bytes::BytesMut::new();
+        reply.encode(crate::reply::Protocol::Resp2, &mut encoded);
+        Arc::new(Published {
+            reply,
+            resp2: encoded.freeze(),
+        })
+    }
+}
+
+/// One thing waiting in a mailbox.
+#[derive(Debug, Clone)]
+pub enum Mail {
+    /// A published message, shared with its other receivers.
+    Published(Arc<Published>),
+    /// Any other push: a MONITOR line, an invalidation, a test's own.
+    Reply(Reply),
+}
+
+impl Mail {
+    /// Appends the mail's bytes for a client speaking `protocol` to `out`.
+    pub fn encode(&self, protocol: crate::reply::Protocol, out: &mut bytes::BytesMut) {
+        match self {
+            Mail::Published(published) => {
+                let at = out.len();
+                out.extend_from_slice(&published.resp2);
+                if protocol == crate::reply::Protocol::Resp3 {
+                    out[at] = b'>';
+                }
+            }
+            Mail::Reply(reply) => reply.encode(protocol, out),
+        }
+    }
+
+    /// The mail as a reply.
+    pub fn into_reply(self) -> Reply {
+        match self {
+            Mail::Published(published) => published.reply.clone(),
+            Mail::Reply(reply) => reply,
+        }
+    }
+}
+
+impl From<Reply> for Mail {
+    fn from(reply: Reply) -> Mail {
+        Mail::Reply(reply)
+    }
+}
+
+thread_local! {
+    /// Wake-ups held back while a batch of commands runs on this thread.
+    static DEFERRED_WAKES: std::cell::RefCell<Option<Vec<Waker>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While alive, subscribers' connections that mail reaches on this thread are woken
+/// only when it is dropped: a pipeline of PUBLISHes wakes each subscriber once, and
+/// it writes them all at once, as Redis writes a client's output buffer once per
+/// event-loop pass. Nested scopes defer to the outermost.
+#[derive(Debug)]
+pub struct DeferWakes {
+    outermost: bool,
+}
+
+impl DeferWakes {
+    /// Starts holding back wake-ups on this thread.
+    pub fn begin() -> DeferWakes {
+        let outermost = DEFERRED_WAKES.with(|deferred| {
+            let mut deferred = deferred.borrow_mut();
+            let outermost = deferred.is_none();
+            if outermost {
+                *deferred = Some(Vec::new());
+            }
+            outermost
+        });
+        DeferWakes { outermost }
+    }
+}
+
+impl Drop for DeferWakes {
+    fn drop(&mut self) {
+        if !self.outermost {
+            return;
+        }
+        let wakers = DEFERRED_WAKES.with(|deferred| deferred.borrow_mut().take());
+        for waker in wakers.into_iter().flatten() {
+            waker.wake();
+        }
+    }
+}
+
+/// Wakes `waker` now, or when this thread's [`DeferWakes`] scope ends.
+fn wake(waker: Waker) {
+    let waker = DEFERRED_WAKES.with(|deferred| match deferred.borrow_mut().as_mut() {
+        Some(held) => {
+            held.push(waker);
+            None
+        }
+        None => Some(waker),
+    });
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
 #[derive(Debug, Default)]
 struct MailState {
-    queue: VecDeque<Reply>,
+    queue: VecDeque<Mail>,
     bytes: u64,
     /// Since when (Unix ms) the queue has been over the soft limit.
     over_soft_since: Option<u64>,
@@ -81,12 +198,12 @@ pub struct Mailbox {
 impl Mailbox {
     /// Queues `message` (about `size` bytes) unless the subscriber already overflowed;
     /// passing `limit` marks it overflowed and drops its queue.
-    pub fn post(&self, message: Reply, size: u64, limit: BufferLimit, now_ms: u64) {
+    pub fn post(&self, message: impl Into<Mail>, size: u64, limit: BufferLimit, now_ms: u64) {
         let mut state = self.state.lock();
         if state.overflowed {
             return;
         }
-        state.queue.push_back(message);
+        state.queue.push_back(message.into());
         state.bytes += size;
         let over_hard = limit.hard > 0 && state.bytes >= limit.hard;
         let over_soft = limit.soft > 0 && state.bytes >= limit.soft;
@@ -106,17 +223,28 @@ impl Mailbox {
             state.bytes = 0;
         }
         if let Some(waker) = state.waker.take() {
-            waker.wake();
+            drop(state);
+            wake(waker);
         }
         self.posted.notify_all();
     }
 
     /// Takes every queued message, oldest first.
-    pub fn drain(&self) -> Vec<Reply> {
+    pub fn drain(&self) -> Vec<Mail> {
         let mut state = self.state.lock();
         state.bytes = 0;
         state.over_soft_since = None;
         state.queue.drain(..).collect()
+    }
+
+    /// Takes every queued message, appending each encoded for `protocol` to `out`.
+    pub fn deliver(&self, protocol: crate::reply::Protocol, out: &mut bytes::BytesMut) {
+        let mut state = self.state.lock();
+        state.bytes = 0;
+        state.over_soft_since = None;
+        for mail in state.queue.drain(..) {
+            mail.encode(protocol, out);
+        }
     }
 
     /// True once the subscriber fell too far behind and must be disconnected.
@@ -182,12 +310,20 @@ struct Listener {
     shard: HashMap<Bytes, ()>,
 }
 
+/// A subscriber as a channel or pattern lists it: its mailbox at hand, so PUBLISH
+/// posts without looking the client up.
+#[derive(Debug)]
+struct Receiver {
+    id: u64,
+    mailbox: Arc<Mailbox>,
+}
+
 /// Every subscription of an engine.
 #[derive(Debug, Default)]
 pub struct PubSub {
-    channels: HashMap<Bytes, Vec<u64>>,
-    patterns: HashMap<Bytes, Vec<u64>>,
-    shard: HashMap<Bytes, Vec<u64>>,
+    channels: HashMap<Bytes, Vec<Receiver>>,
+    patterns: HashMap<Bytes, Vec<Receiver>>,
+    shard: HashMap<Bytes, Vec<Receiver>>,
     listeners: HashMap<u64, Listener>,
     /// The pubsub output buffer limit.
     pub limit: BufferLimit,
@@ -204,7 +340,7 @@ impl Clone for PubSub {
 }
 
 impl PubSub {
-    fn registry(&mut self, kind: Kind) -> &mut HashMap<Bytes, Vec<u64>> {
+    fn registry(&mut self, kind: Kind) -> &mut HashMap<Bytes, Vec<Receiver>> {
         match kind {
             Kind::Channel => &mut self.channels,
             Kind::Pattern => &mut self.patterns,
@@ -232,10 +368,11 @@ impl PubSub {
             }
         };
         if added {
+            let mailbox = listener.mailbox.clone();
             self.registry(kind)
                 .entry(name.clone())
                 .or_default()
-                .push(id);
+                .push(Receiver { id, mailbox });
         }
         added
     }
@@ -256,9 +393,9 @@ impl PubSub {
         };
         if removed {
             let registry = self.registry(kind);
-            if let Some(ids) = registry.get_mut(name) {
-                ids.retain(|&other| other != id);
-                if ids.is_empty() {
+            if let Some(receivers) = registry.get_mut(name) {
+                receivers.retain(|receiver| receiver.id != id);
+                if receivers.is_empty() {
                     registry.remove(name);
                 }
             }
@@ -311,40 +448,39 @@ impl PubSub {
         } else {
             (&self.channels, &b"message"[..])
         };
-        for id in registry.get(channel).into_iter().flatten() {
-            let push = Reply::Push(vec![
+        if let Some(subscribers) = registry.get(channel).filter(|list| !list.is_empty()) {
+            let push = Published::new(Reply::Push(vec![
                 Reply::Bulk(Bytes::from_static(kind)),
                 Reply::Bulk(channel_bytes.clone()),
                 Reply::Bulk(message_bytes.clone()),
-            ]);
-            self.post(*id, push, size, now_ms);
-            receivers += 1;
+            ]));
+            for subscriber in subscribers {
+                let mail = Mail::Published(push.clone());
+                subscriber.mailbox.post(mail, size, self.limit, now_ms);
+                receivers += 1;
+            }
         }
         if shard {
             return receivers;
         }
-        for (pattern, ids) in &self.patterns {
-            if !glob_match(pattern, channel, false) {
+        for (pattern, subscribers) in &self.patterns {
+            if subscribers.is_empty() || !glob_match(pattern, channel, false) {
                 continue;
             }
-            for id in ids {
-                let push = Reply::Push(vec![
-                    Reply::Bulk(Bytes::from_static(b"pmessage")),
-                    Reply::Bulk(pattern.clone()),
-                    Reply::Bulk(channel_bytes.clone()),
-                    Reply::Bulk(message_bytes.clone()),
-                ]);
-                self.post(*id, push, size + pattern.len() as u64, now_ms);
+            let push = Published::new(Reply::Push(vec![
+                Reply::Bulk(Bytes::from_static(b"pmessage")),
+                Reply::Bulk(pattern.clone()),
+                Reply::Bulk(channel_bytes.clone()),
+                Reply::Bulk(message_bytes.clone()),
+            ]));
+            let size = size + pattern.len() as u64;
+            for subscriber in subscribers {
+                let mail = Mail::Published(push.clone());
+                subscriber.mailbox.post(mail, size, self.limit, now_ms);
                 receivers += 1;
             }
         }
         receivers
-    }
-
-    fn post(&self, id: u64, push: Reply, size: u64, now_ms: u64) {
-        if let Some(listener) = self.listeners.get(&id) {
-            listener.mailbox.post(push, size, self.limit, now_ms);
-        }
     }
 
     /// Active channels of `kind` (Channel or Shard) matching `pattern`.
@@ -393,6 +529,59 @@ mod tests {
         assert_eq!(pubsub.mailbox(1).drain().len(), 1);
         assert_eq!(pubsub.mailbox(2).drain().len(), 2);
         assert_eq!(pubsub.publish(b"other", b"hi", false, 0), 0);
+    }
+
+    #[test]
+    fn published_mail_encodes_as_its_reply_in_both_protocols() {
+        use crate::reply::Protocol;
+        let reply = Reply::Push(vec![
+            Reply::Bulk(bytes("message")),
+            Reply::Bulk(bytes("news")),
+            Reply::Bulk(bytes("hi")),
+        ]);
+        let mail = Mail::Published(Published::new(reply.clone()));
+        for protocol in [Protocol::Resp2, Protocol::Resp3] {
+            let (mut expected, mut encoded) = (bytes::BytesMut::new(), bytes::BytesMut::new());
+            reply.encode(protocol, &mut expected);
+            mail.encode(protocol, &mut encoded);
+            assert_eq!(encoded, expected);
+        }
+        assert_eq!(mail.into_reply(), reply);
+    }
+
+    #[test]
+    fn deferred_wakes_fire_when_the_outermost_scope_ends() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        struct Counter(AtomicUsize);
+        impl std::task::Wake for Counter {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let mailbox = Mailbox::default();
+        // What a waiting connection's MailArrived leaves behind.
+        let register = || mailbox.state.lock().waker = Some(Waker::from(counter.clone()));
+        let limit = BufferLimit::default();
+        let outer = DeferWakes::begin();
+        register();
+        let inner = DeferWakes::begin();
+        mailbox.post(Reply::Nil, 1, limit, 0);
+        drop(inner);
+        assert_eq!(
+            counter.0.load(Ordering::SeqCst),
+            0,
+            "held by the outer scope"
+        );
+        drop(outer);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        register();
+        mailbox.post(Reply::Nil, 1, limit, 0);
+        assert_eq!(
+            counter.0.load(Ordering::SeqCst),
+            2,
+            "no scope: woken at once"
+        );
     }
 
     #[test]

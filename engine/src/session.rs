@@ -416,6 +416,8 @@ impl Session {
     /// Stops early (leaving later requests unrun) when a command asks to close the
     /// connection or blocks the client; returns how many requests ran.
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
+        // Subscribers this batch publishes to are woken once, when it is done.
+        let _wakes = crate::pubsub::DeferWakes::begin();
         let engine = self.engine.clone();
         let shared = &**engine.shared();
         let mut ran = 0;
@@ -939,9 +941,7 @@ pub(crate) fn execute_in_script(
 /// Appends the client's waiting published messages to `out`.
 fn deliver(client: &ClientState, out: &mut BytesMut) {
     if let Some(mailbox) = &client.mailbox {
-        for message in mailbox.drain() {
-            message.encode(client.protocol, out);
-        }
+        mailbox.deliver(client.protocol, out);
     }
 }
 

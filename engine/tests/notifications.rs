@@ -32,8 +32,8 @@ fn heard(subscriber: &Session) -> Vec<String> {
         .mailbox()
         .map(|mailbox| mailbox.drain())
         .unwrap_or_default()
-        .iter()
-        .map(|push| match push {
+        .into_iter()
+        .map(|mail| match mail.into_reply() {
             Reply::Push(items) if items.len() == 4 => {
                 format!("{} {}", text(&items[2]), text(&items[3]))
             }
