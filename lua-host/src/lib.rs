@@ -213,9 +213,9 @@ impl Interpreter {
         keys_as_globals: bool,
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        let (lua, refs, slot) = (&self.lua, &self.refs, &self.slot);
+        let (refs, slot) = (&self.refs, &self.slot);
         let outcome = slot.run(calls, || {
-            raw::run(lua, refs, function, (keys, args), keys_as_globals, slot)
+            raw::run(refs, function, (keys, args), keys_as_globals, slot)
         });
         // A killed script left the hook firing on every line: put the count back.
         if self.killed.swap(false, Ordering::Relaxed) {

@@ -13,13 +13,15 @@
 //!    C++), raises errors with `longjmp`, which must never skip a Rust frame that
 //!    owns something to drop. The Lua functions that may raise — anything that
 //!    allocates (a collector step can run finalizers) and `lua_error` — are called
-//!    only from frames that own nothing: [`start`], [`push_protected`] and the
-//!    functions it calls (they borrow the reply through a light userdata), and
-//!    [`redis_call`] once its inner function has returned. Frames that own Rust
+//!    only from frames that own nothing: [`run_protected`] until the function has
+//!    returned, [`push_protected`] and the functions it calls (they borrow the reply
+//!    through a light userdata), and [`redis_call`] once its inner function has
+//!    returned. Frames that own Rust
 //!    values call only functions that cannot raise: `lua_gettop`, `lua_settop`,
 //!    `lua_type`, `lua_tolstring` on a string, `lua_tonumber`, `lua_toboolean`,
 //!    `lua_touserdata`, `lua_rawgeti`, `lua_rawget`, `lua_next` with the key it gave,
-//!    `lua_replace`, `lua_pushvalue`, `lua_pushlightuserdata`, `lua_checkstack`, and
+//!    `lua_replace`, `lua_pushvalue`, `lua_pushlightuserdata`, `lua_pushnumber`,
+//!    `lua_pushboolean`, `lua_pushnil` (no memory), `lua_checkstack`, and
 //!    `lua_pcall`, which catches whatever its callee raises.
 //! 2. **Lua cannot fail to allocate.** With no mlua memory limit, mlua's allocator
 //!    never returns NULL (it aborts the process), so Lua never raises a memory error
@@ -48,7 +50,7 @@ use kvdb_engine::scripting::ScriptCalls;
 use kvdb_engine::{Protocol, Reply};
 use kvdb_resp::fmt::{g17_into, G17_MAX};
 use mlua::ffi::{self, lua_State};
-use mlua::{Function, Lua, Value};
+use mlua::{Function, LightUserData, Lua, Value};
 
 use crate::convert::{c_long_long, error_parts, newlines_to_spaces, MAX_DEPTH};
 use crate::run_slot::{Argv, RunSlot};
@@ -93,6 +95,8 @@ const NAMES: [&[u8]; 11] = [
 
 /// The registry references a run needs, made once per interpreter.
 pub(crate) struct Refs {
+    /// [`run_protected`] as a Lua function.
+    runner: Function,
     handler: c_int,
     globals: c_int,
     names: [c_int; NAMES.len()],
@@ -106,6 +110,9 @@ impl Refs {
         lua.set_memory_limit(0)?;
         lua.set_app_data(Arc::clone(slot));
         let mut refs = Refs {
+            // SAFETY: `run_protected` keeps Lua's C function contract (it only reads
+            // the light userdata `run` passes it).
+            runner: unsafe { lua.create_c_function(run_protected)? },
             handler: 0,
             globals: 0,
             names: [0; NAMES.len()],
@@ -176,59 +183,83 @@ struct Start<'a> {
     keys_as_globals: bool,
 }
 
+/// A run for [`run_protected`]: what to push, and what came back.
+struct RunJob<'a> {
+    start: Start<'a>,
+    slot: &'a RunSlot,
+    status: c_int,
+    converted: Option<Reply>,
+    panicked: Option<Box<dyn Any + Send>>,
+}
+
 /// Runs `function` under the error handler: `KEYS` and `ARGV` as globals
 /// (`keys_as_globals`, EVAL) or as its two arguments (FCALL). The result is read in
 /// the protocol the script left in `slot`'s callbacks.
 pub(crate) fn run(
-    lua: &Lua,
     refs: &Refs,
     function: &Anchor,
     (keys, args): (&[Bytes], &[Bytes]),
     keys_as_globals: bool,
     slot: &RunSlot,
 ) -> mlua::Result<Ran> {
-    let start_with = Start {
-        refs,
-        function: function.0,
-        keys,
-        args,
-        keys_as_globals,
+    let mut job = RunJob {
+        start: Start {
+            refs,
+            function: function.0,
+            keys,
+            args,
+            keys_as_globals,
+        },
+        slot,
+        status: ffi::LUA_OK,
+        converted: None,
+        panicked: None,
     };
-    let mut status = ffi::LUA_OK;
-    let mut converted: Option<Reply> = None;
-    let mut panicked: Option<Box<dyn Any + Send>> = None;
-    // SAFETY: `start` owns nothing and may raise into exec_raw's protected call
-    // (invariant 1); after it, only reading functions run while a reply is being
-    // built, and panics are caught (invariant 3). The stack ends with exactly the
-    // value mlua reads back: none after a conversion, else the result or the error.
-    let left: Value = unsafe {
-        lua.exec_raw((), |state| {
-            status = start(state, start_with);
-            if status == ffi::LUA_OK {
-                let protocol = slot
-                    .with(|calls| calls.protocol())
-                    .unwrap_or(Protocol::Resp2);
-                match catch_unwind(AssertUnwindSafe(|| read_result(state, refs, protocol))) {
-                    Ok(reply) => converted = reply,
-                    Err(payload) => panicked = Some(payload),
-                }
-            }
-            if converted.is_some() || panicked.is_some() {
-                ffi::lua_settop(state, 0);
-            } else {
-                // [handler, value] -> [value]
-                ffi::lua_replace(state, -2);
-            }
-        })?
-    };
-    if let Some(payload) = panicked.or_else(|| slot.take_panic()) {
+    // `run_protected` is a C function called the ordinary mlua way (in a protected
+    // call, with its error handler pushed without allocating): it borrows `job` for
+    // the length of the call.
+    let left: Value = refs
+        .runner
+        .call(LightUserData(std::ptr::from_mut(&mut job).cast()))?;
+    if let Some(payload) = job.panicked.take().or_else(|| slot.take_panic()) {
         resume_unwind(payload);
     }
-    Ok(match converted {
+    Ok(match job.converted {
         Some(reply) => Ran::Reply(reply),
-        None if status == ffi::LUA_OK => Ran::ReturnedError(left),
+        None if job.status == ffi::LUA_OK => Ran::ReturnedError(left),
         None => Ran::Raised(left),
     })
+}
+
+/// The body of a run, called by mlua with a `RunJob` as a light userdata: returns
+/// nothing when the result was converted, else the result (an error table) or the
+/// error. Owns nothing while `start` may raise (invariant 1); then only reads, with
+/// panics caught (invariant 3).
+unsafe extern "C-unwind" fn run_protected(state: *mut lua_State) -> c_int {
+    let job = ffi::lua_touserdata(state, 1).cast::<RunJob<'_>>();
+    ffi::lua_settop(state, 0);
+    let status = start(state, (*job).start);
+    (*job).status = status;
+    if status == ffi::LUA_OK {
+        let refs = (*job).start.refs;
+        let protocol = (*job)
+            .slot
+            .with(|calls| calls.protocol())
+            .unwrap_or(Protocol::Resp2);
+        match catch_unwind(AssertUnwindSafe(|| read_result(state, refs, protocol))) {
+            Ok(None) => {}
+            Ok(converted) => {
+                (*job).converted = converted;
+                return 0;
+            }
+            Err(payload) => {
+                (*job).panicked = Some(payload);
+                return 0;
+            }
+        }
+    }
+    // [handler, result or error]: the caller gets the second.
+    1
 }
 
 /// Pushes the handler, the function and its arguments and calls it: Lua's status,
@@ -506,6 +537,7 @@ unsafe fn call_command(
         return failed(push(state, Push::Error(text, false, false)));
     }
     match calls.call(&argv.args) {
+        Ok(reply) if push_unallocated(state, &reply, calls.protocol()) => Answer::Value,
         Ok(reply) => push(state, Push::Reply(&reply, calls.protocol())),
         Err(text) => failed(push(state, Push::Error(text.as_bytes(), true, true))),
     }
@@ -639,6 +671,9 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
         push_bytes(state, text);
         ffi::lua_error(state);
     }
+    if push_unallocated(state, reply, protocol) {
+        return;
+    }
     let resp3 = protocol == Protocol::Resp3;
     match reply {
         Reply::Ok => {
@@ -650,12 +685,9 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
             wrap_single(state, b"ok");
         }
         Reply::Error(text) => push_error(state, text, true, true),
-        Reply::Int(n) => ffi::lua_pushnumber(state, *n as f64),
         Reply::Bulk(_) | Reply::Stored(_) => {
             push_bytes(state, reply.bulk_bytes().unwrap_or_default());
         }
-        Reply::Nil | Reply::NilArray if resp3 => ffi::lua_pushnil(state),
-        Reply::Nil | Reply::NilArray => ffi::lua_pushboolean(state, 0),
         Reply::Array(items) | Reply::Push(items) => push_array(state, items, protocol),
         Reply::Set(items) if resp3 => {
             ffi::lua_createtable(state, 0, 0);
@@ -694,8 +726,6 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
             let len = g17_into(*d, &mut text);
             push_bytes(state, &text[..len]);
         }
-        Reply::Bool(b) if resp3 => ffi::lua_pushboolean(state, c_int::from(*b)),
-        Reply::Bool(b) => ffi::lua_pushnumber(state, f64::from(u8::from(*b))),
         Reply::Verbatim(format, text) if resp3 => {
             ffi::lua_createtable(state, 0, 2);
             push_bytes(state, b"string");
@@ -716,7 +746,24 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
             Some(last) => push_reply(state, last, protocol),
             None => ffi::lua_pushnil(state),
         },
+        // Pushed above.
+        Reply::Int(_) | Reply::Nil | Reply::NilArray | Reply::Bool(_) => {}
     }
+}
+
+/// Pushes the replies that need no Lua memory (numbers, booleans, nil): those pushes
+/// cannot raise, so they need no protected call. False for any other reply.
+unsafe fn push_unallocated(state: *mut lua_State, reply: &Reply, protocol: Protocol) -> bool {
+    let resp3 = protocol == Protocol::Resp3;
+    match reply {
+        Reply::Int(n) => ffi::lua_pushnumber(state, *n as f64),
+        Reply::Nil | Reply::NilArray if resp3 => ffi::lua_pushnil(state),
+        Reply::Nil | Reply::NilArray => ffi::lua_pushboolean(state, 0),
+        Reply::Bool(b) if resp3 => ffi::lua_pushboolean(state, c_int::from(*b)),
+        Reply::Bool(b) => ffi::lua_pushnumber(state, f64::from(u8::from(*b))),
+        _ => return false,
+    }
+    true
 }
 
 unsafe fn push_array(state: *mut lua_State, items: &[Reply], protocol: Protocol) {
