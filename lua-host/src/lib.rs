@@ -638,6 +638,15 @@ mod tests {
     }
 
     #[test]
+    fn redis_call_takes_as_many_arguments_as_unpack_gives() {
+        let mut calls = FakeCalls::default();
+        let script = "local t = {} for i = 1, 7990 do t[i] = 'x' end \
+                      return redis.call('del', unpack(t))";
+        assert_eq!(run(script, &mut calls), Ok(Reply::status("OK")));
+        assert_eq!(calls.called[0].len(), 7991);
+    }
+
+    #[test]
     fn replies_become_lua_values_and_back() {
         let mut calls = FakeCalls {
             replies: vec![Ok(Reply::Array(vec![
