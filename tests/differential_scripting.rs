@@ -48,6 +48,11 @@ fn redis_call_replies_convert_to_lua() {
         EVAL "redis.call('hset','h','a','1'); return redis.call('hgetall','h')" 0
         EVAL "return redis.call('zscore','nozset','m')" 0
         EVAL "redis.call('zadd','z',1.5,'m'); return redis.call('zscore','z','m')" 0
+        EVAL "redis.call('set', 'n', 1e-17); return redis.call('get','n')" 0
+        EVAL "redis.call('set', 'n', 2^62); return redis.call('get','n')" 0
+        EVAL "redis.call('set', 'n', -0.0); return redis.call('get','n')" 0
+        EVAL "return {xpcall(function() redis.call('incr', 'l') end, function(e) return type(e) end)}" 0
+        EVAL "return {xpcall(function() redis.call('incr', 'l') end, function(e) return e.err end)}" 0
         "##,
     );
 }

@@ -9,12 +9,13 @@ use kvdb_engine::scripting::ScriptCalls;
 use kvdb_engine::Protocol;
 use mlua::{Function, Lua, MultiValue, Table, Value};
 
+use super::raw;
 use super::run_slot::RunSlot;
 use super::{
     argument_error, check_int, error_at_caller, raise_if, raise_text, raised_value, Flavor,
     REDIS_VERSION, REDIS_VERSION_NUM,
 };
-use crate::convert::{error_table, reply_to_lua};
+use crate::convert::error_table;
 
 /// lrand48's starting state (Redis's `rand.c`).
 pub(crate) const RAND48_START: u64 = 0x1234_ABCD_330E;
@@ -49,41 +50,6 @@ fn command_arg(value: &Value) -> Option<Bytes> {
             Some(Bytes::from(text))
         }
         _ => None,
-    }
-}
-
-/// `redis.call`/`redis.pcall` underneath: answers the reply as a Lua value, and
-/// whether it is an error table (which `redis.call` raises).
-pub(crate) fn redis_call(
-    lua: &Lua,
-    calls: &mut dyn ScriptCalls,
-    args: MultiValue,
-) -> mlua::Result<(Value, bool)> {
-    if args.is_empty() {
-        let error = error_table(
-            lua,
-            b"Please specify at least one argument for this redis lib call",
-            false,
-        )?;
-        return Ok((Value::Table(error), true));
-    }
-    let argv: Option<Vec<Bytes>> = args.iter().map(command_arg).collect();
-    let Some(argv) = argv else {
-        let error = error_table(
-            lua,
-            b"Lua redis lib command arguments must be strings or integers",
-            false,
-        )?;
-        return Ok((Value::Table(error), true));
-    };
-    match calls.call(&argv) {
-        Ok(reply) => Ok((reply_to_lua(lua, &reply, calls.protocol())?, false)),
-        Err(text) => {
-            let mut buffer = Vec::with_capacity(text.len() + 1);
-            buffer.push(b'-');
-            buffer.extend_from_slice(text.as_bytes());
-            Ok((Value::Table(error_table(lua, &buffer, true)?), true))
-        }
     }
 }
 
@@ -219,9 +185,8 @@ pub(crate) fn install_natives(lua: &Lua, globals: &Table, kernel: &Table) -> mlu
 /// The `redis` table, as Redis 7.0 registers it for `EVAL` or (`flavor`) functions.
 pub(crate) fn redis_table(lua: &Lua, slot: &Arc<RunSlot>, flavor: Flavor) -> mlua::Result<Table> {
     let redis = lua.create_table()?;
-    let call = |raises| during_run(lua, slot, "redis.call/pcall", raises, redis_call);
-    redis.raw_set("call", call(true)?)?;
-    redis.raw_set("pcall", call(false)?)?;
+    redis.raw_set("call", raw::redis_call_function(lua, slot, true)?)?;
+    redis.raw_set("pcall", raw::redis_call_function(lua, slot, false)?)?;
     redis.raw_set(
         "setresp",
         during_run(lua, slot, "redis.setresp", true, set_resp)?,

@@ -11,28 +11,38 @@ use mlua::{Lua, Table, Value};
 /// levels down; kvdb stops where its recursion is safe on a 2 MiB thread stack even
 /// in a debug build. Real replies nest a few levels; a self-referencing table nests
 /// forever either way (and gets the error in both).
-const MAX_DEPTH: usize = 200;
+pub(crate) const MAX_DEPTH: usize = 200;
 
 /// The text of a Redis error as Redis's Lua glue stores it in `{err=...}`
 /// (`luaPushErrorBuff`): `-CODE message` keeps its code, anything else gets `ERR`;
 /// CR and LF are trimmed from both ends and the text stops at a NUL, as C strings do.
 pub fn error_text(buffer: &[u8]) -> Vec<u8> {
-    let (code, message): (&[u8], &[u8]) = match buffer.strip_prefix(b"-") {
-        Some(rest) => match rest.iter().position(|&b| b == b' ') {
-            Some(space) => (&rest[..space], &rest[space + 1..]),
-            None => (b"ERR", rest),
-        },
-        None => (b"ERR", buffer),
+    let parts = match buffer.strip_prefix(b"-") {
+        Some(rest) => error_parts(rest, true),
+        None => error_parts(buffer, false),
     };
-    let trimmed = trim_crlf(message);
-    let mut text = Vec::with_capacity(code.len() + 1 + trimmed.len());
-    text.extend_from_slice(code);
-    text.push(b' ');
-    text.extend_from_slice(trimmed);
-    if let Some(nul) = text.iter().position(|&b| b == 0) {
-        text.truncate(nul);
+    parts.concat()
+}
+
+/// [`error_text`] in three pieces (code, space, message) that need no allocation, for
+/// the raw `redis.call` (`crate::raw`): `dashed` says `text` followed a `-` (and so
+/// starts with its code).
+pub(crate) fn error_parts(text: &[u8], dashed: bool) -> [&[u8]; 3] {
+    let (code, message): (&[u8], &[u8]) = match text.iter().position(|&b| b == b' ') {
+        Some(space) if dashed => (&text[..space], &text[space + 1..]),
+        _ => (b"ERR", text),
+    };
+    let mut parts = [code, b" ", trim_crlf(message)];
+    let mut cut = false;
+    for part in &mut parts {
+        if cut {
+            *part = b"";
+        } else if let Some(nul) = part.iter().position(|&b| b == 0) {
+            *part = &part[..nul];
+            cut = true;
+        }
     }
-    text
+    parts
 }
 
 fn trim_crlf(mut bytes: &[u8]) -> &[u8] {
@@ -166,7 +176,7 @@ fn to_reply(value: &Value, protocol: Protocol, depth: usize) -> Reply {
 
 /// C's `(long long)` of a double, as x86-64 computes it: truncation, and the
 /// "integer indefinite" value for NaN and out-of-range numbers.
-fn c_long_long(n: f64) -> i64 {
+pub(crate) fn c_long_long(n: f64) -> i64 {
     const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
     if !(-LIMIT..LIMIT).contains(&n) {
         i64::MIN
@@ -284,7 +294,7 @@ pub fn lua_number_text(n: f64) -> String {
 }
 
 /// Redis maps CR and LF to spaces in status and error replies built from scripts.
-fn newlines_to_spaces(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn newlines_to_spaces(bytes: &[u8]) -> Vec<u8> {
     bytes
         .iter()
         .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })

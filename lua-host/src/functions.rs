@@ -13,6 +13,7 @@ use kvdb_engine::scripting::{script_flags, ScriptCalls, ScriptError};
 use kvdb_engine::Reply;
 use mlua::{Function, HookTriggers, Lua, MultiValue, Table, Value, VmState};
 
+use super::raw::{self, Anchor};
 use super::{
     error_table, raise_text, raised_value, running_failed, Interpreter, RaisedTable,
     HOOK_INSTRUCTIONS,
@@ -30,8 +31,8 @@ pub(crate) struct Libraries {
     library_api: Table,
     /// Lua's own `pcall` (scripts get one that unwraps error tables).
     raw_pcall: Function,
-    /// Callbacks by library id and function name.
-    libraries: HashMap<u64, HashMap<String, Function>>,
+    /// Callbacks by library id and function name, anchored in the registry.
+    libraries: HashMap<u64, HashMap<String, Anchor>>,
 }
 
 /// The functions a library registered so far, while it loads.
@@ -98,11 +99,15 @@ impl Libraries {
         }
         let registered = registered.unwrap_or_default();
         let infos = registered.iter().map(|(info, _)| info.clone()).collect();
-        let callbacks = registered
-            .into_iter()
-            .map(|(info, callback)| (info.name, callback))
-            .collect();
-        self.libraries.insert(id, callbacks);
+        let mut callbacks = HashMap::with_capacity(registered.len());
+        for (info, callback) in registered {
+            let anchor = raw::anchor(lua, &callback)
+                .map_err(|error| format!("Error registering functions: ERR {error}"))?;
+            callbacks.insert(info.name, anchor);
+        }
+        if let Some(replaced) = self.libraries.insert(id, callbacks) {
+            release_all(lua, replaced);
+        }
         Ok(infos)
     }
 
@@ -125,7 +130,6 @@ impl Libraries {
             .libraries
             .get(&id)
             .and_then(|callbacks| callbacks.get(function))
-            .cloned()
         else {
             return Err(ScriptError {
                 message: "ERR Function not found".into(),
@@ -138,7 +142,8 @@ impl Libraries {
 
     /// Forgets library `id`.
     pub(crate) fn drop_library(&mut self, id: u64) {
-        if self.libraries.remove(&id).is_some() {
+        if let Some(callbacks) = self.libraries.remove(&id) {
+            release_all(&self.interpreter.lua, callbacks);
             self.interpreter.lua.gc_collect().ok();
         }
     }
@@ -146,6 +151,13 @@ impl Libraries {
     /// Bytes the interpreter uses.
     pub(crate) fn memory_used(&self) -> usize {
         self.interpreter.lua.used_memory()
+    }
+}
+
+/// Gives back the registry slots of a library's callbacks.
+fn release_all(lua: &Lua, callbacks: HashMap<String, Anchor>) {
+    for (_, anchor) in callbacks {
+        raw::release(lua, anchor);
     }
 }
 

@@ -5,7 +5,8 @@
 //! in-process engine, keys and arguments included: whatever the script does —
 //! errors, deep tables, huge strings, endless loops (a watchdog kills those) — the
 //! engine must answer and stay usable, never panic or hang. It exercises the parts
-//! of the host that hold `unsafe` (the run slot) on every `redis.call`.
+//! of the host that hold `unsafe` on every run and every `redis.call`: the run slot
+//! and the C-API paths of `raw.rs`.
 
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -13,6 +13,7 @@
 //! - `functions`: the functions' interpreter: loading libraries
 //!   (`redis.register_function`) and calling their functions.
 //! - `run_slot`: where a run's engine callbacks wait for the `redis.*` functions.
+//! - `raw`: starting a run and `redis.call` through Lua's C API, the hot crossings.
 //! - [`fuzz`]: the body of the `lua_eval` fuzz target.
 
 mod api;
@@ -20,6 +21,7 @@ pub mod convert;
 mod functions;
 pub mod fuzz;
 pub mod libs;
+mod raw;
 mod run_slot;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -31,6 +33,7 @@ use kvdb_engine::functions::FunctionInfo;
 use kvdb_engine::scripting::{HostFactory, ScriptCalls, ScriptError, ScriptHost};
 use kvdb_engine::Reply;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
+use raw::{Anchor, Ran};
 
 use api::{install_kernel, install_natives, redis_table, RAND48_START};
 use convert::{error_message, error_table, lua_to_reply};
@@ -53,8 +56,8 @@ pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 /// Redis, another one for function libraries (made when the first library loads).
 pub struct LuaHost {
     eval: Interpreter,
-    /// Compiled scripts by SHA.
-    scripts: foldhash::HashMap<String, Function>,
+    /// Compiled scripts by SHA, anchored in the eval state's registry.
+    scripts: foldhash::HashMap<String, Anchor>,
     functions: Option<functions::Libraries>,
     /// The random generator's state, shared by both interpreters (Redis's is one per
     /// process).
@@ -83,8 +86,8 @@ struct Interpreter {
     globals: Table,
     /// The proxy scripts see as their globals.
     proxy: Table,
-    /// Runs one script or function under the handler (`K.run` in `sandbox.lua`).
-    runner: Function,
+    /// What the raw run path pushes: the error handler, the globals, field names.
+    refs: raw::Refs,
     /// The cap on the interpreter's memory, checked as scripts run.
     memory_limit: usize,
     /// Set once a killed script switched the hook to every line; the end of the run
@@ -165,20 +168,19 @@ impl Interpreter {
             .into_function()?;
         let proxy: Table = sandbox.call((globals.clone(), kernel.clone()))?;
         install_natives(&lua, &globals, &kernel)?;
-        // `xpcall`'s error handler in `K.run`, Redis's `__redis__err__handler`.
+        // The runs' error handler, Redis's `__redis__err__handler`.
         let handler = lua.create_function(error_handler)?;
         if flavor == Flavor::Eval {
             globals.raw_set("__redis__err__handler", handler.clone())?;
         }
-        kernel.raw_set("handler", handler)?;
-        let runner: Function = kernel.raw_get("run")?;
+        let refs = raw::Refs::new(&lua, &handler, &slot)?;
         let interpreter = Interpreter {
             lua,
             kernel,
             slot,
             globals,
             proxy,
-            runner,
+            refs,
             memory_limit,
             killed: Arc::new(AtomicBool::new(false)),
         };
@@ -206,30 +208,24 @@ impl Interpreter {
     fn call_protected(
         &mut self,
         name: &str,
-        function: Function,
+        function: &Anchor,
         (keys, args): (&[Bytes], &[Bytes]),
         keys_as_globals: bool,
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        let outcome = self.slot.run(calls, || {
-            let mut arguments = MultiValue::with_capacity(keys.len() + args.len() + 3);
-            arguments.push_back(Value::Function(function));
-            arguments.push_back(Value::Boolean(keys_as_globals));
-            arguments.push_back(Value::Integer(keys.len() as i64));
-            for value in keys.iter().chain(args) {
-                arguments.push_back(Value::String(self.lua.create_string(value)?));
-            }
-            self.runner.call::<(bool, Value)>(arguments)
+        let (refs, slot) = (&self.refs, &self.slot);
+        let outcome = slot.run(calls, || {
+            raw::run(refs, function, (keys, args), keys_as_globals, slot)
         });
         // A killed script left the hook firing on every line: put the count back.
         if self.killed.swap(false, Ordering::Relaxed) {
             self.install_hook();
         }
-        let protocol = calls.protocol();
         match outcome {
-            Ok((true, value)) => match lua_to_reply(&value, protocol) {
-                // An error reply is the command's error: counted unless it is one a
-                // command the script called already counted.
+            Ok(Ran::Reply(reply)) => Ok(reply),
+            // An error reply is the command's error: counted unless it is one a
+            // command the script called already counted.
+            Ok(Ran::ReturnedError(value)) => match lua_to_reply(&value, calls.protocol()) {
                 Reply::Error(text) => Err(ScriptError {
                     message: text.to_vec(),
                     already_counted: match &value {
@@ -239,8 +235,8 @@ impl Interpreter {
                 }),
                 reply => Ok(reply),
             },
-            Ok((false, Value::Table(error))) => Err(script_error(name, &error)),
-            Ok((false, other)) => Err(running_failed(name, &self.describe(&other))),
+            Ok(Ran::Raised(Value::Table(error))) => Err(script_error(name, &error)),
+            Ok(Ran::Raised(other)) => Err(running_failed(name, &self.describe(&other))),
             Err(error) => Err(running_failed(name, &error.to_string())),
         }
     }
@@ -489,7 +485,10 @@ impl ScriptHost for LuaHost {
     fn compile(&mut self, sha: &str, body: &[u8]) -> Result<(), String> {
         let eval = &self.eval;
         let function = eval.compile(body, "@user_script", eval.proxy.clone())?;
-        self.scripts.insert(sha.to_string(), function);
+        let anchor = raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())?;
+        if let Some(replaced) = self.scripts.insert(sha.to_string(), anchor) {
+            raw::release(&eval.lua, replaced);
+        }
         Ok(())
     }
 
@@ -501,26 +500,29 @@ impl ScriptHost for LuaHost {
         args: &[Bytes],
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        let eval = &mut self.eval;
-        let function = match self.scripts.get(sha) {
-            Some(function) => function.clone(),
-            None => {
-                let function = eval
-                    .compile(body, "@user_script", eval.proxy.clone())
-                    .map_err(|message| ScriptError {
-                        message: format!("ERR Error compiling script (new function): {message}")
-                            .into_bytes(),
-                        already_counted: false,
-                    })?;
-                self.scripts.insert(sha.to_string(), function.clone());
-                function
-            }
-        };
-        eval.call_protected(sha, function, (keys, args), true, calls)
+        if !self.scripts.contains_key(sha) {
+            let eval = &self.eval;
+            let anchor = eval
+                .compile(body, "@user_script", eval.proxy.clone())
+                .and_then(|function| {
+                    raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())
+                })
+                .map_err(|message| ScriptError {
+                    message: format!("ERR Error compiling script (new function): {message}")
+                        .into_bytes(),
+                    already_counted: false,
+                })?;
+            self.scripts.insert(sha.to_string(), anchor);
+        }
+        let function = &self.scripts[sha];
+        self.eval
+            .call_protected(sha, function, (keys, args), true, calls)
     }
 
     fn forget_scripts(&mut self) {
-        self.scripts.clear();
+        for (_, anchor) in self.scripts.drain() {
+            raw::release(&self.eval.lua, anchor);
+        }
         self.eval.lua.gc_collect().ok();
     }
 
@@ -633,6 +635,15 @@ mod tests {
             sent,
             [&b"set"[..], b"k1", b"0.10000000000000001", b"7", b"a1"]
         );
+    }
+
+    #[test]
+    fn redis_call_takes_as_many_arguments_as_unpack_gives() {
+        let mut calls = FakeCalls::default();
+        let script = "local t = {} for i = 1, 7990 do t[i] = 'x' end \
+                      return redis.call('del', unpack(t))";
+        assert_eq!(run(script, &mut calls), Ok(Reply::status("OK")));
+        assert_eq!(calls.called[0].len(), 7991);
     }
 
     #[test]

@@ -9,8 +9,10 @@
 
 #![allow(unsafe_code)]
 
+use std::any::Any;
 use std::ptr::NonNull;
 
+use bytes::{Bytes, BytesMut};
 use kvdb_engine::scripting::ScriptCalls;
 use parking_lot::Mutex;
 
@@ -22,10 +24,24 @@ struct Parked(NonNull<dyn ScriptCalls>);
 // thread's stack; `ScriptCalls: Send` besides.
 unsafe impl Send for Parked {}
 
-/// Holds the running script's engine callbacks, or nothing between runs.
+/// Holds the running script's engine callbacks, or nothing between runs, and what
+/// `redis.call` (`crate::raw`) keeps from call to call.
 #[derive(Default)]
 pub(crate) struct RunSlot {
     parked: Mutex<Option<Parked>>,
+    /// `redis.call`'s argument vector and the bytes behind it, reused by every call.
+    pub(crate) argv: Mutex<Argv>,
+    /// A panic caught in Rust code Lua called, resumed once the run is back in Rust.
+    panicked: Mutex<Option<Box<dyn Any + Send>>>,
+}
+
+/// A command's arguments as `redis.call` copies them out of Lua: one arena for the
+/// bytes, split into the arguments. Once the command has dropped them, the next call
+/// writes into the same allocation.
+#[derive(Default)]
+pub(crate) struct Argv {
+    pub(crate) args: Vec<Bytes>,
+    pub(crate) arena: BytesMut,
 }
 
 /// Empties the slot when a run ends, however it ends.
@@ -62,6 +78,17 @@ impl RunSlot {
         let result = f(calls);
         *self.parked.lock() = Some(parked);
         Some(result)
+    }
+
+    /// Keeps `payload` (a panic caught before it could unwind through Lua) for
+    /// [`RunSlot::take_panic`].
+    pub(crate) fn park_panic(&self, payload: Box<dyn Any + Send>) {
+        self.panicked.lock().get_or_insert(payload);
+    }
+
+    /// The panic parked during the run, if any.
+    pub(crate) fn take_panic(&self) -> Option<Box<dyn Any + Send>> {
+        self.panicked.lock().take()
     }
 
     /// True during a run.

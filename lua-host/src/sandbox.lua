@@ -66,26 +66,6 @@ G.pcall = function(f, ...)
     return pcall_result(pcall(f, ...))
 end
 
--- Runs one script (`f`) under the error handler (`K.handler`, set from Rust). EVAL
--- scripts get KEYS and ARGV as globals; functions get them as arguments. Done here rather than from Rust: a few table operations in Lua cost
--- less than their calls through mlua.
-local xpcall, raw_rawset = xpcall, rawset
-function K.run(f, as_globals, nkeys, ...)
-    local keys, argv = { ... }, {}
-    for i = nkeys + 1, #keys do
-        argv[i - nkeys] = keys[i]
-        keys[i] = nil
-    end
-    if as_globals then
-        raw_rawset(G, 'KEYS', keys)
-        raw_rawset(G, 'ARGV', argv)
-        return xpcall(f, K.handler)
-    end
-    return xpcall(function()
-        return f(keys, argv)
-    end, K.handler)
-end
-
 -- `rawset`, `setmetatable`, `next` and `pairs` are replaced in Rust (see
 -- `install_natives`): they must stay C functions for error positions to read as in
 -- Redis, and they need these two tables.

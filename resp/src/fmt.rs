@@ -7,7 +7,7 @@
 use crate::number;
 
 /// Longest `%.17g` output: `-1.2345678901234567e-308` is 24 bytes.
-pub(crate) const G17_MAX: usize = 32;
+pub const G17_MAX: usize = 32;
 
 /// Formats `d` like C's `printf("%.17g", d)` byte for byte (what Redis 7.0 uses
 /// for double replies) and appends it to `out`.
@@ -49,8 +49,9 @@ impl std::fmt::Write for StackBuf<'_> {
     }
 }
 
-/// Writes `%.17g` of `d` into `buf`, returning the length.
-pub(crate) fn g17_into(d: f64, buf: &mut [u8; G17_MAX]) -> usize {
+/// Writes `%.17g` of `d` into `buf`, returning the length: [`double_g17`] for callers
+/// that must not allocate (the Lua host formats `redis.call` arguments this way).
+pub fn g17_into(d: f64, buf: &mut [u8; G17_MAX]) -> usize {
     if d.is_nan() {
         let s: &[u8] = if d.is_sign_negative() {
             b"-nan"
