@@ -39,7 +39,13 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2
   exit 2
 }
-cargo build --release --quiet --bin kvdb-server
+# The shared cargo lock of scripts/test.sh (KVDB_CARGO_LOCK= skips it).
+LOCK=${KVDB_CARGO_LOCK-/tmp/kvdb-cargo.lock}
+if [ -n "$LOCK" ] && command -v flock >/dev/null; then
+  flock "$LOCK" cargo build --release --quiet --bin kvdb-server
+else
+  cargo build --release --quiet --bin kvdb-server
+fi
 KVDB_BIN=target/release/kvdb-server
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
