@@ -60,13 +60,22 @@ impl From<Engine> for kvdb_engine::Engine {
 #[derive(Debug, Default)]
 pub struct EngineBuilder {
     inner: kvdb_engine::EngineBuilder,
+    config: Option<Config>,
+    databases: Option<usize>,
     lua_memory_limit: Option<usize>,
 }
 
 impl EngineBuilder {
-    /// Uses `config` (its `databases` sets the number of databases).
+    /// Uses `config` (its `databases` sets the number of databases, unless
+    /// [`EngineBuilder::databases`] says otherwise).
     pub fn config(mut self, config: Config) -> Self {
-        self.inner = self.inner.config(config);
+        self.config = Some(config);
+        self
+    }
+
+    /// The number of databases (`SELECT 0` to `count - 1`; Redis's default is 16).
+    pub fn databases(mut self, count: usize) -> Self {
+        self.databases = Some(count);
         self
     }
 
@@ -90,11 +99,22 @@ impl EngineBuilder {
     }
 
     /// The engine.
+    ///
+    /// # Panics
+    /// When [`EngineBuilder::databases`] is 0 or above what `databases` accepts.
     pub fn build(self) -> Engine {
         let limit = self
             .lua_memory_limit
             .unwrap_or(kvdb_lua::DEFAULT_MEMORY_LIMIT);
-        Engine(self.inner.script_host(kvdb_lua::factory(limit)).build())
+        let mut config = self.config.unwrap_or_default();
+        if let Some(count) = self.databases {
+            let directive = format!("databases {count}");
+            if let Err(error) = config.load_file_text(&directive) {
+                panic!("EngineBuilder::databases({count}): {error}");
+            }
+        }
+        let inner = self.inner.config(config);
+        Engine(inner.script_host(kvdb_lua::factory(limit)).build())
     }
 }
 
@@ -111,6 +131,18 @@ mod tests {
             .map(|arg| Bytes::copy_from_slice(arg.as_bytes()))
             .collect();
         session.execute(&argv)
+    }
+
+    #[test]
+    fn the_builder_sets_the_number_of_databases() {
+        let engine = Engine::builder().databases(2).seed(1).build();
+        let mut session = engine.session();
+        assert_eq!(run(&mut session, &["SELECT", "1"]), Reply::Ok);
+        assert_eq!(
+            run(&mut session, &["SELECT", "2"]),
+            Reply::Error(Bytes::from_static(b"ERR DB index is out of range"))
+        );
+        assert_eq!(engine.keys(1), Vec::<Bytes>::new());
     }
 
     /// A fork has the libraries of its origin (its fresh Lua host loads them on first
