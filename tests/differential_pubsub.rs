@@ -77,6 +77,34 @@ fn resp3_subscribers_get_pushes_and_may_run_any_command() {
     });
 }
 
+/// Redis sends pub/sub pushes even to a client whose replies are off (the Tcl suite's
+/// "PubSub messages with CLIENT REPLY OFF"): confirmations and messages arrive, the
+/// replies of other commands do not.
+#[test]
+fn pushes_arrive_with_replies_off() {
+    differential(|server, db| {
+        let mut subscriber = connect(server, db);
+        let mut publisher = connect(server, db);
+        let mut replies = Vec::new();
+        let hello = subscriber.command(&[b"HELLO", b"3"]);
+        replies.push(hello[..1].to_vec());
+        send(&mut subscriber, &[b"CLIENT", b"REPLY", b"OFF"]);
+        send(&mut subscriber, &[b"SET", b"silenced", b"1"]);
+        send(&mut subscriber, &[b"SUBSCRIBE", b"channel"]);
+        replies.extend(read_n(&mut subscriber, 1));
+        send(&mut subscriber, &[b"PSUBSCRIBE", b"ch*"]);
+        replies.extend(read_n(&mut subscriber, 1));
+        replies.push(publisher.command(&[b"PUBLISH", b"channel", b"hello"]));
+        replies.extend(read_n(&mut subscriber, 2));
+        send(&mut subscriber, &[b"UNSUBSCRIBE", b"channel"]);
+        send(&mut subscriber, &[b"PUNSUBSCRIBE", b"ch*"]);
+        replies.extend(read_n(&mut subscriber, 2));
+        send(&mut subscriber, &[b"CLIENT", b"REPLY", b"ON"]);
+        replies.push(subscriber.command(&[b"GET", b"silenced"]));
+        replies
+    });
+}
+
 #[test]
 fn shard_channels() {
     differential(|server, db| {

@@ -46,11 +46,15 @@ fn client_reply_off_skip_and_on() {
             &[b"INCR", b"k"],
             &[b"GET", b"k"],
             &[b"CLIENT", b"REPLY", b"MAYBE"],
+            // ON right after SKIP lifts the skip and is answered itself.
+            &[b"CLIENT", b"REPLY", b"SKIP"],
+            &[b"CLIENT", b"REPLY", b"ON"],
+            &[b"PING"],
         ] {
             pipeline.extend(encode_command(argv));
         }
         conn.send_raw(&pipeline);
-        (0..4).map(|_| conn.read_reply()).collect()
+        (0..6).map(|_| conn.read_reply()).collect()
     });
 }
 

@@ -203,6 +203,15 @@ impl Reply {
         matches!(self, Reply::Nil | Reply::NilArray)
     }
 
+    /// True for a push, or a sequence of pushes (what SUBSCRIBE and its kin answer).
+    pub fn is_pushes(&self) -> bool {
+        match self {
+            Reply::Push(_) => true,
+            Reply::Sequence(items) => !items.is_empty() && items.iter().all(Reply::is_pushes),
+            _ => false,
+        }
+    }
+
     /// The message of an error reply (`ERR ...`, `WRONGTYPE ...`), errors being
     /// values rather than panics.
     pub fn as_error(&self) -> Option<&str> {

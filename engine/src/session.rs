@@ -188,6 +188,8 @@ pub enum ReplyMode {
     Off,
     /// The next command's reply is not sent.
     SkipNext,
+    /// This command's reply is not sent (it follows CLIENT REPLY SKIP).
+    Skip,
 }
 
 impl ClientState {
@@ -459,10 +461,10 @@ impl Session {
                 _ => {}
             }
             ran += 1;
-            // CLIENT REPLY SKIP silences the command after it, once.
-            let skipping = self.state.reply_mode == ReplyMode::SkipNext;
-            if skipping {
-                self.state.reply_mode = ReplyMode::On;
+            // CLIENT REPLY SKIP silences the command after it, once (unless that one
+            // is CLIENT REPLY ON, which lifts it).
+            if self.state.reply_mode == ReplyMode::SkipNext {
+                self.state.reply_mode = ReplyMode::Skip;
             }
             let Store { keyspace, stats } = &mut *store;
             let (result, ended) = match fault {
@@ -478,6 +480,10 @@ impl Session {
                 }
             };
             started = ended;
+            let skipping = self.state.reply_mode == ReplyMode::Skip;
+            if skipping {
+                self.state.reply_mode = ReplyMode::On;
+            }
             serve_blocked(shared, keyspace, stats);
             let reply_point = self.state.reply_point.take();
             if std::mem::take(&mut self.state.skip_reply) {
@@ -499,7 +505,10 @@ impl Session {
             for message in &messages[..before] {
                 message.encode(protocol, out);
             }
-            if skipping || self.state.reply_mode == ReplyMode::Off {
+            // Pub/sub confirmations are pushes, which Redis sends even with replies
+            // off (its CLIENT_PUSHING flag).
+            let silenced = skipping || self.state.reply_mode == ReplyMode::Off;
+            if silenced && !matches!(&result, Ok(reply) if reply.is_pushes()) {
                 for message in &messages[before..] {
                     message.encode(protocol, out);
                 }
