@@ -8,9 +8,10 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::thread;
-use std::time::Duration;
 
-use support::{connect, diff, differential, encode_command, send, servers, DiffSession, RawConn};
+use support::{
+    await_blocked, connect, diff, differential, encode_command, send, servers, DiffSession,
+};
 
 #[test]
 fn immediate_answers_timeouts_and_errors() {
@@ -129,19 +130,6 @@ fn blocking_commands_answer_at_once_inside_multi() {
         BLPOP nosuch 0.01
         "#,
     );
-}
-
-/// Waits until `count` clients are blocked on `conn`'s server.
-fn await_blocked(conn: &mut RawConn, count: usize) {
-    for _ in 0..500 {
-        let info = conn.command(&[b"INFO", b"clients"]);
-        let text = String::from_utf8_lossy(&info).into_owned();
-        if text.contains(&format!("blocked_clients:{count}\r\n")) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    panic!("clients never blocked");
 }
 
 #[test]

@@ -52,6 +52,7 @@
 //!   `log()`; stops its server on drop. [`servers`] is the shared pair of this test binary.
 //! - [`RawConn`]: `command(&[b"SET", b"k", b"v"])`, `cmd("SET k \"a b\"")`, `send_raw`,
 //!   `read_reply`, `read_until_close`; every read times out after [`REPLY_TIMEOUT`].
+//! - Multi-connection scenarios: [`differential`], [`connect`], [`send`], [`await_blocked`].
 //! - Helpers: [`encode_command`], [`split_command_line`], [`frame_len`], [`escape`],
 //!   [`Compare`], [`redis_server_path`], [`kvdb_server_path`], [`free_port`].
 //!
@@ -1469,6 +1470,20 @@ pub fn connect(server: &ServerProcess, db: u32) -> RawConn {
 /// Sends `argv` without reading a reply.
 pub fn send(conn: &mut RawConn, argv: &[&[u8]]) {
     conn.send_raw(&encode_command(argv));
+}
+
+/// Waits until `count` clients are blocked (on keys, or held by CLIENT PAUSE) on
+/// `conn`'s server, as `INFO clients` counts them; panics after a few seconds.
+pub fn await_blocked(conn: &mut RawConn, count: usize) {
+    for _ in 0..500 {
+        let info = conn.command(&[b"INFO", b"clients"]);
+        let text = String::from_utf8_lossy(&info).into_owned();
+        if text.contains(&format!("blocked_clients:{count}\r\n")) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    panic!("clients never blocked");
 }
 
 /// Runs `scenario` on each server of the pair, with connections of its own, and
