@@ -31,7 +31,8 @@
 //! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
 //!   [`lzf`]: the LZF compression of RDB strings.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
-//!   keys and the hand-off of their replies.
+//!   keys and the hand-off of their replies; [`pause`]: CLIENT PAUSE and the clients it
+//!   holds.
 
 pub mod access;
 pub mod args;
@@ -52,6 +53,7 @@ pub mod lzf;
 pub mod memory;
 pub mod notify;
 pub mod num;
+pub mod pause;
 pub mod pubsub;
 pub mod reply;
 pub mod rng;

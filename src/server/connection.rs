@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use kvdb_engine::pubsub::MailArrived;
+use kvdb_engine::session::PauseWait;
 use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -233,7 +234,8 @@ struct Disconnected;
 
 /// Runs the first `queued` requests of `batch`, then empties them for reuse. A
 /// blocking command that has to wait holds up the requests after it, as in Redis:
-/// the replies so far are written, the reply is awaited, then the rest run.
+/// the replies so far are written, the reply is awaited, then the rest run. A command
+/// CLIENT PAUSE holds back waits the same way, then runs with the rest.
 async fn run_batch<S>(
     io: Io<'_, S>,
     session: &mut Session,
@@ -246,7 +248,8 @@ where
     let mut start = 0;
     while start < *queued {
         start += session.execute_batch(&batch[start..*queued], io.output);
-        if session.should_close() || session.block_wait().is_none() {
+        let paused = session.pause_wait();
+        if session.should_close() || (session.block_wait().is_none() && paused.is_none()) {
             break;
         }
         if !io.output.is_empty() {
@@ -254,6 +257,10 @@ where
                 return Err(Disconnected);
             }
             io.output.clear();
+        }
+        if let Some(wait) = paused {
+            await_resume(io.stream, session, io.input, wait).await?;
+            continue;
         }
         let reply = await_unblock(io.stream, session, io.input).await?;
         reply.encode(session.protocol(), io.output);
@@ -288,12 +295,7 @@ where
         let Some((filled, remaining)) = session.block_wait() else {
             return Err(Disconnected);
         };
-        let deadline = async {
-            match remaining {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => std::future::pending().await,
-            }
-        };
+        let deadline = sleep_or_forever(remaining);
         let killed = session.killed();
         tokio::select! {
             _ = filled => {}
@@ -305,5 +307,38 @@ where
                 }
             }
         }
+    }
+}
+
+/// Waits until the pause that holds the client's next command moves on (lifted, or
+/// the clients resumed before this one have run) or reaches its end, keeping whatever
+/// the client sends meanwhile for later.
+async fn await_resume<S>(
+    stream: &mut S,
+    session: &Session,
+    input: &mut BytesMut,
+    (changed, remaining): PauseWait,
+) -> Result<(), Disconnected>
+where
+    S: AsyncRead + Unpin,
+{
+    let end = sleep_or_forever(remaining);
+    let killed = session.killed();
+    tokio::select! {
+        _ = changed => Ok(()),
+        _ = end => Ok(()),
+        _ = killed => Err(Disconnected),
+        read = stream.read_buf(input) => match read {
+            Ok(0) | Err(_) => Err(Disconnected),
+            Ok(_) => Ok(()),
+        },
+    }
+}
+
+/// Sleeps for `wait`, or forever when there is no limit.
+async fn sleep_or_forever(wait: Option<Duration>) {
+    match wait {
+        Some(wait) => tokio::time::sleep(wait).await,
+        None => std::future::pending().await,
     }
 }

@@ -726,6 +726,44 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "client|pause",
+        summary: Some("Stop processing commands from clients for some time"),
+        since: Some("2.9.50"),
+        group: "connection",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: Some(&[
+            ("6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."),
+        ]),
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "timeout", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "mode", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: Some("6.2.0"), deprecated_since: None, flags: &["optional"], args: &[
+                DocArg { name: "write", kind: "pure-token", key_spec_index: -1, token: Some("WRITE"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "all", kind: "pure-token", key_spec_index: -1, token: Some("ALL"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+        ]),
+    },
+    CommandDoc {
+        name: "client|unpause",
+        summary: Some("Resume processing of clients that were paused"),
+        since: Some("6.2.0"),
+        group: "connection",
+        complexity: Some("O(N) Where N is the number of paused clients"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "client|getredir",
         summary: Some("Get tracking notifications redirection client ID if any"),
         since: Some("6.0.0"),

@@ -129,7 +129,8 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
          client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n\
          blocked_clients:{blocked}\r\ntracking_clients:0\r\nclients_in_timeout_table:{timed}\r\n",
         ctx.config().maxclients(),
-        blocked = ctx.keyspace.blocking.len(),
+        // Clients held by CLIENT PAUSE count as blocked, as in Redis.
+        blocked = ctx.keyspace.blocking.len() + ctx.keyspace.pause().postponed_len(),
         timed = ctx.keyspace.blocking.with_deadline(),
     );
 }
