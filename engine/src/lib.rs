@@ -29,7 +29,7 @@
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
 //! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
-//!   [`lzf`]: the LZF compression of RDB strings.
+//!   [`lzf`]: the LZF compression of RDB strings; [`rdb`]: values in the RDB encoding.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies; [`pause`]: CLIENT PAUSE and the clients it
 //!   holds.
@@ -55,6 +55,7 @@ pub mod notify;
 pub mod num;
 pub mod pause;
 pub mod pubsub;
+pub mod rdb;
 pub mod reply;
 pub mod rng;
 pub mod scripting;

@@ -487,7 +487,9 @@ const SHARED_INTEGERS: i64 = 10_000;
 /// The refcount Redis reports for shared objects (`OBJ_SHARED_REFCOUNT`).
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
-fn refcount(entry: &Entry) -> i64 {
+/// The refcount Redis reports for a key's value: shared small integers have the
+/// shared objects' count.
+pub(crate) fn refcount(entry: &Entry) -> i64 {
     match &entry.value {
         Value::Str(string) if string.encoding() == StrEncoding::Int => {
             match crate::num::parse_i64(string) {
