@@ -109,6 +109,18 @@ impl Db {
         self.entries.is_empty()
     }
 
+    /// Bytes the key table and the expiry index cost besides keys and values' heap
+    /// (`MEMORY STATS`'s `overhead.hashtable.main` and `.expires`).
+    pub fn overhead_bytes(&self) -> (usize, usize) {
+        (
+            self.entries.overhead_bytes(),
+            self.volatile.overhead_bytes(),
+        )
+    }
+
+    /// Bytes a key's element in the table costs besides its key and its value's heap.
+    pub const ELEMENT_OVERHEAD: usize = Dict::<Entry>::ELEMENT_OVERHEAD;
+
     /// Number of keys with a TTL (as `INFO keyspace` reports `expires=`).
     pub fn volatile_len(&self) -> usize {
         self.volatile.len()
@@ -688,6 +700,19 @@ mod tests {
         ks.expire_cycle(100, 16);
         assert_eq!(ks.db(0).len(), 1);
         assert!(ks.db(0).peek(b"live", 100).is_some());
+    }
+
+    #[test]
+    fn table_overhead_counts_elements_and_buckets() {
+        let mut ks = Keyspace::new(1, 3);
+        let (db, _, _) = ks.db_mut(0);
+        assert_eq!(db.overhead_bytes(), (0, 0));
+        db.insert(b"a", string("v"), None, 0);
+        db.insert(b"b", string("v"), Some(10), 0);
+        let (main, expires) = db.overhead_bytes();
+        let buckets = db.entries.bucket_count();
+        assert_eq!(main, 2 * Db::ELEMENT_OVERHEAD + buckets * 8);
+        assert!(expires > 0 && expires < main);
     }
 
     #[test]

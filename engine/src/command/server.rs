@@ -136,8 +136,8 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
 }
 
 fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
-    let used = memory::resident_bytes();
-    let rss = memory::resident_bytes();
+    let (used, peak) = memory::used_bytes();
+    let rss = used;
     let config = ctx.config();
     let maxmemory = config.maxmemory();
     let ratio = if used == 0 {
@@ -148,10 +148,10 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
-         used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n",
+         used_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\n",
         human_bytes(used),
         human_bytes(rss),
-        human_bytes(used),
+        human_bytes(peak),
     );
     section_scripts_memory(ctx, out);
     let _ = write!(
