@@ -174,6 +174,23 @@ fn a_pipeline_waits_behind_a_blocked_command() {
 }
 
 #[test]
+fn a_command_sent_while_blocked_runs_once_the_block_ends() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut pusher = connect(server, db);
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut pusher, 1);
+        // Sent on its own while the client waits: it must not wait for more input.
+        send(&mut blocked, &[b"LLEN", b"q"]);
+        thread::sleep(std::time::Duration::from_millis(50));
+        let mut replies = vec![pusher.command(&[b"RPUSH", b"q", b"x", b"y"])];
+        replies.push(blocked.read_reply());
+        replies.push(blocked.read_reply());
+        replies
+    });
+}
+
+#[test]
 fn a_push_inside_exec_serves_waiters_after_the_transaction() {
     differential(|server, db| {
         let mut blocked = connect(server, db);

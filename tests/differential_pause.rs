@@ -135,6 +135,24 @@ fn a_pipeline_stops_at_the_held_command_and_goes_on_after() {
 }
 
 #[test]
+fn a_command_sent_while_held_runs_after_the_held_one() {
+    differential(|server, db| {
+        let mut admin = connect(server, db);
+        let mut writer = connect(server, db);
+        let mut replies = vec![admin.command(&[b"CLIENT", b"PAUSE", b"10000", b"WRITE"])];
+        send(&mut writer, &[b"SET", b"k", b"v"]);
+        await_blocked(&mut admin, 1);
+        // Sent on its own while the client waits: it must not wait for more input.
+        send(&mut writer, &[b"GET", b"k"]);
+        thread::sleep(Duration::from_millis(50));
+        replies.push(admin.command(&[b"CLIENT", b"UNPAUSE"]));
+        replies.push(writer.read_reply());
+        replies.push(writer.read_reply());
+        replies
+    });
+}
+
+#[test]
 fn a_write_pause_holds_what_may_replicate_and_scripts_that_may_write() {
     differential(|server, db| {
         let mut admin = connect(server, db);
