@@ -33,9 +33,7 @@ fn memory_usage(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     }
     Ok(match ctx.read_for_object(&key) {
         Some(entry) => {
-            let bucket = std::mem::size_of::<usize>();
-            let element = Db::ELEMENT_OVERHEAD + bucket;
-            Reply::Int((element + key.len() + entry.value.heap_size()) as i64)
+            Reply::Int((Db::ELEMENT_OVERHEAD + key.len() + entry.value.heap_size()) as i64)
         }
         None => Reply::Nil,
     })
