@@ -14,14 +14,26 @@ use std::time::{Duration, Instant};
 use support::{await_blocked, connect, diff_exclusive, differential, send, RawConn};
 
 /// How long a test waits before deciding a reply is held back.
-const HELD: Duration = Duration::from_millis(300);
+const HELD: Duration = Duration::from_millis(600);
 
-/// The next reply if it comes within [`HELD`], else `held` (the reply stays to be read).
+/// After [`HELD`], each connection's reply if it has come, else `held` (the reply
+/// stays to be read). One wait for all, so a slow machine gives every reply as long.
+fn replies_or_held(conns: &mut [RawConn]) -> Vec<Vec<u8>> {
+    thread::sleep(HELD);
+    conns
+        .iter_mut()
+        .map(|conn| {
+            conn.set_timeout(Duration::from_millis(50));
+            let reply = conn.try_read_reply().unwrap_or_else(|_| b"held".to_vec());
+            conn.set_timeout(Duration::from_secs(10));
+            reply
+        })
+        .collect()
+}
+
+/// [`replies_or_held`] for one connection.
 fn reply_or_held(conn: &mut RawConn) -> Vec<u8> {
-    conn.set_timeout(HELD);
-    let reply = conn.try_read_reply().unwrap_or_else(|_| b"held".to_vec());
-    conn.set_timeout(Duration::from_secs(10));
-    reply
+    replies_or_held(std::slice::from_mut(conn)).remove(0)
 }
 
 /// One line of `INFO` (`field:value`), to compare a counter.
@@ -184,11 +196,17 @@ fn a_write_pause_holds_what_may_replicate_and_scripts_that_may_write() {
             &[b"DEL", b"x"],
             &[b"WAIT", b"0", b"0"],
         ];
+        let mut clients: Vec<RawConn> = commands
+            .iter()
+            .map(|argv| {
+                let mut client = connect(server, db);
+                send(&mut client, argv);
+                client
+            })
+            .collect();
+        let first = replies_or_held(&mut clients);
         let mut held = Vec::new();
-        for argv in commands {
-            let mut client = connect(server, db);
-            send(&mut client, argv);
-            let reply = reply_or_held(&mut client);
+        for (client, reply) in clients.into_iter().zip(first) {
             if reply == b"held" {
                 held.push(client);
             }
@@ -217,13 +235,13 @@ fn an_all_pause_holds_every_command_until_it_ends() {
         let mut admin = connect(server, db);
         let mut other = connect(server, db);
         let start = Instant::now();
-        let mut replies = vec![admin.command(&[b"CLIENT", b"PAUSE", b"500", b"ALL"])];
+        let mut replies = vec![admin.command(&[b"CLIENT", b"PAUSE", b"1500", b"ALL"])];
         send(&mut other, &[b"PING"]);
         send(&mut admin, &[b"CLIENT", b"UNPAUSE"]);
         replies.push(reply_or_held(&mut other));
         replies.push(other.read_reply());
         replies.push(admin.read_reply());
-        let waited = start.elapsed() >= Duration::from_millis(450);
+        let waited = start.elapsed() >= Duration::from_millis(1400);
         replies.push(format!("waited for the end: {waited}").into_bytes());
         replies
     });
