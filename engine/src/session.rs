@@ -362,7 +362,7 @@ impl Session {
         let engine = self.engine.clone();
         let shared = &**engine.shared();
         let (mut store, resolved) = loop {
-            let store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
+            let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
                 Locked::Store(store) => store,
                 Locked::Answered(mut replies) => {
                     let answer = replies.pop().unwrap_or(Reply::Ok);
@@ -370,7 +370,6 @@ impl Session {
                 }
             };
             let resolved = self.last_command.resolve(argv);
-            let mut store = store;
             if !self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
                 break (store, resolved);
             }
@@ -441,11 +440,6 @@ impl Session {
     /// running the rest of the pipeline again (taken: ask again after the next batch).
     pub fn pause_wait(&mut self) -> Option<PauseWait> {
         self.paused.take()
-    }
-
-    /// True while CLIENT PAUSE holds this client's next command.
-    pub fn is_paused(&self) -> bool {
-        self.paused.is_some()
     }
 
     /// Waits (blocking the thread) for the reply of the command this client is blocked
