@@ -3,14 +3,16 @@
 # as root or on a developer's machine:
 #
 #   1. installs what is missing, idempotently and quietly: redis-server + redis-tools
-#      (the oracle of the differential tests) and Python's redis + pytest (plain pip, or
-#      a venv at tests/clients/python/.venv where pip is refused under PEP 668);
+#      (the oracle of the differential tests), Python's redis + pytest (plain pip, or
+#      a venv at tests/clients/python/.venv where pip is refused under PEP 668), and
+#      Node.js + npm (apt) with ioredis (npm ci in tests/clients/node);
 #   2. cargo fmt --all --check
 #   3. cargo clippy --workspace --all-targets -- -D warnings
 #   4. cargo test --workspace        (unit, engine, and differential tests vs redis-server)
 #   5. the Rust examples in examples/, each run (they assert what they show)
 #   6. cargo build --bin kvdb-server, then the redis-py client tests with pytest
-#      (KVDB_SERVER_BIN points them at the binary).
+#      (KVDB_SERVER_BIN points them at the binary);
+#   7. the ioredis client tests with node --test (same binary).
 #
 # Stops at the first failing step and says which. Every cargo call takes the shared lock
 # /tmp/kvdb-cargo.lock (set KVDB_CARGO_LOCK= to skip it; don't run this script itself
@@ -27,7 +29,7 @@ INSTALL=1
 for arg in "$@"; do
   case "$arg" in
     --no-install) INSTALL=0 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -162,6 +164,31 @@ else
 fi
 echo "python: $PYTHON ($("$PYTHON" -c 'import redis, pytest; print("redis-py", redis.__version__, "pytest", pytest.__version__)'))"
 
+NODE_DIR=tests/clients/node
+
+# Whether the ioredis version package.json pins is installed in $NODE_DIR/node_modules.
+node_ready() {
+  command -v node >/dev/null 2>&1 || return 1
+  (cd "$NODE_DIR" && node -e '
+    const wanted = require("./package.json").devDependencies.ioredis;
+    process.exit(require("ioredis/package.json").version === wanted ? 0 : 1);
+  ') >/dev/null 2>&1
+}
+
+if ! node_ready; then
+  if [ "$INSTALL" -eq 0 ]; then
+    fail "Node.js or ioredis missing in $NODE_DIR (run without --no-install)"
+  fi
+  if ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+    step "install Node.js and npm (apt)"
+    apt_install nodejs npm
+  fi
+  step "npm ci ($NODE_DIR)"
+  (cd "$NODE_DIR" && quietly npm ci --no-audit --no-fund --loglevel=error)
+  node_ready || fail "ioredis still not loadable from $NODE_DIR"
+fi
+echo "node: $(node --version) (ioredis $(cd "$NODE_DIR" && node -p 'require("ioredis/package.json").version'))"
+
 # --- 2-4. Rust -------------------------------------------------------------------------
 
 step "cargo fmt --all --check"
@@ -192,7 +219,12 @@ export KVDB_SERVER_BIN
 step "python client tests (pytest $PY_DIR)"
 "$PYTHON" -m pytest "$PY_DIR" -q -ra -p no:cacheprovider
 
+# --- 7. Node client tests --------------------------------------------------------------
+
+step "node client tests (node --test $NODE_DIR)"
+(cd "$NODE_DIR" && node --test)
+
 STEP="done"
 trap - ERR
 echo
-echo "test.sh: OK - fmt, clippy, cargo test, examples, python client tests all green in $((SECONDS - START))s"
+echo "test.sh: OK - fmt, clippy, cargo test, examples, python and node client tests all green in $((SECONDS - START))s"

@@ -8,9 +8,10 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::thread;
-use std::time::Duration;
 
-use support::{connect, diff, differential, encode_command, send, servers, DiffSession, RawConn};
+use support::{
+    await_blocked, connect, diff, differential, encode_command, send, servers, DiffSession,
+};
 
 #[test]
 fn immediate_answers_timeouts_and_errors() {
@@ -131,19 +132,6 @@ fn blocking_commands_answer_at_once_inside_multi() {
     );
 }
 
-/// Waits until `count` clients are blocked on `conn`'s server.
-fn await_blocked(conn: &mut RawConn, count: usize) {
-    for _ in 0..500 {
-        let info = conn.command(&[b"INFO", b"clients"]);
-        let text = String::from_utf8_lossy(&info).into_owned();
-        if text.contains(&format!("blocked_clients:{count}\r\n")) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    panic!("clients never blocked");
-}
-
 #[test]
 fn waiters_are_served_first_come_first_served_right_after_the_push() {
     differential(|server, db| {
@@ -181,6 +169,23 @@ fn a_pipeline_waits_behind_a_blocked_command() {
         replies.push(blocked.read_reply());
         replies.push(blocked.read_reply());
         replies.push(pusher.command(&[b"LRANGE", b"dst", b"0", b"-1"]));
+        replies
+    });
+}
+
+#[test]
+fn a_command_sent_while_blocked_runs_once_the_block_ends() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut pusher = connect(server, db);
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut pusher, 1);
+        // Sent on its own while the client waits: it must not wait for more input.
+        send(&mut blocked, &[b"LLEN", b"q"]);
+        thread::sleep(std::time::Duration::from_millis(50));
+        let mut replies = vec![pusher.command(&[b"RPUSH", b"q", b"x", b"y"])];
+        replies.push(blocked.read_reply());
+        replies.push(blocked.read_reply());
         replies
     });
 }

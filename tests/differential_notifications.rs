@@ -10,7 +10,7 @@ mod support;
 use std::thread;
 use std::time::Duration;
 
-use support::{connect, differential, encode_command, send, RawConn, ServerProcess};
+use support::{await_blocked, connect, differential, encode_command, send, RawConn, ServerProcess};
 
 /// A listener on every keyspace and keyevent channel and a client running commands,
 /// recording the client's replies and the events each command caused.
@@ -856,17 +856,4 @@ fn a_channel_subscriber_gets_the_events_of_its_channel() {
         out.extend(listening.finish());
         out
     });
-}
-
-/// Waits until `count` clients are blocked on `conn`'s server.
-fn await_blocked(conn: &mut RawConn, count: usize) {
-    for _ in 0..500 {
-        let info = conn.command(&[b"INFO", b"clients"]);
-        let text = String::from_utf8_lossy(&info).into_owned();
-        if text.contains(&format!("blocked_clients:{count}\r\n")) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    panic!("clients never blocked");
 }

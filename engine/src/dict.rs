@@ -211,6 +211,16 @@ impl<V> Dict<V> {
         self.buckets.len()
     }
 
+    /// Bytes an element costs besides its key: the header (link, key length, owner
+    /// field) and the value.
+    pub const ELEMENT_OVERHEAD: usize = Node::<V>::KEY_OFFSET;
+
+    /// Bytes the table costs besides its keys: every element's header and value, and
+    /// the bucket array (`MEMORY STATS`'s `overhead.hashtable.*`).
+    pub fn overhead_bytes(&self) -> usize {
+        self.len * Self::ELEMENT_OVERHEAD + self.buckets.len() * std::mem::size_of::<Link<V>>()
+    }
+
     fn bucket_of(&self, key: &[u8]) -> usize {
         self.bucket_of_hash(self.hasher.hash_one(key))
     }

@@ -99,6 +99,8 @@ pub struct Shared {
     pub started: Instant,
     /// The engine's clock at start, in ms.
     pub started_ms: u64,
+    /// The resident set size when the engine was built (`startup.allocated`).
+    pub startup_memory: u64,
     /// A random 40-hex-digit id for this run (`run_id`).
     pub run_id: String,
     /// Set by `SHUTDOWN`; the server watches it.
@@ -246,6 +248,7 @@ impl Engine {
                 counters: ServerCounters::default(),
                 started: Instant::now(),
                 started_ms,
+                startup_memory: crate::memory::resident_bytes(),
                 run_id,
                 shutdown: AtomicBool::new(false),
                 script_status: Arc::default(),

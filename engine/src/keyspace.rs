@@ -5,6 +5,9 @@
 //! deleted by the access that finds it and is never visible to any command. Counts that
 //! Redis takes straight from its table (`DBSIZE`, `INFO keyspace`) include keys that are
 //! logically expired but not collected yet, exactly as in Redis.
+//!
+//! While CLIENT PAUSE is in force the dataset holds still, as in Redis: expired keys
+//! read as missing but nothing deletes them, lazily or actively, until the pause ends.
 
 use std::num::NonZeroU64;
 
@@ -15,6 +18,7 @@ use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::dict::{Dict, ElementMut, Lookup};
 use crate::notify;
+use crate::pause::{Admission, ClientPause, PauseKind};
 use crate::pubsub::PubSub;
 use crate::rng::Rng;
 use crate::slowlog::SlowLog;
@@ -79,6 +83,8 @@ pub struct Db {
     policy: AccessPolicy,
     /// Randomness for LFU's probabilistic increment.
     rng: Rng,
+    /// A pause is in force: expired keys are not deleted (see [`Keyspace::pause`]).
+    hold_expired: bool,
 }
 
 impl Db {
@@ -89,6 +95,7 @@ impl Db {
             expire_cursor: 0,
             policy: AccessPolicy::default(),
             rng: Rng::new(seed),
+            hold_expired: false,
         }
     }
 
@@ -102,13 +109,25 @@ impl Db {
         self.entries.is_empty()
     }
 
+    /// Bytes the key table and the expiry index cost besides keys and values' heap
+    /// (`MEMORY STATS`'s `overhead.hashtable.main` and `.expires`).
+    pub fn overhead_bytes(&self) -> (usize, usize) {
+        (
+            self.entries.overhead_bytes(),
+            self.volatile.overhead_bytes(),
+        )
+    }
+
+    /// Bytes a key's element in the table costs besides its key and its value's heap.
+    pub const ELEMENT_OVERHEAD: usize = Dict::<Entry>::ELEMENT_OVERHEAD;
+
     /// Number of keys with a TTL (as `INFO keyspace` reports `expires=`).
     pub fn volatile_len(&self) -> usize {
         self.volatile.len()
     }
 
-    /// The entry under `key`, mutably, deleting it first if it has expired; the access
-    /// counts for `OBJECT IDLETIME`.
+    /// The entry under `key`, mutably, deleting it first if it has expired (during a
+    /// pause an expired key is only missing); the access counts for `OBJECT IDLETIME`.
     pub fn get_mut(
         &mut self,
         key: &[u8],
@@ -135,6 +154,9 @@ impl Db {
         stats: &mut KeyspaceStats,
         touch: bool,
     ) -> Option<&mut Entry> {
+        if self.hold_expired && self.is_expired(key, now_ms) {
+            return None;
+        }
         let Db {
             entries,
             volatile,
@@ -221,8 +243,12 @@ impl Db {
         replaced
     }
 
-    /// Removes `key`; an already expired key counts as missing (and is collected).
+    /// Removes `key`; an already expired key counts as missing (and is collected, but
+    /// for during a pause).
     pub fn remove(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<Entry> {
+        if self.hold_expired && self.is_expired(key, now_ms) {
+            return None;
+        }
         let entry = self.entries.remove(key)?;
         if entry.expire.is_some() {
             self.volatile.remove(key);
@@ -276,7 +302,9 @@ impl Db {
     }
 
     /// A random live key, collecting expired keys it comes across (each is handed to
-    /// `expired` once deleted).
+    /// `expired` once deleted). During a pause expired keys stay: after a number of
+    /// draws that met only expired keys, the first live key in table order is answered
+    /// (Redis 7.0 would keep drawing forever when every key has expired).
     pub fn random_key(
         &mut self,
         now_ms: u64,
@@ -284,6 +312,7 @@ impl Db {
         stats: &mut KeyspaceStats,
         mut expired: impl FnMut(Bytes),
     ) -> Option<Bytes> {
+        let mut draws = 0;
         loop {
             let (key, is_expired) = {
                 let (key, entry) = self.entries.random_entry(|| rng.next_u64())?;
@@ -291,6 +320,14 @@ impl Db {
             };
             if !is_expired {
                 return Some(key);
+            }
+            if self.hold_expired {
+                draws += 1;
+                if draws == RANDOM_DRAWS_WHILE_PAUSED {
+                    let mut live = self.keys(now_ms);
+                    return live.next().map(|(key, _)| Bytes::copy_from_slice(key));
+                }
+                continue;
             }
             self.remove(&key, now_ms, stats);
             expired(key);
@@ -350,6 +387,9 @@ impl Db {
     }
 }
 
+/// Random draws RANDOMKEY makes during a pause before looking for a live key in order.
+const RANDOM_DRAWS_WHILE_PAUSED: usize = 100;
+
 /// Keys sampled per round of active expiry (Redis's `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
 const EXPIRE_SAMPLE: usize = 20;
 /// Active expiry keeps going on a database while more than this percentage of the
@@ -382,6 +422,8 @@ pub struct Keyspace {
     pub notify_classes: u32,
     /// The script cache and the script host.
     pub scripts: crate::scripting::Scripts,
+    /// CLIENT PAUSE and the clients it holds.
+    pause: ClientPause,
 }
 
 impl Keyspace {
@@ -405,6 +447,58 @@ impl Keyspace {
             monitors: Vec::new(),
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),
+            pause: ClientPause::default(),
+        }
+    }
+
+    /// CLIENT PAUSE's state (read-only: changes go through the methods below, which
+    /// keep expiry in step).
+    pub fn pause(&self) -> &ClientPause {
+        &self.pause
+    }
+
+    /// CLIENT PAUSE: pauses `kind` until `end_ms` (see [`ClientPause::pause`]).
+    pub fn pause_clients(&mut self, kind: PauseKind, end_ms: i64, now_ms: u64) {
+        self.pause.pause(kind, end_ms, now_ms);
+        self.hold_expired(self.pause.is_paused());
+    }
+
+    /// CLIENT UNPAUSE.
+    pub fn unpause_clients(&mut self) {
+        self.pause.unpause();
+        self.hold_expired(false);
+    }
+
+    /// Ends a pause whose time has passed; true while still paused.
+    pub fn refresh_pause(&mut self, now_ms: u64) -> bool {
+        if self.pause.is_idle() {
+            return false;
+        }
+        let paused = self.pause.refresh(now_ms);
+        self.hold_expired(paused);
+        paused
+    }
+
+    /// Whether client `id` may run a command now (see [`ClientPause::admit`]), with
+    /// the pause's end checked at `now_ms` first.
+    pub fn admit(&mut self, id: u64, writes: bool, now_ms: u64) -> Admission {
+        self.refresh_pause(now_ms);
+        self.pause.admit(id, writes)
+    }
+
+    /// Client `id` has run what it resumed with (see [`ClientPause::done`]).
+    pub fn resumed(&mut self, id: u64) {
+        self.pause.done(id);
+    }
+
+    /// Client `id` went away: the pause forgets it.
+    pub fn forget_paused(&mut self, id: u64) {
+        self.pause.forget(id);
+    }
+
+    fn hold_expired(&mut self, hold: bool) {
+        for db in &mut self.dbs {
+            db.hold_expired = hold;
         }
     }
 
@@ -487,6 +581,9 @@ impl Keyspace {
     /// forward); answers how many. Unlike [`Keyspace::expire_cycle`] it walks every
     /// key with a TTL, so nothing due is left behind.
     pub fn expire_all_due(&mut self, now_ms: u64) -> usize {
+        if self.refresh_pause(now_ms) {
+            return 0;
+        }
         let mut deleted = 0;
         let mut expired_keys = Vec::new();
         for index in 0..self.dbs.len() {
@@ -525,7 +622,7 @@ impl Keyspace {
     /// had expired, and the whole cycle stops after `max_rounds` rounds. Returns the
     /// number of keys deleted.
     pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
-        if !self.active_expire {
+        if !self.active_expire || self.refresh_pause(now_ms) {
             return 0;
         }
         let mut rounds = 0;
@@ -603,6 +700,19 @@ mod tests {
         ks.expire_cycle(100, 16);
         assert_eq!(ks.db(0).len(), 1);
         assert!(ks.db(0).peek(b"live", 100).is_some());
+    }
+
+    #[test]
+    fn table_overhead_counts_elements_and_buckets() {
+        let mut ks = Keyspace::new(1, 3);
+        let (db, _, _) = ks.db_mut(0);
+        assert_eq!(db.overhead_bytes(), (0, 0));
+        db.insert(b"a", string("v"), None, 0);
+        db.insert(b"b", string("v"), Some(10), 0);
+        let (main, expires) = db.overhead_bytes();
+        let buckets = db.entries.bucket_count();
+        assert_eq!(main, 2 * Db::ELEMENT_OVERHEAD + buckets * 8);
+        assert!(expires > 0 && expires < main);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! - [`session`]: per-client state and the dispatch path.
 //! - [`command`]: the command table; one module per family, each ending with its
 //!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
-//!   `introspection`, `list`, `hash`, `set`, `zset`, `sort`, `transaction`, `pubsub`).
+//!   `introspection`, `memory`, `list`, `hash`, `set`, `zset`, `sort`, `transaction`, `pubsub`).
 //! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
 //!   hash table with Redis's SCAN guarantees.
 //! - [`types`]: the values keys hold (pure data).
@@ -29,11 +29,12 @@
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
 //! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
-//!   [`lzf`]: the LZF compression of RDB strings.
+//!   [`lzf`]: the LZF compression of RDB strings; [`rdb`]: values in the RDB encoding.
 //! - [`fault`]: fault injection (`DEBUG FAULT`); [`command_log`]: the structured log
 //!   of executed commands — test controls no Redis has.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
-//!   keys and the hand-off of their replies.
+//!   keys and the hand-off of their replies; [`pause`]: CLIENT PAUSE and the clients it
+//!   holds.
 
 pub mod access;
 pub mod args;
@@ -56,7 +57,9 @@ pub mod lzf;
 pub mod memory;
 pub mod notify;
 pub mod num;
+pub mod pause;
 pub mod pubsub;
+pub mod rdb;
 pub mod reply;
 pub mod rng;
 pub mod scripting;

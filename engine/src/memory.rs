@@ -1,8 +1,22 @@
-//! Process-level figures for INFO: resident memory and CPU time.
+//! Process-level figures for INFO and MEMORY STATS: resident memory (and the highest
+//! seen), CPU time.
 //!
 //! `used_memory` is the resident set size: the engine cannot see the allocator of the
 //! program embedding it, and a counting allocator would cost an atomic per allocation
-//! (docs/decisions.md).
+//! (docs/decisions.md). The peak is the highest figure read so far.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The highest resident set size [`used_bytes`] has read.
+static PEAK: AtomicU64 = AtomicU64::new(0);
+
+/// `used_memory` and `used_memory_peak`: the resident set size now, and the highest
+/// read so far (this one included).
+pub fn used_bytes() -> (u64, u64) {
+    let used = resident_bytes();
+    let peak = PEAK.fetch_max(used, Ordering::Relaxed).max(used);
+    (used, peak)
+}
 
 /// Resident set size in bytes (`used_memory_rss`), from `/proc/self/statm`.
 pub fn resident_bytes() -> u64 {

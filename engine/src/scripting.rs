@@ -296,6 +296,55 @@ pub fn parse_shebang(body: &[u8]) -> Result<(u32, usize), String> {
     Ok((flags, end))
 }
 
+/// The flags a command running a script with `script` flags has (Redis's
+/// `scriptFlagsToCmdFlags`): declared flags replace the command's `write`, `denyoom`
+/// and `stale`, and a script that declared them is known not to replicate otherwise.
+pub fn command_flags_for_script(command: u32, script: u32) -> u32 {
+    use crate::command::flags;
+    let mut out = command & !(flags::STALE | flags::DENYOOM | flags::WRITE);
+    if script & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0 {
+        out |= flags::DENYOOM;
+    }
+    if script & script_flags::NO_WRITES == 0 {
+        out |= flags::WRITE;
+    }
+    if script & script_flags::ALLOW_STALE != 0 {
+        out |= flags::STALE;
+    }
+    out & !flags::MAY_REPLICATE
+}
+
+/// The flags of an EVAL-family command with `argv` (Redis's `evalGetCommandFlags`): a
+/// cached script's declared flags, or those of an uncached EVAL body's shebang; the
+/// command's own flags for a script without a shebang, an unknown SHA or a bad shebang.
+pub fn eval_command_flags(scripts: &Scripts, command: u32, evalsha: bool, argv: &[Bytes]) -> u32 {
+    let Some(body) = argv.get(1) else {
+        return command;
+    };
+    let declared = if evalsha {
+        if body.len() != 40 {
+            return command;
+        }
+        let sha = String::from_utf8_lossy(body).to_ascii_lowercase();
+        match scripts.cache.get(&sha) {
+            Some(script) => script.flags,
+            None => return command,
+        }
+    } else {
+        match scripts.cache.get(&sha1_hex(body)) {
+            Some(script) => script.flags,
+            None => match parse_shebang(body) {
+                Ok((flags, _)) => flags,
+                Err(_) => return command,
+            },
+        }
+    };
+    if declared & script_flags::EVAL_COMPAT_MODE != 0 {
+        return command;
+    }
+    command_flags_for_script(command, declared)
+}
+
 /// Which kind of script is running, for `BUSY` texts and `SCRIPT KILL`/`FUNCTION KILL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunKind {
@@ -454,6 +503,39 @@ pub fn busy_error(kind: RunKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_script_flags_replace_the_commands_write_flags() {
+        use crate::command::flags;
+        let eval = flags::NOSCRIPT | flags::MAY_REPLICATE | flags::STALE;
+        let no_writes = command_flags_for_script(eval, script_flags::NO_WRITES);
+        assert_eq!(no_writes, flags::NOSCRIPT);
+        let writes = command_flags_for_script(eval, 0);
+        assert_eq!(writes, flags::NOSCRIPT | flags::WRITE | flags::DENYOOM);
+        let scripts = Scripts::default();
+        let argv = |body: &'static [u8]| [Bytes::from_static(b"EVAL"), Bytes::from_static(body)];
+        assert_eq!(
+            eval_command_flags(&scripts, eval, false, &argv(b"return 1")),
+            eval
+        );
+        assert_eq!(
+            eval_command_flags(
+                &scripts,
+                eval,
+                false,
+                &argv(b"#!lua flags=no-writes\nreturn 1")
+            ),
+            flags::NOSCRIPT
+        );
+        assert_eq!(
+            eval_command_flags(&scripts, eval, false, &argv(b"#!py\n")),
+            eval
+        );
+        assert_eq!(
+            eval_command_flags(&scripts, eval, true, &argv(b"abc")),
+            eval
+        );
+    }
 
     #[test]
     fn shebangs_parse_as_redis_does() {

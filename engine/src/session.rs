@@ -23,6 +23,7 @@ use crate::engine::{Engine, ExecStats, Shared, Store};
 use crate::error::{CommandError, DROPPED_BY_FAULT};
 use crate::fault::FaultAction;
 use crate::keyspace::Keyspace;
+use crate::pause::{Admission, PauseChanged};
 use crate::pubsub::Mailbox;
 use crate::reply::{encode_error, Protocol, Reply};
 
@@ -155,6 +156,9 @@ pub struct ClientState {
     pub multi: Option<Vec<Vec<Bytes>>>,
     /// A command was refused while queueing: EXEC will answer EXECABORT.
     pub multi_failed: bool,
+    /// The flags of the queued commands together, as Redis's `getCommandFlags` saw them
+    /// (CLIENT PAUSE WRITE holds an EXEC whose queue writes).
+    pub multi_flags: u32,
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
     /// Set while the client is blocked: where its reply will arrive, and when it times
@@ -213,6 +217,7 @@ impl ClientState {
             info_changed: false,
             multi: None,
             multi_failed: false,
+            multi_flags: 0,
             deny_blocking: false,
             blocked: None,
             subscribed: false,
@@ -228,6 +233,7 @@ impl ClientState {
     pub fn end_transaction(&mut self) {
         self.multi = None;
         self.multi_failed = false;
+        self.multi_flags = 0;
     }
 
     /// Marks the open transaction as failed (Redis's `flagTransaction`): called for
@@ -259,7 +265,14 @@ pub struct Session {
     delay_served: bool,
     /// An injected fault dropped this in-process client's last command.
     dropped_by_fault: bool,
+    /// Set while CLIENT PAUSE holds this client's next command: what to wait for
+    /// before trying it again.
+    paused: Option<PauseWait>,
 }
+
+/// What a client held by CLIENT PAUSE waits for: the pause state to move on, or the
+/// pause's own end (`None`: no end, the client waits for others to resume first).
+pub type PauseWait = (PauseChanged, Option<Duration>);
 
 /// A command name as the client spelled it, with the id it resolved to.
 #[derive(Debug, Default)]
@@ -313,6 +326,7 @@ impl Session {
             fault_delay: None,
             delay_served: false,
             dropped_by_fault: false,
+            paused: None,
         }
     }
 
@@ -356,7 +370,8 @@ impl Session {
     }
 
     /// Runs one command and returns its reply (errors as [`Reply::Error`]). A blocking
-    /// command that has to wait blocks this thread until it is served or times out.
+    /// command that has to wait, or one CLIENT PAUSE holds, blocks this thread until it
+    /// is served or times out, or runs.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
         let engine = self.engine.clone();
         let shared = &**engine.shared();
@@ -372,15 +387,25 @@ impl Session {
                 None => {}
             }
         }
-        let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
-            Locked::Store(store) => store,
-            Locked::Answered(mut replies) => {
-                let answer = replies.pop().unwrap_or(Reply::Ok);
-                return answer;
+        let (mut store, resolved) = loop {
+            let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
+                Locked::Store(store) => store,
+                Locked::Answered(mut replies) => {
+                    let answer = replies.pop().unwrap_or(Reply::Ok);
+                    return answer;
+                }
+            };
+            let resolved = self.last_command.resolve(argv);
+            if !self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
+                break (store, resolved);
+            }
+            drop(store);
+            self.publish_info();
+            if let Some((changed, remaining)) = self.paused.take() {
+                changed.wait(remaining.unwrap_or(PAUSE_POLL).min(PAUSE_POLL));
             }
         };
         let started = Instant::now();
-        let resolved = self.last_command.resolve(argv);
         let Store { keyspace, stats } = &mut *store;
         let target = Target {
             shared,
@@ -390,6 +415,9 @@ impl Session {
         };
         let (result, _) = dispatch(target, resolved, argv, started, None, Origin::Client, None);
         serve_blocked(shared, keyspace, stats);
+        if !keyspace.pause().is_idle() {
+            keyspace.resumed(self.state.info.id);
+        }
         self.state.reply_point = None;
         drop(store);
         self.publish_info();
@@ -398,6 +426,46 @@ impl Session {
             return self.wait_blocked();
         }
         result.unwrap_or_else(Reply::from)
+    }
+
+    /// Whether CLIENT PAUSE holds the command `argv` back (then `self.paused` says
+    /// what to wait for). Redis checks the pause last in `processCommand`, so a command
+    /// refused anyway is answered at once.
+    fn held_by_pause(
+        &mut self,
+        shared: &Shared,
+        keyspace: &mut Keyspace,
+        resolved: &Result<CommandId, CommandError>,
+        argv: &[Bytes],
+    ) -> bool {
+        if keyspace.pause().is_idle() {
+            return false;
+        }
+        let Ok(id) = resolved else {
+            return false;
+        };
+        let spec = command::table().by_id(*id);
+        if check(shared, spec, &self.state, argv).is_err() {
+            return false;
+        }
+        let writes = command_flags(keyspace, spec, argv, &self.state)
+            & (flags::WRITE | flags::MAY_REPLICATE);
+        let now = shared.clock.now_ms();
+        match keyspace.admit(self.state.info.id, writes != 0, now) {
+            Admission::Run => false,
+            Admission::Wait => {
+                // CLIENT LIST already shows the held command, as Redis's does.
+                self.state.info.last_command = spec.name;
+                self.paused = Some(keyspace.pause().wait_for_change(now));
+                true
+            }
+        }
+    }
+
+    /// While CLIENT PAUSE holds this client's next command: what to wait for before
+    /// running the rest of the pipeline again (taken: ask again after the next batch).
+    pub fn pause_wait(&mut self) -> Option<PauseWait> {
+        self.paused.take()
     }
 
     /// Waits (blocking the thread) for the reply of the command this client is blocked
@@ -439,8 +507,16 @@ impl Session {
         };
         // Each command's end is the next one's start: one clock read per command.
         let mut started = Instant::now();
+        self.paused = None;
+        let mut resumed = false;
         for argv in &requests[ran..] {
             let resolved = self.last_command.resolve(argv);
+            if !store.keyspace.pause().is_idle() {
+                if self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
+                    break;
+                }
+                resumed = true;
+            }
             let fault = match shared.faults.is_armed() {
                 true => self.take_fault(shared, &resolved, argv),
                 false => None,
@@ -524,6 +600,10 @@ impl Session {
             if self.state.close_after_reply {
                 break;
             }
+        }
+        if resumed {
+            // A client let go by the end of a pause has run: the next one's turn.
+            store.keyspace.resumed(self.state.info.id);
         }
         drop(store);
         self.publish_info();
@@ -752,7 +832,7 @@ impl Session {
         slot.db = self.state.db;
         slot.subscriptions = info.subscriptions;
         slot.queued = self.state.multi.as_ref().map(Vec::len);
-        slot.blocked = self.state.blocked.is_some();
+        slot.blocked = self.state.blocked.is_some() || self.paused.is_some();
         slot.no_evict = info.no_evict;
         slot.resp = match self.state.protocol {
             Protocol::Resp2 => 2,
@@ -811,6 +891,7 @@ fn forget_client(
     // A client that goes away blocked, or before its blocking reply was written,
     // gives back what was popped for it.
     keyspace.blocking.unblock(id);
+    keyspace.forget_paused(id);
     let mut restore = undelivered;
     if let Some((slot, _)) = state.blocked.take() {
         restore = slot.take().and_then(|(_, restore)| restore).or(restore);
@@ -873,6 +954,10 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
 
 /// How long a client waits for the store before looking whether a script is busy.
 const BUSY_POLL: Duration = Duration::from_millis(2);
+
+/// Longest an in-process client held by CLIENT PAUSE sleeps before looking again (the
+/// engine clock may be virtual, so the pause's end is not a reliable alarm).
+const PAUSE_POLL: Duration = Duration::from_millis(10);
 
 /// The store, or the replies given without it while a script was busy.
 enum Locked<'s> {
@@ -1129,6 +1214,9 @@ fn check_and_run<'a>(
         let container = spec.name.split('|').next().unwrap_or(spec.name);
         if !NOT_QUEUED.contains(&container) {
             queue.push(argv.iter().map(|arg| Bytes::copy_from_slice(arg)).collect());
+            if !client.multi_failed {
+                client.multi_flags |= command_flags(keyspace, spec, argv, client);
+            }
             return (Ok(Reply::status("QUEUED")), started, stats);
         }
     }
@@ -1212,6 +1300,32 @@ pub(crate) fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
 fn micros_between(start: Instant, end: Instant) -> u64 {
     let elapsed = end.saturating_duration_since(start);
     elapsed.as_secs() * 1_000_000 + u64::from(elapsed.subsec_micros())
+}
+
+/// A command's flags as Redis's `getCommandFlags` sees them: a script's declared
+/// flags replace those of EVAL, EVALSHA and FCALL (and their `_RO` forms), and EXEC
+/// carries those of the commands it queued.
+fn command_flags(
+    keyspace: &Keyspace,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    client: &ClientState,
+) -> u32 {
+    use crate::scripting::{command_flags_for_script, eval_command_flags};
+    let scripts = &keyspace.scripts;
+    match spec.name {
+        "eval" | "eval_ro" => eval_command_flags(scripts, spec.flags, false, argv),
+        "evalsha" | "evalsha_ro" => eval_command_flags(scripts, spec.flags, true, argv),
+        "fcall" | "fcall_ro" => match argv
+            .get(1)
+            .and_then(|name| scripts.libraries.function(name))
+        {
+            Some((_, function)) => command_flags_for_script(spec.flags, function.flags),
+            None => spec.flags,
+        },
+        "exec" => spec.flags | client.multi_flags,
+        _ => spec.flags,
+    }
 }
 
 /// The checks Redis's `processCommand` makes before running a command, in its order.

@@ -6,16 +6,9 @@ mod common;
 use std::thread;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use common::{bulk, call, engine};
+use bytes::BytesMut;
+use common::{argv, bulk, call, engine};
 use kvdb_engine::Reply;
-
-fn argv(words: &[&str]) -> Vec<Bytes> {
-    words
-        .iter()
-        .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-        .collect()
-}
 
 #[test]
 fn a_blocked_caller_is_served_by_another_sessions_push() {

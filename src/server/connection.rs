@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use kvdb_engine::pubsub::MailArrived;
+use kvdb_engine::session::PauseWait;
 use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -48,55 +49,61 @@ where
     // reused), so decoding allocates nothing per request.
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
     let mut queued = 0;
+    // Set when a batch waited (a blocked or paused command) while the client kept
+    // sending: what arrived meanwhile is already in `input`, to run before reading more.
+    let mut buffered = false;
     loop {
-        let killed = session.killed();
-        let event = match session.mailbox() {
-            // A subscriber waits for its socket and its mailbox at once, and is never
-            // closed for idling (as in Redis).
-            Some(mailbox) => tokio::select! {
-                read = stream.read_buf(&mut input) => Event::Read(read),
-                _ = MailArrived(mailbox) => Event::Mail,
-                _ = killed => return,
-            },
-            None => match idle_timeout {
-                Some(limit) => tokio::select! {
-                    read = tokio::time::timeout(limit, stream.read_buf(&mut input)) => match read {
-                        Ok(read) => Event::Read(read),
-                        Err(_) => return, // idle past `timeout`: Redis closes silently
-                    },
+        if !buffered {
+            let killed = session.killed();
+            let event = match session.mailbox() {
+                // A subscriber waits for its socket and its mailbox at once, and is never
+                // closed for idling (as in Redis).
+                Some(mailbox) => tokio::select! {
+                    read = stream.read_buf(&mut input) => Event::Read(read),
+                    _ = MailArrived(mailbox) => Event::Mail,
                     _ = killed => return,
                 },
-                None => tokio::select! {
-                    read = stream.read_buf(&mut input) => Event::Read(read),
-                    _ = killed => return, // CLIENT KILL
+                None => match idle_timeout {
+                    Some(limit) => tokio::select! {
+                        read = tokio::time::timeout(limit, stream.read_buf(&mut input)) => match read {
+                            Ok(read) => Event::Read(read),
+                            Err(_) => return, // idle past `timeout`: Redis closes silently
+                        },
+                        _ = killed => return,
+                    },
+                    None => tokio::select! {
+                        read = stream.read_buf(&mut input) => Event::Read(read),
+                        _ = killed => return, // CLIENT KILL
+                    },
                 },
-            },
-        };
-        let read = match event {
-            Event::Read(read) => read,
-            Event::Mail => {
-                if session
-                    .mailbox()
-                    .is_some_and(|mailbox| mailbox.overflowed())
-                {
-                    return; // a subscriber past its output buffer limit is dropped
+            };
+            let read = match event {
+                Event::Read(read) => read,
+                Event::Mail => {
+                    if session
+                        .mailbox()
+                        .is_some_and(|mailbox| mailbox.overflowed())
+                    {
+                        return; // a subscriber past its output buffer limit is dropped
+                    }
+                    session.deliver_messages(&mut output);
+                    if write_out(&mut stream, session, &mut output).await.is_err() {
+                        return;
+                    }
+                    continue;
                 }
-                session.deliver_messages(&mut output);
-                if write_out(&mut stream, session, &mut output).await.is_err() {
-                    return;
+            };
+            match read {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    shared
+                        .counters
+                        .net_input_bytes
+                        .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
                 }
-                continue;
-            }
-        };
-        match read {
-            Ok(0) | Err(_) => return,
-            Ok(n) => {
-                shared
-                    .counters
-                    .net_input_bytes
-                    .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             }
         }
+        buffered = false;
         let mut protocol_error = None;
         loop {
             decoder.set_authenticated(!session.needs_auth());
@@ -112,11 +119,9 @@ where
                             input: &mut input,
                             output: &mut output,
                         };
-                        if run_batch(io, session, &mut batch, &mut queued)
-                            .await
-                            .is_err()
-                        {
-                            return;
+                        match run_batch(io, session, &mut batch, &mut queued).await {
+                            Ok(waited) => buffered |= waited,
+                            Err(Disconnected) => return,
                         }
                         if session.should_close() {
                             break;
@@ -136,11 +141,9 @@ where
                 input: &mut input,
                 output: &mut output,
             };
-            if run_batch(io, session, &mut batch, &mut queued)
-                .await
-                .is_err()
-            {
-                return;
+            match run_batch(io, session, &mut batch, &mut queued).await {
+                Ok(waited) => buffered |= waited,
+                Err(Disconnected) => return,
             }
         }
         if let Some(error) = &protocol_error {
@@ -157,6 +160,7 @@ where
         if input.len() > query_limit {
             return; // Redis closes clients whose query buffer passes the limit
         }
+        buffered &= !input.is_empty();
         if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
             input = BytesMut::with_capacity(BUFFER_SIZE);
         }
@@ -233,22 +237,27 @@ struct Disconnected;
 
 /// Runs the first `queued` requests of `batch`, then empties them for reuse. A
 /// blocking command that has to wait holds up the requests after it, as in Redis:
-/// the replies so far are written, the reply is awaited, then the rest run. A
-/// command with an injected delay holds them up the same way.
+/// the replies so far are written, the reply is awaited, then the rest run. A command
+/// CLIENT PAUSE holds back, or one with an injected delay, waits the same way, then
+/// runs with the rest. Answers whether it waited (the client may have sent more
+/// meanwhile).
 async fn run_batch<S>(
     io: Io<'_, S>,
     session: &mut Session,
     batch: &mut Vec<Vec<Bytes>>,
     queued: &mut usize,
-) -> Result<(), Disconnected>
+) -> Result<bool, Disconnected>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut start = 0;
+    let mut waited = false;
     while start < *queued {
         start += session.execute_batch(&batch[start..*queued], io.output);
         let delay = session.take_fault_delay();
-        if delay.is_none() && (session.should_close() || session.block_wait().is_none()) {
+        let paused = session.pause_wait();
+        let waits = delay.is_some() || paused.is_some() || session.block_wait().is_some();
+        if session.should_close() || !waits {
             break;
         }
         if !io.output.is_empty() {
@@ -257,9 +266,14 @@ where
             }
             io.output.clear();
         }
+        waited = true;
         if let Some(delay) = delay {
             // An injected delay: this client waits, nobody else does.
             tokio::time::sleep(delay).await;
+            continue;
+        }
+        if let Some(wait) = paused {
+            await_resume(io.stream, session, io.input, wait).await?;
             continue;
         }
         let reply = await_unblock(io.stream, session, io.input).await?;
@@ -274,7 +288,7 @@ where
         }
     }
     *queued = 0;
-    Ok(())
+    Ok(waited)
 }
 
 /// Waits for the blocked command's reply or its deadline, keeping whatever the client
@@ -295,12 +309,7 @@ where
         let Some((filled, remaining)) = session.block_wait() else {
             return Err(Disconnected);
         };
-        let deadline = async {
-            match remaining {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => std::future::pending().await,
-            }
-        };
+        let deadline = sleep_or_forever(remaining);
         let killed = session.killed();
         tokio::select! {
             _ = filled => {}
@@ -312,5 +321,38 @@ where
                 }
             }
         }
+    }
+}
+
+/// Waits until the pause that holds the client's next command moves on (lifted, or
+/// the clients resumed before this one have run) or reaches its end, keeping whatever
+/// the client sends meanwhile for later.
+async fn await_resume<S>(
+    stream: &mut S,
+    session: &Session,
+    input: &mut BytesMut,
+    (changed, remaining): PauseWait,
+) -> Result<(), Disconnected>
+where
+    S: AsyncRead + Unpin,
+{
+    let end = sleep_or_forever(remaining);
+    let killed = session.killed();
+    tokio::select! {
+        _ = changed => Ok(()),
+        _ = end => Ok(()),
+        _ = killed => Err(Disconnected),
+        read = stream.read_buf(input) => match read {
+            Ok(0) | Err(_) => Err(Disconnected),
+            Ok(_) => Ok(()),
+        },
+    }
+}
+
+/// Sleeps for `wait`, or forever when there is no limit.
+async fn sleep_or_forever(wait: Option<Duration>) {
+    match wait {
+        Some(wait) => tokio::time::sleep(wait).await,
+        None => std::future::pending().await,
     }
 }

@@ -52,6 +52,7 @@
 //!   `log()`; stops its server on drop. [`servers`] is the shared pair of this test binary.
 //! - [`RawConn`]: `command(&[b"SET", b"k", b"v"])`, `cmd("SET k \"a b\"")`, `send_raw`,
 //!   `read_reply`, `read_until_close`; every read times out after [`REPLY_TIMEOUT`].
+//! - Multi-connection scenarios: [`differential`], [`connect`], [`send`], [`await_blocked`].
 //! - Helpers: [`encode_command`], [`split_command_line`], [`frame_len`], [`escape`],
 //!   [`Compare`], [`redis_server_path`], [`kvdb_server_path`], [`free_port`].
 //!
@@ -926,6 +927,46 @@ fn canonical_element(element: &[u8]) -> Vec<u8> {
     }
 }
 
+/// `frame` as text with every number masked as `#` (integers, doubles, and bulk
+/// strings that read as numbers, which is how RESP2 sends doubles), aggregates kept
+/// element by element: for replies whose shape and names must match but whose figures
+/// cannot (`MEMORY STATS`).
+pub fn numbers_masked(frame: &[u8]) -> String {
+    if let Some((header, elements)) = split_aggregate(frame) {
+        let mut out = escape(header);
+        for element in elements {
+            let mut at = 0;
+            while at < element.len() {
+                let end = match frame_end(element, at, 1) {
+                    Ok(Some(end)) => end,
+                    _ => element.len(),
+                };
+                out.push_str(&numbers_masked(&element[at..end]));
+                at = end;
+            }
+        }
+        return out;
+    }
+    let numeric = |body: &[u8]| String::from_utf8_lossy(body).trim().parse::<f64>().is_ok();
+    match frame.first() {
+        Some(b':') => ":#".to_string(),
+        Some(b',') => ",#".to_string(),
+        Some(b'$') => {
+            let body_start = frame
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |at| at + 1);
+            let body = &frame[body_start..frame.len().saturating_sub(2)];
+            if numeric(body) {
+                "$#".to_string()
+            } else {
+                escape(frame)
+            }
+        }
+        _ => escape(frame),
+    }
+}
+
 /// The part of a reply that [`Compare::TypeOnly`] compares: its type byte, plus the first
 /// word of an error.
 fn type_signature(frame: &[u8]) -> Vec<u8> {
@@ -1469,6 +1510,20 @@ pub fn connect(server: &ServerProcess, db: u32) -> RawConn {
 /// Sends `argv` without reading a reply.
 pub fn send(conn: &mut RawConn, argv: &[&[u8]]) {
     conn.send_raw(&encode_command(argv));
+}
+
+/// Waits until `count` clients are blocked (on keys, or held by CLIENT PAUSE) on
+/// `conn`'s server, as `INFO clients` counts them; panics after a few seconds.
+pub fn await_blocked(conn: &mut RawConn, count: usize) {
+    for _ in 0..500 {
+        let info = conn.command(&[b"INFO", b"clients"]);
+        let text = String::from_utf8_lossy(&info).into_owned();
+        if text.contains(&format!("blocked_clients:{count}\r\n")) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    panic!("clients never blocked");
 }
 
 /// Runs `scenario` on each server of the pair, with connections of its own, and

@@ -1,4 +1,5 @@
-//! The connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH and CLIENT.
+//! The connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH and CLIENT (CLIENT PAUSE's
+//! rules live in [`crate::pause`]).
 //!
 //! Authentication follows Redis's default user: with no `requirepass` every client is
 //! authenticated from the start and `AUTH default <anything>` succeeds; with one, a
@@ -12,6 +13,7 @@ use super::generic::container;
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
+use crate::pause::PauseKind;
 use crate::reply::{Protocol, Reply};
 use crate::session::{ClientInfo, ReplyMode};
 
@@ -444,6 +446,41 @@ fn client_no_evict(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
     Ok(Reply::Ok)
 }
 
+/// CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout (ms); a
+/// pause in force keeps the stricter mode and the later end. A timeout of 0 pauses
+/// nothing, and one past the clock's range wraps into the past, as in Redis.
+fn client_pause(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    if args.remaining() > 2 {
+        return Err(super::subcommand_syntax_error(args.argv()));
+    }
+    let timeout = args.required()?.clone();
+    let kind = match args.try_next() {
+        None => PauseKind::All,
+        Some(mode) if is_keyword(mode, "WRITE") => PauseKind::Write,
+        Some(mode) if is_keyword(mode, "ALL") => PauseKind::All,
+        Some(_) => return Err(CommandError::err("CLIENT PAUSE mode must be WRITE or ALL")),
+    };
+    let millis = crate::num::parse_i64(&timeout)
+        .ok_or_else(|| CommandError::err("timeout is not an integer or out of range"))?;
+    if millis < 0 {
+        return Err(CommandError::err("timeout is negative"));
+    }
+    let now = i64::try_from(ctx.now_ms).unwrap_or(i64::MAX);
+    let end = if millis > 0 {
+        millis.wrapping_add(now)
+    } else {
+        0
+    };
+    ctx.keyspace.pause_clients(kind, end, ctx.now_ms);
+    Ok(Reply::Ok)
+}
+
+/// CLIENT UNPAUSE: lifts a pause; the clients it held run in the order they came.
+fn client_unpause(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    ctx.keyspace.unpause_clients();
+    Ok(Reply::Ok)
+}
+
 /// CLIENT GETREDIR: -1, the answer of a client that does not use tracking.
 fn client_getredir(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Int(-1))
@@ -583,6 +620,22 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         client_no_evict
+    ),
+    spec!(
+        "client|pause",
+        -3,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_pause
+    ),
+    spec!(
+        "client|unpause",
+        2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_unpause
     ),
     spec!(
         "client|getredir",

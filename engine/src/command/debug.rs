@@ -1,12 +1,15 @@
 //! DEBUG: the subcommands tests rely on, guarded like every protected command by
 //! `enable-debug-command` (checked in dispatch).
 //!
-//! `SLEEP` stops the whole server (it runs under the store lock, as Redis's runs on
-//! its only thread); `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry. `CLOCK`
-//! and `FAULT` are kvdb's own: virtual time and fault injection over the wire, so
-//! suites in any language can move the engine's clock the way `Engine::advance` does
-//! in Rust, and make commands fail the way `Engine::inject` does. Any other
-//! subcommand gets Redis's answer for one it does not know.
+//! `OBJECT` describes a key's value in Redis's line format; `SLEEP` stops the whole
+//! server (it runs under the store lock, as Redis's runs on its only thread);
+//! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry. `CLOCK` and `FAULT` are
+//! kvdb's own: virtual time and fault injection over the wire, so suites in any
+//! language can move the engine's clock the way `Engine::advance` does in Rust, and
+//! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
+//! answer for one it does not know.
+
+use std::fmt::Write as _;
 
 use super::flags::*;
 use super::generic::help_reply;
@@ -55,6 +58,8 @@ fn debug_help() -> Reply {
             "    <milliseconds> late, or close their connection without a reply.",
             "FAULT LIST|CLEAR",
             "    kvdb only: show or disarm the armed faults.",
+            "OBJECT <key>",
+            "    Show low level info about `key` and associated value.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -63,6 +68,45 @@ fn debug_help() -> Reply {
             "    Stop the server for <seconds>. Decimals allowed.",
         ],
     )
+}
+
+/// DEBUG OBJECT key: Redis's one-line description of the stored value, expired or
+/// not (Redis finds it in the table without expiring it). The address is the entry's
+/// own; `serializedlength` is the value's RDB encoding ([`crate::rdb`]); `lru` is the
+/// access field as stored; lists add their quicklist shape.
+fn debug_object(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Reply, CommandError> {
+    let (settings, compress_depth) = {
+        let config = ctx.config();
+        (config.rdb_settings(), config.list_compress_depth())
+    };
+    let db = ctx.keyspace.db(ctx.client.db);
+    let entry = db.entry_raw(key).ok_or(CommandError::NoSuchKey)?;
+    let access = db.access(key).unwrap_or_default();
+    let mut serialized = Vec::new();
+    crate::rdb::write_object(&mut serialized, &entry.value, settings);
+    let mut line = format!(
+        "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+        entry,
+        super::generic::refcount(entry),
+        entry.value.encoding_name(),
+        serialized.len(),
+        access,
+        crate::access::AccessPolicy::idle_seconds(access, ctx.now_ms),
+    );
+    if let crate::types::Value::List(list) = &entry.value {
+        let shape = crate::rdb::quicklist_shape(list, settings.list_fill);
+        let _ = write!(
+            line,
+            " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} \
+             ql_uncompressed_size:{}",
+            shape.nodes,
+            shape.count as f64 / shape.nodes as f64,
+            settings.list_fill,
+            u8::from(compress_depth != 0),
+            shape.bytes,
+        );
+    }
+    Ok(Reply::Status(bytes::Bytes::from(line)))
 }
 
 /// DEBUG CLOCK: `GET` answers the engine time in ms; `ADVANCE ms` and `SET unix-ms`
@@ -143,6 +187,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "FAULT") {
         return debug_fault(ctx, options);
+    }
+    if is_keyword(subcommand, "OBJECT") && options.len() == 1 {
+        return debug_object(ctx, &options[0]);
     }
     Err(subcommand_syntax_error(argv))
 }

@@ -487,7 +487,9 @@ const SHARED_INTEGERS: i64 = 10_000;
 /// The refcount Redis reports for shared objects (`OBJ_SHARED_REFCOUNT`).
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
-fn refcount(entry: &Entry) -> i64 {
+/// The refcount Redis reports for a key's value: shared small integers have the
+/// shared objects' count.
+pub(crate) fn refcount(entry: &Entry) -> i64 {
     match &entry.value {
         Value::Str(string) if string.encoding() == StrEncoding::Int => {
             match crate::num::parse_i64(string) {
@@ -589,45 +591,6 @@ fn object_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
         ],
     ))
 }
-
-/// `MEMORY USAGE key [SAMPLES n]`: the bytes kvdb uses for the key: its element in
-/// the keyspace table, the key bytes and the value's heap. The figures are kvdb's own
-/// (its layout is not Redis's), so they compare with each other, not with Redis's.
-fn memory_usage(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let key = args.key()?;
-    while let Some(option) = args.try_next() {
-        if is_keyword(option, "SAMPLES") && !args.is_empty() {
-            if args.i64()? < 0 {
-                return Err(CommandError::Syntax);
-            }
-        } else {
-            return Err(CommandError::Syntax);
-        }
-    }
-    Ok(match ctx.read_for_object(&key) {
-        Some(entry) => {
-            let element = std::mem::size_of::<crate::keyspace::Entry>() + 2 * 8;
-            Reply::Int((element + key.len() + entry.value.heap_size()) as i64)
-        }
-        None => Reply::Nil,
-    })
-}
-
-fn memory_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(help_reply(
-        "memory",
-        &[
-            "USAGE <key> [SAMPLES <count>]",
-            "    Return memory in bytes used by <key> and its value. Nested values are",
-            "    sampled up to <count> times (default: 5, 0 means sample all).",
-        ],
-    ))
-}
-
-const MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
-    spec!("memory|help", 2, LOADING | STALE, (0, 0, 0), 0, memory_help),
-    spec!("memory|usage", -3, READONLY, (2, 2, 1), 0, memory_usage),
-];
 
 /// Container commands never run their own handler with a subcommand given; with none,
 /// arity (at least 2) already refused them.
@@ -831,10 +794,6 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         subcommands: OBJECT_SUBCOMMANDS,
         ..spec!("object", -2, 0, (0, 0, 0), 0, container)
-    },
-    CommandSpec {
-        subcommands: MEMORY_SUBCOMMANDS,
-        ..spec!("memory", -2, 0, (0, 0, 0), 0, container)
     },
     spec!(
         "select",

@@ -20,6 +20,7 @@ pub mod generic;
 pub mod hash;
 pub mod introspection;
 pub mod list;
+pub mod memory;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -307,6 +308,7 @@ pub fn table() -> &'static CommandTable {
             transaction::COMMANDS,
             pubsub::COMMANDS,
             debug::COMMANDS,
+            memory::COMMANDS,
             admin::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();

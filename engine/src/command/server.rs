@@ -129,14 +129,15 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
          client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n\
          blocked_clients:{blocked}\r\ntracking_clients:0\r\nclients_in_timeout_table:{timed}\r\n",
         ctx.config().maxclients(),
-        blocked = ctx.keyspace.blocking.len(),
+        // Clients held by CLIENT PAUSE count as blocked, as in Redis.
+        blocked = ctx.keyspace.blocking.len() + ctx.keyspace.pause().postponed_len(),
         timed = ctx.keyspace.blocking.with_deadline(),
     );
 }
 
 fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
-    let used = memory::resident_bytes();
-    let rss = memory::resident_bytes();
+    let (used, peak) = memory::used_bytes();
+    let rss = used;
     let config = ctx.config();
     let maxmemory = config.maxmemory();
     let ratio = if used == 0 {
@@ -147,10 +148,10 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
-         used_memory_rss_human:{}\r\nused_memory_peak:{used}\r\nused_memory_peak_human:{}\r\n",
+         used_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\n",
         human_bytes(used),
         human_bytes(rss),
-        human_bytes(used),
+        human_bytes(peak),
     );
     section_scripts_memory(ctx, out);
     let _ = write!(

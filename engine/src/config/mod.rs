@@ -707,6 +707,21 @@ impl Config {
         self.get_str("rdbcompression") == "yes"
     }
 
+    /// What the RDB encoding of a value depends on: `rdbcompression` and
+    /// `list-max-listpack-size`.
+    pub fn rdb_settings(&self) -> crate::rdb::RdbSettings {
+        crate::rdb::RdbSettings {
+            compress: self.rdbcompression(),
+            list_fill: i64::try_from(self.get_number("list-max-listpack-size")).unwrap_or(-2),
+        }
+    }
+
+    /// `list-compress-depth`: list nodes kept uncompressed at each end (0: none is
+    /// compressed).
+    pub fn list_compress_depth(&self) -> i64 {
+        i64::try_from(self.get_number("list-compress-depth")).unwrap_or(0)
+    }
+
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)

@@ -11,6 +11,7 @@
 use bytes::Bytes;
 
 use crate::lzf;
+use crate::rdb::write_string;
 
 /// `RDB_OPCODE_FUNCTION2`: a library's code follows.
 const OPCODE_FUNCTION2: u8 = 245;
@@ -85,56 +86,6 @@ fn check_footer(payload: &[u8]) -> Result<(), &'static str> {
         return Err(BAD_FOOTER);
     }
     Ok(())
-}
-
-/// An RDB length: 6 bits, 14 bits, or a 32/64-bit big-endian number after a marker.
-fn write_len(out: &mut Vec<u8>, len: usize) {
-    if len < 1 << 6 {
-        out.push(len as u8);
-    } else if len < 1 << 14 {
-        out.push(0x40 | (len >> 8) as u8);
-        out.push(len as u8);
-    } else if let Ok(len) = u32::try_from(len) {
-        out.push(0x80);
-        out.extend_from_slice(&len.to_be_bytes());
-    } else {
-        out.push(0x81);
-        out.extend_from_slice(&(len as u64).to_be_bytes());
-    }
-}
-
-/// Redis's `rdbSaveRawString`.
-fn write_string(out: &mut Vec<u8>, s: &[u8], compress: bool) {
-    if s.len() <= 11 {
-        if let Some(n) = crate::num::parse_i64(s) {
-            if let Ok(n) = i8::try_from(n) {
-                out.extend_from_slice(&[0xc0, n as u8]);
-                return;
-            }
-            if let Ok(n) = i16::try_from(n) {
-                out.push(0xc1);
-                out.extend_from_slice(&n.to_le_bytes());
-                return;
-            }
-            if let Ok(n) = i32::try_from(n) {
-                out.push(0xc2);
-                out.extend_from_slice(&n.to_le_bytes());
-                return;
-            }
-        }
-    }
-    // Redis needs a saving of at least four bytes, and does not try under 21.
-    if compress && s.len() > 20 {
-        if let Some(packed) = lzf::compress(s, s.len() - 4) {
-            out.push(0xc3);
-            write_len(out, packed.len());
-            write_len(out, s.len());
-            out.extend_from_slice(&packed);
-            return;
-        }
-    }
-    write_len(out, s.len());
-    out.extend_from_slice(s);
 }
 
 /// A cursor over a payload; every read fails (`None`) past its end.

@@ -26,6 +26,10 @@ use crate::dict::{Dict, Entry};
 pub use range::{LexBound, LexEdge, LexRange, ScoreRange};
 use ranktree::{order, Pos, RankTree};
 
+/// Largest magnitude a listpack keeps an integral score as an integer (`2^62`, Redis's
+/// `LLONG_MAX / 2` as a double).
+const LISTPACK_INTEGER_LIMIT: f64 = 4_611_686_018_427_387_904.0;
+
 /// Sorted-set order of two members with their scores: by score (`-0` equal to `0`),
 /// then by member bytes.
 pub fn compare(a_score: f64, a_member: &[u8], b_score: f64, b_member: &[u8]) -> Ordering {
@@ -186,6 +190,21 @@ impl ZSet {
     /// True when there are no members (a key never holds an empty set).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The text a listpack stores for `score` (Redis's `d2string`): the integer itself
+    /// for an integral score within ±2^62 (so `1e17` is `100000000000000000`), `-0`,
+    /// and `%.17g` otherwise.
+    pub fn listpack_score_text(score: f64) -> Vec<u8> {
+        let mut text = Vec::with_capacity(24);
+        if score == 0.0 && score.is_sign_negative() {
+            text.extend_from_slice(b"-0");
+        } else if score.fract() == 0.0 && score.abs() <= LISTPACK_INTEGER_LIMIT {
+            kvdb_resp::fmt::integer(score as i64, &mut text);
+        } else {
+            kvdb_resp::fmt::double_g17(score, &mut text);
+        }
+        text
     }
 
     /// True in the listpack representation.

@@ -20,13 +20,17 @@ pub fn session() -> (Session, Arc<ManualClock>) {
     (engine.session(), clock)
 }
 
-/// Runs a command written as words.
-pub fn call(session: &mut Session, words: &[&str]) -> Reply {
-    let argv: Vec<Bytes> = words
+/// A command's argv, written as words.
+pub fn argv(words: &[&str]) -> Vec<Bytes> {
+    words
         .iter()
         .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-        .collect();
-    session.execute(&argv)
+        .collect()
+}
+
+/// Runs a command written as words.
+pub fn call(session: &mut Session, words: &[&str]) -> Reply {
+    session.execute(&argv(words))
 }
 
 /// A bulk reply.

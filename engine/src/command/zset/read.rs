@@ -116,20 +116,14 @@ pub(super) fn zscan(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
     Ok(scan_reply(cursor, items))
 }
 
-/// Largest magnitude a listpack keeps an integral score as an integer (`2^62`, Redis's
-/// `LLONG_MAX / 2` as a double).
-const LISTPACK_INTEGER_LIMIT: f64 = 4_611_686_018_427_387_904.0;
-
 /// A score as ZSCAN shows it: a skiplist prints `%.17g`; a listpack shows the text it
-/// stored, which is the integer itself for an integral score within ±2^62 (so `1e17`
-/// reads `100000000000000000` there) and `%.17g` otherwise.
+/// stored ([`ZSet::listpack_score_text`]).
 fn scan_score_text(score: f64, listpack: bool) -> Vec<u8> {
-    let mut text = Vec::with_capacity(24);
-    if listpack && score.fract() == 0.0 && score.abs() <= LISTPACK_INTEGER_LIMIT {
-        kvdb_resp::fmt::integer(score as i64, &mut text);
-    } else {
-        kvdb_resp::fmt::double_g17(score, &mut text);
+    if listpack {
+        return ZSet::listpack_score_text(score);
     }
+    let mut text = Vec::with_capacity(24);
+    kvdb_resp::fmt::double_g17(score, &mut text);
     text
 }
 
