@@ -1,7 +1,8 @@
 //! A script that runs past `busy-reply-threshold`, on kvdb and on redis-server side by
 //! side (each on its own server process): other clients get `BUSY`, `SCRIPT KILL`
-//! stops a script that has not written, one that has written is `UNKILLABLE`, and
-//! `SHUTDOWN NOSAVE` still ends the server. Every reply is compared byte for byte.
+//! stops a script that has not written, one that has written is `UNKILLABLE`, MULTI
+//! is answered, clients waiting for the script hold up nobody, and `SHUTDOWN NOSAVE`
+//! still ends the server. Every reply is compared byte for byte.
 
 mod support;
 
@@ -71,6 +72,43 @@ fn a_busy_script_answers_busy_and_script_kill_ends_it() {
         describe(&transcripts)
     );
     assert!(transcripts[0][0].starts_with(b"-BUSY Redis is busy running a script."));
+}
+
+/// Redis's "MULTI and script timeout": MULTI is answered while busy, a command queued
+/// then gets BUSY and aborts the transaction. Clients whose command must wait for the
+/// script (WATCH needs the keyspace) wait without holding up the server: more of them
+/// than kvdb has worker threads, and SCRIPT KILL still gets through.
+#[test]
+fn multi_while_busy_and_clients_waiting_for_the_script() {
+    let servers = servers();
+    let mut transcripts: Vec<Vec<Vec<u8>>> = Vec::new();
+    for server in &servers {
+        let mut script = start_script(server, SPIN);
+        let mut transcript = vec![wait_until_busy(server)];
+        let mut transaction = server.connect();
+        transcript.push(transaction.command(&[b"MULTI"]));
+        transcript.push(transaction.command(&[b"INCR", b"xx"]));
+        let mut waiting: Vec<RawConn> = (0..4).map(|_| server.connect()).collect();
+        for conn in &mut waiting {
+            conn.send_raw(&encode_command(&[b"WATCH", b"k"]));
+        }
+        thread::sleep(Duration::from_millis(50));
+        transcript.push(server.connect().command(&[b"SCRIPT", b"KILL"]));
+        transcript.push(script.read_reply());
+        for conn in &mut waiting {
+            transcript.push(conn.read_reply());
+        }
+        transcript.push(transaction.command(&[b"INCR", b"xx"]));
+        transcript.push(transaction.command(&[b"EXEC"]));
+        transcript.push(transaction.command(&[b"GET", b"xx"]));
+        transcripts.push(transcript);
+    }
+    assert_eq!(
+        transcripts[0],
+        transcripts[1],
+        "redis-server vs kvdb:\n{}",
+        describe(&transcripts)
+    );
 }
 
 #[test]

@@ -265,6 +265,9 @@ pub struct Session {
     delay_served: bool,
     /// An injected fault dropped this in-process client's last command.
     dropped_by_fault: bool,
+    /// The last batch stopped at a request that waits for a busy script
+    /// ([`Session::take_busy_wait`]).
+    busy_wait: bool,
     /// Set while CLIENT PAUSE holds this client's next command: what to wait for
     /// before trying it again.
     paused: Option<PauseWait>,
@@ -326,6 +329,7 @@ impl Session {
             fault_delay: None,
             delay_served: false,
             dropped_by_fault: false,
+            busy_wait: false,
             paused: None,
         }
     }
@@ -388,12 +392,15 @@ impl Session {
             }
         }
         let (mut store, resolved) = loop {
-            let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
+            let requests = std::slice::from_ref(&argv);
+            let mut store = match self.lock_or_answer_busy(shared, requests) {
                 Locked::Store(store) => store,
                 Locked::Answered(mut replies) => {
                     let answer = replies.pop().unwrap_or(Reply::Ok);
                     return answer;
                 }
+                // In-process, this thread is the client's own: it waits here.
+                Locked::Busy => continue,
             };
             let resolved = self.last_command.resolve(argv);
             if !self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
@@ -502,6 +509,10 @@ impl Session {
                     if ran == requests.len() || self.state.close_after_reply {
                         return ran;
                     }
+                }
+                Locked::Busy => {
+                    self.busy_wait = true;
+                    return ran;
                 }
             }
         };
@@ -613,8 +624,10 @@ impl Session {
     /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
     /// store), answers `requests` from the front without the store instead, as Redis
     /// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
-    /// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` answered; stops at a command that may run while busy but
-    /// needs the store (it waits for the script).
+    /// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` and `MULTI` answered; stops at a
+    /// command that may run while busy but needs the store, answering [`Locked::Busy`]:
+    /// the caller waits and asks again (a connection must not hold its runtime thread
+    /// for as long as a script may run).
     fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
         &mut self,
         shared: &'s Shared,
@@ -646,6 +659,7 @@ impl Session {
             if !replies.is_empty() {
                 return Locked::Answered(replies);
             }
+            return Locked::Busy;
         }
     }
 
@@ -676,6 +690,12 @@ impl Session {
             "function|kill" => RunKind::Function,
             // Answered from the status: the running function holds the store, and no
             // library can change while it runs.
+            // MULTI only opens the client's queue; the commands queued meanwhile
+            // get BUSY, which aborts the transaction, as in Redis.
+            "multi" => {
+                let opened = command::transaction::open(&mut self.state);
+                return Some(opened.unwrap_or_else(Reply::from));
+            }
             "function|stats" if kind == RunKind::Function => {
                 let (command, counts) = status.caller();
                 let (name, ms) = status.running_for().unwrap_or_default();
@@ -691,7 +711,7 @@ impl Session {
             }
             // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
             _ if spec.flags & flags::ALLOW_BUSY != 0
-                && !matches!(spec.name, "shutdown" | "function|stats") =>
+                && !matches!(spec.name, "shutdown" | "function|stats" | "multi") =>
             {
                 return None
             }
@@ -748,6 +768,13 @@ impl Session {
             log_command(shared, client, argv, reply, Origin::Client);
         }
         Some(action)
+    }
+
+    /// True once (then reset) when [`Session::execute_batch`] stopped at a request
+    /// that waits for a busy script: the connection waits a little, without its
+    /// runtime thread, and runs the rest again.
+    pub fn take_busy_wait(&mut self) -> bool {
+        std::mem::take(&mut self.busy_wait)
     }
 
     /// The injected delay the connection must wait out (without the store) before it
@@ -963,6 +990,8 @@ const PAUSE_POLL: Duration = Duration::from_millis(10);
 enum Locked<'s> {
     Store(parking_lot::MutexGuard<'s, Store>),
     Answered(Vec<Reply>),
+    /// A busy script holds the store and the next request must wait for it.
+    Busy,
 }
 
 /// Runs `argv` for a script (`redis.call`) as the script's `client`, with Redis's

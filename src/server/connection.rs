@@ -170,6 +170,9 @@ where
     }
 }
 
+/// How often a request waiting for a busy script tries again.
+const BUSY_RETRY: Duration = Duration::from_millis(2);
+
 /// Request vectors kept for reuse after a batch; a deeper pipeline allocates the rest.
 const KEPT_REQUESTS: usize = 1024;
 /// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
@@ -238,8 +241,8 @@ struct Disconnected;
 /// Runs the first `queued` requests of `batch`, then empties them for reuse. A
 /// blocking command that has to wait holds up the requests after it, as in Redis:
 /// the replies so far are written, the reply is awaited, then the rest run. A command
-/// CLIENT PAUSE holds back, or one with an injected delay, waits the same way, then
-/// runs with the rest. Answers whether it waited (the client may have sent more
+/// CLIENT PAUSE holds back, one with an injected delay, or one that must wait for a
+/// busy script, waits the same way, then runs with the rest. Answers whether it waited (the client may have sent more
 /// meanwhile).
 async fn run_batch<S>(
     io: Io<'_, S>,
@@ -254,7 +257,11 @@ where
     let mut waited = false;
     while start < *queued {
         start += session.execute_batch(&batch[start..*queued], io.output);
-        let delay = session.take_fault_delay();
+        // A request that waits for a busy script waits as an injected delay does.
+        let delay = match session.take_busy_wait() {
+            true => Some(BUSY_RETRY),
+            false => session.take_fault_delay(),
+        };
         let paused = session.pause_wait();
         let waits = delay.is_some() || paused.is_some() || session.block_wait().is_some();
         if session.should_close() || !waits {
@@ -268,7 +275,7 @@ where
         }
         waited = true;
         if let Some(delay) = delay {
-            // An injected delay: this client waits, nobody else does.
+            // Only this client waits; its runtime thread serves the others.
             tokio::time::sleep(delay).await;
             continue;
         }

@@ -13,13 +13,19 @@ use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::Args;
 use crate::error::CommandError;
 use crate::reply::Reply;
-use crate::session::execute_queued;
+use crate::session::{execute_queued, ClientState};
 
 fn multi(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    if ctx.client.multi.is_some() {
+    open(ctx.client)
+}
+
+/// MULTI for `client`: opens its queue. It needs nothing else, so a client can start a
+/// transaction while a busy script holds the store.
+pub fn open(client: &mut ClientState) -> Result<Reply, CommandError> {
+    if client.multi.is_some() {
         return Err(CommandError::err("MULTI calls can not be nested"));
     }
-    ctx.client.multi = Some(Vec::new());
+    client.multi = Some(Vec::new());
     Ok(Reply::Ok)
 }
 
