@@ -168,3 +168,29 @@ fn monitor_streams_commands_in_redis_line_format() {
         replies
     });
 }
+
+/// The `qbuf=` field of a CLIENT LIST / CLIENT INFO reply.
+fn qbuf_field(reply: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(reply);
+    let field = text
+        .split_whitespace()
+        .find(|field| field.starts_with("qbuf="))
+        .unwrap_or("no qbuf field");
+    field.as_bytes().to_vec()
+}
+
+/// Redis's suite matches `qbuf=26` for the client running `CLIENT LIST`: its query
+/// buffer holds the running request.
+#[test]
+fn client_list_shows_the_running_request_in_qbuf() {
+    differential(|server, db| {
+        let mut conn = connect(server, db);
+        let id = conn.command(&[b"CLIENT", b"ID"]);
+        let id = &id[1..id.len() - 2];
+        vec![
+            qbuf_field(&conn.command(&[b"CLIENT", b"INFO"])),
+            qbuf_field(&conn.command(&[b"client", b"list"])),
+            qbuf_field(&conn.command(&[b"CLIENT", b"LIST", b"ID", id])),
+        ]
+    });
+}

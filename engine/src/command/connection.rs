@@ -203,15 +203,27 @@ fn client_setinfo(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comma
     Ok(Reply::Ok)
 }
 
-/// One `CLIENT LIST` line, in Redis's field order.
-pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
+/// The bytes of `argv` as a RESP request: what Redis's query buffer (`qbuf=`) holds
+/// of the client running it.
+fn request_size(argv: &[Bytes]) -> usize {
+    let header = |len: usize| 3 + len.to_string().len();
+    header(argv.len())
+        + argv
+            .iter()
+            .map(|arg| header(arg.len()) + arg.len() + 2)
+            .sum::<usize>()
+}
+
+/// One `CLIENT LIST` line, in Redis's field order; `qbuf` is the size of the client's
+/// query buffer (the running client's own request, 0 for the others).
+pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String {
     let age = now_ms.saturating_sub(info.created_ms) / 1000;
     let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
     let (channels, patterns, shard) = info.subscriptions;
     let multi = info.queued.map_or(-1, |queued| queued as i64);
     format!(
         "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
-         ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
+         ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
          omem=0 tot-mem=1024 events=r cmd={} user=default redir=-1 resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
@@ -226,6 +238,7 @@ pub(crate) fn client_line(info: &ClientInfo, now_ms: u64) -> String {
         patterns,
         shard,
         multi,
+        qbuf,
         info.last_command,
         info.resp,
         String::from_utf8_lossy(&info.lib_name),
@@ -495,8 +508,8 @@ fn client_trackinginfo(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply
     ]))
 }
 
-fn client_info(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let line = client_line(&own_info(ctx), ctx.now_ms);
+fn client_info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let line = client_line(&own_info(ctx), request_size(args.argv()), ctx.now_ms);
     Ok(Reply::Verbatim(*b"txt", Bytes::from(line)))
 }
 
@@ -533,6 +546,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         }
     }
     let me = own_info(ctx);
+    let own_qbuf = request_size(args.argv());
     let mut clients: Vec<ClientInfo> = ctx
         .shared
         .clients
@@ -549,7 +563,8 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     if only_normal {
         for client in clients {
             if ids.as_ref().is_none_or(|ids| ids.contains(&client.id)) {
-                text.push_str(&client_line(&client, ctx.now_ms));
+                let qbuf = if client.id == me.id { own_qbuf } else { 0 };
+                text.push_str(&client_line(&client, qbuf, ctx.now_ms));
             }
         }
     }
