@@ -25,6 +25,12 @@ fn queue_and_exec() {
         GET b
         MULTI
         EXEC
+        EXEC extra
+        MULTI
+        SET c 3
+        EXEC extra
+        EXEC
+        GET c
         "#,
     );
 }

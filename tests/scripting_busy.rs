@@ -101,6 +101,17 @@ fn multi_while_busy_and_clients_waiting_for_the_script() {
         transcript.push(transaction.command(&[b"INCR", b"xx"]));
         transcript.push(transaction.command(&[b"EXEC"]));
         transcript.push(transaction.command(&[b"GET", b"xx"]));
+        // Redis's "just EXEC and script timeout": EXEC while busy aborts the
+        // transaction with BUSY as its reason, and the client leaves MULTI.
+        transcript.push(transaction.command(&[b"MULTI"]));
+        transcript.push(transaction.command(&[b"INCR", b"xx"]));
+        let mut script = start_script(server, SPIN);
+        transcript.push(wait_until_busy(server));
+        transcript.push(transaction.command(&[b"EXEC"]));
+        transcript.push(server.connect().command(&[b"SCRIPT", b"KILL"]));
+        transcript.push(script.read_reply());
+        transcript.push(transaction.command(&[b"GET", b"xx"]));
+        transcript.push(transaction.command(&[b"PING", b"asdf"]));
         transcripts.push(transcript);
     }
     assert_eq!(

@@ -236,6 +236,17 @@ pub const BUSY_SCRIPT: &str =
 pub const BUSY_FUNCTION: &str =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
+/// Redis's `execCommandAbort`: the error an EXEC refused before it runs answers (its
+/// transaction is discarded), naming why — `ERR`'s text without its code, as Redis
+/// formats its own rejections.
+pub fn exec_abort(error: &CommandError) -> CommandError {
+    let message = error.message();
+    let reason = message.strip_prefix("ERR ").unwrap_or(&message);
+    CommandError::Other(Cow::Owned(format!(
+        "EXECABORT Transaction discarded because of: {reason}"
+    )))
+}
+
 /// What an in-process [`crate::Session::execute`] answers for a command an injected
 /// fault dropped (over the wire the connection just closes).
 pub const DROPPED_BY_FAULT: &[u8] = b"ERR connection dropped by an injected fault";

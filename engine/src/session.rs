@@ -156,6 +156,9 @@ pub struct ClientState {
     pub multi: Option<Vec<Vec<Bytes>>>,
     /// A command was refused while queueing: EXEC will answer EXECABORT.
     pub multi_failed: bool,
+    /// An EXEC refused while a script was busy discarded the transaction; its
+    /// watches are dropped once the client has the store again.
+    pub unwatch_pending: bool,
     /// The flags of the queued commands together, as Redis's `getCommandFlags` saw them
     /// (CLIENT PAUSE WRITE holds an EXEC whose queue writes).
     pub multi_flags: u32,
@@ -217,6 +220,7 @@ impl ClientState {
             info_changed: false,
             multi: None,
             multi_failed: false,
+            unwatch_pending: false,
             multi_flags: 0,
             deny_blocking: false,
             blocked: None,
@@ -412,6 +416,7 @@ impl Session {
                 changed.wait(remaining.unwrap_or(PAUSE_POLL).min(PAUSE_POLL));
             }
         };
+        self.drop_pending_watches(&mut store.keyspace);
         let started = Instant::now();
         let Store { keyspace, stats } = &mut *store;
         let target = Target {
@@ -433,6 +438,13 @@ impl Session {
             return self.wait_blocked();
         }
         result.unwrap_or_else(Reply::from)
+    }
+
+    /// Drops the watches of a transaction an EXEC refused while busy discarded.
+    fn drop_pending_watches(&mut self, keyspace: &mut Keyspace) {
+        if std::mem::take(&mut self.state.unwatch_pending) {
+            keyspace.watches.unwatch_all(self.state.info.id);
+        }
     }
 
     /// Whether CLIENT PAUSE holds the command `argv` back (then `self.paused` says
@@ -516,6 +528,7 @@ impl Session {
                 }
             }
         };
+        self.drop_pending_watches(&mut store.keyspace);
         // Each command's end is the next one's start: one clock read per command.
         let mut started = Instant::now();
         self.paused = None;
@@ -734,6 +747,16 @@ impl Session {
         error: CommandError,
     ) -> Reply {
         self.state.flag_transaction();
+        let is_exec = id.is_some_and(|id| command::table().by_id(id).name == "exec");
+        let error = match is_exec {
+            // Its watches go when the client next has the store.
+            true => {
+                self.state.end_transaction();
+                self.state.unwatch_pending = true;
+                crate::error::exec_abort(&error)
+            }
+            false => error,
+        };
         shared
             .script_status
             .busy_rejections
@@ -1234,6 +1257,11 @@ fn check_and_run<'a>(
     if let Err(error) = check(shared, spec, client, argv) {
         stats.command_mut(id).rejected_calls += 1;
         client.flag_transaction();
+        if spec.name == "exec" {
+            client.end_transaction();
+            keyspace.watches.unwatch_all(client.info.id);
+            return (Err(crate::error::exec_abort(&error)), started, stats);
+        }
         return (Err(error), started, stats);
     }
     let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
