@@ -183,6 +183,8 @@ pub struct Scripts {
     pub libraries: Libraries,
     /// The host, created on first use (and left out of clones: a fork compiles again).
     host: Option<Box<dyn ScriptHost>>,
+    /// What the scripts' client keeps from run to run.
+    pub(crate) client: crate::command::scripting::KeptClient,
 }
 
 impl std::fmt::Debug for Scripts {
@@ -202,6 +204,7 @@ impl Clone for Scripts {
             busy_threshold_ms: self.busy_threshold_ms,
             libraries: self.libraries.clone(),
             host: None,
+            client: Default::default(),
         }
     }
 }

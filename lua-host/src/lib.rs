@@ -500,20 +500,24 @@ impl ScriptHost for LuaHost {
         args: &[Bytes],
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        if !self.scripts.contains_key(sha) {
-            let eval = &self.eval;
-            let anchor = eval
-                .compile(body, "@user_script", eval.proxy.clone())
-                .and_then(|function| {
-                    raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())
-                })
-                .map_err(|message| ScriptError {
-                    message: format!("ERR Error compiling script (new function): {message}")
-                        .into_bytes(),
-                    already_counted: false,
-                })?;
-            self.scripts.insert(sha.to_string(), anchor);
+        if let Some(function) = self.scripts.get(sha) {
+            return self
+                .eval
+                .call_protected(sha, function, (keys, args), true, calls);
         }
+        // Not compiled by this host yet (a fresh host after a fork).
+        let eval = &self.eval;
+        let anchor = eval
+            .compile(body, "@user_script", eval.proxy.clone())
+            .and_then(|function| {
+                raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())
+            })
+            .map_err(|message| ScriptError {
+                message: format!("ERR Error compiling script (new function): {message}")
+                    .into_bytes(),
+                already_counted: false,
+            })?;
+        self.scripts.insert(sha.to_string(), anchor);
         let function = &self.scripts[sha];
         self.eval
             .call_protected(sha, function, (keys, args), true, calls)

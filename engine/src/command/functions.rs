@@ -39,7 +39,12 @@ fn fcall_generic(
         return Err(CommandError::err("Function not found"));
     };
     let (id, body) = (library.id, library.code.slice(library.body_start..));
-    let (name, flags) = (function.name.clone(), function.flags);
+    // The name as registered; nearly always the one called, borrowed from argv then.
+    let name: std::borrow::Cow<'_, str> = match std::str::from_utf8(&argv[1]) {
+        Ok(called) if called == function.name => called.into(),
+        _ => function.name.clone().into(),
+    };
+    let flags = function.flags;
     let numkeys =
         parse_i64(&argv[2]).map_err(|_| CommandError::err("Bad number of keys provided"))?;
     let (keys, function_args) = keys_and_args(argv, numkeys)?;
