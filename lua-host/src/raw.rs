@@ -450,25 +450,33 @@ unsafe fn walk(state: *mut lua_State, table: c_int, mut f: impl FnMut(c_int, c_i
     }
 }
 
-/// Makes `redis.call` (`raises`) or `redis.pcall`: a C function with the run slot,
-/// whether it raises, and [`push_protected`] as upvalues.
+/// Makes `redis.call` (`raises`) or `redis.pcall`: a C function with the run slot
+/// and [`push_protected`] as upvalues.
 pub(crate) fn redis_call_function(
     lua: &Lua,
     slot: &Arc<RunSlot>,
     raises: bool,
 ) -> mlua::Result<Function> {
     let slot = Arc::as_ptr(slot).cast_mut().cast::<c_void>();
-    // SAFETY: pushes three upvalues and the closure inside mlua's protected call;
+    let body = match raises {
+        true => redis_call::<true> as ffi::lua_CFunction,
+        false => redis_call::<false>,
+    };
+    // SAFETY: pushes two upvalues and the closure inside mlua's protected call;
     // the slot outlives the state (invariant 5, set up by `Refs::new`).
     unsafe {
         lua.exec_raw((), |state| {
             ffi::lua_pushlightuserdata(state, slot);
-            ffi::lua_pushboolean(state, c_int::from(raises));
             ffi::lua_pushcclosure(state, push_protected, 0);
-            ffi::lua_pushcclosure(state, redis_call, 3);
+            ffi::lua_pushcclosure(state, body, 2);
         })
     }
 }
+
+/// `redis.call`'s upvalue holding the run slot.
+const SLOT_UPVALUE: c_int = 1;
+/// `redis.call`'s upvalue holding [`push_protected`].
+const PUSH_UPVALUE: c_int = 2;
 
 /// What `redis.call` ended with; the error cases leave the error on the stack.
 #[derive(Clone, Copy)]
@@ -483,13 +491,12 @@ enum Answer {
     Panicked,
 }
 
-/// `redis.call`/`redis.pcall` (Redis's `luaRedisGenericCommand`). Owns nothing: it
-/// raises only after [`call_and_push`] has returned (invariant 1).
-unsafe extern "C-unwind" fn redis_call(state: *mut lua_State) -> c_int {
-    let raises = ffi::lua_toboolean(state, ffi::lua_upvalueindex(2)) != 0;
+/// `redis.call` (`RAISES`) and `redis.pcall` (Redis's `luaRedisGenericCommand`).
+/// Owns nothing: it raises only after [`call_and_push`] has returned (invariant 1).
+unsafe extern "C-unwind" fn redis_call<const RAISES: bool>(state: *mut lua_State) -> c_int {
     match call_and_push(state) {
         Answer::Value => 1,
-        Answer::Failed if !raises => 1,
+        Answer::Failed if !RAISES => 1,
         Answer::Failed | Answer::Raise => ffi::lua_error(state),
         Answer::Panicked => {
             let text = b"kvdb: panic in redis.call";
@@ -507,7 +514,7 @@ const BAD_ARGUMENT: &[u8] = b"Lua redis lib command arguments must be strings or
 /// here and are gone when it returns. Lua is only read, or called protected.
 unsafe fn call_and_push(state: *mut lua_State) -> Answer {
     // SAFETY (of the dereference): invariant 5.
-    let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<RunSlot>();
+    let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(SLOT_UPVALUE)).cast::<RunSlot>();
     let answered = catch_unwind(AssertUnwindSafe(|| {
         slot.with(|calls| call_command(state, slot, calls))
     }));
@@ -604,12 +611,12 @@ unsafe fn push(state: *mut lua_State, what: Push<'_>) -> Answer {
         push: what,
         panicked: Cell::new(None),
     };
-    ffi::lua_pushvalue(state, ffi::lua_upvalueindex(3));
+    ffi::lua_pushvalue(state, ffi::lua_upvalueindex(PUSH_UPVALUE));
     ffi::lua_pushlightuserdata(state, std::ptr::from_ref(&job).cast_mut().cast());
     let status = ffi::lua_pcall(state, 1, 1, 0);
     if let Some(payload) = job.panicked.take() {
-        let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<RunSlot>();
-        slot.park_panic(payload);
+        let slot = ffi::lua_touserdata(state, ffi::lua_upvalueindex(SLOT_UPVALUE));
+        (*slot.cast::<RunSlot>()).park_panic(payload);
         return Answer::Panicked;
     }
     if status == ffi::LUA_OK {
