@@ -179,18 +179,17 @@ impl Libraries {
 
     /// The function `FCALL` names (case-insensitively), with its library.
     pub fn function(&self, name: &[u8]) -> Option<(&Library, &FunctionInfo)> {
-        // Names are `[A-Za-z0-9_]` (other bytes find nothing), kept in lowercase, and
-        // nearly always called so: lowercased only when that misses.
-        let found = match std::str::from_utf8(name) {
-            Ok(name) => self.functions.get(name),
-            Err(_) => None,
-        };
-        let (library, index) = match found {
+        // Names are `[A-Za-z0-9_]`: bytes that are not UTF-8 name none.
+        self.function_named(std::str::from_utf8(name).ok()?)
+    }
+
+    /// [`Libraries::function`] of a name already known to be UTF-8.
+    pub fn function_named(&self, name: &str) -> Option<(&Library, &FunctionInfo)> {
+        // Names are kept in lowercase, and nearly always called so: lowercased only
+        // when that misses.
+        let (library, index) = match self.functions.get(name) {
             Some(found) => found,
-            None => {
-                let key = String::from_utf8_lossy(name).to_ascii_lowercase();
-                self.functions.get(&key)?
-            }
+            None => self.functions.get(&name.to_ascii_lowercase())?,
         };
         let library = self.libraries.get(library)?;
         Some((library, library.functions.get(*index)?))
