@@ -32,6 +32,24 @@ fn results_convert_to_replies() {
     );
 }
 
+/// The strings' metatable is read-only: no script can change string methods for the
+/// scripts after it, or keep values there between runs.
+#[test]
+fn the_string_metatable_is_read_only() {
+    diff(
+        r##"
+        EVAL "getmetatable('').keep = KEYS" 1 a
+        EVAL "getmetatable('').__index = nil" 0
+        EVAL "return ('x'):upper()" 0
+        EVAL "rawset(getmetatable(''), 'x', 1)" 0
+        EVAL "return getmetatable('').__index == string" 0
+        EVAL "local n = 0 for k in pairs(getmetatable('')) do n = n + 1 end return n" 0
+        EVAL "return type(getmetatable(''))" 0
+        EVAL "return getmetatable('').keep" 0
+        "##,
+    );
+}
+
 #[test]
 fn redis_call_replies_convert_to_lua() {
     diff(

@@ -183,6 +183,8 @@ pub struct Scripts {
     pub libraries: Libraries,
     /// The host, created on first use (and left out of clones: a fork compiles again).
     host: Option<Box<dyn ScriptHost>>,
+    /// What the scripts' client keeps from run to run.
+    pub(crate) client: crate::command::scripting::KeptClient,
 }
 
 impl std::fmt::Debug for Scripts {
@@ -202,6 +204,7 @@ impl Clone for Scripts {
             busy_threshold_ms: self.busy_threshold_ms,
             libraries: self.libraries.clone(),
             host: None,
+            client: Default::default(),
         }
     }
 }
@@ -371,9 +374,9 @@ pub struct ScriptStatus {
     wrote: AtomicBool,
     /// The long-script hook ran for this run.
     long_run_noted: AtomicBool,
-    started: Mutex<Option<Instant>>,
-    /// Name of the running script: its SHA, or the function's name.
-    name: Mutex<String>,
+    /// When the running script started, and its name (its SHA, or the function's
+    /// name): one lock for both, taken twice per run.
+    run: Mutex<(Option<Instant>, String)>,
     /// The command that runs it, and the library counts then (`FUNCTION STATS`
     /// answers from these while a function is busy: libraries cannot change meanwhile).
     caller: Mutex<(Vec<Bytes>, Counts)>,
@@ -384,25 +387,32 @@ pub struct ScriptStatus {
 
 impl ScriptStatus {
     /// Marks a script of `kind` named `name` as running from now.
+    ///
+    /// The stores here and in [`ScriptStatus::finish`] (every run makes them) are
+    /// `Release`, not `SeqCst` (a locked instruction each on x86): a thread that sees
+    /// the new `kind` sees the flags reset before it, which is all readers rely on.
     pub fn start(&self, kind: RunKind, name: &str) {
-        *self.started.lock() = Some(Instant::now());
-        name.clone_into(&mut self.name.lock());
-        self.timed_out.store(false, Ordering::SeqCst);
-        self.kill.store(false, Ordering::SeqCst);
-        self.wrote.store(false, Ordering::SeqCst);
-        self.long_run_noted.store(false, Ordering::SeqCst);
+        {
+            let mut run = self.run.lock();
+            run.0 = Some(Instant::now());
+            name.clone_into(&mut run.1);
+        }
+        self.timed_out.store(false, Ordering::Release);
+        self.kill.store(false, Ordering::Release);
+        self.wrote.store(false, Ordering::Release);
+        self.long_run_noted.store(false, Ordering::Release);
         let code = match kind {
             RunKind::Eval => EVAL,
             RunKind::Function => FUNCTION,
         };
-        self.kind.store(code, Ordering::SeqCst);
+        self.kind.store(code, Ordering::Release);
     }
 
     /// Marks the script as finished.
     pub fn finish(&self) {
-        self.kind.store(IDLE, Ordering::SeqCst);
-        self.timed_out.store(false, Ordering::SeqCst);
-        *self.started.lock() = None;
+        self.kind.store(IDLE, Ordering::Release);
+        self.timed_out.store(false, Ordering::Release);
+        self.run.lock().0 = None;
     }
 
     /// The kind of script running, if any.
@@ -428,9 +438,9 @@ impl ScriptStatus {
 
     /// The running script's name and how long it has run (ms).
     pub fn running_for(&self) -> Option<(String, u64)> {
-        let started = (*self.started.lock())?;
-        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Some((self.name.lock().clone(), ms))
+        let run = self.run.lock();
+        let ms = u64::try_from(run.0?.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Some((run.1.clone(), ms))
     }
 
     /// True once the running script has passed `busy-reply-threshold`: other clients

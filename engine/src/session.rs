@@ -283,7 +283,7 @@ pub type PauseWait = (PauseChanged, Option<Duration>);
 
 /// A command name as the client spelled it, with the id it resolved to.
 #[derive(Debug, Default)]
-struct ResolvedName {
+pub(crate) struct ResolvedName {
     name: [u8; 16],
     len: u8,
     id: CommandId,
@@ -1022,7 +1022,7 @@ enum Locked<'s> {
 /// script's time snapshot. Errors come back as Redis's texts.
 pub(crate) fn execute_in_script(
     ctx: &mut Ctx<'_>,
-    client: &mut ClientState,
+    (client, names): (&mut ClientState, &mut ResolvedName),
     argv: &[Bytes],
     read_only: bool,
 ) -> Result<Reply, String> {
@@ -1036,7 +1036,7 @@ pub(crate) fn execute_in_script(
         }
         Err(format!("ERR {text}"))
     };
-    let id = match table.resolve_id(argv) {
+    let id = match names.resolve(argv) {
         Ok(id) => id,
         Err(_) => return rejected(ctx, None, "Unknown Redis command called from script"),
     };

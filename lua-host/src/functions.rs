@@ -3,7 +3,6 @@
 //! log levels and the version) under a time limit, and collects the functions it
 //! registers; calling one runs it with its keys and arguments as two tables.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -31,8 +30,9 @@ pub(crate) struct Libraries {
     library_api: Table,
     /// Lua's own `pcall` (scripts get one that unwraps error tables).
     raw_pcall: Function,
-    /// Callbacks by library id and function name, anchored in the registry.
-    libraries: HashMap<u64, HashMap<String, Anchor>>,
+    /// Callbacks by library id and function name, anchored in the registry (foldhash:
+    /// both are looked up on every FCALL).
+    libraries: foldhash::HashMap<u64, foldhash::HashMap<String, Anchor>>,
 }
 
 /// The functions a library registered so far, while it loads.
@@ -48,7 +48,7 @@ impl Libraries {
             library_api: kernel.raw_get("library_api")?,
             raw_pcall: kernel.raw_get("raw_pcall")?,
             interpreter,
-            libraries: HashMap::new(),
+            libraries: foldhash::HashMap::default(),
         })
     }
 
@@ -99,7 +99,8 @@ impl Libraries {
         }
         let registered = registered.unwrap_or_default();
         let infos = registered.iter().map(|(info, _)| info.clone()).collect();
-        let mut callbacks = HashMap::with_capacity(registered.len());
+        let mut callbacks =
+            foldhash::HashMap::with_capacity_and_hasher(registered.len(), Default::default());
         for (info, callback) in registered {
             let anchor = raw::anchor(lua, &callback)
                 .map_err(|error| format!("Error registering functions: ERR {error}"))?;
@@ -155,7 +156,7 @@ impl Libraries {
 }
 
 /// Gives back the registry slots of a library's callbacks.
-fn release_all(lua: &Lua, callbacks: HashMap<String, Anchor>) {
+fn release_all(lua: &Lua, callbacks: foldhash::HashMap<String, Anchor>) {
     for (_, anchor) in callbacks {
         raw::release(lua, anchor);
     }

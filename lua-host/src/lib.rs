@@ -213,9 +213,9 @@ impl Interpreter {
         keys_as_globals: bool,
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        let (refs, slot) = (&self.refs, &self.slot);
+        let (lua, refs, slot) = (&self.lua, &self.refs, &self.slot);
         let outcome = slot.run(calls, || {
-            raw::run(refs, function, (keys, args), keys_as_globals, slot)
+            raw::run(lua, refs, function, (keys, args), keys_as_globals, slot)
         });
         // A killed script left the hook firing on every line: put the count back.
         if self.killed.swap(false, Ordering::Relaxed) {
@@ -500,20 +500,24 @@ impl ScriptHost for LuaHost {
         args: &[Bytes],
         calls: &mut dyn ScriptCalls,
     ) -> Result<Reply, ScriptError> {
-        if !self.scripts.contains_key(sha) {
-            let eval = &self.eval;
-            let anchor = eval
-                .compile(body, "@user_script", eval.proxy.clone())
-                .and_then(|function| {
-                    raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())
-                })
-                .map_err(|message| ScriptError {
-                    message: format!("ERR Error compiling script (new function): {message}")
-                        .into_bytes(),
-                    already_counted: false,
-                })?;
-            self.scripts.insert(sha.to_string(), anchor);
+        if let Some(function) = self.scripts.get(sha) {
+            return self
+                .eval
+                .call_protected(sha, function, (keys, args), true, calls);
         }
+        // Not compiled by this host yet (a fresh host after a fork).
+        let eval = &self.eval;
+        let anchor = eval
+            .compile(body, "@user_script", eval.proxy.clone())
+            .and_then(|function| {
+                raw::anchor(&eval.lua, &function).map_err(|error| error.to_string())
+            })
+            .map_err(|message| ScriptError {
+                message: format!("ERR Error compiling script (new function): {message}")
+                    .into_bytes(),
+                already_counted: false,
+            })?;
+        self.scripts.insert(sha.to_string(), anchor);
         let function = &self.scripts[sha];
         self.eval
             .call_protected(sha, function, (keys, args), true, calls)
@@ -706,6 +710,25 @@ mod tests {
         );
         assert_eq!(reply, Ok(Reply::Int(1)));
         assert_eq!(calls.protocol, Protocol::Resp3);
+    }
+
+    #[test]
+    fn runs_leave_the_main_stack_as_they_found_it() {
+        // Each kind of ending, many more times than the stack has slots: a value
+        // left behind by any of them would overflow it.
+        let mut host = LuaHost::new(DEFAULT_MEMORY_LIMIT).unwrap();
+        let scripts: [&[u8]; 3] = [b"return KEYS[1]", b"return {err='no'}", b"error('raised')"];
+        for n in 0..12_000 {
+            let script = scripts[n % 3];
+            let sha = kvdb_engine::scripting::sha1_hex(script);
+            let keys = [Bytes::from_static(b"k")];
+            let ran = host.run(&sha, script, &keys, &[], &mut FakeCalls::default());
+            match n % 3 {
+                0 => assert_eq!(ran, Ok(Reply::bulk("k"))),
+                1 => assert_eq!(text(ran.unwrap_err()), "no"),
+                _ => assert!(text(ran.unwrap_err()).starts_with("ERR user_script:1: raised")),
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The two crossings every script run makes, through Lua's C API as Redis makes them:
-//! starting a run (the function, `KEYS` and `ARGV` pushed with `lua_pushlstring`,
-//! called with `lua_pcall` under the error handler, the result read off the stack),
-//! and `redis.call`/`redis.pcall` as C functions (arguments read with
-//! `lua_tolstring` into a reused buffer, the reply pushed straight onto the stack).
-//! Through mlua's safe API every value crossing takes a slot on mlua's reference
-//! thread and gives it back, a third of a small EVALSHA's instructions.
+//! starting a run (one `lua_pcall` under the error handler, made on the main state, of
+//! a C function that pushes the function, `KEYS` and `ARGV` with `lua_pushlstring`,
+//! calls it and reads the result off the stack), and `redis.call`/`redis.pcall` as C
+//! functions (arguments read with `lua_tolstring` into a reused buffer, the reply
+//! pushed straight onto the stack). Through mlua's safe API every value crossing takes
+//! a slot on mlua's reference thread and gives it back, a third of a small EVALSHA's
+//! instructions; entering through mlua's `Function::call` cost a second `lua_pcall`
+//! and mlua's own bookkeeping, 4% more.
 //!
 //! This is kvdb's third `unsafe` exception (see `docs/decisions.md`). What keeps it
 //! sound:
@@ -16,13 +18,14 @@
 //!    only from frames that own nothing: [`run_protected`] until the function has
 //!    returned, [`push_protected`] and the functions it calls (they borrow the reply
 //!    through a light userdata), and [`redis_call`] once its inner function has
-//!    returned. Frames that own Rust
-//!    values call only functions that cannot raise: `lua_gettop`, `lua_settop`,
+//!    returned. Frames that own Rust values ([`run`] owns the run's job) call only
+//!    functions that cannot raise: `lua_gettop`, `lua_settop`,
 //!    `lua_type`, `lua_tolstring` on a string, `lua_tonumber`, `lua_toboolean`,
 //!    `lua_touserdata`, `lua_rawgeti`, `lua_rawget`, `lua_next` with the key it gave,
 //!    `lua_replace`, `lua_pushvalue`, `lua_pushlightuserdata`, `lua_pushnumber`,
-//!    `lua_pushboolean`, `lua_pushnil` (no memory), `lua_checkstack`, and
-//!    `lua_pcall`, which catches whatever its callee raises.
+//!    `lua_pushboolean`, `lua_pushnil` (no memory), `lua_rawseti` of a key the table
+//!    already has (no memory), `lua_checkstack`, and `lua_pcall`, which catches
+//!    whatever its callee raises.
 //! 2. **Lua cannot fail to allocate.** With no mlua memory limit, mlua's allocator
 //!    never returns NULL (it aborts the process), so Lua never raises a memory error
 //!    from the functions above (`lua_checkstack` may grow the stack); mlua's own
@@ -36,6 +39,13 @@
 //! 5. **What Lua points at.** `redis.call`'s first upvalue is the interpreter's
 //!    [`RunSlot`], which the Lua state itself keeps alive (an `Arc` in mlua's app
 //!    data, dropped with the state).
+//! 6. **The main state, outside mlua.** [`run`] pushes onto and calls on the main
+//!    state (taken from `exec_raw` when the interpreter is made) without mlua's lock.
+//!    Only the interpreter that owns the `Lua` calls it, through `&mut self`, from
+//!    the engine (never from inside Lua, never in a coroutine), so nothing else uses
+//!    the state meanwhile; it leaves the stack as it found it. mlua callbacks the
+//!    script reaches take mlua's lock themselves, as under `redis.call` before. An
+//!    error comes back to mlua through a registry slot read with `exec_raw`.
 
 #![allow(unsafe_code)]
 
@@ -50,7 +60,7 @@ use kvdb_engine::scripting::ScriptCalls;
 use kvdb_engine::{Protocol, Reply};
 use kvdb_resp::fmt::{g17_into, G17_MAX};
 use mlua::ffi::{self, lua_State};
-use mlua::{Function, LightUserData, Lua, Value};
+use mlua::{Function, Lua, Value};
 
 use crate::convert::{c_long_long, error_parts, newlines_to_spaces, MAX_DEPTH};
 use crate::run_slot::{Argv, RunSlot};
@@ -93,14 +103,24 @@ const NAMES: [&[u8]; 11] = [
     b"ARGV",
 ];
 
-/// The registry references a run needs, made once per interpreter.
+/// The registry references a run needs, made once per interpreter, and the state
+/// they belong to.
 pub(crate) struct Refs {
+    /// The interpreter's main state, which [`run`] drives directly (invariant 6).
+    state: *mut lua_State,
     /// [`run_protected`] as a Lua function.
-    runner: Function,
+    runner: c_int,
     handler: c_int,
     globals: c_int,
+    /// A slot where [`run`] leaves a run's error for mlua to read.
+    stash: c_int,
     names: [c_int; NAMES.len()],
 }
+
+// SAFETY: `state` is the main state of the `Lua` owned by the same `Interpreter` as
+// these references; it is used only by `run`, which that interpreter calls through
+// `&mut self` (invariant 6), so moving `Refs` to another thread moves the only user.
+unsafe impl Send for Refs {}
 
 impl Refs {
     /// Anchors `handler` (Redis's `__redis__err__handler`), the real globals and the
@@ -110,20 +130,28 @@ impl Refs {
         lua.set_memory_limit(0)?;
         lua.set_app_data(Arc::clone(slot));
         let mut refs = Refs {
-            // SAFETY: `run_protected` keeps Lua's C function contract (it only reads
-            // the light userdata `run` passes it).
-            runner: unsafe { lua.create_c_function(run_protected)? },
+            state: std::ptr::null_mut(),
+            runner: 0,
             handler: 0,
             globals: 0,
+            stash: 0,
             names: [0; NAMES.len()],
         };
         let values = (handler.clone(), lua.globals());
         // SAFETY: runs inside mlua's protected call with the two values on the
         // stack; `luaL_ref` pops what it anchors. The closure owns nothing to drop.
+        // `exec_raw` hands it `lua`'s main state (no coroutine is running).
+        // `run_protected` keeps Lua's C function contract (it only reads the light
+        // userdata `run` passes it).
         unsafe {
             lua.exec_raw::<()>(values, |state| {
+                refs.state = state;
                 refs.globals = ffi::luaL_ref(state, REGISTRY);
                 refs.handler = ffi::luaL_ref(state, REGISTRY);
+                ffi::lua_pushcfunction(state, run_protected);
+                refs.runner = ffi::luaL_ref(state, REGISTRY);
+                ffi::lua_pushboolean(state, 0);
+                refs.stash = ffi::luaL_ref(state, REGISTRY);
                 for (name, slot) in NAMES.iter().zip(refs.names.iter_mut()) {
                     ffi::lua_pushlstring_(state, name.as_ptr().cast(), name.len());
                     *slot = ffi::luaL_ref(state, REGISTRY);
@@ -187,15 +215,20 @@ struct Start<'a> {
 struct RunJob<'a> {
     start: Start<'a>,
     slot: &'a RunSlot,
-    status: c_int,
     converted: Option<Reply>,
     panicked: Option<Box<dyn Any + Send>>,
 }
 
-/// Runs `function` under the error handler: `KEYS` and `ARGV` as globals
+/// Runs `function` of `lua` under the error handler: `KEYS` and `ARGV` as globals
 /// (`keys_as_globals`, EVAL) or as its two arguments (FCALL). The result is read in
 /// the protocol the script left in `slot`'s callbacks.
+///
+/// One `lua_pcall`, made here on the main state with Redis's error handler, of
+/// [`run_protected`], which pushes the arguments and calls the function inside it, as
+/// Redis's `luaCallFunction` does; an error or error table comes back to mlua through
+/// the stash slot.
 pub(crate) fn run(
+    lua: &Lua,
     refs: &Refs,
     function: &Anchor,
     (keys, args): (&[Bytes], &[Bytes]),
@@ -211,80 +244,106 @@ pub(crate) fn run(
             keys_as_globals,
         },
         slot,
-        status: ffi::LUA_OK,
         converted: None,
         panicked: None,
     };
-    // `run_protected` is a C function called the ordinary mlua way (in a protected
-    // call, with its error handler pushed without allocating): it borrows `job` for
-    // the length of the call.
-    let left: Value = refs
-        .runner
-        .call(LightUserData(std::ptr::from_mut(&mut job).cast()))?;
+    let state = refs.state;
+    // SAFETY: invariant 6 makes `state` ours for the call. This frame owns `job`, so
+    // it calls only what cannot raise (invariant 1): `lua_checkstack` (room for three
+    // values), `lua_rawgeti` of registry slots, `lua_pushlightuserdata`, `lua_pcall`
+    // (which catches what `run_protected` raises; it borrows `job` for the call),
+    // `lua_rawseti` of an existing slot and `lua_settop`.
+    let status = unsafe {
+        if ffi::lua_checkstack(state, 3) == 0 {
+            return Err(mlua::Error::StackError);
+        }
+        let base = ffi::lua_gettop(state);
+        ffi::lua_rawgeti_(state, REGISTRY, refs.handler);
+        ffi::lua_rawgeti_(state, REGISTRY, refs.runner);
+        ffi::lua_pushlightuserdata(state, std::ptr::from_mut(&mut job).cast());
+        let status = ffi::lua_pcall(state, 1, 1, base + 1);
+        // [handler, the error or error table, or nothing when converted]
+        if job.converted.is_none() {
+            ffi::lua_rawseti_(state, REGISTRY, refs.stash);
+        }
+        ffi::lua_settop(state, base);
+        status
+    };
     if let Some(payload) = job.panicked.take().or_else(|| slot.take_panic()) {
         resume_unwind(payload);
     }
-    Ok(match job.converted {
-        Some(reply) => Ran::Reply(reply),
-        None if job.status == ffi::LUA_OK => Ran::ReturnedError(left),
-        None => Ran::Raised(left),
+    if let Some(reply) = job.converted {
+        return Ok(Ran::Reply(reply));
+    }
+    let left = take_stash(lua, refs)?;
+    Ok(match status {
+        ffi::LUA_OK => Ran::ReturnedError(left),
+        _ => Ran::Raised(left),
     })
 }
 
-/// The body of a run, called by mlua with a `RunJob` as a light userdata: returns
-/// nothing when the result was converted, else the result (an error table) or the
-/// error. Owns nothing while `start` may raise (invariant 1); then only reads, with
-/// panics caught (invariant 3).
+/// The value [`run`] left in the stash slot, which is emptied.
+fn take_stash(lua: &Lua, refs: &Refs) -> mlua::Result<Value> {
+    // SAFETY: inside mlua's protected call; pushes the value, then empties the slot
+    // with a nil (an existing key: no allocation). Owns nothing.
+    unsafe {
+        lua.exec_raw((), |state| {
+            ffi::lua_rawgeti_(state, REGISTRY, refs.stash);
+            ffi::lua_pushnil(state);
+            ffi::lua_rawseti_(state, REGISTRY, refs.stash);
+        })
+    }
+}
+
+/// The body of a run, called by [`run`] with a `RunJob` as a light userdata under
+/// the error handler: pushes the function and its arguments and calls it (its errors
+/// go to the handler), then returns nothing when the result was converted, else the
+/// result (an error table). Owns nothing while it may raise (invariant 1); then only
+/// reads, with panics caught (invariant 3).
 unsafe extern "C-unwind" fn run_protected(state: *mut lua_State) -> c_int {
     let job = ffi::lua_touserdata(state, 1).cast::<RunJob<'_>>();
     ffi::lua_settop(state, 0);
-    let status = start(state, (*job).start);
-    (*job).status = status;
-    if status == ffi::LUA_OK {
-        let refs = (*job).start.refs;
-        let protocol = (*job)
-            .slot
-            .with(|calls| calls.protocol())
-            .unwrap_or(Protocol::Resp2);
-        match catch_unwind(AssertUnwindSafe(|| read_result(state, refs, protocol))) {
-            Ok(None) => {}
-            Ok(converted) => {
-                (*job).converted = converted;
-                return 0;
-            }
-            Err(payload) => {
-                (*job).panicked = Some(payload);
-                return 0;
-            }
+    start(state, (*job).start);
+    let refs = (*job).start.refs;
+    let protocol = (*job)
+        .slot
+        .with(|calls| calls.protocol())
+        .unwrap_or(Protocol::Resp2);
+    match catch_unwind(AssertUnwindSafe(|| read_result(state, refs, protocol))) {
+        Ok(None) => 1,
+        Ok(converted) => {
+            (*job).converted = converted;
+            0
+        }
+        Err(payload) => {
+            (*job).panicked = Some(payload);
+            0
         }
     }
-    // [handler, result or error]: the caller gets the second.
-    1
 }
 
-/// Pushes the handler, the function and its arguments and calls it: Lua's status,
-/// with the result (or the handler's error) above the handler. Owns nothing, so
-/// it may raise (invariant 1).
-unsafe fn start(state: *mut lua_State, run: Start<'_>) -> c_int {
+/// Pushes the function and its arguments and calls it, leaving its one result. Owns
+/// nothing, so it may raise (invariant 1): the function's errors go through the
+/// handler of [`run`]'s `lua_pcall`.
+unsafe fn start(state: *mut lua_State, run: Start<'_>) {
     ffi::luaL_checkstack(state, 8, c"kvdb: run".as_ptr());
     let base = ffi::lua_gettop(state);
-    ffi::lua_rawgeti_(state, REGISTRY, run.refs.handler);
     ffi::lua_rawgeti_(state, REGISTRY, run.function);
     push_strings(state, run.keys);
     push_strings(state, run.args);
     let nargs = if run.keys_as_globals {
         ffi::lua_rawgeti_(state, REGISTRY, run.refs.globals);
-        for (name, table) in [(Name::Keys, base + 3), (Name::Argv, base + 4)] {
+        for (name, table) in [(Name::Keys, base + 2), (Name::Argv, base + 3)] {
             ffi::lua_rawgeti_(state, REGISTRY, run.refs.name(name));
             ffi::lua_pushvalue(state, table);
-            ffi::lua_rawset(state, base + 5);
+            ffi::lua_rawset(state, base + 4);
         }
-        ffi::lua_settop(state, base + 2);
+        ffi::lua_settop(state, base + 1);
         0
     } else {
         2
     };
-    ffi::lua_pcall(state, nargs, 1, base + 1)
+    ffi::lua_call(state, nargs, 1);
 }
 
 /// Pushes a new array of `values`.
@@ -450,25 +509,33 @@ unsafe fn walk(state: *mut lua_State, table: c_int, mut f: impl FnMut(c_int, c_i
     }
 }
 
-/// Makes `redis.call` (`raises`) or `redis.pcall`: a C function with the run slot,
-/// whether it raises, and [`push_protected`] as upvalues.
+/// Makes `redis.call` (`raises`) or `redis.pcall`: a C function with the run slot
+/// and [`push_protected`] as upvalues.
 pub(crate) fn redis_call_function(
     lua: &Lua,
     slot: &Arc<RunSlot>,
     raises: bool,
 ) -> mlua::Result<Function> {
     let slot = Arc::as_ptr(slot).cast_mut().cast::<c_void>();
-    // SAFETY: pushes three upvalues and the closure inside mlua's protected call;
+    let body = match raises {
+        true => redis_call::<true> as ffi::lua_CFunction,
+        false => redis_call::<false>,
+    };
+    // SAFETY: pushes two upvalues and the closure inside mlua's protected call;
     // the slot outlives the state (invariant 5, set up by `Refs::new`).
     unsafe {
         lua.exec_raw((), |state| {
             ffi::lua_pushlightuserdata(state, slot);
-            ffi::lua_pushboolean(state, c_int::from(raises));
             ffi::lua_pushcclosure(state, push_protected, 0);
-            ffi::lua_pushcclosure(state, redis_call, 3);
+            ffi::lua_pushcclosure(state, body, 2);
         })
     }
 }
+
+/// `redis.call`'s upvalue holding the run slot.
+const SLOT_UPVALUE: c_int = 1;
+/// `redis.call`'s upvalue holding [`push_protected`].
+const PUSH_UPVALUE: c_int = 2;
 
 /// What `redis.call` ended with; the error cases leave the error on the stack.
 #[derive(Clone, Copy)]
@@ -483,13 +550,12 @@ enum Answer {
     Panicked,
 }
 
-/// `redis.call`/`redis.pcall` (Redis's `luaRedisGenericCommand`). Owns nothing: it
-/// raises only after [`call_and_push`] has returned (invariant 1).
-unsafe extern "C-unwind" fn redis_call(state: *mut lua_State) -> c_int {
-    let raises = ffi::lua_toboolean(state, ffi::lua_upvalueindex(2)) != 0;
+/// `redis.call` (`RAISES`) and `redis.pcall` (Redis's `luaRedisGenericCommand`).
+/// Owns nothing: it raises only after [`call_and_push`] has returned (invariant 1).
+unsafe extern "C-unwind" fn redis_call<const RAISES: bool>(state: *mut lua_State) -> c_int {
     match call_and_push(state) {
         Answer::Value => 1,
-        Answer::Failed if !raises => 1,
+        Answer::Failed if !RAISES => 1,
         Answer::Failed | Answer::Raise => ffi::lua_error(state),
         Answer::Panicked => {
             let text = b"kvdb: panic in redis.call";
@@ -507,7 +573,7 @@ const BAD_ARGUMENT: &[u8] = b"Lua redis lib command arguments must be strings or
 /// here and are gone when it returns. Lua is only read, or called protected.
 unsafe fn call_and_push(state: *mut lua_State) -> Answer {
     // SAFETY (of the dereference): invariant 5.
-    let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<RunSlot>();
+    let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(SLOT_UPVALUE)).cast::<RunSlot>();
     let answered = catch_unwind(AssertUnwindSafe(|| {
         slot.with(|calls| call_command(state, slot, calls))
     }));
@@ -604,12 +670,12 @@ unsafe fn push(state: *mut lua_State, what: Push<'_>) -> Answer {
         push: what,
         panicked: Cell::new(None),
     };
-    ffi::lua_pushvalue(state, ffi::lua_upvalueindex(3));
+    ffi::lua_pushvalue(state, ffi::lua_upvalueindex(PUSH_UPVALUE));
     ffi::lua_pushlightuserdata(state, std::ptr::from_ref(&job).cast_mut().cast());
     let status = ffi::lua_pcall(state, 1, 1, 0);
     if let Some(payload) = job.panicked.take() {
-        let slot = &*ffi::lua_touserdata(state, ffi::lua_upvalueindex(1)).cast::<RunSlot>();
-        slot.park_panic(payload);
+        let slot = ffi::lua_touserdata(state, ffi::lua_upvalueindex(SLOT_UPVALUE));
+        (*slot.cast::<RunSlot>()).park_panic(payload);
         return Answer::Panicked;
     }
     if status == ffi::LUA_OK {

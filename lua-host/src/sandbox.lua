@@ -110,7 +110,12 @@ for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'coroutine', 'cjson'
         rawset(G, name, protect(real, false))
     end
 end
-getmetatable('').__index = G.string
+-- The strings' metatable is read-only too, as in Redis 7.0.15: writable, one script
+-- could break string methods for every later script, or keep values in it between
+-- runs. `getmetatable('')` answers a read-only view of what Redis's holds (`__index`).
+local string_meta = getmetatable('')
+string_meta.__index = G.string
+string_meta.__metatable = protect({ __index = G.string }, false)
 G._G = P
 
 -- The functions interpreter (`K.functions` set) also gets the environment libraries

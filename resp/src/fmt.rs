@@ -33,6 +33,21 @@ pub fn integer(n: i64, out: &mut Vec<u8>) {
     out.extend_from_slice(&digits[start..]);
 }
 
+/// The longest decimal form of an `i64` (`-9223372036854775808`).
+pub const INTEGER_MAX: usize = 20;
+
+/// Writes [`integer`]'s form of `n` into `buf`, returning the length: for callers that
+/// must not allocate (INCR stores its result this way).
+pub fn integer_into(n: i64, buf: &mut [u8; INTEGER_MAX]) -> usize {
+    let mut digits = [0u8; 20];
+    let start = number::write_u64(n.unsigned_abs(), &mut digits);
+    let sign = usize::from(n < 0);
+    buf[0] = b'-';
+    let len = sign + digits.len() - start;
+    buf[sign..len].copy_from_slice(&digits[start..]);
+    len
+}
+
 /// A fixed-size stack buffer that `core::fmt` can write into.
 struct StackBuf<'a> {
     buf: &'a mut [u8],
@@ -184,6 +199,15 @@ mod tests {
         let mut out = Vec::new();
         double_g17(d, &mut out);
         String::from_utf8(out).expect("ascii")
+    }
+
+    #[test]
+    fn integer_into_writes_what_integer_appends() {
+        for n in [0, 1, -1, 9, -10, 12345, i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut buf = [0u8; INTEGER_MAX];
+            let len = integer_into(n, &mut buf);
+            assert_eq!(&buf[..len], n.to_string().as_bytes());
+        }
     }
 
     #[test]

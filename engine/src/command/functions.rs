@@ -35,11 +35,19 @@ fn fcall_generic(
 ) -> Result<Reply, CommandError> {
     let argv = args.argv();
     feed_monitors_first(ctx, argv);
-    let Some((library, function)) = ctx.keyspace.scripts.libraries.function(&argv[1]) else {
+    // Function names are `[A-Za-z0-9_]`: bytes that are not UTF-8 name none.
+    let called = std::str::from_utf8(&argv[1]).ok();
+    let found = called.and_then(|called| ctx.keyspace.scripts.libraries.function_named(called));
+    let Some((library, function)) = found else {
         return Err(CommandError::err("Function not found"));
     };
     let (id, body) = (library.id, library.code.slice(library.body_start..));
-    let (name, flags) = (function.name.clone(), function.flags);
+    // The name as registered; nearly always the one called, borrowed from argv then.
+    let name: std::borrow::Cow<'_, str> = match called {
+        Some(called) if called == function.name => called.into(),
+        _ => function.name.clone().into(),
+    };
+    let flags = function.flags;
     let numkeys =
         parse_i64(&argv[2]).map_err(|_| CommandError::err("Bad number of keys provided"))?;
     let (keys, function_args) = keys_and_args(argv, numkeys)?;

@@ -12,7 +12,6 @@ use super::generic::{container, help_reply};
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, parse_i64, Args};
 use crate::error::CommandError;
-use crate::functions::Counts;
 use crate::reply::{Protocol, Reply};
 use crate::scripting::{
     parse_shebang, script_flags, sha1_hex, CachedScript, RunKind, ScriptCalls, ScriptError,
@@ -66,17 +65,25 @@ fn eval_generic(
         return Err(CommandError::Other(crate::error::NO_SCRIPT.into()));
     }
     let (keys, script_args) = keys_and_args(argv, parse_i64(&argv[2])?)?;
-    // SHAs are compared in lowercase; clients nearly always send them so.
-    let sha: std::borrow::Cow<'_, str> = match (by_sha, std::str::from_utf8(&argv[1])) {
-        (true, Ok(sha)) if !sha.bytes().any(|b| b.is_ascii_uppercase()) => sha.into(),
-        (true, _) => String::from_utf8_lossy(&argv[1])
-            .to_ascii_lowercase()
-            .into(),
-        (false, _) => sha1_hex(&argv[1]).into(),
+    // SHAs are kept in lowercase. Clients nearly always send them so: the SHA as sent is
+    // looked up first, and lowercased only when that misses (a key with an uppercase
+    // letter can never be found, so the answer is the same).
+    let cache = &ctx.keyspace.scripts.cache;
+    let (sha, cached): (std::borrow::Cow<'_, str>, _) = match std::str::from_utf8(&argv[1]) {
+        Ok(sha) if by_sha => match cache.get(sha) {
+            Some(script) => (sha.into(), Some(script.clone())),
+            None => lowercase_lookup(cache, &argv[1]),
+        },
+        Err(_) if by_sha => lowercase_lookup(cache, &argv[1]),
+        _ => {
+            let sha = sha1_hex(&argv[1]);
+            let script = cache.get(&sha).cloned();
+            (sha.into(), script)
+        }
     };
     let sha = &*sha;
-    let script = match ctx.keyspace.scripts.cache.get(sha) {
-        Some(script) => script.clone(),
+    let script = match cached {
+        Some(script) => script,
         None if by_sha => return Err(CommandError::Other(crate::error::NO_SCRIPT.into())),
         None => create_script(ctx, argv, sha, &argv[1])?,
     };
@@ -90,6 +97,16 @@ fn eval_generic(
     run_in_host(ctx, argv, RunKind::Eval, sha, read_only, |host, calls| {
         host.run(sha, script.code(), keys, script_args, calls)
     })
+}
+
+/// The cached script of a SHA sent with uppercase letters (or bytes no SHA has).
+fn lowercase_lookup(
+    cache: &foldhash::HashMap<String, CachedScript>,
+    sha: &[u8],
+) -> (std::borrow::Cow<'static, str>, Option<CachedScript>) {
+    let sha = String::from_utf8_lossy(sha).to_ascii_lowercase();
+    let script = cache.get(&sha).cloned();
+    (sha.into(), script)
 }
 
 /// Sends a script-running command to MONITOR clients before it runs: such commands
@@ -113,12 +130,14 @@ pub(crate) fn run_in_host(
     run: impl FnOnce(&mut dyn ScriptHost, &mut dyn ScriptCalls) -> Result<Reply, ScriptError>,
 ) -> Result<Reply, CommandError> {
     let mut host = take_host(ctx, argv)?;
-    let counts = ctx.keyspace.scripts.libraries.counts();
     ctx.shared.script_status.start(kind, name);
-    let result = {
-        let mut calls = Calls::new(ctx, read_only, (argv, counts));
-        run(&mut *host, &mut calls)
+    let kept = std::mem::take(&mut ctx.keyspace.scripts.client);
+    let (result, kept) = {
+        let mut calls = Calls::new(ctx, read_only, argv, kept);
+        let result = run(&mut *host, &mut calls);
+        (result, calls.into_kept())
     };
+    ctx.keyspace.scripts.client = kept;
     ctx.keyspace.scripts.put_host(host);
     finish_run(ctx, result)
 }
@@ -193,30 +212,53 @@ fn create_script(
 struct Calls<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     client: ClientState,
+    /// The last command name `redis.call` resolved, kept from run to run.
+    names: session::ResolvedName,
     read_only: bool,
-    /// The command running the script and the library counts, until the first stop
-    /// check notes them in the script status.
-    caller: Option<(&'c [Bytes], Counts)>,
+    /// The command running the script, until the first stop check notes it in the
+    /// script status.
+    caller: Option<&'c [Bytes]>,
+}
+
+/// What the scripts' client keeps between runs, so that a run allocates nothing for
+/// it: the buffer of its address (`lua`), and the last command name it resolved.
+#[derive(Debug, Default)]
+pub struct KeptClient {
+    addr: String,
+    names: session::ResolvedName,
 }
 
 impl<'c, 'a> Calls<'c, 'a> {
-    fn new(ctx: &'c mut Ctx<'a>, read_only: bool, caller: (&'c [Bytes], Counts)) -> Self {
+    fn new(ctx: &'c mut Ctx<'a>, read_only: bool, caller: &'c [Bytes], kept: KeptClient) -> Self {
         let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
         client.deny_blocking = true;
         client.in_script = true;
-        client.info.addr = "lua".into();
+        let KeptClient { mut addr, names } = kept;
+        addr.clear();
+        addr.push_str("lua");
+        client.info.addr = addr;
         Calls {
             ctx,
             client,
+            names,
             read_only,
             caller: Some(caller),
+        }
+    }
+
+    /// What the next run reuses.
+    fn into_kept(mut self) -> KeptClient {
+        KeptClient {
+            addr: std::mem::take(&mut self.client.info.addr),
+            names: std::mem::take(&mut self.names),
         }
     }
 }
 
 impl ScriptCalls for Calls<'_, '_> {
     fn call(&mut self, argv: &[Bytes]) -> Result<Reply, String> {
-        session::execute_in_script(self.ctx, &mut self.client, argv, self.read_only)
+        let client = (&mut self.client, &mut self.names);
+        session::execute_in_script(self.ctx, client, argv, self.read_only)
     }
 
     fn protocol(&self) -> Protocol {
@@ -229,7 +271,10 @@ impl ScriptCalls for Calls<'_, '_> {
 
     fn should_stop(&mut self) -> bool {
         let shared = self.ctx.shared;
-        if let Some((command, counts)) = self.caller.take() {
+        if let Some(command) = self.caller.take() {
+            // Libraries cannot change while a script runs (their commands are
+            // `noscript`): these are the counts of the run's start.
+            let counts = self.ctx.keyspace.scripts.libraries.counts();
             shared.script_status.note_caller(command, counts);
         }
         if shared.script_status.became_long() {

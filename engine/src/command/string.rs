@@ -396,22 +396,32 @@ fn strlen(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 }
 
 /// INCR, DECR, INCRBY, DECRBY: one integer add with Redis's overflow rule.
+/// INCR and friends: one lookup, and the new value replaces the old one in place (as
+/// Redis updates its integer object); a value that fits stays inline, unallocated.
 fn incr_by(ctx: &mut Ctx<'_>, key: &Bytes, delta: i64) -> Result<Reply, CommandError> {
-    let current = match ctx.write(key) {
-        None => 0,
-        Some(entry) => parse_i64(string_of(entry)?)?,
+    let value = match ctx.write(key) {
+        None => {
+            ctx.store(key, integer_value(delta), None);
+            delta
+        }
+        Some(entry) => {
+            let value = parse_i64(string_of(entry)?)?
+                .checked_add(delta)
+                .ok_or(CommandError::IncrOverflow)?;
+            entry.value = integer_value(value);
+            ctx.signal_modified_key(key);
+            value
+        }
     };
-    let value = current
-        .checked_add(delta)
-        .ok_or(CommandError::IncrOverflow)?;
-    let text = value.to_string().into_bytes();
-    overwrite_keeping_ttl(
-        ctx,
-        key,
-        Value::Str(StrValue::owned(text, StrEncoding::Int)),
-    );
     ctx.notify(notify::STRING, "incrby", key);
     Ok(Reply::Int(value))
+}
+
+/// `n` as a stored string, `int`-encoded.
+fn integer_value(n: i64) -> Value {
+    let mut text = [0u8; kvdb_resp::fmt::INTEGER_MAX];
+    let len = kvdb_resp::fmt::integer_into(n, &mut text);
+    Value::Str(StrValue::copied(&text[..len], StrEncoding::Int))
 }
 
 fn incr(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

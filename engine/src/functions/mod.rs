@@ -10,7 +10,7 @@
 
 pub mod payload;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -66,8 +66,9 @@ impl Library {
 #[derive(Debug, Clone, Default)]
 pub struct Libraries {
     libraries: BTreeMap<String, Library>,
-    /// Lowercase function name -> (library, index in its `functions`).
-    functions: HashMap<String, (String, usize)>,
+    /// Lowercase function name -> (library, index in its `functions`). foldhash, as
+    /// for the script cache: every FCALL looks its function up here.
+    functions: foldhash::HashMap<String, (String, usize)>,
 }
 
 /// Library ids are unique in the process, so a host never mixes two loads up.
@@ -178,8 +179,18 @@ impl Libraries {
 
     /// The function `FCALL` names (case-insensitively), with its library.
     pub fn function(&self, name: &[u8]) -> Option<(&Library, &FunctionInfo)> {
-        let key = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let (library, index) = self.functions.get(&key)?;
+        // Names are `[A-Za-z0-9_]`: bytes that are not UTF-8 name none.
+        self.function_named(std::str::from_utf8(name).ok()?)
+    }
+
+    /// [`Libraries::function`] of a name already known to be UTF-8.
+    pub fn function_named(&self, name: &str) -> Option<(&Library, &FunctionInfo)> {
+        // Names are kept in lowercase, and nearly always called so: lowercased only
+        // when that misses.
+        let (library, index) = match self.functions.get(name) {
+            Some(found) => found,
+            None => self.functions.get(&name.to_ascii_lowercase())?,
+        };
         let library = self.libraries.get(library)?;
         Some((library, library.functions.get(*index)?))
     }
