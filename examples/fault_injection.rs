@@ -9,7 +9,7 @@ mod service;
 
 use std::time::{Duration, Instant};
 
-use kvdb::{Config, Engine, Fault, RespClient, Server};
+use kvdb::{Engine, Fault, RespClient};
 use service::Service;
 
 fn main() -> service::Result<()> {
@@ -65,9 +65,7 @@ fn in_process() -> service::Result<()> {
 }
 
 fn over_the_wire() -> service::Result<()> {
-    let mut config = Config::default();
-    config.load_file_text("enable-debug-command yes")?;
-    let server = Server::start(Engine::builder().config(config).build())?;
+    let server = service::debug_server()?;
     let mut service = Service::new(RespClient::connect(server.addr())?);
     let mut control = RespClient::connect(server.addr())?;
 

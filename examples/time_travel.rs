@@ -10,7 +10,7 @@ mod service;
 
 use std::time::Duration;
 
-use kvdb::{Config, Engine, RespClient, Server};
+use kvdb::{Engine, RespClient};
 use service::Service;
 
 fn main() -> service::Result<()> {
@@ -46,9 +46,7 @@ fn in_process() -> service::Result<()> {
 /// The same over TCP with `DEBUG CLOCK`, as a Python or Node suite would drive
 /// `kvdb-server --enable-debug-command yes`.
 fn over_the_wire() -> service::Result<()> {
-    let mut config = Config::default();
-    config.load_file_text("enable-debug-command yes")?;
-    let server = Server::start(Engine::builder().config(config).build())?;
+    let server = service::debug_server()?;
     let mut service = Service::new(RespClient::connect(server.addr())?);
     let mut control = RespClient::connect(server.addr())?;
 

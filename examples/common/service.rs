@@ -10,7 +10,7 @@
 use std::error::Error;
 
 use bytes::Bytes;
-use kvdb::{Connection, Programs, Reply};
+use kvdb::{Config, Connection, Engine, Programs, Reply, Server};
 
 /// What the service's calls fail with: a connection error or a Redis error reply.
 pub type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
@@ -21,17 +21,8 @@ pub const VIEWS_TTL_SECS: i64 = 24 * 60 * 60;
 pub const SESSION_TTL_SECS: i64 = 30 * 60;
 
 /// The rate limiter: allows `ARGV[1]` calls per `ARGV[2]` seconds on the counter
-/// `KEYS[1]`; answers 1 (allowed) or 0.
-const RATE_LIMIT: &str = r"
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-end
-if count > tonumber(ARGV[1]) then
-  return 0
-end
-return 1
-";
+/// `KEYS[1]`; answers 1 (allowed) or 0. The Python worked example runs the same file.
+const RATE_LIMIT: &str = include_str!("../../tests/clients/python/example_lua/ratelimit.allow.lua");
 
 /// The service, over one connection.
 pub struct Service<C: Connection> {
@@ -138,4 +129,12 @@ pub fn scenario<C: Connection>(service: &mut Service<C>) -> Result<Vec<String>> 
         seen.push(format!("call {call} allowed = {allowed}"));
     }
     Ok(seen)
+}
+
+/// A `kvdb::Server` on a free port whose engine allows DEBUG (`DEBUG CLOCK`,
+/// `DEBUG FAULT`), as `kvdb-server --enable-debug-command yes` does.
+pub fn debug_server() -> Result<Server> {
+    let mut config = Config::default();
+    config.load_file_text("enable-debug-command yes")?;
+    Ok(Server::start(Engine::builder().config(config).build())?)
 }
