@@ -65,12 +65,7 @@ fn a_busy_script_answers_busy_and_script_kill_ends_it() {
         transcript.push(other.command(&[b"SCRIPT", b"KILL"]));
         transcripts.push(transcript);
     }
-    assert_eq!(
-        transcripts[0],
-        transcripts[1],
-        "redis-server vs kvdb:\n{}",
-        describe(&transcripts)
-    );
+    assert_same(&transcripts);
     assert!(transcripts[0][0].starts_with(b"-BUSY Redis is busy running a script."));
 }
 
@@ -114,12 +109,7 @@ fn multi_while_busy_and_clients_waiting_for_the_script() {
         transcript.push(transaction.command(&[b"PING", b"asdf"]));
         transcripts.push(transcript);
     }
-    assert_eq!(
-        transcripts[0],
-        transcripts[1],
-        "redis-server vs kvdb:\n{}",
-        describe(&transcripts)
-    );
+    assert_same(&transcripts);
 }
 
 #[test]
@@ -147,11 +137,16 @@ fn a_script_that_wrote_is_unkillable_but_shutdown_nosave_ends_the_server() {
         assert!(!server.is_running(), "{} still runs", server.name());
         transcripts.push(transcript);
     }
+    assert_same(&transcripts);
+}
+
+/// Fails unless redis-server's transcript (first) and kvdb's are the same bytes.
+fn assert_same(transcripts: &[Vec<Vec<u8>>]) {
     assert_eq!(
         transcripts[0],
         transcripts[1],
         "redis-server vs kvdb:\n{}",
-        describe(&transcripts)
+        describe(transcripts)
     );
 }
 
