@@ -6,9 +6,9 @@
 //! the reply straight into the output buffer. In-process callers use
 //! [`Session::execute`], which returns the [`Reply`] as a value.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -16,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
 use crate::blocking::{BlockSlot, Restore, SlotFilled};
-use crate::clock::Clock;
+use crate::clock::{Clock, Reading};
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::command_log::{LoggedCommand, Origin};
 use crate::engine::{Engine, ExecStats, Shared, Store};
@@ -92,13 +92,37 @@ impl ClientInfo {
 /// switch CLIENT KILL flips to close it.
 #[derive(Debug, Default)]
 pub struct Registered {
-    /// Its published state.
-    pub info: Mutex<ClientInfo>,
+    /// Its published state, but for the two fields below.
+    info: Mutex<ClientInfo>,
+    /// What changes with every command is published without the lock: the last
+    /// command's id + 1 (0 before the first) ...
+    last_command: AtomicU32,
+    /// ... and when it ran (engine clock ms).
+    last_interaction_ms: AtomicU64,
     killed: std::sync::atomic::AtomicBool,
     waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Registered {
+    /// A registry entry showing `info`.
+    fn new(info: ClientInfo) -> Self {
+        Registered {
+            last_interaction_ms: AtomicU64::new(info.last_interaction_ms),
+            info: Mutex::new(info),
+            ..Registered::default()
+        }
+    }
+
+    /// The client as CLIENT LIST shows it.
+    pub fn info(&self) -> ClientInfo {
+        let mut info = self.info.lock().clone();
+        if let Some(id) = self.last_command.load(Ordering::Relaxed).checked_sub(1) {
+            info.last_command = command::table().by_id(id as CommandId).name;
+        }
+        info.last_interaction_ms = self.last_interaction_ms.load(Ordering::Relaxed);
+        info
+    }
+
     /// Marks the client for closing and wakes its connection.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::SeqCst);
@@ -176,6 +200,8 @@ pub struct ClientState {
     /// The client is a script's (`redis.call`): some commands make their output
     /// deterministic for it.
     pub in_script: bool,
+    /// The id of the command `info.last_command` names.
+    pub(crate) last_command_id: Option<CommandId>,
 }
 
 /// What CLIENT REPLY chose.
@@ -219,6 +245,7 @@ impl ClientState {
             monitoring: false,
             in_script: false,
             reply_point: None,
+            last_command_id: None,
         }
     }
 
@@ -257,6 +284,36 @@ pub struct Session {
     delay_served: bool,
     /// An injected fault dropped this in-process client's last command.
     dropped_by_fault: bool,
+    /// The fields of the registry entry [`Session::publish_info`] copied last.
+    published_cheap: CheapInfo,
+}
+
+/// The registry fields that change now and then (SELECT, SUBSCRIBE, MULTI, a block):
+/// compared after each batch, copied under the entry's lock only when they changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct CheapInfo {
+    db: usize,
+    subscriptions: (usize, usize, usize),
+    queued: Option<usize>,
+    blocked: bool,
+    no_evict: bool,
+    resp: u8,
+}
+
+impl CheapInfo {
+    fn of(state: &ClientState) -> CheapInfo {
+        CheapInfo {
+            db: state.db,
+            subscriptions: state.info.subscriptions,
+            queued: state.multi.as_ref().map(Vec::len),
+            blocked: state.blocked.is_some(),
+            no_evict: state.info.no_evict,
+            resp: match state.protocol {
+                Protocol::Resp2 => 2,
+                Protocol::Resp3 => 3,
+            },
+        }
+    }
 }
 
 /// A command name as the client spelled it, with the id it resolved to.
@@ -297,11 +354,9 @@ impl Session {
         let now = shared.clock.now_ms();
         let mut state = ClientState::new(id, 0, Protocol::Resp2, now);
         state.authenticated = shared.config.read().requirepass().is_none();
-        let published = Arc::new(Registered {
-            info: Mutex::new(state.info.clone()),
-            ..Registered::default()
-        });
+        let published = Arc::new(Registered::new(state.info.clone()));
         shared.clients.lock().insert(id, published.clone());
+        let published_cheap = CheapInfo::of(&state);
         Session {
             engine,
             published,
@@ -311,6 +366,7 @@ impl Session {
             fault_delay: None,
             delay_served: false,
             dropped_by_fault: false,
+            published_cheap,
         }
     }
 
@@ -356,11 +412,11 @@ impl Session {
     /// Runs one command and returns its reply (errors as [`Reply::Error`]). A blocking
     /// command that has to wait blocks this thread until it is served or times out.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
-        let engine = self.engine.clone();
-        let shared = &**engine.shared();
+        // Borrowed, not cloned: the fields below are borrowed apart from `engine`.
+        let shared = &**self.engine.shared();
         if shared.faults.is_armed() {
             let resolved = self.last_command.resolve(argv);
-            match self.take_fault(shared, &resolved, argv) {
+            match take_fault(shared, &self.state, &mut self.delay_served, &resolved, argv) {
                 Some(FaultAction::Error(text)) => return Reply::Error(text),
                 Some(FaultAction::Delay(delay)) => std::thread::sleep(delay),
                 Some(FaultAction::Drop) => {
@@ -370,14 +426,14 @@ impl Session {
                 None => {}
             }
         }
-        let mut store = match self.lock_or_answer_busy(shared, std::slice::from_ref(&argv)) {
+        let mut store = match lock_or_answer_busy(&mut self.state, shared, &[argv]) {
             Locked::Store(store) => store,
             Locked::Answered(mut replies) => {
                 let answer = replies.pop().unwrap_or(Reply::Ok);
                 return answer;
             }
         };
-        let started = Instant::now();
+        let started = shared.clock.read();
         let resolved = self.last_command.resolve(argv);
         let Store { keyspace, stats } = &mut *store;
         let target = Target {
@@ -418,11 +474,10 @@ impl Session {
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
         // Subscribers this batch publishes to are woken once, when it is done.
         let _wakes = crate::pubsub::DeferWakes::begin();
-        let engine = self.engine.clone();
-        let shared = &**engine.shared();
+        let shared = &**self.engine.shared();
         let mut ran = 0;
         let mut store = loop {
-            match self.lock_or_answer_busy(shared, &requests[ran..]) {
+            match lock_or_answer_busy(&mut self.state, shared, &requests[ran..]) {
                 Locked::Store(store) => break store,
                 Locked::Answered(replies) => {
                     ran += replies.len();
@@ -436,11 +491,11 @@ impl Session {
             }
         };
         // Each command's end is the next one's start: one clock read per command.
-        let mut started = Instant::now();
+        let mut started = shared.clock.read();
         for argv in &requests[ran..] {
             let resolved = self.last_command.resolve(argv);
             let fault = match shared.faults.is_armed() {
-                true => self.take_fault(shared, &resolved, argv),
+                true => take_fault(shared, &self.state, &mut self.delay_served, &resolved, argv),
                 false => None,
             };
             match fault {
@@ -521,146 +576,6 @@ impl Session {
         ran
     }
 
-    /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
-    /// store), answers `requests` from the front without the store instead, as Redis
-    /// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
-    /// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` answered; stops at a command that may run while busy but
-    /// needs the store (it waits for the script).
-    fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
-        &mut self,
-        shared: &'s Shared,
-        requests: &[A],
-    ) -> Locked<'s> {
-        if let Some(store) = shared.store.try_lock() {
-            return Locked::Store(store);
-        }
-        loop {
-            if let Some(store) = shared.store.try_lock_for(BUSY_POLL) {
-                return Locked::Store(store);
-            }
-            let Some(kind) = shared.script_status.running() else {
-                continue;
-            };
-            if !shared.script_status.is_busy() {
-                continue;
-            }
-            let mut replies = Vec::new();
-            for argv in requests {
-                match self.answer_while_busy(shared, argv.as_ref(), kind) {
-                    Some(reply) => replies.push(reply),
-                    None => break,
-                }
-                if self.state.close_after_reply {
-                    break;
-                }
-            }
-            if !replies.is_empty() {
-                return Locked::Answered(replies);
-            }
-        }
-    }
-
-    /// One command's reply while a script of `kind` is busy, or `None` when it must
-    /// wait for the store.
-    fn answer_while_busy(
-        &mut self,
-        shared: &Shared,
-        argv: &[Bytes],
-        kind: crate::scripting::RunKind,
-    ) -> Option<Reply> {
-        use crate::scripting::{busy_error, RunKind};
-        let table = command::table();
-        let id = match table.resolve_id(argv) {
-            Ok(id) => id,
-            Err(error) => return Some(self.busy_rejection(shared, None, error)),
-        };
-        let spec = table.by_id(id);
-        if let Err(error) = check(shared, spec, &self.state, argv) {
-            return Some(self.busy_rejection(shared, Some(id), error));
-        }
-        let status = &shared.script_status;
-        let nosave = argv[1..]
-            .iter()
-            .any(|arg| crate::args::is_keyword(arg, "NOSAVE"));
-        let kill = match spec.name {
-            "script|kill" => RunKind::Eval,
-            "function|kill" => RunKind::Function,
-            // Answered from the status: the running function holds the store, and no
-            // library can change while it runs.
-            "function|stats" if kind == RunKind::Function => {
-                let (command, counts) = status.caller();
-                let (name, ms) = status.running_for().unwrap_or_default();
-                let running = Some((name, command, ms));
-                return Some(command::functions::stats_reply(running, counts));
-            }
-            "shutdown" if nosave => {
-                status.force_stop();
-                shared.shutdown.store(true, Ordering::SeqCst);
-                // Like SHUTDOWN itself: no reply, the connection just closes.
-                self.state.close_after_reply = true;
-                return Some(Reply::Sequence(Vec::new()));
-            }
-            // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
-            _ if spec.flags & flags::ALLOW_BUSY != 0
-                && !matches!(spec.name, "shutdown" | "function|stats") =>
-            {
-                return None
-            }
-            _ => {
-                let error = CommandError::Other(busy_error(kind).into());
-                return Some(self.busy_rejection(shared, Some(id), error));
-            }
-        };
-        Some(match status.kill(kill) {
-            Ok(()) => Reply::Ok,
-            Err(text) => Reply::Error(Bytes::from_static(text.as_bytes())),
-        })
-    }
-
-    /// Answers `error` while busy, keeping the count for the statistics.
-    fn busy_rejection(
-        &mut self,
-        shared: &Shared,
-        id: Option<CommandId>,
-        error: CommandError,
-    ) -> Reply {
-        self.state.flag_transaction();
-        shared
-            .script_status
-            .busy_rejections
-            .lock()
-            .push((id, error.code()));
-        Reply::from(error)
-    }
-
-    /// The fault armed for `argv` (resolved as `resolved`), if one catches it; a
-    /// caught command is logged with the error it answers or, when dropped, none.
-    /// The command at the head of a batch after its delay is not checked again.
-    fn take_fault(
-        &mut self,
-        shared: &Shared,
-        resolved: &Result<CommandId, CommandError>,
-        argv: &[Bytes],
-    ) -> Option<FaultAction> {
-        if std::mem::take(&mut self.delay_served) {
-            return None;
-        }
-        let name = resolved
-            .as_ref()
-            .map_or("", |id| command::table().by_id(*id).name);
-        let action = shared.faults.take(name, argv)?;
-        let reply = match &action {
-            FaultAction::Error(text) => Some(Reply::Error(text.clone())),
-            FaultAction::Delay(_) => return Some(action),
-            FaultAction::Drop => None,
-        };
-        if shared.command_log.is_recording() {
-            let client = LogClient::of(&self.state);
-            log_command(shared, client, argv, reply, Origin::Client);
-        }
-        Some(action)
-    }
-
     /// The injected delay the connection must wait out (without the store) before it
     /// runs the rest of the batch [`Session::execute_batch`] stopped at.
     pub fn take_fault_delay(&mut self) -> Option<Duration> {
@@ -734,24 +649,34 @@ impl Session {
         self.undelivered = None;
     }
 
-    /// Copies what changed into the registry entry: the cheap fields always, names and
-    /// addresses only when a handler said they changed.
+    /// Copies what changed into the registry entry: the last command and its time
+    /// always (without the lock), the other cheap fields when they differ from what was
+    /// published last, names and addresses only when a handler said they changed.
     fn publish_info(&mut self) {
-        let info = &self.state.info;
-        let mut guard = self.published.info.lock();
+        let state = &mut self.state;
+        let info = &state.info;
+        let published = &*self.published;
+        let last_command = state.last_command_id.map_or(0, |id| u32::from(id) + 1);
+        published
+            .last_command
+            .store(last_command, Ordering::Relaxed);
+        published
+            .last_interaction_ms
+            .store(info.last_interaction_ms, Ordering::Relaxed);
+        let cheap = CheapInfo::of(state);
+        if cheap == self.published_cheap && !state.info_changed {
+            return;
+        }
+        self.published_cheap = cheap;
+        let mut guard = published.info.lock();
         let slot = &mut *guard;
-        slot.db = self.state.db;
-        slot.subscriptions = info.subscriptions;
-        slot.queued = self.state.multi.as_ref().map(Vec::len);
-        slot.blocked = self.state.blocked.is_some();
-        slot.no_evict = info.no_evict;
-        slot.resp = match self.state.protocol {
-            Protocol::Resp2 => 2,
-            Protocol::Resp3 => 3,
-        };
-        slot.last_command = info.last_command;
-        slot.last_interaction_ms = info.last_interaction_ms;
-        if std::mem::take(&mut self.state.info_changed) {
+        slot.db = cheap.db;
+        slot.subscriptions = cheap.subscriptions;
+        slot.queued = cheap.queued;
+        slot.blocked = cheap.blocked;
+        slot.no_evict = cheap.no_evict;
+        slot.resp = cheap.resp;
+        if std::mem::take(&mut state.info_changed) {
             slot.name.clone_from(&info.name);
             slot.lib_name.clone_from(&info.lib_name);
             slot.lib_ver.clone_from(&info.lib_ver);
@@ -862,6 +787,147 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
     }
 }
 
+/// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
+/// store), answers `requests` from the front without the store instead, as Redis
+/// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
+/// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` answered; stops at a command that may run while busy but
+/// needs the store (it waits for the script).
+fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
+    state: &mut ClientState,
+    shared: &'s Shared,
+    requests: &[A],
+) -> Locked<'s> {
+    if let Some(store) = shared.store.try_lock() {
+        return Locked::Store(store);
+    }
+    loop {
+        if let Some(store) = shared.store.try_lock_for(BUSY_POLL) {
+            return Locked::Store(store);
+        }
+        let Some(kind) = shared.script_status.running() else {
+            continue;
+        };
+        if !shared.script_status.is_busy() {
+            continue;
+        }
+        let mut replies = Vec::new();
+        for argv in requests {
+            match answer_while_busy(state, shared, argv.as_ref(), kind) {
+                Some(reply) => replies.push(reply),
+                None => break,
+            }
+            if state.close_after_reply {
+                break;
+            }
+        }
+        if !replies.is_empty() {
+            return Locked::Answered(replies);
+        }
+    }
+}
+
+/// One command's reply while a script of `kind` is busy, or `None` when it must
+/// wait for the store.
+fn answer_while_busy(
+    state: &mut ClientState,
+    shared: &Shared,
+    argv: &[Bytes],
+    kind: crate::scripting::RunKind,
+) -> Option<Reply> {
+    use crate::scripting::{busy_error, RunKind};
+    let table = command::table();
+    let id = match table.resolve_id(argv) {
+        Ok(id) => id,
+        Err(error) => return Some(busy_rejection(state, shared, None, error)),
+    };
+    let spec = table.by_id(id);
+    if let Err(error) = check(shared, spec, state, argv) {
+        return Some(busy_rejection(state, shared, Some(id), error));
+    }
+    let status = &shared.script_status;
+    let nosave = argv[1..]
+        .iter()
+        .any(|arg| crate::args::is_keyword(arg, "NOSAVE"));
+    let kill = match spec.name {
+        "script|kill" => RunKind::Eval,
+        "function|kill" => RunKind::Function,
+        // Answered from the status: the running function holds the store, and no
+        // library can change while it runs.
+        "function|stats" if kind == RunKind::Function => {
+            let (command, counts) = status.caller();
+            let (name, ms) = status.running_for().unwrap_or_default();
+            let running = Some((name, command, ms));
+            return Some(command::functions::stats_reply(running, counts));
+        }
+        "shutdown" if nosave => {
+            status.force_stop();
+            shared.shutdown.store(true, Ordering::SeqCst);
+            // Like SHUTDOWN itself: no reply, the connection just closes.
+            state.close_after_reply = true;
+            return Some(Reply::Sequence(Vec::new()));
+        }
+        // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
+        _ if spec.flags & flags::ALLOW_BUSY != 0
+            && !matches!(spec.name, "shutdown" | "function|stats") =>
+        {
+            return None
+        }
+        _ => {
+            let error = CommandError::Other(busy_error(kind).into());
+            return Some(busy_rejection(state, shared, Some(id), error));
+        }
+    };
+    Some(match status.kill(kill) {
+        Ok(()) => Reply::Ok,
+        Err(text) => Reply::Error(Bytes::from_static(text.as_bytes())),
+    })
+}
+
+/// Answers `error` while busy, keeping the count for the statistics.
+fn busy_rejection(
+    state: &mut ClientState,
+    shared: &Shared,
+    id: Option<CommandId>,
+    error: CommandError,
+) -> Reply {
+    state.flag_transaction();
+    shared
+        .script_status
+        .busy_rejections
+        .lock()
+        .push((id, error.code()));
+    Reply::from(error)
+}
+
+/// The fault armed for `argv` (resolved as `resolved`), if one catches it; a
+/// caught command is logged with the error it answers or, when dropped, none.
+/// The command at the head of a batch after its delay is not checked again.
+fn take_fault(
+    shared: &Shared,
+    state: &ClientState,
+    delay_served: &mut bool,
+    resolved: &Result<CommandId, CommandError>,
+    argv: &[Bytes],
+) -> Option<FaultAction> {
+    if std::mem::take(delay_served) {
+        return None;
+    }
+    let name = resolved
+        .as_ref()
+        .map_or("", |id| command::table().by_id(*id).name);
+    let action = shared.faults.take(name, argv)?;
+    let reply = match &action {
+        FaultAction::Error(text) => Some(Reply::Error(text.clone())),
+        FaultAction::Delay(_) => return Some(action),
+        FaultAction::Drop => None,
+    };
+    if shared.command_log.is_recording() {
+        let client = LogClient::of(state);
+        log_command(shared, client, argv, reply, Origin::Client);
+    }
+    Some(action)
+}
+
 /// How long a client waits for the store before looking whether a script is busy.
 const BUSY_POLL: Duration = Duration::from_millis(2);
 
@@ -930,7 +996,7 @@ pub(crate) fn execute_in_script(
         target,
         Ok(id),
         argv,
-        Instant::now(),
+        ctx.shared.clock.read(),
         now,
         Origin::Script,
         Some(ctx.client),
@@ -969,7 +1035,7 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
         target,
         resolved,
         argv,
-        Instant::now(),
+        ctx.shared.clock.read(),
         now,
         Origin::Transaction,
         None,
@@ -988,11 +1054,11 @@ fn dispatch(
     target: Target<'_>,
     resolved: Result<CommandId, CommandError>,
     argv: &[Bytes],
-    started: Instant,
+    started: Reading,
     fixed_now: Option<u64>,
     origin: Origin,
     caller: Option<&ClientState>,
-) -> (Result<Reply, CommandError>, Instant) {
+) -> (Result<Reply, CommandError>, Reading) {
     let Target {
         shared,
         keyspace,
@@ -1097,9 +1163,9 @@ fn check_and_run<'a>(
     target: Target<'a>,
     id: CommandId,
     argv: &[Bytes],
-    started: Instant,
+    started: Reading,
     fixed_now: Option<u64>,
-) -> (Result<Reply, CommandError>, Instant, &'a mut ExecStats) {
+) -> (Result<Reply, CommandError>, Reading, &'a mut ExecStats) {
     let Target {
         shared,
         keyspace,
@@ -1113,8 +1179,9 @@ fn check_and_run<'a>(
         client.flag_transaction();
         return (Err(error), started, stats);
     }
-    let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
+    let now_ms = fixed_now.unwrap_or(started.now_ms());
     client.info.last_command = spec.name;
+    client.last_command_id = Some(id);
     client.info.last_interaction_ms = now_ms;
     if let Some(queue) = &mut client.multi {
         let container = spec.name.split('|').next().unwrap_or(spec.name);
@@ -1132,8 +1199,8 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
-    let ended = Instant::now();
-    let usec = micros_between(started, ended);
+    let ended = shared.clock.read();
+    let usec = started.micros_until(ended);
     if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
         let info = &ctx.client.info;
         let time = ctx.now_ms / 1000;
@@ -1197,12 +1264,6 @@ pub(crate) fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
     for (_, mailbox) in &ctx.keyspace.monitors {
         mailbox.post(feed.clone(), size, limit, ctx.now_ms);
     }
-}
-
-/// Whole microseconds from `start` to `end`, without `as_micros`'s u128 arithmetic.
-fn micros_between(start: Instant, end: Instant) -> u64 {
-    let elapsed = end.saturating_duration_since(start);
-    elapsed.as_secs() * 1_000_000 + u64::from(elapsed.subsec_micros())
 }
 
 /// The checks Redis's `processCommand` makes before running a command, in its order.
