@@ -749,10 +749,16 @@ fn forget_client(
 /// Serves the clients blocked on keys that the last command made ready, oldest
 /// waiter first, for as long as each key has something for them (Redis's
 /// `handleClientsBlockedOnKeys`). Serving may make more keys ready (BLMOVE pushes).
+/// Called after every command: the check that nobody is blocked is inlined.
+#[inline]
 fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
-    if keyspace.blocking.is_empty() {
-        return;
+    if !keyspace.blocking.is_empty() {
+        serve_ready_waiters(shared, keyspace, stats);
     }
+}
+
+/// [`serve_blocked`] once some client is blocked.
+fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
     let now_ms = shared.clock.now_ms();
     while let Some((db, key)) = keyspace.blocking.next_ready() {
         loop {
