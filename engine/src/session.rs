@@ -148,7 +148,13 @@ impl std::future::Future for Killed {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        *self.0.waker.lock() = Some(cx.waker().clone());
+        // Polled on every wait of its connection: the waker is replaced (two atomic
+        // reference counts) only when the task's waker changed.
+        let mut waker = self.0.waker.lock();
+        if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *waker = Some(cx.waker().clone());
+        }
+        drop(waker);
         if self.0.is_killed() {
             std::task::Poll::Ready(())
         } else {

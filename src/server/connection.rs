@@ -48,15 +48,16 @@ where
     // reused), so decoding allocates nothing per request.
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
     let mut queued = 0;
+    // One future for the connection's life, polled by reference in every wait.
+    let mut killed = session.killed();
     loop {
-        let killed = session.killed();
         let event = match session.mailbox() {
             // A subscriber waits for its socket and its mailbox at once, and is never
             // closed for idling (as in Redis).
             Some(mailbox) => tokio::select! {
                 read = stream.read_buf(&mut input) => Event::Read(read),
                 _ = MailArrived(mailbox) => Event::Mail,
-                _ = killed => return,
+                _ = &mut killed => return,
             },
             None => match idle_timeout {
                 Some(limit) => tokio::select! {
@@ -64,11 +65,11 @@ where
                         Ok(read) => Event::Read(read),
                         Err(_) => return, // idle past `timeout`: Redis closes silently
                     },
-                    _ = killed => return,
+                    _ = &mut killed => return,
                 },
                 None => tokio::select! {
                     read = stream.read_buf(&mut input) => Event::Read(read),
-                    _ = killed => return, // CLIENT KILL
+                    _ = &mut killed => return, // CLIENT KILL
                 },
             },
         };
