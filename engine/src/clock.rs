@@ -5,7 +5,8 @@
 //! dispatch reads the clock once and hands the value to the handler.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// A source of Unix time in milliseconds.
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -15,6 +16,14 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Microseconds since the Unix epoch (for `TIME`); defaults to `now_ms * 1000`.
     fn now_us(&self) -> u64 {
         self.now_ms() * 1000
+    }
+
+    /// True for the wall clock: its readings also measure how long a command ran, so
+    /// the engine reads one clock per command boundary instead of two (a clock read
+    /// costs as much as a small command). Clocks that tests move by hand say false, and
+    /// durations are then measured on [`Instant`].
+    fn measures_durations(&self) -> bool {
+        false
     }
 }
 
@@ -34,6 +43,10 @@ impl Clock for SystemClock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() * 1_000_000 + u64::from(d.subsec_micros()))
             .unwrap_or(0)
+    }
+
+    fn measures_durations(&self) -> bool {
+        true
     }
 }
 
@@ -82,16 +95,72 @@ const FOLLOWING: u64 = u64::MAX;
 #[derive(Debug)]
 pub struct EngineClock {
     base: std::sync::Arc<dyn Clock>,
+    /// The base clock's readings measure durations too ([`Clock::measures_durations`]).
+    base_measures_durations: bool,
     /// The virtual time in microseconds, or [`FOLLOWING`].
     virtual_us: AtomicU64,
+}
+
+/// One reading of an [`EngineClock`] where a command starts or ends: the time the
+/// command sees, and a real time its duration (commandstats, the slow log) is measured
+/// on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Unix time in microseconds, as the engine's clock tells it.
+    pub unix_us: u64,
+    /// Microseconds on a clock that follows real time (the wall clock itself when the
+    /// engine follows it: Redis before 7.0 measured commands on the wall clock too).
+    real_us: u64,
+}
+
+impl Reading {
+    /// The Unix time in milliseconds: a command's time snapshot.
+    pub fn now_ms(&self) -> u64 {
+        self.unix_us / 1000
+    }
+
+    /// Whole microseconds from `self` to `later` (0 if the wall clock stepped back).
+    pub fn micros_until(&self, later: Reading) -> u64 {
+        later.real_us.saturating_sub(self.real_us)
+    }
+}
+
+/// Microseconds since the first call, on the monotonic clock.
+fn monotonic_us() -> u64 {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    let elapsed = ORIGIN.get_or_init(Instant::now).elapsed();
+    elapsed.as_secs() * 1_000_000 + u64::from(elapsed.subsec_micros())
 }
 
 impl EngineClock {
     /// A clock following `base`.
     pub fn new(base: std::sync::Arc<dyn Clock>) -> Self {
         EngineClock {
+            base_measures_durations: base.measures_durations(),
             base,
             virtual_us: AtomicU64::new(FOLLOWING),
+        }
+    }
+
+    /// Reads the clock at a command boundary: one wall-clock read when the engine
+    /// follows the wall clock, else the engine's time and the monotonic clock.
+    pub fn read(&self) -> Reading {
+        match self.virtual_us.load(Ordering::SeqCst) {
+            FOLLOWING if self.base_measures_durations => {
+                let us = self.base.now_us();
+                Reading {
+                    unix_us: us,
+                    real_us: us,
+                }
+            }
+            FOLLOWING => Reading {
+                unix_us: self.base.now_ms() * 1000,
+                real_us: monotonic_us(),
+            },
+            us => Reading {
+                unix_us: us,
+                real_us: monotonic_us(),
+            },
         }
     }
 

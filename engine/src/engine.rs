@@ -46,16 +46,23 @@ pub struct ExecStats {
 }
 
 impl ExecStats {
-    /// The counters of command `id`.
+    /// The counters of command `id` (updated after every command: the growth on
+    /// first use stays out of line).
+    #[inline]
     pub fn command_mut(&mut self, id: CommandId) -> &mut CommandCounters {
         let index = usize::from(id);
         if index >= self.commands.len() {
-            self.commands.resize(
-                crate::command::table().id_count(),
-                CommandCounters::default(),
-            );
+            self.grow_commands();
         }
         &mut self.commands[index]
+    }
+
+    #[cold]
+    fn grow_commands(&mut self) {
+        self.commands.resize(
+            crate::command::table().id_count(),
+            CommandCounters::default(),
+        );
     }
 }
 

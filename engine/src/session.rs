@@ -6,9 +6,9 @@
 //! the reply straight into the output buffer. In-process callers use
 //! [`Session::execute`], which returns the [`Reply`] as a value.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -16,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
 use crate::blocking::{BlockSlot, Restore, SlotFilled};
-use crate::clock::Clock;
+use crate::clock::{Clock, Reading};
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::command_log::{LoggedCommand, Origin};
 use crate::engine::{Engine, ExecStats, Shared, Store};
@@ -93,13 +93,37 @@ impl ClientInfo {
 /// switch CLIENT KILL flips to close it.
 #[derive(Debug, Default)]
 pub struct Registered {
-    /// Its published state.
-    pub info: Mutex<ClientInfo>,
+    /// Its published state, but for the two fields below.
+    info: Mutex<ClientInfo>,
+    /// What changes with every command is published without the lock: the last
+    /// command's id + 1 (0 before the first) ...
+    last_command: AtomicU32,
+    /// ... and when it ran (engine clock ms).
+    last_interaction_ms: AtomicU64,
     killed: std::sync::atomic::AtomicBool,
     waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Registered {
+    /// A registry entry showing `info`.
+    fn new(info: ClientInfo) -> Self {
+        Registered {
+            last_interaction_ms: AtomicU64::new(info.last_interaction_ms),
+            info: Mutex::new(info),
+            ..Registered::default()
+        }
+    }
+
+    /// The client as CLIENT LIST shows it.
+    pub fn info(&self) -> ClientInfo {
+        let mut info = self.info.lock().clone();
+        if let Some(id) = self.last_command.load(Ordering::Relaxed).checked_sub(1) {
+            info.last_command = command::table().by_id(id as CommandId).name;
+        }
+        info.last_interaction_ms = self.last_interaction_ms.load(Ordering::Relaxed);
+        info
+    }
+
     /// Marks the client for closing and wakes its connection.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::SeqCst);
@@ -125,7 +149,13 @@ impl std::future::Future for Killed {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        *self.0.waker.lock() = Some(cx.waker().clone());
+        // Polled on every wait of its connection: the waker is replaced (two atomic
+        // reference counts) only when the task's waker changed.
+        let mut waker = self.0.waker.lock();
+        if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *waker = Some(cx.waker().clone());
+        }
+        drop(waker);
         if self.0.is_killed() {
             std::task::Poll::Ready(())
         } else {
@@ -183,6 +213,8 @@ pub struct ClientState {
     /// The client is a script's (`redis.call`): some commands make their output
     /// deterministic for it.
     pub in_script: bool,
+    /// The id of the command `info.last_command` names.
+    pub(crate) last_command_id: Option<CommandId>,
 }
 
 /// What CLIENT REPLY chose.
@@ -230,6 +262,7 @@ impl ClientState {
             monitoring: false,
             in_script: false,
             reply_point: None,
+            last_command_id: None,
         }
     }
 
@@ -275,6 +308,36 @@ pub struct Session {
     /// Set while CLIENT PAUSE holds this client's next command: what to wait for
     /// before trying it again.
     paused: Option<PauseWait>,
+    /// The fields of the registry entry [`Session::publish_info`] copied last.
+    published_cheap: CheapInfo,
+}
+
+/// The registry fields that change now and then (SELECT, SUBSCRIBE, MULTI, a block):
+/// compared after each batch, copied under the entry's lock only when they changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct CheapInfo {
+    db: usize,
+    subscriptions: (usize, usize, usize),
+    queued: Option<usize>,
+    blocked: bool,
+    no_evict: bool,
+    resp: u8,
+}
+
+impl CheapInfo {
+    fn of(state: &ClientState) -> CheapInfo {
+        CheapInfo {
+            db: state.db,
+            subscriptions: state.info.subscriptions,
+            queued: state.multi.as_ref().map(Vec::len),
+            blocked: state.blocked.is_some(),
+            no_evict: state.info.no_evict,
+            resp: match state.protocol {
+                Protocol::Resp2 => 2,
+                Protocol::Resp3 => 3,
+            },
+        }
+    }
 }
 
 /// What a client held by CLIENT PAUSE waits for: the pause state to move on, or the
@@ -319,11 +382,9 @@ impl Session {
         let now = shared.clock.now_ms();
         let mut state = ClientState::new(id, 0, Protocol::Resp2, now);
         state.authenticated = shared.config.read().requirepass().is_none();
-        let published = Arc::new(Registered {
-            info: Mutex::new(state.info.clone()),
-            ..Registered::default()
-        });
+        let published = Arc::new(Registered::new(state.info.clone()));
         shared.clients.lock().insert(id, published.clone());
+        let published_cheap = CheapInfo::of(&state);
         Session {
             engine,
             published,
@@ -335,6 +396,7 @@ impl Session {
             dropped_by_fault: false,
             busy_wait: false,
             paused: None,
+            published_cheap,
         }
     }
 
@@ -381,11 +443,11 @@ impl Session {
     /// command that has to wait, or one CLIENT PAUSE holds, blocks this thread until it
     /// is served or times out, or runs.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
-        let engine = self.engine.clone();
-        let shared = &**engine.shared();
+        // Borrowed, not cloned: the fields below are borrowed apart from `engine`.
+        let shared = &**self.engine.shared();
         if shared.faults.is_armed() {
             let resolved = self.last_command.resolve(argv);
-            match self.take_fault(shared, &resolved, argv) {
+            match take_fault(shared, &self.state, &mut self.delay_served, &resolved, argv) {
                 Some(FaultAction::Error(text)) => return Reply::Error(text),
                 Some(FaultAction::Delay(delay)) => std::thread::sleep(delay),
                 Some(FaultAction::Drop) => {
@@ -395,30 +457,45 @@ impl Session {
                 None => {}
             }
         }
-        let (mut store, resolved) = loop {
-            let requests = std::slice::from_ref(&argv);
-            let mut store = match self.lock_or_answer_busy(shared, requests) {
-                Locked::Store(store) => store,
-                Locked::Answered(mut replies) => {
-                    let answer = replies.pop().unwrap_or(Reply::Ok);
-                    return answer;
-                }
-                // In-process, this thread is the client's own: it waits here.
-                Locked::Busy => continue,
-            };
-            let resolved = self.last_command.resolve(argv);
-            if !self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
-                break (store, resolved);
+        loop {
+            if let Some(reply) = self.execute_unless_paused(argv) {
+                return reply;
             }
-            drop(store);
+            // Held by CLIENT PAUSE: shown as blocked while this thread waits.
             self.publish_info();
             if let Some((changed, remaining)) = self.paused.take() {
                 changed.wait(remaining.unwrap_or(PAUSE_POLL).min(PAUSE_POLL));
             }
+        }
+    }
+
+    /// [`Session::execute`] once the faults are checked, or `None` (and `self.paused`
+    /// set) when CLIENT PAUSE holds the command.
+    fn execute_unless_paused(&mut self, argv: &[Bytes]) -> Option<Reply> {
+        let shared = &**self.engine.shared();
+        let mut store = loop {
+            let requests = std::slice::from_ref(&argv);
+            match lock_or_answer_busy(&mut self.state, shared, requests) {
+                Locked::Store(store) => break store,
+                Locked::Answered(mut replies) => return Some(replies.pop().unwrap_or(Reply::Ok)),
+                // In-process, this thread is the client's own: it waits here.
+                Locked::Busy => continue,
+            }
         };
-        self.drop_pending_watches(&mut store.keyspace);
-        let started = Instant::now();
+        let resolved = self.last_command.resolve(argv);
         let Store { keyspace, stats } = &mut *store;
+        if held_by_pause(
+            &mut self.state,
+            &mut self.paused,
+            shared,
+            keyspace,
+            &resolved,
+            argv,
+        ) {
+            return None;
+        }
+        drop_pending_watches(&mut self.state, keyspace);
+        let started = shared.clock.read();
         let target = Target {
             shared,
             keyspace,
@@ -435,50 +512,9 @@ impl Session {
         self.publish_info();
         self.state.skip_reply = false;
         if self.state.blocked.is_some() {
-            return self.wait_blocked();
+            return Some(self.wait_blocked());
         }
-        result.unwrap_or_else(Reply::from)
-    }
-
-    /// Drops the watches of a transaction an EXEC refused while busy discarded.
-    fn drop_pending_watches(&mut self, keyspace: &mut Keyspace) {
-        if std::mem::take(&mut self.state.unwatch_pending) {
-            keyspace.watches.unwatch_all(self.state.info.id);
-        }
-    }
-
-    /// Whether CLIENT PAUSE holds the command `argv` back (then `self.paused` says
-    /// what to wait for). Redis checks the pause last in `processCommand`, so a command
-    /// refused anyway is answered at once.
-    fn held_by_pause(
-        &mut self,
-        shared: &Shared,
-        keyspace: &mut Keyspace,
-        resolved: &Result<CommandId, CommandError>,
-        argv: &[Bytes],
-    ) -> bool {
-        if keyspace.pause().is_idle() {
-            return false;
-        }
-        let Ok(id) = resolved else {
-            return false;
-        };
-        let spec = command::table().by_id(*id);
-        if check(shared, spec, &self.state, argv).is_err() {
-            return false;
-        }
-        let writes = command_flags(keyspace, spec, argv, &self.state)
-            & (flags::WRITE | flags::MAY_REPLICATE);
-        let now = shared.clock.now_ms();
-        match keyspace.admit(self.state.info.id, writes != 0, now) {
-            Admission::Run => false,
-            Admission::Wait => {
-                // CLIENT LIST already shows the held command, as Redis's does.
-                self.state.info.last_command = spec.name;
-                self.paused = Some(keyspace.pause().wait_for_change(now));
-                true
-            }
-        }
+        Some(result.unwrap_or_else(Reply::from))
     }
 
     /// While CLIENT PAUSE holds this client's next command: what to wait for before
@@ -507,11 +543,10 @@ impl Session {
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
         // Subscribers this batch publishes to are woken once, when it is done.
         let _wakes = crate::pubsub::DeferWakes::begin();
-        let engine = self.engine.clone();
-        let shared = &**engine.shared();
+        let shared = &**self.engine.shared();
         let mut ran = 0;
         let mut store = loop {
-            match self.lock_or_answer_busy(shared, &requests[ran..]) {
+            match lock_or_answer_busy(&mut self.state, shared, &requests[ran..]) {
                 Locked::Store(store) => break store,
                 Locked::Answered(replies) => {
                     ran += replies.len();
@@ -528,21 +563,29 @@ impl Session {
                 }
             }
         };
-        self.drop_pending_watches(&mut store.keyspace);
+        drop_pending_watches(&mut self.state, &mut store.keyspace);
         // Each command's end is the next one's start: one clock read per command.
-        let mut started = Instant::now();
+        let mut started = shared.clock.read();
         self.paused = None;
         let mut resumed = false;
         for argv in &requests[ran..] {
             let resolved = self.last_command.resolve(argv);
             if !store.keyspace.pause().is_idle() {
-                if self.held_by_pause(shared, &mut store.keyspace, &resolved, argv) {
+                let state = &mut self.state;
+                if held_by_pause(
+                    state,
+                    &mut self.paused,
+                    shared,
+                    &mut store.keyspace,
+                    &resolved,
+                    argv,
+                ) {
                     break;
                 }
                 resumed = true;
             }
             let fault = match shared.faults.is_armed() {
-                true => self.take_fault(shared, &resolved, argv),
+                true => take_fault(shared, &self.state, &mut self.delay_served, &resolved, argv),
                 false => None,
             };
             match fault {
@@ -634,165 +677,6 @@ impl Session {
         ran
     }
 
-    /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
-    /// store), answers `requests` from the front without the store instead, as Redis
-    /// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
-    /// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` and `MULTI` answered; stops at a
-    /// command that may run while busy but needs the store, answering [`Locked::Busy`]:
-    /// the caller waits and asks again (a connection must not hold its runtime thread
-    /// for as long as a script may run).
-    fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
-        &mut self,
-        shared: &'s Shared,
-        requests: &[A],
-    ) -> Locked<'s> {
-        if let Some(store) = shared.store.try_lock() {
-            return Locked::Store(store);
-        }
-        loop {
-            if let Some(store) = shared.store.try_lock_for(BUSY_POLL) {
-                return Locked::Store(store);
-            }
-            let Some(kind) = shared.script_status.running() else {
-                continue;
-            };
-            if !shared.script_status.is_busy() {
-                continue;
-            }
-            let mut replies = Vec::new();
-            for argv in requests {
-                match self.answer_while_busy(shared, argv.as_ref(), kind) {
-                    Some(reply) => replies.push(reply),
-                    None => break,
-                }
-                if self.state.close_after_reply {
-                    break;
-                }
-            }
-            if !replies.is_empty() {
-                return Locked::Answered(replies);
-            }
-            return Locked::Busy;
-        }
-    }
-
-    /// One command's reply while a script of `kind` is busy, or `None` when it must
-    /// wait for the store.
-    fn answer_while_busy(
-        &mut self,
-        shared: &Shared,
-        argv: &[Bytes],
-        kind: crate::scripting::RunKind,
-    ) -> Option<Reply> {
-        use crate::scripting::{busy_error, RunKind};
-        let table = command::table();
-        let id = match table.resolve_id(argv) {
-            Ok(id) => id,
-            Err(error) => return Some(self.busy_rejection(shared, None, error)),
-        };
-        let spec = table.by_id(id);
-        if let Err(error) = check(shared, spec, &self.state, argv) {
-            return Some(self.busy_rejection(shared, Some(id), error));
-        }
-        let status = &shared.script_status;
-        let nosave = argv[1..]
-            .iter()
-            .any(|arg| crate::args::is_keyword(arg, "NOSAVE"));
-        let kill = match spec.name {
-            "script|kill" => RunKind::Eval,
-            "function|kill" => RunKind::Function,
-            // Answered from the status: the running function holds the store, and no
-            // library can change while it runs.
-            // MULTI only opens the client's queue; the commands queued meanwhile
-            // get BUSY, which aborts the transaction, as in Redis.
-            "multi" => {
-                let opened = command::transaction::open(&mut self.state);
-                return Some(opened.unwrap_or_else(Reply::from));
-            }
-            "function|stats" if kind == RunKind::Function => {
-                let (command, counts) = status.caller();
-                let (name, ms) = status.running_for().unwrap_or_default();
-                let running = Some((name, command, ms));
-                return Some(command::functions::stats_reply(running, counts));
-            }
-            "shutdown" if nosave => {
-                status.force_stop();
-                shared.shutdown.store(true, Ordering::SeqCst);
-                // Like SHUTDOWN itself: no reply, the connection just closes.
-                self.state.close_after_reply = true;
-                return Some(Reply::Sequence(Vec::new()));
-            }
-            // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
-            _ if spec.flags & flags::ALLOW_BUSY != 0
-                && !matches!(spec.name, "shutdown" | "function|stats" | "multi") =>
-            {
-                return None
-            }
-            _ => {
-                let error = CommandError::Other(busy_error(kind).into());
-                return Some(self.busy_rejection(shared, Some(id), error));
-            }
-        };
-        Some(match status.kill(kill) {
-            Ok(()) => Reply::Ok,
-            Err(text) => Reply::Error(Bytes::from_static(text.as_bytes())),
-        })
-    }
-
-    /// Answers `error` while busy, keeping the count for the statistics.
-    fn busy_rejection(
-        &mut self,
-        shared: &Shared,
-        id: Option<CommandId>,
-        error: CommandError,
-    ) -> Reply {
-        self.state.flag_transaction();
-        let is_exec = id.is_some_and(|id| command::table().by_id(id).name == "exec");
-        let error = match is_exec {
-            // Its watches go when the client next has the store.
-            true => {
-                self.state.end_transaction();
-                self.state.unwatch_pending = true;
-                crate::error::exec_abort(&error)
-            }
-            false => error,
-        };
-        shared
-            .script_status
-            .busy_rejections
-            .lock()
-            .push((id, error.code()));
-        Reply::from(error)
-    }
-
-    /// The fault armed for `argv` (resolved as `resolved`), if one catches it; a
-    /// caught command is logged with the error it answers or, when dropped, none.
-    /// The command at the head of a batch after its delay is not checked again.
-    fn take_fault(
-        &mut self,
-        shared: &Shared,
-        resolved: &Result<CommandId, CommandError>,
-        argv: &[Bytes],
-    ) -> Option<FaultAction> {
-        if std::mem::take(&mut self.delay_served) {
-            return None;
-        }
-        let name = resolved
-            .as_ref()
-            .map_or("", |id| command::table().by_id(*id).name);
-        let action = shared.faults.take(name, argv)?;
-        let reply = match &action {
-            FaultAction::Error(text) => Some(Reply::Error(text.clone())),
-            FaultAction::Delay(_) => return Some(action),
-            FaultAction::Drop => None,
-        };
-        if shared.command_log.is_recording() {
-            let client = LogClient::of(&self.state);
-            log_command(shared, client, argv, reply, Origin::Client);
-        }
-        Some(action)
-    }
-
     /// True once (then reset) when [`Session::execute_batch`] stopped at a request
     /// that waits for a busy script: the connection waits a little, without its
     /// runtime thread, and runs the rest again.
@@ -873,24 +757,36 @@ impl Session {
         self.undelivered = None;
     }
 
-    /// Copies what changed into the registry entry: the cheap fields always, names and
-    /// addresses only when a handler said they changed.
+    /// Copies what changed into the registry entry: the last command and its time
+    /// always (without the lock), the other cheap fields when they differ from what was
+    /// published last, names and addresses only when a handler said they changed.
     fn publish_info(&mut self) {
-        let info = &self.state.info;
-        let mut guard = self.published.info.lock();
+        let state = &mut self.state;
+        let info = &state.info;
+        let published = &*self.published;
+        let last_command = state.last_command_id.map_or(0, |id| u32::from(id) + 1);
+        published
+            .last_command
+            .store(last_command, Ordering::Relaxed);
+        published
+            .last_interaction_ms
+            .store(info.last_interaction_ms, Ordering::Relaxed);
+        let mut cheap = CheapInfo::of(state);
+        // A client CLIENT PAUSE holds shows as blocked, as in Redis.
+        cheap.blocked |= self.paused.is_some();
+        if cheap == self.published_cheap && !state.info_changed {
+            return;
+        }
+        self.published_cheap = cheap;
+        let mut guard = published.info.lock();
         let slot = &mut *guard;
-        slot.db = self.state.db;
-        slot.subscriptions = info.subscriptions;
-        slot.queued = self.state.multi.as_ref().map(Vec::len);
-        slot.blocked = self.state.blocked.is_some() || self.paused.is_some();
-        slot.no_evict = info.no_evict;
-        slot.resp = match self.state.protocol {
-            Protocol::Resp2 => 2,
-            Protocol::Resp3 => 3,
-        };
-        slot.last_command = info.last_command;
-        slot.last_interaction_ms = info.last_interaction_ms;
-        if std::mem::take(&mut self.state.info_changed) {
+        slot.db = cheap.db;
+        slot.subscriptions = cheap.subscriptions;
+        slot.queued = cheap.queued;
+        slot.blocked = cheap.blocked;
+        slot.no_evict = cheap.no_evict;
+        slot.resp = cheap.resp;
+        if std::mem::take(&mut state.info_changed) {
             slot.name.clone_from(&info.name);
             slot.lib_name.clone_from(&info.lib_name);
             slot.lib_ver.clone_from(&info.lib_ver);
@@ -964,10 +860,16 @@ fn forget_client(
 /// Serves the clients blocked on keys that the last command made ready, oldest
 /// waiter first, for as long as each key has something for them (Redis's
 /// `handleClientsBlockedOnKeys`). Serving may make more keys ready (BLMOVE pushes).
+/// Called after every command: the check that nobody is blocked is inlined.
+#[inline]
 fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
-    if keyspace.blocking.is_empty() {
-        return;
+    if !keyspace.blocking.is_empty() {
+        serve_ready_waiters(shared, keyspace, stats);
     }
+}
+
+/// [`serve_blocked`] once some client is blocked.
+fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
     let now_ms = shared.clock.now_ms();
     while let Some((db, key)) = keyspace.blocking.next_ready() {
         loop {
@@ -998,6 +900,207 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
                 Ok((reply, restore)) => waiter.slot.fill(reply, restore),
                 Err(error) => waiter.slot.fill(Reply::from(error), None),
             }
+        }
+    }
+}
+
+/// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
+/// store), answers `requests` from the front without the store instead, as Redis
+/// does while busy: `BUSY` for most commands, `SCRIPT KILL`, `FUNCTION KILL` and
+/// `SHUTDOWN NOSAVE` acted on, `FUNCTION STATS` and `MULTI` answered; stops at a
+/// command that may run while busy but needs the store, answering [`Locked::Busy`]:
+/// the caller waits and asks again (a connection must not hold its runtime thread
+/// for as long as a script may run).
+fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
+    state: &mut ClientState,
+    shared: &'s Shared,
+    requests: &[A],
+) -> Locked<'s> {
+    if let Some(store) = shared.store.try_lock() {
+        return Locked::Store(store);
+    }
+    loop {
+        if let Some(store) = shared.store.try_lock_for(BUSY_POLL) {
+            return Locked::Store(store);
+        }
+        let Some(kind) = shared.script_status.running() else {
+            continue;
+        };
+        if !shared.script_status.is_busy() {
+            continue;
+        }
+        let mut replies = Vec::new();
+        for argv in requests {
+            match answer_while_busy(state, shared, argv.as_ref(), kind) {
+                Some(reply) => replies.push(reply),
+                None => break,
+            }
+            if state.close_after_reply {
+                break;
+            }
+        }
+        if !replies.is_empty() {
+            return Locked::Answered(replies);
+        }
+        return Locked::Busy;
+    }
+}
+
+/// One command's reply while a script of `kind` is busy, or `None` when it must
+/// wait for the store.
+fn answer_while_busy(
+    state: &mut ClientState,
+    shared: &Shared,
+    argv: &[Bytes],
+    kind: crate::scripting::RunKind,
+) -> Option<Reply> {
+    use crate::scripting::{busy_error, RunKind};
+    let table = command::table();
+    let id = match table.resolve_id(argv) {
+        Ok(id) => id,
+        Err(error) => return Some(busy_rejection(state, shared, None, error)),
+    };
+    let spec = table.by_id(id);
+    if let Err(error) = check(shared, spec, state, argv) {
+        return Some(busy_rejection(state, shared, Some(id), error));
+    }
+    let status = &shared.script_status;
+    let nosave = argv[1..]
+        .iter()
+        .any(|arg| crate::args::is_keyword(arg, "NOSAVE"));
+    let kill = match spec.name {
+        "script|kill" => RunKind::Eval,
+        "function|kill" => RunKind::Function,
+        // Answered from the status: the running function holds the store, and no
+        // library can change while it runs.
+        // MULTI only opens the client's queue; the commands queued meanwhile
+        // get BUSY, which aborts the transaction, as in Redis.
+        "multi" => {
+            let opened = command::transaction::open(state);
+            return Some(opened.unwrap_or_else(Reply::from));
+        }
+        "function|stats" if kind == RunKind::Function => {
+            let (command, counts) = status.caller();
+            let (name, ms) = status.running_for().unwrap_or_default();
+            let running = Some((name, command, ms));
+            return Some(command::functions::stats_reply(running, counts));
+        }
+        "shutdown" if nosave => {
+            status.force_stop();
+            shared.shutdown.store(true, Ordering::SeqCst);
+            // Like SHUTDOWN itself: no reply, the connection just closes.
+            state.close_after_reply = true;
+            return Some(Reply::Sequence(Vec::new()));
+        }
+        // FUNCTION STATS while a script (not a function) is busy gets its BUSY error.
+        _ if spec.flags & flags::ALLOW_BUSY != 0
+            && !matches!(spec.name, "shutdown" | "function|stats" | "multi") =>
+        {
+            return None
+        }
+        _ => {
+            let error = CommandError::Other(busy_error(kind).into());
+            return Some(busy_rejection(state, shared, Some(id), error));
+        }
+    };
+    Some(match status.kill(kill) {
+        Ok(()) => Reply::Ok,
+        Err(text) => Reply::Error(Bytes::from_static(text.as_bytes())),
+    })
+}
+
+/// Answers `error` while busy, keeping the count for the statistics.
+fn busy_rejection(
+    state: &mut ClientState,
+    shared: &Shared,
+    id: Option<CommandId>,
+    error: CommandError,
+) -> Reply {
+    state.flag_transaction();
+    let is_exec = id.is_some_and(|id| command::table().by_id(id).name == "exec");
+    let error = match is_exec {
+        // Its watches go when the client next has the store.
+        true => {
+            state.end_transaction();
+            state.unwatch_pending = true;
+            crate::error::exec_abort(&error)
+        }
+        false => error,
+    };
+    shared
+        .script_status
+        .busy_rejections
+        .lock()
+        .push((id, error.code()));
+    Reply::from(error)
+}
+
+/// The fault armed for `argv` (resolved as `resolved`), if one catches it; a
+/// caught command is logged with the error it answers or, when dropped, none.
+/// The command at the head of a batch after its delay is not checked again.
+fn take_fault(
+    shared: &Shared,
+    state: &ClientState,
+    delay_served: &mut bool,
+    resolved: &Result<CommandId, CommandError>,
+    argv: &[Bytes],
+) -> Option<FaultAction> {
+    if std::mem::take(delay_served) {
+        return None;
+    }
+    let name = resolved
+        .as_ref()
+        .map_or("", |id| command::table().by_id(*id).name);
+    let action = shared.faults.take(name, argv)?;
+    let reply = match &action {
+        FaultAction::Error(text) => Some(Reply::Error(text.clone())),
+        FaultAction::Delay(_) => return Some(action),
+        FaultAction::Drop => None,
+    };
+    if shared.command_log.is_recording() {
+        let client = LogClient::of(state);
+        log_command(shared, client, argv, reply, Origin::Client);
+    }
+    Some(action)
+}
+
+/// Drops the watches of a transaction an EXEC refused while busy discarded.
+fn drop_pending_watches(state: &mut ClientState, keyspace: &mut Keyspace) {
+    if std::mem::take(&mut state.unwatch_pending) {
+        keyspace.watches.unwatch_all(state.info.id);
+    }
+}
+
+/// Whether CLIENT PAUSE holds the command `argv` back (then `paused` says what to
+/// wait for). Redis checks the pause last in `processCommand`, so a command refused
+/// anyway is answered at once.
+fn held_by_pause(
+    state: &mut ClientState,
+    paused: &mut Option<PauseWait>,
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    resolved: &Result<CommandId, CommandError>,
+    argv: &[Bytes],
+) -> bool {
+    if keyspace.pause().is_idle() {
+        return false;
+    }
+    let Ok(id) = resolved else {
+        return false;
+    };
+    let spec = command::table().by_id(*id);
+    if check(shared, spec, state, argv).is_err() {
+        return false;
+    }
+    let writes = command_flags(keyspace, spec, argv, state) & (flags::WRITE | flags::MAY_REPLICATE);
+    let now = shared.clock.now_ms();
+    match keyspace.admit(state.info.id, writes != 0, now) {
+        Admission::Run => false,
+        Admission::Wait => {
+            // CLIENT LIST already shows the held command, as Redis's does.
+            state.info.last_command = spec.name;
+            *paused = Some(keyspace.pause().wait_for_change(now));
+            true
         }
     }
 }
@@ -1076,7 +1179,7 @@ pub(crate) fn execute_in_script(
         target,
         Ok(id),
         argv,
-        Instant::now(),
+        ctx.shared.clock.read(),
         now,
         Origin::Script,
         Some(ctx.client),
@@ -1115,7 +1218,7 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
         target,
         resolved,
         argv,
-        Instant::now(),
+        ctx.shared.clock.read(),
         now,
         Origin::Transaction,
         None,
@@ -1134,11 +1237,11 @@ fn dispatch(
     target: Target<'_>,
     resolved: Result<CommandId, CommandError>,
     argv: &[Bytes],
-    started: Instant,
+    started: Reading,
     fixed_now: Option<u64>,
     origin: Origin,
     caller: Option<&ClientState>,
-) -> (Result<Reply, CommandError>, Instant) {
+) -> (Result<Reply, CommandError>, Reading) {
     let Target {
         shared,
         keyspace,
@@ -1243,9 +1346,9 @@ fn check_and_run<'a>(
     target: Target<'a>,
     id: CommandId,
     argv: &[Bytes],
-    started: Instant,
+    started: Reading,
     fixed_now: Option<u64>,
-) -> (Result<Reply, CommandError>, Instant, &'a mut ExecStats) {
+) -> (Result<Reply, CommandError>, Reading, &'a mut ExecStats) {
     let Target {
         shared,
         keyspace,
@@ -1264,8 +1367,9 @@ fn check_and_run<'a>(
         }
         return (Err(error), started, stats);
     }
-    let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
+    let now_ms = fixed_now.unwrap_or(started.now_ms());
     client.info.last_command = spec.name;
+    client.last_command_id = Some(id);
     client.info.last_interaction_ms = now_ms;
     if let Some(queue) = &mut client.multi {
         let container = spec.name.split('|').next().unwrap_or(spec.name);
@@ -1286,8 +1390,8 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
-    let ended = Instant::now();
-    let usec = micros_between(started, ended);
+    let ended = shared.clock.read();
+    let usec = started.micros_until(ended);
     if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
         let info = &ctx.client.info;
         let time = ctx.now_ms / 1000;
@@ -1351,12 +1455,6 @@ pub(crate) fn feed_monitors(ctx: &Ctx<'_>, argv: &[Bytes]) {
     for (_, mailbox) in &ctx.keyspace.monitors {
         mailbox.post(feed.clone(), size, limit, ctx.now_ms);
     }
-}
-
-/// Whole microseconds from `start` to `end`, without `as_micros`'s u128 arithmetic.
-fn micros_between(start: Instant, end: Instant) -> u64 {
-    let elapsed = end.saturating_duration_since(start);
-    elapsed.as_secs() * 1_000_000 + u64::from(elapsed.subsec_micros())
 }
 
 /// A command's flags as Redis's `getCommandFlags` sees them: a script's declared

@@ -118,6 +118,30 @@ enum State {
     Payload { remaining: usize, len: usize },
 }
 
+/// Most arguments [`RequestDecoder::decode_whole`] reads; longer requests go through
+/// the state machine (which keeps its place across reads).
+const WHOLE_MAX_ARGS: u64 = 64;
+
+/// Reads the `*<n>` or `$<n>` line starting at `start` when it is buffered and plain:
+/// a canonical non-negative number (`0`, or up to 18 digits not starting with `0`)
+/// then `\r` within `max_line` bytes of `start`, and the byte after the `\r` buffered.
+/// Answers the number and where the next line starts.
+#[inline]
+fn header(buf: &[u8], start: usize, max_line: usize) -> Option<(u64, usize)> {
+    let digits = buf.get(start + 1..)?;
+    let mut value: u64 = 0;
+    for (i, &b) in digits.iter().enumerate().take(19) {
+        match b {
+            b'0'..=b'9' if i == 0 || value != 0 => value = value * 10 + u64::from(b - b'0'),
+            b'\r' if i > 0 && i < max_line && i + 1 < digits.len() => {
+                return Some((value, start + i + 3));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Which line terminator a search looks for.
 #[derive(Debug, Clone, Copy)]
 enum Line {
@@ -152,6 +176,9 @@ pub struct RequestDecoder {
     scanned: usize,
     /// Set once a protocol error was returned; every later call returns it.
     failed: Option<ProtocolError>,
+    /// Where each argument lies in a request [`RequestDecoder::decode_whole`] reads
+    /// (offset and length), kept for its allocation.
+    spans: Vec<(usize, usize)>,
 }
 
 impl RequestDecoder {
@@ -166,6 +193,7 @@ impl RequestDecoder {
             argv: Vec::new(),
             scanned: 0,
             failed: None,
+            spans: Vec::new(),
         }
     }
 
@@ -192,6 +220,10 @@ impl RequestDecoder {
     ///
     /// Empty requests (`*0\r\n`, `*-1\r\n`, blank inline lines) are skipped.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+        let mut argv = Vec::new();
+        if self.decode_whole(buf, &mut argv) {
+            return Ok(Some(argv));
+        }
         Ok(self
             .step_checked(buf)?
             .then(|| std::mem::take(&mut self.argv)))
@@ -205,12 +237,75 @@ impl RequestDecoder {
         buf: &mut BytesMut,
         argv: &mut Vec<Bytes>,
     ) -> Result<bool, ProtocolError> {
+        if self.decode_whole(buf, argv) {
+            return Ok(true);
+        }
         let complete = self.step_checked(buf)?;
         if complete {
             argv.clear();
             std::mem::swap(argv, &mut self.argv);
         }
         Ok(complete)
+    }
+
+    /// The fast path: a multibulk request that is wholly buffered and plain (canonical
+    /// positive counts and lengths within the limits, a `$` before each length, at
+    /// most [`WHOLE_MAX_ARGS`] arguments) is read in one pass and split off the buffer
+    /// in one piece, its arguments slices of it. Anything else answers false with
+    /// nothing consumed, and the state machine ([`RequestDecoder::step`]), which
+    /// defines every rule, reads it: the two agree on every request this one takes,
+    /// as the split-invariance fuzz target and properties check.
+    fn decode_whole(&mut self, buf: &mut BytesMut, argv: &mut Vec<Bytes>) -> bool {
+        if self.state != State::Start || self.failed.is_some() || buf.first() != Some(&b'*') {
+            return false;
+        }
+        let max_bulk = match self.authenticated {
+            true => self.limits.max_bulk_len as u64,
+            false => (self.limits.max_bulk_len as u64).min(UNAUTH_MAX_BULK_LEN as u64),
+        };
+        let max_line = self.limits.max_inline_len;
+        let Some((count, mut at)) = header(buf, 0, max_line) else {
+            return false;
+        };
+        let max_count = match self.authenticated {
+            true => self.limits.max_multibulk_len as u64,
+            false => (self.limits.max_multibulk_len as u64).min(UNAUTH_MAX_MULTIBULK_LEN as u64),
+        };
+        if count == 0 || count > max_count || count > WHOLE_MAX_ARGS {
+            return false;
+        }
+        self.spans.clear();
+        for _ in 0..count {
+            if buf.get(at) != Some(&b'$') {
+                return false;
+            }
+            let Some((len, payload)) = header(buf, at, max_line) else {
+                return false;
+            };
+            if len > max_bulk {
+                return false;
+            }
+            // The payload and the two bytes after it (skipped unchecked, as Redis does).
+            let end = payload + len as usize + 2;
+            if end > buf.len() {
+                return false;
+            }
+            self.spans.push((payload, len as usize));
+            at = end;
+        }
+        let mut request = buf.split_to(at).freeze();
+        argv.clear();
+        let (last, others) = self.spans.split_last().unwrap_or((&(0, 0), &[]));
+        argv.extend(
+            others
+                .iter()
+                .map(|&(offset, len)| request.slice(offset..offset + len)),
+        );
+        // The last argument keeps the request's own handle: one reference count less.
+        request.advance(last.0);
+        request.truncate(last.1);
+        argv.push(request);
+        true
     }
 
     /// One step, remembering a protocol error for every later call.

@@ -282,6 +282,28 @@ fn configured_bulk_limit() {
 }
 
 #[test]
+fn unauthenticated_limits_hold_for_requests_buffered_whole() {
+    // Whole requests take the one-pass path; the limits are the same there.
+    let mut big = b"*1\r\n$16385\r\n".to_vec();
+    big.extend_from_slice(&[b'x'; 16385]);
+    big.extend_from_slice(b"\r\n");
+    assert_eq!(
+        error(unauthenticated(), &big),
+        "Protocol error: unauthenticated bulk length"
+    );
+    let mut many = b"*11\r\n".to_vec();
+    many.extend_from_slice(&b"$1\r\nx\r\n".repeat(11));
+    assert_eq!(
+        error(unauthenticated(), &many),
+        "Protocol error: unauthenticated multibulk length"
+    );
+    let mut ok = b"*1\r\n$16384\r\n".to_vec();
+    ok.extend_from_slice(&[b'x'; 16384]);
+    ok.extend_from_slice(b"\r\n");
+    assert_eq!(run(unauthenticated(), &ok).0.len(), 1);
+}
+
+#[test]
 fn unauthenticated_bulk_length() {
     assert_eq!(
         error(unauthenticated(), b"*1\r\n$16385\r\n"),

@@ -129,4 +129,26 @@ proptest! {
         }
         prop_assert_eq!(decoded, requests);
     }
+
+    /// Requests built from near misses of the protocol (leading zeros, signs, missing
+    /// `$`, NULs, limits just passed, partial requests) decode the same whole (where the
+    /// one-pass fast path reads them) and split into reads (where the state machine
+    /// does), for an authenticated client with the default limits and an
+    /// unauthenticated one with tiny limits.
+    #[test]
+    fn near_miss_requests_decode_the_same_however_split(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "*", "$", "0", "1", "2", "3", "5", "9", "-", "+", " ", "\r", "\n", "\r\n",
+                "\0", "a", "*1\r\n", "*2\r\n", "*6\r\n", "*11\r\n", "*01\r\n", "$0\r\n",
+                "$1\r\n", "$3\r\n", "$01\r\n", "$-1\r\n", "$+1\r\n", "$101\r\n",
+                "$16385\r\n", "GET\r\n", "k\r\n", "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
+                "*1\r\n$0\r\n\r\n", "*1\r\n$4\r\nPING\r\n", "PING\r\n",
+            ]),
+            1..24,
+        ),
+    ) {
+        let wire: String = pieces.concat();
+        kvdb_resp::fuzz::request_target(wire.as_bytes());
+    }
 }

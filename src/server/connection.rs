@@ -52,16 +52,17 @@ where
     // Set when a batch waited (a blocked or paused command) while the client kept
     // sending: what arrived meanwhile is already in `input`, to run before reading more.
     let mut buffered = false;
+    // One future for the connection's life, polled by reference in every wait.
+    let mut killed = session.killed();
     loop {
         if !buffered {
-            let killed = session.killed();
             let event = match session.mailbox() {
                 // A subscriber waits for its socket and its mailbox at once, and is never
                 // closed for idling (as in Redis).
                 Some(mailbox) => tokio::select! {
                     read = stream.read_buf(&mut input) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
-                    _ = killed => return,
+                    _ = &mut killed => return,
                 },
                 None => match idle_timeout {
                     Some(limit) => tokio::select! {
@@ -69,11 +70,11 @@ where
                             Ok(read) => Event::Read(read),
                             Err(_) => return, // idle past `timeout`: Redis closes silently
                         },
-                        _ = killed => return,
+                        _ = &mut killed => return,
                     },
                     None => tokio::select! {
                         read = stream.read_buf(&mut input) => Event::Read(read),
-                        _ = killed => return, // CLIENT KILL
+                        _ = &mut killed => return, // CLIENT KILL
                     },
                 },
             };

@@ -425,7 +425,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         let info = if *id == me {
             own.clone()
         } else {
-            client.info.lock().clone()
+            client.info()
         };
         if !filter.matches(&info, me) {
             continue;
@@ -552,7 +552,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         .clients
         .lock()
         .values()
-        .map(|client| client.info.lock().clone())
+        .map(|client| client.info())
         .collect();
     for client in &mut clients {
         if client.id == me.id {
