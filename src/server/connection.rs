@@ -87,6 +87,10 @@ where
                     {
                         return; // a subscriber past its output buffer limit is dropped
                     }
+                    // Let the publishers already woken on this thread run first (a
+                    // yielded task waits for the next I/O poll), so one write carries
+                    // all their messages: Redis's flush before the event loop sleeps.
+                    tokio::task::yield_now().await;
                     session.deliver_messages(&mut output);
                     if write_out(&mut stream, session, &mut output).await.is_err() {
                         return;
