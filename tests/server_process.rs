@@ -64,6 +64,14 @@ fn quit_answers_ok_then_closes() {
 }
 
 #[test]
+fn info_names_the_servers_allocator() {
+    let server = ServerProcess::kvdb();
+    let mut conn = server.connect();
+    let info = String::from_utf8(conn.cmd("INFO memory")).unwrap();
+    assert!(info.contains("\r\nmem_allocator:mimalloc\r\n"), "{info}");
+}
+
+#[test]
 fn requirepass_from_the_command_line() {
     let server = ServerProcess::kvdb_with_args(&["--requirepass", "s3cret"]);
     let mut conn = server.connect();

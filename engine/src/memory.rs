@@ -6,6 +6,22 @@
 //! (docs/decisions.md). The peak is the highest figure read so far.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+/// The allocator INFO's `mem_allocator` names. The global allocator belongs to the
+/// process, and only the program (not the engine) knows which it is.
+static ALLOCATOR_NAME: OnceLock<&'static str> = OnceLock::new();
+
+/// Names the process's global allocator for INFO (`kvdb-server` says `mimalloc`);
+/// the first call wins.
+pub fn set_allocator_name(name: &'static str) {
+    let _ = ALLOCATOR_NAME.set(name);
+}
+
+/// INFO's `mem_allocator`: what [`set_allocator_name`] said, or `libc`.
+pub fn allocator_name() -> &'static str {
+    ALLOCATOR_NAME.get().copied().unwrap_or("libc")
+}
 
 /// The highest resident set size [`used_bytes`] has read.
 static PEAK: AtomicU64 = AtomicU64::new(0);

@@ -153,6 +153,7 @@ fn listen_from(config: &Config) -> Listen {
 }
 
 fn main() -> ExitCode {
+    kvdb::engine::memory::set_allocator_name("mimalloc");
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");

@@ -229,12 +229,12 @@ fn memory_doctor(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comma
     Ok(Reply::Verbatim(*b"txt", Bytes::from(text)))
 }
 
-/// MEMORY MALLOC-STATS: Redis's answer when its allocator is libc malloc.
+/// MEMORY MALLOC-STATS: Redis's answer when its allocator is not jemalloc.
 fn memory_malloc_stats(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::bulk("Stats not supported for the current allocator"))
 }
 
-/// MEMORY PURGE: nothing to purge outside jemalloc, which Redis answers with OK.
+/// MEMORY PURGE: Redis purges only jemalloc's arenas, and answers OK otherwise.
 fn memory_purge(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Ok)
 }

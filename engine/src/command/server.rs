@@ -157,10 +157,11 @@ fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
     let _ = write!(
         out,
         "maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
-         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:libc\r\n\
+         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:{}\r\n\
          lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
         human_bytes(maxmemory),
         config.maxmemory_policy(),
+        crate::memory::allocator_name(),
     );
 }
 
