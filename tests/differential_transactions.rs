@@ -148,6 +148,56 @@ fn watch_rules() {
     );
 }
 
+/// SWAPDB and FLUSHDB judge a watched key by whether it logically changed: a missing
+/// or expired key that stays missing or expired is no change (Redis's
+/// `touchAllWatchedKeysInDb`).
+#[test]
+fn swapdb_spoils_watches_only_on_logical_changes() {
+    diff(
+        r#"
+        FLUSHALL
+        DEBUG SET-ACTIVE-EXPIRE 0
+        SET x foo PX 1
+        !sleep 5
+        SELECT 1
+        WATCH x
+        SWAPDB 0 1
+        MULTI
+        PING
+        EXEC
+        FLUSHALL
+        SELECT 0
+        SET x foo PX 1
+        SELECT 1
+        SET x bar PX 1
+        !sleep 5
+        WATCH x
+        SWAPDB 0 1
+        MULTI
+        PING
+        EXEC
+        WATCH x
+        SWAPDB 0 1
+        FLUSHDB
+        MULTI
+        PING
+        EXEC
+        SELECT 0
+        SET y live
+        SELECT 1
+        SET y stale PX 1
+        !sleep 5
+        WATCH y
+        SWAPDB 0 1
+        MULTI
+        PING
+        EXEC
+        DEBUG SET-ACTIVE-EXPIRE 1
+        FLUSHALL
+        "#,
+    );
+}
+
 #[test]
 fn a_write_from_another_client_spoils_the_watch() {
     let mut session = DiffSession::new();

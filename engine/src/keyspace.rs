@@ -547,19 +547,19 @@ impl Keyspace {
     }
 
     /// Tells WATCH that database `db` is about to be emptied (FLUSHDB, FLUSHALL) or
-    /// swapped with `replaced_with` (SWAPDB): a watched key present in either spoils
-    /// its watchers.
-    pub fn touch_watched_db(&mut self, db: usize, replaced_with: Option<usize>) {
+    /// swapped with `replaced_with` (SWAPDB): a watched key that logically changes
+    /// (see [`Watches::touch_db`]; expiry judged at `now_ms`) spoils its watchers.
+    pub fn touch_watched_db(&mut self, db: usize, replaced_with: Option<usize>, now_ms: u64) {
         if self.watches.is_empty() {
             return;
         }
         let dbs = &self.dbs;
-        let in_replacement = |key: &[u8]| replaced_with.is_some_and(|other| dbs[other].holds(key));
-        self.watches.touch_db(
-            db,
-            |key| dbs[db].holds(key) || in_replacement(key),
-            in_replacement,
-        );
+        self.watches.touch_db(db, |key| {
+            let replacement = replaced_with
+                .filter(|&other| dbs[other].holds(key))
+                .map(|other| dbs[other].is_expired(key, now_ms));
+            (dbs[db].holds(key), replacement)
+        });
     }
 
     /// Swaps two databases' contents (`SWAPDB`); clients blocked on keys of either

@@ -106,25 +106,30 @@ impl Watches {
         }
     }
 
-    /// `db` was emptied or swapped: each watched key of it that `existed` (was present
-    /// before, or is present now) spoils its live watchers; expired watchers of a key
-    /// now gone count it as missing.
-    pub fn touch_db(
-        &mut self,
-        db: usize,
-        existed: impl Fn(&[u8]) -> bool,
-        present: impl Fn(&[u8]) -> bool,
-    ) {
+    /// `db` was emptied or swapped (Redis's `touchAllWatchedKeysInDb`). `state` tells
+    /// of each watched key whether it existed in `db` (expired or not), and whether
+    /// the database taking its place holds it (`Some(expired)`) or not (`None`).
+    /// Keys logically missing before and after are no change: an expired key deleted
+    /// or replaced by another expired one, or a missing key replaced by an expired one.
+    pub fn touch_db(&mut self, db: usize, state: impl Fn(&[u8]) -> (bool, Option<bool>)) {
         for (key, watchers) in &mut self.by_key {
-            if !existed(key) {
+            let (existed, replacement) = state(key);
+            if !existed && replacement.is_none() {
                 continue;
             }
-            let present = present(key);
             for watcher in watchers.iter_mut().filter(|w| w.db == db) {
                 if watcher.expired {
-                    if !present {
-                        watcher.expired = false;
+                    match replacement {
+                        // Deleted: from now on the key counts as missing, not expired.
+                        None => {
+                            watcher.expired = false;
+                            continue;
+                        }
+                        Some(true) => continue,
+                        Some(false) => {}
                     }
+                } else if !existed && replacement == Some(true) {
+                    watcher.expired = true;
                     continue;
                 }
                 self.dirty.insert(watcher.client);
@@ -166,5 +171,31 @@ mod tests {
         watches.unwatch_all(1);
         assert!(!watches.is_dirty(1));
         assert!(watches.is_empty());
+    }
+
+    #[test]
+    fn emptying_or_swapping_a_database_spoils_only_logical_changes() {
+        let mut watches = Watches::default();
+        // Client 1 watches a live key, 2 an expired one, 3 a missing one.
+        watches.watch(1, 0, b"live", false);
+        watches.watch(2, 0, b"stale", true);
+        watches.watch(3, 0, b"missing", false);
+        // Replacements: the stale key by another stale one, the missing one by a
+        // stale one: no change for 2 and 3.
+        watches.touch_db(0, |key| match key {
+            b"live" => (true, Some(false)),
+            b"stale" => (true, Some(true)),
+            _ => (false, Some(true)),
+        });
+        assert!(watches.is_dirty(1));
+        assert!(!watches.is_dirty(2) && !watches.is_dirty(3));
+        // The missing key now counts as expired: its deletion is no change either,
+        // but a live replacement of the stale key is.
+        watches.touch_db(0, |key| match key {
+            b"stale" => (true, Some(false)),
+            _ => (true, None),
+        });
+        assert!(watches.is_dirty(2));
+        assert!(!watches.is_dirty(3));
     }
 }

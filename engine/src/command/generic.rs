@@ -606,8 +606,10 @@ fn select(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 fn swapdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let first = db_index(ctx, args.required()?, Some("invalid first DB index"))?;
     let second = db_index(ctx, args.required()?, Some("invalid second DB index"))?;
-    ctx.keyspace.touch_watched_db(first, Some(second));
-    ctx.keyspace.touch_watched_db(second, Some(first));
+    ctx.keyspace
+        .touch_watched_db(first, Some(second), ctx.now_ms);
+    ctx.keyspace
+        .touch_watched_db(second, Some(first), ctx.now_ms);
     ctx.keyspace.swap(first, second);
     Ok(Reply::Ok)
 }
@@ -627,7 +629,8 @@ fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> {
 
 fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     parse_flush_mode(args)?;
-    ctx.keyspace.touch_watched_db(ctx.client.db, None);
+    ctx.keyspace
+        .touch_watched_db(ctx.client.db, None, ctx.now_ms);
     ctx.db().0.clear();
     Ok(Reply::Ok)
 }
@@ -635,7 +638,7 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
 fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     parse_flush_mode(args)?;
     for db in 0..ctx.keyspace.db_count() {
-        ctx.keyspace.touch_watched_db(db, None);
+        ctx.keyspace.touch_watched_db(db, None, ctx.now_ms);
     }
     ctx.keyspace.clear_all();
     Ok(Reply::Ok)
