@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{diff, DiffSession};
+use support::{diff, diff_exclusive, DiffSession};
 
 #[test]
 fn queue_and_exec() {
@@ -153,7 +153,7 @@ fn watch_rules() {
 /// `touchAllWatchedKeysInDb`).
 #[test]
 fn swapdb_spoils_watches_only_on_logical_changes() {
-    diff(
+    diff_exclusive(
         r#"
         FLUSHALL
         DEBUG SET-ACTIVE-EXPIRE 0
