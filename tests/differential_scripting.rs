@@ -327,3 +327,41 @@ fn the_bit_library() {
         "##,
     );
 }
+
+/// `min-replicas-to-write` with no replica: writes answer NOREPLICAS before they run,
+/// scripts that declare flags are judged by them, and an undeclared EVAL only when it
+/// first writes (Redis's `scriptVerifyWriteCommandAllow`).
+#[test]
+fn writes_need_good_replicas() {
+    diff_exclusive(
+        r##"
+        SET x "some value"
+        CONFIG RESETSTAT
+        CONFIG SET min-replicas-to-write 1
+        GET x
+        SET x other
+        MULTI
+        SET x queued
+        GET x
+        EXEC
+        EVAL "#!lua flags=no-writes\nreturn redis.call('get','x')" 1 x
+        EVAL "return redis.call('get','x')" 1 x
+        EVAL "#!lua\nreturn redis.call('get','x')" 1 x
+        EVAL "return redis.call('set','x', 1)" 1 x
+        EVAL "return redis.pcall('set','x', 1)" 1 x
+        EVAL "return redis.call('get','x')" 1 x
+        FUNCTION LOAD "#!lua name=lib\nredis.register_function('w', function(keys) return redis.call('set', keys[1], 'f') end)\nredis.register_function{function_name='r', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}"
+        FCALL w 1 x
+        FCALL r 1 x
+        FCALL_RO r 1 x
+        CONFIG SET min-replicas-max-lag 0
+        SET x lagless
+        CONFIG SET min-replicas-max-lag 10
+        CONFIG SET min-replicas-to-write 0
+        SET x done
+        GET x
+        INFO errorstats
+        FUNCTION FLUSH
+        "##,
+    );
+}

@@ -112,6 +112,10 @@ pub struct Shared {
     pub run_id: String,
     /// Set by `SHUTDOWN`; the server watches it.
     pub shutdown: AtomicBool,
+    /// The configuration asks for in-sync replicas before a write (see
+    /// [`Config::writes_need_replicas`]): writes answer `NOREPLICAS`. Kept beside the
+    /// configuration so the check costs one load per write.
+    pub writes_need_replicas: AtomicBool,
     /// The script running now (read without the store lock, for `BUSY`).
     pub script_status: Arc<crate::scripting::ScriptStatus>,
     /// Makes the script host (none: scripting commands answer an error).
@@ -249,7 +253,7 @@ impl Engine {
                     keyspace,
                     stats: ExecStats::default(),
                 }),
-                config: RwLock::new(config),
+                config: RwLock::new(config.clone()),
                 clock: EngineClock::new(clock),
                 clients: Mutex::new(BTreeMap::new()),
                 counters: ServerCounters::default(),
@@ -258,6 +262,7 @@ impl Engine {
                 startup_memory: crate::memory::resident_bytes(),
                 run_id,
                 shutdown: AtomicBool::new(false),
+                writes_need_replicas: AtomicBool::new(config.writes_need_replicas()),
                 script_status: Arc::default(),
                 script_host,
                 long_script_hook: std::sync::OnceLock::new(),

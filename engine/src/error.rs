@@ -229,6 +229,8 @@ impl CommandError {
 
 /// `NOSCRIPT`: EVALSHA of a script the server does not have.
 pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
+/// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.
+pub const NO_REPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 /// `BUSY` while an EVAL script runs past the threshold.
 pub const BUSY_SCRIPT: &str =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -267,7 +269,7 @@ const STANDARD_ERRORS: &[&str] = &[
     "READONLY You can't write against a read only replica.",
     "OOM command not allowed when used memory > 'maxmemory'.",
     "EXECABORT Transaction discarded because of previous errors.",
-    "NOREPLICAS Not enough good replicas to write.",
+    NO_REPLICAS,
     "BUSYKEY Target key name already exists.",
 ];
 

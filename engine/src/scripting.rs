@@ -475,6 +475,12 @@ impl ScriptStatus {
         self.wrote.store(true, Ordering::SeqCst);
     }
 
+    /// Whether the running script has run a write command (Redis's
+    /// `SCRIPT_WRITE_DIRTY`).
+    pub fn has_written(&self) -> bool {
+        self.wrote.load(Ordering::SeqCst)
+    }
+
     /// `SCRIPT KILL` (`kind` Eval) or `FUNCTION KILL` (Function), with Redis's
     /// replies: `Ok` once asked to stop, else the error text.
     pub fn kill(&self, kind: RunKind) -> Result<(), &'static str> {

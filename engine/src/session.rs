@@ -961,7 +961,7 @@ fn answer_while_busy(
         Err(error) => return Some(busy_rejection(state, shared, None, error)),
     };
     let spec = table.by_id(id);
-    if let Err(error) = check(shared, spec, state, argv) {
+    if let Err(error) = check(shared, None, spec, state, argv) {
         return Some(busy_rejection(state, shared, Some(id), error));
     }
     let status = &shared.script_status;
@@ -1089,7 +1089,7 @@ fn held_by_pause(
         return false;
     };
     let spec = command::table().by_id(*id);
-    if check(shared, spec, state, argv).is_err() {
+    if check(shared, Some(keyspace), spec, state, argv).is_err() {
         return false;
     }
     let writes = command_flags(keyspace, spec, argv, state) & (flags::WRITE | flags::MAY_REPLICATE);
@@ -1130,14 +1130,20 @@ pub(crate) fn execute_in_script(
     read_only: bool,
 ) -> Result<Reply, String> {
     let table = command::table();
-    let rejected = |ctx: &mut Ctx<'_>, id: Option<CommandId>, text: &str| {
+    // A refusal is counted as Redis counts one (`rejected_calls`, errorstats by its
+    // code); `message` starts with its code.
+    let refused = |ctx: &mut Ctx<'_>, id: Option<CommandId>, message: String| {
         ctx.stats.total_commands += 1;
         ctx.stats.total_error_replies += 1;
-        *ctx.stats.errors.entry("ERR".to_string()).or_default() += 1;
+        let code = message.split(' ').next().unwrap_or("ERR").to_string();
+        *ctx.stats.errors.entry(code).or_default() += 1;
         if let Some(id) = id {
             ctx.stats.command_mut(id).rejected_calls += 1;
         }
-        Err(format!("ERR {text}"))
+        Err(message)
+    };
+    let rejected = |ctx: &mut Ctx<'_>, id: Option<CommandId>, text: &str| {
+        refused(ctx, id, format!("ERR {text}"))
     };
     let id = match names.resolve(argv) {
         Ok(id) => id,
@@ -1166,7 +1172,13 @@ pub(crate) fn execute_in_script(
         );
     }
     if spec.flags & flags::WRITE != 0 {
-        ctx.shared.script_status.mark_wrote();
+        let status = &ctx.shared.script_status;
+        // Redis's scriptVerifyWriteCommandAllow: once a script has written, a later
+        // refusal would leave its work half done, so only its first write is checked.
+        if !status.has_written() && ctx.shared.writes_need_replicas.load(Ordering::Relaxed) {
+            return refused(ctx, Some(id), crate::error::NO_REPLICAS.to_string());
+        }
+        status.mark_wrote();
     }
     let target = Target {
         shared: ctx.shared,
@@ -1357,7 +1369,7 @@ fn check_and_run<'a>(
     } = target;
     let table = command::table();
     let spec = table.by_id(id);
-    if let Err(error) = check(shared, spec, client, argv) {
+    if let Err(error) = check(shared, Some(keyspace), spec, client, argv) {
         stats.command_mut(id).rejected_calls += 1;
         client.flag_transaction();
         if spec.name == "exec" {
@@ -1486,6 +1498,7 @@ fn command_flags(
 /// The checks Redis's `processCommand` makes before running a command, in its order.
 fn check(
     shared: &Shared,
+    keyspace: Option<&Keyspace>,
     spec: &CommandSpec,
     client: &ClientState,
     argv: &[Bytes],
@@ -1516,6 +1529,10 @@ fn check(
             "Command not allowed inside a transaction",
         ));
     }
+    if shared.writes_need_replicas.load(Ordering::Relaxed) && is_write(keyspace, spec, argv, client)
+    {
+        return Err(CommandError::Other(crate::error::NO_REPLICAS.into()));
+    }
     let touches_keyspace = flags::WRITE | flags::READONLY | flags::MAY_REPLICATE;
     if client.monitoring && spec.flags & touches_keyspace != 0 {
         return Err(CommandError::err(
@@ -1533,6 +1550,30 @@ fn check(
         )));
     }
     Ok(())
+}
+
+/// Redis's `is_write_command` for `processCommand`: a write, an EXEC of a queued
+/// write, or a script that did not declare `no-writes`. Without the keyspace (while a
+/// script runs busy) a script's declared flags are unknown, and only the command's own
+/// count.
+fn is_write(
+    keyspace: Option<&Keyspace>,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    client: &ClientState,
+) -> bool {
+    let flags = match keyspace {
+        Some(keyspace) => command_flags(keyspace, spec, argv, client),
+        None => {
+            spec.flags
+                | if spec.name == "exec" {
+                    client.multi_flags
+                } else {
+                    0
+                }
+        }
+    };
+    flags & flags::WRITE != 0
 }
 
 /// Redis's "local connection": loopback TCP or a unix socket (in-process counts too).

@@ -358,6 +358,9 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     let mut config = ctx.shared.config.write();
     config.set(&pairs)?;
     ctx.keyspace.configure(&config);
+    ctx.shared
+        .writes_need_replicas
+        .store(config.writes_need_replicas(), Ordering::Relaxed);
     Ok(Reply::Ok)
 }
 

@@ -111,6 +111,8 @@ const APPLIED: &[&str] = &[
     "client-output-buffer-limit",
     "slowlog-log-slower-than",
     "slowlog-max-len",
+    "min-replicas-to-write",
+    "min-replicas-max-lag",
 ];
 
 /// The server's configuration.
@@ -624,6 +626,12 @@ impl Config {
     /// `hz`.
     pub fn hz(&self) -> u32 {
         u32::try_from(self.get_number("hz")).unwrap_or(10)
+    }
+
+    /// `min-replicas-to-write` and `min-replicas-max-lag` both set: Redis then refuses
+    /// writes unless that many replicas are in sync, and kvdb never has a replica.
+    pub fn writes_need_replicas(&self) -> bool {
+        self.get_number("min-replicas-to-write") > 0 && self.get_number("min-replicas-max-lag") > 0
     }
 
     /// `enable-debug-command`.
