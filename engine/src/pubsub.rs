@@ -426,13 +426,19 @@ impl PubSub {
         })
     }
 
-    /// Forgets client `id` entirely (disconnect).
-    pub fn remove_client(&mut self, id: u64) {
+    /// Drops every subscription of client `id` (RESET); its mailbox stays, as it is the
+    /// client's for as long as it is connected.
+    pub fn unsubscribe_all(&mut self, id: u64) {
         for kind in [Kind::Channel, Kind::Pattern, Kind::Shard] {
             for name in self.subscriptions(id, kind) {
                 self.unsubscribe(id, kind, &name);
             }
         }
+    }
+
+    /// Forgets client `id` entirely (disconnect).
+    pub fn remove_client(&mut self, id: u64) {
+        self.unsubscribe_all(id);
         self.listeners.remove(&id);
     }
 

@@ -832,6 +832,12 @@ impl Session {
         deliver(&self.state, out);
     }
 
+    /// True when the client is exempt from the idle `timeout`: subscribers and
+    /// MONITOR clients, as in Redis.
+    pub fn exempt_from_timeout(&self) -> bool {
+        self.state.subscribed || self.state.monitoring
+    }
+
     /// While the client is blocked: a future that completes when its reply has arrived,
     /// and how long until its deadline on the engine clock (`None`: no deadline).
     pub fn block_wait(&self) -> Option<(SlotFilled, Option<Duration>)> {

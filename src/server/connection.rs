@@ -55,30 +55,24 @@ where
     loop {
         if !buffered {
             let killed = session.killed();
+            // Subscribers and MONITOR clients are never closed for idling (as in Redis).
+            let idle = idle_timeout.filter(|_| !session.exempt_from_timeout());
             let event = match session.mailbox() {
-                // A subscriber waits for its socket and its mailbox at once, and is never
-                // closed for idling (as in Redis).
+                // A client with a mailbox (a subscriber, a MONITOR client) waits for its
+                // socket and its mailbox at once.
                 Some(mailbox) => tokio::select! {
-                    read = stream.read_buf(&mut input) => Event::Read(read),
+                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
-                    _ = killed => return,
+                    _ = killed => return, // CLIENT KILL
                 },
-                None => match idle_timeout {
-                    Some(limit) => tokio::select! {
-                        read = tokio::time::timeout(limit, stream.read_buf(&mut input)) => match read {
-                            Ok(read) => Event::Read(read),
-                            Err(_) => return, // idle past `timeout`: Redis closes silently
-                        },
-                        _ = killed => return,
-                    },
-                    None => tokio::select! {
-                        read = stream.read_buf(&mut input) => Event::Read(read),
-                        _ = killed => return, // CLIENT KILL
-                    },
+                None => tokio::select! {
+                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
+                    _ = killed => return,
                 },
             };
             let read = match event {
-                Event::Read(read) => read,
+                Event::Read(Some(read)) => read,
+                Event::Read(None) => return, // idle past `timeout`: Redis closes silently
                 Event::Mail => {
                     if session
                         .mailbox()
@@ -178,10 +172,27 @@ const KEPT_REQUESTS: usize = 1024;
 /// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
 const KEPT_ARGV_CAPACITY: usize = 64;
 
+/// Reads from `stream` into `input`, giving up after `limit` (then `None`).
+async fn read_within<S>(
+    stream: &mut S,
+    input: &mut BytesMut,
+    limit: Option<Duration>,
+) -> Option<std::io::Result<usize>>
+where
+    S: AsyncRead + Unpin,
+{
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, stream.read_buf(input))
+            .await
+            .ok(),
+        None => Some(stream.read_buf(input).await),
+    }
+}
+
 /// What woke a connection up.
 enum Event {
-    /// The socket was read (or failed).
-    Read(std::io::Result<usize>),
+    /// The socket was read (or failed), or nothing came within the idle timeout.
+    Read(Option<std::io::Result<usize>>),
     /// Published messages arrived for this subscriber.
     Mail,
 }
