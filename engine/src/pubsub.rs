@@ -87,8 +87,11 @@ impl Published {
 pub enum Mail {
     /// A published message, shared with its other receivers.
     Published(Arc<Published>),
-    /// Any other push: a MONITOR line, an invalidation, a test's own.
+    /// Any other push: a MONITOR line, a test's own.
     Reply(Reply),
+    /// A client-side caching invalidation, whose form depends on the receiver's
+    /// protocol.
+    Invalidation(crate::tracking::Invalidation),
 }
 
 impl Mail {
@@ -103,6 +106,7 @@ impl Mail {
                 }
             }
             Mail::Reply(reply) => reply.encode(protocol, out),
+            Mail::Invalidation(invalidation) => invalidation.encode(protocol, out),
         }
     }
 
@@ -111,6 +115,7 @@ impl Mail {
         match self {
             Mail::Published(published) => published.reply.clone(),
             Mail::Reply(reply) => reply,
+            Mail::Invalidation(invalidation) => invalidation.to_reply(),
         }
     }
 }

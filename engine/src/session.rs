@@ -64,6 +64,9 @@ pub struct ClientInfo {
     pub blocked: bool,
     /// CLIENT NO-EVICT on (flag `e`).
     pub no_evict: bool,
+    /// Client-side caching (flags `t`, `R`, `B`; `redir=`), filled in from the
+    /// keyspace when listed: another client's change can break a redirection.
+    pub tracking: crate::tracking::Summary,
 }
 
 impl ClientInfo {
@@ -75,6 +78,9 @@ impl ClientInfo {
             (channels + patterns + shard > 0, 'P'),
             (self.queued.is_some(), 'x'),
             (self.blocked, 'b'),
+            (self.tracking.on, 't'),
+            (self.tracking.broken, 'R'),
+            (self.tracking.bcast, 'B'),
             (self.unix_socket, 'U'),
             (self.no_evict, 'e'),
         ] {
@@ -97,9 +103,33 @@ pub struct Registered {
     pub info: Mutex<ClientInfo>,
     killed: std::sync::atomic::AtomicBool,
     waker: Mutex<Option<std::task::Waker>>,
+    /// A mailbox another client gave this one (it made it its tracking redirection
+    /// target), not adopted by the session yet.
+    offered: Mutex<Option<Arc<Mailbox>>>,
+    has_offer: std::sync::atomic::AtomicBool,
+    offer_waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Registered {
+    /// Gives the client `mailbox` (its own, from the pub/sub registry) when its
+    /// session has none yet, and wakes its connection to watch it.
+    pub fn offer_mailbox(&self, mailbox: Arc<Mailbox>) {
+        *self.offered.lock() = Some(mailbox);
+        self.has_offer.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.offer_waker.lock().take() {
+            waker.wake();
+        }
+    }
+
+    /// The offered mailbox, if any (taken).
+    fn take_offer(&self) -> Option<Arc<Mailbox>> {
+        if !self.has_offer.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.has_offer.store(false, Ordering::SeqCst);
+        self.offered.lock().take()
+    }
+
     /// Marks the client for closing and wakes its connection.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::SeqCst);
@@ -111,6 +141,27 @@ impl Registered {
     /// True once CLIENT KILL chose this client.
     pub fn is_killed(&self) -> bool {
         self.killed.load(Ordering::SeqCst)
+    }
+}
+
+/// A future that completes when the client is offered a mailbox
+/// ([`Registered::offer_mailbox`]).
+#[derive(Debug, Clone)]
+pub struct MailboxOffered(pub Arc<Registered>);
+
+impl std::future::Future for MailboxOffered {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        *self.0.offer_waker.lock() = Some(cx.waker().clone());
+        if self.0.has_offer.load(Ordering::SeqCst) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
     }
 }
 
@@ -383,6 +434,7 @@ impl Session {
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
         let engine = self.engine.clone();
         let shared = &**engine.shared();
+        self.adopt_offered_mailbox();
         if shared.faults.is_armed() {
             let resolved = self.last_command.resolve(argv);
             match self.take_fault(shared, &resolved, argv) {
@@ -419,6 +471,8 @@ impl Session {
         self.drop_pending_watches(&mut store.keyspace);
         let started = Instant::now();
         let Store { keyspace, stats } = &mut *store;
+        keyspace.tracking.set_current(self.state.info.id);
+        let command = resolved.as_ref().ok().copied();
         let target = Target {
             shared,
             keyspace,
@@ -426,7 +480,9 @@ impl Session {
             client: &mut self.state,
         };
         let (result, _) = dispatch(target, resolved, argv, started, None, Origin::Client, None);
+        finish_tracked_command(shared, keyspace, &self.state, command);
         serve_blocked(shared, keyspace, stats);
+        end_of_batch(shared, keyspace);
         if !keyspace.pause().is_idle() {
             keyspace.resumed(self.state.info.id);
         }
@@ -509,6 +565,7 @@ impl Session {
         let _wakes = crate::pubsub::DeferWakes::begin();
         let engine = self.engine.clone();
         let shared = &**engine.shared();
+        self.adopt_offered_mailbox();
         let mut ran = 0;
         let mut store = loop {
             match self.lock_or_answer_busy(shared, &requests[ran..]) {
@@ -567,6 +624,8 @@ impl Session {
                 self.state.reply_mode = ReplyMode::Skip;
             }
             let Store { keyspace, stats } = &mut *store;
+            keyspace.tracking.set_current(self.state.info.id);
+            let command = resolved.as_ref().ok().copied();
             let (result, ended) = match fault {
                 Some(FaultAction::Error(text)) => (Ok(Reply::Error(text)), started),
                 _ => {
@@ -584,6 +643,7 @@ impl Session {
             if skipping {
                 self.state.reply_mode = ReplyMode::On;
             }
+            let trailing = finish_tracked_command(shared, keyspace, &self.state, command);
             serve_blocked(shared, keyspace, stats);
             let reply_point = self.state.reply_point.take();
             if std::mem::take(&mut self.state.skip_reply) {
@@ -602,6 +662,9 @@ impl Session {
                 (Ok(_), Some(point)) => point.min(messages.len()),
                 _ => messages.len(),
             };
+            // Invalidations of keys the command changed that its own client had read
+            // follow the reply, whatever it is.
+            let before = trailing.map_or(before, |trailing| before.min(trailing));
             for message in &messages[..before] {
                 message.encode(protocol, out);
             }
@@ -629,6 +692,7 @@ impl Session {
             // A client let go by the end of a pause has run: the next one's turn.
             store.keyspace.resumed(self.state.info.id);
         }
+        end_of_batch(shared, &mut store.keyspace);
         drop(store);
         self.publish_info();
         ran
@@ -829,7 +893,22 @@ impl Session {
 
     /// Appends every waiting published message to `out`, encoded for the client.
     pub fn deliver_messages(&mut self, out: &mut BytesMut) {
+        self.adopt_offered_mailbox();
         deliver(&self.state, out);
+    }
+
+    /// Takes up a mailbox another client gave this one (it became that client's
+    /// tracking redirection target): from now on its messages reach this client.
+    fn adopt_offered_mailbox(&mut self) {
+        if let Some(mailbox) = self.published.take_offer() {
+            self.state.mailbox.get_or_insert(mailbox);
+        }
+    }
+
+    /// A future that completes when another client gives this one a mailbox (a
+    /// connection without one waits for it beside its socket).
+    pub fn mailbox_offered(&self) -> crate::session::MailboxOffered {
+        MailboxOffered(self.published.clone())
     }
 
     /// True when the client is exempt from the idle `timeout`: subscribers and
@@ -943,6 +1022,7 @@ fn forget_client(
     let Store { keyspace, stats } = store;
     keyspace.watches.unwatch_all(id);
     keyspace.pubsub.remove_client(id);
+    keyspace.tracking.client_gone(id);
     keyspace.monitors.retain(|(monitor, _)| *monitor != id);
     // A client that goes away blocked, or before its blocking reply was written,
     // gives back what was popped for it.
@@ -963,6 +1043,7 @@ fn forget_client(
         };
         command::blocking::restore(&mut ctx, restore);
         serve_blocked(shared, keyspace, stats);
+        end_of_batch(shared, keyspace);
     }
     shared.clients.lock().remove(&id);
 }
@@ -990,6 +1071,12 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
             };
             let mut client = ClientState::new(id, waiter.db, waiter.protocol, now_ms);
             client.deny_blocking = true;
+            let Some(op) = &waiter.op else {
+                continue;
+            };
+            // While served the waiter is the current client: invalidations of its own
+            // keys follow its reply.
+            let previous = keyspace.tracking.set_current(id);
             let mut ctx = Ctx {
                 keyspace,
                 stats,
@@ -997,14 +1084,62 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
                 client: &mut client,
                 shared,
             };
-            let Some(op) = &waiter.op else {
-                continue;
-            };
             match command::blocking::serve(&mut ctx, &key, op) {
                 Ok((reply, restore)) => waiter.slot.fill(reply, restore),
                 Err(error) => waiter.slot.fill(Reply::from(error), None),
             }
+            if keyspace.tracking.has_pending() {
+                let (tracking, out) = keyspace.tracking_out(now_ms);
+                tracking.flush_pending(out);
+            }
+            keyspace.tracking.set_current(previous);
         }
+    }
+}
+
+/// After a client's top-level command (`command`, unless it was unknown; Redis's
+/// `afterCommand` and `resetClient`): invalidations held for it go out, and CLIENT
+/// CACHING's flag ends unless the client is in MULTI or the command was CLIENT or one
+/// of its subcommands. Answers, when some went to the client's own mailbox, how many
+/// of its messages were queued before them: those after follow the reply.
+fn finish_tracked_command(
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    client: &ClientState,
+    command: Option<CommandId>,
+) -> Option<usize> {
+    let mut trailing = None;
+    if keyspace.tracking.has_pending() {
+        let queued = client
+            .mailbox
+            .as_ref()
+            .map_or(0, |mailbox| mailbox.queued());
+        let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
+        tracking.flush_pending(out);
+        let now_queued = client
+            .mailbox
+            .as_ref()
+            .map_or(0, |mailbox| mailbox.queued());
+        trailing = (now_queued > queued).then_some(queued);
+    }
+    let tracking = &mut keyspace.tracking;
+    tracking.set_current(0);
+    if tracking.has_clients() {
+        let client_command = command.is_some_and(|id| {
+            let name = command::table().by_id(id).name;
+            name == "client" || name.starts_with("client|")
+        });
+        tracking.command_done(client.info.id, client.multi.is_some() || client_command);
+    }
+    trailing
+}
+
+/// The end of a batch (Redis: before its event loop sleeps): broadcast-mode tracking
+/// clients get the keys changed under their prefixes.
+fn end_of_batch(shared: &Shared, keyspace: &mut Keyspace) {
+    if keyspace.tracking.broadcasts() {
+        let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
+        tracking.broadcast(out);
     }
 }
 
@@ -1273,6 +1408,12 @@ fn check_and_run<'a>(
     let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
     client.info.last_command = spec.name;
     client.info.last_interaction_ms = now_ms;
+    if fixed_now.is_none() && keyspace.tracking.has_clients() {
+        // A command from a client (queued ones too) first keeps the tracking table
+        // within `tracking-table-max-keys`; those messages precede its reply.
+        let (tracking, out) = keyspace.tracking_out(now_ms);
+        tracking.limit_keys(out);
+    }
     if let Some(queue) = &mut client.multi {
         let container = spec.name.split('|').next().unwrap_or(spec.name);
         if !NOT_QUEUED.contains(&container) {
@@ -1292,6 +1433,9 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
+    if spec.flags & flags::READONLY != 0 && ctx.keyspace.tracking.has_clients() {
+        remember_read_keys(&mut ctx, spec, argv);
+    }
     let ended = Instant::now();
     let usec = micros_between(started, ended);
     if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
@@ -1312,6 +1456,25 @@ fn check_and_run<'a>(
         counters.failed_calls += 1;
     }
     (result, ended, stats)
+}
+
+/// After a read-only command, the keys it named are remembered for a tracking client
+/// (Redis's `trackingRememberKeys`); a read inside a script remembers the keys the
+/// script declared, for its caller. The read-only script commands themselves leave it
+/// to the commands they call; shard channels are not keys to cache.
+fn remember_read_keys(ctx: &mut Ctx<'_>, spec: &CommandSpec, argv: &[Bytes]) {
+    let tracking = &mut ctx.keyspace.tracking;
+    if ctx.client.in_script {
+        tracking.script_read();
+        return;
+    }
+    let id = ctx.client.info.id;
+    let script = matches!(spec.name, "eval_ro" | "evalsha_ro" | "fcall_ro");
+    if script || spec.flags & flags::PUBSUB != 0 || !tracking.remembers(id) {
+        return;
+    }
+    let positions = command::key_positions(spec.name, argv);
+    tracking.remember(id, positions.iter().map(|&at| argv[at].as_ref()));
 }
 
 /// Sends the command just run to every MONITOR client, in Redis's line format:

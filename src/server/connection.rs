@@ -58,8 +58,8 @@ where
             // Subscribers and MONITOR clients are never closed for idling (as in Redis).
             let idle = idle_timeout.filter(|_| !session.exempt_from_timeout());
             let event = match session.mailbox() {
-                // A client with a mailbox (a subscriber, a MONITOR client) waits for its
-                // socket and its mailbox at once.
+                // A client with a mailbox (a subscriber, a tracking client, a tracking
+                // redirection target) waits for its socket and its mailbox at once.
                 Some(mailbox) => tokio::select! {
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
@@ -67,6 +67,8 @@ where
                 },
                 None => tokio::select! {
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
+                    // Another client made this one its tracking redirection target.
+                    _ = session.mailbox_offered() => Event::Mail,
                     _ = killed => return,
                 },
             };
@@ -278,6 +280,9 @@ where
         if session.should_close() || !waits {
             break;
         }
+        // What reached the client meanwhile (broadcast invalidations at the end of the
+        // batch) goes out with the replies so far, before the wait.
+        session.deliver_messages(io.output);
         if !io.output.is_empty() {
             if io.stream.write_all(io.output).await.is_err() {
                 return Err(Disconnected);

@@ -111,6 +111,7 @@ const APPLIED: &[&str] = &[
     "client-output-buffer-limit",
     "slowlog-log-slower-than",
     "slowlog-max-len",
+    "tracking-table-max-keys",
 ];
 
 /// The server's configuration.
@@ -725,6 +726,11 @@ impl Config {
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)
+    }
+
+    /// `tracking-table-max-keys` (0: no limit).
+    pub fn tracking_table_max_keys(&self) -> usize {
+        usize::try_from(self.get_number("tracking-table-max-keys")).unwrap_or(1_000_000)
     }
 }
 
