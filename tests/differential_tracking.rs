@@ -250,6 +250,25 @@ fn a_clients_own_invalidation_follows_its_reply() {
         send(&mut client, &[b"RPUSH", b"list", b"y"]);
         replies.extend(read_n(&mut client, 2));
         replies.push(client.command(&[b"PING"]));
+        // Tracking turned on, or off, inside the transaction itself.
+        replies.push(client.command(&[b"CLIENT", b"TRACKING", b"off"]));
+        let on_inside: [&[&[u8]]; 5] = [
+            &[b"MULTI"],
+            &[b"CLIENT", b"TRACKING", b"on"],
+            &[b"GET", b"mk"],
+            &[b"SET", b"mk", b"1"],
+            &[b"EXEC"],
+        ];
+        replies.extend(pipeline(&mut client, &on_inside, 6));
+        let off_inside: [&[&[u8]]; 5] = [
+            &[b"MULTI"],
+            &[b"GET", b"mk"],
+            &[b"CLIENT", b"TRACKING", b"off"],
+            &[b"SET", b"mk", b"2"],
+            &[b"EXEC"],
+        ];
+        replies.extend(pipeline(&mut client, &off_inside, 5));
+        replies.push(client.command(&[b"PING"]));
         replies
     });
 }

@@ -471,7 +471,7 @@ impl Session {
         self.drop_pending_watches(&mut store.keyspace);
         let started = Instant::now();
         let Store { keyspace, stats } = &mut *store;
-        keyspace.tracking.set_current(self.state.info.id);
+        begin_tracked_command(keyspace, &self.state);
         let command = resolved.as_ref().ok().copied();
         let target = Target {
             shared,
@@ -624,7 +624,7 @@ impl Session {
                 self.state.reply_mode = ReplyMode::Skip;
             }
             let Store { keyspace, stats } = &mut *store;
-            keyspace.tracking.set_current(self.state.info.id);
+            begin_tracked_command(keyspace, &self.state);
             let command = resolved.as_ref().ok().copied();
             let (result, ended) = match fault {
                 Some(FaultAction::Error(text)) => (Ok(Reply::Error(text)), started),
@@ -1097,12 +1097,36 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
     }
 }
 
+/// Before a client's top-level command: while some client tracks, client-side caching
+/// is told whose command runs (its invalidations wait for its reply).
+#[inline(always)]
+fn begin_tracked_command(keyspace: &mut Keyspace, client: &ClientState) {
+    if keyspace.tracking.has_clients() {
+        keyspace.tracking.set_current(client.info.id);
+    }
+}
+
 /// After a client's top-level command (`command`, unless it was unknown; Redis's
 /// `afterCommand` and `resetClient`): invalidations held for it go out, and CLIENT
 /// CACHING's flag ends unless the client is in MULTI or the command was CLIENT or one
 /// of its subcommands. Answers, when some went to the client's own mailbox, how many
 /// of its messages were queued before them: those after follow the reply.
+#[inline(always)]
 fn finish_tracked_command(
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    client: &ClientState,
+    command: Option<CommandId>,
+) -> Option<usize> {
+    if !keyspace.tracking.is_active() {
+        return None;
+    }
+    finish_tracked_command_slow(shared, keyspace, client, command)
+}
+
+/// [`finish_tracked_command`] when some client tracks or messages wait.
+#[inline(never)]
+fn finish_tracked_command_slow(
     shared: &Shared,
     keyspace: &mut Keyspace,
     client: &ClientState,
@@ -1136,6 +1160,7 @@ fn finish_tracked_command(
 
 /// The end of a batch (Redis: before its event loop sleeps): broadcast-mode tracking
 /// clients get the keys changed under their prefixes.
+#[inline]
 fn end_of_batch(shared: &Shared, keyspace: &mut Keyspace) {
     if keyspace.tracking.broadcasts() {
         let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
@@ -1408,7 +1433,9 @@ fn check_and_run<'a>(
     let now_ms = fixed_now.unwrap_or_else(|| shared.clock.now_ms());
     client.info.last_command = spec.name;
     client.info.last_interaction_ms = now_ms;
-    if fixed_now.is_none() && keyspace.tracking.has_clients() {
+    // Tracking clients only come and go through CLIENT and RESET, which read nothing.
+    let tracking = keyspace.tracking.has_clients();
+    if tracking && fixed_now.is_none() {
         // A command from a client (queued ones too) first keeps the tracking table
         // within `tracking-table-max-keys`; those messages precede its reply.
         let (tracking, out) = keyspace.tracking_out(now_ms);
@@ -1433,7 +1460,7 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
-    if spec.flags & flags::READONLY != 0 && ctx.keyspace.tracking.has_clients() {
+    if tracking && spec.flags & flags::READONLY != 0 {
         remember_read_keys(&mut ctx, spec, argv);
     }
     let ended = Instant::now();

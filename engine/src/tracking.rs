@@ -389,10 +389,12 @@ pub struct Tracking {
     items: usize,
     prefixes: BTreeMap<Bytes, Prefix>,
     /// The client whose command is running (0: none): messages to it wait in
-    /// `pending` until the command has replied.
+    /// `pending` until the command has replied. Named by the session only while some
+    /// client tracks, and by CLIENT TRACKING for a client that starts to.
     current: u64,
-    /// Keys whose message waits for the current command to reply; `None` is a flush.
-    pending: Vec<Option<Bytes>>,
+    /// Messages that wait for the current command to reply: the client, and the key
+    /// (`None` for a flush).
+    pending: Vec<(u64, Option<Bytes>)>,
     /// The caller of the running script and the keys the script declared, while the
     /// caller uses default tracking.
     script_keys: Option<(u64, Vec<Bytes>)>,
@@ -525,6 +527,10 @@ impl Tracking {
         let Some(tracker) = self.clients.remove(&id) else {
             return;
         };
+        if self.clients.is_empty() {
+            // Nobody tracks: the session stops naming the current client, so none is.
+            self.current = 0;
+        }
         for prefix in &tracker.prefixes {
             if let Some(registered) = self.prefixes.get_mut(prefix) {
                 registered.clients.remove(&id);
@@ -655,13 +661,19 @@ impl Tracking {
         !self.pending.is_empty()
     }
 
+    /// True when a command's end has something to do: some client tracks, or
+    /// messages wait (checked after every command).
+    #[inline]
+    pub fn is_active(&self) -> bool {
+        !self.clients.is_empty() || !self.pending.is_empty()
+    }
+
     /// The current command has replied: the messages about keys it changed that its
     /// own client read go out now (Redis's `trackingHandlePendingKeyInvalidations`).
     pub fn flush_pending(&mut self, out: Outbox<'_>) {
-        let current = self.current;
-        for key in std::mem::take(&mut self.pending) {
+        for (id, key) in std::mem::take(&mut self.pending) {
             let keys = key.map(|key| Arc::from(vec![key]));
-            self.send(current, keys, out);
+            self.send(id, keys, out);
         }
     }
 
@@ -702,7 +714,7 @@ impl Tracking {
                 continue;
             }
             if id == self.current && defer_current {
-                self.pending.push(Some(Bytes::copy_from_slice(key)));
+                self.pending.push((id, Some(Bytes::copy_from_slice(key))));
                 continue;
             }
             let keys = shared.get_or_insert_with(|| Arc::from(vec![Bytes::copy_from_slice(key)]));
@@ -717,7 +729,7 @@ impl Tracking {
         let ids: Vec<u64> = self.clients.keys().copied().collect();
         for id in ids {
             if id == self.current {
-                self.pending.push(None);
+                self.pending.push((id, None));
             } else {
                 self.send(id, None, out);
             }

@@ -42,9 +42,11 @@ pub(super) fn client_tracking(
         }
     };
     let protocol = ctx.client.protocol;
-    ctx.keyspace
-        .tracking
-        .enable(id, &request, protocol, mailbox, target);
+    let tracking = &mut ctx.keyspace.tracking;
+    tracking.enable(id, &request, protocol, mailbox, target);
+    // The session names the current client only while some client tracks: from now
+    // on (the rest of an EXEC too) this one's own invalidations wait for its reply.
+    tracking.set_current(id);
     Ok(Reply::Ok)
 }
 

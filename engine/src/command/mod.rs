@@ -614,24 +614,31 @@ impl Ctx<'_> {
     /// Tells WATCH and client-side caching that `key` in the selected database changed
     /// (Redis's `signalModifiedKey`): every handler calls it when it really changed a
     /// key.
+    #[inline]
     pub fn signal_modified_key(&mut self, key: &[u8]) {
         self.signal_modified_key_in(self.client.db, key);
     }
 
     /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
+    #[inline]
     pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {
         self.signal_modified_key_by(db, key, self.client.info.id);
     }
 
     /// A change to `key` of database `db` made by client `by` (0 for expiry, and the
     /// id of a script's own client).
+    #[inline]
     fn signal_modified_key_by(&mut self, db: usize, key: &[u8], by: u64) {
         // Clients blocked on the key get a look at it after this command.
         self.keyspace.blocking.signal(db, key);
         self.keyspace.invalidate_tracked(key, by, self.now_ms);
-        if self.keyspace.watches.is_empty() {
-            return;
+        if !self.keyspace.watches.is_empty() {
+            self.touch_watched(db, key);
         }
+    }
+
+    /// Tells WATCH that `key` of database `db` changed.
+    fn touch_watched(&mut self, db: usize, key: &[u8]) {
         let present = self.keyspace.db(db).holds(key);
         self.keyspace.watches.touch(db, key, present);
     }
