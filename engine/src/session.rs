@@ -156,12 +156,22 @@ impl std::future::Future for MailboxOffered {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        *self.0.offer_waker.lock() = Some(cx.waker().clone());
-        if self.0.has_offer.load(Ordering::SeqCst) {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
+        poll_flag(&self.0.has_offer, &self.0.offer_waker, cx)
+    }
+}
+
+/// Ready once `flag` is set; until then the task's waker waits in `waker` (registered
+/// first, so a flag set meanwhile is not missed).
+fn poll_flag(
+    flag: &std::sync::atomic::AtomicBool,
+    waker: &Mutex<Option<std::task::Waker>>,
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<()> {
+    *waker.lock() = Some(cx.waker().clone());
+    if flag.load(Ordering::SeqCst) {
+        std::task::Poll::Ready(())
+    } else {
+        std::task::Poll::Pending
     }
 }
 
@@ -176,12 +186,7 @@ impl std::future::Future for Killed {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        *self.0.waker.lock() = Some(cx.waker().clone());
-        if self.0.is_killed() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
+        poll_flag(&self.0.killed, &self.0.waker, cx)
     }
 }
 

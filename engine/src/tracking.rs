@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::args::{is_keyword, parse_i64};
+use crate::args::switch;
 use crate::dict::Dict;
 use crate::error::CommandError;
 use crate::pubsub::{Mail, Mailbox, PubSub};
@@ -58,156 +58,19 @@ pub struct Options {
     pub noloop: bool,
 }
 
-/// A `CLIENT TRACKING` command, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// `ON` (else `OFF`).
-    pub on: bool,
-    /// The client to send the messages to (0: the client itself).
-    pub redirect: u64,
-    /// The modes asked for.
+/// What `CLIENT TRACKING ON` turns on, once checked.
+#[derive(Debug, Clone)]
+pub struct Enable<'a> {
+    /// The modes.
     pub options: Options,
-    /// `PREFIX` arguments, in the order given.
-    pub prefixes: Vec<Bytes>,
-}
-
-impl Request {
-    /// Parses `ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]`
-    /// (the arguments after `TRACKING`) as Redis does: the options in order first,
-    /// with `exists` telling whether a redirection target is connected, then the
-    /// switch. The checks of `ON` against the client's state are [`check_enable`]'s.
-    pub fn parse(args: &[Bytes], exists: impl Fn(u64) -> bool) -> Result<Request, CommandError> {
-        let Some((switch, options)) = args.split_first() else {
-            return Err(CommandError::Syntax);
-        };
-        let mut request = Request {
-            on: false,
-            redirect: 0,
-            options: Options::default(),
-            prefixes: Vec::new(),
-        };
-        let mut at = 0;
-        while at < options.len() {
-            let option = &options[at];
-            let has_value = at + 1 < options.len();
-            if is_keyword(option, "REDIRECT") && has_value {
-                at += 1;
-                if request.redirect != 0 {
-                    return Err(CommandError::err(
-                        "A client can only redirect to a single other client",
-                    ));
-                }
-                // A negative id reads as a huge one, which no client has.
-                let id = parse_i64(&options[at])? as u64;
-                if !exists(id) {
-                    return Err(CommandError::err(
-                        "The client ID you want redirect to does not exist",
-                    ));
-                }
-                request.redirect = id;
-            } else if is_keyword(option, "BCAST") {
-                request.options.bcast = true;
-            } else if is_keyword(option, "OPTIN") {
-                request.options.optin = true;
-            } else if is_keyword(option, "OPTOUT") {
-                request.options.optout = true;
-            } else if is_keyword(option, "NOLOOP") {
-                request.options.noloop = true;
-            } else if is_keyword(option, "PREFIX") && has_value {
-                at += 1;
-                request.prefixes.push(options[at].clone());
-            } else {
-                return Err(CommandError::Syntax);
-            }
-            at += 1;
-        }
-        request.on = if is_keyword(switch, "ON") {
-            true
-        } else if is_keyword(switch, "OFF") {
-            false
-        } else {
-            return Err(CommandError::Syntax);
-        };
-        Ok(request)
-    }
-}
-
-/// Redis's checks of `CLIENT TRACKING ON` against the client's tracking state now
-/// (`current`), in its order. Prefixes overlap when one starts with the other, among
-/// those given or with those the client has.
-///
-/// Redis 7.0.15 answers an overlap between two given prefixes after the first one with
-/// the error *and* `+OK` (enabling tracking); kvdb answers the error alone and changes
-/// nothing, as for an overlap with the first (see docs/decisions.md).
-pub fn check_enable(current: Option<&Tracker>, request: &Request) -> Result<(), CommandError> {
-    let options = request.options;
-    if !options.bcast && !request.prefixes.is_empty() {
-        return Err(CommandError::err(
-            "PREFIX option requires BCAST mode to be enabled",
-        ));
-    }
-    if current.is_some_and(|tracker| tracker.options.bcast != options.bcast) {
-        return Err(CommandError::err(
-            "You can't switch BCAST mode on/off before disabling tracking for this client, \
-             and then re-enabling it with a different mode.",
-        ));
-    }
-    if options.bcast && (options.optin || options.optout) {
-        return Err(CommandError::err(
-            "OPTIN and OPTOUT are not compatible with BCAST",
-        ));
-    }
-    if options.optin && options.optout {
-        return Err(CommandError::err(
-            "You can't specify both OPTIN mode and OPTOUT mode",
-        ));
-    }
-    let switches = |tracker: &Tracker| {
-        (options.optin && tracker.options.optout) || (options.optout && tracker.options.optin)
-    };
-    if current.is_some_and(switches) {
-        return Err(CommandError::err(
-            "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, \
-             and then re-enabling it with a different mode.",
-        ));
-    }
-    if options.bcast {
-        let existing = current.map(|tracker| &tracker.prefixes);
-        check_prefixes(existing.into_iter().flatten(), &request.prefixes)?;
-    }
-    Ok(())
-}
-
-/// True when one of the two starts with the other: a key could match both.
-fn overlap(a: &[u8], b: &[u8]) -> bool {
-    let shorter = a.len().min(b.len());
-    a[..shorter] == b[..shorter]
-}
-
-fn check_prefixes<'a>(
-    existing: impl Iterator<Item = &'a Bytes> + Clone,
-    given: &[Bytes],
-) -> Result<(), CommandError> {
-    let shown = |bytes: &[u8]| crate::error::c_string(bytes, usize::MAX);
-    for (i, prefix) in given.iter().enumerate() {
-        if let Some(old) = existing.clone().find(|old| overlap(old, prefix)) {
-            return Err(CommandError::err(format!(
-                "Prefix '{}' overlaps with an existing prefix '{}'. Prefixes for a single \
-                 client must not overlap.",
-                shown(prefix),
-                shown(old)
-            )));
-        }
-        if let Some(other) = given[i + 1..].iter().find(|other| overlap(prefix, other)) {
-            return Err(CommandError::err(format!(
-                "Prefix '{}' overlaps with another provided prefix '{}'. Prefixes for a \
-                 single client must not overlap.",
-                shown(prefix),
-                shown(other)
-            )));
-        }
-    }
-    Ok(())
+    /// The redirection target's id (0: none).
+    pub redirect: u64,
+    /// Its mailbox, when there is one.
+    pub target: Option<Arc<Mailbox>>,
+    /// Broadcast prefixes (none: `""`).
+    pub prefixes: &'a [Bytes],
+    /// The client's protocol now.
+    pub protocol: Protocol,
 }
 
 /// One tracking client's state.
@@ -232,6 +95,11 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    /// The modes it asked for.
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
     /// The redirection target's id (0: none), as CLIENT GETREDIR answers it.
     pub fn redirect(&self) -> u64 {
         self.redirect
@@ -478,38 +346,31 @@ impl Tracking {
         )
     }
 
-    /// Turns tracking on for client `id` (or changes its modes; a broadcast client's
-    /// prefixes add to those it has) once [`check_enable`] passed. `mailbox` is the
-    /// client's, `target` the redirection target's.
-    pub fn enable(
-        &mut self,
-        id: u64,
-        request: &Request,
-        protocol: Protocol,
-        mailbox: Arc<Mailbox>,
-        target: Option<Arc<Mailbox>>,
-    ) {
+    /// Turns tracking on for client `id` as `request` says (or changes its modes; a
+    /// broadcast client's prefixes add to those it has), once CLIENT TRACKING's checks
+    /// passed; `mailbox` is the client's.
+    pub fn enable(&mut self, id: u64, request: Enable<'_>, mailbox: Arc<Mailbox>) {
         let tracker = self.clients.entry(id).or_insert_with(|| Tracker {
             options: Options::default(),
             caching: false,
             broken: false,
             redirect: 0,
             prefixes: BTreeSet::new(),
-            protocol,
+            protocol: request.protocol,
             mailbox: mailbox.clone(),
             target: None,
         });
         tracker.options = request.options;
         tracker.broken = false;
         tracker.redirect = request.redirect;
-        tracker.protocol = protocol;
+        tracker.protocol = request.protocol;
         tracker.mailbox = mailbox;
-        tracker.target = target;
+        tracker.target = request.target;
         if !request.options.bcast {
             return;
         }
         let empty = [Bytes::new()];
-        let prefixes = match request.prefixes.as_slice() {
+        let prefixes = match request.prefixes {
             [] => &empty[..],
             given => given,
         };
@@ -568,19 +429,19 @@ impl Tracking {
                  OPTIN or OPTOUT mode enabled",
             ));
         };
-        let allowed =
-            if is_keyword(answer, "YES") {
-                tracker.options.optin.then_some(()).ok_or(
-                    "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
-                )
-            } else if is_keyword(answer, "NO") {
-                tracker.options.optout.then_some(()).ok_or(
-                    "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
-                )
-            } else {
-                return Err(CommandError::Syntax);
-            };
-        allowed.map_err(CommandError::err)?;
+        let (allowed, refusal) = match switch(answer, "YES", "NO")? {
+            true => (
+                tracker.options.optin,
+                "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+            ),
+            false => (
+                tracker.options.optout,
+                "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+            ),
+        };
+        if !allowed {
+            return Err(CommandError::err(refusal));
+        }
         tracker.caching = true;
         Ok(())
     }
@@ -843,43 +704,46 @@ impl Tracking {
 mod tests {
     use super::*;
 
-    fn args(words: &[&str]) -> Vec<Bytes> {
-        words
-            .iter()
-            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-            .collect()
-    }
-
-    fn parse(words: &[&str]) -> Result<Request, String> {
-        Request::parse(&args(words), |id| id == 7).map_err(|e| e.message().into_owned())
-    }
-
-    fn request(words: &[&str]) -> Request {
-        parse(words).expect("parses")
-    }
-
-    fn message(words: &[&str], current: Option<&Tracker>) -> String {
-        let request = request(words);
-        let error = check_enable(current, &request).expect_err("refused");
-        error.message().into_owned()
-    }
-
     fn encoded(mail: &Mail, protocol: Protocol) -> Vec<u8> {
         let mut out = BytesMut::new();
         mail.encode(protocol, &mut out);
         out.to_vec()
     }
 
-    /// A tracking table with client 1 (RESP3) enabled as `words` ask.
-    fn tracking_with(words: &[&str]) -> (Tracking, Arc<Mailbox>, PubSub) {
-        let mut tracking = Tracking::new(1);
-        let pubsub = PubSub::default();
-        let mailbox = Arc::new(Mailbox::default());
-        let request = request(words);
-        check_enable(tracking.client(1), &request).expect("allowed");
-        tracking.enable(1, &request, Protocol::Resp3, mailbox.clone(), None);
-        (tracking, mailbox, pubsub)
+    /// Where the tests' messages go: no client is subscribed to anything.
+    fn out() -> Outbox<'static> {
+        static PUBSUB: std::sync::LazyLock<PubSub> = std::sync::LazyLock::new(PubSub::default);
+        Outbox {
+            pubsub: &PUBSUB,
+            now_ms: 0,
+        }
     }
+
+    /// A tracking table with client 1 (RESP3) tracking with `options` and `prefixes`.
+    fn tracking_with(options: Options, prefixes: &[&str]) -> (Tracking, Arc<Mailbox>) {
+        let mut tracking = Tracking::new(1);
+        let mailbox = Arc::new(Mailbox::default());
+        let prefixes: Vec<Bytes> = prefixes
+            .iter()
+            .map(|p| Bytes::copy_from_slice(p.as_bytes()))
+            .collect();
+        let request = Enable {
+            options,
+            redirect: 0,
+            target: None,
+            prefixes: &prefixes,
+            protocol: Protocol::Resp3,
+        };
+        tracking.enable(1, request, mailbox.clone());
+        (tracking, mailbox)
+    }
+
+    const DEFAULT: Options = Options {
+        bcast: false,
+        optin: false,
+        optout: false,
+        noloop: false,
+    };
 
     fn drained(mailbox: &Mailbox) -> Vec<String> {
         mailbox
@@ -890,77 +754,9 @@ mod tests {
     }
 
     #[test]
-    fn options_parse_in_order_then_the_switch() {
-        let parsed = request(&["on", "redirect", "7", "bcast", "prefix", "a", "noloop"]);
-        assert!(parsed.on && parsed.options.bcast && parsed.options.noloop);
-        assert_eq!(parsed.redirect, 7);
-        assert_eq!(parsed.prefixes, args(&["a"]));
-        assert_eq!(parse(&["maybe", "foo"]).unwrap_err(), "ERR syntax error");
-        assert_eq!(
-            parse(&["off", "redirect", "9"]).unwrap_err(),
-            "ERR The client ID you want redirect to does not exist"
-        );
-        assert_eq!(
-            parse(&["on", "redirect", "x"]).unwrap_err(),
-            "ERR value is not an integer or out of range"
-        );
-        assert_eq!(
-            parse(&["on", "redirect", "7", "redirect", "x"]).unwrap_err(),
-            "ERR A client can only redirect to a single other client"
-        );
-        assert_eq!(parse(&["on", "prefix"]).unwrap_err(), "ERR syntax error");
-        assert_eq!(parse(&["maybe"]).unwrap_err(), "ERR syntax error");
-        assert!(!request(&["OFF"]).on);
-    }
-
-    #[test]
-    fn enabling_checks_run_in_redis_order() {
-        assert_eq!(
-            message(&["on", "optin", "optout", "prefix", "a"], None),
-            "ERR PREFIX option requires BCAST mode to be enabled"
-        );
-        assert_eq!(
-            message(&["on", "bcast", "optin", "optout"], None),
-            "ERR OPTIN and OPTOUT are not compatible with BCAST"
-        );
-        assert_eq!(
-            message(&["on", "optin", "optout"], None),
-            "ERR You can't specify both OPTIN mode and OPTOUT mode"
-        );
-        let (tracking, _, _) = tracking_with(&["on", "optin"]);
-        let current = tracking.client(1);
-        assert!(message(&["on", "bcast"], current).starts_with("ERR You can't switch BCAST"));
-        assert!(message(&["on", "optout"], current).starts_with("ERR You can't switch OPTIN"));
-        assert!(check_enable(current, &request(&["on", "noloop"])).is_ok());
-    }
-
-    #[test]
-    fn prefixes_must_not_overlap() {
-        assert_eq!(
-            message(&["on", "bcast", "prefix", "FOOBAR", "prefix", "FOO"], None),
-            "ERR Prefix 'FOOBAR' overlaps with another provided prefix 'FOO'. Prefixes for \
-             a single client must not overlap."
-        );
-        assert!(message(
-            &["on", "bcast", "prefix", "a", "prefix", "b", "prefix", "bc"],
-            None
-        )
-        .contains("'b' overlaps with another provided prefix 'bc'"));
-        let (tracking, _, _) = tracking_with(&["on", "bcast", "prefix", "FOO", "prefix", "BAR"]);
-        assert_eq!(
-            message(&["on", "bcast", "prefix", "FO"], tracking.client(1)),
-            "ERR Prefix 'FO' overlaps with an existing prefix 'FOO'. Prefixes for a single \
-             client must not overlap."
-        );
-    }
-
-    #[test]
     fn a_change_to_a_read_key_is_sent_once() {
-        let (mut tracking, mailbox, pubsub) = tracking_with(&["on"]);
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let (mut tracking, mailbox) = tracking_with(DEFAULT, &[]);
+        let out = out();
         tracking.remember(1, [&b"k"[..], b"k", b"j"]);
         assert_eq!(tracking.counts(), (1, 2, 2, 0));
         tracking.invalidate_key(b"k", 2, out);
@@ -974,11 +770,8 @@ mod tests {
 
     #[test]
     fn the_current_clients_own_change_waits_for_its_reply() {
-        let (mut tracking, mailbox, pubsub) = tracking_with(&["on"]);
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let (mut tracking, mailbox) = tracking_with(DEFAULT, &[]);
+        let out = out();
         tracking.remember(1, [&b"k"[..]]);
         tracking.set_current(1);
         tracking.invalidate_key(b"k", 1, out);
@@ -989,11 +782,14 @@ mod tests {
 
     #[test]
     fn noloop_skips_the_clients_own_changes() {
-        let (mut tracking, mailbox, pubsub) = tracking_with(&["on", "noloop"]);
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let (mut tracking, mailbox) = tracking_with(
+            Options {
+                noloop: true,
+                ..DEFAULT
+            },
+            &[],
+        );
+        let out = out();
         tracking.remember(1, [&b"k"[..]]);
         tracking.set_current(1);
         tracking.invalidate_key(b"k", 1, out);
@@ -1004,7 +800,13 @@ mod tests {
 
     #[test]
     fn optin_remembers_only_after_caching_yes() {
-        let (mut tracking, _, _) = tracking_with(&["on", "optin"]);
+        let (mut tracking, _) = tracking_with(
+            Options {
+                optin: true,
+                ..DEFAULT
+            },
+            &[],
+        );
         tracking.remember(1, [&b"a"[..]]);
         tracking.caching(1, b"yes").expect("optin");
         tracking.remember(1, [&b"b"[..]]);
@@ -1016,12 +818,15 @@ mod tests {
 
     #[test]
     fn broadcast_sends_sorted_keys_per_prefix_without_noloop_ones() {
-        let (mut tracking, mailbox, pubsub) =
-            tracking_with(&["on", "bcast", "noloop", "prefix", "a", "prefix", "b"]);
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let (mut tracking, mailbox) = tracking_with(
+            Options {
+                bcast: true,
+                noloop: true,
+                ..DEFAULT
+            },
+            &["a", "b"],
+        );
+        let out = out();
         tracking.invalidate_key(b"b2", 2, out);
         tracking.invalidate_key(b"a2", 2, out);
         tracking.invalidate_key(b"a1", 2, out);
@@ -1066,15 +871,17 @@ mod tests {
     #[test]
     fn a_gone_redirection_target_breaks_the_redirection() {
         let mut tracking = Tracking::new(1);
-        let pubsub = PubSub::default();
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let out = out();
         let mailbox = Arc::new(Mailbox::default());
         let target = Arc::new(Mailbox::default());
-        let request = Request::parse(&args(&["on", "redirect", "7"]), |_| true).expect("ok");
-        tracking.enable(1, &request, Protocol::Resp3, mailbox.clone(), Some(target));
+        let request = Enable {
+            options: DEFAULT,
+            redirect: 7,
+            target: Some(target),
+            prefixes: &[],
+            protocol: Protocol::Resp3,
+        };
+        tracking.enable(1, request, mailbox.clone());
         tracking.remember(1, [&b"k"[..]]);
         tracking.client_gone(7);
         tracking.invalidate_key(b"k", 2, out);
@@ -1090,11 +897,8 @@ mod tests {
 
     #[test]
     fn the_key_limit_evicts_until_it_holds() {
-        let (mut tracking, mailbox, pubsub) = tracking_with(&["on"]);
-        let out = Outbox {
-            pubsub: &pubsub,
-            now_ms: 0,
-        };
+        let (mut tracking, mailbox) = tracking_with(DEFAULT, &[]);
+        let out = out();
         let keys: Vec<String> = (0..250).map(|n| format!("k{n}")).collect();
         tracking.remember(1, keys.iter().map(|k| k.as_bytes()));
         tracking.max_keys = 1;

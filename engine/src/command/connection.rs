@@ -386,13 +386,7 @@ impl KillFilter {
                     return Err(CommandError::err(format!("No such user '{}'", text(value))));
                 }
             } else if is_keyword(option, "SKIPME") {
-                filter.skip_me = if is_keyword(value, "yes") {
-                    true
-                } else if is_keyword(value, "no") {
-                    false
-                } else {
-                    return Err(CommandError::Syntax);
-                };
+                filter.skip_me = crate::args::switch(value, "yes", "no")?;
             } else {
                 return Err(CommandError::Syntax);
             }
@@ -460,13 +454,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 
 fn client_no_evict(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let value = args.required()?;
-    ctx.client.info.no_evict = if is_keyword(value, "ON") {
-        true
-    } else if is_keyword(value, "OFF") {
-        false
-    } else {
-        return Err(CommandError::Syntax);
-    };
+    ctx.client.info.no_evict = crate::args::switch(value, "ON", "OFF")?;
     Ok(Reply::Ok)
 }
 
