@@ -124,6 +124,27 @@ fn idle_clients_are_closed_after_timeout() {
     assert!(rest.is_empty());
 }
 
+/// As in Redis, only subscribers (and MONITOR clients) are exempt from the idle
+/// timeout: a client whose mailbox serves client-side caching, or one that subscribed
+/// and then RESET, is closed like any other.
+#[test]
+fn the_idle_timeout_spares_subscribers_only() {
+    let server = ServerProcess::kvdb_with_args(&["--timeout", "1"]);
+    let mut subscriber = server.connect();
+    assert!(subscriber.cmd("SUBSCRIBE news").starts_with(b"*3\r\n"));
+    let mut tracker = server.connect();
+    assert_eq!(tracker.cmd("CLIENT TRACKING on"), b"+OK\r\n");
+    let mut reset = server.connect();
+    assert!(reset.cmd("SUBSCRIBE news").starts_with(b"*3\r\n"));
+    assert_eq!(reset.cmd("RESET"), b"+RESET\r\n");
+    for conn in [&mut tracker, &mut reset] {
+        let (rest, closed) = conn.read_until_close(Duration::from_secs(4));
+        assert!(closed, "idle connection still open");
+        assert!(rest.is_empty());
+    }
+    assert_eq!(subscriber.cmd("PING"), b"*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+}
+
 #[test]
 fn a_dropped_half_request_costs_only_its_own_connection() {
     let server = ServerProcess::kvdb();

@@ -148,6 +148,18 @@ pub fn is_keyword(arg: &[u8], keyword: &str) -> bool {
     arg.eq_ignore_ascii_case(keyword.as_bytes())
 }
 
+/// A two-way switch (`ON|OFF`, `YES|NO`, any case): true for `yes`, false for `no`,
+/// a syntax error otherwise.
+pub fn switch(arg: &[u8], yes: &str, no: &str) -> Result<bool, CommandError> {
+    if is_keyword(arg, yes) {
+        Ok(true)
+    } else if is_keyword(arg, no) {
+        Ok(false)
+    } else {
+        Err(CommandError::Syntax)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -358,11 +358,14 @@ impl Engine {
         let mut store = self.shared.store.lock();
         store.keyspace.expire_all_due(now);
         store.keyspace.blocking.time_out(now);
+        let (tracking, out) = store.keyspace.tracking_out(now);
+        tracking.broadcast(out);
     }
 
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
-    /// calls this `hz` times a second), and times out blocked clients whose deadline
-    /// has passed on the engine clock; returns the number of keys deleted.
+    /// calls this `hz` times a second), times out blocked clients whose deadline has
+    /// passed on the engine clock, and enforces `tracking-table-max-keys`; returns the
+    /// number of keys deleted.
     /// A script running past `busy-reply-threshold` holds the store: the cycle is
     /// skipped then rather than waited for (Redis runs no cron while busy either).
     pub fn expire_cycle(&self, max_rounds: usize) -> usize {
@@ -380,7 +383,13 @@ impl Engine {
             }
         };
         store.keyspace.blocking.time_out(now);
-        store.keyspace.expire_cycle(now, max_rounds)
+        let deleted = store.keyspace.expire_cycle(now, max_rounds);
+        // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may
+        // have lowered it), and what expired reaches broadcast clients before it sleeps.
+        let (tracking, out) = store.keyspace.tracking_out(now);
+        tracking.limit_keys(out);
+        tracking.broadcast(out);
+        deleted
     }
 
     /// True once `SHUTDOWN` has run.

@@ -22,6 +22,7 @@ use crate::pause::{Admission, ClientPause, PauseKind};
 use crate::pubsub::PubSub;
 use crate::rng::Rng;
 use crate::slowlog::SlowLog;
+use crate::tracking::{Outbox, Tracking};
 use crate::types::{EncodingRules, Value};
 use crate::watch::Watches;
 
@@ -412,6 +413,8 @@ pub struct Keyspace {
     pub blocking: Blocking,
     /// Pub/sub subscriptions and mailboxes.
     pub pubsub: PubSub,
+    /// Client-side caching: tracking clients and the keys they may hold.
+    pub tracking: Tracking,
     /// Active expiry runs (`DEBUG SET-ACTIVE-EXPIRE 0` leaves expiry to lookups).
     pub active_expire: bool,
     /// SLOWLOG's entries and settings.
@@ -442,6 +445,7 @@ impl Keyspace {
             watches: Watches::default(),
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
+            tracking: Tracking::new(seed.rotate_left(29)),
             active_expire: true,
             slowlog: SlowLog::default(),
             monitors: Vec::new(),
@@ -535,6 +539,27 @@ impl Keyspace {
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
         self.notify_classes = config.keyspace_event_classes();
         self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
+        self.tracking.max_keys = config.tracking_table_max_keys();
+    }
+
+    /// Client-side caching's state, with where its messages go at `now_ms`.
+    pub fn tracking_out(&mut self, now_ms: u64) -> (&mut Tracking, Outbox<'_>) {
+        let out = Outbox {
+            pubsub: &self.pubsub,
+            now_ms,
+        };
+        (&mut self.tracking, out)
+    }
+
+    /// Tells client-side caching that `key` changed, by client `by` (0: none, as for
+    /// expiry): Redis's `trackingInvalidateKey` from `signalModifiedKey`. Costs one
+    /// test when nothing is tracked.
+    #[inline]
+    pub fn invalidate_tracked(&mut self, key: &[u8], by: u64, now_ms: u64) {
+        if !self.tracking.is_idle() {
+            let (tracking, out) = self.tracking_out(now_ms);
+            tracking.invalidate_key(key, by, out);
+        }
     }
 
     /// Publishes keyspace event `event` of `class` on `key` of database `db`, when
@@ -600,20 +625,23 @@ impl Keyspace {
         deleted
     }
 
-    /// Whether keys deleted by expiry must be collected: they are `expired` events and
-    /// changes WATCH sees, when either is in use.
+    /// Whether keys deleted by expiry must be collected: they are `expired` events,
+    /// changes WATCH sees and invalidations, when any is in use.
     fn collects_expired(&self) -> bool {
-        !self.watches.is_empty() || self.notify_classes & notify::EXPIRED != 0
+        !self.watches.is_empty()
+            || self.notify_classes & notify::EXPIRED != 0
+            || !self.tracking.is_idle()
     }
 
     /// Publishes `expired` for keys active expiry deleted from database `db`, and tells
-    /// WATCH, emptying `keys`.
+    /// WATCH and client-side caching, emptying `keys`.
     fn announce_expired(&mut self, db: usize, keys: &mut Vec<Vec<u8>>, now_ms: u64) {
         for key in keys.drain(..) {
             self.notify(db, notify::EXPIRED, "expired", &key, now_ms);
             if !self.watches.is_empty() {
                 self.watches.touch(db, &key, false);
             }
+            self.invalidate_tracked(&key, 0, now_ms);
         }
     }
 

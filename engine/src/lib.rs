@@ -34,7 +34,7 @@
 //!   of executed commands — test controls no Redis has.
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies; [`pause`]: CLIENT PAUSE and the clients it
-//!   holds.
+//!   holds; [`tracking`]: client-side caching (CLIENT TRACKING) and its invalidations.
 
 pub mod access;
 pub mod args;
@@ -65,6 +65,7 @@ pub mod rng;
 pub mod scripting;
 pub mod session;
 pub mod slowlog;
+pub mod tracking;
 pub mod types;
 pub mod watch;
 

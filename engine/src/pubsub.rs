@@ -119,8 +119,11 @@ impl Published {
 pub enum Mail {
     /// A published message, shared with its other receivers.
     Published(Arc<Published>),
-    /// Any other push: a MONITOR line, an invalidation, a test's own.
+    /// Any other push: a MONITOR line, a test's own.
     Reply(Reply),
+    /// A client-side caching invalidation, whose form depends on the receiver's
+    /// protocol.
+    Invalidation(crate::tracking::Invalidation),
 }
 
 impl Mail {
@@ -135,6 +138,7 @@ impl Mail {
                 }
             }
             Mail::Reply(reply) => reply.encode(protocol, out),
+            Mail::Invalidation(invalidation) => invalidation.encode(protocol, out),
         }
     }
 
@@ -143,6 +147,7 @@ impl Mail {
         match self {
             Mail::Published(published) => published.reply(),
             Mail::Reply(reply) => reply,
+            Mail::Invalidation(invalidation) => invalidation.to_reply(),
         }
     }
 }
@@ -460,13 +465,19 @@ impl PubSub {
         })
     }
 
-    /// Forgets client `id` entirely (disconnect).
-    pub fn remove_client(&mut self, id: u64) {
+    /// Drops every subscription of client `id` (RESET); its mailbox stays, as it is the
+    /// client's for as long as it is connected.
+    pub fn unsubscribe_all(&mut self, id: u64) {
         for kind in [Kind::Channel, Kind::Pattern, Kind::Shard] {
             for name in self.subscriptions(id, kind) {
                 self.unsubscribe(id, kind, &name);
             }
         }
+    }
+
+    /// Forgets client `id` entirely (disconnect).
+    pub fn remove_client(&mut self, id: u64) {
+        self.unsubscribe_all(id);
         self.listeners.remove(&id);
     }
 

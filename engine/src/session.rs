@@ -64,6 +64,9 @@ pub struct ClientInfo {
     pub blocked: bool,
     /// CLIENT NO-EVICT on (flag `e`).
     pub no_evict: bool,
+    /// Client-side caching (flags `t`, `R`, `B`; `redir=`), filled in from the
+    /// keyspace when listed: another client's change can break a redirection.
+    pub tracking: crate::tracking::Summary,
 }
 
 impl ClientInfo {
@@ -75,6 +78,9 @@ impl ClientInfo {
             (channels + patterns + shard > 0, 'P'),
             (self.queued.is_some(), 'x'),
             (self.blocked, 'b'),
+            (self.tracking.on, 't'),
+            (self.tracking.broken, 'R'),
+            (self.tracking.bcast, 'B'),
             (self.unix_socket, 'U'),
             (self.no_evict, 'e'),
         ] {
@@ -102,6 +108,11 @@ pub struct Registered {
     last_interaction_ms: AtomicU64,
     killed: std::sync::atomic::AtomicBool,
     waker: Mutex<Option<std::task::Waker>>,
+    /// A mailbox another client gave this one (it made it its tracking redirection
+    /// target), not adopted by the session yet.
+    offered: Mutex<Option<Arc<Mailbox>>>,
+    has_offer: std::sync::atomic::AtomicBool,
+    offer_waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Registered {
@@ -124,6 +135,25 @@ impl Registered {
         info
     }
 
+    /// Gives the client `mailbox` (its own, from the pub/sub registry) when its
+    /// session has none yet, and wakes its connection to watch it.
+    pub fn offer_mailbox(&self, mailbox: Arc<Mailbox>) {
+        *self.offered.lock() = Some(mailbox);
+        self.has_offer.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.offer_waker.lock().take() {
+            waker.wake();
+        }
+    }
+
+    /// The offered mailbox, if any (taken).
+    fn take_offer(&self) -> Option<Arc<Mailbox>> {
+        if !self.has_offer.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.has_offer.store(false, Ordering::SeqCst);
+        self.offered.lock().take()
+    }
+
     /// Marks the client for closing and wakes its connection.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::SeqCst);
@@ -138,6 +168,43 @@ impl Registered {
     }
 }
 
+/// A future that completes when the client is offered a mailbox
+/// ([`Registered::offer_mailbox`]).
+#[derive(Debug, Clone)]
+pub struct MailboxOffered(pub Arc<Registered>);
+
+impl std::future::Future for MailboxOffered {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        poll_flag(&self.0.has_offer, &self.0.offer_waker, cx)
+    }
+}
+
+/// Ready once `flag` is set; until then the task's waker waits in `waker` (registered
+/// first, so a flag set meanwhile is not missed). Polled on every wait of a
+/// connection, so the waker is replaced (two atomic reference counts) only when the
+/// task's waker changed.
+fn poll_flag(
+    flag: &std::sync::atomic::AtomicBool,
+    waker: &Mutex<Option<std::task::Waker>>,
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<()> {
+    let mut slot = waker.lock();
+    if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+        *slot = Some(cx.waker().clone());
+    }
+    drop(slot);
+    if flag.load(Ordering::SeqCst) {
+        std::task::Poll::Ready(())
+    } else {
+        std::task::Poll::Pending
+    }
+}
+
 /// A future that completes when the client is killed.
 #[derive(Debug, Clone)]
 pub struct Killed(pub Arc<Registered>);
@@ -149,18 +216,7 @@ impl std::future::Future for Killed {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        // Polled on every wait of its connection: the waker is replaced (two atomic
-        // reference counts) only when the task's waker changed.
-        let mut waker = self.0.waker.lock();
-        if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            *waker = Some(cx.waker().clone());
-        }
-        drop(waker);
-        if self.0.is_killed() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
+        poll_flag(&self.0.killed, &self.0.waker, cx)
     }
 }
 
@@ -443,6 +499,7 @@ impl Session {
     /// command that has to wait, or one CLIENT PAUSE holds, blocks this thread until it
     /// is served or times out, or runs.
     pub fn execute(&mut self, argv: &[Bytes]) -> Reply {
+        self.adopt_offered_mailbox();
         // Borrowed, not cloned: the fields below are borrowed apart from `engine`.
         let shared = &**self.engine.shared();
         if shared.faults.is_armed() {
@@ -495,6 +552,8 @@ impl Session {
             return None;
         }
         drop_pending_watches(&mut self.state, keyspace);
+        begin_tracked_command(keyspace, &self.state);
+        let command = resolved.as_ref().ok().copied();
         let started = shared.clock.read();
         let target = Target {
             shared,
@@ -503,7 +562,9 @@ impl Session {
             client: &mut self.state,
         };
         let (result, _) = dispatch(target, resolved, argv, started, None, Origin::Client, None);
+        finish_tracked_command(shared, keyspace, &self.state, command);
         serve_blocked(shared, keyspace, stats);
+        end_of_batch(shared, keyspace);
         if !keyspace.pause().is_idle() {
             keyspace.resumed(self.state.info.id);
         }
@@ -543,6 +604,7 @@ impl Session {
     pub fn execute_batch(&mut self, requests: &[Vec<Bytes>], out: &mut BytesMut) -> usize {
         // Subscribers this batch publishes to are woken once, when it is done.
         let _wakes = crate::pubsub::DeferWakes::begin();
+        self.adopt_offered_mailbox();
         let shared = &**self.engine.shared();
         let mut ran = 0;
         let mut store = loop {
@@ -610,6 +672,8 @@ impl Session {
                 self.state.reply_mode = ReplyMode::Skip;
             }
             let Store { keyspace, stats } = &mut *store;
+            begin_tracked_command(keyspace, &self.state);
+            let command = resolved.as_ref().ok().copied();
             let (result, ended) = match fault {
                 Some(FaultAction::Error(text)) => (Ok(Reply::Error(text)), started),
                 _ => {
@@ -627,6 +691,7 @@ impl Session {
             if skipping {
                 self.state.reply_mode = ReplyMode::On;
             }
+            let trailing = finish_tracked_command(shared, keyspace, &self.state, command);
             serve_blocked(shared, keyspace, stats);
             let reply_point = self.state.reply_point.take();
             if std::mem::take(&mut self.state.skip_reply) {
@@ -645,6 +710,9 @@ impl Session {
                 (Ok(_), Some(point)) => point.min(messages.len()),
                 _ => messages.len(),
             };
+            // Invalidations of keys the command changed that its own client had read
+            // follow the reply, whatever it is.
+            let before = trailing.map_or(before, |trailing| before.min(trailing));
             for message in &messages[..before] {
                 message.encode(protocol, out);
             }
@@ -672,6 +740,7 @@ impl Session {
             // A client let go by the end of a pause has run: the next one's turn.
             store.keyspace.resumed(self.state.info.id);
         }
+        end_of_batch(shared, &mut store.keyspace);
         drop(store);
         self.publish_info();
         ran
@@ -713,7 +782,28 @@ impl Session {
 
     /// Appends every waiting published message to `out`, encoded for the client.
     pub fn deliver_messages(&mut self, out: &mut BytesMut) {
+        self.adopt_offered_mailbox();
         deliver(&self.state, out);
+    }
+
+    /// Takes up a mailbox another client gave this one (it became that client's
+    /// tracking redirection target): from now on its messages reach this client.
+    fn adopt_offered_mailbox(&mut self) {
+        if let Some(mailbox) = self.published.take_offer() {
+            self.state.mailbox.get_or_insert(mailbox);
+        }
+    }
+
+    /// A future that completes when another client gives this one a mailbox (a
+    /// connection without one waits for it beside its socket).
+    pub fn mailbox_offered(&self) -> crate::session::MailboxOffered {
+        MailboxOffered(self.published.clone())
+    }
+
+    /// True when the client is exempt from the idle `timeout`: subscribers and
+    /// MONITOR clients, as in Redis.
+    pub fn exempt_from_timeout(&self) -> bool {
+        self.state.subscribed || self.state.monitoring
     }
 
     /// While the client is blocked: a future that completes when its reply has arrived,
@@ -833,6 +923,7 @@ fn forget_client(
     let Store { keyspace, stats } = store;
     keyspace.watches.unwatch_all(id);
     keyspace.pubsub.remove_client(id);
+    keyspace.tracking.client_gone(id);
     keyspace.monitors.retain(|(monitor, _)| *monitor != id);
     // A client that goes away blocked, or before its blocking reply was written,
     // gives back what was popped for it.
@@ -853,6 +944,7 @@ fn forget_client(
         };
         command::blocking::restore(&mut ctx, restore);
         serve_blocked(shared, keyspace, stats);
+        end_of_batch(shared, keyspace);
     }
     shared.clients.lock().remove(&id);
 }
@@ -886,6 +978,12 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             };
             let mut client = ClientState::new(id, waiter.db, waiter.protocol, now_ms);
             client.deny_blocking = true;
+            let Some(op) = &waiter.op else {
+                continue;
+            };
+            // While served the waiter is the current client: invalidations of its own
+            // keys follow its reply.
+            let previous = keyspace.tracking.set_current(id);
             let mut ctx = Ctx {
                 keyspace,
                 stats,
@@ -893,13 +991,15 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
                 client: &mut client,
                 shared,
             };
-            let Some(op) = &waiter.op else {
-                continue;
-            };
             match command::blocking::serve(&mut ctx, &key, op) {
                 Ok((reply, restore)) => waiter.slot.fill(reply, restore),
                 Err(error) => waiter.slot.fill(Reply::from(error), None),
             }
+            if keyspace.tracking.has_pending() {
+                let (tracking, out) = keyspace.tracking_out(now_ms);
+                tracking.flush_pending(out);
+            }
+            keyspace.tracking.set_current(previous);
         }
     }
 }
@@ -1102,6 +1202,77 @@ fn held_by_pause(
             *paused = Some(keyspace.pause().wait_for_change(now));
             true
         }
+    }
+}
+
+/// Before a client's top-level command: while some client tracks, client-side caching
+/// is told whose command runs (its invalidations wait for its reply).
+#[inline(always)]
+fn begin_tracked_command(keyspace: &mut Keyspace, client: &ClientState) {
+    if keyspace.tracking.has_clients() {
+        keyspace.tracking.set_current(client.info.id);
+    }
+}
+
+/// After a client's top-level command (`command`, unless it was unknown; Redis's
+/// `afterCommand` and `resetClient`): invalidations held for it go out, and CLIENT
+/// CACHING's flag ends unless the client is in MULTI or the command was CLIENT or one
+/// of its subcommands. Answers, when some went to the client's own mailbox, how many
+/// of its messages were queued before them: those after follow the reply.
+#[inline(always)]
+fn finish_tracked_command(
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    client: &ClientState,
+    command: Option<CommandId>,
+) -> Option<usize> {
+    if !keyspace.tracking.is_active() {
+        return None;
+    }
+    finish_tracked_command_slow(shared, keyspace, client, command)
+}
+
+/// [`finish_tracked_command`] when some client tracks or messages wait.
+#[inline(never)]
+fn finish_tracked_command_slow(
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    client: &ClientState,
+    command: Option<CommandId>,
+) -> Option<usize> {
+    let mut trailing = None;
+    if keyspace.tracking.has_pending() {
+        let queued = client
+            .mailbox
+            .as_ref()
+            .map_or(0, |mailbox| mailbox.queued());
+        let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
+        tracking.flush_pending(out);
+        let now_queued = client
+            .mailbox
+            .as_ref()
+            .map_or(0, |mailbox| mailbox.queued());
+        trailing = (now_queued > queued).then_some(queued);
+    }
+    let tracking = &mut keyspace.tracking;
+    tracking.set_current(0);
+    if tracking.has_clients() {
+        let client_command = command.is_some_and(|id| {
+            let name = command::table().by_id(id).name;
+            name == "client" || name.starts_with("client|")
+        });
+        tracking.command_done(client.info.id, client.multi.is_some() || client_command);
+    }
+    trailing
+}
+
+/// The end of a batch (Redis: before its event loop sleeps): broadcast-mode tracking
+/// clients get the keys changed under their prefixes.
+#[inline]
+fn end_of_batch(shared: &Shared, keyspace: &mut Keyspace) {
+    if keyspace.tracking.broadcasts() {
+        let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
+        tracking.broadcast(out);
     }
 }
 
@@ -1383,6 +1554,14 @@ fn check_and_run<'a>(
     client.info.last_command = spec.name;
     client.last_command_id = Some(id);
     client.info.last_interaction_ms = now_ms;
+    // Tracking clients only come and go through CLIENT and RESET, which read nothing.
+    let tracking = keyspace.tracking.has_clients();
+    if tracking && fixed_now.is_none() {
+        // A command from a client (queued ones too) first keeps the tracking table
+        // within `tracking-table-max-keys`; those messages precede its reply.
+        let (tracking, out) = keyspace.tracking_out(now_ms);
+        tracking.limit_keys(out);
+    }
     if let Some(queue) = &mut client.multi {
         let container = spec.name.split('|').next().unwrap_or(spec.name);
         if !NOT_QUEUED.contains(&container) {
@@ -1402,6 +1581,9 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     let result = (spec.handler)(&mut ctx, &mut args);
+    if tracking && spec.flags & flags::READONLY != 0 {
+        remember_read_keys(&mut ctx, spec, argv);
+    }
     let ended = shared.clock.read();
     let usec = started.micros_until(ended);
     if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
@@ -1422,6 +1604,25 @@ fn check_and_run<'a>(
         counters.failed_calls += 1;
     }
     (result, ended, stats)
+}
+
+/// After a read-only command, the keys it named are remembered for a tracking client
+/// (Redis's `trackingRememberKeys`); a read inside a script remembers the keys the
+/// script declared, for its caller. The read-only script commands themselves leave it
+/// to the commands they call; shard channels are not keys to cache.
+fn remember_read_keys(ctx: &mut Ctx<'_>, spec: &CommandSpec, argv: &[Bytes]) {
+    let tracking = &mut ctx.keyspace.tracking;
+    if ctx.client.in_script {
+        tracking.script_read();
+        return;
+    }
+    let id = ctx.client.info.id;
+    let script = matches!(spec.name, "eval_ro" | "evalsha_ro" | "fcall_ro");
+    if script || spec.flags & flags::PUBSUB != 0 || !tracking.remembers(id) {
+        return;
+    }
+    let positions = command::key_positions(spec.name, argv);
+    tracking.remember(id, positions.iter().map(|&at| argv[at].as_ref()));
 }
 
 /// Sends the command just run to every MONITOR client, in Redis's line format:

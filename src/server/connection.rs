@@ -56,30 +56,26 @@ where
     let mut killed = session.killed();
     loop {
         if !buffered {
+            // Subscribers and MONITOR clients are never closed for idling (as in Redis).
+            let idle = idle_timeout.filter(|_| !session.exempt_from_timeout());
             let event = match session.mailbox() {
-                // A subscriber waits for its socket and its mailbox at once, and is never
-                // closed for idling (as in Redis).
+                // A client with a mailbox (a subscriber, a tracking client, a tracking
+                // redirection target) waits for its socket and its mailbox at once.
                 Some(mailbox) => tokio::select! {
-                    read = stream.read_buf(&mut input) => Event::Read(read),
+                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
-                    _ = &mut killed => return,
+                    _ = &mut killed => return, // CLIENT KILL
                 },
-                None => match idle_timeout {
-                    Some(limit) => tokio::select! {
-                        read = tokio::time::timeout(limit, stream.read_buf(&mut input)) => match read {
-                            Ok(read) => Event::Read(read),
-                            Err(_) => return, // idle past `timeout`: Redis closes silently
-                        },
-                        _ = &mut killed => return,
-                    },
-                    None => tokio::select! {
-                        read = stream.read_buf(&mut input) => Event::Read(read),
-                        _ = &mut killed => return, // CLIENT KILL
-                    },
+                None => tokio::select! {
+                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
+                    // Another client made this one its tracking redirection target.
+                    _ = session.mailbox_offered() => Event::Mail,
+                    _ = &mut killed => return,
                 },
             };
             let read = match event {
-                Event::Read(read) => read,
+                Event::Read(Some(read)) => read,
+                Event::Read(None) => return, // idle past `timeout`: Redis closes silently
                 Event::Mail => {
                     if session
                         .mailbox()
@@ -183,10 +179,27 @@ const KEPT_REQUESTS: usize = 1024;
 /// Largest argv capacity kept for reuse (a huge MSET's vector is freed).
 const KEPT_ARGV_CAPACITY: usize = 64;
 
+/// Reads from `stream` into `input`, giving up after `limit` (then `None`).
+async fn read_within<S>(
+    stream: &mut S,
+    input: &mut BytesMut,
+    limit: Option<Duration>,
+) -> Option<std::io::Result<usize>>
+where
+    S: AsyncRead + Unpin,
+{
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, stream.read_buf(input))
+            .await
+            .ok(),
+        None => Some(stream.read_buf(input).await),
+    }
+}
+
 /// What woke a connection up.
 enum Event {
-    /// The socket was read (or failed).
-    Read(std::io::Result<usize>),
+    /// The socket was read (or failed), or nothing came within the idle timeout.
+    Read(Option<std::io::Result<usize>>),
     /// Published messages arrived for this subscriber.
     Mail,
 }
@@ -272,6 +285,9 @@ where
         if session.should_close() || !waits {
             break;
         }
+        // What reached the client meanwhile (broadcast invalidations at the end of the
+        // batch) goes out with the replies so far, before the wait.
+        session.deliver_messages(io.output);
         if !io.output.is_empty() {
             if io.stream.write_all(io.output).await.is_err() {
                 return Err(Disconnected);

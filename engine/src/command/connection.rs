@@ -1,5 +1,6 @@
 //! The connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH and CLIENT (CLIENT PAUSE's
-//! rules live in [`crate::pause`]).
+//! rules live in [`crate::pause`]; the client-side caching subcommands are in
+//! `caching.rs`).
 //!
 //! Authentication follows Redis's default user: with no `requirepass` every client is
 //! authenticated from the start and `AUTH default <anything>` succeeds; with one, a
@@ -8,6 +9,7 @@
 
 use bytes::Bytes;
 
+use super::caching::{client_caching, client_getredir, client_tracking, client_trackinginfo};
 use super::flags::*;
 use super::generic::container;
 use super::{acl, spec, CommandSpec, Ctx};
@@ -49,6 +51,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
     super::transaction::discard_transaction(ctx);
     super::pubsub::unsubscribe_all(ctx);
     super::admin::stop_monitoring(ctx);
+    ctx.keyspace.tracking.disable(ctx.client.info.id);
     ctx.client.db = 0;
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();
@@ -144,6 +147,8 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         Some(_) => ctx.client.protocol = Protocol::Resp2,
         None => {}
     }
+    let id = ctx.client.info.id;
+    ctx.keyspace.tracking.set_protocol(id, ctx.client.protocol);
     let proto = match ctx.client.protocol {
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
@@ -221,10 +226,14 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String
     let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
     let (channels, patterns, shard) = info.subscriptions;
     let multi = info.queued.map_or(-1, |queued| queued as i64);
+    let redir = match info.tracking.on {
+        true => info.tracking.redirect as i64,
+        false => -1,
+    };
     format!(
         "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
          ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
-         omem=0 tot-mem=1024 events=r cmd={} user=default redir=-1 resp={} lib-name={} \
+         omem=0 tot-mem=1024 events=r cmd={} user=default redir={} resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
         info.addr,
@@ -240,6 +249,7 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String
         multi,
         qbuf,
         info.last_command,
+        redir,
         info.resp,
         String::from_utf8_lossy(&info.lib_name),
         String::from_utf8_lossy(&info.lib_ver),
@@ -256,6 +266,7 @@ fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
     };
+    info.tracking = ctx.keyspace.tracking.summary(info.id);
     info
 }
 
@@ -375,13 +386,7 @@ impl KillFilter {
                     return Err(CommandError::err(format!("No such user '{}'", text(value))));
                 }
             } else if is_keyword(option, "SKIPME") {
-                filter.skip_me = if is_keyword(value, "yes") {
-                    true
-                } else if is_keyword(value, "no") {
-                    false
-                } else {
-                    return Err(CommandError::Syntax);
-                };
+                filter.skip_me = crate::args::switch(value, "yes", "no")?;
             } else {
                 return Err(CommandError::Syntax);
             }
@@ -449,13 +454,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 
 fn client_no_evict(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let value = args.required()?;
-    ctx.client.info.no_evict = if is_keyword(value, "ON") {
-        true
-    } else if is_keyword(value, "OFF") {
-        false
-    } else {
-        return Err(CommandError::Syntax);
-    };
+    ctx.client.info.no_evict = crate::args::switch(value, "ON", "OFF")?;
     Ok(Reply::Ok)
 }
 
@@ -492,20 +491,6 @@ fn client_pause(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
 fn client_unpause(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     ctx.keyspace.unpause_clients();
     Ok(Reply::Ok)
-}
-
-/// CLIENT GETREDIR: -1, the answer of a client that does not use tracking.
-fn client_getredir(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Int(-1))
-}
-
-/// CLIENT TRACKINGINFO of a client that does not use tracking.
-fn client_trackinginfo(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Map(vec![
-        (Reply::bulk("flags"), Reply::Set(vec![Reply::bulk("off")])),
-        (Reply::bulk("redirect"), Reply::Int(-1)),
-        (Reply::bulk("prefixes"), Reply::Array(Vec::new())),
-    ]))
 }
 
 fn client_info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -558,6 +543,7 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         if client.id == me.id {
             *client = me.clone();
         }
+        client.tracking = ctx.keyspace.tracking.summary(client.id);
     }
     let mut text = String::new();
     if only_normal {
@@ -667,6 +653,22 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         client_trackinginfo
+    ),
+    spec!(
+        "client|tracking",
+        -3,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_tracking
+    ),
+    spec!(
+        "client|caching",
+        3,
+        NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_caching
     ),
     spec!(
         "client|reply",

@@ -794,6 +794,52 @@ pub(super) static DOCS: &[CommandDoc] = &[
         args: None,
     },
     CommandDoc {
+        name: "client|tracking",
+        summary: Some("Enable or disable server assisted client side caching support"),
+        since: Some("6.0.0"),
+        group: "connection",
+        complexity: Some("O(1). Some options may introduce additional complexity."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "status", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "on", kind: "pure-token", key_spec_index: -1, token: Some("ON"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "off", kind: "pure-token", key_spec_index: -1, token: Some("OFF"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+            DocArg { name: "client-id", kind: "integer", key_spec_index: -1, token: Some("REDIRECT"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "prefix", kind: "string", key_spec_index: -1, token: Some("PREFIX"), summary: None, since: None, deprecated_since: None, flags: &["optional", "multiple", "multiple_token"], args: &[] },
+            DocArg { name: "bcast", kind: "pure-token", key_spec_index: -1, token: Some("BCAST"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "optin", kind: "pure-token", key_spec_index: -1, token: Some("OPTIN"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "optout", kind: "pure-token", key_spec_index: -1, token: Some("OPTOUT"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "noloop", kind: "pure-token", key_spec_index: -1, token: Some("NOLOOP"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+        ]),
+    },
+    CommandDoc {
+        name: "client|caching",
+        summary: Some("Instruct the server about tracking or not keys in the next request"),
+        since: Some("6.0.0"),
+        group: "connection",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "mode", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "yes", kind: "pure-token", key_spec_index: -1, token: Some("YES"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "no", kind: "pure-token", key_spec_index: -1, token: Some("NO"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+        ]),
+    },
+    CommandDoc {
         name: "client|reply",
         summary: Some("Instruct the server whether to reply to commands"),
         since: Some("3.2.0"),

@@ -632,6 +632,7 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     ctx.keyspace
         .touch_watched_db(ctx.client.db, None, ctx.now_ms);
     ctx.db().0.clear();
+    invalidate_tracked_keys(ctx);
     Ok(Reply::Ok)
 }
 
@@ -641,7 +642,15 @@ fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
         ctx.keyspace.touch_watched_db(db, None, ctx.now_ms);
     }
     ctx.keyspace.clear_all();
+    invalidate_tracked_keys(ctx);
     Ok(Reply::Ok)
+}
+
+/// A flush, of one database or all, tells every tracking client that all its keys are
+/// invalid (tracked keys are not kept per database), and empties the tracking table.
+fn invalidate_tracked_keys(ctx: &mut Ctx<'_>) {
+    let (tracking, out) = ctx.keyspace.tracking_out(ctx.now_ms);
+    tracking.invalidate_all(out);
 }
 
 const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[

@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod bitmap;
 pub mod blocking;
+mod caching;
 pub mod connection;
 pub mod debug;
 mod docs;
@@ -436,7 +437,9 @@ impl Ctx<'_> {
     fn lookup_in(&mut self, db: usize, key: &[u8], flags: u8) -> Option<&mut Entry> {
         let now = self.now_ms;
         let classes = self.keyspace.notify_classes;
-        if !self.keyspace.watches.is_empty() || classes & (notify::EXPIRED | notify::KEY_MISS) != 0
+        if !self.keyspace.watches.is_empty()
+            || classes & (notify::EXPIRED | notify::KEY_MISS) != 0
+            || !self.keyspace.tracking.is_idle()
         {
             // Someone has to hear of a lazy expiry or a miss: find out without holding
             // on to the entry, so the events can be published first.
@@ -473,10 +476,10 @@ impl Ctx<'_> {
     }
 
     /// A lazy expiry just deleted `key` of database `db`: Redis's `expired` event and a
-    /// change WATCH sees.
+    /// change WATCH and client-side caching see (made by no client).
     fn expired_lazily(&mut self, db: usize, key: &[u8]) {
         self.notify_in(db, notify::EXPIRED, "expired", key);
-        self.signal_modified_key_in(db, key);
+        self.signal_modified_key_by(db, key, 0);
     }
 
     /// Looks a key up for reading (counts a keyspace hit or miss; a miss is a `keymiss`
@@ -608,19 +611,34 @@ impl Ctx<'_> {
         self.keyspace.notify(db, class, event, key, self.now_ms);
     }
 
-    /// Tells WATCH that `key` in the selected database changed (Redis's
-    /// `signalModifiedKey`): every handler calls it when it really changed a key.
+    /// Tells WATCH and client-side caching that `key` in the selected database changed
+    /// (Redis's `signalModifiedKey`): every handler calls it when it really changed a
+    /// key.
+    #[inline]
     pub fn signal_modified_key(&mut self, key: &[u8]) {
         self.signal_modified_key_in(self.client.db, key);
     }
 
     /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
+    #[inline]
     pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {
+        self.signal_modified_key_by(db, key, self.client.info.id);
+    }
+
+    /// A change to `key` of database `db` made by client `by` (0 for expiry, and the
+    /// id of a script's own client).
+    #[inline]
+    fn signal_modified_key_by(&mut self, db: usize, key: &[u8], by: u64) {
         // Clients blocked on the key get a look at it after this command.
         self.keyspace.blocking.signal(db, key);
-        if self.keyspace.watches.is_empty() {
-            return;
+        self.keyspace.invalidate_tracked(key, by, self.now_ms);
+        if !self.keyspace.watches.is_empty() {
+            self.touch_watched(db, key);
         }
+    }
+
+    /// Tells WATCH that `key` of database `db` changed.
+    fn touch_watched(&mut self, db: usize, key: &[u8]) {
         let present = self.keyspace.db(db).holds(key);
         self.keyspace.watches.touch(db, key, present);
     }

@@ -104,12 +104,13 @@ fn unsubscribe_generic(
     Ok(Reply::Sequence(replies))
 }
 
-/// Drops every subscription of the client without confirmations (RESET).
+/// Drops every subscription of the client without confirmations (RESET). Its mailbox
+/// stays: what is queued there is still written, before RESET's reply, as Redis writes
+/// what its output buffer holds.
 pub fn unsubscribe_all(ctx: &mut Ctx<'_>) {
-    ctx.keyspace.pubsub.remove_client(ctx.client.info.id);
+    ctx.keyspace.pubsub.unsubscribe_all(ctx.client.info.id);
     ctx.client.subscribed = false;
     ctx.client.info.subscriptions = (0, 0, 0);
-    ctx.client.mailbox = None;
 }
 
 fn subscribe(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

@@ -131,12 +131,24 @@ pub(crate) fn run_in_host(
 ) -> Result<Reply, CommandError> {
     let mut host = take_host(ctx, argv)?;
     ctx.shared.script_status.start(kind, name);
+    if ctx.keyspace.tracking.has_clients() {
+        // A tracking caller's reads inside the script remember the declared keys.
+        let declared = || {
+            let name = super::table().resolve(argv).map_or("", |spec| spec.name);
+            let positions = super::key_positions(name, argv);
+            positions.into_iter().map(|at| argv[at].clone()).collect()
+        };
+        ctx.keyspace
+            .tracking
+            .begin_script(ctx.client.info.id, declared);
+    }
     let kept = std::mem::take(&mut ctx.keyspace.scripts.client);
     let (result, kept) = {
         let mut calls = Calls::new(ctx, read_only, argv, kept);
         let result = run(&mut *host, &mut calls);
         (result, calls.into_kept())
     };
+    ctx.keyspace.tracking.end_script();
     ctx.keyspace.scripts.client = kept;
     ctx.keyspace.scripts.put_host(host);
     finish_run(ctx, result)

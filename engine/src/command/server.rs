@@ -127,8 +127,10 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
         out,
         "connected_clients:{connected}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
          client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n\
-         blocked_clients:{blocked}\r\ntracking_clients:0\r\nclients_in_timeout_table:{timed}\r\n",
+         blocked_clients:{blocked}\r\ntracking_clients:{tracking}\r\n\
+         clients_in_timeout_table:{timed}\r\n",
         ctx.config().maxclients(),
+        tracking = ctx.keyspace.tracking.counts().0,
         // Clients held by CLIENT PAUSE count as blocked, as in Redis.
         blocked = ctx.keyspace.blocking.len() + ctx.keyspace.pause().postponed_len(),
         timed = ctx.keyspace.blocking.with_deadline(),
@@ -213,6 +215,7 @@ fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
 fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut String) {
     let counters = &ctx.shared.counters;
     let keyspace = ctx.keyspace.stats;
+    let (_, tracked_keys, tracked_items, prefixes) = ctx.keyspace.tracking.counts();
     let _ = write!(
         out,
         "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
@@ -222,9 +225,9 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
          expired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n\
          evicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
          pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\n\
-         total_forks:0\r\nmigrate_cached_sockets:0\r\ntracking_total_keys:0\r\n\
-         tracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:0\r\n\
-         total_error_replies:{}\r\ndump_payload_sanitizations:0\r\n",
+         total_forks:0\r\nmigrate_cached_sockets:0\r\ntracking_total_keys:{tracked_keys}\r\n\
+         tracking_total_items:{tracked_items}\r\ntracking_total_prefixes:{prefixes}\r\n\
+         unexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n",
         counters.connections_received.load(Ordering::Relaxed),
         stats.total_commands,
         counters.net_input_bytes.load(Ordering::Relaxed),
@@ -234,6 +237,9 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         keyspace.keyspace_hits,
         keyspace.keyspace_misses,
         stats.total_error_replies,
+        tracked_keys = tracked_keys,
+        tracked_items = tracked_items,
+        prefixes = prefixes,
     );
 }
 

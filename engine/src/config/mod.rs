@@ -113,6 +113,7 @@ const APPLIED: &[&str] = &[
     "slowlog-max-len",
     "min-replicas-to-write",
     "min-replicas-max-lag",
+    "tracking-table-max-keys",
 ];
 
 /// The server's configuration.
@@ -733,6 +734,11 @@ impl Config {
     /// `busy-reply-threshold` (alias `lua-time-limit`), in ms.
     pub fn busy_reply_threshold_ms(&self) -> u64 {
         u64::try_from(self.get_number("busy-reply-threshold")).unwrap_or(5000)
+    }
+
+    /// `tracking-table-max-keys` (0: no limit).
+    pub fn tracking_table_max_keys(&self) -> usize {
+        usize::try_from(self.get_number("tracking-table-max-keys")).unwrap_or(1_000_000)
     }
 }
 
