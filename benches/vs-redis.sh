@@ -11,6 +11,7 @@
 #
 # Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory] [--memory-only]
 #                            [--only NAME,NAME...]   (run only these workloads, e.g. ZADD,ZRANGE-100)
+#                            [--kvdb-args "ARGS"]    (extra kvdb-server arguments, e.g. "--threads 2")
 set -euo pipefail
 
 ROUNDS=3
@@ -21,6 +22,7 @@ MEMORY=1
 MEMORY_KEYS=1000000
 THROUGHPUT=1
 ONLY=""
+KVDB_ARGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     --no-memory) MEMORY=0; shift ;;
     --memory-only) THROUGHPUT=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --kvdb-args) KVDB_ARGS=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,7 +67,8 @@ start_servers() {
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize no --logfile "$WORK/redis.log" &
   REDIS_PID=$!; PIDS+=("$REDIS_PID")
-  "$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 > "$WORK/kvdb.log" 2>&1 &
+  # shellcheck disable=SC2086 # KVDB_ARGS is a list of words
+  "$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 $KVDB_ARGS > "$WORK/kvdb.log" 2>&1 &
   KVDB_PID=$!; PIDS+=("$KVDB_PID")
   for port in "$REDIS_PORT" "$KVDB_PORT"; do
     for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
