@@ -29,6 +29,27 @@ fn sleep_active_expire_and_errors() {
     );
 }
 
+/// DEBUG PAUSE-CRON 1 stops active expiry (a key past its TTL stays counted until it is
+/// looked up); 0 lets the cron delete it again.
+#[test]
+fn pause_cron_stops_active_expiry() {
+    diff_exclusive(
+        r#"
+        DEBUG PAUSE-CRON 1
+        SET k v PX 1
+        SET other v
+        !sleep 300
+        DBSIZE
+        DEBUG PAUSE-CRON 0
+        !sleep 400
+        DBSIZE
+        DEBUG PAUSE-CRON
+        DEBUG PAUSE-CRON yes
+        DEBUG PAUSE-CRON 0
+        "#,
+    );
+}
+
 /// DEBUG OBJECT's line with what differs by nature masked: the value's address and its
 /// LRU clock stamp. Everything else (refcount, encoding, serializedlength,
 /// lru_seconds_idle, the quicklist fields) must match.

@@ -382,12 +382,20 @@ impl Engine {
                 return 0;
             }
         };
+        // Blocked clients time out even while the cron is paused, as Redis answers
+        // them before its event loop sleeps.
         store.keyspace.blocking.time_out(now);
-        let deleted = store.keyspace.expire_cycle(now, max_rounds);
+        let cron = !store.keyspace.cron_paused;
+        let deleted = match cron {
+            true => store.keyspace.expire_cycle(now, max_rounds),
+            false => 0,
+        };
         // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may
         // have lowered it), and what expired reaches broadcast clients before it sleeps.
         let (tracking, out) = store.keyspace.tracking_out(now);
-        tracking.limit_keys(out);
+        if cron {
+            tracking.limit_keys(out);
+        }
         tracking.broadcast(out);
         deleted
     }

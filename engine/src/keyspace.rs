@@ -417,6 +417,9 @@ pub struct Keyspace {
     pub tracking: Tracking,
     /// Active expiry runs (`DEBUG SET-ACTIVE-EXPIRE 0` leaves expiry to lookups).
     pub active_expire: bool,
+    /// `DEBUG PAUSE-CRON 1`: the periodic work of Redis's `serverCron` (active expiry,
+    /// the tracking table's limit) is skipped.
+    pub cron_paused: bool,
     /// SLOWLOG's entries and settings.
     pub slowlog: SlowLog,
     /// MONITOR clients, by id, with the mailbox their feed goes to.
@@ -447,6 +450,7 @@ impl Keyspace {
             pubsub: PubSub::default(),
             tracking: Tracking::new(seed.rotate_left(29)),
             active_expire: true,
+            cron_paused: false,
             slowlog: SlowLog::default(),
             monitors: Vec::new(),
             notify_classes: 0,

@@ -3,7 +3,8 @@
 //!
 //! `OBJECT` describes a key's value in Redis's line format; `SLEEP` stops the whole
 //! server (it runs under the store lock, as Redis's runs on its only thread);
-//! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry. `CLOCK` and `FAULT` are
+//! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `PAUSE-CRON 1` stops the
+//! periodic work (active expiry, the tracking table's limit). `CLOCK` and `FAULT` are
 //! kvdb's own: virtual time and fault injection over the wire, so suites in any
 //! language can move the engine's clock the way `Engine::advance` does in Rust, and
 //! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
@@ -60,6 +61,8 @@ fn debug_help() -> Reply {
             "    kvdb only: show or disarm the armed faults.",
             "OBJECT <key>",
             "    Show low level info about `key` and associated value.",
+            "PAUSE-CRON <0|1>",
+            "    Stop periodic cron job processing.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -176,6 +179,10 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         if seconds > 0.0 && seconds.is_finite() {
             std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
         }
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(subcommand, "PAUSE-CRON") && options.len() == 1 {
+        ctx.keyspace.cron_paused = atoi(&options[0]) != 0;
         return Ok(Reply::Ok);
     }
     if is_keyword(subcommand, "SET-ACTIVE-EXPIRE") && options.len() == 1 {
