@@ -50,6 +50,24 @@ fn pause_cron_stops_active_expiry() {
     );
 }
 
+/// DEBUG PROTOCOL's sample of every type, in RESP2 and RESP3 (an attribute and a push
+/// each followed by their ordinary reply).
+#[test]
+fn debug_protocol_answers_each_type() {
+    let types = "string integer double bignum null array set map attrib push verbatim true false";
+    let mut script = String::new();
+    for protocol in ["!resp2", "!resp3"] {
+        script.push_str(protocol);
+        script.push('\n');
+        for name in types.split(' ') {
+            script.push_str(&format!("DEBUG PROTOCOL {name}\n"));
+        }
+        script.push_str("DEBUG PROTOCOL nosuch\nDEBUG PROTOCOL\nDEBUG PROTOCOL string extra\n");
+    }
+    script.push_str("!resp2\n");
+    diff(&script);
+}
+
 /// DEBUG OBJECT's line with what differs by nature masked: the value's address and its
 /// LRU clock stamp. Everything else (refcount, encoding, serializedlength,
 /// lru_seconds_idle, the quicklist fields) must match.

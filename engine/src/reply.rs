@@ -61,6 +61,9 @@ pub enum Reply {
     /// Several replies to one command, one after the other (SUBSCRIBE confirms each
     /// channel separately).
     Sequence(Vec<Reply>),
+    /// A RESP3 attribute (`|`): key/value pairs annotating the reply that follows it
+    /// (in a [`Reply::Sequence`]); RESP2 clients get nothing of it, as from Redis.
+    Attribute(Vec<(Reply, Reply)>),
 }
 
 impl Reply {
@@ -103,6 +106,14 @@ impl Reply {
             Reply::Set(items) => encode_items(b'*', items, protocol, out),
             Reply::Push(items) if resp3 => encode_items(b'>', items, protocol, out),
             Reply::Push(items) => encode_items(b'*', items, protocol, out),
+            Reply::Attribute(pairs) if resp3 => {
+                write::aggregate_header(out, b'|', pairs.len());
+                for (key, value) in pairs {
+                    key.encode(protocol, out);
+                    value.encode(protocol, out);
+                }
+            }
+            Reply::Attribute(_) => {}
             Reply::Map(pairs) => {
                 if resp3 {
                     write::aggregate_header(out, b'%', pairs.len());

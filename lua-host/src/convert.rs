@@ -139,6 +139,9 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, protocol: Protocol) -> mlua::Resul
             Some(last) => reply_to_lua(lua, last, protocol)?,
             None => Value::Nil,
         },
+        // An attribute only annotates the reply after it, which is what a script gets
+        // (Redis's Lua parser skips attributes too).
+        Reply::Attribute(_) => Value::Nil,
     })
 }
 

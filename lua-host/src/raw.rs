@@ -812,6 +812,8 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
             Some(last) => push_reply(state, last, protocol),
             None => ffi::lua_pushnil(state),
         },
+        // An attribute only annotates the reply after it, which is what a script gets.
+        Reply::Attribute(_) => ffi::lua_pushnil(state),
         // Pushed above.
         Reply::Int(_) | Reply::Nil | Reply::NilArray | Reply::Bool(_) => {}
     }

@@ -4,7 +4,8 @@
 //! `OBJECT` describes a key's value in Redis's line format; `SLEEP` stops the whole
 //! server (it runs under the store lock, as Redis's runs on its only thread);
 //! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `PAUSE-CRON 1` stops the
-//! periodic work (active expiry, the tracking table's limit). `CLOCK` and `FAULT` are
+//! periodic work (active expiry, the tracking table's limit); `PROTOCOL` answers a
+//! sample of each RESP type. `CLOCK` and `FAULT` are
 //! kvdb's own: virtual time and fault injection over the wire, so suites in any
 //! language can move the engine's clock the way `Engine::advance` does in Rust, and
 //! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
@@ -63,6 +64,10 @@ fn debug_help() -> Reply {
             "    Show low level info about `key` and associated value.",
             "PAUSE-CRON <0|1>",
             "    Stop periodic cron job processing.",
+            "PROTOCOL <type>",
+            "    Reply with a test value of the specified type. <type> can be: string,",
+            "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+            "    true, false.",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -181,6 +186,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         }
         return Ok(Reply::Ok);
     }
+    if is_keyword(subcommand, "PROTOCOL") && options.len() == 1 {
+        return debug_protocol(ctx, &options[0]);
+    }
     if is_keyword(subcommand, "PAUSE-CRON") && options.len() == 1 {
         ctx.keyspace.cron_paused = atoi(&options[0]) != 0;
         return Ok(Reply::Ok);
@@ -199,6 +207,58 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         return debug_object(ctx, &options[0]);
     }
     Err(subcommand_syntax_error(argv))
+}
+
+/// DEBUG PROTOCOL type: Redis's sample reply of each RESP type, for client tests. An
+/// attribute or a push comes with the ordinary reply Redis sends after it.
+fn debug_protocol(ctx: &mut Ctx<'_>, name: &[u8]) -> Result<Reply, CommandError> {
+    let resp3 = ctx.client.protocol == crate::reply::Protocol::Resp3;
+    let counting = || (0..3).map(Reply::Int).collect::<Vec<_>>();
+    let reply = match name.to_ascii_lowercase().as_slice() {
+        b"string" => Reply::bulk("Hello World"),
+        b"integer" => Reply::Int(12345),
+        // Redis's sample value, not an approximation of pi.
+        #[allow(clippy::approx_constant)]
+        b"double" => Reply::Double(3.141),
+        b"bignum" => Reply::BigNumber(bytes::Bytes::from_static(
+            b"1234567999999999999999999999999999999",
+        )),
+        b"null" => Reply::Nil,
+        b"array" => Reply::Array(counting()),
+        b"set" => Reply::Set(counting()),
+        b"map" => Reply::Map(
+            (0..3)
+                .map(|n| (Reply::Int(n), Reply::Bool(n == 1)))
+                .collect(),
+        ),
+        b"attrib" => Reply::Sequence(vec![
+            Reply::Attribute(vec![(
+                Reply::bulk("key-popularity"),
+                Reply::Array(vec![Reply::bulk("key:123"), Reply::Int(90)]),
+            )]),
+            Reply::bulk("Some real reply following the attribute"),
+        ]),
+        b"push" if !resp3 => {
+            return Err(CommandError::err("RESP2 is not supported by this command"))
+        }
+        b"push" => Reply::Sequence(vec![
+            Reply::Push(vec![Reply::bulk("server-cpu-usage"), Reply::Int(42)]),
+            Reply::bulk("Some real reply following the push reply"),
+        ]),
+        b"true" => Reply::Bool(true),
+        b"false" => Reply::Bool(false),
+        b"verbatim" => Reply::Verbatim(
+            *b"txt",
+            bytes::Bytes::from_static(b"This is a verbatim\nstring"),
+        ),
+        _ => {
+            return Err(CommandError::err(
+                "Wrong protocol type name. Please use one of the following: \
+                 string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",
+            ))
+        }
+    };
+    Ok(reply)
 }
 
 /// The DEBUG command.
