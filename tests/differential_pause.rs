@@ -46,6 +46,16 @@ fn info_field(conn: &mut RawConn, section: &str, field: &str) -> String {
         .to_string()
 }
 
+/// One `name=value` field of client `id`'s CLIENT LIST line.
+fn client_field(conn: &mut RawConn, id: &[u8], field: &str) -> String {
+    let list = conn.command(&[b"CLIENT", b"LIST", b"ID", id]);
+    String::from_utf8_lossy(&list)
+        .split([' ', '\n'])
+        .find(|pair| pair.starts_with(&format!("{field}=")))
+        .unwrap_or_default()
+        .to_string()
+}
+
 #[test]
 fn pause_arguments_are_checked_as_redis_does() {
     diff_exclusive(
@@ -92,9 +102,13 @@ fn a_write_pause_holds_writes_and_lets_reads_run_until_unpause() {
         let mut admin = connect(server, db);
         let mut writer = connect(server, db);
         let mut reader = connect(server, db);
+        let writer_id = writer.command(&[b"CLIENT", b"ID"]);
+        let writer_id = String::from_utf8_lossy(&writer_id[1..writer_id.len() - 2]).to_string();
         let mut replies = vec![admin.command(&[b"CLIENT", b"PAUSE", b"10000", b"WRITE"])];
         send(&mut writer, &[b"SET", b"foo", b"bar"]);
         await_blocked(&mut admin, 1);
+        // The held command already shows in CLIENT LIST.
+        replies.push(client_field(&mut admin, writer_id.as_bytes(), "cmd").into_bytes());
         replies.push(reader.command(&[b"GET", b"foo"]));
         replies.push(reader.command(&[b"PING"]));
         replies.push(reply_or_held(&mut writer));

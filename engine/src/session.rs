@@ -288,6 +288,13 @@ pub enum ReplyMode {
 }
 
 impl ClientState {
+    /// Records `id` as the client's last command: its name for CLIENT LIST here, its
+    /// id for the registry entry, which publishes it without a lock.
+    pub(crate) fn set_last_command(&mut self, id: CommandId) {
+        self.info.last_command = command::table().by_id(id).name;
+        self.last_command_id = Some(id);
+    }
+
     /// The state of client `id` on database `db` speaking `protocol`, as a new
     /// connection starts it (also used to serve a blocked client's command).
     pub fn new(id: u64, db: usize, protocol: Protocol, now_ms: u64) -> Self {
@@ -1198,7 +1205,7 @@ fn held_by_pause(
         Admission::Run => false,
         Admission::Wait => {
             // CLIENT LIST already shows the held command, as Redis's does.
-            state.info.last_command = spec.name;
+            state.set_last_command(*id);
             *paused = Some(keyspace.pause().wait_for_change(now));
             true
         }
@@ -1551,8 +1558,7 @@ fn check_and_run<'a>(
         return (Err(error), started, stats);
     }
     let now_ms = fixed_now.unwrap_or(started.now_ms());
-    client.info.last_command = spec.name;
-    client.last_command_id = Some(id);
+    client.set_last_command(id);
     client.info.last_interaction_ms = now_ms;
     // Tracking clients only come and go through CLIENT and RESET, which read nothing.
     let tracking = keyspace.tracking.has_clients();
