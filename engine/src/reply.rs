@@ -247,7 +247,7 @@ impl PartialEq for Reply {
             (Int(a), Int(b)) => a == b,
             (Array(a), Array(b)) | (Set(a), Set(b)) | (Push(a), Push(b)) => a == b,
             (Sequence(a), Sequence(b)) => a == b,
-            (Map(a), Map(b)) => a == b,
+            (Map(a), Map(b)) | (Attribute(a), Attribute(b)) => a == b,
             (Double(a), Double(b)) => a == b,
             (Bool(a), Bool(b)) => a == b,
             (Verbatim(f, a), Verbatim(g, b)) => f == g && a == b,
@@ -274,6 +274,13 @@ pub fn encode_error(error: &CommandError, out: &mut BytesMut) {
 #[cfg(test)]
 mod conversion_tests {
     use super::*;
+
+    #[test]
+    fn attributes_compare_by_their_pairs() {
+        let popularity = |n| Reply::Attribute(vec![(Reply::bulk("key"), Reply::Int(n))]);
+        assert_eq!(popularity(90), popularity(90));
+        assert_ne!(popularity(90), popularity(91));
+    }
 
     #[test]
     fn conversions_read_what_a_client_would() {

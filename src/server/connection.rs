@@ -52,8 +52,10 @@ where
     // Set when a batch waited (a blocked or paused command) while the client kept
     // sending: what arrived meanwhile is already in `input`, to run before reading more.
     let mut buffered = false;
-    // One future for the connection's life, polled by reference in every wait.
+    // One future each for the connection's life, polled by reference in every wait
+    // (both are ready whenever their flag is set, so they can be polled again).
     let mut killed = session.killed();
+    let mut mailbox_offered = session.mailbox_offered();
     loop {
         if !buffered {
             // Subscribers and MONITOR clients are never closed for idling (as in Redis).
@@ -69,7 +71,7 @@ where
                 None => tokio::select! {
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     // Another client made this one its tracking redirection target.
-                    _ = session.mailbox_offered() => Event::Mail,
+                    _ = &mut mailbox_offered => Event::Mail,
                     _ = &mut killed => return,
                 },
             };
