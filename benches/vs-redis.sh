@@ -4,18 +4,25 @@
 # For every workload, runs redis-benchmark against both servers in alternating order
 # (A B B A ...) for several rounds after a warm-up, pausing (SIGSTOP) whichever server is
 # idle, and prints per workload: median ops/s of each, their ratio (kvdb / redis) with the
-# spread across rounds, p50/p99 latency, and server CPU time per request. Then a memory
-# table: resident growth per key for 1M small string keys, with and without a TTL.
-# Exits non-zero if any workload reports errors (an unsupported command must never look
-# fast).
+# spread across rounds, p50/p99 latency, server CPU time per request, and the CPU time
+# per request of the client (redis-benchmark) itself. Then a memory table: resident
+# growth per key for 1M small string keys, with and without a TTL. Exits non-zero if any
+# workload reports errors (an unsupported command must never look fast).
 #
-# Usage: benches/vs-redis.sh [--rounds N] [--requests N] [--quick] [--no-memory] [--memory-only]
+# Each workload's request count is sized from its warm-up so one measured run takes about
+# --seconds (default 1): a default run of every workload takes about five minutes.
+#
+# Usage: benches/vs-redis.sh [--rounds N] [--seconds S] [--requests N] [--quick] [--no-memory]
+#                            [--memory-only]
 #                            [--only NAME,NAME...]   (run only these workloads, e.g. ZADD,ZRANGE-100)
 #                            [--kvdb-args "ARGS"]    (extra kvdb-server arguments, e.g. "--threads 2")
+#   --requests N fixes every workload's request count instead of sizing it.
 set -euo pipefail
 
 ROUNDS=3
-REQUESTS=200000
+SECONDS_PER_RUN=1
+REQUESTS=""          # empty: sized per workload from SECONDS_PER_RUN
+WARMUP_REQUESTS=20000
 CLIENTS=50
 KEYSPACE=100000
 MEMORY=1
@@ -26,13 +33,14 @@ KVDB_ARGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
+    --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --requests) REQUESTS=$2; shift 2 ;;
-    --quick) ROUNDS=1; REQUESTS=50000; MEMORY_KEYS=200000; shift ;;
+    --quick) ROUNDS=1; SECONDS_PER_RUN=0.3; WARMUP_REQUESTS=5000; MEMORY_KEYS=200000; shift ;;
     --no-memory) MEMORY=0; shift ;;
     --memory-only) THROUGHPUT=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
     --kvdb-args) KVDB_ARGS=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -83,26 +91,33 @@ stop_servers() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run_one PORT PID PIPELINE TESTS EXTRA... -> "rps p50 p99 cpu_ticks"
+# run_one PORT PID PIPELINE REQUESTS TESTS EXTRA...
+#   -> "rps p50 p99 server_cpu_ticks client_cpu_seconds"
 # TESTS is a redis-benchmark -t list, or "cmd:WORDS..." for a command of our own.
 run_one() {
-  local port=$1 pid=$2 pipeline=$3 tests=$4; shift 4
-  local before after out
+  local port=$1 pid=$2 pipeline=$3 requests=$4 tests=$5; shift 5
+  local before after out client_cpu TIMEFORMAT='%3U %3S'
   local test_args=(-t "$tests")
   [[ "$tests" == cmd:* ]] && read -r -a test_args <<<"${tests#cmd:}"
   before=$(cpu_ticks "$pid")
-  out=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$pipeline" \
-        -r "$KEYSPACE" --csv "$@" "${test_args[@]}" 2>&1)
+  # bash's `time` prints the client's user and system seconds as the last line.
+  out=$( { time redis-benchmark -p "$port" -c "$CLIENTS" -n "$requests" -P "$pipeline" \
+        -r "$KEYSPACE" --csv "$@" "${test_args[@]}" 2>&1; } 2>&1)
   after=$(cpu_ticks "$pid")
   if echo "$out" | grep -qiE '^(ERR|error)|Error from server|WRONGTYPE|unknown command'; then
     echo "ERROR running $tests on port $port: $out" >&2
     return 1
   fi
+  client_cpu=$(echo "$out" | tail -1 | awk '{print $1 + $2}')
   # CSV: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  echo "$out" | awk -v cpu=$((after - before)) '/^"/ && !/^"test"/ {gsub(/"/,"",$0); split($0,f,","); print f[2], f[5], f[7], cpu; exit}'
+  echo "$out" | awk -v cpu=$((after - before)) -v client="$client_cpu" \
+    '/^"/ && !/^"test"/ {gsub(/"/,"",$0); split($0,f,","); print f[2], f[5], f[7], cpu, client; exit}'
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# per_request TOTAL SCALE REQUESTS: TOTAL * SCALE / REQUESTS, two decimals.
+per_request() { awk -v t="$1" -v s="$2" -v n="$3" 'BEGIN{printf "%.2f", t*s/n}'; }
 
 # wanted NAME: whether --only lets workload NAME run.
 wanted() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
@@ -113,45 +128,48 @@ RESULTS=()
 measure() {
   local name=$1 pipeline=$2 tests=$3; shift 3
   wanted "$name" || return 0
-  local r_rps=() k_rps=() r_p50=() k_p50=() r_p99=() k_p99=() r_cpu=() k_cpu=() ratios=()
-  # warm-up, both
-  run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
-  run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$tests" "$@" >/dev/null || { FAILED=1; return; }
+  local r_rps=() k_rps=() r_p50=() k_p50=() r_p99=() k_p99=() r_cpu=() k_cpu=() r_cli=() k_cli=() ratios=()
+  # Warm-up, both; the slower rate sizes the measured runs (the same count for both).
+  local r_warm k_warm requests
+  r_warm=$(run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$WARMUP_REQUESTS" "$tests" "$@") || { FAILED=1; return; }
+  k_warm=$(run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$WARMUP_REQUESTS" "$tests" "$@") || { FAILED=1; return; }
+  requests=${REQUESTS:-$(awk -v r="${r_warm%% *}" -v k="${k_warm%% *}" -v s="$SECONDS_PER_RUN" \
+    'BEGIN{n = (r < k ? r : k) * s; n = int(n / 1000 + 0.5) * 1000; print (n < 5000 ? 5000 : n)}')}
   for round in $(seq "$ROUNDS"); do
     local order="redis kvdb"; [ $((round % 2)) -eq 0 ] && order="kvdb redis"
     local rr kr
     for who in $order; do
       if [ "$who" = redis ]; then
-        kill -STOP "$KVDB_PID"; rr=$(run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$tests" "$@") || FAILED=1; kill -CONT "$KVDB_PID"
+        kill -STOP "$KVDB_PID"; rr=$(run_one "$REDIS_PORT" "$REDIS_PID" "$pipeline" "$requests" "$tests" "$@") || FAILED=1; kill -CONT "$KVDB_PID"
       else
-        kill -STOP "$REDIS_PID"; kr=$(run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$tests" "$@") || FAILED=1; kill -CONT "$REDIS_PID"
+        kill -STOP "$REDIS_PID"; kr=$(run_one "$KVDB_PORT" "$KVDB_PID" "$pipeline" "$requests" "$tests" "$@") || FAILED=1; kill -CONT "$REDIS_PID"
       fi
     done
     [ -n "${rr:-}" ] && [ -n "${kr:-}" ] || { FAILED=1; return; }
-    read -r a b c d <<<"$rr"; r_rps+=("$a"); r_p50+=("$b"); r_p99+=("$c"); r_cpu+=("$d")
-    read -r a b c d <<<"$kr"; k_rps+=("$a"); k_p50+=("$b"); k_p99+=("$c"); k_cpu+=("$d")
+    read -r a b c d e <<<"$rr"; r_rps+=("$a"); r_p50+=("$b"); r_p99+=("$c"); r_cpu+=("$d"); r_cli+=("$e")
+    read -r a b c d e <<<"$kr"; k_rps+=("$a"); k_p50+=("$b"); k_p99+=("$c"); k_cpu+=("$d"); k_cli+=("$e")
     ratios+=("$(awk -v k="${k_rps[-1]}" -v r="${r_rps[-1]}" 'BEGIN{printf "%.3f", k/r}')")
   done
-  local mr mk ratio lo hi cpu_r cpu_k
+  local mr mk ratio lo hi
   mr=$(printf '%s\n' "${r_rps[@]}" | median); mk=$(printf '%s\n' "${k_rps[@]}" | median)
   ratio=$(awk -v k="$mk" -v r="$mr" 'BEGIN{printf "%.2f", k/r}')
   lo=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1); hi=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
-  # CPU per request in microseconds (ticks are 10 ms).
-  cpu_r=$(printf '%s\n' "${r_cpu[@]}" | median); cpu_k=$(printf '%s\n' "${k_cpu[@]}" | median)
-  local us_r us_k
-  us_r=$(awk -v t="$cpu_r" -v n="$REQUESTS" 'BEGIN{printf "%.2f", t*10000/n}')
-  us_k=$(awk -v t="$cpu_k" -v n="$REQUESTS" 'BEGIN{printf "%.2f", t*10000/n}')
-  local cpu_ratio
+  # Server CPU per request in microseconds (ticks are 10 ms), client's likewise.
+  local us_r us_k cli_r cli_k cpu_ratio
+  us_r=$(per_request "$(printf '%s\n' "${r_cpu[@]}" | median)" 10000 "$requests")
+  us_k=$(per_request "$(printf '%s\n' "${k_cpu[@]}" | median)" 10000 "$requests")
+  cli_r=$(per_request "$(printf '%s\n' "${r_cli[@]}" | median)" 1000000 "$requests")
+  cli_k=$(per_request "$(printf '%s\n' "${k_cli[@]}" | median)" 1000000 "$requests")
   cpu_ratio=$(awk -v k="$us_k" -v r="$us_r" 'BEGIN{ if (r > 0) printf "%.2f", k/r; else print "n/a"}')
-  RESULTS+=("$(printf '%-14s %3s %11.0f %11.0f %6s  [%s-%s] %6s/%-6s %6s/%-6s %6s/%-6s %5s' \
-    "$name" "$pipeline" "$mr" "$mk" "$ratio" "$lo" "$hi" \
+  RESULTS+=("$(printf '%-14s %3s %7s %11.0f %11.0f %6s  [%s-%s] %6s/%-6s %6s/%-6s %6s/%-6s %5s  %6s/%-6s' \
+    "$name" "$pipeline" "$requests" "$mr" "$mk" "$ratio" "$lo" "$hi" \
     "$(printf '%s\n' "${r_p50[@]}" | median)" "$(printf '%s\n' "${k_p50[@]}" | median)" \
     "$(printf '%s\n' "${r_p99[@]}" | median)" "$(printf '%s\n' "${k_p99[@]}" | median)" \
-    "$us_r" "$us_k" "$cpu_ratio")")
+    "$us_r" "$us_k" "$cpu_ratio" "$cli_r" "$cli_k")")
   echo "${RESULTS[-1]}" >&2
 }
 
-echo "kvdb vs redis-server $(redis-server --version | awk '{print $3}'): $CLIENTS clients, $REQUESTS requests, $ROUNDS rounds, keyspace $KEYSPACE, $(nproc) cores" >&2
+echo "kvdb vs redis-server $(redis-server --version | awk '{print $3}'): $CLIENTS clients, ${REQUESTS:-about ${SECONDS_PER_RUN}s of} requests, $ROUNDS rounds, keyspace $KEYSPACE, $(nproc) cores" >&2
 [ "$THROUGHPUT" = 1 ] && start_servers
 # The script EVALSHA runs: a small cached script doing one redis.call, loaded on both;
 # FCALL runs the same body as a library function.
@@ -217,7 +235,8 @@ done
 if [ "$THROUGHPUT" = 1 ]; then
   stop_servers
   echo
-  printf '%-14s %3s %11s %11s %6s  %-13s %-13s %-13s %-13s %5s\n' workload P redis_ops kvdb_ops ratio "[spread]" "p50 r/k ms" "p99 r/k ms" "cpu us/req r/k" "cpu"
+  printf '%-14s %3s %7s %11s %11s %6s  %-13s %-13s %-13s %-13s %5s  %s\n' workload P requests redis_ops kvdb_ops ratio \
+    "[spread]" "p50 r/k ms" "p99 r/k ms" "cpu us/req r/k" "cpu" "client us/req r/k"
   printf '%s\n' "${RESULTS[@]}"
 fi
 
