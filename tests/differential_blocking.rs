@@ -8,9 +8,11 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use support::{
     await_blocked, connect, diff, differential, encode_command, send, servers, DiffSession,
+    ServerProcess,
 };
 
 #[test]
@@ -188,6 +190,45 @@ fn a_command_sent_while_blocked_runs_once_the_block_ends() {
         replies.push(blocked.read_reply());
         replies
     });
+}
+
+/// `total_net_input_bytes` from an `INFO stats` reply.
+fn input_bytes(info: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(info);
+    let field = text
+        .lines()
+        .find_map(|line| line.strip_prefix("total_net_input_bytes:"))
+        .expect("INFO stats has total_net_input_bytes");
+    field.trim().parse().expect("a number")
+}
+
+#[test]
+fn bytes_sent_while_blocked_count_as_input() {
+    // Each on a server of its own: the counter is server-wide.
+    for server in [ServerProcess::redis(), ServerProcess::kvdb()] {
+        let mut blocked = server.connect();
+        let mut observer = server.connect();
+        let info: [&[u8]; 2] = [b"INFO", b"stats"];
+        let info_len = encode_command(&info).len();
+        let before = input_bytes(&observer.command(&info));
+        let block = encode_command(&[b"BLPOP", b"q", b"0"]);
+        blocked.send_raw(&block);
+        thread::sleep(Duration::from_millis(50));
+        let meanwhile = encode_command(&[b"LLEN", b"q"]);
+        blocked.send_raw(&meanwhile);
+        // Every INFO asked adds its own request; ask until the server has read all.
+        let mut expected = before + block.len() + meanwhile.len();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            expected += info_len;
+            let counted = input_bytes(&observer.command(&info));
+            if counted == expected || Instant::now() > deadline {
+                assert_eq!(counted, expected, "{}", server.name());
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 #[test]

@@ -35,9 +35,8 @@ async fn serve<S>(mut stream: S, session: &mut Session)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let shared = session.engine().shared().clone();
     let (limits, idle_timeout, query_limit) = {
-        let config = shared.config.read();
+        let config = session.engine().shared().config.read();
         let limits = Limits {
             // Keys and members are stored with 32-bit lengths.
             max_bulk_len: (config.proto_max_bulk_len() as usize).min(kvdb_engine::MAX_KEY_LEN),
@@ -110,10 +109,7 @@ where
                     if n == offered {
                         read_size = (read_size * 2).min(MAX_READ_SIZE);
                     }
-                    shared
-                        .counters
-                        .net_input_bytes
-                        .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                    count_input(session, n);
                 }
             }
         }
@@ -356,11 +352,10 @@ where
             _ = filled => {}
             _ = deadline => {}
             _ = killed => return Err(Disconnected),
-            read = stream.read_buf(input) => {
-                if matches!(read, Ok(0) | Err(_)) {
-                    return Err(Disconnected);
-                }
-            }
+            read = stream.read_buf(input) => match read {
+                Ok(0) | Err(_) => return Err(Disconnected),
+                Ok(n) => count_input(session, n),
+            },
         }
     }
 }
@@ -385,9 +380,21 @@ where
         _ = killed => Err(Disconnected),
         read = stream.read_buf(input) => match read {
             Ok(0) | Err(_) => Err(Disconnected),
-            Ok(_) => Ok(()),
+            Ok(n) => {
+                count_input(session, n);
+                Ok(())
+            }
         },
     }
+}
+
+/// Counts `n` bytes read from the client in INFO's `total_net_input_bytes`: every
+/// read, including those made while a command waits.
+fn count_input(session: &Session, n: usize) {
+    let counters = &session.engine().shared().counters;
+    counters
+        .net_input_bytes
+        .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Sleeps for `wait`, or forever when there is no limit.
