@@ -260,6 +260,22 @@ fn generic_commands() {
 }
 
 #[test]
+fn restore() {
+    scenario(
+        "KEAn",
+        r#"
+        RESTORE r 0 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2"
+        RESTORE r 0 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2"
+        RESTORE r 0 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2" REPLACE
+        RESTORE r 100000 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2" REPLACE
+        RESTORE r 1 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2" REPLACE ABSTTL
+        RESTORE r 1 "\x00\x03abc\x0a\x00\xd9\xac0=Ar\xa2\xe2" ABSTTL
+        RESTORE r 0 bad
+        "#,
+    );
+}
+
+#[test]
 fn list_commands() {
     scenario(
         "KEAn",

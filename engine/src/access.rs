@@ -71,6 +71,24 @@ impl AccessPolicy {
         counter.saturating_sub(periods)
     }
 
+    /// The field RESTORE sets from `FREQ` (under an LFU policy) or `IDLETIME` seconds
+    /// (otherwise), as Redis's `objectSetLRUOrLFU`; `None` leaves a new key's field.
+    pub fn restored(&self, frequency: Option<u32>, idle: Option<u64>, now_ms: u64) -> Option<u32> {
+        if self.lfu {
+            return frequency.map(|count| (minutes(now_ms) << 8) | count.min(255));
+        }
+        let idle = idle?;
+        let clock = lru_clock(now_ms);
+        Some(
+            match u32::try_from(idle).ok().filter(|&idle| idle <= clock) {
+                Some(idle) => clock - idle,
+                // An idle time past the clock's start wraps to half the clock's range
+                // ahead, so the key stays idle a long while.
+                None => (clock + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX,
+            },
+        )
+    }
+
     /// Seconds since the last access (`OBJECT IDLETIME`), with the LRU clock's wrap.
     pub fn idle_seconds(field: u32, now_ms: u64) -> u64 {
         let now = lru_clock(now_ms);

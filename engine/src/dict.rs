@@ -299,6 +299,14 @@ impl<V> Dict<V> {
         self.find(key).map(|node| unsafe { (*node.as_ptr()).aux })
     }
 
+    /// Replaces the auxiliary field of `key`'s entry; false when `key` is absent.
+    pub fn set_aux(&mut self, key: &[u8], aux: u32) -> bool {
+        // SAFETY: the node is live and exclusively ours while `self` is borrowed mutably.
+        self.find(key)
+            .map(|node| unsafe { (*node.as_ptr()).aux = aux })
+            .is_some()
+    }
+
     /// The value stored under `key`, mutably.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
         // SAFETY: the node is live and exclusively ours while `self` is borrowed mutably.

@@ -231,6 +231,9 @@ impl CommandError {
 pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 /// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.
 pub const NO_REPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+
+/// RESTORE onto an existing key without REPLACE.
+pub const BUSY_KEY: &str = "BUSYKEY Target key name already exists.";
 /// `BUSY` while an EVAL script runs past the threshold.
 pub const BUSY_SCRIPT: &str =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -270,7 +273,7 @@ const STANDARD_ERRORS: &[&str] = &[
     "OOM command not allowed when used memory > 'maxmemory'.",
     "EXECABORT Transaction discarded because of previous errors.",
     NO_REPLICAS,
-    "BUSYKEY Target key name already exists.",
+    BUSY_KEY,
 ];
 
 /// Redis's own error text for the bare error `code` (`LOADING` → `LOADING Redis is

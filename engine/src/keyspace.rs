@@ -192,6 +192,11 @@ impl Db {
         self.entries.aux(key)
     }
 
+    /// Sets `key`'s access field (RESTORE's IDLETIME and FREQ).
+    pub fn set_access(&mut self, key: &[u8], field: u32) {
+        self.entries.set_aux(key, field);
+    }
+
     /// True when `key` is still in the table but its TTL has passed (Redis's
     /// `keyIsExpired`).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {

@@ -160,6 +160,86 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Int(1))
 }
 
+/// DUMP key: the value in Redis's RDB encoding, framed for RESTORE.
+fn dump(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let settings = ctx.config().rdb_settings();
+    match ctx.read(&key) {
+        Some(entry) => Ok(Reply::bulk(crate::rdb::dump::dump(&entry.value, settings))),
+        None => Ok(Reply::Nil),
+    }
+}
+
+/// RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency], in
+/// Redis's order of checks: options, an existing key, the TTL, the payload.
+fn restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let key = args.key()?;
+    let ttl_arg = args.required()?;
+    let payload = args.required()?;
+    let (mut replace, mut absolute) = (false, false);
+    let (mut idle, mut frequency) = (None, None);
+    while let Some(arg) = args.try_next() {
+        if is_keyword(arg, "REPLACE") {
+            replace = true;
+        } else if is_keyword(arg, "ABSTTL") {
+            absolute = true;
+        } else if is_keyword(arg, "IDLETIME") && !args.is_empty() && frequency.is_none() {
+            let seconds = args.i64()?;
+            if seconds < 0 {
+                return Err(CommandError::err("Invalid IDLETIME value, must be >= 0"));
+            }
+            idle = Some(seconds as u64);
+        } else if is_keyword(arg, "FREQ") && !args.is_empty() && idle.is_none() {
+            let count = args.i64()?;
+            if !(0..=255).contains(&count) {
+                return Err(CommandError::err(
+                    "Invalid FREQ value, must be >= 0 and <= 255",
+                ));
+            }
+            frequency = Some(count as u32);
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    if !replace && ctx.write(&key).is_some() {
+        return Err(CommandError::Other(crate::error::BUSY_KEY.into()));
+    }
+    let ttl = parse_i64(ttl_arg)?;
+    if ttl < 0 {
+        return Err(CommandError::err("Invalid TTL value, must be >= 0"));
+    }
+    let mut rules = ctx.rules();
+    rules.seed = ctx.db().2.next_u64();
+    let value = crate::rdb::dump::restore(payload, &rules).map_err(CommandError::err)?;
+    let now = ctx.now_ms;
+    // The replaced key goes as stored (Redis's dbDelete), announced only if nothing
+    // takes its place.
+    let (db, _, _) = ctx.db();
+    let deleted = replace && db.take(&key).is_some();
+    let expire_at = match ttl {
+        0 => None,
+        ttl if absolute => Some(ttl as u64),
+        ttl => Some((ttl as u64).saturating_add(now)),
+    };
+    if expire_at.is_some_and(|at| at <= now) {
+        if deleted {
+            ctx.signal_modified_key(&key);
+            ctx.notify(notify::GENERIC, "del", &key);
+        }
+        return Ok(Reply::Ok);
+    }
+    let (db, _, _) = ctx.db();
+    let policy = db.access_policy();
+    db.insert(&key, value, expire_at, now);
+    if let Some(field) = policy.restored(frequency, idle, now) {
+        db.set_access(&key, field);
+    }
+    ctx.signal_modified_key(&key);
+    ctx.notify(notify::NEW, "new", &key);
+    ctx.notify(notify::GENERIC, "restore", &key);
+    Ok(Reply::Ok)
+}
+
 fn move_key(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
     let target = db_index(ctx, args.required()?, None)?;
@@ -735,6 +815,15 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
     spec!("copy", -3, WRITE | DENYOOM, (1, 2, 1), acl::KEYSPACE, copy),
     spec!("move", 3, WRITE | FAST, (1, 1, 1), acl::KEYSPACE, move_key),
+    spec!("dump", 2, READONLY, (1, 1, 1), acl::KEYSPACE, dump),
+    spec!(
+        "restore",
+        -4,
+        WRITE | DENYOOM,
+        (1, 1, 1),
+        acl::KEYSPACE | acl::DANGEROUS,
+        restore
+    ),
     spec!(
         "keys",
         2,

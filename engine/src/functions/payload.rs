@@ -5,25 +5,20 @@
 //! (Redis's Jones polynomial, little-endian). `FUNCTION RESTORE` also reads the old
 //! `RDB_OPCODE_FUNCTION` (246) records of Redis 7.0 release candidates.
 //!
-//! The CRC comes from the `crc` crate (`CRC_64_REDIS`), a well-kept implementation of
-//! exactly Redis's parameters, rather than a hand-rolled table.
+//! The footer is [`crate::rdb::dump`]'s, shared with key `DUMP` payloads.
 
 use bytes::Bytes;
 
-use crate::lzf;
+use crate::rdb::dump::{append_footer, check_footer};
+use crate::rdb::read::Reader;
 use crate::rdb::write_string;
+
+pub use crate::rdb::dump::BAD_FOOTER;
 
 /// `RDB_OPCODE_FUNCTION2`: a library's code follows.
 const OPCODE_FUNCTION2: u8 = 245;
 /// `RDB_OPCODE_FUNCTION`: name, engine, optional description and code follow.
 const OPCODE_FUNCTION: u8 = 246;
-/// The RDB version Redis 7.0 writes.
-const RDB_VERSION: u16 = 10;
-
-const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_REDIS);
-
-/// The error for a payload whose footer does not check.
-pub const BAD_FOOTER: &str = "DUMP payload version or checksum are wrong";
 
 /// The payload holding `codes` (each library's code, shebang included).
 pub fn dump<'a>(codes: impl IntoIterator<Item = &'a [u8]>, compress: bool) -> Vec<u8> {
@@ -32,9 +27,7 @@ pub fn dump<'a>(codes: impl IntoIterator<Item = &'a [u8]>, compress: bool) -> Ve
         out.push(OPCODE_FUNCTION2);
         write_string(&mut out, code, compress);
     }
-    out.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = CRC64.checksum(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
+    append_footer(&mut out);
     out
 }
 
@@ -43,12 +36,10 @@ pub fn dump<'a>(codes: impl IntoIterator<Item = &'a [u8]>, compress: bool) -> Ve
 /// the codes read are answered with the error that stopped the reading, if any.
 pub fn read(payload: &[u8]) -> Result<(Vec<Bytes>, Option<String>), &'static str> {
     check_footer(payload)?;
-    let mut reader = Reader {
-        data: payload,
-        pos: 0,
-    };
+    // Read from the whole payload, as Redis does, up to its 10-byte footer.
+    let mut reader = Reader::new(payload);
     let mut codes = Vec::new();
-    while payload.len() - reader.pos > 10 {
+    while reader.remaining() > 10 {
         let error = match reader.byte() {
             None => "can not read data type".to_string(),
             Some(OPCODE_FUNCTION2) => match reader.string() {
@@ -58,7 +49,7 @@ pub fn read(payload: &[u8]) -> Result<(Vec<Bytes>, Option<String>), &'static str
                 }
                 None => "Failed loading library payload".to_string(),
             },
-            Some(OPCODE_FUNCTION) => match reader.old_format() {
+            Some(OPCODE_FUNCTION) => match old_format(&mut reader) {
                 Ok(code) => {
                     codes.push(code);
                     continue;
@@ -72,111 +63,26 @@ pub fn read(payload: &[u8]) -> Result<(Vec<Bytes>, Option<String>), &'static str
     Ok((codes, None))
 }
 
-/// Redis's `verifyDumpPayload`: a known RDB version and a matching CRC64.
-fn check_footer(payload: &[u8]) -> Result<(), &'static str> {
-    if payload.len() < 10 {
-        return Err(BAD_FOOTER);
+/// An `RDB_OPCODE_FUNCTION` record, turned into the code it stands for.
+fn old_format(reader: &mut Reader<'_>) -> Result<Bytes, &'static str> {
+    let name = reader.string().ok_or("Failed loading library name")?;
+    let engine = reader.string().ok_or("Failed loading engine name")?;
+    let has_description = reader
+        .plain_len()
+        .ok_or("Failed loading library description indicator")?;
+    if has_description != 0 {
+        reader
+            .string()
+            .ok_or("Failed loading library description")?;
     }
-    let footer = &payload[payload.len() - 10..];
-    if u16::from_le_bytes([footer[0], footer[1]]) > RDB_VERSION {
-        return Err(BAD_FOOTER);
-    }
-    let crc = CRC64.checksum(&payload[..payload.len() - 8]);
-    if crc.to_le_bytes() != footer[2..] {
-        return Err(BAD_FOOTER);
-    }
-    Ok(())
-}
-
-/// A cursor over a payload; every read fails (`None`) past its end.
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-/// What an RDB length byte announced.
-enum Len {
-    Plain(u64),
-    /// A special encoding (`11xxxxxx`): integer or LZF string.
-    Encoded(u8),
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let slice = self.data.get(self.pos..self.pos.checked_add(n)?)?;
-        self.pos += n;
-        Some(slice)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    /// Redis's `rdbLoadLen`.
-    fn len(&mut self) -> Option<Len> {
-        let first = self.byte()?;
-        Some(match first >> 6 {
-            0 => Len::Plain(u64::from(first & 0x3f)),
-            1 => Len::Plain((u64::from(first & 0x3f) << 8) | u64::from(self.byte()?)),
-            3 => Len::Encoded(first & 0x3f),
-            _ if first == 0x80 => Len::Plain(u64::from(u32::from_be_bytes(
-                self.take(4)?.try_into().ok()?,
-            ))),
-            _ if first == 0x81 => Len::Plain(u64::from_be_bytes(self.take(8)?.try_into().ok()?)),
-            _ => return None,
-        })
-    }
-
-    fn plain_len(&mut self) -> Option<usize> {
-        match self.len()? {
-            Len::Plain(n) => usize::try_from(n).ok(),
-            Len::Encoded(_) => None,
-        }
-    }
-
-    /// Redis's `rdbGenericLoadStringObject`: plain, integer or LZF.
-    fn string(&mut self) -> Option<Bytes> {
-        match self.len()? {
-            Len::Plain(n) => {
-                let n = usize::try_from(n).ok()?;
-                Some(Bytes::copy_from_slice(self.take(n)?))
-            }
-            Len::Encoded(0) => Some(Bytes::from((self.byte()? as i8).to_string())),
-            Len::Encoded(1) => Some(Bytes::from(
-                i16::from_le_bytes(self.take(2)?.try_into().ok()?).to_string(),
-            )),
-            Len::Encoded(2) => Some(Bytes::from(
-                i32::from_le_bytes(self.take(4)?.try_into().ok()?).to_string(),
-            )),
-            Len::Encoded(3) => {
-                let packed_len = self.plain_len()?;
-                let len = self.plain_len()?;
-                let packed = self.take(packed_len)?;
-                lzf::decompress(packed, len).map(Bytes::from)
-            }
-            Len::Encoded(_) => None,
-        }
-    }
-
-    /// An `RDB_OPCODE_FUNCTION` record, turned into the code it stands for.
-    fn old_format(&mut self) -> Result<Bytes, &'static str> {
-        let name = self.string().ok_or("Failed loading library name")?;
-        let engine = self.string().ok_or("Failed loading engine name")?;
-        let has_description = self
-            .plain_len()
-            .ok_or("Failed loading library description indicator")?;
-        if has_description != 0 {
-            self.string().ok_or("Failed loading library description")?;
-        }
-        let blob = self.string().ok_or("Failed loading library blob")?;
-        let mut code = b"#!".to_vec();
-        code.extend_from_slice(&engine);
-        code.extend_from_slice(b" name=");
-        code.extend_from_slice(&name);
-        code.push(b'\n');
-        code.extend_from_slice(&blob);
-        Ok(Bytes::from(code))
-    }
+    let blob = reader.string().ok_or("Failed loading library blob")?;
+    let mut code = b"#!".to_vec();
+    code.extend_from_slice(&engine);
+    code.extend_from_slice(b" name=");
+    code.extend_from_slice(&name);
+    code.push(b'\n');
+    code.extend_from_slice(&blob);
+    Ok(Bytes::from(code))
 }
 
 #[cfg(test)]
@@ -231,9 +137,7 @@ mod tests {
     fn reading_errors_follow_the_libraries_before_them() {
         let with_footer = |body: &[u8]| {
             let mut out = body.to_vec();
-            out.extend_from_slice(&RDB_VERSION.to_le_bytes());
-            let crc = CRC64.checksum(&out);
-            out.extend_from_slice(&crc.to_le_bytes());
+            append_footer(&mut out);
             out
         };
         assert_eq!(

@@ -1,5 +1,6 @@
-//! Values in Redis 7.0's RDB encoding (`rdbSaveObject`), as the `FUNCTION DUMP` payload
-//! and DEBUG OBJECT's `serializedlength` need them.
+//! Values in Redis 7.0's RDB encoding (`rdbSaveObject`), as `DUMP`, the `FUNCTION DUMP`
+//! payload and DEBUG OBJECT's `serializedlength` need them; [`read`] reads them back
+//! and [`dump`] frames a key's value as `DUMP` and `RESTORE` do.
 //!
 //! - Strings: `rdbSaveRawString` (a short canonical integer as 1, 2 or 4 bytes, LZF
 //!   past 20 bytes when `rdbcompression` is on and it saves four bytes, else length
@@ -14,6 +15,10 @@
 //! (LPUSH, LINSERT or LREM can leave Redis with other node boundaries), nodes are never
 //! compressed (`list-compress-depth` 0, the default), and an intset is as wide as its
 //! widest member now (Redis never narrows one after a removal).
+
+pub mod dump;
+pub mod fuzz;
+pub mod read;
 
 use crate::lzf;
 use crate::types::{Hash, List, Set, Value, ZSet};
@@ -295,16 +300,21 @@ impl Listpack {
     }
 }
 
-/// A listpack entry's length, written to be read backwards: 7 bits a byte, most
-/// significant first, the continuation bit on all but the first byte written.
-fn write_backlen(out: &mut Vec<u8>, len: usize) {
-    let groups = match len {
+/// How many bytes a listpack entry of `len` bytes spends repeating its length.
+fn backlen_size(len: usize) -> usize {
+    match len {
         0..=127 => 1,
         128..=16_382 => 2,
         16_383..=2_097_150 => 3,
         2_097_151..=268_435_454 => 4,
         _ => 5,
-    };
+    }
+}
+
+/// A listpack entry's length, written to be read backwards: 7 bits a byte, most
+/// significant first, the continuation bit on all but the first byte written.
+fn write_backlen(out: &mut Vec<u8>, len: usize) {
+    let groups = backlen_size(len);
     for group in (0..groups).rev() {
         let bits = ((len >> (7 * group)) & 127) as u8;
         out.push(if group + 1 < groups { bits | 128 } else { bits });

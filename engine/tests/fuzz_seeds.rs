@@ -1,0 +1,17 @@
+//! Runs the `restore_payload` fuzz target's body over its committed seed corpus
+//! (`fuzz/seeds/restore_payload`): payloads Redis 7.0 made, older formats, and broken
+//! ones, so every CI run exercises what the fuzzer starts from.
+
+use std::path::Path;
+
+#[test]
+fn restore_target_survives_every_seed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/restore_payload");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let data = std::fs::read(entry.expect("readable entry").path()).expect("readable seed");
+        kvdb_engine::rdb::fuzz::restore_target(&data);
+        count += 1;
+    }
+    assert!(count >= 10, "only {count} seeds in {}", dir.display());
+}
