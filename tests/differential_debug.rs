@@ -29,6 +29,43 @@ fn sleep_active_expire_and_errors() {
     );
 }
 
+/// DEBUG DIGEST-VALUE of every type, and of values whose order does or does not count.
+#[test]
+fn digests_of_values() {
+    diff(
+        r#"
+        SET s hello
+        SET n 12345
+        SET t v EX 1000
+        RPUSH l a b 1
+        RPUSH l2 1 b a
+        SADD set a b 1
+        SADD set2 1 b a
+        SADD ints 3 1 2
+        HSET h f1 v1 f2 v2
+        HSET h2 f2 v2 f1 v1
+        ZADD z 1.5 a 2 b -inf c 0.1 d
+        DEBUG DIGEST-VALUE s n t l l2 set set2 ints h h2 z nosuch
+        DEBUG DIGEST-VALUE
+        "#,
+    );
+}
+
+/// DEBUG DIGEST of the whole dataset (several databases, big collections), and of none.
+#[test]
+fn digest_of_the_dataset() {
+    let members: String = (0..300).map(|n| format!(" m{n}")).collect();
+    let fields: String = (0..300).map(|n| format!(" f{n} {n}")).collect();
+    let scores: String = (0..300)
+        .map(|n| format!(" {} m{n}", n as f64 / 3.0))
+        .collect();
+    diff_exclusive(&format!(
+        "FLUSHALL\nDEBUG DIGEST\nSET a 1\nDEBUG DIGEST\nSADD set{members}\nHSET hash{fields}\n\
+         ZADD zset{scores}\nSELECT 3\nSET a 1 EX 100\nDEBUG DIGEST\nDEBUG DIGEST-VALUE a\n\
+         DEBUG DIGEST extra\nFLUSHALL\n"
+    ));
+}
+
 /// DEBUG PAUSE-CRON 1 stops active expiry (a key past its TTL stays counted until it is
 /// looked up); 0 lets the cron delete it again.
 #[test]

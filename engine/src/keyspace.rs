@@ -295,6 +295,11 @@ impl Db {
         true
     }
 
+    /// Every key as stored, expired or not (Redis's safe dictionary iterator).
+    pub fn all_entries(&self) -> impl Iterator<Item = (&[u8], &Entry)> {
+        self.entries.iter()
+    }
+
     /// Every live key (expired ones are skipped, not collected).
     pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&[u8], &Entry)> {
         self.entries

@@ -5,7 +5,8 @@
 //! server (it runs under the store lock, as Redis's runs on its only thread);
 //! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `PAUSE-CRON 1` stops the
 //! periodic work (active expiry, the tracking table's limit); `PROTOCOL` answers a
-//! sample of each RESP type. `CLOCK` and `FAULT` are
+//! sample of each RESP type; `DIGEST` and `DIGEST-VALUE` answer Redis's SHA-1
+//! digests of the dataset and of values ([`super::digest`]). `CLOCK` and `FAULT` are
 //! kvdb's own: virtual time and fault injection over the wire, so suites in any
 //! language can move the engine's clock the way `Engine::advance` does in Rust, and
 //! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
@@ -60,6 +61,10 @@ fn debug_help() -> Reply {
             "    <milliseconds> late, or close their connection without a reply.",
             "FAULT LIST|CLEAR",
             "    kvdb only: show or disarm the armed faults.",
+            "DIGEST",
+            "    Output a hex signature representing the current DB content.",
+            "DIGEST-VALUE <key> [<key> ...]",
+            "    Output a hex signature of the values of all the specified keys.",
             "OBJECT <key>",
             "    Show low level info about `key` and associated value.",
             "PAUSE-CRON <0|1>",
@@ -205,6 +210,23 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "OBJECT") && options.len() == 1 {
         return debug_object(ctx, &options[0]);
+    }
+    if is_keyword(subcommand, "DIGEST") && options.is_empty() {
+        let digest = super::digest::dataset_digest(ctx.keyspace.dbs());
+        return Ok(Reply::Status(bytes::Bytes::from(digest)));
+    }
+    if is_keyword(subcommand, "DIGEST-VALUE") {
+        // Found as stored, expired or not, as Redis's dictFind finds it.
+        let db = ctx.keyspace.db(ctx.client.db);
+        let digests = options
+            .iter()
+            .map(|key| {
+                Reply::Status(bytes::Bytes::from(super::digest::value_digest(
+                    db.entry_raw(key),
+                )))
+            })
+            .collect();
+        return Ok(Reply::Array(digests));
     }
     Err(subcommand_syntax_error(argv))
 }

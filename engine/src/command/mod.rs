@@ -14,6 +14,7 @@ pub mod blocking;
 mod caching;
 pub mod connection;
 pub mod debug;
+mod digest;
 mod docs;
 mod docs_data;
 pub mod functions;
