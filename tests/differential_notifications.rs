@@ -260,6 +260,22 @@ fn generic_commands() {
 }
 
 #[test]
+fn hyperloglog() {
+    scenario(
+        "KEA$n",
+        r#"
+        PFADD h a b
+        PFADD h a
+        PFCOUNT h
+        PFADD other c
+        PFMERGE merged h other
+        PFMERGE merged
+        PFDEBUG TODENSE h
+        "#,
+    );
+}
+
+#[test]
 fn restore() {
     scenario(
         "KEAn",

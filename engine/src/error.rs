@@ -232,6 +232,12 @@ pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 /// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.
 pub const NO_REPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
 
+/// A string that is not a HyperLogLog where one is needed.
+pub const NOT_HLL: &str = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+
+/// A HyperLogLog whose registers do not add up.
+pub const CORRUPT_HLL: &str = "INVALIDOBJ Corrupted HLL object detected";
+
 /// RESTORE onto an existing key without REPLACE.
 pub const BUSY_KEY: &str = "BUSYKEY Target key name already exists.";
 /// `BUSY` while an EVAL script runs past the threshold.

@@ -50,6 +50,7 @@ pub mod error;
 pub mod fault;
 pub mod functions;
 pub mod glob;
+pub mod hyperloglog;
 pub mod keyspace;
 pub mod lcs;
 pub mod long_double;

@@ -20,6 +20,7 @@ mod docs_data;
 pub mod functions;
 pub mod generic;
 pub mod hash;
+pub mod hyperloglog;
 pub mod introspection;
 pub mod list;
 pub mod memory;
@@ -304,6 +305,7 @@ pub fn table() -> &'static CommandTable {
             list::COMMANDS,
             blocking::COMMANDS,
             hash::COMMANDS,
+            hyperloglog::COMMANDS,
             set::COMMANDS,
             zset::COMMANDS,
             sort::COMMANDS,

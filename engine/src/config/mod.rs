@@ -649,6 +649,11 @@ impl Config {
         u64::try_from(self.get_number("maxmemory")).unwrap_or(0)
     }
 
+    /// `hll-sparse-max-bytes`: how long a sparse HyperLogLog may grow.
+    pub fn hll_sparse_max_bytes(&self) -> usize {
+        usize::try_from(self.get_number("hll-sparse-max-bytes")).unwrap_or(usize::MAX)
+    }
+
     /// `maxmemory-policy`.
     pub fn maxmemory_policy(&self) -> &str {
         self.get_str("maxmemory-policy")
