@@ -161,7 +161,7 @@ measure() {
   cli_r=$(per_request "$(printf '%s\n' "${r_cli[@]}" | median)" 1000000 "$requests")
   cli_k=$(per_request "$(printf '%s\n' "${k_cli[@]}" | median)" 1000000 "$requests")
   cpu_ratio=$(awk -v k="$us_k" -v r="$us_r" 'BEGIN{ if (r > 0) printf "%.2f", k/r; else print "n/a"}')
-  RESULTS+=("$(printf '%-14s %3s %7s %11.0f %11.0f %6s  [%s-%s] %6s/%-6s %6s/%-6s %6s/%-6s %5s  %6s/%-6s' \
+  RESULTS+=("$(printf '%-14s %3s %7s %11.0f %11.0f %6s  [%s-%s] %6s/%-6s %6s/%-6s %6s/%-6s %5s  %6s/%s' \
     "$name" "$pipeline" "$requests" "$mr" "$mk" "$ratio" "$lo" "$hi" \
     "$(printf '%s\n' "${r_p50[@]}" | median)" "$(printf '%s\n' "${k_p50[@]}" | median)" \
     "$(printf '%s\n' "${r_p99[@]}" | median)" "$(printf '%s\n' "${k_p99[@]}" | median)" \
