@@ -889,3 +889,28 @@ fn a_channel_subscriber_gets_the_events_of_its_channel() {
         out
     });
 }
+
+#[test]
+fn geo_commands() {
+    scenario(
+        "KEAn",
+        r#"
+        GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEOADD g 13.361389 38.115556 Palermo
+        GEOADD g XX CH 13.4 38.1 Palermo 1 1 nope
+        GEOADD g NX 0 0 zero
+        GEORADIUS g 15 37 200 km STORE out
+        GEORADIUS g 15 37 200 km STOREDIST out
+        GEORADIUSBYMEMBER g Palermo 1 m STORE out
+        GEORADIUSBYMEMBER g Palermo 1 m STORE out
+        GEORADIUS nosuch 15 37 200 km STORE g2
+        GEOSEARCHSTORE out g FROMLONLAT 15 37 BYBOX 400 400 km
+        GEOSEARCHSTORE out g FROMLONLAT 15 37 BYBOX 400 400 km STOREDIST
+        GEOSEARCHSTORE out g FROMLONLAT 100 37 BYBOX 4 4 km
+        GEOSEARCHSTORE out nosuch FROMMEMBER x BYRADIUS 1 km
+        GEOSEARCH g FROMMEMBER Palermo BYRADIUS 1 km
+        GEOPOS g Palermo
+        GEODIST g Palermo Catania
+        "#,
+    );
+}

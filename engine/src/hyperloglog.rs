@@ -555,6 +555,37 @@ fn self_test_sized(
     Ok(())
 }
 
+/// The body of the `hll_value` fuzz target (`fuzz/fuzz_targets/`), here so the seed
+/// corpus runs in ordinary tests (`engine/tests/fuzz_seeds.rs`): any bytes as a string
+/// PFCOUNT, PFADD, PFMERGE and PFDEBUG meet. Nothing may panic; a value whose
+/// registers read must turn dense with the same registers, and take elements.
+pub fn fuzz_target(data: &[u8]) {
+    if !is_valid(data) {
+        return;
+    }
+    let Ok(before) = registers(data) else {
+        let mut copy = data.to_vec();
+        assert_eq!(sparse_to_dense(&mut copy), Err(Corrupt));
+        return;
+    };
+    let _ = cardinality(&mut data.to_vec());
+    let _ = decode_sparse(data);
+    let mut dense = data.to_vec();
+    sparse_to_dense(&mut dense).expect("readable registers turn dense");
+    assert_eq!(registers(&dense), Ok(before));
+    for max_bytes in [0, 40, 3000] {
+        let mut grown = data.to_vec();
+        for n in 0..50u32 {
+            add(&mut grown, &n.to_le_bytes(), max_bytes).expect("a readable value takes elements");
+        }
+        let after = registers(&grown).expect("still readable");
+        assert!(after
+            .iter()
+            .zip(registers(data).unwrap())
+            .all(|(a, b)| *a >= b));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,36 +666,5 @@ mod tests {
             state
         };
         assert_eq!(self_test_sized(random, 3000, 3, 100_000), Ok(()));
-    }
-}
-
-/// The body of the `hll_value` fuzz target (`fuzz/fuzz_targets/`), here so the seed
-/// corpus runs in ordinary tests (`engine/tests/fuzz_seeds.rs`): any bytes as a string
-/// PFCOUNT, PFADD, PFMERGE and PFDEBUG meet. Nothing may panic; a value whose
-/// registers read must turn dense with the same registers, and take elements.
-pub fn fuzz_target(data: &[u8]) {
-    if !is_valid(data) {
-        return;
-    }
-    let Ok(before) = registers(data) else {
-        let mut copy = data.to_vec();
-        assert_eq!(sparse_to_dense(&mut copy), Err(Corrupt));
-        return;
-    };
-    let _ = cardinality(&mut data.to_vec());
-    let _ = decode_sparse(data);
-    let mut dense = data.to_vec();
-    sparse_to_dense(&mut dense).expect("readable registers turn dense");
-    assert_eq!(registers(&dense), Ok(before));
-    for max_bytes in [0, 40, 3000] {
-        let mut grown = data.to_vec();
-        for n in 0..50u32 {
-            add(&mut grown, &n.to_le_bytes(), max_bytes).expect("a readable value takes elements");
-        }
-        let after = registers(&grown).expect("still readable");
-        assert!(after
-            .iter()
-            .zip(registers(data).unwrap())
-            .all(|(a, b)| *a >= b));
     }
 }

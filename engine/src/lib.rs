@@ -12,7 +12,8 @@
 //! - [`session`]: per-client state and the dispatch path.
 //! - [`command`]: the command table; one module per family, each ending with its
 //!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
-//!   `introspection`, `memory`, `list`, `hash`, `set`, `zset`, `sort`, `transaction`, `pubsub`).
+//!   `introspection`, `memory`, `list`, `hash`, `set`, `zset`, `geo`, `sort`,
+//!   `transaction`, `pubsub`).
 //! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
 //!   hash table with Redis's SCAN guarantees.
 //! - [`types`]: the values keys hold (pure data).
@@ -23,6 +24,8 @@
 //! - [`clock`]: the injectable clock (system or manual).
 //! - [`glob`], [`num`], [`long_double`], [`bitmap`], [`lcs`]: Redis's pattern matching,
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
+//! - [`geohash`] and [`partial_sort`]: Redis's geohash cells and distances, and the
+//!   partial quicksort its geo searches order results with.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
@@ -49,6 +52,7 @@ pub mod engine;
 pub mod error;
 pub mod fault;
 pub mod functions;
+pub mod geohash;
 pub mod glob;
 pub mod hyperloglog;
 pub mod keyspace;
@@ -58,6 +62,7 @@ pub mod lzf;
 pub mod memory;
 pub mod notify;
 pub mod num;
+pub mod partial_sort;
 pub mod pause;
 pub mod pubsub;
 pub mod rdb;

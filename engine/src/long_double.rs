@@ -107,6 +107,33 @@ impl LongDouble {
         Self::finite(n < 0, u128::from(n.unsigned_abs()), 0)
     }
 
+    /// The exact value of `d` (every double fits in an x87 long double), as C converts
+    /// a `double` argument to `long double`.
+    pub fn from_f64(d: f64) -> LongDouble {
+        let negative = d.is_sign_negative();
+        if d.is_nan() {
+            return LongDouble {
+                negative,
+                class: Class::NaN,
+            };
+        }
+        if d.is_infinite() {
+            return LongDouble {
+                negative,
+                class: Class::Infinite,
+            };
+        }
+        let bits = d.to_bits();
+        let exponent_field = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mantissa, exponent) = if exponent_field == 0 {
+            (fraction, -1074)
+        } else {
+            (fraction | (1 << 52), exponent_field - 1075)
+        };
+        Self::finite(negative, u128::from(mantissa), exponent)
+    }
+
     /// Whether the value is neither infinite nor NaN (Redis refuses to store a sum that
     /// is not: "increment would produce NaN or Infinity").
     pub fn is_finite(&self) -> bool {

@@ -9,6 +9,7 @@ use bytes::{Bytes, BytesMut};
 use kvdb_resp::write;
 
 use crate::error::CommandError;
+use crate::long_double::LongDouble;
 use crate::types::StrValue;
 
 /// The protocol a connection speaks, chosen with `HELLO`.
@@ -49,6 +50,10 @@ pub enum Reply {
     Set(Vec<Reply>),
     /// A double: `,` in RESP3, a bulk string in RESP2 (Redis's `%.17g` form).
     Double(f64),
+    /// A double in Redis's human form (`addReplyHumanLongDouble`: `%.17Lf` with trailing
+    /// zeros trimmed, as GEOPOS prints coordinates): `,` in RESP3, a bulk string in
+    /// RESP2.
+    HumanDouble(f64),
     /// A boolean: `#t`/`#f` in RESP3, `:1`/`:0` in RESP2.
     Bool(bool),
     /// A verbatim string (`=`) in RESP3 with its three-letter format, a bulk in RESP2.
@@ -131,6 +136,10 @@ impl Reply {
                 kvdb_resp::fmt::double_g17(*d, &mut text);
                 write::bulk(out, &text);
             }
+            Reply::HumanDouble(d) if resp3 => {
+                write::double_text(out, &LongDouble::from_f64(*d).to_human_string())
+            }
+            Reply::HumanDouble(d) => write::bulk(out, &LongDouble::from_f64(*d).to_human_string()),
             Reply::Bool(b) if resp3 => write::boolean(out, *b),
             Reply::Bool(b) => write::integer(out, i64::from(*b)),
             Reply::Verbatim(format, text) if resp3 => write::verbatim(out, format, text),

@@ -122,6 +122,11 @@ pub fn reply_to_lua(lua: &Lua, reply: &Reply, protocol: Protocol) -> mlua::Resul
             kvdb_resp::fmt::double_g17(*d, &mut text);
             Value::String(lua.create_string(&text)?)
         }
+        Reply::HumanDouble(d) if resp3 => single("double", Value::Number(*d))?,
+        Reply::HumanDouble(d) => {
+            let text = kvdb_engine::long_double::LongDouble::from_f64(*d).to_human_string();
+            Value::String(lua.create_string(&text)?)
+        }
         Reply::Bool(b) if resp3 => Value::Boolean(*b),
         Reply::Bool(b) => Value::Number(f64::from(u8::from(*b))),
         Reply::Verbatim(format, text) if resp3 => {

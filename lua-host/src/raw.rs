@@ -792,6 +792,14 @@ unsafe fn push_reply(state: *mut lua_State, reply: &Reply, protocol: Protocol) {
             let len = g17_into(*d, &mut text);
             push_bytes(state, &text[..len]);
         }
+        Reply::HumanDouble(d) if resp3 => {
+            ffi::lua_pushnumber(state, *d);
+            wrap_single(state, b"double");
+        }
+        Reply::HumanDouble(d) => {
+            let text = kvdb_engine::long_double::LongDouble::from_f64(*d).to_human_string();
+            push_bytes(state, &text);
+        }
         Reply::Verbatim(format, text) if resp3 => {
             ffi::lua_createtable(state, 0, 2);
             push_bytes(state, b"string");

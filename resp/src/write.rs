@@ -81,6 +81,12 @@ pub fn double(out: &mut BytesMut, d: f64) {
     line(out, b',', &buf[..len]);
 }
 
+/// Writes a RESP3 double already formatted as `text`: `,text\r\n`.
+#[inline]
+pub fn double_text(out: &mut BytesMut, text: &[u8]) {
+    line(out, b',', text);
+}
+
 /// Writes a RESP3 boolean: `#t\r\n` or `#f\r\n`.
 #[inline]
 pub fn boolean(out: &mut BytesMut, b: bool) {

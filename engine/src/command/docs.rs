@@ -16,12 +16,18 @@ pub(crate) struct KeySpec {
     pub find_keys: FindKeys,
 }
 
-/// Where the search for a key spec's keys begins. (Redis's `keyword` shape — XREAD,
-/// GEORADIUS, MIGRATE — joins with the first such command; the generator emits it.)
+/// Where the search for a key spec's keys begins.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum BeginSearch {
     /// At this argument index.
     Index(i64),
+    /// Just after the first argument equal to `keyword` (any case), looking from index
+    /// `start_from` towards the end (from the end backwards when negative); the last
+    /// argument is never taken for the keyword (GEORADIUS's STORE).
+    Keyword {
+        keyword: &'static str,
+        start_from: i64,
+    },
     /// Not declarable (the keys come from elsewhere, e.g. SORT's BY and GET patterns).
     Unknown,
 }
@@ -62,8 +68,17 @@ pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyR
         if spec.flags.contains(&"not_key") {
             continue;
         }
-        let BeginSearch::Index(first) = spec.begin_search else {
-            return None;
+        let first = match spec.begin_search {
+            BeginSearch::Index(first) => first,
+            BeginSearch::Keyword {
+                keyword,
+                start_from,
+            } => match keyword_position(argv, keyword, start_from) {
+                Some(at) => at + 1,
+                // No keyword: the spec has no keys in this call.
+                None => continue,
+            },
+            BeginSearch::Unknown => return None,
         };
         let (first, last, step) = match spec.find_keys {
             FindKeys::Range {
@@ -105,6 +120,29 @@ pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyR
         }
     }
     Some(keys)
+}
+
+/// Where Redis's keyword search of a key spec finds `keyword` in `argv`: from
+/// `start_from` (counted from the end when negative) towards the other end, stopping
+/// before the last argument (or before the command name, going backwards).
+fn keyword_position(argv: &[&[u8]], keyword: &str, start_from: i64) -> Option<i64> {
+    let argc = argv.len() as i64;
+    let (start, end) = if start_from > 0 {
+        (start_from, argc - 1)
+    } else {
+        (argc + start_from, 0)
+    };
+    let mut at = start;
+    while at != end {
+        if at >= argc || at < 1 {
+            break;
+        }
+        if crate::args::is_keyword(crate::args::c_str(argv[at as usize]), keyword) {
+            return Some(at);
+        }
+        at += if start <= end { 1 } else { -1 };
+    }
+    None
 }
 
 /// True when `doc` declares a key that is a key (Redis's `doesCommandHaveKeys`, for
@@ -224,6 +262,16 @@ fn key_spec_reply(spec: &KeySpec) -> Reply {
     fields.push((bulk("flags"), statuses(spec.flags)));
     let (kind, details) = match spec.begin_search {
         BeginSearch::Index(index) => ("index", vec![(bulk("index"), Reply::Int(index))]),
+        BeginSearch::Keyword {
+            keyword,
+            start_from,
+        } => (
+            "keyword",
+            vec![
+                (bulk("keyword"), bulk(keyword)),
+                (bulk("startfrom"), Reply::Int(start_from)),
+            ],
+        ),
         BeginSearch::Unknown => ("unknown", Vec::new()),
     };
     fields.push((bulk("begin_search"), typed_spec(kind, details)));

@@ -19,6 +19,7 @@ mod docs;
 mod docs_data;
 pub mod functions;
 pub mod generic;
+pub mod geo;
 pub mod hash;
 pub mod hyperloglog;
 pub mod introspection;
@@ -308,6 +309,7 @@ pub fn table() -> &'static CommandTable {
             hyperloglog::COMMANDS,
             set::COMMANDS,
             zset::COMMANDS,
+            geo::COMMANDS,
             sort::COMMANDS,
             transaction::COMMANDS,
             pubsub::COMMANDS,

@@ -37,6 +37,7 @@ use crate::types::zset::{LexBound, LexEdge, LexRange, ScoreRange, ZSetConfig};
 use crate::types::{Value, ZSet};
 
 pub use pop::{pop_members, zmpop_first, zmpop_reply, PopEnd};
+pub(crate) use write::zadd;
 
 /// The listpack limits in force, and a fresh seed for a skiplist built under them.
 fn zset_config(ctx: &mut Ctx<'_>) -> ZSetConfig {

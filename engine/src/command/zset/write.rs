@@ -163,7 +163,9 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, incr: bool) -> Result<Re
     })
 }
 
-pub(super) fn zadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+/// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ...; GEOADD hands its scores
+/// on to it as Redis does.
+pub(crate) fn zadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     zadd_generic(ctx, args, false)
 }
 
