@@ -459,16 +459,16 @@ pub fn estimate(values: &[u8]) -> u64 {
     (ALPHA_INF * m * m / z).round() as u64
 }
 
-/// The cardinality, from the cache when it is fresh, else computed and cached; also
-/// whether the cache was written (the string changed).
-pub fn cardinality(hll: &mut [u8]) -> Result<(u64, bool), Corrupt> {
-    let cached = u64::from_le_bytes(hll[8..16].try_into().expect("8 bytes"));
-    if hll[15] & 0x80 == 0 {
-        return Ok((cached, false));
-    }
+/// The cached cardinality, if it is fresh.
+pub fn cached_cardinality(hll: &[u8]) -> Option<u64> {
+    (hll[15] & 0x80 == 0).then(|| u64::from_le_bytes(hll[8..16].try_into().expect("8 bytes")))
+}
+
+/// Computes the cardinality and caches it in the header (the string changes).
+pub fn cache_cardinality(hll: &mut [u8]) -> Result<u64, Corrupt> {
     let count = estimate(&registers(hll)?);
     hll[8..16].copy_from_slice(&count.to_le_bytes());
-    Ok((count, true))
+    Ok(count)
 }
 
 /// PFDEBUG DECODE: the sparse opcodes as `z:len`, `Z:len` and `v:value,len`.
@@ -568,7 +568,7 @@ pub fn fuzz_target(data: &[u8]) {
         assert_eq!(sparse_to_dense(&mut copy), Err(Corrupt));
         return;
     };
-    let _ = cardinality(&mut data.to_vec());
+    let _ = cache_cardinality(&mut data.to_vec());
     let _ = decode_sparse(data);
     let mut dense = data.to_vec();
     sparse_to_dense(&mut dense).expect("readable registers turn dense");
@@ -642,7 +642,8 @@ mod tests {
         invalidate_cache(&mut dense);
         assert_eq!(sparse, dense);
         invalidate_cache(&mut dense);
-        let (count, _) = cardinality(&mut dense).unwrap();
+        let count = cache_cardinality(&mut dense).unwrap();
+        assert_eq!(cached_cardinality(&dense), Some(count));
         assert!((4800..5200).contains(&count), "{count}");
     }
 

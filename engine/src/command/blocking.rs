@@ -247,7 +247,7 @@ pub(crate) fn restore(ctx: &mut Ctx<'_>, restore: Restore) {
         }
         Restore::ZSet { db, key, members } => {
             ctx.client.db = db;
-            let config = super::zset::config_from(&ctx.rules(), ctx.rules().seed);
+            let config = crate::types::zset::ZSetConfig::from_rules(&ctx.rules(), ctx.rules().seed);
             let Ok(zset) = ctx.write_or_create_as::<ZSet>(&key, false) else {
                 return;
             };

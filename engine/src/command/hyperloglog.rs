@@ -80,11 +80,12 @@ fn pfcount(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
             return Ok(Reply::Int(0));
         };
         let string = hll_string(entry)?;
-        let (count, cached) = edit(string, |bytes| hll::cardinality(bytes)).map_err(corrupt)?;
-        if cached {
-            // Writing the cache changed the string.
-            ctx.signal_modified_key(key);
+        if let Some(count) = hll::cached_cardinality(string.as_bytes()) {
+            return Ok(Reply::Int(count as i64));
         }
+        let count = edit(string, |bytes| hll::cache_cardinality(bytes)).map_err(corrupt)?;
+        // Writing the cache changed the string.
+        ctx.signal_modified_key(key);
         return Ok(Reply::Int(count as i64));
     }
     // Several keys: the cardinality of their union, cached nowhere.

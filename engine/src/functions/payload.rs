@@ -13,8 +13,6 @@ use crate::rdb::dump::{append_footer, check_footer};
 use crate::rdb::read::Reader;
 use crate::rdb::write_string;
 
-pub use crate::rdb::dump::BAD_FOOTER;
-
 /// `RDB_OPCODE_FUNCTION2`: a library's code follows.
 const OPCODE_FUNCTION2: u8 = 245;
 /// `RDB_OPCODE_FUNCTION`: name, engine, optional description and code follow.
@@ -88,6 +86,7 @@ fn old_format(reader: &mut Reader<'_>) -> Result<Bytes, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdb::dump::BAD_FOOTER;
 
     /// Redis 7.0.15's `FUNCTION DUMP` of one library, byte for byte.
     #[test]

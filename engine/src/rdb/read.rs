@@ -376,11 +376,7 @@ pub fn read_object(reader: &mut Reader<'_>, kind: u8, rules: &EncodingRules) -> 
             if members.windows(2).any(|w| w[0] == w[1]) {
                 return None;
             }
-            let config = crate::types::zset::ZSetConfig {
-                max_listpack_entries: rules.zset_max_listpack_entries,
-                max_listpack_value: rules.zset_max_listpack_value,
-                seed: rules.seed,
-            };
+            let config = crate::types::zset::ZSetConfig::from_rules(rules, rules.seed);
             Value::ZSet(Box::new(ZSet::from_sorted(pairs, &config)))
         }
         _ => return None,

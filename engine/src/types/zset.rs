@@ -49,6 +49,17 @@ pub struct ZSetConfig {
     pub seed: u64,
 }
 
+impl ZSetConfig {
+    /// The sorted-set limits of `rules`, with `seed` for a skiplist's member table.
+    pub fn from_rules(rules: &super::EncodingRules, seed: u64) -> Self {
+        ZSetConfig {
+            max_listpack_entries: rules.zset_max_listpack_entries,
+            max_listpack_value: rules.zset_max_listpack_value,
+            seed,
+        }
+    }
+}
+
 impl Default for ZSetConfig {
     /// Redis's defaults: 128 entries of at most 64 bytes.
     fn default() -> Self {

@@ -25,13 +25,13 @@ use super::{
     unit_to_meters,
 };
 use crate::args::{parse_i64, Args};
-use crate::command::zset::config_from;
 use crate::command::Ctx;
 use crate::error::CommandError;
 use crate::geohash::{self, HashBits, Shape, ShapeKind};
 use crate::notify;
 use crate::partial_sort::partial_sort;
 use crate::reply::Reply;
+use crate::types::zset::ZSetConfig;
 use crate::types::zset::{compare, ScoreRange};
 use crate::types::{Value, ZSet};
 
@@ -442,7 +442,7 @@ fn store_found(
         })
         .collect();
     pairs.sort_by(|a, b| compare(a.1, &a.0, b.1, &b.0));
-    let config = config_from(&ctx.rules(), ctx.db().2.next_u64());
+    let config = ZSetConfig::from_rules(&ctx.rules(), ctx.db().2.next_u64());
     let result = ZSet::from_sorted(pairs, &config);
     ctx.store(&store.key, Value::ZSet(Box::new(result)), None);
     ctx.notify(notify::ZSET, event, &store.key);

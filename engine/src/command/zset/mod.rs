@@ -42,16 +42,7 @@ pub(crate) use write::zadd;
 /// The listpack limits in force, and a fresh seed for a skiplist built under them.
 fn zset_config(ctx: &mut Ctx<'_>) -> ZSetConfig {
     let rules = ctx.rules();
-    config_from(&rules, ctx.db().2.next_u64())
-}
-
-/// The sorted-set limits of `rules`, with `seed` for a skiplist.
-pub(crate) fn config_from(rules: &crate::types::EncodingRules, seed: u64) -> ZSetConfig {
-    ZSetConfig {
-        max_listpack_entries: rules.zset_max_listpack_entries,
-        max_listpack_value: rules.zset_max_listpack_value,
-        seed,
-    }
+    ZSetConfig::from_rules(&rules, ctx.db().2.next_u64())
 }
 
 /// The sorted set under `key` for a read command (counts a hit or miss).

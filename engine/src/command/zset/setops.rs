@@ -12,12 +12,13 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
-use super::{config_from, scored_reply, store_result, zset_config};
+use super::{scored_reply, store_result, zset_config};
 use crate::args::{is_keyword, Args};
 use crate::command::{Collection, Ctx};
 use crate::error::CommandError;
 use crate::reply::Reply;
 use crate::types::zset::compare;
+use crate::types::zset::ZSetConfig;
 use crate::types::{EncodingRules, Set, Value, ZSet};
 
 /// The set operation.
@@ -218,7 +219,7 @@ fn scored_set(set: &Set, rules: &EncodingRules) -> ZSet {
         .map(|member| member.to_vec().into_boxed_slice())
         .collect();
     members.sort();
-    let config = config_from(rules, rules.seed);
+    let config = ZSetConfig::from_rules(rules, rules.seed);
     ZSet::from_sorted(members.into_iter().map(|m| (m, 1.0)).collect(), &config)
 }
 
