@@ -31,6 +31,33 @@ fn sleep_active_expire_and_errors() {
 
 /// DEBUG DIGEST-VALUE of every type, and of values whose order does or does not count.
 #[test]
+fn populate_fills_the_database_with_test_keys() {
+    diff(
+        r#"
+        DEBUG POPULATE 3
+        MGET key:0 key:1 key:2
+        OBJECT ENCODING key:2
+        DEBUG POPULATE 2 p 10
+        GET p:0
+        DEBUG POPULATE 2 p 3
+        GET p:1
+        DEBUG POPULATE 2 q 3
+        GET q:1
+        DEBUG POPULATE 1 long 60
+        OBJECT ENCODING long:0
+        STRLEN long:0
+        DEBUG POPULATE 0
+        DEBUG POPULATE -1
+        DEBUG POPULATE x
+        DEBUG POPULATE 1 p -5
+        DEBUG POPULATE 1 p 1 extra
+        DEBUG POPULATE
+        DBSIZE
+        "#,
+    );
+}
+
+#[test]
 fn digests_of_values() {
     diff(
         r#"

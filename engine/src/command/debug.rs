@@ -6,7 +6,8 @@
 //! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `PAUSE-CRON 1` stops the
 //! periodic work (active expiry, the tracking table's limit); `PROTOCOL` answers a
 //! sample of each RESP type; `DIGEST` and `DIGEST-VALUE` answer Redis's SHA-1
-//! digests of the dataset and of values ([`super::digest`]). `CLOCK` and `FAULT` are
+//! digests of the dataset and of values ([`super::digest`]); `POPULATE` fills the
+//! database with test keys. `CLOCK` and `FAULT` are
 //! kvdb's own: virtual time and fault injection over the wire, so suites in any
 //! language can move the engine's clock the way `Engine::advance` does in Rust, and
 //! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
@@ -175,6 +176,43 @@ fn debug_fault(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, Comman
     }
 }
 
+/// `DEBUG POPULATE count [prefix [size]]`: strings `value:N` (cut or zero-padded to
+/// `size` bytes when given) under `prefix:N` (`key:N`) for N below `count`, leaving
+/// keys that exist alone. As Redis builds the key in a 128-byte buffer with `%s`, the
+/// prefix stops at a zero byte and the key at 127 bytes.
+fn debug_populate(ctx: &mut Ctx<'_>, options: &[bytes::Bytes]) -> Result<Reply, CommandError> {
+    let positive = |arg: &[u8]| {
+        crate::num::parse_i64(arg)
+            .filter(|&n| n >= 0)
+            .ok_or(CommandError::NotPositive)
+    };
+    let count = positive(&options[0])?;
+    let size = match options.get(2) {
+        Some(size) => positive(size)? as usize,
+        None => 0,
+    };
+    let prefix = options.get(1).map_or(&b"key"[..], |prefix| {
+        let end = prefix.iter().position(|&b| b == 0).unwrap_or(prefix.len());
+        &prefix[..end]
+    });
+    let mut key = Vec::new();
+    for n in 0..count {
+        key.clear();
+        key.extend_from_slice(prefix);
+        key.extend_from_slice(format!(":{n}").as_bytes());
+        key.truncate(127);
+        if ctx.exists(&key) {
+            continue;
+        }
+        let mut value = format!("value:{n}").into_bytes();
+        if size > 0 {
+            value.resize(size, 0);
+        }
+        ctx.store(&key, crate::types::Value::string(&value), None);
+    }
+    Ok(Reply::Ok)
+}
+
 fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
     let rest = args.rest();
@@ -210,6 +248,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "OBJECT") && options.len() == 1 {
         return debug_object(ctx, &options[0]);
+    }
+    if is_keyword(subcommand, "POPULATE") && (1..=3).contains(&options.len()) {
+        return debug_populate(ctx, options);
     }
     if is_keyword(subcommand, "DIGEST") && options.is_empty() {
         let digest = super::digest::dataset_digest(ctx.keyspace.dbs());
