@@ -22,6 +22,8 @@
 //!   port and/or a unix socket, on its own thread or the caller's runtime.
 //! - [`client`]: the [`Connection`] abstraction over the in-process [`Session`] and
 //!   [`RespClient`], a blocking RESP client for any Redis server.
+//! - [`CountingAllocator`]: a global allocator wrapper that counts memory in use, as
+//!   Redis's `used_memory` does; `maxmemory` (and its eviction) needs it installed.
 //! - [`programs`]: named Lua programs ([`Programs`]), a directory of `*.lua` files run
 //!   by name through `EVALSHA`, on any [`Connection`].
 
@@ -34,6 +36,7 @@ pub mod server;
 use bytes::Bytes;
 pub use embedded::{Engine, EngineBuilder};
 pub use kvdb_engine as engine;
+pub use kvdb_engine::memory::CountingAllocator;
 pub use kvdb_engine::{
     Clock, CommandError, CommandLog, Config, Fault, FaultAction, Inspected, InspectedValue,
     LoggedCommand, ManualClock, Origin, Protocol, Reply, Session, SystemClock,

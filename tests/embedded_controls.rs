@@ -322,3 +322,18 @@ async fn a_server_on_a_current_thread_runtime() {
     assert_eq!(ping(server.addr()).await, b"+PONG\r\n");
     server.shutdown().await;
 }
+
+#[test]
+fn maxmemory_needs_the_counting_allocator() {
+    // This test binary allocates through the system allocator, uncounted: memory in
+    // use cannot be measured, so no limit can be enforced, and setting one says why.
+    let engine = Engine::new();
+    let mut session = engine.session();
+    let reply = session.call(["CONFIG", "SET", "maxmemory", "10mb"]);
+    assert_eq!(
+        error_text(&reply),
+        "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - maxmemory needs \
+         memory counted: install kvdb::CountingAllocator as the program's global allocator"
+    );
+    assert_eq!(session.call(["CONFIG", "SET", "maxmemory", "0"]), Reply::Ok);
+}

@@ -449,6 +449,47 @@ impl<V> Dict<V> {
         next.reverse_bits()
     }
 
+    /// Visits up to `count` elements found from a random bucket onwards, Redis's
+    /// `dictGetSomeKeys`: whole chains are taken in bucket order, a run of more than
+    /// `count` (and at least 5) empty buckets jumps to another random bucket, and the
+    /// walk gives up after `10 * count` buckets. Answers how many were visited. Cheaper
+    /// than `count` calls of [`Dict::random_entry`], and as random as eviction needs.
+    pub fn sample(
+        &self,
+        count: usize,
+        mut random: impl FnMut() -> u64,
+        mut visit: impl FnMut(&[u8], &V),
+    ) -> usize {
+        let count = count.min(self.len);
+        if count == 0 {
+            return 0;
+        }
+        let mask = self.buckets.len() - 1;
+        let mut bucket = (random() as usize) & mask;
+        let mut empty_run = 0;
+        let mut visited = 0;
+        for _ in 0..count * 10 {
+            if self.buckets[bucket].is_none() {
+                empty_run += 1;
+                if empty_run >= 5 && empty_run > count {
+                    bucket = (random() as usize) & mask;
+                    empty_run = 0;
+                }
+            } else {
+                empty_run = 0;
+                for (key, value) in self.chain(bucket) {
+                    visit(key, value);
+                    visited += 1;
+                    if visited == count {
+                        return visited;
+                    }
+                }
+            }
+            bucket = (bucket + 1) & mask;
+        }
+        visited
+    }
+
     /// A uniformly chosen element, using `random` as a source of random numbers.
     ///
     /// A random bucket, then a random slot among [`FAIR_CHAIN`] (or the chain's length
@@ -602,6 +643,16 @@ mod tests {
         0
     }
 
+    /// A small deterministic source of random numbers.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     #[test]
     fn insert_get_remove_round_trip() {
         let mut dict = Dict::with_seed(1);
@@ -740,18 +791,38 @@ mod tests {
     }
 
     #[test]
+    fn sample_visits_distinct_elements_from_everywhere() {
+        let mut dict = Dict::with_seed(5);
+        for n in 0..1000 {
+            dict.insert(&key(n), n, keep);
+        }
+        let mut next = xorshift(99);
+        let mut everywhere = BTreeSet::new();
+        for _ in 0..200 {
+            let mut seen = BTreeSet::new();
+            let visited = dict.sample(5, &mut next, |k, v| {
+                assert_eq!(k, &key(*v)[..]);
+                seen.insert(*v);
+            });
+            assert_eq!((visited, seen.len()), (5, 5));
+            everywhere.extend(seen);
+        }
+        // Random starting buckets: the samples cover most of the table.
+        assert!(everywhere.len() > 500, "{} seen", everywhere.len());
+        // Never more than the table holds, nor anything from an empty one.
+        let mut small = Dict::with_seed(5);
+        small.insert(b"only", 1, keep);
+        assert_eq!(small.sample(5, &mut next, |_, _| {}), 1);
+        assert_eq!(Dict::<u32>::with_seed(1).sample(5, &mut next, |_, _| {}), 0);
+    }
+
+    #[test]
     fn random_entry_finds_an_element() {
         let mut dict = Dict::with_seed(3);
         for n in 0..50 {
             dict.insert(&key(n), n, keep);
         }
-        let mut state = 12345u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(12345);
         let (k, v) = dict.random_entry(&mut next).expect("non-empty");
         assert_eq!(k, &key(*v)[..]);
     }

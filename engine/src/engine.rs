@@ -106,7 +106,7 @@ pub struct Shared {
     pub started: Instant,
     /// The engine's clock at start, in ms.
     pub started_ms: u64,
-    /// The resident set size when the engine was built (`startup.allocated`).
+    /// Memory in use when the engine was built (`startup.allocated`).
     pub startup_memory: u64,
     /// A random 40-hex-digit id for this run (`run_id`).
     pub run_id: String,
@@ -259,7 +259,7 @@ impl Engine {
                 counters: ServerCounters::default(),
                 started: Instant::now(),
                 started_ms,
-                startup_memory: crate::memory::resident_bytes(),
+                startup_memory: crate::memory::current_bytes(),
                 run_id,
                 shutdown: AtomicBool::new(false),
                 writes_need_replicas: AtomicBool::new(config.writes_need_replicas()),
@@ -364,8 +364,8 @@ impl Engine {
 
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
     /// calls this `hz` times a second), times out blocked clients whose deadline has
-    /// passed on the engine clock, and enforces `tracking-table-max-keys`; returns the
-    /// number of keys deleted.
+    /// passed on the engine clock, goes on with an unfinished eviction, and enforces
+    /// `tracking-table-max-keys`; returns the number of keys expired.
     /// A script running past `busy-reply-threshold` holds the store: the cycle is
     /// skipped then rather than waited for (Redis runs no cron while busy either).
     pub fn expire_cycle(&self, max_rounds: usize) -> usize {
@@ -390,6 +390,10 @@ impl Engine {
             true => store.keyspace.expire_cycle(now, max_rounds),
             false => 0,
         };
+        // An eviction that ran out of time goes on (Redis's eviction time event).
+        if store.keyspace.eviction_pending() {
+            store.keyspace.continue_evictions(now);
+        }
         // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may
         // have lowered it), and what expired reaches broadcast clients before it sleeps.
         let (tracking, out) = store.keyspace.tracking_out(now);

@@ -231,6 +231,12 @@ impl CommandError {
 pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 /// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.
 pub const NO_REPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+/// `OOM`: a command that may grow memory while it is over `maxmemory`.
+pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
+/// `OOM`: a script that did not declare `allow-oom` (nor `no-writes`), started while
+/// memory is over `maxmemory`.
+pub const OOM_SCRIPT: &str =
+    "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 
 /// A string that is not a HyperLogLog where one is needed.
 pub const NOT_HLL: &str = "WRONGTYPE Key is not a valid HyperLogLog string value.";
@@ -276,7 +282,7 @@ const STANDARD_ERRORS: &[&str] = &[
      (stop-writes-on-bgsave-error option). Please check the Redis logs for details about \
      the RDB error.",
     "READONLY You can't write against a read only replica.",
-    "OOM command not allowed when used memory > 'maxmemory'.",
+    OOM,
     "EXECABORT Transaction discarded because of previous errors.",
     NO_REPLICAS,
     BUSY_KEY,

@@ -70,6 +70,8 @@ pub struct KeyspaceStats {
     pub keyspace_hits: u64,
     /// Failed key lookups by read commands.
     pub keyspace_misses: u64,
+    /// Keys evicted for `maxmemory`.
+    pub evicted_keys: u64,
 }
 
 /// One numbered database.
@@ -345,6 +347,61 @@ impl Db {
         }
     }
 
+    /// How many keys eviction may choose from: all of them, or those with a TTL.
+    pub fn candidate_count(&self, all_keys: bool) -> usize {
+        if all_keys {
+            self.entries.len()
+        } else {
+            self.volatile.len()
+        }
+    }
+
+    /// Visits up to `count` eviction candidates found from a random spot (see
+    /// [`Dict::sample`]), each with its access field and expiry time.
+    pub fn sample_candidates(
+        &self,
+        all_keys: bool,
+        count: usize,
+        rng: &mut Rng,
+        mut visit: impl FnMut(&[u8], u32, Option<u64>),
+    ) {
+        let entries = &self.entries;
+        let mut visit_key = |key: &[u8]| {
+            if let (Some(entry), Some(field)) = (entries.get(key), entries.aux(key)) {
+                visit(key, field, entry.expire_at());
+            }
+        };
+        if all_keys {
+            entries.sample(count, || rng.next_u64(), |key, _| visit_key(key));
+        } else {
+            self.volatile
+                .sample(count, || rng.next_u64(), |key, _| visit_key(key));
+        }
+    }
+
+    /// A random eviction candidate.
+    pub fn random_candidate(&self, all_keys: bool, rng: &mut Rng) -> Option<Vec<u8>> {
+        let mut random = || rng.next_u64();
+        if all_keys {
+            self.entries
+                .random_entry(&mut random)
+                .map(|(key, _)| key.to_vec())
+        } else {
+            self.volatile
+                .random_entry(&mut random)
+                .map(|(key, _)| key.to_vec())
+        }
+    }
+
+    /// True when `key` is still an eviction candidate.
+    pub fn holds_candidate(&self, all_keys: bool, key: &[u8]) -> bool {
+        if all_keys {
+            self.entries.contains_key(key)
+        } else {
+            self.volatile.contains_key(key)
+        }
+    }
+
     /// How this database records accesses.
     pub fn access_policy(&self) -> AccessPolicy {
         self.policy
@@ -438,6 +495,8 @@ pub struct Keyspace {
     pub notify_classes: u32,
     /// The script cache and the script host.
     pub scripts: crate::scripting::Scripts,
+    /// `maxmemory`: its settings, candidate pool and figures.
+    pub eviction: crate::evict::Eviction,
     /// CLIENT PAUSE and the clients it holds.
     pause: ClientPause,
 }
@@ -465,6 +524,7 @@ impl Keyspace {
             monitors: Vec::new(),
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),
+            eviction: crate::evict::Eviction::default(),
             pause: ClientPause::default(),
         }
     }
@@ -554,6 +614,7 @@ impl Keyspace {
         self.notify_classes = config.keyspace_event_classes();
         self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
         self.tracking.max_keys = config.tracking_table_max_keys();
+        self.eviction.limits = crate::evict::Limits::from_config(config);
     }
 
     /// Client-side caching's state, with where its messages go at `now_ms`.
@@ -651,12 +712,26 @@ impl Keyspace {
     /// WATCH and client-side caching, emptying `keys`.
     fn announce_expired(&mut self, db: usize, keys: &mut Vec<Vec<u8>>, now_ms: u64) {
         for key in keys.drain(..) {
-            self.notify(db, notify::EXPIRED, "expired", &key, now_ms);
-            if !self.watches.is_empty() {
-                self.watches.touch(db, &key, false);
-            }
-            self.invalidate_tracked(&key, 0, now_ms);
+            self.signal_deleted(db, &key, notify::EXPIRED, "expired", now_ms);
         }
+    }
+
+    /// Announces a key the server itself deleted from database `db` (expired or
+    /// evicted): the keyspace `event` of `class`, a change for WATCH, and an
+    /// invalidation for client-side caching.
+    pub(crate) fn signal_deleted(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        class: u32,
+        event: &str,
+        now_ms: u64,
+    ) {
+        self.notify(db, class, event, key, now_ms);
+        if !self.watches.is_empty() {
+            self.watches.touch(db, key, false);
+        }
+        self.invalidate_tracked(key, 0, now_ms);
     }
 
     /// Active expiry: Redis's adaptive sampling. Each database is sampled in rounds of

@@ -27,7 +27,8 @@
 //! - [`geohash`] and [`partial_sort`]: Redis's geohash cells and distances, and the
 //!   partial quicksort its geo searches order results with.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
-//! - [`memory`], [`rng`]: process figures for INFO; seedable randomness.
+//! - [`memory`], [`rng`]: process figures for INFO and the counting allocator;
+//!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
@@ -50,6 +51,7 @@ pub mod config;
 pub mod dict;
 pub mod engine;
 pub mod error;
+pub mod evict;
 pub mod fault;
 pub mod functions;
 pub mod geohash;
@@ -84,3 +86,10 @@ pub use error::CommandError;
 pub use fault::{Fault, FaultAction};
 pub use reply::{Protocol, Reply};
 pub use session::Session;
+
+/// The engine's unit tests count memory as `kvdb-server` does, so that `maxmemory`
+/// can be set and eviction observed.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: memory::CountingAllocator<std::alloc::System> =
+    memory::CountingAllocator::new(std::alloc::System);

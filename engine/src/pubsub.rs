@@ -11,6 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -230,6 +231,9 @@ struct MailState {
 pub struct Mailbox {
     state: Mutex<MailState>,
     posted: Condvar,
+    /// The size of the messages [`Mailbox::deliver`] took that the connection has not
+    /// written out yet ([`Mailbox::written`]): still memory in use.
+    in_delivery: AtomicU64,
 }
 
 impl Mailbox {
@@ -275,13 +279,32 @@ impl Mailbox {
     }
 
     /// Takes every queued message, appending each encoded for `protocol` to `out`.
+    /// Their size counts as [`Mailbox::pending_bytes`] until [`Mailbox::written`].
     pub fn deliver(&self, protocol: crate::reply::Protocol, out: &mut bytes::BytesMut) {
         let mut state = self.state.lock();
-        state.bytes = 0;
+        let taken = std::mem::take(&mut state.bytes);
         state.over_soft_since = None;
         for mail in state.queue.drain(..) {
             mail.encode(protocol, out);
         }
+        drop(state);
+        if taken > 0 {
+            self.in_delivery.fetch_add(taken, Ordering::Relaxed);
+        }
+    }
+
+    /// The messages delivered so far have been written out (and their buffer space
+    /// given back).
+    pub fn written(&self) {
+        if self.in_delivery.load(Ordering::Relaxed) != 0 {
+            self.in_delivery.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// The size of the messages waiting or being written out, as the output buffer
+    /// limit counts a message.
+    pub fn pending_bytes(&self) -> u64 {
+        self.state.lock().bytes + self.in_delivery.load(Ordering::Relaxed)
     }
 
     /// True once the subscriber fell too far behind and must be disconnected.
@@ -390,6 +413,14 @@ impl PubSub {
     /// Client `id`'s mailbox, created on first use.
     pub fn mailbox(&mut self, id: u64) -> Arc<Mailbox> {
         self.listeners.entry(id).or_default().mailbox.clone()
+    }
+
+    /// The size of the messages waiting in every client's mailbox.
+    pub fn pending_bytes(&self) -> u64 {
+        self.listeners
+            .values()
+            .map(|listener| listener.mailbox.pending_bytes())
+            .sum()
     }
 
     /// Subscribes client `id` to `name`; false when it already was.

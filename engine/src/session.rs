@@ -793,6 +793,14 @@ impl Session {
         deliver(&self.state, out);
     }
 
+    /// The messages delivered so far have been written to the client (see
+    /// [`Mailbox::written`]).
+    pub fn messages_written(&self) {
+        if let Some(mailbox) = &self.state.mailbox {
+            mailbox.written();
+        }
+    }
+
     /// Takes up a mailbox another client gave this one (it became that client's
     /// tracking redirection target): from now on its messages reach this client.
     fn adopt_offered_mailbox(&mut self) {
@@ -1068,7 +1076,7 @@ fn answer_while_busy(
         Err(error) => return Some(busy_rejection(state, shared, None, error)),
     };
     let spec = table.by_id(id);
-    if let Err(error) = check(shared, None, spec, state, argv) {
+    if let Err(error) = check(shared, None, spec, state, argv, None) {
         return Some(busy_rejection(state, shared, Some(id), error));
     }
     let status = &shared.script_status;
@@ -1196,7 +1204,8 @@ fn held_by_pause(
         return false;
     };
     let spec = command::table().by_id(*id);
-    if check(shared, Some(keyspace), spec, state, argv).is_err() {
+    // A pause holds eviction back too, so memory refuses nothing here.
+    if check(shared, Some(keyspace), spec, state, argv, None).is_err() {
         return false;
     }
     let writes = command_flags(keyspace, spec, argv, state) & (flags::WRITE | flags::MAY_REPLICATE);
@@ -1305,7 +1314,7 @@ pub(crate) fn execute_in_script(
     ctx: &mut Ctx<'_>,
     (client, names): (&mut ClientState, &mut ResolvedName),
     argv: &[Bytes],
-    read_only: bool,
+    mode: crate::command::scripting::RunMode,
 ) -> Result<Reply, String> {
     let table = command::table();
     // A refusal is counted as Redis counts one (`rejected_calls`, errorstats by its
@@ -1342,20 +1351,32 @@ pub(crate) fn execute_in_script(
             "This Redis command is not allowed from script",
         );
     }
-    if read_only && spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
+    if mode.read_only && spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
         return rejected(
             ctx,
             Some(id),
             "Write commands are not allowed from read-only scripts.",
         );
     }
-    if spec.flags & flags::WRITE != 0 {
-        let status = &ctx.shared.script_status;
-        // Redis's scriptVerifyWriteCommandAllow: once a script has written, a later
-        // refusal would leave its work half done, so only its first write is checked.
-        if !status.has_written() && ctx.shared.writes_need_replicas.load(Ordering::Relaxed) {
-            return refused(ctx, Some(id), crate::error::NO_REPLICAS.to_string());
-        }
+    // Redis's scriptVerifyWriteCommandAllow and scriptVerifyOOM: once a script has
+    // written, a later refusal would leave its work half done, so they only check
+    // until its first write.
+    let status = &ctx.shared.script_status;
+    let written = status.has_written();
+    let writes = spec.flags & flags::WRITE != 0;
+    if writes && !written && ctx.shared.writes_need_replicas.load(Ordering::Relaxed) {
+        return refused(ctx, Some(id), crate::error::NO_REPLICAS.to_string());
+    }
+    let eviction = &ctx.keyspace.eviction;
+    if !mode.allow_oom
+        && !written
+        && spec.flags & flags::DENYOOM != 0
+        && eviction.oom_at_command_start
+        && eviction.limits.maxmemory != 0
+    {
+        return refused(ctx, Some(id), crate::error::OOM.to_string());
+    }
+    if writes {
         status.mark_wrote();
     }
     let target = Target {
@@ -1547,7 +1568,11 @@ fn check_and_run<'a>(
     } = target;
     let table = command::table();
     let spec = table.by_id(id);
-    if let Err(error) = check(shared, Some(keyspace), spec, client, argv) {
+    let now_ms = fixed_now.unwrap_or(started.now_ms());
+    // Only a client's own commands answer to `maxmemory`, not those a transaction or a
+    // script runs (which come with their caller's time).
+    let top_level = fixed_now.is_none().then_some(now_ms);
+    if let Err(error) = check(shared, Some(&mut *keyspace), spec, client, argv, top_level) {
         stats.command_mut(id).rejected_calls += 1;
         client.flag_transaction();
         if spec.name == "exec" {
@@ -1557,7 +1582,6 @@ fn check_and_run<'a>(
         }
         return (Err(error), started, stats);
     }
-    let now_ms = fixed_now.unwrap_or(started.now_ms());
     client.set_last_command(id);
     client.info.last_interaction_ms = now_ms;
     // Tracking clients only come and go through CLIENT and RESET, which read nothing.
@@ -1703,12 +1727,15 @@ fn command_flags(
 }
 
 /// The checks Redis's `processCommand` makes before running a command, in its order.
+/// `top_level` is the time of a client's own command, which first makes room under
+/// `maxmemory` (see [`refuse_when_out_of_memory`]).
 fn check(
     shared: &Shared,
-    keyspace: Option<&Keyspace>,
+    mut keyspace: Option<&mut Keyspace>,
     spec: &CommandSpec,
     client: &ClientState,
     argv: &[Bytes],
+    top_level: Option<u64>,
 ) -> Result<(), CommandError> {
     // Over the wire the decoder already refuses such a bulk; in-process callers get the
     // same answer, because the keyspace stores key lengths in 32 bits.
@@ -1736,6 +1763,12 @@ fn check(
             "Command not allowed inside a transaction",
         ));
     }
+    if let (Some(keyspace), Some(now_ms)) = (keyspace.as_deref_mut(), top_level) {
+        if keyspace.eviction.limits.maxmemory != 0 {
+            refuse_when_out_of_memory(keyspace, spec, argv, client, now_ms)?;
+        }
+    }
+    let keyspace = keyspace.as_deref();
     if shared.writes_need_replicas.load(Ordering::Relaxed) && is_write(keyspace, spec, argv, client)
     {
         return Err(CommandError::Other(crate::error::NO_REPLICAS.into()));
@@ -1756,6 +1789,28 @@ fn check(
             spec.name
         )));
     }
+    Ok(())
+}
+
+/// Redis's `maxmemory` step of `processCommand`: evicts what the policy allows, then
+/// refuses a command that may grow memory (`denyoom`, a script that did not declare
+/// `allow-oom` or `no-writes`, an EXEC of such) if memory is still over, and so any
+/// command but EXEC, DISCARD, QUIT and RESET inside MULTI, whose queue grows. Whether
+/// memory was over is kept for the scripts this command may run.
+fn refuse_when_out_of_memory(
+    keyspace: &mut Keyspace,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    client: &ClientState,
+    now_ms: u64,
+) -> Result<(), CommandError> {
+    let out_of_memory = keyspace.perform_evictions(now_ms) == crate::evict::Outcome::Fail;
+    let refused = command_flags(keyspace, spec, argv, client) & flags::DENYOOM != 0
+        || (client.multi.is_some() && !matches!(spec.name, "exec" | "discard" | "quit" | "reset"));
+    if out_of_memory && refused {
+        return Err(CommandError::Other(crate::error::OOM.into()));
+    }
+    keyspace.eviction.oom_at_command_start = out_of_memory;
     Ok(())
 }
 

@@ -12,9 +12,11 @@ use std::process::ExitCode;
 
 /// mimalloc instead of glibc's malloc: Redis ships with jemalloc for the same reason.
 /// Pub/sub fan-out, Lua and large replies allocate per request, and glibc's arenas
-/// and chunk consolidation took a quarter of the server's CPU under PUBLISH.
+/// and chunk consolidation took a quarter of the server's CPU under PUBLISH. Counted,
+/// so that `used_memory` is Redis's figure and `maxmemory` is enforced.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kvdb::CountingAllocator<mimalloc::MiMalloc> =
+    kvdb::CountingAllocator::new(mimalloc::MiMalloc);
 
 use kvdb::server::{BoundServer, Listen, TcpAddress};
 use kvdb::{Config, Engine, Programs, Reply, SessionExt};

@@ -100,6 +100,7 @@ where
                     if write_out(&mut stream, session, &mut output).await.is_err() {
                         return;
                     }
+                    give_back_buffers(session, &mut input, &mut output);
                     continue;
                 }
             };
@@ -171,13 +172,22 @@ where
             return; // Redis closes clients whose query buffer passes the limit
         }
         buffered &= !input.is_empty();
-        if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
-            input = BytesMut::with_capacity(BUFFER_SIZE);
-        }
-        if output.capacity() > 4 * BUFFER_SIZE {
-            output = BytesMut::with_capacity(BUFFER_SIZE);
-        }
+        give_back_buffers(session, &mut input, &mut output);
     }
+}
+
+/// Once everything is written: buffers that grew past what a pipelined client needs
+/// go back to their first size, as Redis frees its reply blocks once written and
+/// trims idle query buffers, and the messages written stop counting as in use.
+/// `output` is kept up to twice its size, which 16 replies of 1 KiB need.
+fn give_back_buffers(session: &Session, input: &mut BytesMut, output: &mut BytesMut) {
+    if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
+        *input = BytesMut::with_capacity(BUFFER_SIZE);
+    }
+    if output.capacity() > 2 * BUFFER_SIZE {
+        *output = BytesMut::with_capacity(BUFFER_SIZE);
+    }
+    session.messages_written();
 }
 
 /// How often a request waiting for a busy script tries again.

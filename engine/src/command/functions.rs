@@ -8,7 +8,7 @@ use bytes::Bytes;
 use super::flags::*;
 use super::generic::{container, help_reply};
 use super::scripting::{
-    feed_monitors_first, keys_and_args, kill, run_in_host, take_host, RUNS_SCRIPT,
+    feed_monitors_first, keys_and_args, kill, prepare_run, run_in_host, take_host, RUNS_SCRIPT,
 };
 use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, parse_i64, Args};
@@ -51,21 +51,10 @@ fn fcall_generic(
     let numkeys =
         parse_i64(&argv[2]).map_err(|_| CommandError::err("Bad number of keys provided"))?;
     let (keys, function_args) = keys_and_args(argv, numkeys)?;
-    let no_writes = flags & script_flags::NO_WRITES != 0;
-    if read_only_command && !no_writes {
-        return Err(CommandError::err(
-            "Can not execute a script with write flag using *_ro command.",
-        ));
-    }
-    let read_only = read_only_command || no_writes;
-    run_in_host(
-        ctx,
-        argv,
-        RunKind::Function,
-        &name,
-        read_only,
-        |host, calls| host.call_function(id, &body, &name, keys, function_args, calls),
-    )
+    let mode = prepare_run(ctx, flags, read_only_command)?;
+    run_in_host(ctx, argv, RunKind::Function, &name, mode, |host, calls| {
+        host.call_function(id, &body, &name, keys, function_args, calls)
+    })
 }
 
 /// `FUNCTION LOAD [REPLACE] code`: every argument before the code must be `REPLACE`.

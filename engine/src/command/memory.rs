@@ -1,10 +1,11 @@
 //! The MEMORY family: USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP.
 //!
-//! kvdb's memory figures are its own, in Redis's shapes: used memory is the resident
-//! set size (docs/decisions.md), so the allocator fields MEMORY STATS shares with
-//! Redis are what Redis reports when its allocator gives no statistics (allocated =
-//! used, active = resident = the RSS); the per-database overheads are kvdb's table
-//! costs (element headers and values, bucket arrays). MALLOC-STATS and PURGE answer as
+//! kvdb's memory figures are its own, in Redis's shapes: used memory is what the
+//! counting allocator holds (the resident set size without it, see `crate::memory`),
+//! so the allocator fields MEMORY STATS shares with Redis are what Redis reports when
+//! its allocator gives no statistics (allocated = active = used, resident = the RSS);
+//! the per-database overheads are kvdb's table costs (element headers and values,
+//! bucket arrays). MALLOC-STATS and PURGE answer as
 //! Redis built on libc malloc does.
 
 use bytes::Bytes;
@@ -39,24 +40,31 @@ fn memory_usage(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     })
 }
 
-/// What MEMORY STATS and MEMORY DOCTOR report (Redis's `redisMemOverhead`).
+/// What MEMORY STATS, MEMORY DOCTOR and INFO memory report (Redis's
+/// `redisMemOverhead`).
 #[derive(Debug, Clone, PartialEq)]
-struct Overhead {
-    peak: u64,
-    used: u64,
-    startup: u64,
-    lua_caches: u64,
-    functions_caches: u64,
+pub(crate) struct Overhead {
+    pub peak: u64,
+    pub used: u64,
+    /// The process's resident set size.
+    pub rss: u64,
+    pub startup: u64,
+    pub lua_caches: u64,
+    pub functions_caches: u64,
     /// (database index, main table, expiry index) for each non-empty database.
     dbs: Vec<(usize, u64, u64)>,
-    total: u64,
+    pub total: u64,
     keys: u64,
     scripts: usize,
 }
 
 impl Overhead {
     fn of(ctx: &Ctx<'_>) -> Overhead {
-        let (used, peak) = crate::memory::used_bytes();
+        Overhead::measured(ctx, crate::memory::used_bytes())
+    }
+
+    /// The figures with `(used, peak)` memory, read beforehand.
+    pub(crate) fn measured(ctx: &Ctx<'_>, (used, peak): (u64, u64)) -> Overhead {
         let startup = ctx.shared.startup_memory;
         let scripts = &ctx.keyspace.scripts;
         let lua_caches = scripts.cache_memory() as u64;
@@ -76,6 +84,7 @@ impl Overhead {
         Overhead {
             peak,
             used,
+            rss: crate::memory::resident_bytes(),
             startup,
             lua_caches,
             functions_caches,
@@ -92,8 +101,24 @@ impl Overhead {
     }
 
     /// `dataset.bytes`: used memory beyond every overhead.
-    fn dataset(&self) -> u64 {
+    pub(crate) fn dataset(&self) -> u64 {
         self.used.saturating_sub(self.total)
+    }
+
+    /// `dataset.percentage`: the dataset's share of the memory used since startup.
+    pub(crate) fn dataset_percentage(&self) -> f64 {
+        f64::from(self.dataset() as f32 * 100.0 / self.net_usage() as f32)
+    }
+
+    /// `peak.percentage`: memory in use as a share of the peak.
+    pub(crate) fn peak_percentage(&self) -> f64 {
+        f64::from(self.used as f32 * 100.0 / self.peak.max(1) as f32)
+    }
+
+    /// The allocator's (allocated, active, resident) bytes as Redis fakes them when its
+    /// allocator gives no statistics: what it counted, and the RSS for the others.
+    pub(crate) fn allocator(&self) -> (u64, u64, u64) {
+        (self.used, self.rss, self.rss)
     }
 }
 
@@ -107,9 +132,8 @@ fn memory_stats(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
     let o = Overhead::of(ctx);
     let int = |n: u64| Reply::Int(i64::try_from(n).unwrap_or(i64::MAX));
     let field = |name: &str| Reply::Bulk(Bytes::copy_from_slice(name.as_bytes()));
-    // Without allocator statistics Redis takes the allocator to hold what it counted
-    // and the RSS as both resident and active.
-    let (allocated, active, rss) = (o.used, o.used, o.used);
+    let (allocated, active, rss) = o.allocator();
+    let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let mut pairs = vec![
         (field("peak.allocated"), int(o.peak)),
         (field("total.allocated"), int(o.used)),
@@ -143,12 +167,9 @@ fn memory_stats(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
         (field("dataset.bytes"), int(o.dataset())),
         (
             field("dataset.percentage"),
-            Reply::Double(f64::from(o.dataset() as f32 * 100.0 / net as f32)),
+            Reply::Double(o.dataset_percentage()),
         ),
-        (
-            field("peak.percentage"),
-            Reply::Double(f64::from(o.used as f32 * 100.0 / o.peak.max(1) as f32)),
-        ),
+        (field("peak.percentage"), Reply::Double(o.peak_percentage())),
         (field("allocator.allocated"), int(allocated)),
         (field("allocator.active"), int(active)),
         (field("allocator.resident"), int(rss)),
@@ -158,17 +179,23 @@ fn memory_stats(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
         ),
         (
             field("allocator-fragmentation.bytes"),
-            int(active - allocated),
+            int(active.saturating_sub(allocated)),
         ),
         (
             field("allocator-rss.ratio"),
             Reply::Double(ratio(rss, active)),
         ),
-        (field("allocator-rss.bytes"), int(rss - active)),
+        (
+            field("allocator-rss.bytes"),
+            Reply::Int(signed(rss) - signed(active)),
+        ),
         (field("rss-overhead.ratio"), Reply::Double(ratio(rss, rss))),
         (field("rss-overhead.bytes"), int(0)),
         (field("fragmentation"), Reply::Double(ratio(rss, o.used))),
-        (field("fragmentation.bytes"), int(rss - o.used)),
+        (
+            field("fragmentation.bytes"),
+            Reply::Int(signed(rss) - signed(o.used)),
+        ),
     ]);
     Ok(Reply::Map(pairs))
 }
@@ -178,9 +205,10 @@ const DOCTOR_MIN_USED: u64 = 5 * 1024 * 1024;
 /// MEMORY DOCTOR warns past this many cached scripts.
 const DOCTOR_MANY_SCRIPTS: usize = 1000;
 
-/// MEMORY DOCTOR: Redis's report, from the same figures as MEMORY STATS. kvdb's
-/// fragmentation ratios are all 1 and it keeps no client or replica buffers in its
-/// accounting, so only the peak and the script cache can raise an issue.
+/// MEMORY DOCTOR: Redis's report, from the same figures as MEMORY STATS, on the peak
+/// and the script cache. Redis's fragmentation and buffer checks are left out: kvdb
+/// has no allocator statistics to tell fragmentation from the process's own resident
+/// pages, and keeps no client or replica buffer figures.
 fn memory_doctor(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let o = Overhead::of(ctx);
     let text = if o.used < DOCTOR_MIN_USED {

@@ -87,15 +87,50 @@ fn eval_generic(
         None if by_sha => return Err(CommandError::Other(crate::error::NO_SCRIPT.into())),
         None => create_script(ctx, argv, sha, &argv[1])?,
     };
-    let compat = script.flags & script_flags::EVAL_COMPAT_MODE != 0;
-    if !compat && script.flags & script_flags::NO_WRITES == 0 && read_only_command {
+    let mode = prepare_run(ctx, script.flags, read_only_command)?;
+    run_in_host(ctx, argv, RunKind::Eval, sha, mode, |host, calls| {
+        host.run(sha, script.code(), keys, script_args, calls)
+    })
+}
+
+/// What a script run may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RunMode {
+    /// Write commands are refused (`*_RO`, or the script declared `no-writes`).
+    pub read_only: bool,
+    /// Commands that may grow memory run even over `maxmemory` (`allow-oom`).
+    pub allow_oom: bool,
+}
+
+/// The checks Redis's `scriptPrepareForRun` makes on a script's declared `flags`
+/// (none for an EVAL script without a shebang): a script that may write cannot run
+/// from a `*_RO` command, nor, unless it declared `allow-oom`, while memory was over
+/// `maxmemory` when the command started. Answers what the run may do.
+pub(crate) fn prepare_run(
+    ctx: &Ctx<'_>,
+    flags: u32,
+    read_only_command: bool,
+) -> Result<RunMode, CommandError> {
+    if flags & script_flags::EVAL_COMPAT_MODE != 0 {
+        return Ok(RunMode {
+            read_only: read_only_command,
+            allow_oom: false,
+        });
+    }
+    let no_writes = flags & script_flags::NO_WRITES != 0;
+    if !no_writes && read_only_command {
         return Err(CommandError::err(
             "Can not execute a script with write flag using *_ro command.",
         ));
     }
-    let read_only = read_only_command || (!compat && script.flags & script_flags::NO_WRITES != 0);
-    run_in_host(ctx, argv, RunKind::Eval, sha, read_only, |host, calls| {
-        host.run(sha, script.code(), keys, script_args, calls)
+    let eviction = &ctx.keyspace.eviction;
+    let may_grow = flags & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0;
+    if may_grow && eviction.oom_at_command_start && eviction.limits.maxmemory != 0 {
+        return Err(CommandError::Other(crate::error::OOM_SCRIPT.into()));
+    }
+    Ok(RunMode {
+        read_only: read_only_command || no_writes,
+        allow_oom: flags & script_flags::ALLOW_OOM != 0,
     })
 }
 
@@ -119,14 +154,13 @@ pub(crate) fn feed_monitors_first(ctx: &Ctx<'_>, argv: &[Bytes]) {
 
 /// Runs a script of `kind` named `name` for the command `argv`: lends the host out,
 /// marks the script as running (for `BUSY` and the kill commands), lets `run` call
-/// into the host with the engine side of the run (read-only when `read_only`), and
-/// ends the run.
+/// into the host with the engine side of the run (under `mode`), and ends the run.
 pub(crate) fn run_in_host(
     ctx: &mut Ctx<'_>,
     argv: &[Bytes],
     kind: RunKind,
     name: &str,
-    read_only: bool,
+    mode: RunMode,
     run: impl FnOnce(&mut dyn ScriptHost, &mut dyn ScriptCalls) -> Result<Reply, ScriptError>,
 ) -> Result<Reply, CommandError> {
     let mut host = take_host(ctx, argv)?;
@@ -144,7 +178,7 @@ pub(crate) fn run_in_host(
     }
     let kept = std::mem::take(&mut ctx.keyspace.scripts.client);
     let (result, kept) = {
-        let mut calls = Calls::new(ctx, read_only, argv, kept);
+        let mut calls = Calls::new(ctx, mode, argv, kept);
         let result = run(&mut *host, &mut calls);
         (result, calls.into_kept())
     };
@@ -226,7 +260,7 @@ struct Calls<'c, 'a> {
     client: ClientState,
     /// The last command name `redis.call` resolved, kept from run to run.
     names: session::ResolvedName,
-    read_only: bool,
+    mode: RunMode,
     /// The command running the script, until the first stop check notes it in the
     /// script status.
     caller: Option<&'c [Bytes]>,
@@ -241,7 +275,7 @@ pub struct KeptClient {
 }
 
 impl<'c, 'a> Calls<'c, 'a> {
-    fn new(ctx: &'c mut Ctx<'a>, read_only: bool, caller: &'c [Bytes], kept: KeptClient) -> Self {
+    fn new(ctx: &'c mut Ctx<'a>, mode: RunMode, caller: &'c [Bytes], kept: KeptClient) -> Self {
         let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
         client.deny_blocking = true;
         client.in_script = true;
@@ -253,7 +287,7 @@ impl<'c, 'a> Calls<'c, 'a> {
             ctx,
             client,
             names,
-            read_only,
+            mode,
             caller: Some(caller),
         }
     }
@@ -270,7 +304,7 @@ impl<'c, 'a> Calls<'c, 'a> {
 impl ScriptCalls for Calls<'_, '_> {
     fn call(&mut self, argv: &[Bytes]) -> Result<Reply, String> {
         let client = (&mut self.client, &mut self.names);
-        session::execute_in_script(self.ctx, client, argv, self.read_only)
+        session::execute_in_script(self.ctx, client, argv, self.mode)
     }
 
     fn protocol(&self) -> Protocol {

@@ -137,32 +137,61 @@ fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
     );
 }
 
-fn section_memory(ctx: &Ctx<'_>, out: &mut String) {
-    let (used, peak) = memory::used_bytes();
-    let rss = used;
+/// The memory section, in Redis's fields and order; `(used, peak)` were read when
+/// INFO started, before its own text took any memory. kvdb keeps no replication,
+/// AOF or client buffer figures: those fields are 0, as in MEMORY STATS.
+fn section_memory(ctx: &Ctx<'_>, used_and_peak: (u64, u64), out: &mut String) {
+    let o = super::memory::Overhead::measured(ctx, used_and_peak);
+    let (allocated, active, resident) = o.allocator();
     let config = ctx.config();
     let maxmemory = config.maxmemory();
-    let ratio = if used == 0 {
-        0.0
-    } else {
-        rss as f64 / used as f64
-    };
+    let ratio = |a: u64, b: u64| a as f32 / b.max(1) as f32;
+    let total_system = memory::total_system_bytes();
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
-         used_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\n",
-        human_bytes(used),
-        human_bytes(rss),
-        human_bytes(peak),
+         used_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\n\
+         used_memory_peak_perc:{:.2}%\r\nused_memory_overhead:{}\r\nused_memory_startup:{}\r\n\
+         used_memory_dataset:{}\r\nused_memory_dataset_perc:{:.2}%\r\n\
+         allocator_allocated:{allocated}\r\nallocator_active:{active}\r\n\
+         allocator_resident:{resident}\r\ntotal_system_memory:{total_system}\r\n\
+         total_system_memory_human:{}\r\n",
+        human_bytes(o.used),
+        human_bytes(o.rss),
+        human_bytes(o.peak),
+        o.peak_percentage(),
+        o.total,
+        o.startup,
+        o.dataset(),
+        o.dataset_percentage(),
+        human_bytes(total_system),
+        used = o.used,
+        rss = o.rss,
+        peak = o.peak,
     );
     section_scripts_memory(ctx, out);
     let _ = write!(
         out,
         "maxmemory:{maxmemory}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\n\
-         mem_fragmentation_ratio:{ratio:.2}\r\nmem_allocator:{}\r\n\
-         lazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+         allocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\n\
+         allocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\n\
+         rss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\n\
+         mem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\n\
+         mem_not_counted_for_evict:{}\r\nmem_replication_backlog:0\r\n\
+         mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:0\r\n\
+         mem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:{}\r\n\
+         active_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
         human_bytes(maxmemory),
         config.maxmemory_policy(),
+        ratio(active, allocated),
+        active.saturating_sub(allocated),
+        ratio(resident, active),
+        resident as i64 - active as i64,
+        ratio(o.rss, resident),
+        o.rss as i64 - resident as i64,
+        ratio(o.rss, o.used),
+        o.rss as i64 - o.used as i64,
+        ctx.keyspace.eviction.not_counted(),
         crate::memory::allocator_name(),
     );
 }
@@ -216,6 +245,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
     let counters = &ctx.shared.counters;
     let keyspace = ctx.keyspace.stats;
     let (_, tracked_keys, tracked_items, prefixes) = ctx.keyspace.tracking.counts();
+    let (exceeded_total, exceeded_now) = ctx.keyspace.eviction.exceeded_ms();
     let _ = write!(
         out,
         "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
@@ -223,7 +253,8 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
          instantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n\
          rejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n\
          expired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n\
-         evicted_keys:0\r\nevicted_clients:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
+         evicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\n\
+         current_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
          pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\n\
          total_forks:0\r\nmigrate_cached_sockets:0\r\ntracking_total_keys:{tracked_keys}\r\n\
          tracking_total_items:{tracked_items}\r\ntracking_total_prefixes:{prefixes}\r\n\
@@ -234,6 +265,9 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         counters.net_output_bytes.load(Ordering::Relaxed),
         counters.rejected_connections.load(Ordering::Relaxed),
         keyspace.expired_keys,
+        keyspace.evicted_keys,
+        exceeded_total,
+        exceeded_now,
         keyspace.keyspace_hits,
         keyspace.keyspace_misses,
         stats.total_error_replies,
@@ -308,7 +342,9 @@ fn section_keyspace(ctx: &Ctx<'_>, out: &mut String) {
 
 fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let sections = wanted_sections(args.rest());
-    let stats = ctx.stats.clone();
+    let ctx = &*ctx;
+    let stats = &*ctx.stats;
+    let memory_at_start = memory::used_bytes();
     let mut out = String::with_capacity(4096);
     for (n, section) in sections.iter().enumerate() {
         if n > 0 {
@@ -326,13 +362,13 @@ fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         match *section {
             "server" => section_server(ctx, &mut out),
             "clients" => section_clients(ctx, &mut out),
-            "memory" => section_memory(ctx, &mut out),
+            "memory" => section_memory(ctx, memory_at_start, &mut out),
             "persistence" => section_persistence(ctx, &mut out),
-            "stats" => section_stats(ctx, &stats, &mut out),
+            "stats" => section_stats(ctx, stats, &mut out),
             "replication" => section_replication(ctx, &mut out),
             "cpu" => section_cpu(&mut out),
-            "commandstats" => section_commandstats(&stats, &mut out),
-            "errorstats" => section_errorstats(&stats, &mut out),
+            "commandstats" => section_commandstats(stats, &mut out),
+            "errorstats" => section_errorstats(stats, &mut out),
             "cluster" => out.push_str("cluster_enabled:0\r\n"),
             "keyspace" => section_keyspace(ctx, &mut out),
             _ => {}
@@ -367,11 +403,18 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
+    drop(config);
+    // A new limit is acted on at once, as Redis's eviction time event fires right
+    // after the command.
+    if ctx.keyspace.eviction.limits.maxmemory != 0 {
+        ctx.keyspace.perform_evictions(ctx.now_ms);
+    }
     Ok(Reply::Ok)
 }
 
 fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     ctx.keyspace.stats = Default::default();
+    ctx.keyspace.eviction.reset_stats();
     *ctx.stats = Default::default();
     let counters = &ctx.shared.counters;
     for counter in [

@@ -77,6 +77,10 @@ pub enum ProtectedAction {
     Local,
 }
 
+/// Why `maxmemory` cannot be set in a program whose allocations are not counted.
+const MAXMEMORY_NEEDS_COUNTING: &str = "maxmemory needs memory counted: install \
+    kvdb::CountingAllocator as the program's global allocator";
+
 /// Parameters kvdb acts on; every other one is stored and reported but has no effect.
 const APPLIED: &[&str] = &[
     "port",
@@ -91,7 +95,10 @@ const APPLIED: &[&str] = &[
     "client-query-buffer-limit",
     "hz",
     "enable-debug-command",
+    "maxmemory",
     "maxmemory-policy",
+    "maxmemory-samples",
+    "maxmemory-eviction-tenacity",
     "save",
     "appendonly",
     "protected-mode",
@@ -373,6 +380,9 @@ impl Config {
                     return Err(format!(
                         "argument must be between {min} and {max} inclusive"
                     ));
+                }
+                if param.name == "maxmemory" && number > 0 && !crate::memory::is_counting() {
+                    return Err(MAXMEMORY_NEEDS_COUNTING.into());
                 }
                 Ok(format_number(number, form))
             }
@@ -657,6 +667,16 @@ impl Config {
     /// `maxmemory-policy`.
     pub fn maxmemory_policy(&self) -> &str {
         self.get_str("maxmemory-policy")
+    }
+
+    /// `maxmemory-samples`.
+    pub fn maxmemory_samples(&self) -> usize {
+        usize::try_from(self.get_number("maxmemory-samples")).unwrap_or(5)
+    }
+
+    /// `maxmemory-eviction-tenacity`.
+    pub fn maxmemory_eviction_tenacity(&self) -> u32 {
+        u32::try_from(self.get_number("maxmemory-eviction-tenacity")).unwrap_or(10)
     }
 
     /// `notify-keyspace-events`, in canonical letters.
