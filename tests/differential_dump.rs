@@ -7,7 +7,7 @@ mod support;
 
 use std::cell::RefCell;
 
-use support::{connect, diff, differential, servers, RawConn};
+use support::{connect, diff, diff_exclusive, differential, servers, RawConn};
 
 #[test]
 fn payloads_are_redis_s_byte_for_byte() {
@@ -252,4 +252,27 @@ fn idletime_and_freq_set_the_access_field() {
         replies.push(conn.cmd("CONFIG SET maxmemory-policy noeviction"));
         replies
     });
+}
+
+#[test]
+fn large_list_elements_get_plain_quicklist_nodes() {
+    diff_exclusive(
+        r#"
+        DEBUG QUICKLIST-PACKED-THRESHOLD 10b
+        RPUSH list a bbbbbbbbbbbb c d eeeeeeeeeeeeeeeeee eeeeeeeeeeeeeeeeeeeeeeee f
+        DUMP list
+        LRANGE list 0 -1
+        DEBUG QUICKLIST-PACKED-THRESHOLD 1b
+        RPUSH every x yy zzz
+        DUMP every
+        DEBUG QUICKLIST-PACKED-THRESHOLD 0
+        RPUSH packed a bbbbbbbbbbbb c
+        DUMP packed
+        DEBUG QUICKLIST-PACKED-THRESHOLD 5gb
+        DEBUG QUICKLIST-PACKED-THRESHOLD -1
+        DEBUG QUICKLIST-PACKED-THRESHOLD 10q
+        DEBUG QUICKLIST-PACKED-THRESHOLD 4095mb
+        DEBUG QUICKLIST-PACKED-THRESHOLD 0
+        "#,
+    );
 }

@@ -497,6 +497,9 @@ pub struct Keyspace {
     pub scripts: crate::scripting::Scripts,
     /// `maxmemory`: its settings, candidate pool and figures.
     pub eviction: crate::evict::Eviction,
+    /// List elements of at least this many bytes count as a quicklist node of their
+    /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
+    pub list_packed_threshold: usize,
     /// CLIENT PAUSE and the clients it holds.
     pause: ClientPause,
 }
@@ -525,6 +528,7 @@ impl Keyspace {
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),
             eviction: crate::evict::Eviction::default(),
+            list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
             pause: ClientPause::default(),
         }
     }

@@ -89,10 +89,8 @@ fn debug_help() -> Reply {
 /// own; `serializedlength` is the value's RDB encoding ([`crate::rdb`]); `lru` is the
 /// access field as stored; lists add their quicklist shape.
 fn debug_object(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Reply, CommandError> {
-    let (settings, compress_depth) = {
-        let config = ctx.config();
-        (config.rdb_settings(), config.list_compress_depth())
-    };
+    let settings = ctx.rdb_settings();
+    let compress_depth = ctx.config().list_compress_depth();
     let db = ctx.keyspace.db(ctx.client.db);
     let entry = db.entry_raw(key).ok_or(CommandError::NoSuchKey)?;
     let access = db.access(key).unwrap_or_default();
@@ -108,7 +106,7 @@ fn debug_object(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Reply, CommandError> {
         crate::access::AccessPolicy::idle_seconds(access, ctx.now_ms),
     );
     if let crate::types::Value::List(list) = &entry.value {
-        let shape = crate::rdb::quicklist_shape(list, settings.list_fill);
+        let shape = crate::rdb::quicklist_shape(list, settings);
         let _ = write!(
             line,
             " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} \
@@ -174,6 +172,27 @@ fn debug_fault(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, Comman
             Ok(Reply::Ok)
         }
     }
+}
+
+/// The largest packed threshold Redis accepts: a little under 4 GiB.
+const MAX_PACKED_THRESHOLD: u64 = (1 << 32) - (1 << 20);
+
+/// `DEBUG QUICKLIST-PACKED-THRESHOLD size`: list elements of at least `size` bytes
+/// (a memory value; 0 restores the 1 GiB default) are a quicklist node of their own,
+/// which DUMP and DEBUG OBJECT show.
+fn debug_packed_threshold(ctx: &mut Ctx<'_>, size: &[u8]) -> Result<Reply, CommandError> {
+    let size = std::str::from_utf8(size)
+        .ok()
+        .and_then(crate::config::parse_memory)
+        .filter(|&size| size <= MAX_PACKED_THRESHOLD)
+        .ok_or_else(|| {
+            CommandError::err("argument must be a memory value bigger than 1 and smaller than 4gb")
+        })?;
+    ctx.keyspace.list_packed_threshold = match size {
+        0 => crate::rdb::DEFAULT_PACKED_THRESHOLD,
+        size => size as usize,
+    };
+    Ok(Reply::Ok)
 }
 
 /// `DEBUG POPULATE count [prefix [size]]`: strings `value:N` (cut or zero-padded to
@@ -248,6 +267,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "OBJECT") && options.len() == 1 {
         return debug_object(ctx, &options[0]);
+    }
+    if is_keyword(subcommand, "QUICKLIST-PACKED-THRESHOLD") && options.len() == 1 {
+        return debug_packed_threshold(ctx, &options[0]);
     }
     if is_keyword(subcommand, "POPULATE") && (1..=3).contains(&options.len()) {
         return debug_populate(ctx, options);

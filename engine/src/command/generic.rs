@@ -163,7 +163,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 /// DUMP key: the value in Redis's RDB encoding, framed for RESTORE.
 fn dump(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let settings = ctx.config().rdb_settings();
+    let settings = ctx.rdb_settings();
     match ctx.read(&key) {
         Some(entry) => Ok(Reply::bulk(crate::rdb::dump::dump(&entry.value, settings))),
         None => Ok(Reply::Nil),

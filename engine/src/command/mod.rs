@@ -792,6 +792,15 @@ impl Ctx<'_> {
     pub fn config(&self) -> parking_lot::RwLockReadGuard<'_, crate::config::Config> {
         self.shared.config.read()
     }
+
+    /// What values' RDB encoding depends on: the configuration's settings and the
+    /// list packed threshold DEBUG sets.
+    pub fn rdb_settings(&self) -> crate::rdb::RdbSettings {
+        crate::rdb::RdbSettings {
+            packed_threshold: self.keyspace.list_packed_threshold,
+            ..self.config().rdb_settings()
+        }
+    }
 }
 
 /// The keys, end and count of LMPOP, BLMPOP, ZMPOP and BZMPOP

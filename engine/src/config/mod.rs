@@ -149,7 +149,7 @@ fn index_of(name: &str) -> Option<usize> {
 }
 
 /// Redis's `memtoull`: digits with an optional b/k/kb/m/mb/g/gb unit (any case).
-fn parse_memory(value: &str) -> Option<u64> {
+pub(crate) fn parse_memory(value: &str) -> Option<u64> {
     let digits_end = value
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(value.len());
@@ -742,11 +742,13 @@ impl Config {
     }
 
     /// What the RDB encoding of a value depends on: `rdbcompression` and
-    /// `list-max-listpack-size`.
+    /// `list-max-listpack-size` (with the default packed threshold: the keyspace keeps
+    /// the one `DEBUG QUICKLIST-PACKED-THRESHOLD` sets, see `Ctx::rdb_settings`).
     pub fn rdb_settings(&self) -> crate::rdb::RdbSettings {
         crate::rdb::RdbSettings {
             compress: self.rdbcompression(),
             list_fill: i64::try_from(self.get_number("list-max-listpack-size")).unwrap_or(-2),
+            packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
         }
     }
 

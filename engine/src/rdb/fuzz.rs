@@ -24,10 +24,12 @@ pub fn restore_target(data: &[u8]) {
         let Ok(value) = restore(&payload, &rules) else {
             continue;
         };
-        for compress in [true, false] {
+        // Plain list nodes too: elements of 16 bytes or more get one each.
+        for (compress, packed_threshold) in [(true, super::DEFAULT_PACKED_THRESHOLD), (false, 16)] {
             let settings = RdbSettings {
                 compress,
                 list_fill: -2,
+                packed_threshold,
             };
             let again =
                 restore(&dump(&value, settings), &rules).expect("a dumped value reads back");

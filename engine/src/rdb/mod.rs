@@ -30,7 +30,13 @@ pub struct RdbSettings {
     pub compress: bool,
     /// `list-max-listpack-size`: a quicklist node's limit (negative: bytes, by level).
     pub list_fill: i64,
+    /// Elements of at least this many bytes get a plain quicklist node of their own
+    /// (`DEBUG QUICKLIST-PACKED-THRESHOLD`; 1 GiB by default, so in practice never).
+    pub packed_threshold: usize,
 }
+
+/// The default of [`RdbSettings::packed_threshold`] (Redis's `packed_threshold`).
+pub const DEFAULT_PACKED_THRESHOLD: usize = 1 << 30;
 
 /// An RDB length: 6 bits, 14 bits, or a 32/64-bit big-endian number after a marker.
 pub fn write_len(out: &mut Vec<u8>, len: usize) {
@@ -133,15 +139,21 @@ pub fn write_object(out: &mut Vec<u8>, value: &Value, settings: RdbSettings) {
     }
 }
 
-/// The quicklist node container kind Redis 7.0 writes for a listpack node.
+/// The quicklist node container kinds of Redis 7.0: one large element as it is, or a
+/// listpack.
+const QUICKLIST_NODE_PLAIN: usize = 1;
 const QUICKLIST_NODE_PACKED: usize = 2;
 
 fn write_quicklist(out: &mut Vec<u8>, list: &List, settings: RdbSettings) {
-    let nodes = quicklist_nodes(list, settings.list_fill);
+    let nodes = quicklist_nodes(list, settings);
     write_len(out, nodes.len());
     for node in nodes {
-        write_len(out, QUICKLIST_NODE_PACKED);
-        write_string(out, &node, settings.compress);
+        let (kind, bytes) = match &node {
+            Node::Plain(element) => (QUICKLIST_NODE_PLAIN, *element),
+            Node::Packed(listpack) => (QUICKLIST_NODE_PACKED, &listpack[..]),
+        };
+        write_len(out, kind);
+        write_string(out, bytes, settings.compress);
     }
 }
 
@@ -157,13 +169,28 @@ pub struct QuicklistShape {
     pub bytes: usize,
 }
 
-/// The shape of `list` as a quicklist filled front to back under `fill`.
-pub fn quicklist_shape(list: &List, fill: i64) -> QuicklistShape {
-    let nodes = quicklist_nodes(list, fill);
+/// The shape of `list` as a quicklist filled front to back under `settings`.
+pub fn quicklist_shape(list: &List, settings: RdbSettings) -> QuicklistShape {
+    let nodes = quicklist_nodes(list, settings);
     QuicklistShape {
         nodes: nodes.len(),
         count: list.len(),
-        bytes: nodes.iter().map(Vec::len).sum(),
+        bytes: nodes.iter().map(Node::len).sum(),
+    }
+}
+
+/// A quicklist node: a large element alone, or a listpack of smaller ones.
+enum Node<'a> {
+    Plain(&'a [u8]),
+    Packed(Vec<u8>),
+}
+
+impl Node<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Node::Plain(element) => element.len(),
+            Node::Packed(listpack) => listpack.len(),
+        }
     }
 }
 
@@ -190,19 +217,27 @@ fn node_allows(node_bytes: usize, count: usize, len: usize, fill: i64) -> bool {
     new_size <= SIZE_SAFETY_LIMIT && i64::try_from(count).unwrap_or(i64::MAX) < fill
 }
 
-/// The nodes' listpacks of `list` pushed front to back.
-fn quicklist_nodes(list: &List, fill: i64) -> Vec<Vec<u8>> {
+/// The nodes of `list` pushed front to back: an element of at least the packed
+/// threshold gets a plain node of its own (Redis's `isLargeElement`).
+fn quicklist_nodes(list: &List, settings: RdbSettings) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     let mut node = Listpack::default();
     for element in list {
         let bytes = element.as_bytes();
-        if node.count > 0 && !node_allows(node.size(), node.count, bytes.len(), fill) {
-            nodes.push(std::mem::take(&mut node).finish());
+        let large = bytes.len() >= settings.packed_threshold;
+        if node.count > 0
+            && (large || !node_allows(node.size(), node.count, bytes.len(), settings.list_fill))
+        {
+            nodes.push(Node::Packed(std::mem::take(&mut node).finish()));
         }
-        node.push(bytes);
+        if large {
+            nodes.push(Node::Plain(bytes));
+        } else {
+            node.push(bytes);
+        }
     }
     if node.count > 0 {
-        nodes.push(node.finish());
+        nodes.push(Node::Packed(node.finish()));
     }
     nodes
 }
@@ -369,6 +404,7 @@ mod tests {
         let settings = RdbSettings {
             compress: true,
             list_fill: -2,
+            packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
         };
         let len = |value: &Value| {
             let mut out = Vec::new();
@@ -389,8 +425,34 @@ mod tests {
     fn a_quicklist_node_stops_at_its_size_limit() {
         let big = "x".repeat(1000);
         let items: Vec<&str> = std::iter::repeat_n(big.as_str(), 20).collect();
-        let shape = quicklist_shape(&list(&items), -2);
+        let fill = |list_fill| RdbSettings {
+            compress: false,
+            list_fill,
+            packed_threshold: DEFAULT_PACKED_THRESHOLD,
+        };
+        let shape = quicklist_shape(&list(&items), fill(-2));
         assert_eq!(shape.nodes, 3);
-        assert_eq!(quicklist_shape(&list(&["1", "2", "3"]), 2).nodes, 2);
+        assert_eq!(quicklist_shape(&list(&["1", "2", "3"]), fill(2)).nodes, 2);
+    }
+
+    #[test]
+    fn large_elements_get_plain_nodes_of_their_own() {
+        let settings = RdbSettings {
+            compress: false,
+            list_fill: -2,
+            packed_threshold: 4,
+        };
+        // a, b | plain | c | plain | plain
+        let items = ["a", "b", "large", "c", "large", "large"];
+        let shape = quicklist_shape(&list(&items), settings);
+        assert_eq!((shape.nodes, shape.count), (5, 6));
+        let mut out = Vec::new();
+        write_object(&mut out, &Value::List(Box::new(list(&items))), settings);
+        // Node count, then the first listpack node, then a plain node: kind 1 and the
+        // element as a string.
+        assert_eq!(out[0], 5);
+        assert_eq!(out[1] as usize, QUICKLIST_NODE_PACKED);
+        let plain = 2 + 1 + out[2] as usize;
+        assert_eq!(&out[plain..plain + 7], b"\x01\x05large");
     }
 }

@@ -400,6 +400,7 @@ mod tests {
     const SETTINGS: RdbSettings = RdbSettings {
         compress: true,
         list_fill: -2,
+        packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
     };
 
     fn framed(body: &[u8]) -> Vec<u8> {
