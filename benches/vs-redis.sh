@@ -76,7 +76,7 @@ start_servers() {
     --daemonize no --logfile "$WORK/redis.log" &
   REDIS_PID=$!; PIDS+=("$REDIS_PID")
   # shellcheck disable=SC2086 # KVDB_ARGS is a list of words
-  "$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 $KVDB_ARGS > "$WORK/kvdb.log" 2>&1 &
+  "$KVDB_BIN" --port "$KVDB_PORT" --bind 127.0.0.1 --save '' $KVDB_ARGS > "$WORK/kvdb.log" 2>&1 &
   KVDB_PID=$!; PIDS+=("$KVDB_PID")
   for port in "$REDIS_PORT" "$KVDB_PORT"; do
     for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done

@@ -67,7 +67,9 @@ pub struct EngineBuilder {
 
 impl EngineBuilder {
     /// Uses `config` (its `databases` sets the number of databases, unless
-    /// [`EngineBuilder::databases`] says otherwise).
+    /// [`EngineBuilder::databases`] says otherwise). Without one, the engine has
+    /// Redis's defaults but for the `save` points: an engine embedded in a program
+    /// writes no `dump.rdb` unless its configuration asks for one.
     pub fn config(mut self, config: Config) -> Self {
         self.config = Some(config);
         self
@@ -106,7 +108,7 @@ impl EngineBuilder {
         let limit = self
             .lua_memory_limit
             .unwrap_or(kvdb_lua::DEFAULT_MEMORY_LIMIT);
-        let mut config = self.config.unwrap_or_default();
+        let mut config = self.config.unwrap_or_else(Config::without_save_points);
         if let Some(count) = self.databases {
             let directive = format!("databases {count}");
             if let Err(error) = config.load_file_text(&directive) {

@@ -197,7 +197,8 @@ pub struct EngineBuilder {
 }
 
 impl EngineBuilder {
-    /// Uses `config` (its `databases` sets the number of databases).
+    /// Uses `config` (its `databases` sets the number of databases). Without one the
+    /// engine has [`Config::without_save_points`].
     pub fn config(mut self, config: Config) -> Self {
         self.config = Some(config);
         self
@@ -224,11 +225,12 @@ impl EngineBuilder {
 
     /// The engine.
     pub fn build(self) -> Engine {
-        let config = self.config.unwrap_or_default();
+        let config = self.config.unwrap_or_else(Config::without_save_points);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let seed = self.seed.unwrap_or_else(random_seed);
         let mut keyspace = Keyspace::new(config.databases(), seed);
         keyspace.configure(&config);
+        keyspace.persistence.last_save = clock.now_ms() / 1000;
         Engine::assemble(config, clock, keyspace, seed, self.script_host)
     }
 }
@@ -394,6 +396,15 @@ impl Engine {
         if store.keyspace.eviction_pending() {
             store.keyspace.continue_evictions(now);
         }
+        if cron {
+            let (points, path, options) = {
+                let config = self.shared.config.read();
+                let points = crate::persistence::save_points(&config);
+                let options = crate::persistence::save_options(&config, &store.keyspace, now);
+                (points, crate::persistence::rdb_path(&config), options)
+            };
+            store.keyspace.save_if_due(&points, path, options, now);
+        }
         // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may
         // have lowered it), and what expired reaches broadcast clients before it sleeps.
         let (tracking, out) = store.keyspace.tracking_out(now);
@@ -402,6 +413,44 @@ impl Engine {
         }
         tracking.broadcast(out);
         deleted
+    }
+
+    /// Loads the RDB file (`dir`/`dbfilename`) if there is one, as Redis does at start:
+    /// answers the number of keys loaded (`None` without a file), or what was wrong
+    /// with the file.
+    pub fn load_rdb_file(&self) -> Result<Option<u64>, String> {
+        let path = crate::persistence::rdb_path(&self.shared.config.read());
+        let data = match std::fs::read(&path) {
+            Ok(data) => data,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(format!("{}: {error}", path.display())),
+        };
+        let mut session = self.session();
+        let mode = crate::persistence::LoadMode {
+            flush: true,
+            merge: false,
+        };
+        session.with_ctx(|ctx| crate::command::persistence::load(ctx, &data, mode))?;
+        let store = self.shared.store.lock();
+        Ok(Some(store.keyspace.persistence.last_load.0))
+    }
+
+    /// Saves the dataset on the way out when save points are set, as Redis does when a
+    /// signal stops it (a SHUTDOWN command has already saved, or not, as asked).
+    /// Answers whether a file was written, or what went wrong.
+    pub fn save_on_exit(&self) -> Result<bool, String> {
+        if self.shutdown_requested() {
+            return Ok(false);
+        }
+        let has_points = !crate::persistence::save_points(&self.shared.config.read()).is_empty();
+        if !has_points {
+            return Ok(false);
+        }
+        let mut session = self.session();
+        match session.with_ctx(crate::command::persistence::save_now) {
+            true => Ok(true),
+            false => Err("Error trying to save the DB".into()),
+        }
     }
 
     /// True once `SHUTDOWN` has run.

@@ -497,6 +497,8 @@ pub struct Keyspace {
     pub scripts: crate::scripting::Scripts,
     /// `maxmemory`: its settings, candidate pool and figures.
     pub eviction: crate::evict::Eviction,
+    /// Saving to RDB files: the changes since the last save, BGSAVE's state.
+    pub persistence: crate::persistence::Persistence,
     /// List elements of at least this many bytes count as a quicklist node of their
     /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
     pub list_packed_threshold: usize,
@@ -528,6 +530,7 @@ impl Keyspace {
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),
             eviction: crate::evict::Eviction::default(),
+            persistence: crate::persistence::Persistence::default(),
             list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
             pause: ClientPause::default(),
         }

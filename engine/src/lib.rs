@@ -29,6 +29,7 @@
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO and the counting allocator;
 //!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
+//! - [`persistence`]: RDB files: SAVE, BGSAVE, save points, loading.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
@@ -66,6 +67,7 @@ pub mod notify;
 pub mod num;
 pub mod partial_sort;
 pub mod pause;
+pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
 pub mod reply;

@@ -502,6 +502,25 @@ impl Session {
         !self.state.authenticated
     }
 
+    /// Runs `work` as this client with the store locked: engine operations that are
+    /// not commands (loading the RDB file at start, saving on the way out).
+    pub(crate) fn with_ctx<R>(
+        &mut self,
+        work: impl FnOnce(&mut crate::command::Ctx<'_>) -> R,
+    ) -> R {
+        let shared = &**self.engine.shared();
+        let mut store = shared.store.lock();
+        let Store { keyspace, stats } = &mut *store;
+        let mut ctx = crate::command::Ctx {
+            keyspace,
+            stats,
+            now_ms: shared.clock.now_ms(),
+            client: &mut self.state,
+            shared,
+        };
+        work(&mut ctx)
+    }
+
     /// Runs one command and returns its reply (errors as [`Reply::Error`]). A blocking
     /// command that has to wait, or one CLIENT PAUSE holds, blocks this thread until it
     /// is served or times out, or runs.

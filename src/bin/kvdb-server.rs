@@ -209,6 +209,18 @@ fn main() -> ExitCode {
         log(format_args!("{message}"));
         return ExitCode::FAILURE;
     }
+    // Redis loads its RDB file before it serves, and refuses to start on a bad one.
+    match engine.core().load_rdb_file() {
+        Ok(Some(keys)) => log(format_args!("DB loaded from disk: {keys} keys")),
+        Ok(None) => {}
+        Err(message) => {
+            log(format_args!(
+                "Fatal error loading the DB: {message}. Exiting."
+            ));
+            return ExitCode::FAILURE;
+        }
+    }
+    let exiting = engine.clone();
     runtime.block_on(async move {
         let server = match BoundServer::bind(engine.into(), &listen).await {
             Ok(server) => server,
@@ -229,6 +241,12 @@ fn main() -> ExitCode {
             stop.stop();
         });
         server.run().await;
+        // Stopped by a signal: save first when save points are set, as Redis does.
+        match exiting.core().save_on_exit() {
+            Ok(true) => log(format_args!("DB saved on disk")),
+            Ok(false) => {}
+            Err(message) => log(format_args!("{message}")),
+        }
         log(format_args!("ready to exit, bye bye..."));
         ExitCode::SUCCESS
     })

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 
 use super::flags::*;
-use super::string::edit_string;
+use super::string::edit_string_counting;
 use super::{acl, spec, string_of, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::bitmap::{self, BitOp, BitfieldType, Overflow, RangeUnit};
@@ -27,12 +27,13 @@ fn offset(ctx: &Ctx<'_>, arg: &[u8], hash_bits: Option<u8>) -> Result<u64, Comma
 /// Runs `edit` on the string under `key` grown with zero bytes to at least `len` bytes,
 /// as Redis's `lookupStringForBitCommand` does (WRONGTYPE for another type). `edit`
 /// is told whether the string is "dirty" already: created or grown, which Redis counts
-/// as a change whatever the bits written.
+/// as a change whatever the bits written, and answers its result and the number of
+/// changes it made (see [`edit_string_counting`]).
 fn edit_bits<R>(
     ctx: &mut Ctx<'_>,
     key: &Bytes,
     len: u64,
-    edit: impl FnOnce(&mut Vec<u8>, bool) -> R,
+    edit: impl FnOnce(&mut Vec<u8>, bool) -> (R, u64),
 ) -> Result<R, CommandError> {
     let existed = match ctx.write(key) {
         Some(entry) => {
@@ -42,7 +43,7 @@ fn edit_bits<R>(
         None => false,
     };
     let len = usize::try_from(len).map_err(|_| CommandError::StringTooLong)?;
-    edit_string(ctx, key, |bytes| {
+    edit_string_counting(ctx, key, |bytes| {
         let grown = bytes.len() < len;
         if grown {
             bytes.resize(len, 0);
@@ -61,7 +62,8 @@ fn setbit(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     };
     let (old, changed) = edit_bits(ctx, &key, (offset >> 3) + 1, |bytes, dirty| {
         let old = bitmap::set_bit(bytes, offset, on);
-        (old, dirty || old != on)
+        let changed = dirty || old != on;
+        ((old, changed), u64::from(changed))
     })?;
     if changed {
         ctx.notify(notify::STRING, "setbit", &key);
@@ -270,7 +272,7 @@ fn bitfield_generic(
             }
             replies.push(written.map_or(Reply::Nil, |write| Reply::Int(write.reply)));
         }
-        (replies, changes)
+        ((replies, changes), changes)
     })?;
     if changes > 0 {
         ctx.reply_point();

@@ -7,7 +7,7 @@
 //! periodic work (active expiry, the tracking table's limit); `PROTOCOL` answers a
 //! sample of each RESP type; `DIGEST` and `DIGEST-VALUE` answer Redis's SHA-1
 //! digests of the dataset and of values ([`super::digest`]); `POPULATE` fills the
-//! database with test keys. `CLOCK` and `FAULT` are
+//! database with test keys; `RELOAD` saves the RDB file and loads it back. `CLOCK` and `FAULT` are
 //! kvdb's own: virtual time and fault injection over the wire, so suites in any
 //! language can move the engine's clock the way `Engine::advance` does in Rust, and
 //! make commands fail the way `Engine::inject` does. Any other subcommand gets Redis's
@@ -174,6 +174,34 @@ fn debug_fault(ctx: &mut Ctx<'_>, args: &[bytes::Bytes]) -> Result<Reply, Comman
     }
 }
 
+/// `DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]`: saves the RDB file and loads it back,
+/// emptying the dataset (keys and function libraries) first unless NOFLUSH;
+/// with MERGE what the file holds replaces what is there, else a duplicate is an error.
+fn debug_reload(ctx: &mut Ctx<'_>, options: &[bytes::Bytes]) -> Result<Reply, CommandError> {
+    let (mut save, mut mode) = (
+        true,
+        crate::persistence::LoadMode {
+            flush: true,
+            merge: false,
+        },
+    );
+    for option in options {
+        if is_keyword(option, "MERGE") {
+            mode.merge = true;
+        } else if is_keyword(option, "NOFLUSH") {
+            mode.flush = false;
+        } else if is_keyword(option, "NOSAVE") {
+            save = false;
+        } else {
+            return Err(CommandError::err(
+                "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+            ));
+        }
+    }
+    super::persistence::reload(ctx, save, mode)?;
+    Ok(Reply::Ok)
+}
+
 /// The largest packed threshold Redis accepts: a little under 4 GiB.
 const MAX_PACKED_THRESHOLD: u64 = (1 << 32) - (1 << 20);
 
@@ -267,6 +295,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "OBJECT") && options.len() == 1 {
         return debug_object(ctx, &options[0]);
+    }
+    if is_keyword(subcommand, "RELOAD") {
+        return debug_reload(ctx, options);
     }
     if is_keyword(subcommand, "QUICKLIST-PACKED-THRESHOLD") && options.len() == 1 {
         return debug_packed_threshold(ctx, &options[0]);

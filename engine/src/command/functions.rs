@@ -82,7 +82,9 @@ fn function_load(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comman
             .create(&mut *host, code, replace, Some(LOAD_TIMEOUT), &mut replaced);
     scripts.put_host(host);
     scripts.drop_libraries(replaced);
-    created.map(Reply::bulk).map_err(CommandError::err)
+    let name = created.map_err(CommandError::err)?;
+    ctx.keyspace.persistence.dirty += 1;
+    Ok(Reply::bulk(name))
 }
 
 /// `FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]`: each option at most once; the
@@ -160,6 +162,7 @@ fn function_delete(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
         return Err(CommandError::err("Library not found"));
     };
     scripts.drop_libraries([library.id]);
+    ctx.keyspace.persistence.dirty += 1;
     Ok(Reply::Ok)
 }
 
@@ -179,6 +182,7 @@ fn function_flush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comma
     let scripts = &mut ctx.keyspace.scripts;
     let ids = scripts.libraries.flush();
     scripts.drop_libraries(ids);
+    ctx.keyspace.persistence.dirty += 1;
     Ok(Reply::Ok)
 }
 
@@ -191,9 +195,12 @@ fn function_dump(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comma
 
 /// How `FUNCTION RESTORE` treats the libraries already loaded.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum RestorePolicy {
+pub(crate) enum RestorePolicy {
+    /// The restored libraries replace all those loaded.
     Flush,
+    /// They join those loaded; a name taken is an error.
     Append,
+    /// They join those loaded, replacing any of the same name.
     Replace,
 }
 
@@ -215,8 +222,24 @@ fn function_restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
         _ => return Err(super::subcommand_syntax_error(argv)),
     };
     let (codes, read_error) = payload::read(&argv[2]).map_err(CommandError::err)?;
-    let mut host = take_host(ctx, argv)?;
-    let scripts = &mut ctx.keyspace.scripts;
+    let host = take_host(ctx, argv)?;
+    restore_libraries(&mut ctx.keyspace.scripts, host, &codes, read_error, policy)
+        .map_err(CommandError::err)?;
+    ctx.keyspace.persistence.dirty += 1;
+    Ok(Reply::Ok)
+}
+
+/// Creates the libraries of `codes` with `host` and adds them to `scripts` under
+/// `policy`, as FUNCTION RESTORE and loading an RDB file do: nothing changes unless
+/// every library is created (and `read_error`, what stopped reading the codes, is
+/// `None`) and, but for FLUSH or REPLACE, none has a name already taken.
+pub(crate) fn restore_libraries(
+    scripts: &mut crate::scripting::Scripts,
+    mut host: Box<dyn crate::scripting::ScriptHost>,
+    codes: &[Bytes],
+    read_error: Option<String>,
+    policy: RestorePolicy,
+) -> Result<(), String> {
     let mut restored = Libraries::default();
     let mut dropped = Vec::new();
     let mut outcome = codes
@@ -240,7 +263,7 @@ fn function_restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Com
     // What a failed restore loaded is forgotten by the host too.
     dropped.extend(restored.flush());
     scripts.drop_libraries(dropped);
-    outcome.map(|()| Reply::Ok).map_err(CommandError::err)
+    outcome
 }
 
 /// `FUNCTION STATS` with the store in hand: no function is running.

@@ -711,18 +711,30 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     parse_flush_mode(args)?;
     ctx.keyspace
         .touch_watched_db(ctx.client.db, None, ctx.now_ms);
-    ctx.db().0.clear();
+    let db = ctx.db().0;
+    let removed = db.len() as u64;
+    db.clear();
+    ctx.keyspace.persistence.dirty += removed;
     invalidate_tracked_keys(ctx);
     Ok(Reply::Ok)
 }
 
 fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     parse_flush_mode(args)?;
+    let mut removed = 0;
     for db in 0..ctx.keyspace.db_count() {
         ctx.keyspace.touch_watched_db(db, None, ctx.now_ms);
+        removed += ctx.keyspace.db(db).len() as u64;
     }
     ctx.keyspace.clear_all();
+    ctx.keyspace.persistence.dirty += removed;
     invalidate_tracked_keys(ctx);
+    // With save points set, Redis saves the empty dataset at once; the flush itself
+    // is one more change.
+    if !crate::persistence::save_points(&ctx.config()).is_empty() {
+        super::persistence::save_now(ctx);
+    }
+    ctx.keyspace.persistence.dirty += 1;
     Ok(Reply::Ok)
 }
 

@@ -25,6 +25,7 @@ pub mod hyperloglog;
 pub mod introspection;
 pub mod list;
 pub mod memory;
+pub mod persistence;
 pub mod pubsub;
 pub mod scripting;
 pub mod server;
@@ -92,6 +93,8 @@ pub mod flags {
     pub const PROTECTED: u32 = 1 << 17;
     /// May be called without key arguments though it takes keys (`EVAL` with 0 keys).
     pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
+    /// Refused while a replica loads its dataset asynchronously.
+    pub const NO_ASYNC_LOADING: u32 = 1 << 19;
 
     /// Flag names in the order Redis's `COMMAND` lists them.
     pub const NAMES: &[(u32, &str)] = &[
@@ -110,6 +113,7 @@ pub mod flags {
         (NO_AUTH, "no_auth"),
         // MAY_REPLICATE is left out: Redis hides it from COMMAND on purpose.
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
@@ -315,6 +319,7 @@ pub fn table() -> &'static CommandTable {
             pubsub::COMMANDS,
             debug::COMMANDS,
             memory::COMMANDS,
+            persistence::COMMANDS,
             admin::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
@@ -634,6 +639,8 @@ impl Ctx<'_> {
     /// id of a script's own client).
     #[inline]
     fn signal_modified_key_by(&mut self, db: usize, key: &[u8], by: u64) {
+        // One change for the save points and `rdb_changes_since_last_save`.
+        self.keyspace.persistence.dirty += 1;
         // Clients blocked on the key get a look at it after this command.
         self.keyspace.blocking.signal(db, key);
         self.keyspace.invalidate_tracked(key, by, self.now_ms);

@@ -229,15 +229,30 @@ fn section_scripts_memory(ctx: &Ctx<'_>, out: &mut String) {
 }
 
 fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
+    let state = &ctx.keyspace.persistence;
+    let secs = |secs: Option<u64>| secs.map_or(-1, |secs| secs as i64);
     let _ = write!(
         out,
-        "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n\
-         rdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\n\
-         rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\n\
+        "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n\
+         current_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\n\
+         current_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\n\
+         rdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\n\
+         rdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\n\
+         rdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\n\
          aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n\
          aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n\
-         aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_last_write_status:ok\r\n",
-        ctx.shared.started_ms / 1000
+         aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n\
+         aof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n\
+         module_fork_last_cow_size:0\r\n",
+        state.dirty,
+        u8::from(state.in_background()),
+        state.last_save,
+        if state.last_failed { "err" } else { "ok" },
+        secs(state.last_bgsave_secs),
+        secs(state.background_secs()),
+        state.saves,
+        state.last_load.1,
+        state.last_load.0,
     );
 }
 
@@ -342,6 +357,7 @@ fn section_keyspace(ctx: &Ctx<'_>, out: &mut String) {
 
 fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let sections = wanted_sections(args.rest());
+    ctx.keyspace.reap_background_save(ctx.now_ms);
     let ctx = &*ctx;
     let stats = &*ctx.stats;
     let memory_at_start = memory::used_bytes();
@@ -477,9 +493,10 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     if abort {
         return Err(CommandError::err("No shutdown in progress."));
     }
-    if save && !force {
-        // kvdb has no persistence yet, so a requested save fails, and Redis refuses to
-        // exit after a failed save unless FORCE says to.
+    // Redis saves when asked to, or when save points are set and NOSAVE was not
+    // given; after a failed save it stays up unless FORCE says otherwise.
+    let has_save_points = !crate::persistence::save_points(&ctx.config()).is_empty();
+    if (save || (has_save_points && !nosave)) && !super::persistence::save_now(ctx) && !force {
         return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
     }
     ctx.shared.shutdown.store(true, Ordering::SeqCst);

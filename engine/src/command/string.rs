@@ -344,17 +344,33 @@ pub(crate) fn edit_string<R>(
     key: &Bytes,
     edit: impl FnOnce(&mut Vec<u8>) -> R,
 ) -> Result<R, CommandError> {
+    edit_string_counting(ctx, key, |bytes| (edit(bytes), 1))
+}
+
+/// [`edit_string`] whose `edit` also counts the changes it made, as Redis's SETBIT
+/// and BITFIELD do: an existing string left as it was (0) is no modification for
+/// WATCH, client-side caching or the save points, and each change counts for
+/// `rdb_changes_since_last_save`.
+pub(crate) fn edit_string_counting<R>(
+    ctx: &mut Ctx<'_>,
+    key: &Bytes,
+    edit: impl FnOnce(&mut Vec<u8>) -> (R, u64),
+) -> Result<R, CommandError> {
     let Some(entry) = ctx.write(key) else {
         let mut buffer = Vec::new();
-        let result = edit(&mut buffer);
+        let (result, changes) = edit(&mut buffer);
         ctx.store(key, Value::raw_string(buffer), None);
+        ctx.keyspace.persistence.dirty += changes.saturating_sub(1);
         return Ok(result);
     };
     let string = string_mut(entry)?;
     let mut buffer = std::mem::take(string).into_vec();
-    let result = edit(&mut buffer);
+    let (result, changes) = edit(&mut buffer);
     *string = StrValue::owned(buffer, StrEncoding::Raw);
-    ctx.signal_modified_key(key);
+    if changes > 0 {
+        ctx.signal_modified_key(key);
+        ctx.keyspace.persistence.dirty += changes - 1;
+    }
     Ok(result)
 }
 

@@ -101,6 +101,8 @@ const APPLIED: &[&str] = &[
     "maxmemory-eviction-tenacity",
     "save",
     "appendonly",
+    "dbfilename",
+    "rdbchecksum",
     "protected-mode",
     "tcp-backlog",
     "tcp-keepalive",
@@ -667,6 +669,37 @@ impl Config {
     /// `maxmemory-policy`.
     pub fn maxmemory_policy(&self) -> &str {
         self.get_str("maxmemory-policy")
+    }
+
+    /// Redis's defaults without the `save` points: what an engine built without a
+    /// configuration uses, so that a program embedding it writes no `dump.rdb`
+    /// unless asked to.
+    pub fn without_save_points() -> Config {
+        let mut config = Config::default();
+        if let Some(index) = index_of("save") {
+            config.values[index] = String::new();
+        }
+        config
+    }
+
+    /// `dir`: where the RDB file is saved.
+    pub fn dir(&self) -> &str {
+        self.get_str("dir")
+    }
+
+    /// `dbfilename`: the RDB file's name.
+    pub fn dbfilename(&self) -> &str {
+        self.get_str("dbfilename")
+    }
+
+    /// `save`: the save points as Redis prints them (`"3600 1 300 100"`).
+    pub fn save(&self) -> &str {
+        self.get_str("save")
+    }
+
+    /// `rdbchecksum`: RDB files carry (and loading checks) a CRC64.
+    pub fn rdbchecksum(&self) -> bool {
+        self.get_str("rdbchecksum") == "yes"
     }
 
     /// `maxmemory-samples`.

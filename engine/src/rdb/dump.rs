@@ -18,10 +18,15 @@ const CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_REDIS);
 /// The error for a payload whose footer does not check.
 pub const BAD_FOOTER: &str = "DUMP payload version or checksum are wrong";
 
+/// Redis's CRC64 of `bytes`.
+pub fn crc64(bytes: &[u8]) -> u64 {
+    CRC64.checksum(bytes)
+}
+
 /// Appends the footer: the RDB version and the CRC64 of `out` with it.
 pub fn append_footer(out: &mut Vec<u8>) {
     out.extend_from_slice(&RDB_VERSION.to_le_bytes());
-    let crc = CRC64.checksum(out);
+    let crc = crc64(out);
     out.extend_from_slice(&crc.to_le_bytes());
 }
 
@@ -34,7 +39,7 @@ pub fn check_footer(payload: &[u8]) -> Result<(), &'static str> {
     if u16::from_le_bytes([footer[0], footer[1]]) > RDB_VERSION {
         return Err(BAD_FOOTER);
     }
-    let crc = CRC64.checksum(&payload[..payload.len() - 8]);
+    let crc = crc64(&payload[..payload.len() - 8]);
     if crc.to_le_bytes() != footer[2..] {
         return Err(BAD_FOOTER);
     }
@@ -42,7 +47,7 @@ pub fn check_footer(payload: &[u8]) -> Result<(), &'static str> {
 }
 
 /// The RDB type byte Redis writes for `value` (`rdbSaveObjectType`).
-fn type_byte(value: &Value) -> u8 {
+pub fn type_byte(value: &Value) -> u8 {
     match value {
         Value::Str(_) => types::STRING,
         Value::List(_) => types::LIST_QUICKLIST_2,

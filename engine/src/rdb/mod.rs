@@ -1,6 +1,7 @@
 //! Values in Redis 7.0's RDB encoding (`rdbSaveObject`), as `DUMP`, the `FUNCTION DUMP`
-//! payload and DEBUG OBJECT's `serializedlength` need them; [`read`] reads them back
-//! and [`dump`] frames a key's value as `DUMP` and `RESTORE` do.
+//! payload and DEBUG OBJECT's `serializedlength` need them; [`read`] reads them back,
+//! [`dump`] frames a key's value as `DUMP` and `RESTORE` do, and [`file`] frames a
+//! whole dataset as an RDB file.
 //!
 //! - Strings: `rdbSaveRawString` (a short canonical integer as 1, 2 or 4 bytes, LZF
 //!   past 20 bytes when `rdbcompression` is on and it saves four bytes, else length
@@ -17,6 +18,7 @@
 //! widest member now (Redis never narrows one after a removal).
 
 pub mod dump;
+pub mod file;
 pub mod fuzz;
 pub mod read;
 
@@ -37,6 +39,17 @@ pub struct RdbSettings {
 
 /// The default of [`RdbSettings::packed_threshold`] (Redis's `packed_threshold`).
 pub const DEFAULT_PACKED_THRESHOLD: usize = 1 << 30;
+
+impl Default for RdbSettings {
+    /// Redis's defaults: compression on, `list-max-listpack-size -2`.
+    fn default() -> Self {
+        RdbSettings {
+            compress: true,
+            list_fill: -2,
+            packed_threshold: DEFAULT_PACKED_THRESHOLD,
+        }
+    }
+}
 
 /// An RDB length: 6 bits, 14 bits, or a 32/64-bit big-endian number after a marker.
 pub fn write_len(out: &mut Vec<u8>, len: usize) {

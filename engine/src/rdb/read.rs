@@ -71,6 +71,11 @@ impl<'a> Reader<'a> {
         Some(slice)
     }
 
+    /// The next `n` bytes.
+    pub fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        self.take(n)
+    }
+
     /// One byte.
     pub fn byte(&mut self) -> Option<u8> {
         self.take(1).map(|b| b[0])

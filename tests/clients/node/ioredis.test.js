@@ -75,7 +75,8 @@ async function startServer() {
   }
   const binary =
     process.env.KVDB_SERVER_BIN || path.join(REPO_ROOT, "target", "debug", "kvdb-server");
-  server = spawnWrapped(binary, ["--port", "0", "--bind", "127.0.0.1"]);
+  // No save points: the suite leaves no dump.rdb behind to be loaded next time.
+  server = spawnWrapped(binary, ["--port", "0", "--bind", "127.0.0.1", "--save", ""]);
   return new Promise((resolve, reject) => {
     let seen = "";
     const timer = setTimeout(
