@@ -221,6 +221,31 @@ fn evictions_are_keyspace_events_watch_changes_and_invalidations() {
     });
 }
 
+#[test]
+fn a_client_hears_of_an_evicted_key_before_its_reply() {
+    differential(|server, _| {
+        let mut client = connect(server, 0);
+        let mut out = vec![
+            client.cmd("FLUSHALL"),
+            client.cmd("HELLO 3")[..1].to_vec(),
+            client.cmd("CLIENT TRACKING on"),
+            client.cmd("SETEX volatile-key 10000 x"),
+            client.cmd("GET volatile-key"),
+            client.cmd("CONFIG SET maxmemory-policy noeviction"),
+            client.cmd("CONFIG SET maxmemory 1"),
+            // A new policy evicts nothing by itself...
+            client.cmd("CONFIG SET maxmemory-policy volatile-random"),
+        ];
+        // ...the next command does, first: the invalidation, then its reply.
+        send(&mut client, &[b"GETBIT", b"other", b"0"]);
+        out.push(client.read_reply());
+        out.push(client.read_reply());
+        out.push(client.cmd("CONFIG SET maxmemory 0"));
+        out.push(client.cmd("CONFIG SET maxmemory-policy noeviction"));
+        out
+    });
+}
+
 /// The number after `field:` in the server's INFO.
 fn info_number(conn: &mut support::RawConn, field: &str) -> u64 {
     let reply = conn.cmd("INFO");

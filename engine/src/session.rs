@@ -1823,7 +1823,12 @@ fn refuse_when_out_of_memory(
     client: &ClientState,
     now_ms: u64,
 ) -> Result<(), CommandError> {
+    // Invalidations of evicted keys precede the reply, even to the client whose command
+    // this is (Redis's trackingHandlePendingKeyInvalidations): the command may act on
+    // the key again, and its reply must not be followed by news of the old value.
+    let current = keyspace.tracking.set_current(0);
     let out_of_memory = keyspace.perform_evictions(now_ms) == crate::evict::Outcome::Fail;
+    keyspace.tracking.set_current(current);
     let refused = command_flags(keyspace, spec, argv, client) & flags::DENYOOM != 0
         || (client.multi.is_some() && !matches!(spec.name, "exec" | "discard" | "quit" | "reset"));
     if out_of_memory && refused {

@@ -415,14 +415,16 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         .collect();
     let mut config = ctx.shared.config.write();
     config.set(&pairs)?;
+    let old_limit = ctx.keyspace.eviction.limits.maxmemory;
     ctx.keyspace.configure(&config);
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
     drop(config);
     // A new limit is acted on at once, as Redis's eviction time event fires right
-    // after the command.
-    if ctx.keyspace.eviction.limits.maxmemory != 0 {
+    // after the command; a new policy waits for the next command.
+    let limit = ctx.keyspace.eviction.limits.maxmemory;
+    if limit != 0 && limit != old_limit {
         ctx.keyspace.perform_evictions(ctx.now_ms);
     }
     Ok(Reply::Ok)
