@@ -1,9 +1,9 @@
 //! The server surface against redis-server 7.0: CLIENT REPLY, WAIT without replicas,
-//! ROLE and LATENCY with the monitor off.
+//! ROLE, and LATENCY with the monitor off and on, and its histograms.
 
 mod support;
 
-use support::{connect, diff, differential, encode_command};
+use support::{connect, diff, differential, encode_command, numbers_masked, DiffSession};
 
 #[test]
 fn role_wait_and_latency() {
@@ -28,6 +28,58 @@ fn role_wait_and_latency() {
         EXEC
         "#,
     );
+}
+
+#[test]
+fn latency_monitor_samples_and_histograms() {
+    let mut session = DiffSession::exclusive();
+    // Figures are each server's own: only their shape and the events must match.
+    let masked = |session: &mut DiffSession, argv: &[&[u8]]| {
+        let (redis, kvdb) = session.exchange(argv);
+        assert_eq!(
+            numbers_masked(&redis),
+            numbers_masked(&kvdb),
+            "{:?} (left redis-server, right kvdb)",
+            String::from_utf8_lossy(&argv.join(&b' '))
+        );
+    };
+    session.run(
+        r#"
+        LATENCY RESET
+        LATENCY DOCTOR
+        CONFIG SET latency-monitor-threshold 100
+        LATENCY DOCTOR
+        DEBUG SLEEP 0.15
+        "#,
+    );
+    masked(&mut session, &[b"LATENCY", b"LATEST"]);
+    masked(&mut session, &[b"LATENCY", b"DOCTOR"]);
+    masked(&mut session, &[b"LATENCY", b"HISTORY", b"command"]);
+    session.run(
+        r#"
+        LATENCY HISTORY fast-command
+        LATENCY RESET nosuch
+        LATENCY RESET
+        LATENCY LATEST
+        CONFIG SET latency-monitor-threshold 0
+        CONFIG RESETSTAT
+        SET a b
+        GET a
+        LATENCY HISTOGRAM nosuch
+        LATENCY HISTOGRAM nosuch other
+        LATENCY HELP extra
+        "#,
+    );
+    masked(
+        &mut session,
+        &[b"LATENCY", b"HISTOGRAM", b"set", b"nosuch", b"get"],
+    );
+    session.run("? CLIENT ID");
+    masked(&mut session, &[b"LATENCY", b"HISTOGRAM", b"client"]);
+    masked(&mut session, &[b"LATENCY", b"HISTOGRAM", b"CLIENT|ID"]);
+    session.run("!resp3");
+    masked(&mut session, &[b"LATENCY", b"HISTOGRAM", b"set"]);
+    session.run("!resp2");
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub struct CommandCounters {
     pub rejected_calls: u64,
     /// Ran and answered an error.
     pub failed_calls: u64,
+    /// Durations, for LATENCY HISTOGRAM (with `latency-tracking yes`).
+    pub latency: crate::latency::Histogram,
 }
 
 /// Execution counters, kept under the store lock so updating them costs no atomics.
@@ -46,6 +48,11 @@ pub struct ExecStats {
 }
 
 impl ExecStats {
+    /// The counters of command `id`, if it has any yet.
+    pub fn command(&self, id: CommandId) -> Option<&CommandCounters> {
+        self.commands.get(usize::from(id))
+    }
+
     /// The counters of command `id` (updated after every command: the growth on
     /// first use stays out of line).
     #[inline]
@@ -389,7 +396,16 @@ impl Engine {
         store.keyspace.blocking.time_out(now);
         let cron = !store.keyspace.cron_paused;
         let deleted = match cron {
-            true => store.keyspace.expire_cycle(now, max_rounds),
+            true => {
+                let started = Instant::now();
+                let deleted = store.keyspace.expire_cycle(now, max_rounds);
+                let ms = started.elapsed().as_millis() as u64;
+                store
+                    .keyspace
+                    .latency
+                    .add_if_needed("expire-cycle", ms, now / 1000);
+                deleted
+            }
             false => 0,
         };
         // An eviction that ran out of time goes on (Redis's eviction time event).

@@ -312,7 +312,11 @@ impl Keyspace {
         }
         let to_free = (used - limits.maxmemory) as i64;
         let posted_before = self.pubsub.pending_bytes();
+        let started = Instant::now();
         let outcome = self.evict_keys(limits, to_free, now_ms);
+        let ms = started.elapsed().as_millis() as u64;
+        self.latency
+            .add_if_needed("eviction-cycle", ms, now_ms / 1000);
         let posted = self.pubsub.pending_bytes().saturating_sub(posted_before);
         self.eviction.in_flight += posted;
         outcome

@@ -489,6 +489,8 @@ pub struct Keyspace {
     pub cron_paused: bool,
     /// SLOWLOG's entries and settings.
     pub slowlog: SlowLog,
+    /// The latency monitor's samples and settings.
+    pub latency: crate::latency::LatencyMonitor,
     /// MONITOR clients, by id, with the mailbox their feed goes to.
     pub monitors: Vec<(u64, std::sync::Arc<crate::pubsub::Mailbox>)>,
     /// The keyspace event classes `notify-keyspace-events` enables ([`notify`] bits).
@@ -526,6 +528,7 @@ impl Keyspace {
             active_expire: true,
             cron_paused: false,
             slowlog: SlowLog::default(),
+            latency: crate::latency::LatencyMonitor::default(),
             monitors: Vec::new(),
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),
@@ -622,6 +625,8 @@ impl Keyspace {
         self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
         self.tracking.max_keys = config.tracking_table_max_keys();
         self.eviction.limits = crate::evict::Limits::from_config(config);
+        self.latency.threshold_ms = config.latency_monitor_threshold();
+        self.latency.tracking = config.latency_tracking();
     }
 
     /// Client-side caching's state, with where its messages go at `now_ms`.

@@ -30,7 +30,8 @@
 //! - [`memory`], [`rng`]: process figures for INFO and the counting allocator;
 //!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
 //! - [`persistence`]: RDB files: SAVE, BGSAVE, save points, loading.
-//! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG.
+//! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG;
+//!   [`latency`]: the latency monitor and commands' latency histograms.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
 //!   status behind `BUSY` and `SCRIPT KILL`.
 //! - [`functions`]: Redis 7.0 Functions' libraries and the `FUNCTION DUMP` payload;
@@ -59,6 +60,7 @@ pub mod geohash;
 pub mod glob;
 pub mod hyperloglog;
 pub mod keyspace;
+pub mod latency;
 pub mod lcs;
 pub mod long_double;
 pub mod lzf;

@@ -1645,10 +1645,21 @@ fn check_and_run<'a>(
     if !ctx.keyspace.monitors.is_empty() && spec.flags & (flags::SKIP_MONITOR | flags::ADMIN) == 0 {
         feed_monitors(&ctx, argv);
     }
+    let event = match spec.flags & flags::FAST {
+        0 => "command",
+        _ => "fast-command",
+    };
+    let tracks_latency = ctx.keyspace.latency.tracking;
+    ctx.keyspace
+        .latency
+        .add_if_needed(event, usec / 1000, ctx.now_ms / 1000);
     let stats = ctx.stats;
     let counters = stats.command_mut(id);
     counters.calls += 1;
     counters.usec += usec;
+    if tracks_latency {
+        counters.latency.record(usec);
+    }
     if result.is_err() {
         counters.failed_calls += 1;
     }

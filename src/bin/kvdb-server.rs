@@ -229,6 +229,9 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        // Signal handlers go in before anyone is told the server listens: a SIGTERM
+        // that came before them would end the process without its save.
+        let signalled = signal_received();
         for addr in server.local_addrs() {
             println!("kvdb listening on {addr}");
         }
@@ -237,7 +240,7 @@ fn main() -> ExitCode {
         }
         let stop = server.stopper();
         tokio::spawn(async move {
-            wait_for_signal().await;
+            signalled.await;
             stop.stop();
         });
         server.run().await;
@@ -309,25 +312,31 @@ fn log(message: std::fmt::Arguments<'_>) {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn wait_for_signal() {
+/// Resolves on SIGINT or SIGTERM; the handlers are installed by this call.
+fn signal_received() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut interrupt), Ok(mut terminate)) = (
+        // Registered now, when the streams are made, not when first polled.
+        let streams = (
             signal(SignalKind::interrupt()),
             signal(SignalKind::terminate()),
-        ) else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
+        );
+        async move {
+            let (Ok(mut interrupt), Ok(mut terminate)) = streams else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

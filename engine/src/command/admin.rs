@@ -2,9 +2,9 @@
 //! and MONITOR.
 //!
 //! kvdb has no replicas, so WAIT counts none (blocking until its timeout when asked
-//! for more, as Redis does); ROLE answers a master at offset 0; the latency monitor is
-//! off as it is by default in Redis (`latency-monitor-threshold 0`), so LATENCY LATEST
-//! and HISTORY answer no samples and RESET resets nothing.
+//! for more, as Redis does); ROLE answers a master at offset 0. LATENCY reports the
+//! latency monitor's samples and the commands' latency histograms
+//! ([`crate::latency`]), and DOCTOR's report on them; its GRAPH is not implemented.
 
 use super::flags::*;
 use super::generic::help_reply;
@@ -66,22 +66,110 @@ fn role(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
     ]))
 }
 
-fn latency_latest(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Array(Vec::new()))
+/// LATENCY LATEST: each event class's newest sample and its maximum.
+fn latency_latest(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let int = |n: u64| Reply::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let events = ctx.keyspace.latency.events().filter_map(|(name, series)| {
+        let latest = series.latest()?;
+        Some(Reply::Array(vec![
+            Reply::bulk(name),
+            int(latest.time),
+            int(latest.latency),
+            int(series.max),
+        ]))
+    });
+    Ok(Reply::Array(events.collect()))
 }
 
-fn latency_history(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Array(Vec::new()))
+/// LATENCY HISTORY event: the class's samples as (time, latency), oldest first.
+fn latency_history(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let event = args.required()?;
+    let int = |n: u64| Reply::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let samples = ctx
+        .keyspace
+        .latency
+        .series(event)
+        .map_or_else(Vec::new, |series| {
+            series
+                .samples()
+                .map(|sample| Reply::Array(vec![int(sample.time), int(sample.latency)]))
+                .collect()
+        });
+    Ok(Reply::Array(samples))
 }
 
-fn latency_reset(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    Ok(Reply::Int(0))
+/// LATENCY RESET [event ...]: forgets the classes named (all without names).
+fn latency_reset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let names = args.rest();
+    let reset = ctx
+        .keyspace
+        .latency
+        .reset((!names.is_empty()).then_some(names));
+    Ok(Reply::Int(reset as i64))
+}
+
+/// LATENCY DOCTOR: Redis's human-readable report on the samples.
+fn latency_doctor(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let context = {
+        let config = ctx.config();
+        crate::latency::DoctorContext {
+            slowlog_threshold_us: config.slowlog_settings().0,
+            hz: u64::from(config.hz()),
+        }
+    };
+    let report = ctx.keyspace.latency.doctor(context, ctx.now_ms / 1000);
+    Ok(Reply::Verbatim(*b"txt", bytes::Bytes::from(report)))
+}
+
+/// LATENCY HISTOGRAM [command ...]: each command's (or each named one's, with its
+/// subcommands) calls and cumulative latency distribution; unknown names and commands
+/// never called are left out.
+fn latency_histogram(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let table = super::table();
+    let mut ids = Vec::new();
+    if args.is_empty() {
+        ids.extend((0..table.id_count()).filter_map(|id| super::CommandId::try_from(id).ok()));
+    } else {
+        for name in args.rest() {
+            let Some(id) = table.id_of_full_name(name) else {
+                continue;
+            };
+            ids.push(id);
+            ids.extend(table.subcommand_ids(id));
+        }
+    }
+    let int = |n: u64| Reply::Int(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut entries = Vec::new();
+    for id in ids {
+        let Some(counters) = ctx.stats.command(id) else {
+            continue;
+        };
+        if counters.latency.calls == 0 {
+            continue;
+        }
+        let histogram = counters
+            .latency
+            .report()
+            .into_iter()
+            .map(|(micros, count)| (int(micros), int(count)))
+            .collect();
+        entries.push((
+            Reply::bulk(table.by_id(id).name),
+            Reply::Map(vec![
+                (Reply::bulk("calls"), int(counters.latency.calls)),
+                (Reply::bulk("histogram_usec"), Reply::Map(histogram)),
+            ]),
+        ));
+    }
+    Ok(Reply::Map(entries))
 }
 
 fn latency_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(help_reply(
         "latency",
         &[
+            "DOCTOR",
+            "    Return a human readable latency analysis report.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",
@@ -89,6 +177,9 @@ fn latency_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comma
             "RESET [<event> ...]",
             "    Reset latency data of one or more <event> classes.",
             "    (default: reset all data for all event classes)",
+            "HISTOGRAM [COMMAND ...]",
+            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+            "    If no commands are specified then all histograms are replied.",
         ],
     ))
 }
@@ -203,6 +294,22 @@ const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
         latency_history
     ),
     spec!("latency|reset", -2, MONITORING, (0, 0, 0), 0, latency_reset),
+    spec!(
+        "latency|doctor",
+        2,
+        MONITORING,
+        (0, 0, 0),
+        0,
+        latency_doctor
+    ),
+    spec!(
+        "latency|histogram",
+        -2,
+        MONITORING,
+        (0, 0, 0),
+        0,
+        latency_histogram
+    ),
     spec!(
         "latency|help",
         2,

@@ -121,6 +121,38 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "latency|doctor",
+        summary: Some("Return a human readable latency analysis report."),
+        since: Some("2.8.13"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
+        name: "latency|histogram",
+        summary: Some("Return the cumulative distribution of latencies of a subset of commands or all."),
+        since: Some("7.0.0"),
+        group: "server",
+        complexity: Some("O(N) where N is the number of commands with latency information being retrieved."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "command", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &["optional", "multiple"], args: &[] },
+        ]),
+    },
+    CommandDoc {
         name: "latency|help",
         summary: Some("Show helpful text about the different subcommands."),
         since: Some("2.8.13"),

@@ -365,6 +365,30 @@ impl CommandTable {
         self.by_id.len()
     }
 
+    /// The command or subcommand whose full name (`config|get`) is `name`, any case.
+    pub fn id_of_full_name(&self, name: &[u8]) -> Option<CommandId> {
+        let Some(at) = name.iter().position(|&b| b == b'|') else {
+            return self.id_of(name);
+        };
+        let argv = [
+            Bytes::copy_from_slice(&name[..at]),
+            Bytes::copy_from_slice(&name[at + 1..]),
+        ];
+        self.resolve_id(&argv)
+            .ok()
+            .filter(|&id| self.is_subcommand(id))
+    }
+
+    /// The ids of `id`'s subcommands.
+    pub fn subcommand_ids(&self, id: CommandId) -> impl Iterator<Item = CommandId> {
+        let count = self.by_id(id).subcommands.len() as CommandId;
+        let first = match count {
+            0 => 0,
+            _ => self.first_subcommand[usize::from(id)],
+        };
+        first..first + count
+    }
+
     /// True when `id` names a subcommand (`container|sub`).
     pub fn is_subcommand(&self, id: CommandId) -> bool {
         usize::from(id) >= self.all.len()

@@ -123,6 +123,8 @@ const APPLIED: &[&str] = &[
     "min-replicas-to-write",
     "min-replicas-max-lag",
     "tracking-table-max-keys",
+    "latency-monitor-threshold",
+    "latency-tracking",
 ];
 
 /// The server's configuration.
@@ -680,6 +682,16 @@ impl Config {
             config.values[index] = String::new();
         }
         config
+    }
+
+    /// `latency-monitor-threshold` in ms (0: the monitor is off).
+    pub fn latency_monitor_threshold(&self) -> u64 {
+        u64::try_from(self.get_number("latency-monitor-threshold")).unwrap_or(0)
+    }
+
+    /// `latency-tracking`: commands' latency histograms are kept.
+    pub fn latency_tracking(&self) -> bool {
+        self.get_str("latency-tracking") == "yes"
     }
 
     /// `dir`: where the RDB file is saved.
