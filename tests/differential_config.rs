@@ -68,6 +68,10 @@ fn config_set_rules() {
         CONFIG GET maxmemory
         CONFIG SET maxmemory-clients 10%
         CONFIG GET maxmemory-clients
+        CONFIG SET maxmemory-clients 200%
+        CONFIG SET maxmemory 10000001 maxmemory-clients 200% client-query-buffer-limit invalid
+        CONFIG GET maxmemory-clients
+        CONFIG SET maxmemory-clients 100%
         CONFIG SET maxmemory-clients 0
         CONFIG SET client-output-buffer-limit "pubsub 64mb 16mb 30"
         CONFIG GET client-output-buffer-limit

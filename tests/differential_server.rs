@@ -31,6 +31,27 @@ fn role_wait_and_latency() {
 }
 
 #[test]
+fn cluster_commands_without_cluster_support() {
+    diff(
+        r#"
+        CLUSTER HELP
+        CLUSTER INFO
+        CLUSTER KEYSLOT foo
+        CLUSTER NOSUCH
+        CLUSTER
+        CLUSTER INFO extra
+        READONLY
+        READWRITE
+        ASKING
+        EVAL "return redis.call('cluster', 'reset')" 0
+        EVAL "return redis.pcall('cluster', 'info')" 0
+        ~~ COMMAND INFO cluster readonly readwrite asking
+        COMMAND DOCS asking cluster|reset
+        "#,
+    );
+}
+
+#[test]
 fn latency_monitor_samples_and_histograms() {
     let mut session = DiffSession::exclusive();
     // Figures are each server's own: only their shape and the events must match.

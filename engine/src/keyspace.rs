@@ -484,6 +484,8 @@ pub struct Keyspace {
     pub tracking: Tracking,
     /// Active expiry runs (`DEBUG SET-ACTIVE-EXPIRE 0` leaves expiry to lookups).
     pub active_expire: bool,
+    /// `DEBUG SET-DISABLE-DENY-SCRIPTS 1`: scripts may call `noscript` commands.
+    pub scripts_may_call_anything: bool,
     /// `DEBUG PAUSE-CRON 1`: the periodic work of Redis's `serverCron` (active expiry,
     /// the tracking table's limit) is skipped.
     pub cron_paused: bool,
@@ -527,6 +529,7 @@ impl Keyspace {
             tracking: Tracking::new(seed.rotate_left(29)),
             active_expire: true,
             cron_paused: false,
+            scripts_may_call_anything: false,
             slowlog: SlowLog::default(),
             latency: crate::latency::LatencyMonitor::default(),
             monitors: Vec::new(),

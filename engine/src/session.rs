@@ -1363,7 +1363,7 @@ pub(crate) fn execute_in_script(
             "Wrong number of args calling Redis command from script",
         );
     }
-    if spec.flags & flags::NOSCRIPT != 0 {
+    if spec.flags & flags::NOSCRIPT != 0 && !ctx.keyspace.scripts_may_call_anything {
         return rejected(
             ctx,
             Some(id),

@@ -3,7 +3,8 @@
 //!
 //! `OBJECT` describes a key's value in Redis's line format; `SLEEP` stops the whole
 //! server (it runs under the store lock, as Redis's runs on its only thread);
-//! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `PAUSE-CRON 1` stops the
+//! `SET-ACTIVE-EXPIRE 0` leaves expired keys to lazy expiry; `SET-DISABLE-DENY-SCRIPTS
+//! 1` lets scripts call `noscript` commands (DEBUG PROTOCOL among them); `PAUSE-CRON 1` stops the
 //! periodic work (active expiry, the tracking table's limit); `PROTOCOL` answers a
 //! sample of each RESP type; `DIGEST` and `DIGEST-VALUE` answer Redis's SHA-1
 //! digests of the dataset and of values ([`super::digest`]); `POPULATE` fills the
@@ -285,6 +286,10 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "SET-ACTIVE-EXPIRE") && options.len() == 1 {
         ctx.keyspace.active_expire = atoi(&options[0]) != 0;
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(subcommand, "SET-DISABLE-DENY-SCRIPTS") && options.len() == 1 {
+        ctx.keyspace.scripts_may_call_anything = atoi(&options[0]) != 0;
         return Ok(Reply::Ok);
     }
     if is_keyword(subcommand, "CLOCK") {

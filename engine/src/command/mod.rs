@@ -12,6 +12,7 @@ pub mod admin;
 pub mod bitmap;
 pub mod blocking;
 mod caching;
+mod cluster;
 pub mod connection;
 pub mod debug;
 mod digest;
@@ -320,6 +321,7 @@ pub fn table() -> &'static CommandTable {
             debug::COMMANDS,
             memory::COMMANDS,
             persistence::COMMANDS,
+            cluster::COMMANDS,
             admin::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();

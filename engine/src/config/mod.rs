@@ -380,6 +380,13 @@ impl Config {
             },
             Kind::Number { min, max, form } => {
                 let number = parse_number(value, form)?;
+                // A percentage is stored negated; Redis bounds it in its own words.
+                if form == NumberForm::MemoryOrPercent && number < 0 && number < min {
+                    return Err(format!(
+                        "percentage argument must be less or equal to {}",
+                        -min
+                    ));
+                }
                 if number < min || number > max {
                     return Err(format!(
                         "argument must be between {min} and {max} inclusive"
