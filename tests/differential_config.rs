@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::diff_exclusive;
+use support::{diff_exclusive, DiffSession};
 
 #[test]
 fn config_get_single_parameters() {
@@ -98,6 +98,51 @@ fn info_sections_have_redis_headers() {
         ? INFO keyspace
         INFO nosuch
         "#,
+    );
+}
+
+/// INFO everything has Redis's sections and fields, in Redis's order, but for the
+/// few kvdb cannot fill truthfully (listed) and its own `kvdb_version`. Per-command,
+/// per-error and per-database lines depend on what ran, so they are left out.
+#[test]
+fn info_has_redis_s_fields_in_redis_s_order() {
+    /// Fields Redis has and kvdb leaves out: kvdb does not count reads and writes
+    /// per connection, has no I/O threads or reply-buffer resizing, and no main thread.
+    const LEFT_OUT: &[&str] = &[
+        "total_reads_processed",
+        "total_writes_processed",
+        "io_threaded_reads_processed",
+        "io_threaded_writes_processed",
+        "reply_buffer_shrinks",
+        "reply_buffer_expands",
+        "used_cpu_sys_main_thread",
+        "used_cpu_user_main_thread",
+    ];
+    let mut session = DiffSession::exclusive();
+    let (redis, kvdb) = session.exchange(&[b"INFO".as_slice(), b"everything"]);
+    let fields = |reply: &[u8], skip: &[&str]| -> Vec<String> {
+        String::from_utf8_lossy(reply)
+            .lines()
+            .skip(1)
+            .map(|line| {
+                line.split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .filter(|name| {
+                !["cmdstat_", "errorstat_", "latency_percentiles_usec_", "db"]
+                    .iter()
+                    .any(|prefix| name.starts_with(prefix))
+                    && !skip.contains(&name.as_str())
+            })
+            .collect()
+    };
+    assert_eq!(
+        fields(&redis, LEFT_OUT),
+        fields(&kvdb, &["kvdb_version"]),
+        "INFO everything (left redis-server, right kvdb)"
     );
 }
 

@@ -101,6 +101,36 @@ fn latency_monitor_samples_and_histograms() {
     session.run("!resp3");
     masked(&mut session, &[b"LATENCY", b"HISTOGRAM", b"set"]);
     session.run("!resp2");
+    // INFO latencystats: a line per command, at the configured percentiles.
+    session.run(
+        r#"
+        CONFIG SET latency-tracking-info-percentiles "50 99.9 0"
+        CONFIG RESETSTAT
+        SET a b
+        "#,
+    );
+    let (redis, kvdb) = session.exchange(&[b"INFO", b"latencystats"]);
+    // Each line with its figures masked: `p50=#,p99.9=#,p0=#`.
+    let lines = |reply: &[u8]| {
+        let text = String::from_utf8_lossy(reply).into_owned();
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|line| line.starts_with("latency_percentiles"))
+            .map(|line| {
+                let (name, values) = line.split_once(':').unwrap_or((line, ""));
+                let masked: Vec<String> = values
+                    .split(',')
+                    .map(|pair| format!("{}=#", pair.split('=').next().unwrap_or("")))
+                    .collect();
+                format!("{name}:{}", masked.join(","))
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(lines(&redis), lines(&kvdb), "INFO latencystats");
+    assert_eq!(lines(&kvdb).len(), 2, "{kvdb:?}");
+    session.run(r#"CONFIG SET latency-tracking-info-percentiles "50 99 99.9""#);
 }
 
 #[test]

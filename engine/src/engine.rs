@@ -20,7 +20,7 @@ use crate::keyspace::Keyspace;
 use crate::session::{Registered, Session};
 
 /// Counters of one command for `INFO commandstats`.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CommandCounters {
     /// Times the handler ran.
     pub calls: u64,
@@ -404,10 +404,18 @@ impl Engine {
                     .keyspace
                     .latency
                     .add_if_needed("expire-cycle", ms, now / 1000);
+                store.keyspace.metrics.expire_cycle_ms += ms;
                 deleted
             }
             false => 0,
         };
+        let counters = &self.shared.counters;
+        let (input, output) = (
+            counters.net_input_bytes.load(Ordering::Relaxed),
+            counters.net_output_bytes.load(Ordering::Relaxed),
+        );
+        let commands = store.stats.total_commands;
+        store.keyspace.metrics.sample(commands, input, output);
         // An eviction that ran out of time goes on (Redis's eviction time event).
         if store.keyspace.eviction_pending() {
             store.keyspace.continue_evictions(now);

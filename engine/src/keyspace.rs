@@ -493,6 +493,8 @@ pub struct Keyspace {
     pub slowlog: SlowLog,
     /// The latency monitor's samples and settings.
     pub latency: crate::latency::LatencyMonitor,
+    /// INFO's sampled rates and cron timings.
+    pub metrics: crate::metrics::Metrics,
     /// MONITOR clients, by id, with the mailbox their feed goes to.
     pub monitors: Vec<(u64, std::sync::Arc<crate::pubsub::Mailbox>)>,
     /// The keyspace event classes `notify-keyspace-events` enables ([`notify`] bits).
@@ -532,6 +534,7 @@ impl Keyspace {
             scripts_may_call_anything: false,
             slowlog: SlowLog::default(),
             latency: crate::latency::LatencyMonitor::default(),
+            metrics: crate::metrics::Metrics::default(),
             monitors: Vec::new(),
             notify_classes: 0,
             scripts: crate::scripting::Scripts::default(),

@@ -242,23 +242,64 @@ impl LatencyMonitor {
     }
 }
 
-/// Reporting levels: 1024 ns doubling, up to past Redis's 1 s maximum.
-const LEVELS: usize = 21;
-/// Redis's HDR histogram: values from 1 ns to 1 s.
+/// Redis's HDR histogram for command latencies: values from 1 ns to 1 s with 2
+/// significant digits (`hdr_init(1, 1000000000, 2)`): 256 sub-buckets per power of
+/// two, 24 buckets of 128 counts each (the first holds 256).
+const SUB_BUCKET_HALF_COUNT_MAGNITUDE: u32 = 7;
+const SUB_BUCKET_HALF_COUNT: u64 = 1 << SUB_BUCKET_HALF_COUNT_MAGNITUDE;
+const SUB_BUCKET_MASK: u64 = (1 << (SUB_BUCKET_HALF_COUNT_MAGNITUDE + 1)) - 1;
+const COUNTS_LEN: usize = 24 * SUB_BUCKET_HALF_COUNT as usize;
 const MIN_NS: u64 = 1;
 const MAX_NS: u64 = 1_000_000_000;
 
-/// The highest value (ns) of the HDR bucket holding the level `1024 << k` ns, with 2
-/// significant digits (256 sub-buckets): the level plus its bucket's width, less one.
-const fn level_top(k: usize) -> u64 {
-    (1024u64 << k) + (8u64 << k) - 1
+fn bucket_index(value: u64) -> u32 {
+    let pow2_ceiling = 64 - (value | SUB_BUCKET_MASK).leading_zeros();
+    pow2_ceiling - (SUB_BUCKET_HALF_COUNT_MAGNITUDE + 1)
 }
 
-/// A command's latency histogram at LATENCY HISTOGRAM's reporting levels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+fn counts_index(value: u64) -> usize {
+    let bucket = bucket_index(value);
+    let sub_bucket = value >> bucket;
+    // In the first bucket the sub-bucket may be under half the count: the index is
+    // then the value itself.
+    let base = (u64::from(bucket) + 1) << SUB_BUCKET_HALF_COUNT_MAGNITUDE;
+    (base + sub_bucket - SUB_BUCKET_HALF_COUNT) as usize
+}
+
+fn value_at_index(index: usize) -> u64 {
+    let mut bucket = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) as i64 - 1;
+    let mut sub_bucket = (index as u64 & (SUB_BUCKET_HALF_COUNT - 1)) + SUB_BUCKET_HALF_COUNT;
+    if bucket < 0 {
+        sub_bucket -= SUB_BUCKET_HALF_COUNT;
+        bucket = 0;
+    }
+    sub_bucket << bucket
+}
+
+/// The highest value in the same bucket as `value`.
+fn highest_equivalent(value: u64) -> u64 {
+    let bucket = bucket_index(value);
+    let sub_bucket = value >> bucket;
+    let lowest = sub_bucket << bucket;
+    let width_bucket = if sub_bucket >= 2 * SUB_BUCKET_HALF_COUNT {
+        bucket + 1
+    } else {
+        bucket
+    };
+    lowest + (1u64 << width_bucket) - 1
+}
+
+/// The lowest value in the same bucket as `value`.
+fn lowest_equivalent(value: u64) -> u64 {
+    let bucket = bucket_index(value);
+    (value >> bucket) << bucket
+}
+
+/// A command's latencies, as Redis keeps them for LATENCY HISTOGRAM and INFO
+/// latencystats; the counts are allocated on the first duration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Histogram {
-    /// Durations whose HDR bucket is at or under each level, not counted lower.
-    counts: [u64; LEVELS],
+    counts: Option<Box<[u64]>>,
     /// Durations recorded.
     pub calls: u64,
 }
@@ -268,24 +309,72 @@ impl Histogram {
     #[inline]
     pub fn record(&mut self, micros: u64) {
         let ns = micros.saturating_mul(1000).clamp(MIN_NS, MAX_NS);
-        let level = (0..LEVELS)
-            .find(|&k| ns <= level_top(k))
-            .unwrap_or(LEVELS - 1);
-        self.counts[level] += 1;
+        let counts = self
+            .counts
+            .get_or_insert_with(|| vec![0; COUNTS_LEN].into_boxed_slice());
+        counts[counts_index(ns)] += 1;
         self.calls += 1;
     }
 
-    /// The report: (µs label, cumulative count) for each level where the count grew.
+    /// LATENCY HISTOGRAM's distribution (Redis's `fillCommandCDF`): at 1024 ns and
+    /// each doubling, the durations up to there, labelled with the top of the bucket
+    /// holding the level in µs; only levels where the count grew.
     pub fn report(&self) -> Vec<(u64, u64)> {
-        let mut cumulative = 0;
+        let Some(counts) = &self.counts else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
-        for (k, &count) in self.counts.iter().enumerate() {
-            if count > 0 {
-                cumulative += count;
-                out.push((level_top(k) / 1000, cumulative));
+        let mut level = 1024u64;
+        let mut cumulative = 0;
+        let mut reported = 0;
+        for (index, &count) in counts.iter().enumerate() {
+            cumulative += count;
+            let value = value_at_index(index);
+            while value >= lowest_equivalent(level) {
+                if cumulative > reported {
+                    out.push((highest_equivalent(value) / 1000, cumulative));
+                    reported = cumulative;
+                }
+                level *= 2;
+            }
+            if reported == self.calls {
+                return out;
             }
         }
+        // Durations past the last level reached: Redis's iterator runs out of buckets
+        // and reports where it stopped, the top of the last bucket.
+        if cumulative > reported {
+            out.push((
+                highest_equivalent(value_at_index(COUNTS_LEN - 1)) / 1000,
+                cumulative,
+            ));
+        }
         out
+    }
+
+    /// The duration in µs at `percentile` (Redis's `hdr_value_at_percentile`, over
+    /// 1000 as INFO latencystats prints it).
+    pub fn percentile_micros(&self, percentile: f64) -> f64 {
+        let Some(counts) = &self.counts else {
+            return 0.0;
+        };
+        let wanted = ((percentile.min(100.0) / 100.0 * self.calls as f64) + 0.5) as u64;
+        let wanted = wanted.max(1);
+        let mut cumulative = 0;
+        let index = counts
+            .iter()
+            .position(|&count| {
+                cumulative += count;
+                cumulative >= wanted
+            })
+            .unwrap_or(0);
+        let value = value_at_index(index);
+        let value = if percentile == 0.0 {
+            lowest_equivalent(value)
+        } else {
+            highest_equivalent(value)
+        };
+        value as f64 / 1000.0
     }
 }
 
@@ -344,10 +433,24 @@ mod tests {
         histogram.record(20_000_000);
         assert_eq!(histogram.calls, 4);
         // Redis's labels: 1, 2, 4, 8, 16, 33, 66, ... µs; 1 s and more in the last.
-        assert_eq!(
-            histogram.report(),
-            [(1, 2), (4, 3), (level_top(LEVELS - 1) / 1000, 4)]
-        );
-        assert_eq!(level_top(5) / 1000, 33);
+        assert_eq!(histogram.report(), [(1, 2), (4, 3), (1_073_741, 4)]);
+    }
+
+    #[test]
+    fn hdr_buckets_are_redis_s() {
+        assert_eq!(counts_index(1), 1);
+        assert_eq!(counts_index(255), 255);
+        assert_eq!(counts_index(256), 256);
+        assert_eq!(value_at_index(counts_index(1_000_000_000)), 998_244_352);
+        assert_eq!(highest_equivalent(1024), 1031);
+        assert_eq!(highest_equivalent(1000), 1003);
+        assert!(counts_index(MAX_NS) < COUNTS_LEN);
+        let mut histogram = Histogram::default();
+        for micros in 1..=100 {
+            histogram.record(micros);
+        }
+        assert_eq!(histogram.percentile_micros(50.0), 50.175);
+        assert_eq!(histogram.percentile_micros(99.0), 99.327);
+        assert_eq!(histogram.percentile_micros(100.0), 100.351);
     }
 }

@@ -28,6 +28,7 @@
 //!   partial quicksort its geo searches order results with.
 //! - [`access`]: LRU clock and LFU counter of each key (OBJECT IDLETIME / FREQ).
 //! - [`memory`], [`rng`]: process figures for INFO and the counting allocator;
+//!   [`metrics`]: INFO's instantaneous rates;
 //!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
 //! - [`persistence`]: RDB files: SAVE, BGSAVE, save points, loading.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG;
@@ -65,6 +66,7 @@ pub mod lcs;
 pub mod long_double;
 pub mod lzf;
 pub mod memory;
+pub mod metrics;
 pub mod notify;
 pub mod num;
 pub mod partial_sort;

@@ -574,6 +574,15 @@ impl PubSub {
     pub fn pattern_count(&self) -> usize {
         self.patterns.len()
     }
+
+    /// Number of channels of `kind` (Channel or Shard) with a subscriber (INFO's
+    /// `pubsub_channels` and `pubsubshard_channels`).
+    pub fn channel_count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Shard => self.shard.len(),
+            _ => self.channels.len(),
+        }
+    }
 }
 
 #[cfg(test)]

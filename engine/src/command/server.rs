@@ -36,6 +36,22 @@ const DEFAULT_SECTIONS: &[&str] = &[
 ];
 /// `INFO all` and `INFO everything` add these.
 const EXTRA_SECTIONS: &[&str] = &["commandstats", "latencystats"];
+/// Every section in the order Redis prints them.
+const SECTION_ORDER: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "commandstats",
+    "errorstats",
+    "latencystats",
+    "cluster",
+    "keyspace",
+];
 
 fn wanted_sections(args: &[Bytes]) -> Vec<&'static str> {
     if args.is_empty() {
@@ -67,8 +83,9 @@ fn wanted_sections(args: &[Bytes]) -> Vec<&'static str> {
         }
     }
     // Redis prints sections in its own order, whatever order they were asked in.
-    all_sections()
-        .into_iter()
+    SECTION_ORDER
+        .iter()
+        .copied()
         .filter(|name| wanted.contains(name))
         .collect()
 }
@@ -261,30 +278,45 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
     let keyspace = ctx.keyspace.stats;
     let (_, tracked_keys, tracked_items, prefixes) = ctx.keyspace.tracking.counts();
     let (exceeded_total, exceeded_now) = ctx.keyspace.eviction.exceeded_ms();
+    let metrics = &ctx.keyspace.metrics;
+    let (input_kbps, output_kbps) = metrics.kbps();
+    let pubsub = &ctx.keyspace.pubsub;
     let _ = write!(
         out,
         "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
-         instantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
-         instantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n\
+         instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
+         total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\n\
+         instantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\n\
+         instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n\
          rejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n\
          expired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n\
-         evicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\n\
+         expire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\n\
          current_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
-         pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\n\
-         total_forks:0\r\nmigrate_cached_sockets:0\r\ntracking_total_keys:{tracked_keys}\r\n\
+         pubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\n\
+         total_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n\
+         active_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\n\
+         active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n\
+         current_active_defrag_time:0\r\ntracking_total_keys:{tracked_keys}\r\n\
          tracking_total_items:{tracked_items}\r\ntracking_total_prefixes:{prefixes}\r\n\
          unexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n",
         counters.connections_received.load(Ordering::Relaxed),
         stats.total_commands,
+        metrics.ops_per_sec(),
         counters.net_input_bytes.load(Ordering::Relaxed),
         counters.net_output_bytes.load(Ordering::Relaxed),
+        input_kbps,
+        output_kbps,
         counters.rejected_connections.load(Ordering::Relaxed),
         keyspace.expired_keys,
+        metrics.expire_cycle_ms,
         keyspace.evicted_keys,
         exceeded_total,
         exceeded_now,
         keyspace.keyspace_hits,
         keyspace.keyspace_misses,
+        pubsub.channel_count(crate::pubsub::Kind::Channel),
+        pubsub.pattern_count(),
+        pubsub.channel_count(crate::pubsub::Kind::Shard),
         stats.total_error_replies,
         tracked_keys = tracked_keys,
         tracked_items = tracked_items,
@@ -333,6 +365,38 @@ fn section_commandstats(stats: &crate::engine::ExecStats, out: &mut String) {
             "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},failed_calls={}\r\n",
             counters.calls, counters.usec, counters.rejected_calls, counters.failed_calls
         );
+    }
+}
+
+/// `latency_percentiles_usec_<command>:p50=...,p99=...` for each command that has a
+/// latency histogram, at `latency-tracking-info-percentiles`.
+fn section_latencystats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut String) {
+    let percentiles = ctx.config().latency_tracking_info_percentiles();
+    let table = crate::command::table();
+    let mut commands: Vec<_> = stats
+        .commands
+        .iter()
+        .enumerate()
+        .filter(|(_, counters)| counters.latency.calls > 0)
+        .map(|(id, counters)| (table.by_id(id as crate::command::CommandId).name, counters))
+        .collect();
+    commands.sort_by_key(|(name, _)| *name);
+    for (name, counters) in commands {
+        let _ = write!(out, "latency_percentiles_usec_{name}:");
+        for (n, percentile) in percentiles.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            // Redis prints the percentile with `%f` and trims the trailing zeros.
+            let label = format!("{percentile:.6}");
+            let label = label.trim_end_matches('0').trim_end_matches('.');
+            let _ = write!(
+                out,
+                "p{label}={:.3}",
+                counters.latency.percentile_micros(*percentile)
+            );
+        }
+        out.push_str("\r\n");
     }
 }
 
@@ -385,6 +449,7 @@ fn info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             "cpu" => section_cpu(&mut out),
             "commandstats" => section_commandstats(stats, &mut out),
             "errorstats" => section_errorstats(stats, &mut out),
+            "latencystats" => section_latencystats(ctx, stats, &mut out),
             "cluster" => out.push_str("cluster_enabled:0\r\n"),
             "keyspace" => section_keyspace(ctx, &mut out),
             _ => {}

@@ -696,6 +696,14 @@ impl Config {
         u64::try_from(self.get_number("latency-monitor-threshold")).unwrap_or(0)
     }
 
+    /// `latency-tracking-info-percentiles`: the percentiles INFO latencystats prints.
+    pub fn latency_tracking_info_percentiles(&self) -> Vec<f64> {
+        self.get_str("latency-tracking-info-percentiles")
+            .split_whitespace()
+            .filter_map(|word| word.parse().ok())
+            .collect()
+    }
+
     /// `latency-tracking`: commands' latency histograms are kept.
     pub fn latency_tracking(&self) -> bool {
         self.get_str("latency-tracking") == "yes"
