@@ -30,6 +30,50 @@ fn role_wait_and_latency() {
     );
 }
 
+/// CONFIG SET port and bind move a server's listeners while it runs: a port in use
+/// is refused and nothing changes; a free one takes over, the old port closes, and
+/// the connections accepted before stay, on both servers alike.
+#[test]
+fn config_set_port_moves_the_listener() {
+    let occupied = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
+    let occupied_port = occupied
+        .local_addr()
+        .expect("its address")
+        .port()
+        .to_string();
+    let args = ["--bind", "127.0.0.1"];
+    let servers = [
+        support::ServerProcess::redis_with_args(&args),
+        support::ServerProcess::kvdb_with_args(&args),
+    ];
+    let mut answers = Vec::new();
+    for server in &servers {
+        let mut conn = server.connect();
+        let port = server.addr().port().to_string();
+        let mut out = vec![conn.command(&[b"CONFIG", b"SET", b"port", occupied_port.as_bytes()])];
+        let kept = conn.command(&[b"CONFIG", b"GET", b"port"]);
+        out.push((kept == encode_config_port(&port)).to_string().into_bytes());
+        let new_port = support::free_port();
+        out.push(conn.command(&[b"CONFIG", b"SET", b"port", new_port.to_string().as_bytes()]));
+        // The connection that asked stays; new ones go to the new port.
+        out.push(conn.command(&[b"PING"]));
+        let moved = std::net::SocketAddr::from(([127, 0, 0, 1], new_port));
+        out.push(support::RawConn::connect(moved).command(&[b"PING"]));
+        let old = std::net::TcpStream::connect(server.addr());
+        out.push(old.is_err().to_string().into_bytes());
+        out.push(conn.command(&[b"CONFIG", b"SET", b"bind", b"127.0.0.1 -::1"]));
+        out.push(support::RawConn::connect(moved).command(&[b"PING"]));
+        answers.push(out);
+    }
+    assert_eq!(answers[0], answers[1], "left redis-server, right kvdb");
+    drop(occupied);
+}
+
+/// CONFIG GET port's reply for `port`.
+fn encode_config_port(port: &str) -> Vec<u8> {
+    format!("*2\r\n$4\r\nport\r\n${}\r\n{port}\r\n", port.len()).into_bytes()
+}
+
 #[test]
 fn cluster_commands_without_cluster_support() {
     diff(
@@ -74,7 +118,26 @@ fn latency_monitor_samples_and_histograms() {
         "#,
     );
     masked(&mut session, &[b"LATENCY", b"LATEST"]);
-    masked(&mut session, &[b"LATENCY", b"DOCTOR"]);
+    // The report's text with its figures (sleep times, counts) masked.
+    let (redis, kvdb) = session.exchange(&[b"LATENCY", b"DOCTOR"]);
+    let digits_masked = |reply: &[u8]| -> String {
+        let text = String::from_utf8_lossy(reply);
+        let body = text.split_once("\r\n").map_or("", |(_, body)| body);
+        let mut out = String::new();
+        for c in body.chars() {
+            if !c.is_ascii_digit() {
+                out.push(c);
+            } else if !out.ends_with('#') {
+                out.push('#');
+            }
+        }
+        out
+    };
+    assert_eq!(
+        digits_masked(&redis),
+        digits_masked(&kvdb),
+        "LATENCY DOCTOR"
+    );
     masked(&mut session, &[b"LATENCY", b"HISTORY", b"command"]);
     session.run(
         r#"
@@ -130,7 +193,12 @@ fn latency_monitor_samples_and_histograms() {
     };
     assert_eq!(lines(&redis), lines(&kvdb), "INFO latencystats");
     assert_eq!(lines(&kvdb).len(), 2, "{kvdb:?}");
-    session.run(r#"CONFIG SET latency-tracking-info-percentiles "50 99 99.9""#);
+    session.run(
+        r#"
+        CONFIG SET latency-tracking-info-percentiles "50 99 99.9"
+        LATENCY RESET
+        "#,
+    );
 }
 
 #[test]

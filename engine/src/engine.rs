@@ -95,6 +95,19 @@ pub struct ServerCounters {
     pub net_output_bytes: AtomicU64,
 }
 
+/// How a server moves its listeners to what a configuration says (see
+/// [`Shared::listen_hook`]).
+pub struct ListenHook(pub Box<ListenFn>);
+
+/// Listens where a configuration says, or answers why not.
+pub type ListenFn = dyn Fn(&Config) -> Result<(), String> + Send + Sync;
+
+impl std::fmt::Debug for ListenHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ListenHook")
+    }
+}
+
 /// State shared by every session of one engine.
 #[derive(Debug)]
 pub struct Shared {
@@ -130,6 +143,9 @@ pub struct Shared {
     /// Called once by a script that runs long, on its thread: the server uses it to
     /// hand that thread's other duties (its async runtime worker) to another thread.
     pub long_script_hook: std::sync::OnceLock<fn()>,
+    /// Set by a server: listens where a new configuration says (`CONFIG SET port` or
+    /// `bind`), answering (and logging) why it could not.
+    pub listen_hook: parking_lot::Mutex<Option<ListenHook>>,
     /// Armed fault rules (`DEBUG FAULT`, [`Engine::inject`]).
     pub faults: crate::fault::Faults,
     /// The structured log of executed commands ([`Engine::command_log`]).
@@ -275,6 +291,7 @@ impl Engine {
                 script_status: Arc::default(),
                 script_host,
                 long_script_hook: std::sync::OnceLock::new(),
+                listen_hook: parking_lot::Mutex::new(None),
                 faults: Default::default(),
                 command_log: Default::default(),
                 next_client_id: AtomicU64::new(1),

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 static ALLOCATOR: kvdb::CountingAllocator<mimalloc::MiMalloc> =
     kvdb::CountingAllocator::new(mimalloc::MiMalloc);
 
-use kvdb::server::{BoundServer, Listen, TcpAddress};
+use kvdb::server::{BoundServer, Listen};
 use kvdb::{Config, Engine, Programs, Reply, SessionExt};
 
 /// What the command line asked for beyond configuration directives.
@@ -115,38 +115,9 @@ fn build_config(options: &Options) -> Result<Config, String> {
     Ok(config)
 }
 
-/// Redis's default `bind`: every interface, IPv6 optional.
-const DEFAULT_BIND: [&str; 2] = ["*", "-::*"];
-
-/// The addresses to listen on. With Redis's default `bind`, `protected-mode yes` and no
-/// password, Redis accepts outside connections only to refuse them; kvdb, which does
-/// not implement that refusal, listens on loopback alone in that case.
+/// Where `config` says to listen (see [`kvdb::server::tcp_addresses`]).
 fn listen_from(config: &Config) -> Listen {
-    let port = config.port();
-    let mut binds = config.bind_addresses();
-    let protected = config
-        .get(&[b"protected-mode"])
-        .first()
-        .is_some_and(|(_, v)| v == b"yes");
-    if protected && config.requirepass().is_none() && binds == DEFAULT_BIND {
-        binds = vec!["127.0.0.1".to_string(), "-::1".to_string()];
-    }
-    let mut tcp = Vec::new();
-    if port != 0 || config.unixsocket().is_none() {
-        for address in binds {
-            let optional = address.starts_with('-');
-            let host = match address.trim_start_matches('-') {
-                "*" => "0.0.0.0".to_string(),
-                "::*" => "[::]".to_string(),
-                host if host.contains(':') => format!("[{host}]"),
-                host => host.to_string(),
-            };
-            tcp.push(TcpAddress {
-                address: format!("{host}:{port}"),
-                optional,
-            });
-        }
-    }
+    let tcp = kvdb::server::tcp_addresses(config, true);
     Listen {
         tcp,
         unix: config.unixsocket().map(Into::into),

@@ -28,6 +28,94 @@ pub struct TcpAddress {
     pub optional: bool,
 }
 
+/// Redis's default `bind`: every interface, IPv6 optional.
+const DEFAULT_BIND: [&str; 2] = ["*", "-::*"];
+
+/// The TCP addresses `config` says to listen on: each `bind` address with `port`.
+/// With Redis's default `bind`, `protected-mode yes` and no password, Redis accepts
+/// outside connections only to refuse them; kvdb, which does not implement that
+/// refusal, listens on loopback alone in that case. Port 0 means a free port at start
+/// (`free_port_at_zero`, kvdb's own convenience, unless a unix socket is set) and no
+/// TCP at all later, as `CONFIG SET port 0` means in Redis.
+pub fn tcp_addresses(config: &kvdb_engine::Config, free_port_at_zero: bool) -> Vec<TcpAddress> {
+    let port = config.port();
+    if port == 0 && (!free_port_at_zero || config.unixsocket().is_some()) {
+        return Vec::new();
+    }
+    let mut binds = config.bind_addresses();
+    let protected = config
+        .get(&[b"protected-mode"])
+        .first()
+        .is_some_and(|(_, v)| v == b"yes");
+    if protected && config.requirepass().is_none() && binds == DEFAULT_BIND {
+        binds = vec!["127.0.0.1".to_string(), "-::1".to_string()];
+    }
+    binds
+        .into_iter()
+        .map(|address| {
+            let optional = address.starts_with('-');
+            let host = match address.trim_start_matches('-') {
+                "*" => "0.0.0.0".to_string(),
+                "::*" => "[::]".to_string(),
+                host if host.contains(':') => format!("[{host}]"),
+                host => host.to_string(),
+            };
+            TcpAddress {
+                address: format!("{host}:{port}"),
+                optional,
+            }
+        })
+        .collect()
+}
+
+/// The TCP listeners of a running server, by address, each with the stopper that
+/// retires it; shared by the accept loop and the `CONFIG SET` hook.
+type OpenListeners = Arc<parking_lot::Mutex<Vec<(SocketAddr, Stopper)>>>;
+
+/// Moves the listeners to `addresses` (Redis's `changeListenPort` and
+/// `changeBindAddr`): an address already listened on is kept, new ones are bound
+/// first (if one cannot be, nothing changes), then the ones no longer wanted are
+/// retired. Answers the new listeners, for the runtime to accept on.
+fn move_listeners(
+    open: &OpenListeners,
+    addresses: &[TcpAddress],
+) -> Result<Vec<(std::net::TcpListener, Stopper)>, String> {
+    let mut open = open.lock();
+    let mut wanted = Vec::new();
+    let mut bound = Vec::new();
+    for address in addresses {
+        let parsed = address.address.parse::<SocketAddr>().ok();
+        if let Some(addr) = parsed.filter(|addr| open.iter().any(|(at, _)| at == addr)) {
+            wanted.push(addr);
+            continue;
+        }
+        let listener = match std::net::TcpListener::bind(&address.address) {
+            Ok(listener) => listener,
+            Err(_) if address.optional => continue,
+            Err(error) => return Err(format!("{}: {error}", address.address)),
+        };
+        listener
+            .set_nonblocking(true)
+            .map_err(|error| error.to_string())?;
+        let addr = listener.local_addr().map_err(|error| error.to_string())?;
+        wanted.push(addr);
+        bound.push((listener, Stopper::new()));
+    }
+    open.retain(|(addr, retire)| {
+        let keep = wanted.contains(addr);
+        if !keep {
+            retire.stop();
+        }
+        keep
+    });
+    for (listener, retire) in &bound {
+        if let Ok(addr) = listener.local_addr() {
+            open.push((addr, retire.clone()));
+        }
+    }
+    Ok(bound)
+}
+
 /// Where the server listens.
 #[derive(Debug, Clone, Default)]
 pub struct Listen {
@@ -137,13 +225,34 @@ impl BoundServer {
         self.stop.clone()
     }
 
-    /// Serves until `SHUTDOWN` runs or the stopper is notified.
+    /// Serves until `SHUTDOWN` runs or the stopper is notified. `CONFIG SET port` or
+    /// `bind` moves the TCP listeners meanwhile: the new ones are bound before the
+    /// command answers (or it fails and nothing changes), the old ones close, and the
+    /// connections they accepted stay, as in Redis.
     pub async fn run(self) {
         let shared = self.engine.shared().clone();
         let mut tasks = tokio::task::JoinSet::new();
+        let open: OpenListeners = Arc::default();
         for listener in self.tcp {
-            tasks.spawn(accept_tcp(listener, self.engine.clone(), self.stop.clone()));
+            let retire = Stopper::new();
+            if let Ok(addr) = listener.local_addr() {
+                open.lock().push((addr, retire.clone()));
+            }
+            let (engine, stop) = (self.engine.clone(), self.stop.clone());
+            tasks.spawn(accept_tcp(listener, engine, stop, retire));
         }
+        let (moved, mut new_listeners) = tokio::sync::mpsc::unbounded_channel();
+        let listeners = open.clone();
+        let hook = kvdb_engine::engine::ListenHook(Box::new(move |config| {
+            let addresses = tcp_addresses(config, false);
+            let bound = move_listeners(&listeners, &addresses).inspect_err(|why| {
+                eprintln!("kvdb: could not listen where CONFIG SET asked: {why}");
+            })?;
+            moved
+                .send(bound)
+                .map_err(|_| "the server is stopping".to_string())
+        }));
+        *shared.listen_hook.lock() = Some(hook);
         #[cfg(unix)]
         if let Some((listener, path)) = self.unix {
             tasks.spawn(accept_unix(
@@ -154,8 +263,22 @@ impl BoundServer {
             ));
         }
         tasks.spawn(active_expiry(self.engine.clone()));
-        let watcher = tokio::spawn(watch_shutdown(shared, self.stop.clone()));
-        self.stop.stopped().await;
+        let watcher = tokio::spawn(watch_shutdown(shared.clone(), self.stop.clone()));
+        loop {
+            tokio::select! {
+                _ = self.stop.stopped() => break,
+                Some(bound) = new_listeners.recv() => {
+                    for (listener, retire) in bound {
+                        let Ok(listener) = TcpListener::from_std(listener) else {
+                            continue;
+                        };
+                        let (engine, stop) = (self.engine.clone(), self.stop.clone());
+                        tasks.spawn(accept_tcp(listener, engine, stop, retire));
+                    }
+                }
+            }
+        }
+        *shared.listen_hook.lock() = None;
         // A script still running would keep its connection's task (and the store)
         // forever: stop it, as Redis exits whatever its script is doing.
         self.engine.shared().script_status.force_stop();
@@ -190,12 +313,26 @@ fn over_client_limit(engine: &Engine) -> bool {
     over
 }
 
-async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Stopper) {
+/// Accepts connections on `listener` until the server stops, or until `retired` says
+/// the listener was replaced: it then closes, and the connections it accepted are
+/// served until they end or the server stops.
+async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Stopper, retired: Stopper) {
     let mut connections = tokio::task::JoinSet::new();
+    let mut listener = Some(listener);
     loop {
+        let Some(open) = &listener else {
+            tokio::select! {
+                _ = stop.stopped() => break,
+                Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            }
+        };
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            accepted = open.accept() => accepted,
             _ = stop.stopped() => break,
+            _ = retired.stopped() => {
+                listener = None;
+                continue;
+            }
         };
         let Ok((stream, peer)) = accepted else {
             continue;

@@ -479,7 +479,25 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         .map(|pair| (pair[0].as_ref(), pair[1].as_ref()))
         .collect();
     let mut config = ctx.shared.config.write();
+    let before = config.clone();
     config.set(&pairs)?;
+    // Listening where the new port or bind says is Redis's apply step: if it fails,
+    // everything set is rolled back.
+    let listening = |config: &crate::config::Config| (config.port(), config.bind_addresses());
+    if listening(&before) != listening(&config) {
+        if let Some(listen) = &*ctx.shared.listen_hook.lock() {
+            if (listen.0)(&config).is_err() {
+                let (name, reason) = match before.port() != config.port() {
+                    true => ("port", "Unable to listen on this port. Check server logs."),
+                    false => ("bind", "Failed to bind to specified addresses."),
+                };
+                *config = before;
+                return Err(CommandError::err(format!(
+                    "CONFIG SET failed (possibly related to argument '{name}') - {reason}"
+                )));
+            }
+        }
+    }
     let old_limit = ctx.keyspace.eviction.limits.maxmemory;
     ctx.keyspace.configure(&config);
     ctx.shared
