@@ -18,6 +18,10 @@ pub fn restore_target(data: &[u8]) {
         set_max_intset_entries: 1,
         zset_max_listpack_entries: 1,
         zset_max_listpack_value: 1,
+        stream_node_limits: crate::types::stream::NodeLimits {
+            max_bytes: 1,
+            max_entries: 1,
+        },
         seed: 7,
     };
     for rules in [EncodingRules::default(), tiny] {
