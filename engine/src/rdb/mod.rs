@@ -410,9 +410,34 @@ fn write_backlen(out: &mut Vec<u8>, len: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::types::{StrEncoding, StrValue};
+
+    /// One element per listpack entry encoding, at the edges of each range.
+    pub(crate) const EVERY_ENTRY_ENCODING: &[&str] = &[
+        "0",
+        "127",
+        "128",
+        "-1",
+        "-4096",
+        "4095",
+        "4096",
+        "-32768",
+        "32767",
+        "32768",
+        "-8388608",
+        "8388607",
+        "8388608",
+        "-2147483648",
+        "2147483647",
+        "2147483648",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "",
+        "a",
+        "007",
+    ];
 
     fn list(items: &[&str]) -> List {
         items
@@ -446,33 +471,9 @@ mod tests {
     fn entry_sizes_are_what_push_spends() {
         let long = "x".repeat(5000);
         let medium = "y".repeat(300);
-        let mut elements: Vec<String> = [
-            "0",
-            "127",
-            "128",
-            "-1",
-            "-4096",
-            "4095",
-            "4096",
-            "-32768",
-            "32767",
-            "32768",
-            "-8388608",
-            "8388607",
-            "8388608",
-            "-2147483648",
-            "2147483647",
-            "2147483648",
-            "-9223372036854775808",
-            "9223372036854775807",
-            "",
-            "a",
-            "007",
-            "-0",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut elements: Vec<String> =
+            EVERY_ENTRY_ENCODING.iter().map(|s| s.to_string()).collect();
+        elements.push("-0".into());
         elements.extend([
             long,
             medium,

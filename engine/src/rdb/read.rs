@@ -427,29 +427,7 @@ mod tests {
 
     #[test]
     fn listpacks_read_back_in_every_entry_encoding() {
-        let elements = [
-            "0",
-            "127",
-            "128",
-            "-1",
-            "-4096",
-            "4095",
-            "4096",
-            "-32768",
-            "32767",
-            "32768",
-            "-8388608",
-            "8388607",
-            "8388608",
-            "-2147483648",
-            "2147483647",
-            "2147483648",
-            "-9223372036854775808",
-            "9223372036854775807",
-            "",
-            "a",
-            "007",
-        ];
+        let elements = crate::rdb::tests::EVERY_ENTRY_ENCODING;
         let long = "x".repeat(5000);
         let medium = "y".repeat(300);
         let mut listpack = Listpack::default();
