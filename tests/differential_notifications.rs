@@ -363,6 +363,34 @@ fn hash_commands() {
 }
 
 #[test]
+fn stream_commands() {
+    scenario(
+        "KEAn",
+        r#"
+        XADD s 1-1 a 1
+        XADD s 1-1 a 1
+        XADD s MAXLEN 1 2-1 b 2
+        XADD s MAXLEN 5 3-1 b 2
+        XADD nokey NOMKSTREAM * f v
+        XADD s2 MINID 5 1-1 f v
+        XDEL s 1-1
+        XDEL s 2-1 3-1
+        XDEL s 9-9
+        XTRIM s MAXLEN 0
+        XTRIM s2 MAXLEN 0
+        XTRIM nokey MAXLEN 0
+        XSETID s 10-1
+        XSETID s 1-1
+        XSETID nokey 1-1
+        XRANGE nokey - +
+        XREAD STREAMS nokey 0
+        XLEN nokey
+        XINFO STREAM nokey
+        "#,
+    );
+}
+
+#[test]
 fn set_commands() {
     scenario(
         "KEAn",
@@ -851,6 +879,12 @@ fn a_resp3_client_hears_its_own_events_where_redis_writes_them() {
             SETBIT b 0 1
             SORT x STORE sorted
             DEL sorted zd d y x
+            XADD st 1-1 f v
+            XADD st MAXLEN 1 2-1 f v
+            XDEL st 2-1
+            XSETID st 9-9
+            XADD st 10-1 f v
+            XTRIM st MAXLEN 0
         "#;
         for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
             out.push(line.as_bytes().to_vec());

@@ -1,5 +1,5 @@
-//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP...), and the hand-off of
-//! their replies.
+//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP, XREAD...), and the
+//! hand-off of their replies.
 //!
 //! Redis's rules, kept here: waiters on a key are served first-come first-served; a
 //! key is served right after the command (or the whole EXEC) that made it ready, under
@@ -24,6 +24,8 @@ use parking_lot::{Condvar, Mutex};
 use crate::command::list::End;
 use crate::command::zset::PopEnd;
 use crate::reply::{Protocol, Reply};
+use crate::types::stream::StreamId;
+use crate::types::Value;
 
 /// What a blocked command does once one of its keys is ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,13 +55,38 @@ pub enum BlockedOp {
         /// BZMPOP's count.
         count: Option<usize>,
     },
+    /// XREAD: entries after an ID, on whichever stream gets one first.
+    XRead {
+        /// Each key with the ID the client waits after (a key given twice keeps its
+        /// first ID, as in Redis).
+        streams: Vec<(Bytes, StreamId)>,
+        /// How many entries to answer at most.
+        count: usize,
+    },
 }
 
 impl BlockedOp {
-    /// True when this operation waits for a list (else for a sorted set).
-    pub fn wants_list(&self) -> bool {
-        !matches!(self, BlockedOp::ZPop { .. })
+    /// True when `value`, now under `key`, has something for this operation: a list
+    /// for the list pops, a sorted set for the sorted-set pops, a stream whose last
+    /// ID passed the one XREAD waits after.
+    pub fn can_serve(&self, key: &[u8], value: &Value) -> bool {
+        match (self, value) {
+            (BlockedOp::Pop { .. } | BlockedOp::Move { .. }, Value::List(_)) => true,
+            (BlockedOp::ZPop { .. }, Value::ZSet(_)) => true,
+            (BlockedOp::XRead { streams, .. }, Value::Stream(stream)) => {
+                waited_after(streams, key).is_some_and(|after| stream.last_id > after)
+            }
+            _ => false,
+        }
     }
+}
+
+/// The ID an XREAD waiter on `streams` waits after on `key` (its first mention).
+pub fn waited_after(streams: &[(Bytes, StreamId)], key: &[u8]) -> Option<StreamId> {
+    streams
+        .iter()
+        .find(|(waited, _)| waited.as_ref() == key)
+        .map(|(_, id)| *id)
 }
 
 /// How to put back what was popped for a client that never received it.
@@ -258,16 +285,19 @@ impl Blocking {
         Some(slot)
     }
 
-    /// The longest-waiting client on `key` in `db` whose operation wants a list
-    /// (`list`) or a sorted set.
-    pub fn first_waiter(&self, db: usize, key: &Bytes, list: bool) -> Option<u64> {
+    /// The longest-waiting client on `key` in `db` whose operation `value` (the key's
+    /// value now) can serve.
+    pub fn first_waiter(&self, db: usize, key: &Bytes, value: &Value) -> Option<u64> {
         self.by_key
             .get(&(db, key.clone()))?
             .iter()
             .copied()
             .find(|id| {
                 self.waiters.get(id).is_some_and(|waiter| {
-                    waiter.op.as_ref().is_some_and(|op| op.wants_list() == list)
+                    waiter
+                        .op
+                        .as_ref()
+                        .is_some_and(|op| op.can_serve(key, value))
                 })
             })
     }
@@ -320,10 +350,12 @@ mod tests {
         blocking.block(1, waiter(&["k"], None).0);
         blocking.block(2, waiter(&["k"], None).0);
         let key = Bytes::from_static(b"k");
-        assert_eq!(blocking.first_waiter(0, &key, true), Some(1));
+        let list = Value::List(Box::default());
+        let zset = Value::ZSet(Box::default());
+        assert_eq!(blocking.first_waiter(0, &key, &list), Some(1));
         blocking.unblock(1);
-        assert_eq!(blocking.first_waiter(0, &key, true), Some(2));
-        assert_eq!(blocking.first_waiter(0, &key, false), None);
+        assert_eq!(blocking.first_waiter(0, &key, &list), Some(2));
+        assert_eq!(blocking.first_waiter(0, &key, &zset), None);
     }
 
     #[test]

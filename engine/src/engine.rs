@@ -182,6 +182,9 @@ pub enum InspectedValue {
     Set(Vec<Bytes>),
     /// A sorted set's members and scores, lowest score first.
     ZSet(Vec<(Bytes, f64)>),
+    /// A stream's live entries in ID order, each as its ID text and its fields and
+    /// values (field, value, field, value...).
+    Stream(Vec<(Bytes, Vec<Bytes>)>),
 }
 
 impl InspectedValue {
@@ -199,6 +202,16 @@ impl InspectedValue {
             }
             Value::ZSet(zset) => {
                 InspectedValue::ZSet(zset.iter().map(|(m, score)| (bytes(m), score)).collect())
+            }
+            Value::Stream(stream) => {
+                use crate::types::stream::StreamId;
+                let entries = stream.range(StreamId::MIN, StreamId::MAX, false, 0);
+                InspectedValue::Stream(
+                    entries
+                        .into_iter()
+                        .map(|(id, pairs)| (id.to_bytes(), pairs))
+                        .collect(),
+                )
             }
         }
     }

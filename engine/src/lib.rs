@@ -12,8 +12,8 @@
 //! - [`session`]: per-client state and the dispatch path.
 //! - [`command`]: the command table; one module per family, each ending with its
 //!   `COMMANDS` slice (`string`, `bitmap`, `generic`, `connection`, `server`,
-//!   `introspection`, `memory`, `list`, `hash`, `set`, `zset`, `geo`, `sort`,
-//!   `transaction`, `pubsub`).
+//!   `introspection`, `memory`, `list`, `hash`, `set`, `zset`, `stream`, `geo`,
+//!   `sort`, `transaction`, `pubsub`).
 //! - [`keyspace`] and [`dict`]: databases, entries, lazy and active expiry; the chained
 //!   hash table with Redis's SCAN guarantees.
 //! - [`types`]: the values keys hold (pure data).

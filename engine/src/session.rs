@@ -998,15 +998,11 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
 fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
     let now_ms = shared.clock.now_ms();
     while let Some((db, key)) = keyspace.blocking.next_ready() {
-        loop {
-            let wants_list = match keyspace.db(db).peek(&key, now_ms) {
-                Some(entry) if entry.value.type_name() == "list" => true,
-                Some(entry) if entry.value.type_name() == "zset" => false,
-                _ => break,
-            };
-            let Some(id) = keyspace.blocking.first_waiter(db, &key, wants_list) else {
-                break;
-            };
+        while let Some(id) = keyspace
+            .db(db)
+            .peek(&key, now_ms)
+            .and_then(|entry| keyspace.blocking.first_waiter(db, &key, &entry.value))
+        {
             let Some(waiter) = keyspace.blocking.unblock(id) else {
                 break;
             };

@@ -1,4 +1,5 @@
-//! Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP.
+//! Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP;
+//! and serving XREAD (in `stream`) once it blocked.
 //!
 //! Each first tries what its non-blocking twin does; with nothing to pop it blocks the
 //! client on its keys ([`Ctx::block`]). Dispatch serves blocked clients after every
@@ -18,6 +19,7 @@ use crate::blocking::{BlockedOp, Restore};
 use crate::error::CommandError;
 use crate::num::parse_f64;
 use crate::reply::Reply;
+use crate::types::stream::StreamId;
 use crate::types::{List, StrEncoding, StrValue, ZSet};
 
 /// A blocking timeout in float seconds (Redis's `getTimeoutFromObjectOrReply`): the
@@ -221,6 +223,11 @@ pub(crate) fn serve(
                 None => zpop_one_reply(key, popped),
             };
             Ok((reply, Some(restore)))
+        }
+        BlockedOp::XRead { streams, count } => {
+            let after = crate::blocking::waited_after(streams, key).unwrap_or(StreamId::MAX);
+            // Reading takes nothing away: nothing to give back.
+            Ok((super::stream::serve_xread(ctx, key, after, *count), None))
         }
     }
 }

@@ -3,12 +3,13 @@
 //! can compare datasets across servers and across kvdb and Redis.
 //!
 //! Order-free collections (sets, hashes, sorted sets, and the keys of a database)
-//! XOR their elements' digests; lists and the parts of one element "mix": the digest
+//! XOR their elements' digests; lists, streams and the parts of one element "mix": the digest
 //! becomes SHA-1 of itself XOR the SHA-1 of the data, so order counts.
 
 use sha1_smol::Sha1;
 
 use crate::keyspace::{Db, Entry};
+use crate::types::stream::StreamId;
 use crate::types::Value;
 
 /// A 20-byte digest.
@@ -36,6 +37,7 @@ fn type_code(value: &Value) -> u32 {
         Value::Set(_) => 2,
         Value::ZSet(_) => 3,
         Value::Hash(_) => 4,
+        Value::Stream(_) => 6,
     }
 }
 
@@ -72,6 +74,15 @@ fn mix_entry(digest: &mut Digest, entry: &Entry) {
                 mix_digest(&mut element, field);
                 mix_digest(&mut element, value.as_bytes());
                 xor_digest(digest, &element);
+            }
+        }
+        Value::Stream(stream) => {
+            // Each live entry in order: "<ms>.<seq>", then its fields and values.
+            for (id, pairs) in stream.range(StreamId::MIN, StreamId::MAX, false, 0) {
+                mix_digest(digest, format!("{}.{}", id.ms, id.seq).as_bytes());
+                for item in &pairs {
+                    mix_digest(digest, item);
+                }
             }
         }
     }

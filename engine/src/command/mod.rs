@@ -32,6 +32,7 @@ pub mod scripting;
 pub mod server;
 pub mod set;
 pub mod sort;
+pub mod stream;
 pub mod string;
 pub mod transaction;
 pub mod zset;
@@ -49,7 +50,7 @@ use crate::notify;
 use crate::reply::Reply;
 use crate::rng::Rng;
 use crate::session::ClientState;
-use crate::types::{EncodingRules, Hash, List, Set, StrValue, Value, ZSet};
+use crate::types::{EncodingRules, Hash, List, Set, StrValue, Stream, Value, ZSet};
 
 /// A command handler.
 pub type Handler = fn(&mut Ctx<'_>, &mut Args<'_>) -> Result<Reply, CommandError>;
@@ -314,6 +315,7 @@ pub fn table() -> &'static CommandTable {
             hyperloglog::COMMANDS,
             set::COMMANDS,
             zset::COMMANDS,
+            stream::COMMANDS,
             geo::COMMANDS,
             sort::COMMANDS,
             transaction::COMMANDS,
@@ -936,6 +938,7 @@ collection!(List, List);
 collection!(Hash, Hash);
 collection!(Set, Set);
 collection!(ZSet, ZSet);
+collection!(Stream, Stream);
 
 /// `[element, element, ...]` pairs flattened in RESP2 and as two-element arrays in
 /// RESP3 (HRANDFIELD and ZRANDMEMBER with values, ZRANGE WITHSCORES).

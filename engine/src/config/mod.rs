@@ -768,6 +768,10 @@ impl Config {
             set_max_intset_entries: limit("set-max-intset-entries"),
             zset_max_listpack_entries: limit("zset-max-listpack-entries"),
             zset_max_listpack_value: limit("zset-max-listpack-value"),
+            stream_node_limits: crate::types::stream::NodeLimits {
+                max_bytes: limit("stream-node-max-bytes"),
+                max_entries: limit("stream-node-max-entries"),
+            },
             seed,
         }
     }

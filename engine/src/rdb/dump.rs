@@ -61,6 +61,7 @@ pub fn type_byte(value: &Value) -> u8 {
             Hash::Listpack(_) => types::HASH_LISTPACK,
             Hash::Table(_) => types::HASH,
         },
+        Value::Stream(_) => super::stream::TYPE_STREAM_LISTPACKS_2,
     }
 }
 

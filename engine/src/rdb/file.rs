@@ -16,6 +16,7 @@ use bytes::Bytes;
 
 use super::dump::{crc64, type_byte, RDB_VERSION};
 use super::read::{read_object, Reader};
+use super::stream::{self, StreamLoadError};
 use super::{write_len, write_object, write_string, RdbSettings};
 use crate::types::{EncodingRules, Value};
 
@@ -232,12 +233,27 @@ pub fn read(data: &[u8], rules: &EncodingRules, checksum: bool) -> Result<Conten
                         String::from_utf8_lossy(&key)
                     ));
                 }
-                let value = read_object(&mut reader, kind, rules).ok_or_else(|| {
+                let bad_data = || {
                     format!(
                         "Bad data format loading key '{}'",
                         String::from_utf8_lossy(&key)
                     )
-                })?;
+                };
+                let value = match kind {
+                    stream::TYPE_STREAM_LISTPACKS
+                    | stream::TYPE_STREAM_LISTPACKS_2
+                    | stream::TYPE_STREAM_LISTPACKS_3 => stream::read_stream(&mut reader, kind)
+                        .map(|stream| Value::Stream(Box::new(stream)))
+                        .map_err(|error| match error {
+                            StreamLoadError::HasGroups => format!(
+                                "A stream with consumer groups (kvdb has none yet) cannot be \
+                                 loaded (key '{}')",
+                                String::from_utf8_lossy(&key)
+                            ),
+                            StreamLoadError::BadData => bad_data(),
+                        })?,
+                    _ => read_object(&mut reader, kind, rules).ok_or_else(bad_data)?,
+                };
                 contents.keys.push(KeyRecord {
                     db,
                     key,
@@ -259,11 +275,10 @@ pub fn read(data: &[u8], rules: &EncodingRules, checksum: bool) -> Result<Conten
     Ok(contents)
 }
 
-/// What an RDB type byte kvdb cannot load stands for: streams and module values,
-/// which kvdb does not have, and Redis 6's ziplist and zipmap encodings.
+/// What an RDB type byte kvdb cannot load stands for: module values, which kvdb does
+/// not have, and Redis 6's ziplist and zipmap encodings.
 fn unsupported(kind: u8) -> Option<&'static str> {
     match kind {
-        15 | 19 | 21 => Some("A stream (kvdb has no streams)"),
         6 | 7 => Some("A module value (kvdb has no modules)"),
         9 | 10 | 12 | 13 | 14 => Some("A ziplist or zipmap value (Redis 6 and before)"),
         _ => None,

@@ -10,6 +10,7 @@
 //!   saved as one string; large ones are a count and their elements (a sorted set's
 //!   scores as 8-byte doubles).
 //! - Lists are quicklists: a node count, then each node's container kind and listpack.
+//! - Streams are their nodes' listpacks and metadata ([`stream`]).
 //!
 //! Where kvdb keeps less history than Redis, the bytes are those of the same contents
 //! built the plain way: a list's nodes are filled front to back as RPUSH fills them
@@ -21,6 +22,7 @@ pub mod dump;
 pub mod file;
 pub mod fuzz;
 pub mod read;
+pub mod stream;
 
 use crate::lzf;
 use crate::types::{Hash, List, Set, Value, ZSet};
@@ -149,6 +151,7 @@ pub fn write_object(out: &mut Vec<u8>, value: &Value, settings: RdbSettings) {
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
+        Value::Stream(stream) => stream::write_stream(out, stream, compress),
     }
 }
 
@@ -277,13 +280,45 @@ fn intset(members: &[i64]) -> Vec<u8> {
 /// A listpack under construction: a 6-byte header (total bytes, element count), the
 /// entries, and an end byte.
 #[derive(Debug, Default)]
-struct Listpack {
+pub(crate) struct Listpack {
     entries: Vec<u8>,
     count: usize,
 }
 
 /// Listpack header and end byte.
-const LISTPACK_OVERHEAD: usize = 7;
+pub(crate) const LISTPACK_OVERHEAD: usize = 7;
+
+/// The bytes [`Listpack::push`] spends on `element`, its backwards length included.
+pub(crate) fn listpack_entry_size(element: &[u8]) -> usize {
+    match crate::num::parse_i64(element).filter(|_| element.len() <= 20) {
+        Some(n) => listpack_int_size(n),
+        None => {
+            let len = element.len();
+            let encoded = if len < 64 {
+                1 + len
+            } else if len < 4096 {
+                2 + len
+            } else {
+                5 + len
+            };
+            encoded + backlen_size(encoded)
+        }
+    }
+}
+
+/// The bytes a listpack spends on the integer `n` (always one byte of backwards
+/// length: an integer entry is at most 9 bytes).
+pub(crate) fn listpack_int_size(n: i64) -> usize {
+    let encoded = match n {
+        0..=127 => 1,
+        -4096..=4095 => 2,
+        _ if i16::try_from(n).is_ok() => 3,
+        -8_388_608..=8_388_607 => 4,
+        _ if i32::try_from(n).is_ok() => 5,
+        _ => 9,
+    };
+    encoded + 1
+}
 
 impl Listpack {
     /// The listpack's size in bytes as it stands.
@@ -291,9 +326,14 @@ impl Listpack {
         LISTPACK_OVERHEAD + self.entries.len()
     }
 
+    /// Appends the integer `n`, as `lpAppendInteger` does.
+    pub(crate) fn push_int(&mut self, n: i64) {
+        self.push(n.to_string().as_bytes());
+    }
+
     /// Appends `element`: an integer encoding for a canonical integer, else a string
     /// encoding; then the entry's length backwards.
-    fn push(&mut self, element: &[u8]) {
+    pub(crate) fn push(&mut self, element: &[u8]) {
         let start = self.entries.len();
         let out = &mut self.entries;
         match crate::num::parse_i64(element).filter(|_| element.len() <= 20) {
@@ -337,7 +377,7 @@ impl Listpack {
     }
 
     /// The finished listpack's bytes.
-    fn finish(self) -> Vec<u8> {
+    pub(crate) fn finish(self) -> Vec<u8> {
         let total = self.size();
         let mut out = Vec::with_capacity(total);
         out.extend_from_slice(&(total as u32).to_le_bytes());
@@ -370,9 +410,34 @@ fn write_backlen(out: &mut Vec<u8>, len: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::types::{StrEncoding, StrValue};
+
+    /// One element per listpack entry encoding, at the edges of each range.
+    pub(crate) const EVERY_ENTRY_ENCODING: &[&str] = &[
+        "0",
+        "127",
+        "128",
+        "-1",
+        "-4096",
+        "4095",
+        "4096",
+        "-32768",
+        "32767",
+        "32768",
+        "-8388608",
+        "8388607",
+        "8388608",
+        "-2147483648",
+        "2147483647",
+        "2147483648",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "",
+        "a",
+        "007",
+    ];
 
     fn list(items: &[&str]) -> List {
         items
@@ -400,6 +465,30 @@ mod tests {
             ]
             .concat()
         );
+    }
+
+    #[test]
+    fn entry_sizes_are_what_push_spends() {
+        let long = "x".repeat(5000);
+        let medium = "y".repeat(300);
+        let mut elements: Vec<String> =
+            EVERY_ENTRY_ENCODING.iter().map(|s| s.to_string()).collect();
+        elements.push("-0".into());
+        elements.extend([
+            long,
+            medium,
+            "z".repeat(63),
+            "z".repeat(64),
+            "z".repeat(4095),
+        ]);
+        for element in &elements {
+            let mut lp = Listpack::default();
+            lp.push(element.as_bytes());
+            assert_eq!(
+                lp.size() - LISTPACK_OVERHEAD,
+                listpack_entry_size(element.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The values keys hold. Pure data: no argv, no replies.
 //!
-//! Strings ([`string`]), hashes ([`hash`]), sets ([`set`]) and sorted sets ([`zset`])
-//! each have a file; a list is a plain deque of strings (Redis 7.0 reports every list as
+//! Strings ([`string`]), hashes ([`hash`]), sets ([`set`]), sorted sets ([`zset`])
+//! and streams ([`stream`]) each have a file; a list is a plain deque of strings (Redis 7.0 reports every list as
 //! `quicklist`).
 
 pub mod hash;
 pub mod set;
+pub mod stream;
 pub mod string;
 pub mod zset;
 
@@ -13,6 +14,7 @@ use std::collections::VecDeque;
 
 pub use hash::Hash;
 pub use set::Set;
+pub use stream::Stream;
 pub use string::StrValue;
 pub use zset::ZSet;
 
@@ -20,7 +22,7 @@ pub use zset::ZSet;
 pub type List = VecDeque<StrValue>;
 
 /// The settings that decide a collection's representation (`hash-max-listpack-*`,
-/// `set-max-intset-entries`, `zset-max-listpack-*`), and the seed hashtable-encoded
+/// `set-max-intset-entries`, `zset-max-listpack-*`, `stream-node-max-*`), and the seed hashtable-encoded
 /// collections hash with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncodingRules {
@@ -34,6 +36,8 @@ pub struct EncodingRules {
     pub zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value`
     pub zset_max_listpack_value: usize,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`.
+    pub stream_node_limits: stream::NodeLimits,
     /// Hash seed of collections' tables.
     pub seed: u64,
 }
@@ -47,6 +51,7 @@ impl Default for EncodingRules {
             set_max_intset_entries: 512,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
+            stream_node_limits: stream::NodeLimits::default(),
             seed: 0,
         }
     }
@@ -112,6 +117,8 @@ pub enum Value {
     Set(Box<Set>),
     /// A sorted set.
     ZSet(Box<ZSet>),
+    /// A stream.
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -136,6 +143,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -147,6 +155,7 @@ impl Value {
             Value::Hash(hash) => hash.encoding_name(),
             Value::Set(set) => set.encoding_name(),
             Value::ZSet(zset) => zset.encoding_name(),
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -162,6 +171,7 @@ impl Value {
             Value::Hash(hash) => std::mem::size_of::<Hash>() + hash.heap_size(),
             Value::Set(set) => std::mem::size_of::<Set>() + set.heap_size(),
             Value::ZSet(zset) => std::mem::size_of::<ZSet>() + zset.heap_size(),
+            Value::Stream(stream) => std::mem::size_of::<Stream>() + stream.heap_size(),
         }
     }
 }
