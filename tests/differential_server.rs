@@ -365,3 +365,29 @@ fn client_list_shows_the_running_request_in_qbuf() {
         ]
     });
 }
+
+/// CLIENT LIST's buffer figures are the connection's own (kvdb-server alone: Redis's
+/// figures are its allocator's): room left in the read buffer, the write buffer's
+/// size, and their total.
+#[test]
+fn client_list_reports_the_connection_buffers() {
+    let server = support::ServerProcess::kvdb();
+    let mut conn = server.connect();
+    let list = String::from_utf8_lossy(&conn.cmd("CLIENT LIST")).into_owned();
+    let field = |name: &str| -> u64 {
+        list.split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {list}"))
+    };
+    let (qbuf, free, rbs, total) = (
+        field("qbuf"),
+        field("qbuf-free"),
+        field("rbs"),
+        field("tot-mem"),
+    );
+    assert_eq!(qbuf, 26, "{list}");
+    assert!(qbuf + free >= 16 * 1024, "{list}");
+    assert_eq!(rbs, 16 * 1024, "{list}");
+    assert_eq!(total, qbuf + free + rbs + field("omem"), "{list}");
+}

@@ -423,6 +423,13 @@ impl PubSub {
             .sum()
     }
 
+    /// The size of the messages waiting for client `id` (0 without a mailbox).
+    pub fn pending_bytes_of(&self, id: u64) -> u64 {
+        self.listeners
+            .get(&id)
+            .map_or(0, |listener| listener.mailbox.pending_bytes())
+    }
+
     /// Subscribes client `id` to `name`; false when it already was.
     pub fn subscribe(&mut self, id: u64, kind: Kind, name: &Bytes) -> bool {
         let listener = self.listeners.entry(id).or_default();

@@ -67,6 +67,8 @@ pub struct ClientInfo {
     /// Client-side caching (flags `t`, `R`, `B`; `redir=`), filled in from the
     /// keyspace when listed: another client's change can break a redirection.
     pub tracking: crate::tracking::Summary,
+    /// The capacities of its connection's read and write buffers (0 in-process).
+    pub buffers: (usize, usize),
 }
 
 impl ClientInfo {
@@ -104,8 +106,10 @@ pub struct Registered {
     /// What changes with every command is published without the lock: the last
     /// command's id + 1 (0 before the first) ...
     last_command: AtomicU32,
-    /// ... and when it ran (engine clock ms).
+    /// ... and when it ran (engine clock ms); the connection's buffer capacities.
     last_interaction_ms: AtomicU64,
+    input_capacity: std::sync::atomic::AtomicUsize,
+    output_capacity: std::sync::atomic::AtomicUsize,
     killed: std::sync::atomic::AtomicBool,
     waker: Mutex<Option<std::task::Waker>>,
     /// A mailbox another client gave this one (it made it its tracking redirection
@@ -132,6 +136,10 @@ impl Registered {
             info.last_command = command::table().by_id(id as CommandId).name;
         }
         info.last_interaction_ms = self.last_interaction_ms.load(Ordering::Relaxed);
+        info.buffers = (
+            self.input_capacity.load(Ordering::Relaxed),
+            self.output_capacity.load(Ordering::Relaxed),
+        );
         info
     }
 
@@ -810,6 +818,18 @@ impl Session {
     pub fn deliver_messages(&mut self, out: &mut BytesMut) {
         self.adopt_offered_mailbox();
         deliver(&self.state, out);
+    }
+
+    /// The connection's read and write buffers hold `input` and `output` bytes of
+    /// room now (CLIENT LIST's `qbuf-free`, `rbs` and `tot-mem`).
+    pub fn note_buffers(&mut self, input: usize, output: usize) {
+        self.state.info.buffers = (input, output);
+        self.published
+            .input_capacity
+            .store(input, Ordering::Relaxed);
+        self.published
+            .output_capacity
+            .store(output, Ordering::Relaxed);
     }
 
     /// The messages delivered so far have been written to the client (see

@@ -49,6 +49,7 @@ where
     let mut decoder = RequestDecoder::new(limits);
     let mut input = BytesMut::with_capacity(BUFFER_SIZE);
     let mut output = BytesMut::with_capacity(BUFFER_SIZE);
+    session.note_buffers(input.capacity(), output.capacity());
     // Request vectors are kept across batches (their Bytes dropped, their capacity
     // reused), so decoding allocates nothing per request.
     let mut batch: Vec<Vec<Bytes>> = Vec::new();
@@ -180,7 +181,7 @@ where
 /// go back to their first size, as Redis frees its reply blocks once written and
 /// trims idle query buffers, and the messages written stop counting as in use.
 /// `output` is kept up to twice its size, which 16 replies of 1 KiB need.
-fn give_back_buffers(session: &Session, input: &mut BytesMut, output: &mut BytesMut) {
+fn give_back_buffers(session: &mut Session, input: &mut BytesMut, output: &mut BytesMut) {
     if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
         *input = BytesMut::with_capacity(BUFFER_SIZE);
     }
@@ -188,6 +189,7 @@ fn give_back_buffers(session: &Session, input: &mut BytesMut, output: &mut Bytes
         *output = BytesMut::with_capacity(BUFFER_SIZE);
     }
     session.messages_written();
+    session.note_buffers(input.capacity(), output.capacity());
 }
 
 /// How often a request waiting for a busy script tries again.

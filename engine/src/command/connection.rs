@@ -220,8 +220,11 @@ fn request_size(argv: &[Bytes]) -> usize {
 }
 
 /// One `CLIENT LIST` line, in Redis's field order; `qbuf` is the size of the client's
-/// query buffer (the running client's own request, 0 for the others).
-pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String {
+/// query buffer (the running client's own request, 0 for the others), `omem` the size
+/// of the messages waiting for it. The buffer figures are its connection's: room in
+/// its read buffer, its write buffer's size, and those with the waiting messages as
+/// its total (kvdb keeps no reply-buffer peak: `rbp` is 0).
+pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64) -> String {
     let age = now_ms.saturating_sub(info.created_ms) / 1000;
     let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
     let (channels, patterns, shard) = info.subscriptions;
@@ -230,10 +233,11 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String
         true => info.tracking.redirect as i64,
         false => -1,
     };
+    let (input, output) = info.buffers;
     format!(
         "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
-         ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 \
-         omem=0 tot-mem=1024 events=r cmd={} user=default redir={} resp={} lib-name={} \
+         ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl=0 oll=0 \
+         omem={omem} tot-mem={} events=r cmd={} user=default redir={} resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
         info.addr,
@@ -248,6 +252,9 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, now_ms: u64) -> String
         shard,
         multi,
         qbuf,
+        input.saturating_sub(qbuf),
+        output,
+        input as u64 + output as u64 + omem,
         info.last_command,
         redir,
         info.resp,
@@ -494,7 +501,9 @@ fn client_unpause(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comm
 }
 
 fn client_info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let line = client_line(&own_info(ctx), request_size(args.argv()), ctx.now_ms);
+    let me = own_info(ctx);
+    let omem = ctx.keyspace.pubsub.pending_bytes_of(me.id);
+    let line = client_line(&me, request_size(args.argv()), omem, ctx.now_ms);
     Ok(Reply::Verbatim(*b"txt", Bytes::from(line)))
 }
 
@@ -550,7 +559,8 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         for client in clients {
             if ids.as_ref().is_none_or(|ids| ids.contains(&client.id)) {
                 let qbuf = if client.id == me.id { own_qbuf } else { 0 };
-                text.push_str(&client_line(&client, qbuf, ctx.now_ms));
+                let omem = ctx.keyspace.pubsub.pending_bytes_of(client.id);
+                text.push_str(&client_line(&client, qbuf, omem, ctx.now_ms));
             }
         }
     }
