@@ -70,6 +70,41 @@ fn save_bgsave_lastsave_and_their_errors() {
     for line in ["rdb_bgsave_in_progress:0", "rdb_last_bgsave_status:ok"] {
         assert!(String::from_utf8_lossy(&kvdb).contains(line), "{line}");
     }
+    // Inside a transaction BGSAVE is scheduled; the cron starts it soon after.
+    let saves_before: Vec<u64> = [&mut session.redis, &mut session.kvdb]
+        .into_iter()
+        .map(saves)
+        .collect();
+    session.run(
+        r#"
+        MULTI
+        BGSAVE
+        EXEC
+        "#,
+    );
+    for (server, before) in [&mut session.redis, &mut session.kvdb]
+        .into_iter()
+        .zip(saves_before)
+    {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while saves(server) == before {
+            assert!(
+                Instant::now() < deadline,
+                "the scheduled BGSAVE did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        wait_for_background_save(server);
+    }
+}
+
+/// INFO persistence's `rdb_saves`.
+fn saves(conn: &mut RawConn) -> u64 {
+    String::from_utf8_lossy(&conn.cmd("INFO persistence"))
+        .lines()
+        .find_map(|line| line.strip_prefix("rdb_saves:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("rdb_saves in INFO")
 }
 
 /// Polls INFO until no BGSAVE runs.

@@ -251,6 +251,24 @@ impl Db {
         replaced
     }
 
+    /// [`Db::insert`] as RESTORE and loading an RDB file do: the access field comes
+    /// from the saved LFU counter or idle seconds, whichever the policy records (see
+    /// [`AccessPolicy::restored`]).
+    pub fn insert_restored(
+        &mut self,
+        key: &[u8],
+        value: Value,
+        expire_at: Option<u64>,
+        (frequency, idle): (Option<u32>, Option<u64>),
+        now_ms: u64,
+    ) -> Option<Entry> {
+        let replaced = self.insert(key, value, expire_at, now_ms);
+        if let Some(field) = self.policy.restored(frequency, idle, now_ms) {
+            self.set_access(key, field);
+        }
+        replaced
+    }
+
     /// Removes `key`; an already expired key counts as missing (and is collected, but
     /// for during a pause).
     pub fn remove(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<Entry> {

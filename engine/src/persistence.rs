@@ -54,6 +54,9 @@ pub struct Persistence {
     pub saves: u64,
     /// Keys the last load read, and of those the ones already expired (not loaded).
     pub last_load: (u64, u64),
+    /// A BGSAVE asked for inside a transaction, for the cron to start (Redis's
+    /// `rdb_bgsave_scheduled`).
+    pub scheduled: bool,
     background: Option<Background>,
 }
 
@@ -252,7 +255,8 @@ impl Keyspace {
         persistence.finished(ok, dirty, now_ms / 1000);
     }
 
-    /// The `save` points' check of Redis's cron: a BGSAVE when one of them is due.
+    /// The `save` points' check of Redis's cron: a BGSAVE when one of them is due, or
+    /// when one was scheduled.
     /// Answers whether one started.
     pub fn save_if_due(
         &mut self,
@@ -263,15 +267,20 @@ impl Keyspace {
     ) -> bool {
         self.reap_background_save(now_ms);
         let state = &self.persistence;
-        if state.in_background() || points.is_empty() {
+        if state.in_background() {
             return false;
         }
         let now = now_ms / 1000;
         let may_try = !state.last_failed || now.saturating_sub(state.last_try) > RETRY_DELAY_SECS;
-        let due = points.iter().any(|&(seconds, changes)| {
-            state.dirty >= changes && now.saturating_sub(state.last_save) > seconds
-        });
-        due && may_try && self.start_background_save(path, options, now_ms)
+        let due = state.scheduled
+            || points.iter().any(|&(seconds, changes)| {
+                state.dirty >= changes && now.saturating_sub(state.last_save) > seconds
+            });
+        let started = due && may_try && self.start_background_save(path, options, now_ms);
+        if started {
+            self.persistence.scheduled = false;
+        }
+        started
     }
 
     /// Loads an RDB file's libraries and keys (see [`LoadMode`]); keys whose TTL has
@@ -315,15 +324,12 @@ impl Keyspace {
                     record.db
                 ));
             }
-            db.insert(&record.key, record.value, record.expire_at, now_ms);
-            let (frequency, idle) = match record.access {
+            let access = match record.access {
                 AccessRecord::None => (None, None),
                 AccessRecord::Idle(seconds) => (None, Some(seconds)),
                 AccessRecord::Frequency(counter) => (Some(u32::from(counter)), None),
             };
-            if let Some(field) = db.access_policy().restored(frequency, idle, now_ms) {
-                db.set_access(&record.key, field);
-            }
+            db.insert_restored(&record.key, record.value, record.expire_at, access, now_ms);
             loaded += 1;
         }
         self.persistence.last_load = (loaded, expired);

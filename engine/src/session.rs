@@ -258,6 +258,8 @@ pub struct ClientState {
     pub multi_flags: u32,
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
+    /// EXEC is running this client's queued commands.
+    pub in_exec: bool,
     /// Set while the client is blocked: where its reply will arrive, and when it times
     /// out (Unix ms).
     pub blocked: Option<(Arc<BlockSlot>, Option<u64>)>,
@@ -326,6 +328,7 @@ impl ClientState {
             unwatch_pending: false,
             multi_flags: 0,
             deny_blocking: false,
+            in_exec: false,
             blocked: None,
             subscribed: false,
             mailbox: None,
@@ -823,6 +826,9 @@ impl Session {
     /// The connection's read and write buffers hold `input` and `output` bytes of
     /// room now (CLIENT LIST's `qbuf-free`, `rbs` and `tot-mem`).
     pub fn note_buffers(&mut self, input: usize, output: usize) {
+        if self.state.info.buffers == (input, output) {
+            return;
+        }
         self.state.info.buffers = (input, output);
         self.published
             .input_capacity

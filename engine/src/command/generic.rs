@@ -229,11 +229,7 @@ fn restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
         return Ok(Reply::Ok);
     }
     let (db, _, _) = ctx.db();
-    let policy = db.access_policy();
-    db.insert(&key, value, expire_at, now);
-    if let Some(field) = policy.restored(frequency, idle, now) {
-        db.set_access(&key, field);
-    }
+    db.insert_restored(&key, value, expire_at, (frequency, idle), now);
     ctx.signal_modified_key(&key);
     ctx.notify(notify::NEW, "new", &key);
     ctx.notify(notify::GENERIC, "restore", &key);

@@ -36,12 +36,22 @@ fn save(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
 }
 
-/// `BGSAVE [SCHEDULE]`: the snapshot now, written by a thread of its own.
+/// `BGSAVE [SCHEDULE]`: the snapshot now, written by a thread of its own; inside
+/// EXEC it is scheduled for the cron, as Redis does.
 fn bgsave(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     match args.rest() {
         [] => {}
         [schedule] if is_keyword(schedule, "SCHEDULE") => {}
         _ => return Err(CommandError::Syntax),
+    }
+    ctx.keyspace.reap_background_save(ctx.now_ms);
+    if ctx.keyspace.persistence.in_background() {
+        return Err(CommandError::err("Background save already in progress"));
+    }
+    // Inside a transaction Redis does not start a child: the cron will.
+    if ctx.client.in_exec {
+        ctx.keyspace.persistence.scheduled = true;
+        return Ok(Reply::status("Background saving scheduled"));
     }
     let options = save_options(ctx);
     let path = rdb_path(&ctx.config());

@@ -20,24 +20,8 @@ use crate::error::CommandError;
 use crate::memory;
 use crate::reply::Reply;
 
-/// Sections `INFO` (and `INFO default`) prints.
-const DEFAULT_SECTIONS: &[&str] = &[
-    "server",
-    "clients",
-    "memory",
-    "persistence",
-    "stats",
-    "replication",
-    "cpu",
-    "modules",
-    "errorstats",
-    "cluster",
-    "keyspace",
-];
-/// `INFO all` and `INFO everything` add these.
-const EXTRA_SECTIONS: &[&str] = &["commandstats", "latencystats"];
-/// Every section in the order Redis prints them.
-const SECTION_ORDER: &[&str] = &[
+/// Every section, in the order Redis prints them, whatever order they were asked in.
+const SECTIONS: &[&str] = &[
     "server",
     "clients",
     "memory",
@@ -52,41 +36,25 @@ const SECTION_ORDER: &[&str] = &[
     "cluster",
     "keyspace",
 ];
+/// Sections only `INFO all`, `INFO everything` or their own name print; `INFO` and
+/// `INFO default` print the others.
+const EXTRA_SECTIONS: &[&str] = &["commandstats", "latencystats"];
 
 fn wanted_sections(args: &[Bytes]) -> Vec<&'static str> {
-    if args.is_empty() {
-        return DEFAULT_SECTIONS.to_vec();
-    }
-    let all_sections = || {
-        DEFAULT_SECTIONS
-            .iter()
-            .chain(EXTRA_SECTIONS)
-            .copied()
-            .collect::<Vec<_>>()
+    let is_default = |name: &&str| !EXTRA_SECTIONS.contains(name);
+    let wanted = |name: &&str| {
+        args.is_empty() && is_default(name)
+            || args.iter().any(|arg| {
+                is_keyword(arg, "all")
+                    || is_keyword(arg, "everything")
+                    || (is_keyword(arg, "default") && is_default(name))
+                    || is_keyword(arg, name)
+            })
     };
-    let mut wanted: Vec<&'static str> = Vec::new();
-    for arg in args {
-        let chosen: Vec<&'static str> = if is_keyword(arg, "all") || is_keyword(arg, "everything") {
-            all_sections()
-        } else if is_keyword(arg, "default") {
-            DEFAULT_SECTIONS.to_vec()
-        } else {
-            all_sections()
-                .into_iter()
-                .filter(|name| is_keyword(arg, name))
-                .collect()
-        };
-        for name in chosen {
-            if !wanted.contains(&name) {
-                wanted.push(name);
-            }
-        }
-    }
-    // Redis prints sections in its own order, whatever order they were asked in.
-    SECTION_ORDER
+    SECTIONS
         .iter()
         .copied()
-        .filter(|name| wanted.contains(name))
+        .filter(|name| wanted(name))
         .collect()
 }
 

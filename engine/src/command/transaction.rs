@@ -71,10 +71,12 @@ fn exec(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     // Blocking commands answer at once inside a transaction.
     let could_block = std::mem::replace(&mut ctx.client.deny_blocking, true);
+    ctx.client.in_exec = true;
     let replies = queued
         .iter()
         .map(|argv| execute_queued(ctx, argv))
         .collect();
+    ctx.client.in_exec = false;
     ctx.client.deny_blocking = could_block;
     Ok(Reply::Array(replies))
 }
