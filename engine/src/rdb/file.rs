@@ -16,7 +16,7 @@ use bytes::Bytes;
 
 use super::dump::{crc64, type_byte, RDB_VERSION};
 use super::read::{read_object, Reader};
-use super::stream::{self, StreamLoadError};
+use super::stream;
 use super::{write_len, write_object, write_string, RdbSettings};
 use crate::types::{EncodingRules, Value};
 
@@ -244,14 +244,7 @@ pub fn read(data: &[u8], rules: &EncodingRules, checksum: bool) -> Result<Conten
                     | stream::TYPE_STREAM_LISTPACKS_2
                     | stream::TYPE_STREAM_LISTPACKS_3 => stream::read_stream(&mut reader, kind)
                         .map(|stream| Value::Stream(Box::new(stream)))
-                        .map_err(|error| match error {
-                            StreamLoadError::HasGroups => format!(
-                                "A stream with consumer groups (kvdb has none yet) cannot be \
-                                 loaded (key '{}')",
-                                String::from_utf8_lossy(&key)
-                            ),
-                            StreamLoadError::BadData => bad_data(),
-                        })?,
+                        .ok_or_else(bad_data)?,
                     _ => read_object(&mut reader, kind, rules).ok_or_else(bad_data)?,
                 };
                 contents.keys.push(KeyRecord {

@@ -390,9 +390,7 @@ pub fn read_object(reader: &mut Reader<'_>, kind: u8, rules: &EncodingRules) -> 
         | stream::TYPE_STREAM_LISTPACKS_2
         | stream::TYPE_STREAM_LISTPACKS_3 => {
             // An empty stream is a stream: the key stays when its last entry goes.
-            return stream::read_stream(reader, kind)
-                .ok()
-                .map(|s| Value::Stream(Box::new(s)));
+            return stream::read_stream(reader, kind).map(|s| Value::Stream(Box::new(s)));
         }
         _ => return None,
     };

@@ -4,8 +4,11 @@
 //!
 //! The value is the node count, then each node's master ID (16 bytes big-endian) and
 //! listpack as strings; then the length, the last ID, and (19 and 21) the first ID,
-//! the largest deleted ID and the entries ever added; then the consumer groups. kvdb
-//! has no consumer groups yet, so it writes 0 and refuses a payload that has some.
+//! the largest deleted ID and the entries ever added; then the consumer groups: per
+//! group its name, last ID, (19 and 21) read counter (`-1` as a 64-bit length when
+//! unknown), its pending entries (raw 16-byte ID, 8-byte little-endian delivery time,
+//! delivery count) and its consumers (name, seen time, (21) active time, and the
+//! raw IDs of the pending entries it owns).
 //!
 //! A node's listpack: the master entry (live count, deleted count, field count, the
 //! field names, a 0), then per entry its flags, the ID's deltas from the master ID,
@@ -18,6 +21,7 @@ use bytes::Bytes;
 
 use super::read::{listpack_entries, Reader};
 use super::{write_len, write_string, Listpack};
+use crate::types::stream::groups::{Consumer, ConsumerGroup, PendingEntry};
 use crate::types::stream::{Node, NodeEntry, Stream, StreamId, FLAG_DELETED, FLAG_SAMEFIELDS};
 
 /// Streams as Redis 5 and 6 wrote them: no first ID, deleted ID or entries added.
@@ -26,15 +30,6 @@ pub const TYPE_STREAM_LISTPACKS: u8 = 15;
 pub const TYPE_STREAM_LISTPACKS_2: u8 = 19;
 /// Streams as Redis 7.2 writes them (consumers gained an active time).
 pub const TYPE_STREAM_LISTPACKS_3: u8 = 21;
-
-/// Why a stream payload did not load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamLoadError {
-    /// Malformed bytes.
-    BadData,
-    /// It has consumer groups, which kvdb cannot hold yet.
-    HasGroups,
-}
 
 /// Appends `stream` as `rdbSaveObject` writes it (without the type byte).
 pub fn write_stream(out: &mut Vec<u8>, stream: &Stream, compress: bool) {
@@ -49,7 +44,29 @@ pub fn write_stream(out: &mut Vec<u8>, stream: &Stream, compress: bool) {
         write_len(out, id.seq as usize);
     }
     write_len(out, stream.entries_added as usize);
-    write_len(out, 0); // consumer groups
+    write_len(out, stream.groups.len());
+    for (name, group) in &stream.groups {
+        write_string(out, name, compress);
+        write_len(out, group.last_id.ms as usize);
+        write_len(out, group.last_id.seq as usize);
+        // Redis writes its signed counter as a length: unknown (-1) is 2^64 - 1.
+        write_len(out, group.entries_read.unwrap_or(-1) as u64 as usize);
+        write_len(out, group.pending.len());
+        for (id, entry) in &group.pending {
+            out.extend_from_slice(&id.key_bytes());
+            out.extend_from_slice(&entry.delivery_time.to_le_bytes());
+            write_len(out, entry.delivery_count as usize);
+        }
+        write_len(out, group.consumers.len());
+        for (name, consumer) in &group.consumers {
+            write_string(out, name, compress);
+            out.extend_from_slice(&consumer.seen_time.to_le_bytes());
+            write_len(out, consumer.pending.len());
+            for id in &consumer.pending {
+                out.extend_from_slice(&id.key_bytes());
+            }
+        }
+    }
 }
 
 /// A node's listpack bytes.
@@ -86,35 +103,26 @@ pub fn node_listpack(master: StreamId, node: &Node) -> Vec<u8> {
     lp.finish()
 }
 
-/// Reads a stream of RDB type `kind` (15, 19 or 21).
-pub fn read_stream(reader: &mut Reader<'_>, kind: u8) -> Result<Stream, StreamLoadError> {
-    use StreamLoadError::BadData;
-    let count = reader.count().ok_or(BadData)?;
+/// Reads a stream of RDB type `kind` (15, 19 or 21); `None` for malformed bytes.
+pub fn read_stream(reader: &mut Reader<'_>, kind: u8) -> Option<Stream> {
+    let count = reader.count()?;
     let mut nodes = BTreeMap::new();
     for _ in 0..count {
-        let key = reader.string().ok_or(BadData)?;
-        let key: &[u8; 16] = key.as_ref().try_into().map_err(|_| BadData)?;
+        let key = reader.string()?;
+        let key: &[u8; 16] = key.as_ref().try_into().ok()?;
         let master = StreamId::from_key_bytes(key);
-        let node = read_node(master, &reader.string().ok_or(BadData)?).ok_or(BadData)?;
+        let node = read_node(master, &reader.string()?)?;
         if nodes.insert(master, node).is_some() {
-            return Err(BadData);
+            return None;
         }
     }
-    let mut number = || reader.plain_len().map(|n| n as u64).ok_or(BadData);
-    let length = number()?;
-    let last_id = StreamId::new(number()?, number()?);
+    let length = number(reader)?;
+    let last_id = read_id(reader)?;
     let metadata = match kind {
         TYPE_STREAM_LISTPACKS => None,
-        _ => Some((
-            StreamId::new(number()?, number()?),
-            StreamId::new(number()?, number()?),
-            number()?,
-        )),
+        _ => Some((read_id(reader)?, read_id(reader)?, number(reader)?)),
     };
-    if number()? != 0 {
-        return Err(StreamLoadError::HasGroups);
-    }
-    let mut stream = Stream::from_parts(nodes, length).ok_or(BadData)?;
+    let mut stream = Stream::from_parts(nodes, length)?;
     stream.last_id = last_id;
     match metadata {
         Some((first_id, max_deleted_id, entries_added)) => {
@@ -128,7 +136,85 @@ pub fn read_stream(reader: &mut Reader<'_>, kind: u8) -> Result<Stream, StreamLo
             stream.entries_added = length;
         }
     }
-    Ok(stream)
+    for _ in 0..reader.count()? {
+        let name = reader.string()?;
+        let group = read_group(reader, kind, &stream)?;
+        if stream.groups.insert(name, group).is_some() {
+            return None;
+        }
+    }
+    Some(stream)
+}
+
+/// A plain RDB length as a 64-bit number.
+fn number(reader: &mut Reader<'_>) -> Option<u64> {
+    reader.plain_len().map(|n| n as u64)
+}
+
+/// An ID as two lengths.
+fn read_id(reader: &mut Reader<'_>) -> Option<StreamId> {
+    Some(StreamId::new(number(reader)?, number(reader)?))
+}
+
+/// A 16-byte big-endian ID.
+fn raw_id(reader: &mut Reader<'_>) -> Option<StreamId> {
+    Some(StreamId::from_key_bytes(reader.bytes(16)?.try_into().ok()?))
+}
+
+/// An 8-byte little-endian millisecond time (`rdbLoadMillisecondTime`).
+fn millis(reader: &mut Reader<'_>) -> Option<i64> {
+    Some(i64::from_le_bytes(reader.bytes(8)?.try_into().ok()?))
+}
+
+/// One consumer group after its name. Checked as Redis's deep sanitization checks
+/// it: no pending entry twice, every consumer's pending entry in the group's list,
+/// and every pending entry owned by exactly one consumer.
+fn read_group(reader: &mut Reader<'_>, kind: u8, stream: &Stream) -> Option<ConsumerGroup> {
+    let last_id = read_id(reader)?;
+    let entries_read = match kind {
+        // Redis 7.0 estimates the counter of a group an older Redis saved.
+        TYPE_STREAM_LISTPACKS => stream.estimate_entries_read(last_id),
+        _ => match number(reader)? {
+            u64::MAX => None,
+            n => Some(n as i64),
+        },
+    };
+    let mut group = ConsumerGroup::new(last_id, entries_read);
+    let mut unowned = BTreeMap::new();
+    for _ in 0..reader.count()? {
+        let id = raw_id(reader)?;
+        let delivery = (millis(reader)?, number(reader)?);
+        if unowned.insert(id, delivery).is_some() {
+            return None;
+        }
+    }
+    for _ in 0..reader.count()? {
+        let name = reader.string()?;
+        let seen_time = millis(reader)?;
+        if kind == TYPE_STREAM_LISTPACKS_3 {
+            // Redis 7.2's active time, which 7.0 does not keep.
+            millis(reader)?;
+        }
+        let mut consumer = Consumer {
+            seen_time,
+            ..Consumer::default()
+        };
+        for _ in 0..reader.count()? {
+            let id = raw_id(reader)?;
+            let (delivery_time, delivery_count) = unowned.remove(&id)?;
+            let entry = PendingEntry {
+                consumer: name.clone(),
+                delivery_time,
+                delivery_count,
+            };
+            group.pending.insert(id, entry);
+            consumer.pending.insert(id);
+        }
+        if group.consumers.insert(name, consumer).is_some() {
+            return None;
+        }
+    }
+    unowned.is_empty().then_some(group)
 }
 
 /// A node from its listpack, checked as Redis's deep sanitization checks it: the
@@ -241,14 +327,58 @@ mod tests {
     }
 
     #[test]
-    fn consumer_groups_are_refused_by_name() {
+    fn groups_read_back_equal_and_pending_entries_need_an_owner() {
+        let mut stream = sample();
+        let ids: Vec<StreamId> = stream
+            .range(StreamId::MIN, StreamId::MAX, false, 3)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let mut group = ConsumerGroup::new(ids[2], None);
+        let alice = Bytes::from_static(b"alice");
+        let mut consumer = Consumer {
+            seen_time: -5,
+            ..Consumer::default()
+        };
+        for (n, id) in ids.iter().enumerate() {
+            consumer.pending.insert(*id);
+            let entry = PendingEntry {
+                consumer: alice.clone(),
+                delivery_time: 1_700_000_000_000 + n as i64,
+                delivery_count: n as u64 + 1,
+            };
+            group.pending.insert(*id, entry);
+        }
+        group.consumers.insert(alice, consumer);
+        group
+            .consumers
+            .insert(Bytes::from_static(b"idle"), Consumer::default());
+        stream
+            .groups
+            .insert(Bytes::from_static(b"g1"), group.clone());
+        group.entries_read = Some(7);
+        stream.groups.insert(Bytes::from_static(b"g0"), group);
         let mut out = Vec::new();
-        write_stream(&mut out, &sample(), false);
-        *out.last_mut().unwrap() = 1;
+        write_stream(&mut out, &stream, true);
         let mut reader = Reader::new(&out);
         assert_eq!(
             read_stream(&mut reader, TYPE_STREAM_LISTPACKS_2),
-            Err(StreamLoadError::HasGroups)
+            Some(stream.clone())
+        );
+
+        // The same group with a pending entry nobody owns does not load.
+        let group = stream.groups.get_mut(&b"g1"[..]).unwrap();
+        group
+            .consumers
+            .get_mut(&b"alice"[..])
+            .unwrap()
+            .pending
+            .clear();
+        let mut out = Vec::new();
+        write_stream(&mut out, &stream, false);
+        assert_eq!(
+            read_stream(&mut Reader::new(&out), TYPE_STREAM_LISTPACKS_2),
+            None
         );
     }
 }

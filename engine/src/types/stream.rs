@@ -16,13 +16,17 @@
 //! master's field names, the two counters, and the listpack's exact byte size (which
 //! decides when a node is full). [`Stream`] keeps the nodes in a `BTreeMap` by master
 //! ID and the metadata Redis 7.0 keeps beside them: last generated ID, first live
-//! ID as recorded, the largest deleted ID, and the number of entries ever added.
-//! Consumer groups are not modelled yet.
+//! ID as recorded, the largest deleted ID, and the number of entries ever added; and
+//! its consumer groups by name ([`groups`]).
+
+pub mod groups;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use bytes::Bytes;
+
+pub use groups::{ConsumerGroup, PendingEntry};
 
 use crate::rdb::{listpack_entry_size, listpack_int_size, LISTPACK_OVERHEAD};
 
@@ -316,6 +320,8 @@ pub struct Stream {
     pub max_deleted_id: StreamId,
     /// Entries ever added.
     pub entries_added: u64,
+    /// The consumer groups, by name.
+    pub groups: BTreeMap<Bytes, ConsumerGroup>,
 }
 
 /// A live entry's ID and its fields and values, flat: field, value, field, value...
@@ -640,22 +646,24 @@ impl Stream {
     /// An estimate of the heap bytes the stream uses.
     pub fn heap_size(&self) -> usize {
         let per_node = std::mem::size_of::<Node>() + 16 + 48;
-        self.nodes
-            .values()
-            .map(|node| {
-                per_node
-                    + node.bytes
-                    + node.entries.capacity() * std::mem::size_of::<NodeEntry>()
-                    + node
-                        .entries
-                        .iter()
-                        .map(|e| {
-                            let fields = e.fields.as_ref().map_or(0, Vec::len);
-                            (fields + e.values.len()) * std::mem::size_of::<Bytes>()
-                        })
-                        .sum::<usize>()
-            })
-            .sum()
+        self.groups_heap_size()
+            + self
+                .nodes
+                .values()
+                .map(|node| {
+                    per_node
+                        + node.bytes
+                        + node.entries.capacity() * std::mem::size_of::<NodeEntry>()
+                        + node
+                            .entries
+                            .iter()
+                            .map(|e| {
+                                let fields = e.fields.as_ref().map_or(0, Vec::len);
+                                (fields + e.values.len()) * std::mem::size_of::<Bytes>()
+                            })
+                            .sum::<usize>()
+                })
+                .sum::<usize>()
     }
 }
 
