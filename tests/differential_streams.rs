@@ -1,4 +1,5 @@
-//! Differential tests of streams (no consumer groups yet) against redis-server 7.0:
+//! Differential tests of streams against redis-server 7.0 (consumer groups are in
+//! `differential_stream_groups.rs`):
 //! XADD and its ID and trimming options, XRANGE/XREVRANGE, XLEN, XDEL, XTRIM, XSETID,
 //! XREAD (immediate, inside MULTI and scripts, and blocked clients served by XADD),
 //! XINFO STREAM plain and FULL, with every error path; then the layout Redis exposes:
@@ -272,35 +273,6 @@ fn xinfo_stream() {
         XINFO STREAM s
         "#,
     );
-}
-
-#[test]
-fn consumer_group_commands_are_not_there_yet() {
-    // kvdb's streams have no consumer groups: these stay unknown commands. The
-    // differential harness would flag Redis's answers, so kvdb is checked alone.
-    let server = support::ServerProcess::kvdb();
-    let mut conn = server.connect();
-    assert!(conn
-        .cmd("XINFO GROUPS s")
-        .starts_with(b"-ERR unknown subcommand 'GROUPS'. Try XINFO HELP."));
-    assert!(conn
-        .cmd("XINFO CONSUMERS s g")
-        .starts_with(b"-ERR unknown subcommand 'CONSUMERS'. Try XINFO HELP."));
-    for command in [
-        "XGROUP CREATE s g $",
-        "XREADGROUP GROUP g c STREAMS s >",
-        "XACK s g 1-1",
-        "XPENDING s g",
-        "XCLAIM s g c 0 1-1",
-        "XAUTOCLAIM s g c 0 0",
-    ] {
-        let reply = conn.cmd(command);
-        assert!(
-            reply.starts_with(b"-ERR unknown command"),
-            "{command}: {}",
-            String::from_utf8_lossy(&reply)
-        );
-    }
 }
 
 #[test]

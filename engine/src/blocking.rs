@@ -1,4 +1,5 @@
-//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP, XREAD...), and the
+//! Clients blocked on keys (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP, XREAD, XREADGROUP...),
+//! and the
 //! hand-off of their replies.
 //!
 //! Redis's rules, kept here: waiters on a key are served first-come first-served; a
@@ -55,6 +56,17 @@ pub enum BlockedOp {
         /// BZMPOP's count.
         count: Option<usize>,
     },
+    /// XREADGROUP `>`: entries new to a group, on whichever stream gets one first.
+    XReadGroup {
+        /// The group.
+        group: Bytes,
+        /// The consumer reading.
+        consumer: Bytes,
+        /// NOACK: delivered entries do not become pending.
+        noack: bool,
+        /// How many entries to answer at most.
+        count: usize,
+    },
     /// XREAD: entries after an ID, on whichever stream gets one first.
     XRead {
         /// Each key with the ID the client waits after (a key given twice keeps its
@@ -68,11 +80,16 @@ pub enum BlockedOp {
 impl BlockedOp {
     /// True when `value`, now under `key`, has something for this operation: a list
     /// for the list pops, a sorted set for the sorted-set pops, a stream whose last
-    /// ID passed the one XREAD waits after.
+    /// ID passed the one XREAD waits after, or the last one its group delivered (or
+    /// that lost the group, which XREADGROUP is told).
     pub fn can_serve(&self, key: &[u8], value: &Value) -> bool {
         match (self, value) {
             (BlockedOp::Pop { .. } | BlockedOp::Move { .. }, Value::List(_)) => true,
             (BlockedOp::ZPop { .. }, Value::ZSet(_)) => true,
+            (BlockedOp::XReadGroup { group, .. }, Value::Stream(stream)) => stream
+                .groups
+                .get(group)
+                .is_none_or(|group| stream.last_id > group.last_id),
             (BlockedOp::XRead { streams, .. }, Value::Stream(stream)) => {
                 waited_after(streams, key).is_some_and(|after| stream.last_id > after)
             }
@@ -191,6 +208,8 @@ pub struct Waiter {
     pub slot: Arc<BlockSlot>,
     /// The reply it gets on timeout.
     pub timeout_reply: Reply,
+    /// The command it blocked in (its failure is counted there).
+    pub command: Option<crate::command::CommandId>,
 }
 
 /// Every blocked client of an engine, by client id and by key.
@@ -285,6 +304,22 @@ impl Blocking {
         Some(slot)
     }
 
+    /// The clients blocked in XREADGROUP on `key` in `db`, longest-waiting first.
+    pub fn group_readers(&self, db: usize, key: &Bytes) -> Vec<u64> {
+        let Some(queue) = self.by_key.get(&(db, key.clone())) else {
+            return Vec::new();
+        };
+        queue
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.waiters
+                    .get(id)
+                    .is_some_and(|w| matches!(w.op, Some(BlockedOp::XReadGroup { .. })))
+            })
+            .collect()
+    }
+
     /// The longest-waiting client on `key` in `db` whose operation `value` (the key's
     /// value now) can serve.
     pub fn first_waiter(&self, db: usize, key: &Bytes, value: &Value) -> Option<u64> {
@@ -340,6 +375,7 @@ mod tests {
             deadline,
             slot: slot.clone(),
             timeout_reply: Reply::NilArray,
+            command: None,
         };
         (waiter, slot)
     }

@@ -99,6 +99,23 @@ pub enum CommandError {
     OutOfRange,
     /// `ERR value is out of range, value must between <min> and <max>`
     NotBetween(i64, i64),
+    /// `NOGROUP No such key '<key>' or consumer group '<group>'`, with ` in XREADGROUP
+    /// with GROUP option` after it for XREADGROUP.
+    NoKeyOrGroup {
+        /// The key, as sent.
+        key: Vec<u8>,
+        /// The group name, as sent.
+        group: Vec<u8>,
+        /// Said by XREADGROUP.
+        in_xreadgroup: bool,
+    },
+    /// `NOGROUP No such consumer group '<group>' for key name '<key>'`
+    NoGroupForKey {
+        /// The key, as sent.
+        key: Vec<u8>,
+        /// The group name, as sent.
+        group: Vec<u8>,
+    },
     /// A message with no variant of its own, as Redis sends it: it must start with the
     /// error code (`ERR `, `WRONGTYPE `, ...).
     Other(Cow<'static, str>),
@@ -166,6 +183,33 @@ impl CommandError {
                 return Cow::Owned(format!(
                     "ERR value is out of range, value must between {min} and {max}"
                 ))
+            }
+            NoKeyOrGroup {
+                key,
+                group,
+                in_xreadgroup,
+            } => {
+                let mut text = format!(
+                    "NOGROUP No such key '{}' or consumer group '{}'{}",
+                    c_string(key, usize::MAX),
+                    c_string(group, usize::MAX),
+                    if *in_xreadgroup {
+                        " in XREADGROUP with GROUP option"
+                    } else {
+                        ""
+                    }
+                );
+                sanitize_newlines(&mut text);
+                return Cow::Owned(text);
+            }
+            NoGroupForKey { key, group } => {
+                let mut text = format!(
+                    "NOGROUP No such consumer group '{}' for key name '{}'",
+                    c_string(group, usize::MAX),
+                    c_string(key, usize::MAX)
+                );
+                sanitize_newlines(&mut text);
+                return Cow::Owned(text);
             }
             Other(text) => return text.clone(),
             Script { text, .. } => return Cow::Owned(String::from_utf8_lossy(text).into_owned()),
@@ -237,6 +281,15 @@ pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 /// memory is over `maxmemory`.
 pub const OOM_SCRIPT: &str =
     "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+
+/// XGROUP CREATE of a group the stream already has.
+pub const BUSY_GROUP: &str = "BUSYGROUP Consumer Group name already exists";
+/// A blocked XREADGROUP whose group was destroyed (or whose stream was replaced by
+/// one without it).
+pub const NO_GROUP_BLOCKED: &str =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+/// A blocked XREADGROUP whose stream was deleted or replaced by another type.
+pub const STREAM_GONE: &str = "UNBLOCKED the stream key no longer exists";
 
 /// A string that is not a HyperLogLog where one is needed.
 pub const NOT_HLL: &str = "WRONGTYPE Key is not a valid HyperLogLog string value.";
@@ -450,6 +503,29 @@ mod tests {
             (
                 NotBetween(-i64::MAX, i64::MAX),
                 "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+            ),
+            (
+                NoKeyOrGroup {
+                    key: b"s".to_vec(),
+                    group: b"g\r\n".to_vec(),
+                    in_xreadgroup: true,
+                },
+                "NOGROUP No such key 's' or consumer group 'g  ' in XREADGROUP with GROUP option",
+            ),
+            (
+                NoKeyOrGroup {
+                    key: b"s\0x".to_vec(),
+                    group: b"g".to_vec(),
+                    in_xreadgroup: false,
+                },
+                "NOGROUP No such key 's' or consumer group 'g'",
+            ),
+            (
+                NoGroupForKey {
+                    key: b"s".to_vec(),
+                    group: b"g".to_vec(),
+                },
+                "NOGROUP No such consumer group 'g' for key name 's'",
             ),
             (CommandError::err("custom"), "ERR custom"),
         ];

@@ -1049,7 +1049,7 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             };
             match command::blocking::serve(&mut ctx, &key, op) {
                 Ok((reply, restore)) => waiter.slot.fill(reply, restore),
-                Err(error) => waiter.slot.fill(Reply::from(error), None),
+                Err(error) => fail_waiter(stats, &waiter, error),
             }
             if keyspace.tracking.has_pending() {
                 let (tracking, out) = keyspace.tracking_out(now_ms);
@@ -1057,7 +1057,31 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             }
             keyspace.tracking.set_current(previous);
         }
+        // XREADGROUP needs the stream itself: once it is deleted or replaced by
+        // another type, its readers are told at once.
+        let is_stream = keyspace
+            .db(db)
+            .peek(&key, now_ms)
+            .is_some_and(|entry| matches!(entry.value, crate::types::Value::Stream(_)));
+        if !is_stream {
+            for id in keyspace.blocking.group_readers(db, &key) {
+                if let Some(waiter) = keyspace.blocking.unblock(id) {
+                    let gone = CommandError::Other(crate::error::STREAM_GONE.into());
+                    fail_waiter(stats, &waiter, gone);
+                }
+            }
+        }
     }
+}
+
+/// Answers a blocked client with `error`, counted as its command's failure.
+fn fail_waiter(stats: &mut ExecStats, waiter: &crate::blocking::Waiter, error: CommandError) {
+    stats.total_error_replies += 1;
+    *stats.errors.entry(error.code()).or_default() += 1;
+    if let Some(command) = waiter.command {
+        stats.command_mut(command).failed_calls += 1;
+    }
+    waiter.slot.fill(Reply::from(error), None);
 }
 
 /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the

@@ -1,5 +1,6 @@
 //! Blocking pops: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP;
-//! and serving XREAD (in `stream`) once it blocked.
+//! and serving XREAD (in `stream`) and XREADGROUP (in `stream_groups`) once they
+//! blocked.
 //!
 //! Each first tries what its non-blocking twin does; with nothing to pop it blocks the
 //! client on its keys ([`Ctx::block`]). Dispatch serves blocked clients after every
@@ -223,6 +224,17 @@ pub(crate) fn serve(
                 None => zpop_one_reply(key, popped),
             };
             Ok((reply, Some(restore)))
+        }
+        BlockedOp::XReadGroup {
+            group,
+            consumer,
+            noack,
+            count,
+        } => {
+            // Reading takes nothing away: nothing to give back.
+            let reply =
+                super::stream_groups::serve_blocked(ctx, key, (group, consumer), *noack, *count)?;
+            Ok((reply, None))
         }
         BlockedOp::XRead { streams, count } => {
             let after = crate::blocking::waited_after(streams, key).unwrap_or(StreamId::MAX);

@@ -707,6 +707,8 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     parse_flush_mode(args)?;
     ctx.keyspace
         .touch_watched_db(ctx.client.db, None, ctx.now_ms);
+    // Clients blocked in XREADGROUP on a stream that goes are told so.
+    ctx.keyspace.blocking.signal_db(ctx.client.db);
     let db = ctx.db().0;
     let removed = db.len() as u64;
     db.clear();
@@ -720,6 +722,7 @@ fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     let mut removed = 0;
     for db in 0..ctx.keyspace.db_count() {
         ctx.keyspace.touch_watched_db(db, None, ctx.now_ms);
+        ctx.keyspace.blocking.signal_db(db);
         removed += ctx.keyspace.db(db).len() as u64;
     }
     ctx.keyspace.clear_all();

@@ -33,6 +33,7 @@ pub mod server;
 pub mod set;
 pub mod sort;
 pub mod stream;
+pub mod stream_groups;
 pub mod string;
 pub mod transaction;
 pub mod zset;
@@ -316,6 +317,7 @@ pub fn table() -> &'static CommandTable {
             set::COMMANDS,
             zset::COMMANDS,
             stream::COMMANDS,
+            stream_groups::COMMANDS,
             geo::COMMANDS,
             sort::COMMANDS,
             transaction::COMMANDS,
@@ -731,6 +733,7 @@ impl Ctx<'_> {
             deadline,
             slot: slot.clone(),
             timeout_reply,
+            command: self.client.last_command_id,
         };
         self.keyspace.blocking.block(self.client.info.id, waiter);
         self.client.blocked = Some((slot, deadline));

@@ -1,5 +1,7 @@
-//! The stream family without consumer groups: XADD, XLEN, XRANGE, XREVRANGE, XDEL,
-//! XTRIM, XSETID, XREAD (blocking too) and XINFO STREAM / HELP.
+//! The stream family's commands on entries: XADD, XLEN, XRANGE, XREVRANGE, XDEL,
+//! XTRIM, XSETID, XREAD (blocking too) and XINFO STREAM / HELP; the consumer group
+//! commands are in [`super::stream_groups`], and share this file's ID parsing and
+//! entry replies.
 //!
 //! Rules that are easy to get wrong, all as in Redis 7.0: IDs parse as C strings with
 //! `strtoull`'s leniency (`+5`, ` 5`, even `-01` as 2^64-1) once the strict integer
@@ -55,14 +57,14 @@ fn parse_u64_lenient(text: &[u8]) -> Option<u64> {
 
 /// How an ID argument is read (Redis's `streamGenericParseIDOrReply`).
 #[derive(Clone, Copy)]
-struct IdRules {
+pub(super) struct IdRules {
     /// The sequence of an ID given as milliseconds alone.
-    missing_seq: u64,
+    pub missing_seq: u64,
     /// `-` and `+` are invalid.
-    strict: bool,
+    pub strict: bool,
 }
 
-const STRICT: IdRules = IdRules {
+pub(super) const STRICT: IdRules = IdRules {
     missing_seq: 0,
     strict: true,
 };
@@ -98,13 +100,16 @@ fn parse_id_or_star(
 }
 
 /// A complete stream ID argument.
-fn parse_id(arg: &[u8], rules: IdRules) -> Result<StreamId, CommandError> {
+pub(super) fn parse_id(arg: &[u8], rules: IdRules) -> Result<StreamId, CommandError> {
     let (ms, seq) = parse_id_or_star(arg, rules, false)?;
     Ok(StreamId::new(ms, seq.unwrap_or(rules.missing_seq)))
 }
 
 /// A range bound of XRANGE/XREVRANGE: `(` makes it exclusive (and strict).
-fn parse_range_bound(arg: &[u8], missing_seq: u64) -> Result<(StreamId, bool), CommandError> {
+pub(super) fn parse_range_bound(
+    arg: &[u8],
+    missing_seq: u64,
+) -> Result<(StreamId, bool), CommandError> {
     if arg.len() > 1 && arg[0] == b'(' {
         let rules = IdRules {
             missing_seq,
@@ -222,7 +227,7 @@ fn parse_add_or_trim(
 }
 
 /// One entry as replies carry it: `[id, [field, value, ...]]`.
-fn entry_reply((id, pairs): EntryPairs) -> Reply {
+pub(super) fn entry_reply((id, pairs): EntryPairs) -> Reply {
     Reply::Array(vec![
         Reply::Bulk(id.to_bytes()),
         Reply::Array(pairs.into_iter().map(Reply::Bulk).collect()),
@@ -230,7 +235,7 @@ fn entry_reply((id, pairs): EntryPairs) -> Reply {
 }
 
 /// Entries as an array of [`entry_reply`]s.
-fn entries_reply(entries: Vec<EntryPairs>) -> Reply {
+pub(super) fn entries_reply(entries: Vec<EntryPairs>) -> Reply {
     Reply::Array(entries.into_iter().map(entry_reply).collect())
 }
 
@@ -433,7 +438,7 @@ fn xsetid(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
 
 /// XREAD's answer for the streams that had something: a map in RESP3, an array of
 /// `[key, entries]` pairs in RESP2.
-fn streams_reply(protocol: Protocol, served: Vec<(Bytes, Reply)>) -> Reply {
+pub(super) fn streams_reply(protocol: Protocol, served: Vec<(Bytes, Reply)>) -> Reply {
     match protocol {
         Protocol::Resp3 => Reply::Map(
             served
@@ -450,61 +455,107 @@ fn streams_reply(protocol: Protocol, served: Vec<(Bytes, Reply)>) -> Reply {
     }
 }
 
-/// The count a blocked XREAD without COUNT is served with.
-const BLOCKED_DEFAULT_COUNT: usize = 1000;
+/// The count a blocked XREAD or XREADGROUP without COUNT is served with.
+pub(super) const BLOCKED_DEFAULT_COUNT: usize = 1000;
+
+/// The options of XREAD and XREADGROUP (Redis's `xreadCommand` parses both).
+pub(super) struct ReadArgs<'a> {
+    /// BLOCK: `Some(None)` to wait forever, `Some(Some(ms))` until that Unix time.
+    pub deadline: Option<Option<u64>>,
+    /// COUNT (0: no limit).
+    pub count: usize,
+    /// The keys after STREAMS.
+    pub keys: &'a [Bytes],
+    /// The ID argument of each key.
+    pub ids: &'a [Bytes],
+    /// GROUP's group and consumer names (XREADGROUP only).
+    pub group: Option<(&'a Bytes, &'a Bytes)>,
+    /// NOACK (XREADGROUP only).
+    pub noack: bool,
+}
+
+impl<'a> ReadArgs<'a> {
+    /// Parses `argv` (the command name first) as XREADGROUP when `xreadgroup`, else as
+    /// XREAD, which refuses GROUP and NOACK.
+    pub fn parse(
+        ctx: &Ctx<'_>,
+        argv: &'a [Bytes],
+        xreadgroup: bool,
+    ) -> Result<ReadArgs<'a>, CommandError> {
+        let mut parsed = ReadArgs {
+            deadline: None,
+            count: 0,
+            keys: &[],
+            ids: &[],
+            group: None,
+            noack: false,
+        };
+        let mut streams_at = None;
+        let mut i = 1;
+        while i < argv.len() {
+            let more = argv.len() - 1 - i;
+            let opt = c_str(&argv[i]);
+            if is_keyword(opt, "BLOCK") && more > 0 {
+                if ctx.client.in_script {
+                    return Err(CommandError::err(format!(
+                        "{} command is not allowed with BLOCK option from scripts",
+                        String::from_utf8_lossy(c_str(&argv[0]))
+                    )));
+                }
+                i += 1;
+                let millis = parse_i64(&argv[i])
+                    .map_err(|_| CommandError::err("timeout is not an integer or out of range"))?;
+                let millis =
+                    u64::try_from(millis).map_err(|_| CommandError::err("timeout is negative"))?;
+                parsed.deadline = Some((millis > 0).then(|| ctx.now_ms.saturating_add(millis)));
+            } else if is_keyword(opt, "COUNT") && more > 0 {
+                i += 1;
+                parsed.count = usize::try_from(parse_i64(&argv[i])?.max(0)).unwrap_or(usize::MAX);
+            } else if is_keyword(opt, "STREAMS") && more > 0 {
+                if !more.is_multiple_of(2) {
+                    return Err(CommandError::err(
+                        "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+                    ));
+                }
+                streams_at = Some(i + 1);
+                break;
+            } else if is_keyword(opt, "GROUP") && more >= 2 {
+                if !xreadgroup {
+                    return Err(CommandError::err(
+                        "The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+                    ));
+                }
+                parsed.group = Some((&argv[i + 1], &argv[i + 2]));
+                i += 2;
+            } else if is_keyword(opt, "NOACK") {
+                if !xreadgroup {
+                    return Err(CommandError::err(
+                        "The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
+                    ));
+                }
+                parsed.noack = true;
+            } else {
+                return Err(CommandError::Syntax);
+            }
+            i += 1;
+        }
+        let Some(streams_at) = streams_at else {
+            return Err(CommandError::Syntax);
+        };
+        if xreadgroup && parsed.group.is_none() {
+            return Err(CommandError::err("Missing GROUP option for XREADGROUP"));
+        }
+        let streams = &argv[streams_at..];
+        (parsed.keys, parsed.ids) = streams.split_at(streams.len() / 2);
+        Ok(parsed)
+    }
+}
 
 fn xread(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let argv = args.argv();
-    let mut deadline = None;
-    let mut count = 0usize;
-    let mut streams_at = None;
-    let mut i = 1;
-    while i < argv.len() {
-        let more = argv.len() - 1 - i;
-        let opt = c_str(&argv[i]);
-        if is_keyword(opt, "BLOCK") && more > 0 {
-            if ctx.client.in_script {
-                return Err(CommandError::err(format!(
-                    "{} command is not allowed with BLOCK option from scripts",
-                    String::from_utf8_lossy(c_str(&argv[0]))
-                )));
-            }
-            i += 1;
-            let millis = parse_i64(&argv[i])
-                .map_err(|_| CommandError::err("timeout is not an integer or out of range"))?;
-            let millis =
-                u64::try_from(millis).map_err(|_| CommandError::err("timeout is negative"))?;
-            deadline = Some((millis > 0).then(|| ctx.now_ms.saturating_add(millis)));
-        } else if is_keyword(opt, "COUNT") && more > 0 {
-            i += 1;
-            count = usize::try_from(parse_i64(&argv[i])?.max(0)).unwrap_or(usize::MAX);
-        } else if is_keyword(opt, "STREAMS") && more > 0 {
-            if !more.is_multiple_of(2) {
-                return Err(CommandError::err(
-                    "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
-                ));
-            }
-            streams_at = Some(i + 1);
-            break;
-        } else if is_keyword(opt, "GROUP") && more >= 2 {
-            return Err(CommandError::err(
-                "The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
-            ));
-        } else if is_keyword(opt, "NOACK") {
-            return Err(CommandError::err(
-                "The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
-            ));
-        } else {
-            return Err(CommandError::Syntax);
-        }
-        i += 1;
-    }
-    let Some(streams_at) = streams_at else {
-        return Err(CommandError::Syntax);
-    };
-    let (keys, id_args) = argv[streams_at..].split_at((argv.len() - streams_at) / 2);
+    let read = ReadArgs::parse(ctx, args.argv(), false)?;
+    let (keys, count) = (read.keys, read.count);
     let mut after = Vec::with_capacity(keys.len());
-    for (key, arg) in keys.iter().zip(id_args) {
+    for (key, arg) in keys.iter().zip(read.ids) {
         let stream = ctx.read_as::<Stream>(key)?;
         let id = match c_str(arg) {
             b"$" => stream.map_or(StreamId::MIN, |stream| stream.last_id),
@@ -531,7 +582,7 @@ fn xread(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     if !served.is_empty() {
         return Ok(streams_reply(ctx.client.protocol, served));
     }
-    let Some(deadline) = deadline else {
+    let Some(deadline) = read.deadline else {
         return Ok(Reply::NilArray);
     };
     let op = BlockedOp::XRead {
@@ -608,7 +659,7 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     };
     match full {
         None => fields.extend([
-            (name("groups"), Reply::Int(0)),
+            (name("groups"), Reply::Int(stream.groups.len() as i64)),
             (name("first-entry"), edge(false)),
             (name("last-entry"), edge(true)),
         ]),
@@ -617,7 +668,10 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
                 name("entries"),
                 entries_reply(stream.range(StreamId::MIN, StreamId::MAX, false, count)),
             ),
-            (name("groups"), Reply::Array(Vec::new())),
+            (
+                name("groups"),
+                super::stream_groups::full_groups_reply(stream, count),
+            ),
         ]),
     }
     Ok(Reply::Map(fields))
@@ -645,6 +699,22 @@ const XINFO_SUBCOMMANDS: &[CommandSpec] = &[
         (2, 2, 1),
         acl::STREAM,
         xinfo_stream
+    ),
+    spec!(
+        "xinfo|consumers",
+        4,
+        READONLY,
+        (2, 2, 1),
+        acl::STREAM,
+        super::stream_groups::xinfo_consumers
+    ),
+    spec!(
+        "xinfo|groups",
+        3,
+        READONLY,
+        (2, 2, 1),
+        acl::STREAM,
+        super::stream_groups::xinfo_groups
     ),
     spec!(
         "xinfo|help",
