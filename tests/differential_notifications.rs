@@ -948,3 +948,33 @@ fn geo_commands() {
         "#,
     );
 }
+
+#[test]
+fn stream_group_commands() {
+    scenario(
+        "KEA",
+        r#"
+        XADD s 1-1 a 1
+        XADD s 2-1 a 2
+        XGROUP CREATE s g $
+        XGROUP CREATE s g $
+        XGROUP CREATE new g $ MKSTREAM
+        XGROUP SETID s g 0
+        XGROUP CREATECONSUMER s g alice
+        XGROUP CREATECONSUMER s g alice
+        XREADGROUP GROUP g bob COUNT 1 STREAMS s >
+        XREADGROUP GROUP g bob COUNT 1 STREAMS s >
+        XREADGROUP GROUP g carol STREAMS s 0
+        XREADGROUP GROUP g carol STREAMS s >
+        XACK s g 1-1
+        XCLAIM s g dave 0 2-1 JUSTID
+        XCLAIM s g dave 0 2-1 JUSTID
+        XAUTOCLAIM s g erin 0 0 JUSTID
+        XCLAIM s g frank 0 JUSTID LASTID 5-0
+        XGROUP DELCONSUMER s g alice
+        XGROUP DELCONSUMER s g nobody
+        XGROUP DESTROY s g
+        XGROUP DESTROY s g
+        "#,
+    );
+}
