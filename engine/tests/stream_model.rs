@@ -1,14 +1,20 @@
-//! Model test of the stream structure: random XADD / XDEL / XTRIM / range sequences run
-//! on `types::stream::Stream` (with tiny node limits, so entries spread over many
-//! nodes and nodes fill with tombstones) and on a plain `BTreeMap` of ID -> pairs;
-//! every answer must agree, approximate trims may only remove the oldest entries and
-//! never more than the exact trim would, and a dump must read back the same stream.
+//! Model test of the stream structure: random XADD / XDEL / XTRIM / range sequences,
+//! and consumer group reads, acks and claims, run on `types::stream::Stream` (with
+//! tiny node limits, so entries spread over many nodes and nodes fill with
+//! tombstones) and on a plain `BTreeMap` of ID -> pairs with a map of pending ID ->
+//! owner; every answer must agree, approximate trims may only remove the oldest
+//! entries and never more than the exact trim would, every consumer must own exactly
+//! the pending entries the model gives it, and a dump must read back the same stream,
+//! groups included.
 
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use kvdb_engine::rdb::{dump::dump, dump::restore, RdbSettings};
-use kvdb_engine::types::stream::{NewId, NodeLimits, Stream, StreamId, TrimStrategy};
+use kvdb_engine::types::stream::groups::{Claimant, CountUpdate};
+use kvdb_engine::types::stream::{
+    ConsumerGroup, NewId, NodeLimits, Stream, StreamId, TrimStrategy,
+};
 use kvdb_engine::types::{EncodingRules, Value};
 use proptest::prelude::*;
 
@@ -37,7 +43,25 @@ enum Op {
         rev: bool,
         count: u8,
     },
+    /// XREADGROUP `>` by consumer `a` or `b`.
+    ReadGroup {
+        b: bool,
+        count: u8,
+        noack: bool,
+    },
+    /// XACK.
+    Ack((u8, u8)),
+    /// XCLAIM with no minimum idle time, by `a` or `b`.
+    Claim {
+        b: bool,
+        id: (u8, u8),
+    },
+    /// XGROUP SETID back to the start: entries are delivered again.
+    Rewind,
 }
+
+/// The two consumers of the model's group.
+const CONSUMERS: [&[u8]; 2] = [b"a", b"b"];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -48,6 +72,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<bool>()).prop_map(|(ms, approx)| Op::TrimMinId { ms, approx }),
         2 => ((any::<u8>(), 0u8..3), (any::<u8>(), 0u8..3), any::<bool>(), 0u8..5)
             .prop_map(|(from, to, rev, count)| Op::Range { from, to, rev, count }),
+        2 => (any::<bool>(), 0u8..4, any::<bool>())
+            .prop_map(|(b, count, noack)| Op::ReadGroup { b, count, noack }),
+        1 => (any::<u8>(), 0u8..3).prop_map(Op::Ack),
+        1 => (any::<bool>(), (any::<u8>(), 0u8..3)).prop_map(|(b, id)| Op::Claim { b, id }),
+        1 => Just(Op::Rewind),
     ]
 }
 
@@ -74,6 +103,15 @@ proptest! {
         let mut stream = Stream::default();
         let mut model = Model::new();
         let mut last_id = StreamId::MIN;
+        // The group's last delivered ID, and each pending ID's owner.
+        let mut group_last = StreamId::MIN;
+        let mut pending: BTreeMap<StreamId, usize> = BTreeMap::new();
+        let group = Bytes::from_static(b"g");
+        stream.groups.insert(group.clone(), ConsumerGroup::new(StreamId::MIN, Some(0)));
+        for name in CONSUMERS {
+            stream.groups.get_mut(&group).unwrap().touch_consumer(name, 0);
+        }
+        let consumers = CONSUMERS.map(Bytes::from_static);
         for op in ops {
             match op {
                 Op::Add { ms, seq, same_fields, value } => {
@@ -134,6 +172,74 @@ proptest! {
                     }
                     prop_assert_eq!(got, expected);
                 }
+                Op::ReadGroup { b, count, noack } => {
+                    let who = usize::from(b);
+                    let start = group_last.successor().unwrap_or(StreamId::MIN);
+                    let got = stream
+                        .deliver_new(&group, &consumers[who], start, usize::from(count), noack, 5)
+                        .unwrap();
+                    let mut expected: Vec<(StreamId, Vec<Bytes>)> =
+                        model.range(start..).map(|(k, v)| (*k, v.clone())).collect();
+                    if count > 0 {
+                        expected.truncate(usize::from(count));
+                    }
+                    for (id, _) in &expected {
+                        group_last = *id;
+                        if !noack {
+                            pending.insert(*id, who);
+                        }
+                    }
+                    prop_assert_eq!(got, expected);
+                }
+                Op::Ack(at) => {
+                    let id = id(at);
+                    let acked = stream.groups.get_mut(&group).unwrap().ack(id);
+                    prop_assert_eq!(acked, pending.remove(&id).is_some());
+                }
+                Op::Claim { b, id: at } => {
+                    let (who, id) = (usize::from(b), id(at));
+                    let claimant = Claimant {
+                        group: &group,
+                        consumer: &consumers[who],
+                        min_idle: 0,
+                        now: 5,
+                    };
+                    let claimed = stream
+                        .claim(&claimant, &[id], 5, CountUpdate::Increment, false)
+                        .unwrap();
+                    let expected: Vec<StreamId> = match (model.contains_key(&id), pending.contains_key(&id)) {
+                        (true, true) => {
+                            pending.insert(id, who);
+                            vec![id]
+                        }
+                        (false, true) => {
+                            pending.remove(&id);
+                            Vec::new()
+                        }
+                        _ => Vec::new(),
+                    };
+                    prop_assert_eq!(claimed.ids, expected);
+                }
+                Op::Rewind => {
+                    let found = stream.groups.get_mut(&group).unwrap();
+                    found.last_id = StreamId::MIN;
+                    found.entries_read = None;
+                    group_last = StreamId::MIN;
+                }
+            }
+            let found = &stream.groups[&group];
+            prop_assert_eq!(found.last_id, group_last);
+            let owners: BTreeMap<StreamId, usize> = found
+                .pending
+                .iter()
+                .map(|(id, entry)| (*id, usize::from(entry.consumer == consumers[1])))
+                .collect();
+            prop_assert_eq!(&owners, &pending);
+            for (at, name) in consumers.iter().enumerate() {
+                let owned: Vec<StreamId> =
+                    pending.iter().filter(|(_, who)| **who == at).map(|(id, _)| *id).collect();
+                let held: Vec<StreamId> = found.consumers[name].pending.iter().copied().collect();
+                prop_assert_eq!(held, owned);
             }
             prop_assert_eq!(stream.len(), model.len() as u64);
             let first = model.keys().next().copied().unwrap_or(StreamId::MIN);

@@ -41,7 +41,10 @@ pub fn restore_target(data: &[u8]) {
             assert_eq!(again.type_name(), value.type_name());
             assert_eq!(again.encoding_name(), value.encoding_name());
             if let Value::Stream(_) = value {
-                assert_eq!(again, value, "a stream reads back node for node");
+                assert_eq!(
+                    again, value,
+                    "a stream reads back node for node, groups too"
+                );
             }
         }
     }
