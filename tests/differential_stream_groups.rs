@@ -922,3 +922,49 @@ fn groups_survive_a_reload_and_a_copy() {
         "#,
     );
 }
+
+#[test]
+fn swapping_databases_unblocks_group_readers_whose_stream_goes() {
+    differential(|server, db| {
+        let other = if db == 15 { 14 } else { db + 1 };
+        let (db_arg, other_arg) = (db.to_string(), other.to_string());
+        let mut reader = connect(server, db);
+        let mut writer = connect(server, db);
+        let read: &[&[u8]] = &[
+            b"XREADGROUP",
+            b"GROUP",
+            b"g",
+            b"c",
+            b"BLOCK",
+            b"0",
+            b"STREAMS",
+            b"s",
+            b">",
+        ];
+        let swap: &[&[u8]] = &[b"SWAPDB", db_arg.as_bytes(), other_arg.as_bytes()];
+        let mut replies = vec![
+            writer.command(&[b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"]),
+            writer.command(&[b"SELECT", other_arg.as_bytes()]),
+            writer.command(&[b"FLUSHDB"]),
+            writer.command(&[b"SELECT", db_arg.as_bytes()]),
+        ];
+        // The other database has no such key: the reader's stream is gone.
+        send(&mut reader, read);
+        await_blocked(&mut writer, 1);
+        replies.push(writer.command(swap));
+        replies.push(reader.read_reply());
+        // Back, and the other database now has a stream with the group and news.
+        replies.push(writer.command(swap));
+        replies.push(writer.command(&[b"SELECT", other_arg.as_bytes()]));
+        replies.push(writer.command(&[b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"]));
+        replies.push(writer.command(&[b"XADD", b"s", b"7-1", b"f", b"v"]));
+        replies.push(writer.command(&[b"SELECT", db_arg.as_bytes()]));
+        send(&mut reader, read);
+        await_blocked(&mut writer, 1);
+        replies.push(writer.command(swap));
+        replies.push(reader.read_reply());
+        replies.push(writer.command(&[b"SELECT", other_arg.as_bytes()]));
+        replies.push(writer.command(&[b"FLUSHDB"]));
+        replies
+    });
+}
