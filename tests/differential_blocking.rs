@@ -375,3 +375,65 @@ fn rename_and_sort_store_serve_waiters_too() {
         replies
     });
 }
+
+/// The arguments of each entry of a `SLOWLOG GET` reply (ids, times, durations and
+/// the client's address differ between servers).
+fn slowlog_arguments(log: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(log);
+    let mut arguments = Vec::new();
+    let mut lines = text.split("\r\n").peekable();
+    while let Some(line) = lines.next() {
+        // An entry's arguments are its only array of bulk strings.
+        if let Some(count) = line.strip_prefix('*').and_then(|n| n.parse::<usize>().ok()) {
+            if lines.peek().is_some_and(|next| next.starts_with('$')) {
+                let words: Vec<&str> = (0..count)
+                    .filter_map(|_| {
+                        lines.next()?;
+                        lines.next()
+                    })
+                    .collect();
+                arguments.extend_from_slice(words.join(" ").as_bytes());
+                arguments.push(b'\n');
+            }
+        }
+    }
+    arguments
+}
+
+#[test]
+fn a_blocked_command_enters_the_slowlog_when_served() {
+    differential(|server, db| {
+        let mut blocked = connect(server, db);
+        let mut timed_out = connect(server, db);
+        let mut pusher = connect(server, db);
+        let mut replies = vec![
+            pusher.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0"]),
+            pusher.command(&[b"CONFIG", b"RESETSTAT"]),
+        ];
+        replies.push(timed_out.command(&[b"BRPOP", b"never", b"0.01"]));
+        send(&mut blocked, &[b"BLPOP", b"q", b"0"]);
+        await_blocked(&mut pusher, 1);
+        // As in Redis's own test: the log is emptied inside the transaction that
+        // serves the waiter, and the BLPOP is logged after it.
+        replies.push(pusher.command(&[b"MULTI"]));
+        replies.push(pusher.command(&[b"LPUSH", b"q", b"x"]));
+        replies.push(pusher.command(&[b"SLOWLOG", b"RESET"]));
+        replies.push(pusher.command(&[b"EXEC"]));
+        replies.push(blocked.read_reply());
+        let log = pusher.command(&[b"SLOWLOG", b"GET", b"10"]);
+        replies.push(slowlog_arguments(&log));
+        // Both blocking calls count once; the one that timed out never reaches the log.
+        let stats = pusher.command(&[b"INFO", b"commandstats"]);
+        // (Redis lists commands in its command table's hash order: sorted here.)
+        let mut calls: Vec<String> = String::from_utf8_lossy(&stats)
+            .lines()
+            .filter(|line| line.starts_with("cmdstat_blpop") || line.starts_with("cmdstat_brpop"))
+            .map(|line| line.split(",usec=").next().unwrap_or(line).to_string())
+            .collect();
+        calls.sort();
+        replies.push(calls.join(" ").into_bytes());
+        replies.push(pusher.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000"]));
+        replies.push(pusher.command(&[b"SLOWLOG", b"RESET"]));
+        replies
+    });
+}

@@ -210,6 +210,23 @@ pub struct Waiter {
     pub timeout_reply: Reply,
     /// The command it blocked in (its failure is counted there).
     pub command: Option<crate::command::CommandId>,
+    /// The call that blocked, for the statistics taken when it is served.
+    pub call: Option<BlockedCall>,
+}
+
+/// The call a client blocked in. Redis enters a blocked command in the slowlog and
+/// the latency histogram only once it is served (`updateStatsOnUnblock`), with the
+/// time of the call that blocked plus the time its reply took.
+#[derive(Debug, Clone)]
+pub struct BlockedCall {
+    /// The command's arguments, as the slowlog shows them.
+    pub argv: Vec<Bytes>,
+    /// The client's address and name, for the slowlog.
+    pub peer: String,
+    /// The client's name.
+    pub name: Bytes,
+    /// Microseconds the call that blocked took.
+    pub usec: u64,
 }
 
 /// Every blocked client of an engine, by client id and by key.
@@ -304,6 +321,13 @@ impl Blocking {
         Some(slot)
     }
 
+    /// Keeps the call client `id` just blocked in (the command has returned by now).
+    pub fn note_call(&mut self, id: u64, call: BlockedCall) {
+        if let Some(waiter) = self.waiters.get_mut(&id) {
+            waiter.call = Some(call);
+        }
+    }
+
     /// The clients blocked in XREADGROUP on `key` in `db`, longest-waiting first.
     pub fn group_readers(&self, db: usize, key: &Bytes) -> Vec<u64> {
         let Some(queue) = self.by_key.get(&(db, key.clone())) else {
@@ -376,6 +400,7 @@ mod tests {
             slot: slot.clone(),
             timeout_reply: Reply::NilArray,
             command: None,
+            call: None,
         };
         (waiter, slot)
     }

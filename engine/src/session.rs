@@ -15,7 +15,7 @@ use parking_lot::Mutex;
 use bytes::{Bytes, BytesMut};
 
 use crate::args::Args;
-use crate::blocking::{BlockSlot, Restore, SlotFilled};
+use crate::blocking::{BlockSlot, BlockedCall, Restore, SlotFilled, Waiter};
 use crate::clock::{Clock, Reading};
 use crate::command::{self, flags, CommandId, CommandSpec, Ctx};
 use crate::command_log::{LoggedCommand, Origin};
@@ -1047,10 +1047,10 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
                 client: &mut client,
                 shared,
             };
-            match command::blocking::serve(&mut ctx, &key, op) {
-                Ok((reply, restore)) => waiter.slot.fill(reply, restore),
-                Err(error) => fail_waiter(stats, &waiter, error),
-            }
+            let serving = shared.clock.read();
+            let outcome = command::blocking::serve(&mut ctx, &key, op);
+            let reply_us = serving.micros_until(shared.clock.read());
+            answer_waiter(keyspace, stats, &waiter, outcome, reply_us, now_ms);
             if keyspace.tracking.has_pending() {
                 let (tracking, out) = keyspace.tracking_out(now_ms);
                 tracking.flush_pending(out);
@@ -1067,21 +1067,59 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             for id in keyspace.blocking.group_readers(db, &key) {
                 if let Some(waiter) = keyspace.blocking.unblock(id) {
                     let gone = CommandError::Other(crate::error::STREAM_GONE.into());
-                    fail_waiter(stats, &waiter, gone);
+                    answer_waiter(keyspace, stats, &waiter, Err(gone), 0, now_ms);
                 }
             }
         }
     }
 }
 
-/// Answers a blocked client with `error`, counted as its command's failure.
-fn fail_waiter(stats: &mut ExecStats, waiter: &crate::blocking::Waiter, error: CommandError) {
-    stats.total_error_replies += 1;
-    *stats.errors.entry(error.code()).or_default() += 1;
-    if let Some(command) = waiter.command {
-        stats.command_mut(command).failed_calls += 1;
+/// Answers a served blocked client, and takes the statistics Redis takes at that
+/// moment (`updateStatsOnUnblock`): an error reply is counted; the blocked command gets
+/// the time of the call that blocked plus `reply_us` in its time, latency histogram
+/// and slowlog entry, and a failed call if it failed; a slow reply is a
+/// `command-unblocking` latency sample.
+fn answer_waiter(
+    keyspace: &mut Keyspace,
+    stats: &mut ExecStats,
+    waiter: &Waiter,
+    outcome: Result<(Reply, Option<Restore>), CommandError>,
+    reply_us: u64,
+    now_ms: u64,
+) {
+    let failed = outcome.is_err();
+    match outcome {
+        Ok((reply, restore)) => waiter.slot.fill(reply, restore),
+        Err(error) => {
+            stats.total_error_replies += 1;
+            *stats.errors.entry(error.code()).or_default() += 1;
+            waiter.slot.fill(Reply::from(error), None);
+        }
     }
-    waiter.slot.fill(Reply::from(error), None);
+    let Some(command) = waiter.command else {
+        return;
+    };
+    let counters = stats.command_mut(command);
+    if failed {
+        counters.failed_calls += 1;
+    }
+    let Some(call) = &waiter.call else {
+        return;
+    };
+    let total_us = call.usec + reply_us;
+    counters.usec += total_us;
+    if keyspace.latency.tracking {
+        counters.latency.record(total_us);
+    }
+    if keyspace.slowlog.is_slow(total_us) {
+        let time = now_ms / 1000;
+        keyspace
+            .slowlog
+            .record(&call.argv, time, total_us, &call.peer, &call.name);
+    }
+    keyspace
+        .latency
+        .add_if_needed("command-unblocking", reply_us / 1000, now_ms / 1000);
 }
 
 /// Locks the store. While a script runs past `busy-reply-threshold` (it holds the
@@ -1681,7 +1719,19 @@ fn check_and_run<'a>(
     }
     let ended = shared.clock.read();
     let usec = started.micros_until(ended);
-    if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
+    // A command that blocked enters the slowlog and the latency histogram once it is
+    // served (see `answer_waiter`); one that times out never does, as in Redis.
+    let blocked = ctx.client.blocked.is_some();
+    if blocked {
+        let info = &ctx.client.info;
+        let call = BlockedCall {
+            argv: argv.iter().map(|arg| Bytes::copy_from_slice(arg)).collect(),
+            peer: info.addr.clone(),
+            name: Bytes::copy_from_slice(&info.name),
+            usec,
+        };
+        ctx.keyspace.blocking.note_call(info.id, call);
+    } else if ctx.keyspace.slowlog.is_slow(usec) && spec.flags & flags::SKIP_SLOWLOG == 0 {
         let info = &ctx.client.info;
         let time = ctx.now_ms / 1000;
         ctx.keyspace
@@ -1703,7 +1753,7 @@ fn check_and_run<'a>(
     let counters = stats.command_mut(id);
     counters.calls += 1;
     counters.usec += usec;
-    if tracks_latency {
+    if tracks_latency && !blocked {
         counters.latency.record(usec);
     }
     if result.is_err() {

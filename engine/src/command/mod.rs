@@ -734,6 +734,7 @@ impl Ctx<'_> {
             slot: slot.clone(),
             timeout_reply,
             command: self.client.last_command_id,
+            call: None,
         };
         self.keyspace.blocking.block(self.client.info.id, waiter);
         self.client.blocked = Some((slot, deadline));
