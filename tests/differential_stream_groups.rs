@@ -488,6 +488,7 @@ fn xclaim_options_and_errors() {
         XINFO GROUPS s
         XCLAIM s g erin 0 1-1 JUSTID 2-1
         XCLAIM s g erin 0 1-1 FOO
+        XCLAIM s g erin 0 1-1 "F\r\nOO"
         XCLAIM s g erin 0 1-1 IDLE
         XCLAIM s g erin 0 1-1 IDLE x
         XCLAIM s g erin 0 1-1 TIME x

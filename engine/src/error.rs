@@ -211,6 +211,11 @@ impl CommandError {
                 sanitize_newlines(&mut text);
                 return Cow::Owned(text);
             }
+            // Redis turns CR and LF of any formatted error into spaces: a message
+            // quoting the client's bytes stays one protocol line.
+            Other(text) if text.contains(['\r', '\n']) => {
+                return Cow::Owned(text.replace(['\r', '\n'], " "))
+            }
             Other(text) => return text.clone(),
             Script { text, .. } => return Cow::Owned(String::from_utf8_lossy(text).into_owned()),
             WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
@@ -558,6 +563,12 @@ mod tests {
             error.message(),
             "ERR unknown command 'a  b', with args beginning with: "
         );
+    }
+
+    #[test]
+    fn a_formatted_error_quoting_newlines_stays_one_line() {
+        let error = CommandError::err("Unrecognized XCLAIM option 'a\r\nb'");
+        assert_eq!(error.message(), "ERR Unrecognized XCLAIM option 'a  b'");
     }
 
     #[test]
