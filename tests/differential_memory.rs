@@ -59,3 +59,67 @@ fn memory_malloc_stats_and_doctor_are_text() {
         "#,
     );
 }
+
+/// `lazyfree_pending_objects` and `lazyfreed_objects` from INFO memory, once nothing
+/// is pending any more.
+fn lazyfree_counts(conn: &mut support::RawConn) -> Vec<u8> {
+    for _ in 0..500 {
+        let info = String::from_utf8_lossy(&conn.command(&[b"INFO", b"memory"])).into_owned();
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|line| line.strip_prefix(name))
+                .unwrap_or("?")
+                .to_string()
+        };
+        if field("lazyfree_pending_objects:") == "0" {
+            return format!("lazyfreed_objects:{}", field("lazyfreed_objects:")).into_bytes();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    b"still pending".to_vec()
+}
+
+#[test]
+fn unlink_and_async_flushes_free_big_values_in_the_background() {
+    support::differential(|server, db| {
+        let mut conn = support::connect(server, db);
+        let mut replies = vec![conn.command(&[b"CONFIG", b"RESETSTAT"])];
+        let members: Vec<Vec<u8>> = (0..1000).map(|n| n.to_string().into_bytes()).collect();
+        let fill = |conn: &mut support::RawConn, key: &[u8]| {
+            let mut argv: Vec<&[u8]> = vec![b"SADD", key];
+            argv.extend(members.iter().map(Vec::as_slice));
+            conn.command(&argv)
+        };
+        // A hashtable set of 1000 members is freed in the background; a small set and
+        // a string are not worth it.
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SADD", b"small", b"a", b"b"]));
+        replies.push(conn.command(&[b"SET", b"s", b"v"]));
+        replies.push(conn.command(&[b"UNLINK", b"big", b"small", b"s", b"missing"]));
+        replies.push(lazyfree_counts(&mut conn));
+        // DEL frees in place, unless lazyfree-lazy-user-del says otherwise.
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"DEL", b"big"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-user-del", b"yes"]));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"DEL", b"big"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-user-del", b"no"]));
+        // An asynchronous flush counts every key it frees, big or not.
+        replies.push(conn.command(&[b"MSET", b"a", b"1", b"b", b"2", b"c", b"3"]));
+        replies.push(conn.command(&[b"FLUSHDB", b"ASYNC"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"MSET", b"a", b"1", b"b", b"2"]));
+        replies.push(conn.command(&[b"FLUSHALL", b"SYNC"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-user-flush", b"yes"]));
+        replies.push(conn.command(&[b"MSET", b"a", b"1", b"b", b"2"]));
+        replies.push(conn.command(&[b"FLUSHALL"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-user-flush", b"no"]));
+        replies.push(conn.command(&[b"CONFIG", b"RESETSTAT"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies
+    });
+}

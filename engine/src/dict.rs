@@ -398,6 +398,17 @@ impl<V> Dict<V> {
         Some(value)
     }
 
+    /// Moves every element into a table of its own (hashing alike), leaving this one
+    /// empty.
+    pub fn take_all(&mut self) -> Dict<V> {
+        Dict {
+            buckets: std::mem::take(&mut self.buckets),
+            len: std::mem::take(&mut self.len),
+            hasher: self.hasher.clone(),
+            _owns: PhantomData,
+        }
+    }
+
     /// Removes every element.
     pub fn clear(&mut self) {
         for bucket in std::mem::take(&mut self.buckets) {

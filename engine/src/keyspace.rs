@@ -425,6 +425,20 @@ impl Db {
         self.policy
     }
 
+    /// Removes every key, answering them as a database of their own, to be freed
+    /// elsewhere (FLUSHDB ASYNC).
+    pub fn take_all(&mut self) -> Db {
+        self.expire_cursor = 0;
+        Db {
+            entries: self.entries.take_all(),
+            volatile: self.volatile.take_all(),
+            expire_cursor: 0,
+            policy: self.policy,
+            rng: self.rng.clone(),
+            hold_expired: false,
+        }
+    }
+
     /// Removes every key.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -523,6 +537,8 @@ pub struct Keyspace {
     pub eviction: crate::evict::Eviction,
     /// Saving to RDB files: the changes since the last save, BGSAVE's state.
     pub persistence: crate::persistence::Persistence,
+    /// Freeing large values in the background (UNLINK, ASYNC flushes, `lazyfree-*`).
+    pub lazyfree: crate::lazyfree::LazyFree,
     /// List elements of at least this many bytes count as a quicklist node of their
     /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
     pub list_packed_threshold: usize,
@@ -558,6 +574,7 @@ impl Keyspace {
             scripts: crate::scripting::Scripts::default(),
             eviction: crate::evict::Eviction::default(),
             persistence: crate::persistence::Persistence::default(),
+            lazyfree: crate::lazyfree::LazyFree::default(),
             list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
             pause: ClientPause::default(),
         }
@@ -651,6 +668,7 @@ impl Keyspace {
         self.eviction.limits = crate::evict::Limits::from_config(config);
         self.latency.threshold_ms = config.latency_monitor_threshold();
         self.latency.tracking = config.latency_tracking();
+        self.lazyfree.settings = config.lazyfree_settings();
     }
 
     /// Client-side caching's state, with where its messages go at `now_ms`.
@@ -706,10 +724,16 @@ impl Keyspace {
         self.blocking.signal_db(b);
     }
 
-    /// Empties every database.
-    pub fn clear_all(&mut self) {
+    /// Empties every database; with `lazily`, their contents are freed in the
+    /// background (FLUSHALL ASYNC).
+    pub fn clear_all(&mut self, lazily: bool) {
         for db in &mut self.dbs {
-            db.clear();
+            if lazily {
+                let keys = db.len() as u64;
+                self.lazyfree.free_database(db.take_all(), keys);
+            } else {
+                db.clear();
+            }
         }
     }
 

@@ -62,6 +62,7 @@ pub mod glob;
 pub mod hyperloglog;
 pub mod keyspace;
 pub mod latency;
+pub mod lazyfree;
 pub mod lcs;
 pub mod long_double;
 pub mod lzf;

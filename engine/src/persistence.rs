@@ -300,7 +300,7 @@ impl Keyspace {
             for db in 0..self.db_count() {
                 self.touch_watched_db(db, None, now_ms);
             }
-            self.clear_all();
+            self.clear_all(false);
         }
         create_libraries(self, contents.libraries, mode.merge)?;
         let (mut loaded, mut expired) = (0, 0);

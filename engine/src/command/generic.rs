@@ -20,7 +20,25 @@ use crate::reply::Reply;
 use crate::types::{StrEncoding, Value};
 
 fn del(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    let deleted = args.rest().iter().filter(|key| ctx.delete(key)).count();
+    let lazily = ctx.keyspace.lazyfree.settings.user_del;
+    delete_keys(ctx, args, lazily)
+}
+
+/// UNLINK: DEL whose big values are freed in the background.
+fn unlink(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    delete_keys(ctx, args, true)
+}
+
+fn delete_keys(
+    ctx: &mut Ctx<'_>,
+    args: &mut Args<'_>,
+    lazily: bool,
+) -> Result<Reply, CommandError> {
+    let deleted = args
+        .rest()
+        .iter()
+        .filter(|key| ctx.delete_freeing(key, lazily))
+        .count();
     Ok(Reply::Int(deleted as i64))
 }
 
@@ -694,38 +712,49 @@ fn dbsize(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError
     Ok(Reply::Int(ctx.db().0.len() as i64))
 }
 
-/// FLUSHDB/FLUSHALL's optional ASYNC or SYNC (both flush at once here: freeing is cheap
-/// next to the lock, and the keys are gone for every client either way).
-fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> {
-    if !args.eat_keyword("ASYNC") {
-        args.eat_keyword("SYNC");
-    }
-    args.finish()
+/// FLUSHDB/FLUSHALL's optional ASYNC or SYNC: whether the keys are freed in the
+/// background (without either, as `lazyfree-lazy-user-flush` says). The keys are gone
+/// for every client at once either way.
+fn parse_flush_mode(ctx: &Ctx<'_>, args: &mut Args<'_>) -> Result<bool, CommandError> {
+    let lazily = if args.eat_keyword("ASYNC") {
+        true
+    } else if args.eat_keyword("SYNC") {
+        false
+    } else {
+        ctx.keyspace.lazyfree.settings.user_flush
+    };
+    args.finish()?;
+    Ok(lazily)
 }
 
 fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    parse_flush_mode(args)?;
+    let lazily = parse_flush_mode(ctx, args)?;
     ctx.keyspace
         .touch_watched_db(ctx.client.db, None, ctx.now_ms);
     // Clients blocked in XREADGROUP on a stream that goes are told so.
     ctx.keyspace.blocking.signal_db(ctx.client.db);
     let db = ctx.db().0;
     let removed = db.len() as u64;
-    db.clear();
+    if lazily {
+        let contents = db.take_all();
+        ctx.keyspace.lazyfree.free_database(contents, removed);
+    } else {
+        db.clear();
+    }
     ctx.keyspace.persistence.dirty += removed;
     invalidate_tracked_keys(ctx);
     Ok(Reply::Ok)
 }
 
 fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    parse_flush_mode(args)?;
+    let lazily = parse_flush_mode(ctx, args)?;
     let mut removed = 0;
     for db in 0..ctx.keyspace.db_count() {
         ctx.keyspace.touch_watched_db(db, None, ctx.now_ms);
         ctx.keyspace.blocking.signal_db(db);
         removed += ctx.keyspace.db(db).len() as u64;
     }
-    ctx.keyspace.clear_all();
+    ctx.keyspace.clear_all(lazily);
     ctx.keyspace.persistence.dirty += removed;
     invalidate_tracked_keys(ctx);
     // With save points set, Redis saves the empty dataset at once; the flush itself
@@ -790,7 +819,14 @@ const OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
 /// The keyspace family's commands.
 pub static COMMANDS: &[CommandSpec] = &[
     spec!("del", -2, WRITE, (1, -1, 1), acl::KEYSPACE, del),
-    spec!("unlink", -2, WRITE | FAST, (1, -1, 1), acl::KEYSPACE, del),
+    spec!(
+        "unlink",
+        -2,
+        WRITE | FAST,
+        (1, -1, 1),
+        acl::KEYSPACE,
+        unlink
+    ),
     spec!(
         "exists",
         -2,

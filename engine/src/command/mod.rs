@@ -598,10 +598,20 @@ impl Ctx<'_> {
     /// Deletes `key`; true when it existed (and had not expired): a `del` event. Either
     /// way the deletion is a change WATCH sees; an expired key is an `expired` event.
     pub fn delete(&mut self, key: &[u8]) -> bool {
+        self.delete_freeing(key, false)
+    }
+
+    /// [`Ctx::delete`], freeing a big value in the background when `lazily` (UNLINK).
+    pub fn delete_freeing(&mut self, key: &[u8], lazily: bool) -> bool {
         let now = self.now_ms;
         let (db, stats, _) = self.keyspace.db_mut(self.client.db);
         let expired_before = stats.expired_keys;
-        let existed = db.remove(key, now, stats).is_some();
+        let removed = db.remove(key, now, stats);
+        let existed = removed.is_some();
+        if let Some(entry) = removed.filter(|_| lazily) {
+            let threshold = self.keyspace.list_packed_threshold;
+            self.keyspace.lazyfree.free_value(entry.value, threshold);
+        }
         if existed {
             self.signal_modified_key(key);
             self.notify(notify::GENERIC, "del", key);

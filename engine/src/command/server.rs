@@ -165,7 +165,7 @@ fn section_memory(ctx: &Ctx<'_>, used_and_peak: (u64, u64), out: &mut String) {
          mem_not_counted_for_evict:{}\r\nmem_replication_backlog:0\r\n\
          mem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:0\r\n\
          mem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:{}\r\n\
-         active_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+         active_defrag_running:0\r\nlazyfree_pending_objects:{}\r\nlazyfreed_objects:{}\r\n",
         human_bytes(maxmemory),
         config.maxmemory_policy(),
         ratio(active, allocated),
@@ -178,6 +178,8 @@ fn section_memory(ctx: &Ctx<'_>, used_and_peak: (u64, u64), out: &mut String) {
         o.rss as i64 - o.used as i64,
         ctx.keyspace.eviction.not_counted(),
         crate::memory::allocator_name(),
+        ctx.keyspace.lazyfree.pending(),
+        ctx.keyspace.lazyfree.freed(),
     );
 }
 
@@ -484,6 +486,7 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
 fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     ctx.keyspace.stats = Default::default();
     ctx.keyspace.eviction.reset_stats();
+    ctx.keyspace.lazyfree.reset_stats();
     *ctx.stats = Default::default();
     let counters = &ctx.shared.counters;
     for counter in [

@@ -704,6 +704,15 @@ impl Config {
             .collect()
     }
 
+    /// The `lazyfree-lazy-*` settings kvdb acts on.
+    pub fn lazyfree_settings(&self) -> crate::lazyfree::LazySettings {
+        crate::lazyfree::LazySettings {
+            user_del: self.get_str("lazyfree-lazy-user-del") == "yes",
+            user_flush: self.get_str("lazyfree-lazy-user-flush") == "yes",
+            list_fill: self.rdb_settings().list_fill,
+        }
+    }
+
     /// `latency-tracking`: commands' latency histograms are kept.
     pub fn latency_tracking(&self) -> bool {
         self.get_str("latency-tracking") == "yes"

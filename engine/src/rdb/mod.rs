@@ -241,9 +241,7 @@ fn quicklist_nodes(list: &List, settings: RdbSettings) -> Vec<Node<'_>> {
     for element in list {
         let bytes = element.as_bytes();
         let large = bytes.len() >= settings.packed_threshold;
-        if node.count > 0
-            && (large || !node_allows(node.size(), node.count, bytes.len(), settings.list_fill))
-        {
+        if ends_node(node.size(), node.count, bytes, settings) {
             nodes.push(Node::Packed(std::mem::take(&mut node).finish()));
         }
         if large {
@@ -256,6 +254,32 @@ fn quicklist_nodes(list: &List, settings: RdbSettings) -> Vec<Node<'_>> {
         nodes.push(Node::Packed(node.finish()));
     }
     nodes
+}
+
+/// Whether `element` starts a new quicklist node after a packed node of `node_bytes`
+/// bytes holding `count` elements (a large element always gets a node of its own).
+fn ends_node(node_bytes: usize, count: usize, element: &[u8], settings: RdbSettings) -> bool {
+    let large = element.len() >= settings.packed_threshold;
+    count > 0 && (large || !node_allows(node_bytes, count, element.len(), settings.list_fill))
+}
+
+/// How many quicklist nodes [`quicklist_shape`] finds in `list`, without building them.
+pub fn quicklist_node_count(list: &List, settings: RdbSettings) -> usize {
+    let (mut nodes, mut node_bytes, mut count) = (0, LISTPACK_OVERHEAD, 0);
+    for element in list {
+        let bytes = element.as_bytes();
+        if ends_node(node_bytes, count, bytes, settings) {
+            nodes += 1;
+            (node_bytes, count) = (LISTPACK_OVERHEAD, 0);
+        }
+        if bytes.len() >= settings.packed_threshold {
+            nodes += 1;
+        } else {
+            node_bytes += listpack_entry_size(bytes);
+            count += 1;
+        }
+    }
+    nodes + usize::from(count > 0)
 }
 
 /// An intset's bytes: encoding width and count (32-bit little-endian), then the
