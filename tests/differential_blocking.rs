@@ -11,8 +11,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use support::{
-    await_blocked, connect, diff, differential, encode_command, send, servers, DiffSession,
-    ServerProcess,
+    await_blocked, connect, diff, differential, encode_command, send, servers, slowlog_arguments,
+    DiffSession, ServerProcess,
 };
 
 #[test]
@@ -374,30 +374,6 @@ fn rename_and_sort_store_serve_waiters_too() {
         replies.push(writer.command(&[b"LRANGE", b"sorted", b"0", b"-1"]));
         replies
     });
-}
-
-/// The arguments of each entry of a `SLOWLOG GET` reply (ids, times, durations and
-/// the client's address differ between servers).
-fn slowlog_arguments(log: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(log);
-    let mut arguments = Vec::new();
-    let mut lines = text.split("\r\n").peekable();
-    while let Some(line) = lines.next() {
-        // An entry's arguments are its only array of bulk strings.
-        if let Some(count) = line.strip_prefix('*').and_then(|n| n.parse::<usize>().ok()) {
-            if lines.peek().is_some_and(|next| next.starts_with('$')) {
-                let words: Vec<&str> = (0..count)
-                    .filter_map(|_| {
-                        lines.next()?;
-                        lines.next()
-                    })
-                    .collect();
-                arguments.extend_from_slice(words.join(" ").as_bytes());
-                arguments.push(b'\n');
-            }
-        }
-    }
-    arguments
 }
 
 #[test]

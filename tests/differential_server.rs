@@ -3,7 +3,9 @@
 
 mod support;
 
-use support::{connect, diff, differential, encode_command, numbers_masked, DiffSession};
+use support::{
+    connect, diff, differential, encode_command, numbers_masked, slowlog_arguments, DiffSession,
+};
 
 #[test]
 fn role_wait_and_latency() {
@@ -309,6 +311,57 @@ fn slowlog_records_what_passes_the_threshold() {
     });
 }
 
+/// A MONITOR line without what differs between servers (the timestamp and the
+/// client's address): the database and the arguments.
+fn monitor_line_shown(reply: &[u8]) -> Vec<u8> {
+    let line = String::from_utf8_lossy(reply).into_owned();
+    let db_and_args = line.split_once(" [").map(|(_, rest)| rest.to_string());
+    db_and_args
+        .map(|rest| {
+            let (db, args) = rest.split_once("] ").unwrap_or(("", ""));
+            format!("{} {}", db.split(' ').next().unwrap_or(""), args)
+        })
+        .unwrap_or(line)
+        .into_bytes()
+}
+
+#[test]
+fn passwords_are_redacted_in_monitor_and_the_slowlog() {
+    differential(|server, db| {
+        let mut monitor = connect(server, db);
+        let mut client = connect(server, db);
+        let mut replies = vec![
+            monitor.command(&[b"MONITOR"]),
+            client.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"0"]),
+            client.command(&[b"SLOWLOG", b"RESET"]),
+            client.command(&[b"AUTH", b"not-real"]),
+            client.command(&[b"AUTH", b"someone", b"not-a-password"]),
+            client.command(&[b"AUTH", b"a", b"b", b"c"]),
+            client.command(&[b"HELLO", b"2", b"AUTH", b"someone", b"not-a-password"]),
+            client.command(&[
+                b"CONFIG",
+                b"SET",
+                b"masterauth",
+                b"",
+                b"maxmemory-samples",
+                b"5",
+            ]),
+            client.command(&[b"CONFIG", b"SET", b"masteruser", b"x", b"nosuch", b"y"]),
+            client.command(&[b"CONFIG", b"SET", b"slowlog-log-slower-than", b"10000"]),
+        ];
+        // CONFIG and SLOWLOG are admin commands, which MONITOR never shows.
+        for _ in 0..4 {
+            replies.push(monitor_line_shown(&monitor.read_reply()));
+        }
+        replies.push(slowlog_arguments(
+            &client.command(&[b"SLOWLOG", b"GET", b"10"]),
+        ));
+        replies.push(client.command(&[b"CONFIG", b"SET", b"masteruser", b""]));
+        replies.push(client.command(&[b"SLOWLOG", b"RESET"]));
+        replies
+    });
+}
+
 #[test]
 fn monitor_streams_commands_in_redis_line_format() {
     differential(|server, db| {
@@ -321,17 +374,8 @@ fn monitor_streams_commands_in_redis_line_format() {
         client.command(&[b"SELECT", b"5"]);
         client.command(&[b"PING"]);
         client.command(&[b"GET", b"nosuch", b"extra"]);
-        // Timestamps and the client's port differ: keep what follows the address.
         for _ in 0..4 {
-            let line = String::from_utf8_lossy(&monitor.read_reply()).into_owned();
-            let db_and_args = line.split_once(" [").map(|(_, rest)| rest.to_string());
-            let shown = db_and_args
-                .map(|rest| {
-                    let (db, args) = rest.split_once("] ").unwrap_or(("", ""));
-                    format!("{} {}", db.split(' ').next().unwrap_or(""), args)
-                })
-                .unwrap_or(line);
-            replies.push(shown.into_bytes());
+            replies.push(monitor_line_shown(&monitor.read_reply()));
         }
         replies.push(monitor.command(&[b"GET", b"k"]));
         replies.push(monitor.command(&[b"RESET"]));

@@ -40,6 +40,11 @@ impl<'a> Args<'a> {
         self.argv
     }
 
+    /// The argv index of the next argument.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
     /// Arguments not consumed yet.
     pub fn remaining(&self) -> usize {
         self.argv.len() - self.position

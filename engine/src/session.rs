@@ -281,6 +281,9 @@ pub struct ClientState {
     pub in_script: bool,
     /// The id of the command `info.last_command` names.
     pub(crate) last_command_id: Option<CommandId>,
+    /// Arguments of the running command that the slowlog and MONITOR show as
+    /// `(redacted)` (passwords), by position in its argv.
+    pub(crate) redacted: Vec<usize>,
 }
 
 /// What CLIENT REPLY chose.
@@ -337,6 +340,7 @@ impl ClientState {
             in_script: false,
             reply_point: None,
             last_command_id: None,
+            redacted: Vec::new(),
         }
     }
 
@@ -1713,7 +1717,11 @@ fn check_and_run<'a>(
         shared,
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
+    ctx.client.redacted.clear();
     let result = (spec.handler)(&mut ctx, &mut args);
+    // What the slowlog and MONITOR show: the arguments, passwords redacted.
+    let shown = redacted(argv, &ctx.client.redacted);
+    let argv = &shown[..];
     if tracking && spec.flags & flags::READONLY != 0 {
         remember_read_keys(&mut ctx, spec, argv);
     }
@@ -1760,6 +1768,21 @@ fn check_and_run<'a>(
         counters.failed_calls += 1;
     }
     (result, ended, stats)
+}
+
+/// `argv` with the arguments at `positions` replaced by `(redacted)`, as Redis's
+/// `redactClientCommandArgument` leaves them for the slowlog and MONITOR.
+fn redacted<'a>(argv: &'a [Bytes], positions: &[usize]) -> std::borrow::Cow<'a, [Bytes]> {
+    if positions.is_empty() {
+        return std::borrow::Cow::Borrowed(argv);
+    }
+    let mut shown = argv.to_vec();
+    for &position in positions {
+        if let Some(arg) = shown.get_mut(position) {
+            *arg = Bytes::from_static(b"(redacted)");
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 /// After a read-only command, the keys it named are remembered for a tracking client

@@ -1550,3 +1550,27 @@ pub fn differential(scenario: impl Fn(&ServerProcess, u32) -> Vec<Vec<u8>>) {
     );
     drop(session);
 }
+
+/// The arguments of each entry of a `SLOWLOG GET` reply (ids, times, durations and
+/// the client's address differ between servers).
+pub fn slowlog_arguments(log: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(log);
+    let mut arguments = Vec::new();
+    let mut lines = text.split("\r\n").peekable();
+    while let Some(line) = lines.next() {
+        // An entry's arguments are its only array of bulk strings.
+        if let Some(count) = line.strip_prefix('*').and_then(|n| n.parse::<usize>().ok()) {
+            if lines.peek().is_some_and(|next| next.starts_with('$')) {
+                let words: Vec<&str> = (0..count)
+                    .filter_map(|_| {
+                        lines.next()?;
+                        lines.next()
+                    })
+                    .collect();
+                arguments.extend_from_slice(words.join(" ").as_bytes());
+                arguments.push(b'\n');
+            }
+        }
+    }
+    arguments
+}

@@ -73,6 +73,13 @@ fn password_matches(ctx: &Ctx<'_>, user: &[u8], password: &[u8]) -> bool {
 }
 
 fn auth(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    if args.remaining() > 2 {
+        return Err(CommandError::Syntax);
+    }
+    // The password (and a user name) never reach the slowlog or MONITOR.
+    for position in 1..=args.remaining() {
+        ctx.redact(position);
+    }
     let (user, password) = match args.remaining() {
         1 => {
             if ctx.config().requirepass().is_none() {
@@ -119,6 +126,8 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     while let Some(option) = args.try_next() {
         if is_keyword(option, "AUTH") && args.remaining() >= 2 {
+            ctx.redact(args.position());
+            ctx.redact(args.position() + 1);
             let (user, password) = (args.required()?, args.required()?);
             if !password_matches(ctx, user, password) {
                 return Err(CommandError::WrongPass);

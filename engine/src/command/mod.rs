@@ -595,6 +595,14 @@ impl Ctx<'_> {
         self.signal_modified_key(key);
     }
 
+    /// Shows argument `position` of the running command as `(redacted)` in the slowlog
+    /// and MONITOR (Redis's `redactClientCommandArgument`): passwords.
+    pub fn redact(&mut self, position: usize) {
+        if !self.client.redacted.contains(&position) {
+            self.client.redacted.push(position);
+        }
+    }
+
     /// Deletes `key`; true when it existed (and had not expired): a `del` event. Either
     /// way the deletion is a change WATCH sees; an expired key is an `expired` event.
     pub fn delete(&mut self, key: &[u8]) -> bool {

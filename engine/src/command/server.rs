@@ -448,6 +448,12 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         .chunks(2)
         .map(|pair| (pair[0].as_ref(), pair[1].as_ref()))
         .collect();
+    // Secrets' values never reach the slowlog or MONITOR, whatever happens next.
+    for (index, (name, _)) in pairs.iter().enumerate() {
+        if crate::config::is_sensitive(name) {
+            ctx.redact(3 + index * 2);
+        }
+    }
     let mut config = ctx.shared.config.write();
     let before = config.clone();
     config.set(&pairs)?;

@@ -145,6 +145,15 @@ impl Default for Config {
     }
 }
 
+/// True when parameter `name` holds a secret (`requirepass`, `masterauth`...), whose
+/// value CONFIG SET keeps out of the slowlog and MONITOR.
+pub fn is_sensitive(name: &[u8]) -> bool {
+    std::str::from_utf8(name)
+        .ok()
+        .and_then(index_of)
+        .is_some_and(|index| PARAMS[index].flags & SENSITIVE != 0)
+}
+
 /// The table index of a parameter by name or alias, ignoring ASCII case.
 fn index_of(name: &str) -> Option<usize> {
     PARAMS.iter().position(|p| {
