@@ -35,6 +35,9 @@ pub struct LazySettings {
 /// is only dropped there.
 type Garbage = Box<dyn Send>;
 
+/// What the freeing thread receives: garbage and how many objects it counts for.
+type Job = (Garbage, u64);
+
 /// Objects handed over and not yet freed, and freed so far.
 #[derive(Debug, Default)]
 struct Counts {
@@ -49,7 +52,7 @@ pub struct LazyFree {
     /// The `lazyfree-lazy-*` settings in force.
     pub settings: LazySettings,
     counts: Arc<Counts>,
-    worker: Arc<OnceLock<Option<Sender<(Garbage, u64)>>>>,
+    worker: Arc<OnceLock<Option<Sender<Job>>>>,
 }
 
 impl LazyFree {
@@ -110,8 +113,8 @@ impl LazyFree {
 }
 
 /// Starts the thread that frees what it receives; `None` if no thread can be started.
-fn start_worker(counts: Arc<Counts>) -> Option<Sender<(Garbage, u64)>> {
-    let (sender, receiver) = mpsc::channel::<(Garbage, u64)>();
+fn start_worker(counts: Arc<Counts>) -> Option<Sender<Job>> {
+    let (sender, receiver) = mpsc::channel::<Job>();
     std::thread::Builder::new()
         .name("kvdb-lazyfree".into())
         .spawn(move || {
