@@ -276,3 +276,83 @@ fn large_list_elements_get_plain_quicklist_nodes() {
         "#,
     );
 }
+
+/// MIGRATE from each server to the same target redis-server (a database of its own
+/// per source): the replies, what is left at the source and what arrived, compared.
+#[test]
+fn migrate_moves_keys_to_another_server() {
+    let target = support::ServerProcess::redis();
+    let target_port = target.addr().port().to_string();
+    let closed_port = support::free_port().to_string();
+    let next_db = std::sync::atomic::AtomicUsize::new(1);
+    differential(|server, db| {
+        let to_db = next_db
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string();
+        let mut target_conn = connect(&target, to_db.parse().unwrap_or(1));
+        target_conn.command(&[b"FLUSHDB"]);
+        let mut conn = connect(server, db);
+        let port = target_port.as_bytes();
+        let host: &[u8] = b"127.0.0.1";
+        let to = to_db.as_bytes();
+        let mut replies = vec![
+            conn.command(&[b"SET", b"a", b"1"]),
+            conn.command(&[b"RPUSH", b"list", b"x", b"y", b"z"]),
+            conn.command(&[b"SET", b"ttl", b"v", b"PX", b"100000"]),
+            conn.command(&[b"SET", b"kept", b"copy me"]),
+            // Every key missing: nothing to do.
+            conn.command(&[b"MIGRATE", host, port, b"nosuch", to, b"1000"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"1000"]),
+            conn.command(&[b"EXISTS", b"a"]),
+            conn.command(&[
+                b"MIGRATE", host, port, b"", to, b"1000", b"KEYS", b"list", b"ttl", b"gone",
+            ]),
+            conn.command(&[b"MIGRATE", host, port, b"kept", to, b"1000", b"COPY"]),
+            conn.command(&[b"EXISTS", b"kept", b"list", b"ttl"]),
+            // The target has it now: BUSYKEY, unless REPLACE.
+            conn.command(&[b"MIGRATE", host, port, b"kept", to, b"1000", b"COPY"]),
+            conn.command(&[b"MIGRATE", host, port, b"kept", to, b"1000", b"REPLACE"]),
+            conn.command(&[b"SET", b"a", b"2"]),
+            // The target has no password.
+            conn.command(&[
+                b"MIGRATE", host, port, b"a", to, b"1000", b"AUTH", b"secret",
+            ]),
+            conn.command(&[
+                b"MIGRATE", host, port, b"a", to, b"1000", b"AUTH2", b"user", b"secret",
+            ]),
+            conn.command(&[b"MIGRATE", host, closed_port.as_bytes(), b"a", to, b"1000"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"1000", b"KEYS", b"a"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"1000", b"AUTH"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"1000", b"AUTH2", b"user"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"1000", b"NOSUCH"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to, b"x"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", b"x", b"1000"]),
+            conn.command(&[b"MIGRATE", host, port, b"a", to]),
+            conn.command(&[
+                b"COMMAND", b"GETKEYS", b"MIGRATE", host, port, b"a", to, b"0",
+            ]),
+            conn.command(&[
+                b"COMMAND", b"GETKEYS", b"MIGRATE", host, port, b"", to, b"0", b"KEYS", b"k1",
+                b"k2",
+            ]),
+        ];
+        let info = String::from_utf8_lossy(&conn.command(&[b"INFO", b"stats"])).into_owned();
+        let cached = info
+            .lines()
+            .find(|line| line.starts_with("migrate_cached_sockets:"))
+            .unwrap_or("no field")
+            .to_string();
+        replies.push(cached.into_bytes());
+        // What arrived, with its TTL still there.
+        replies.push(target_conn.command(&[b"GET", b"a"]));
+        replies.push(target_conn.command(&[b"LRANGE", b"list", b"0", b"-1"]));
+        replies.push(target_conn.command(&[b"GET", b"kept"]));
+        let ttl = target_conn.command(&[b"PTTL", b"ttl"]);
+        let ttl: i64 = String::from_utf8_lossy(&ttl[1..ttl.len() - 2])
+            .parse()
+            .unwrap_or(-3);
+        replies.push(format!("ttl kept: {}", (1..=100_000).contains(&ttl)).into_bytes());
+        replies.push(conn.command(&[b"DEL", b"a", b"kept"]));
+        replies
+    });
+}

@@ -397,6 +397,7 @@ impl Engine {
         let mut store = self.shared.store.lock();
         store.keyspace.expire_all_due(now);
         store.keyspace.blocking.time_out(now);
+        store.keyspace.migrate_sockets.close_idle(now / 1000);
         let (tracking, out) = store.keyspace.tracking_out(now);
         tracking.broadcast(out);
     }

@@ -539,6 +539,8 @@ pub struct Keyspace {
     pub persistence: crate::persistence::Persistence,
     /// Freeing large values in the background (UNLINK, ASYNC flushes, `lazyfree-*`).
     pub lazyfree: crate::lazyfree::LazyFree,
+    /// MIGRATE's cached connections to its targets.
+    pub migrate_sockets: crate::command::migrate::MigrateSockets,
     /// List elements of at least this many bytes count as a quicklist node of their
     /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
     pub list_packed_threshold: usize,
@@ -575,6 +577,7 @@ impl Keyspace {
             eviction: crate::evict::Eviction::default(),
             persistence: crate::persistence::Persistence::default(),
             lazyfree: crate::lazyfree::LazyFree::default(),
+            migrate_sockets: Default::default(),
             list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
             pause: ClientPause::default(),
         }

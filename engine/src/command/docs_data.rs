@@ -3850,6 +3850,47 @@ pub(super) static DOCS: &[CommandDoc] = &[
         args: None,
     },
     CommandDoc {
+        name: "migrate",
+        summary: Some("Atomically transfer a key from a Redis instance to another one."),
+        since: Some("2.6.0"),
+        group: "generic",
+        complexity: Some("This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed."),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: Some(&[
+            ("3.0.0", "Added the `COPY` and `REPLACE` options."),
+            ("3.0.6", "Added the `KEYS` option."),
+            ("4.0.7", "Added the `AUTH` option."),
+            ("6.0.0", "Added the `AUTH2` option."),
+        ]),
+        tips: &["nondeterministic_output"],
+        key_specs: &[
+            KeySpec { notes: None, flags: &["RW", "access", "delete"], begin_search: BeginSearch::Index(3), find_keys: FindKeys::Range { last_key: 0, key_step: 1, limit: 0 } },
+            KeySpec { notes: None, flags: &["RW", "access", "delete", "incomplete"], begin_search: BeginSearch::Keyword { keyword: "KEYS", start_from: -2 }, find_keys: FindKeys::Range { last_key: -1, key_step: 1, limit: 0 } },
+        ],
+        args: Some(&[
+            DocArg { name: "host", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "port", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "key_or_empty_string", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "key", kind: "key", key_spec_index: 0, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                DocArg { name: "empty_string", kind: "pure-token", key_spec_index: -1, token: Some(""), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            ] },
+            DocArg { name: "destination-db", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "timeout", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+            DocArg { name: "copy", kind: "pure-token", key_spec_index: -1, token: Some("COPY"), summary: None, since: Some("3.0.0"), deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "replace", kind: "pure-token", key_spec_index: -1, token: Some("REPLACE"), summary: None, since: Some("3.0.0"), deprecated_since: None, flags: &["optional"], args: &[] },
+            DocArg { name: "authentication", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[
+                DocArg { name: "password", kind: "string", key_spec_index: -1, token: Some("AUTH"), summary: None, since: Some("4.0.7"), deprecated_since: None, flags: &["optional"], args: &[] },
+                DocArg { name: "username_password", kind: "block", key_spec_index: -1, token: Some("AUTH2"), summary: None, since: Some("6.0.0"), deprecated_since: None, flags: &["optional"], args: &[
+                    DocArg { name: "username", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                    DocArg { name: "password", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                ] },
+            ] },
+            DocArg { name: "key", kind: "key", key_spec_index: 1, token: Some("KEYS"), summary: None, since: Some("3.0.6"), deprecated_since: None, flags: &["optional", "multiple"], args: &[] },
+        ]),
+    },
+    CommandDoc {
         name: "save",
         summary: Some("Synchronously save the dataset to disk"),
         since: Some("1.0.0"),

@@ -189,6 +189,35 @@ fn set_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
     vec![(1, flags)]
 }
 
+/// MIGRATE's keys: its key argument, or everything after KEYS (which needs an empty
+/// key argument), skipping AUTH's and AUTH2's values (Redis's `migrateGetKeys`).
+fn migrate_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
+    let (mut first, mut count) = (3, 1);
+    let mut at = 6;
+    while at < argv.len() {
+        let arg = argv[at];
+        if is_keyword(arg, "KEYS") {
+            if !argv[3].is_empty() {
+                return Vec::new();
+            }
+            first = at + 1;
+            count = argv.len() - first;
+            break;
+        }
+        if is_keyword(arg, "AUTH") {
+            at += 1;
+        } else if is_keyword(arg, "AUTH2") {
+            at += 2;
+        }
+        at += 1;
+    }
+    let flags: &[&str] = &["RW", "access", "delete"];
+    (first..first + count)
+        .filter(|&at| at < argv.len())
+        .map(|at| (at, flags))
+        .collect()
+}
+
 /// BITFIELD's key: read-only when every operation is a GET (Redis's
 /// `bitfieldGetKeys`).
 fn bitfield_keys(argv: &[&[u8]]) -> Vec<docs::KeyRef> {
@@ -226,6 +255,7 @@ fn key_finder(name: &str) -> Option<KeyFinder> {
         "sort_ro" => Some(sort_ro_keys),
         "set" => Some(set_keys),
         "bitfield" => Some(bitfield_keys),
+        "migrate" => Some(migrate_keys),
         _ => None,
     }
 }

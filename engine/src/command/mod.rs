@@ -26,6 +26,7 @@ pub mod hyperloglog;
 pub mod introspection;
 pub mod list;
 pub mod memory;
+pub mod migrate;
 pub mod persistence;
 pub mod pubsub;
 pub mod scripting;
@@ -326,6 +327,7 @@ pub fn table() -> &'static CommandTable {
             memory::COMMANDS,
             persistence::COMMANDS,
             cluster::COMMANDS,
+            migrate::COMMANDS,
             admin::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();

@@ -263,7 +263,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
          expire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\n\
          current_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
          pubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\n\
-         total_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\n\
+         total_forks:0\r\nmigrate_cached_sockets:{}\r\nslave_expires_tracked_keys:0\r\n\
          active_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\n\
          active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n\
          current_active_defrag_time:0\r\ntracking_total_keys:{tracked_keys}\r\n\
@@ -287,6 +287,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         pubsub.channel_count(crate::pubsub::Kind::Channel),
         pubsub.pattern_count(),
         pubsub.channel_count(crate::pubsub::Kind::Shard),
+        ctx.keyspace.migrate_sockets.len(),
         stats.total_error_replies,
         tracked_keys = tracked_keys,
         tracked_items = tracked_items,
