@@ -243,6 +243,31 @@ fn normalize_events(value: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
+/// The chosen names of an enum parameter as Redis prints its value: a synonym by the
+/// first name of its value (`relative` is `yes` for `oom-score-adj`), and flags
+/// (`shutdown-on-sigterm`) once each in table order, `default` standing for none.
+fn enum_names(param: &Param, chosen: &[&'static str]) -> String {
+    let Kind::Enum(names) = param.kind else {
+        return chosen.join(" ");
+    };
+    if param.flags & MULTI_ARG != 0 {
+        let flags: Vec<&str> = names
+            .iter()
+            .skip(1)
+            .filter(|name| chosen.contains(name))
+            .copied()
+            .collect();
+        return match flags.is_empty() {
+            true => names[0].to_string(),
+            false => flags.join(" "),
+        };
+    }
+    match (param.name, chosen[0]) {
+        ("oom-score-adj", "relative") => "yes".to_string(),
+        (_, name) => name.to_string(),
+    }
+}
+
 /// Client classes of `client-output-buffer-limit`, in the order Redis prints them.
 const CLIENT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 
@@ -416,7 +441,7 @@ impl Config {
                         names.join(", ")
                     ));
                 }
-                Ok(chosen.join(" "))
+                Ok(enum_names(param, &chosen))
             }
             Kind::Str => {
                 if param.name == "dbfilename" && value.contains('/') {

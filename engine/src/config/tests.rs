@@ -213,3 +213,14 @@ fn debians_stock_redis_conf_loads() {
     assert!(!ignored.iter().any(|name| name == "port"));
     assert_eq!(config.databases(), 16);
 }
+
+#[test]
+fn enum_values_read_back_by_their_first_name_and_flags_in_table_order() {
+    let mut config = Config::default();
+    set(&mut config, "oom-score-adj", "relative").unwrap();
+    assert_eq!(get(&config, "oom-score-adj")[0].1, "yes");
+    set(&mut config, "shutdown-on-sigterm", "force save save").unwrap();
+    assert_eq!(get(&config, "shutdown-on-sigterm")[0].1, "save force");
+    set(&mut config, "shutdown-on-sigterm", "default").unwrap();
+    assert_eq!(get(&config, "shutdown-on-sigterm")[0].1, "default");
+}
