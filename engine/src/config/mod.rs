@@ -532,8 +532,12 @@ impl Config {
 
     /// Applies the text of a `redis.conf`. Returns the names of directives that were
     /// accepted but have no effect in kvdb; a bad line is an error in Redis's format.
+    ///
+    /// The first `save` line replaces the save points; each further one adds to them
+    /// (`save ""` still clears them), as Redis reads a file.
     pub fn load_file_text(&mut self, text: &str) -> Result<Vec<String>, String> {
         let mut ignored = Vec::new();
+        let mut save_loaded = false;
         for (number, raw) in text.lines().enumerate() {
             let line = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
             if line.is_empty() || line.starts_with('#') {
@@ -563,8 +567,17 @@ impl Config {
                 ignored.push(name);
                 continue;
             }
-            self.apply_directive(&name, values)
-                .map_err(|why| fatal(&why))?;
+            let clears = matches!(values, [value] if value.is_empty());
+            if name == "save" && save_loaded && !clears {
+                let mut points: Vec<String> =
+                    self.save().split_whitespace().map(String::from).collect();
+                points.extend(values.iter().cloned());
+                self.apply_directive(&name, &points)
+            } else {
+                self.apply_directive(&name, values)
+            }
+            .map_err(|why| fatal(&why))?;
+            save_loaded |= name == "save";
             if !Self::is_applied(&name) {
                 ignored.push(name);
             }
