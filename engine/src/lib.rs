@@ -20,7 +20,8 @@
 //! - [`reply`] and [`error`]: replies as values, and the one error enum with Redis's
 //!   exact messages.
 //! - [`args`]: the typed argument cursor handlers use.
-//! - [`config`]: every Redis 7.0 configuration parameter, CONFIG GET/SET and redis.conf.
+//! - [`config`]: every Redis 7.0 configuration parameter, CONFIG GET/SET/REWRITE and
+//!   redis.conf.
 //! - [`clock`]: the injectable clock (system or manual).
 //! - [`glob`], [`num`], [`long_double`], [`bitmap`], [`lcs`]: Redis's pattern matching,
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.

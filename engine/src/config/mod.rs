@@ -7,14 +7,18 @@
 //! immutable parameters and duplicates, and names the offending argument. Typed
 //! accessors parse what kvdb acts on. Parameters kvdb stores but does not act on are
 //! reported by [`Config::is_applied`] so the server can say so once at startup.
+//! `CONFIG REWRITE` writes them back to the config file ([`rewrite_file`]).
 
 mod params;
+mod rewrite;
 
 use std::fmt::Write as _;
 
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use params::PARAMS;
+pub(crate) use rewrite::{log_warning, strerror};
+pub use rewrite::{rewrite_file, REWRITE_SIGNATURE};
 
 /// Cannot be changed with CONFIG SET.
 const IMMUTABLE: u8 = 1;
