@@ -168,3 +168,20 @@ fn object_freq_under_lfu() {
         "#,
     );
 }
+
+#[test]
+fn enum_synonyms_and_flags_read_back_as_redis_prints_them() {
+    diff_exclusive(
+        r#"
+        CONFIG SET oom-score-adj relative
+        CONFIG GET oom-score-adj
+        CONFIG SET oom-score-adj no
+        CONFIG SET shutdown-on-sigterm "force save save"
+        CONFIG GET shutdown-on-sigterm
+        CONFIG SET shutdown-on-sigterm "default now"
+        CONFIG GET shutdown-on-sigterm
+        CONFIG SET shutdown-on-sigterm default
+        CONFIG GET shutdown-on-sigterm
+        "#,
+    );
+}

@@ -150,6 +150,9 @@ pub struct Shared {
     pub faults: crate::fault::Faults,
     /// The structured log of executed commands ([`Engine::command_log`]).
     pub command_log: crate::command_log::CommandLog,
+    /// The absolute path of the config file the server started from, which `CONFIG
+    /// REWRITE` rewrites (none: it answers that there is no config file).
+    pub config_file: Option<std::path::PathBuf>,
     next_client_id: AtomicU64,
 }
 
@@ -230,6 +233,7 @@ pub struct EngineBuilder {
     clock: Option<Arc<dyn Clock>>,
     seed: Option<u64>,
     script_host: Option<crate::scripting::HostFactory>,
+    config_file: Option<std::path::PathBuf>,
 }
 
 impl EngineBuilder {
@@ -243,6 +247,15 @@ impl EngineBuilder {
     /// Uses `clock` instead of the system clock.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Names the config file the configuration was read from, for `CONFIG REWRITE`
+    /// and `INFO`'s `config_file`. A relative path is made absolute against the
+    /// working directory now, as Redis does at startup.
+    pub fn config_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        let path = path.as_ref();
+        self.config_file = Some(std::path::absolute(path).unwrap_or_else(|_| path.into()));
         self
     }
 
@@ -267,7 +280,14 @@ impl EngineBuilder {
         let mut keyspace = Keyspace::new(config.databases(), seed);
         keyspace.configure(&config);
         keyspace.persistence.last_save = clock.now_ms() / 1000;
-        Engine::assemble(config, clock, keyspace, seed, self.script_host)
+        Engine::assemble(
+            config,
+            clock,
+            keyspace,
+            seed,
+            self.script_host,
+            self.config_file,
+        )
     }
 }
 
@@ -279,6 +299,7 @@ impl Engine {
         keyspace: Keyspace,
         seed: u64,
         script_host: Option<crate::scripting::HostFactory>,
+        config_file: Option<std::path::PathBuf>,
     ) -> Engine {
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
@@ -307,6 +328,7 @@ impl Engine {
                 listen_hook: parking_lot::Mutex::new(None),
                 faults: Default::default(),
                 command_log: Default::default(),
+                config_file,
                 next_client_id: AtomicU64::new(1),
             }),
         }
@@ -325,6 +347,7 @@ impl Engine {
             keyspace,
             random_seed(),
             self.shared.script_host.clone(),
+            self.shared.config_file.clone(),
         );
         fork.shared.clock.copy_time_from(&self.shared.clock);
         fork

@@ -20,7 +20,8 @@
 //! - [`reply`] and [`error`]: replies as values, and the one error enum with Redis's
 //!   exact messages.
 //! - [`args`]: the typed argument cursor handlers use.
-//! - [`config`]: every Redis 7.0 configuration parameter, CONFIG GET/SET and redis.conf.
+//! - [`config`]: every Redis 7.0 configuration parameter, CONFIG GET/SET/REWRITE and
+//!   redis.conf.
 //! - [`clock`]: the injectable clock (system or manual).
 //! - [`glob`], [`num`], [`long_double`], [`bitmap`], [`lcs`]: Redis's pattern matching,
 //!   number rules, long-double arithmetic, bit operations and LCS, as pure functions.
@@ -31,6 +32,7 @@
 //!   [`metrics`]: INFO's instantaneous rates;
 //!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
 //! - [`persistence`]: RDB files: SAVE, BGSAVE, save points, loading.
+//! - [`sha256`]: SHA-256, for the password hashes Redis prints in ACL user lines.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG;
 //!   [`latency`]: the latency monitor and commands' latency histograms.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
@@ -79,6 +81,7 @@ pub mod reply;
 pub mod rng;
 pub mod scripting;
 pub mod session;
+pub mod sha256;
 pub mod slowlog;
 pub mod tracking;
 pub mod types;

@@ -169,6 +169,9 @@ fn main() -> ExitCode {
     };
     let listen = listen_from(&config);
     let mut builder = Engine::builder().config(config);
+    if let Some(path) = &options.config_file {
+        builder = builder.config_file(path);
+    }
     if let Some(limit) = options.lua_memory_limit {
         builder = builder.lua_memory_limit(limit);
     }

@@ -225,6 +225,16 @@ impl ServerProcess {
 
     /// Like [`ServerProcess::redis`], with extra `--name value` arguments appended.
     pub fn redis_with_args(extra: &[&str]) -> ServerProcess {
+        ServerProcess::redis_started(None, extra)
+    }
+
+    /// Like [`ServerProcess::redis_with_args`], started from the config file `config`
+    /// (given first, as redis-server wants it; the options given after it win).
+    pub fn redis_with_config(config: &Path, extra: &[&str]) -> ServerProcess {
+        ServerProcess::redis_started(Some(config), extra)
+    }
+
+    fn redis_started(config: Option<&Path>, extra: &[&str]) -> ServerProcess {
         let binary = redis_server_path();
         let mut last_error = String::new();
         // The port is found free and then handed over, so another process may take it in
@@ -232,7 +242,12 @@ impl ServerProcess {
         for _attempt in 0..5 {
             let port = free_port();
             let dir = scratch_dir("redis");
-            let mut args: Vec<String> = vec![
+            // redis-server reads a config file only as its first argument.
+            let mut args: Vec<String> = config
+                .map(|c| c.display().to_string())
+                .into_iter()
+                .collect();
+            args.extend([
                 "--port".into(),
                 port.to_string(),
                 "--bind".into(),
@@ -247,7 +262,7 @@ impl ServerProcess {
                 "no".into(),
                 "--dir".into(),
                 dir.display().to_string(),
-            ];
+            ]);
             args.extend(extra.iter().map(|a| a.to_string()));
             let (mut server, events) =
                 ServerProcess::spawn("redis-server", &binary, &args, Some(dir))
@@ -272,14 +287,28 @@ impl ServerProcess {
         ServerProcess::kvdb_binary_with_args(&kvdb_server_path(), extra)
     }
 
+    /// Like [`ServerProcess::kvdb_with_args`], started from the config file `config`
+    /// (given first, as kvdb-server wants it; the options given after it win).
+    pub fn kvdb_with_config(config: &Path, extra: &[&str]) -> ServerProcess {
+        ServerProcess::kvdb_started(&kvdb_server_path(), Some(config), extra)
+    }
+
     /// Starts a given `kvdb-server` binary like [`ServerProcess::kvdb_with_args`].
     pub fn kvdb_binary_with_args(binary: &Path, extra: &[&str]) -> ServerProcess {
-        let mut args: Vec<String> = vec![
+        ServerProcess::kvdb_started(binary, None, extra)
+    }
+
+    fn kvdb_started(binary: &Path, config: Option<&Path>, extra: &[&str]) -> ServerProcess {
+        let mut args: Vec<String> = config
+            .map(|c| c.display().to_string())
+            .into_iter()
+            .collect();
+        args.extend([
             "--port".into(),
             "0".into(),
             "--bind".into(),
             "127.0.0.1".into(),
-        ];
+        ]);
         args.extend(extra.iter().map(|a| a.to_string()));
         let (mut server, events) =
             ServerProcess::spawn("kvdb-server", binary, &args, Some(scratch_dir("kvdb")))

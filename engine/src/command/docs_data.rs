@@ -4439,6 +4439,21 @@ pub(super) static DOCS: &[CommandDoc] = &[
         args: None,
     },
     CommandDoc {
+        name: "config|rewrite",
+        summary: Some("Rewrite the configuration file with the in memory configuration"),
+        since: Some("2.8.0"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "config|help",
         summary: Some("Show helpful text about the different subcommands"),
         since: Some("5.0.0"),

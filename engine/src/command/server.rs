@@ -1,4 +1,4 @@
-//! The server family: INFO, CONFIG, TIME and SHUTDOWN.
+//! The server family: INFO, CONFIG (GET, SET, RESETSTAT, REWRITE), TIME and SHUTDOWN.
 //!
 //! INFO speaks Redis 7.0's format (`# Section` headers, `field:value` lines, CRLF,
 //! a blank line between sections) with the fields clients parse; figures kvdb has no
@@ -87,7 +87,7 @@ fn section_server(ctx: &Ctx<'_>, out: &mut String) {
          atomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\n\
          process_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\n\
          uptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\n\
-         lru_clock:{}\r\nexecutable:{}\r\nconfig_file:\r\nio_threads_active:0\r\n",
+         lru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\n",
         env!("CARGO_PKG_VERSION"),
         std::env::consts::OS,
         std::env::consts::ARCH,
@@ -101,6 +101,11 @@ fn section_server(ctx: &Ctx<'_>, out: &mut String) {
         config.hz(),
         (ctx.now_ms / 1000) & 0xff_ffff,
         std::env::current_exe()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default(),
+        shared
+            .config_file
+            .as_ref()
             .map(|path| path.display().to_string())
             .unwrap_or_default(),
     );
@@ -507,6 +512,28 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Co
     Ok(Reply::Ok)
 }
 
+/// `CONFIG REWRITE`: the config file the server started from, rewritten with the
+/// running configuration (see [`crate::config::rewrite_file`]).
+fn config_rewrite(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let Some(path) = &ctx.shared.config_file else {
+        return Err(CommandError::err(
+            "The server is running without a config file",
+        ));
+    };
+    let config = ctx.config().clone();
+    match crate::config::rewrite_file(path, &config) {
+        Ok(()) => {
+            crate::config::log_warning("CONFIG REWRITE executed with success.");
+            Ok(Reply::Ok)
+        }
+        Err(error) => {
+            let why = crate::config::strerror(&error);
+            crate::config::log_warning(&format!("CONFIG REWRITE failed: {why}"));
+            Err(CommandError::err(format!("Rewriting config file: {why}")))
+        }
+    }
+}
+
 fn config_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(help_reply(
         "config",
@@ -592,6 +619,14 @@ const CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         0,
         config_resetstat
+    ),
+    spec!(
+        "config|rewrite",
+        2,
+        ADMIN | NOSCRIPT | LOADING | STALE,
+        (0, 0, 0),
+        0,
+        config_rewrite
     ),
     spec!("config|help", 2, LOADING | STALE, (0, 0, 0), 0, config_help),
 ];

@@ -7,14 +7,18 @@
 //! immutable parameters and duplicates, and names the offending argument. Typed
 //! accessors parse what kvdb acts on. Parameters kvdb stores but does not act on are
 //! reported by [`Config::is_applied`] so the server can say so once at startup.
+//! `CONFIG REWRITE` writes them back to the config file ([`rewrite_file`]).
 
 mod params;
+mod rewrite;
 
 use std::fmt::Write as _;
 
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use params::PARAMS;
+pub(crate) use rewrite::{log_warning, strerror};
+pub use rewrite::{rewrite_file, REWRITE_SIGNATURE};
 
 /// Cannot be changed with CONFIG SET.
 const IMMUTABLE: u8 = 1;
@@ -252,6 +256,31 @@ fn normalize_events(value: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
+/// The chosen names of an enum parameter as Redis prints its value: a synonym by the
+/// first name of its value (`relative` is `yes` for `oom-score-adj`), and flags
+/// (`shutdown-on-sigterm`) once each in table order, `default` standing for none.
+fn enum_names(param: &Param, chosen: &[&'static str]) -> String {
+    let Kind::Enum(names) = param.kind else {
+        return chosen.join(" ");
+    };
+    if param.flags & MULTI_ARG != 0 {
+        let flags: Vec<&str> = names
+            .iter()
+            .skip(1)
+            .filter(|name| chosen.contains(name))
+            .copied()
+            .collect();
+        return match flags.is_empty() {
+            true => names[0].to_string(),
+            false => flags.join(" "),
+        };
+    }
+    match (param.name, chosen[0]) {
+        ("oom-score-adj", "relative") => "yes".to_string(),
+        (_, name) => name.to_string(),
+    }
+}
+
 /// Client classes of `client-output-buffer-limit`, in the order Redis prints them.
 const CLIENT_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 
@@ -425,7 +454,7 @@ impl Config {
                         names.join(", ")
                     ));
                 }
-                Ok(chosen.join(" "))
+                Ok(enum_names(param, &chosen))
             }
             Kind::Str => {
                 if param.name == "dbfilename" && value.contains('/') {
@@ -516,8 +545,12 @@ impl Config {
 
     /// Applies the text of a `redis.conf`. Returns the names of directives that were
     /// accepted but have no effect in kvdb; a bad line is an error in Redis's format.
+    ///
+    /// The first `save` line replaces the save points; each further one adds to them
+    /// (`save ""` still clears them), as Redis reads a file.
     pub fn load_file_text(&mut self, text: &str) -> Result<Vec<String>, String> {
         let mut ignored = Vec::new();
+        let mut save_loaded = false;
         for (number, raw) in text.lines().enumerate() {
             let line = raw.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
             if line.is_empty() || line.starts_with('#') {
@@ -547,8 +580,17 @@ impl Config {
                 ignored.push(name);
                 continue;
             }
-            self.apply_directive(&name, values)
-                .map_err(|why| fatal(&why))?;
+            let clears = matches!(values, [value] if value.is_empty());
+            if name == "save" && save_loaded && !clears {
+                let mut points: Vec<String> =
+                    self.save().split_whitespace().map(String::from).collect();
+                points.extend(values.iter().cloned());
+                self.apply_directive(&name, &points)
+            } else {
+                self.apply_directive(&name, values)
+            }
+            .map_err(|why| fatal(&why))?;
+            save_loaded |= name == "save";
             if !Self::is_applied(&name) {
                 ignored.push(name);
             }

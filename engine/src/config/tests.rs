@@ -213,3 +213,29 @@ fn debians_stock_redis_conf_loads() {
     assert!(!ignored.iter().any(|name| name == "port"));
     assert_eq!(config.databases(), 16);
 }
+
+#[test]
+fn enum_values_read_back_by_their_first_name_and_flags_in_table_order() {
+    let mut config = Config::default();
+    set(&mut config, "oom-score-adj", "relative").unwrap();
+    assert_eq!(get(&config, "oom-score-adj")[0].1, "yes");
+    set(&mut config, "shutdown-on-sigterm", "force save save").unwrap();
+    assert_eq!(get(&config, "shutdown-on-sigterm")[0].1, "save force");
+    set(&mut config, "shutdown-on-sigterm", "default").unwrap();
+    assert_eq!(get(&config, "shutdown-on-sigterm")[0].1, "default");
+}
+
+#[test]
+fn save_lines_of_a_file_add_up_after_the_first_replaces_the_defaults() {
+    let mut config = Config::default();
+    config
+        .load_file_text("save 900 1\nhz 11\nsave 300 10\n")
+        .unwrap();
+    assert_eq!(get(&config, "save")[0].1, "900 1 300 10");
+    config
+        .load_file_text("save 60 1\nsave \"\"\nsave 5 5\n")
+        .unwrap();
+    assert_eq!(get(&config, "save")[0].1, "5 5");
+    config.load_file_text("save \"\"\n").unwrap();
+    assert_eq!(get(&config, "save")[0].1, "");
+}
