@@ -32,7 +32,6 @@
 //!   [`metrics`]: INFO's instantaneous rates;
 //!   seedable randomness. [`evict`]: `maxmemory` and its eviction policies.
 //! - [`persistence`]: RDB files: SAVE, BGSAVE, save points, loading.
-//! - [`sha256`]: SHA-256, for the password hashes Redis prints in ACL user lines.
 //! - [`pubsub`]: subscriptions and subscribers' mailboxes; [`slowlog`]: SLOWLOG;
 //!   [`latency`]: the latency monitor and commands' latency histograms.
 //! - [`scripting`]: the script host trait, the script cache and the running-script
@@ -81,7 +80,6 @@ pub mod reply;
 pub mod rng;
 pub mod scripting;
 pub mod session;
-pub mod sha256;
 pub mod slowlog;
 pub mod tracking;
 pub mod types;

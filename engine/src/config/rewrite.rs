@@ -249,7 +249,7 @@ impl Config {
             }
         }
         let user = match self.requirepass() {
-            Some(password) => format!("#{}", crate::sha256::sha256_hex(password)),
+            Some(password) => format!("#{}", password_hash(password)),
             None => "nopass".to_string(),
         };
         state.rewrite_line(
@@ -443,12 +443,30 @@ pub(crate) fn log_warning(message: &str) {
     eprintln!("{}:M # {message}", std::process::id());
 }
 
+/// A password as ACL user lines show it: its SHA-256 digest in lowercase hex.
+fn password_hash(password: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(password)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const DIR: Option<&str> = Some("/data");
     const DEFAULT_USER: &str = "user default on nopass ~* &* +@all\n";
+
+    #[test]
+    fn password_hashes_are_the_ones_redis_writes() {
+        // What Redis 7.0.15 writes for `requirepass foo`.
+        assert_eq!(
+            password_hash(b"foo"),
+            "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+        );
+    }
 
     fn config(pairs: &[(&str, &str)]) -> Config {
         let mut config = Config::default();
