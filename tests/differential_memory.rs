@@ -118,6 +118,25 @@ fn unlink_and_async_flushes_free_big_values_in_the_background() {
         replies.push(conn.command(&[b"FLUSHALL"]));
         replies.push(lazyfree_counts(&mut conn));
         replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-user-flush", b"no"]));
+        // An expired big value, found by a read, under lazyfree-lazy-expire.
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-expire", b"yes"]));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"PEXPIRE", b"big", b"1"]));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        replies.push(conn.command(&[b"EXISTS", b"big"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-expire", b"no"]));
+        // Evicted under lazyfree-lazy-eviction: a 1-byte limit evicts every key.
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-eviction", b"yes"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"maxmemory-policy", b"allkeys-random"]));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SET", b"small", b"v"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"maxmemory", b"1"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"maxmemory", b"0"]));
+        replies.push(conn.command(&[b"DBSIZE"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"maxmemory-policy", b"noeviction"]));
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-eviction", b"no"]));
         replies.push(conn.command(&[b"CONFIG", b"RESETSTAT"]));
         replies.push(lazyfree_counts(&mut conn));
         replies

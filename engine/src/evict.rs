@@ -328,22 +328,33 @@ impl Keyspace {
         let time_limit = limits.time_limit();
         let mut freed = 0i64;
         let mut evicted = 0u64;
+        let lazily = self.lazyfree.settings.eviction;
         while freed < to_free {
             let Some((db, key)) = self.choose_victim(limits, now_ms) else {
-                return Outcome::Fail;
+                return self.wait_for_lazy_frees(limits, started, time_limit);
             };
             // Only the deletion's own frees count: the messages it causes are
-            // released once delivered.
+            // released once delivered (and a value freed in the background, not
+            // at all: progress is then checked against the limit itself).
             let before = memory::thread_bytes();
             let (table, _, _) = self.db_mut(db);
-            drop(table.take(&key));
+            let taken = table.take(&key);
+            match taken {
+                Some(entry) if lazily => self.lazyfree.free_value(entry.value),
+                taken => drop(taken),
+            }
             freed += before - memory::thread_bytes();
             self.stats.evicted_keys += 1;
             self.signal_deleted(db, &key, notify::EVICTED, "evicted", now_ms);
             evicted += 1;
-            if evicted.is_multiple_of(KEYS_PER_TIME_CHECK) && started.elapsed() > time_limit {
-                self.eviction.pending = true;
-                break;
+            if evicted.is_multiple_of(KEYS_PER_TIME_CHECK) {
+                if lazily && self.within_limit(limits) {
+                    break;
+                }
+                if started.elapsed() > time_limit {
+                    self.eviction.pending = true;
+                    break;
+                }
             }
         }
         if self.eviction.pending {
@@ -351,6 +362,30 @@ impl Keyspace {
         } else {
             Outcome::Ok
         }
+    }
+
+    /// True when memory in use (less what eviction's own messages hold) is within
+    /// `maxmemory` (Redis's `getMaxmemoryState` answering OK).
+    fn within_limit(&self, limits: Limits) -> bool {
+        memory::current_bytes().saturating_sub(self.eviction.in_flight) <= limits.maxmemory
+    }
+
+    /// Nothing is left to evict: if values are still being freed in the background,
+    /// waits for them a little (the rest of the time limit), as Redis does before
+    /// giving up.
+    fn wait_for_lazy_frees(
+        &self,
+        limits: Limits,
+        started: Instant,
+        time_limit: Duration,
+    ) -> Outcome {
+        while self.lazyfree.pending() > 0 && started.elapsed() < time_limit {
+            if self.within_limit(limits) {
+                return Outcome::Ok;
+            }
+            std::thread::sleep(time_limit.min(Duration::from_millis(1)));
+        }
+        Outcome::Fail
     }
 
     /// The next key to evict, as (database, key); `None` when there is none.

@@ -88,6 +88,8 @@ pub struct Db {
     rng: Rng,
     /// A pause is in force: expired keys are not deleted (see [`Keyspace::pause`]).
     hold_expired: bool,
+    /// Where expired values go under `lazyfree-lazy-expire` (`None`: freed in place).
+    lazy_expire: Option<crate::lazyfree::LazyFree>,
 }
 
 impl Db {
@@ -99,6 +101,14 @@ impl Db {
             policy: AccessPolicy::default(),
             rng: Rng::new(seed),
             hold_expired: false,
+            lazy_expire: None,
+        }
+    }
+
+    /// Frees an entry that expired: in the background under `lazyfree-lazy-expire`.
+    fn free_expired(&self, entry: Entry) {
+        if let Some(lazyfree) = &self.lazy_expire {
+            lazyfree.free_value(entry.value);
         }
     }
 
@@ -165,6 +175,7 @@ impl Db {
             volatile,
             policy,
             rng,
+            lazy_expire,
             ..
         } = self;
         match entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
@@ -176,9 +187,12 @@ impl Db {
                 }
                 Some(value)
             }
-            Lookup::Removed(_) => {
+            Lookup::Removed(entry) => {
                 volatile.remove(key);
                 stats.expired_keys += 1;
+                if let Some(lazyfree) = lazy_expire {
+                    lazyfree.free_value(entry.value);
+                }
                 None
             }
         }
@@ -281,6 +295,7 @@ impl Db {
         }
         if entry.is_expired(now_ms) {
             stats.expired_keys += 1;
+            self.free_expired(entry);
             return None;
         }
         Some(entry)
@@ -436,6 +451,7 @@ impl Db {
             policy: self.policy,
             rng: self.rng.clone(),
             hold_expired: false,
+            lazy_expire: None,
         }
     }
 
@@ -474,7 +490,9 @@ impl Db {
                 .get(key)
                 .is_some_and(|entry| entry.is_expired(now_ms))
             {
-                self.entries.remove(key);
+                if let Some(entry) = self.entries.remove(key) {
+                    self.free_expired(entry);
+                }
                 self.volatile.remove(key);
                 stats.expired_keys += 1;
                 expired += 1;
@@ -672,6 +690,17 @@ impl Keyspace {
         self.latency.threshold_ms = config.latency_monitor_threshold();
         self.latency.tracking = config.latency_tracking();
         self.lazyfree.settings = config.lazyfree_settings();
+        self.apply_lazyfree_settings();
+    }
+
+    /// Hands each database the background freeing when `lazyfree-lazy-expire` asks
+    /// for it (after the settings or the list node threshold changed).
+    pub fn apply_lazyfree_settings(&mut self) {
+        self.lazyfree.settings.packed_threshold = self.list_packed_threshold;
+        let lazy = self.lazyfree.settings.expire.then(|| self.lazyfree.clone());
+        for db in &mut self.dbs {
+            db.lazy_expire = lazy.clone();
+        }
     }
 
     /// Client-side caching's state, with where its messages go at `now_ms`.

@@ -1,7 +1,7 @@
 //! Freeing large values away from the engine's lock, as Redis's `lazyfree.c` does.
 //!
-//! UNLINK, FLUSHDB/FLUSHALL ASYNC, and DEL and flushes when the matching
-//! `lazyfree-lazy-*` setting is on, hand what they remove to a background thread
+//! UNLINK, FLUSHDB/FLUSHALL ASYNC, and DEL, flushes, expiry and eviction when the
+//! matching `lazyfree-lazy-*` setting is on, hand what they remove to a background thread
 //! instead of freeing it while every client waits. A single value goes there only when
 //! freeing it is worth a hand-off: its free effort (Redis's `lazyfreeGetFreeEffort`,
 //! roughly its allocations) passes [`LAZYFREE_THRESHOLD`]; a flushed database always
@@ -29,6 +29,13 @@ pub struct LazySettings {
     pub user_del: bool,
     /// `lazyfree-lazy-user-flush`: FLUSHDB/FLUSHALL without a mode flush asynchronously.
     pub user_flush: bool,
+    /// `lazyfree-lazy-expire`: expired keys are freed in the background.
+    pub expire: bool,
+    /// `lazyfree-lazy-eviction`: evicted keys are freed in the background.
+    pub eviction: bool,
+    /// List elements of at least this many bytes are quicklist nodes of their own
+    /// (`DEBUG QUICKLIST-PACKED-THRESHOLD`), which a list's free effort counts.
+    pub packed_threshold: usize,
 }
 
 /// What the background thread frees (a value, or a whole database's contents): it
@@ -72,12 +79,12 @@ impl LazyFree {
     }
 
     /// Frees `value`, in the background when its free effort passes the threshold
-    /// (Redis's `freeObjAsync`); `packed_threshold` is the list node setting in force.
-    pub fn free_value(&self, value: Value, packed_threshold: usize) {
+    /// (Redis's `freeObjAsync`).
+    pub fn free_value(&self, value: Value) {
         let settings = RdbSettings {
             compress: false,
             list_fill: self.settings.list_fill,
-            packed_threshold,
+            packed_threshold: self.settings.packed_threshold,
         };
         if free_effort(&value, settings) > LAZYFREE_THRESHOLD {
             self.hand_over(Box::new(value), 1);
@@ -205,11 +212,9 @@ mod tests {
     fn big_values_are_freed_in_the_background_and_counted() {
         let mut lazy = LazyFree::default();
         lazy.settings.list_fill = -2;
-        lazy.free_value(list_of(1000, 1024), crate::rdb::DEFAULT_PACKED_THRESHOLD);
-        lazy.free_value(
-            Value::string(b"small"),
-            crate::rdb::DEFAULT_PACKED_THRESHOLD,
-        );
+        lazy.settings.packed_threshold = crate::rdb::DEFAULT_PACKED_THRESHOLD;
+        lazy.free_value(list_of(1000, 1024));
+        lazy.free_value(Value::string(b"small"));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while lazy.pending() > 0 && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(1));

@@ -221,6 +221,7 @@ fn debug_packed_threshold(ctx: &mut Ctx<'_>, size: &[u8]) -> Result<Reply, Comma
         0 => crate::rdb::DEFAULT_PACKED_THRESHOLD,
         size => size as usize,
     };
+    ctx.keyspace.apply_lazyfree_settings();
     Ok(Reply::Ok)
 }
 

@@ -619,8 +619,7 @@ impl Ctx<'_> {
         let removed = db.remove(key, now, stats);
         let existed = removed.is_some();
         if let Some(entry) = removed.filter(|_| lazily) {
-            let threshold = self.keyspace.list_packed_threshold;
-            self.keyspace.lazyfree.free_value(entry.value, threshold);
+            self.keyspace.lazyfree.free_value(entry.value);
         }
         if existed {
             self.signal_modified_key(key);
