@@ -29,6 +29,10 @@ pub struct LazySettings {
     pub user_del: bool,
     /// `lazyfree-lazy-user-flush`: FLUSHDB/FLUSHALL without a mode flush asynchronously.
     pub user_flush: bool,
+    /// `lazyfree-lazy-expire`: an expired key is propagated as UNLINK, not DEL.
+    pub expire: bool,
+    /// `lazyfree-lazy-eviction`: an evicted key is propagated as UNLINK, not DEL.
+    pub eviction: bool,
 }
 
 /// What the background thread frees (a value, or a whole database's contents): it

@@ -709,6 +709,8 @@ impl Config {
         crate::lazyfree::LazySettings {
             user_del: self.get_str("lazyfree-lazy-user-del") == "yes",
             user_flush: self.get_str("lazyfree-lazy-user-flush") == "yes",
+            expire: self.get_str("lazyfree-lazy-expire") == "yes",
+            eviction: self.get_str("lazyfree-lazy-eviction") == "yes",
             list_fill: self.rdb_settings().list_fill,
         }
     }
