@@ -425,6 +425,18 @@ impl Engine {
         tracking.broadcast(out);
     }
 
+    /// Attaches a replication feed: from now on every write propagates, in Redis's
+    /// propagated form, to the returned feed (and keeps propagating once it is
+    /// dropped, as Redis keeps its backlog). The next command propagated selects its
+    /// database first.
+    ///
+    /// Not every write has its propagated form yet (stream IDs and trims, the stream
+    /// group commands, RESTORE; see docs/decisions.md): SYNC stays unknown until they
+    /// do, and this feed is for checking the forms that are done.
+    pub fn attach_replication_feed(&self) -> Arc<crate::replication::Feed> {
+        self.shared.store.lock().keyspace.replication.attach()
+    }
+
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
     /// calls this `hz` times a second), times out blocked clients whose deadline has
     /// passed on the engine clock, goes on with an unfinished eviction, and enforces

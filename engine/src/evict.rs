@@ -275,6 +275,8 @@ impl Keyspace {
     /// are paused, as the dataset then holds still.
     pub fn perform_evictions(&mut self, now_ms: u64) -> Outcome {
         let outcome = self.evict(now_ms);
+        // The evictions' deletions go out at once, never inside MULTI/EXEC.
+        self.replication.flush(true);
         self.eviction.note(outcome);
         outcome
     }
@@ -346,6 +348,8 @@ impl Keyspace {
             freed += before - memory::thread_bytes();
             self.stats.evicted_keys += 1;
             self.signal_deleted(db, &key, notify::EVICTED, "evicted", now_ms);
+            let lazy = self.lazyfree.settings.eviction;
+            self.replication.propagate_deletion(db, &key, lazy);
             evicted += 1;
             if evicted.is_multiple_of(KEYS_PER_TIME_CHECK) {
                 if lazily && self.within_limit(limits) {

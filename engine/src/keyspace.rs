@@ -562,6 +562,8 @@ pub struct Keyspace {
     /// List elements of at least this many bytes count as a quicklist node of their
     /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
     pub list_packed_threshold: usize,
+    /// What writes propagate, and the replication feeds they go to.
+    pub replication: crate::replication::Replication,
     /// CLIENT PAUSE and the clients it holds.
     pause: ClientPause,
 }
@@ -597,6 +599,7 @@ impl Keyspace {
             lazyfree: crate::lazyfree::LazyFree::default(),
             migrate_sockets: Default::default(),
             list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
+            replication: crate::replication::Replication::default(),
             pause: ClientPause::default(),
         }
     }
@@ -798,13 +801,16 @@ impl Keyspace {
         !self.watches.is_empty()
             || self.notify_classes & notify::EXPIRED != 0
             || !self.tracking.is_idle()
+            || self.replication.is_active()
     }
 
     /// Publishes `expired` for keys active expiry deleted from database `db`, and tells
     /// WATCH and client-side caching, emptying `keys`.
     fn announce_expired(&mut self, db: usize, keys: &mut Vec<Vec<u8>>, now_ms: u64) {
+        let lazy = self.lazyfree.settings.expire;
         for key in keys.drain(..) {
             self.signal_deleted(db, &key, notify::EXPIRED, "expired", now_ms);
+            self.replication.propagate_deletion(db, &key, lazy);
         }
     }
 
@@ -851,6 +857,8 @@ impl Keyspace {
                 }
             }
         }
+        // Every deletion of the cycle goes out at once, never inside MULTI/EXEC.
+        self.replication.flush(true);
         deleted
     }
 }

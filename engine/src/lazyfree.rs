@@ -29,9 +29,11 @@ pub struct LazySettings {
     pub user_del: bool,
     /// `lazyfree-lazy-user-flush`: FLUSHDB/FLUSHALL without a mode flush asynchronously.
     pub user_flush: bool,
-    /// `lazyfree-lazy-expire`: expired keys are freed in the background.
+    /// `lazyfree-lazy-expire`: expired keys are freed in the background (and
+    /// propagated as UNLINK, not DEL).
     pub expire: bool,
-    /// `lazyfree-lazy-eviction`: evicted keys are freed in the background.
+    /// `lazyfree-lazy-eviction`: evicted keys are freed in the background (and
+    /// propagated as UNLINK, not DEL).
     pub eviction: bool,
     /// List elements of at least this many bytes are quicklist nodes of their own
     /// (`DEBUG QUICKLIST-PACKED-THRESHOLD`), which a list's free effort counts.

@@ -43,6 +43,7 @@
 //! - [`watch`]: WATCH bookkeeping for transactions; [`blocking`]: clients blocked on
 //!   keys and the hand-off of their replies; [`pause`]: CLIENT PAUSE and the clients it
 //!   holds; [`tracking`]: client-side caching (CLIENT TRACKING) and its invalidations.
+//! - [`replication`]: what each write propagates to replicas, and the feeds it goes to.
 
 pub mod access;
 pub mod args;
@@ -76,6 +77,7 @@ pub mod pause;
 pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
+pub mod replication;
 pub mod reply;
 pub mod rng;
 pub mod scripting;

@@ -284,6 +284,8 @@ pub struct ClientState {
     /// Arguments of the running command that the slowlog and MONITOR show as
     /// `(redacted)` (passwords), by position in its argv.
     pub(crate) redacted: Vec<usize>,
+    /// What the running command asked of propagation (see [`crate::replication`]).
+    pub propagation: crate::replication::CallPropagation,
 }
 
 /// What CLIENT REPLY chose.
@@ -341,6 +343,7 @@ impl ClientState {
             reply_point: None,
             last_command_id: None,
             redacted: Vec::new(),
+            propagation: crate::replication::CallPropagation::default(),
         }
     }
 
@@ -1052,9 +1055,14 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
                 shared,
             };
             let serving = shared.clock.read();
-            let outcome = command::blocking::serve(&mut ctx, &key, op);
+            let rpoplpush = waiter
+                .command
+                .is_some_and(|id| command::table().by_id(id).name == "brpoplpush");
+            let outcome = command::blocking::serve(&mut ctx, &key, op, rpoplpush);
             let reply_us = serving.micros_until(shared.clock.read());
             answer_waiter(keyspace, stats, &waiter, outcome, reply_us, now_ms);
+            // Each served client's pop goes out on its own (Redis's `afterCommand`).
+            keyspace.replication.flush(false);
             if keyspace.tracking.has_pending() {
                 let (tracking, out) = keyspace.tracking_out(now_ms);
                 tracking.flush_pending(out);
@@ -1718,7 +1726,22 @@ fn check_and_run<'a>(
     };
     let mut args = Args::new(argv, if table.is_subcommand(id) { 2 } else { 1 });
     ctx.client.redacted.clear();
+    // While writes propagate, this call gets its own propagation state (a nested
+    // call of EXEC or a script would otherwise see its caller's).
+    let propagation = ctx.keyspace.replication.is_active().then(|| {
+        let outer = std::mem::take(&mut ctx.client.propagation);
+        (ctx.keyspace.persistence.dirty, outer)
+    });
     let result = (spec.handler)(&mut ctx, &mut args);
+    if let Some((dirty_before, outer)) = propagation {
+        propagate_call(&mut ctx, spec, argv, dirty_before, outer);
+        if fixed_now.is_none() {
+            // Redis's `afterCommand` at the outermost call: what it propagated goes
+            // out now, as one transaction unless the command touches arbitrary keys.
+            let arbitrary = matches!(spec.name, "randomkey" | "scan");
+            ctx.keyspace.replication.flush(arbitrary);
+        }
+    }
     // What the slowlog and MONITOR show: the arguments, passwords redacted.
     let shown = redacted(argv, &ctx.client.redacted);
     let argv = &shown[..];
@@ -1783,6 +1806,31 @@ fn redacted<'a>(argv: &'a [Bytes], positions: &[usize]) -> std::borrow::Cow<'a, 
         }
     }
     std::borrow::Cow::Owned(shown)
+}
+
+/// Queues what the call just run propagates (the end of Redis's `call`): its argv,
+/// or the form its handler rewrote it to, when it changed the dataset or forced
+/// propagation, unless it prevented it; never EXEC, a script or a function itself,
+/// whose commands propagate on their own (effects replication). Restores the
+/// caller's propagation state.
+fn propagate_call(
+    ctx: &mut Ctx<'_>,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    dirty_before: u64,
+    outer: crate::replication::CallPropagation,
+) {
+    let call = std::mem::replace(&mut ctx.client.propagation, outer);
+    let changed = ctx.keyspace.persistence.dirty != dirty_before;
+    let runs_commands = matches!(
+        spec.name,
+        "exec" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
+    );
+    if call.prevented || runs_commands || !(changed || call.forced) {
+        return;
+    }
+    let argv = call.rewritten.unwrap_or_else(|| argv.to_vec());
+    ctx.also_propagate(argv);
 }
 
 /// After a read-only command, the keys it named are remembered for a tracking client

@@ -49,6 +49,9 @@ fn bpop_generic(ctx: &mut Ctx<'_>, args: &mut Args<'_>, end: End) -> Result<Repl
     let deadline = parse_timeout(timeout, ctx.now_ms)?;
     for key in keys {
         if let Some(mut popped) = pop_from_key(ctx, key, end, 1)? {
+            if ctx.propagating() {
+                ctx.propagate_as(vec![end.pop_command(), key.clone()]);
+            }
             let value = popped.pop().unwrap_or(Reply::Nil);
             return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), value]));
         }
@@ -76,8 +79,16 @@ fn blmove_generic(
     from: End,
     to: End,
     deadline: Option<u64>,
+    (rpoplpush, client_argv): (bool, &[Bytes]),
 ) -> Result<Reply, CommandError> {
     if let Some(reply) = move_element(ctx, &source, &destination, from, to)? {
+        // Propagated as RPOPLPUSH or LMOVE, the ends as the client spelled them.
+        if ctx.propagating() {
+            let name: &'static [u8] = if rpoplpush { b"RPOPLPUSH" } else { b"LMOVE" };
+            let mut argv = vec![Bytes::from_static(name)];
+            argv.extend_from_slice(&client_argv[1..client_argv.len() - 1]);
+            ctx.propagate_as(argv);
+        }
         return Ok(reply);
     }
     let op = BlockedOp::Move {
@@ -94,14 +105,54 @@ fn blmove(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let from = End::parse(args.required()?)?;
     let to = End::parse(args.required()?)?;
     let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
-    blmove_generic(ctx, source, destination, from, to, deadline)
+    let client_argv = args.argv();
+    blmove_generic(
+        ctx,
+        source,
+        destination,
+        from,
+        to,
+        deadline,
+        (false, client_argv),
+    )
 }
 
 fn brpoplpush(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let source = args.key()?;
     let destination = args.key()?;
     let deadline = parse_timeout(args.required()?, ctx.now_ms)?;
-    blmove_generic(ctx, source, destination, End::Right, End::Left, deadline)
+    let client_argv = args.argv();
+    blmove_generic(
+        ctx,
+        source,
+        destination,
+        End::Right,
+        End::Left,
+        deadline,
+        (true, client_argv),
+    )
+}
+
+/// How a blocking move propagates: BRPOPLPUSH as RPOPLPUSH, BLMOVE as LMOVE (its ends
+/// in lower case, as Redis spells them).
+fn move_command(
+    source: Bytes,
+    destination: Bytes,
+    from: End,
+    to: End,
+    rpoplpush: bool,
+) -> Vec<Bytes> {
+    if rpoplpush {
+        vec![Bytes::from_static(b"RPOPLPUSH"), source, destination]
+    } else {
+        vec![
+            Bytes::from_static(b"LMOVE"),
+            source,
+            destination,
+            from.word(),
+            to.word(),
+        ]
+    }
 }
 
 fn blmpop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -127,6 +178,9 @@ fn bzpop_generic(
     let deadline = parse_timeout(timeout, ctx.now_ms)?;
     for key in keys {
         if let Some(popped) = pop_members(ctx, key, end, 1)? {
+            if ctx.propagating() {
+                ctx.propagate_as(vec![end.pop_command(), key.clone()]);
+            }
             return Ok(zpop_one_reply(key, popped));
         }
     }
@@ -179,14 +233,26 @@ fn popped_bytes(popped: &[Reply]) -> Vec<Bytes> {
 
 /// Serves a blocked client's `op` from the ready `key`: its reply, and how to undo a
 /// pop if the client never receives it.
+///
+/// Each serve propagates what it did, as the non-blocking command: LPOP/RPOP (with the
+/// number popped for BLMPOP), LMOVE or RPOPLPUSH (`rpoplpush`: the client sent
+/// BRPOPLPUSH), ZPOPMIN/ZPOPMAX.
 pub(crate) fn serve(
     ctx: &mut Ctx<'_>,
     key: &Bytes,
     op: &BlockedOp,
+    rpoplpush: bool,
 ) -> Result<(Reply, Option<Restore>), CommandError> {
     match op {
         BlockedOp::Pop { end, count } => {
             let popped = pop_from_key(ctx, key, *end, count.unwrap_or(1))?.unwrap_or_default();
+            if ctx.propagating() {
+                let mut argv = vec![end.pop_command(), key.clone()];
+                if count.is_some() {
+                    argv.push(crate::replication::number(popped.len()));
+                }
+                ctx.also_propagate(argv);
+            }
             let restore = Restore::List {
                 db: ctx.client.db,
                 key: key.clone(),
@@ -208,12 +274,24 @@ pub(crate) fn serve(
             from,
             to,
         } => {
-            let reply = move_element(ctx, key, destination, *from, *to)?.unwrap_or(Reply::Nil);
+            let moved = move_element(ctx, key, destination, *from, *to)?;
+            if moved.is_some() && ctx.propagating() {
+                let argv = move_command(key.clone(), destination.clone(), *from, *to, rpoplpush);
+                ctx.also_propagate(argv);
+            }
+            let reply = moved.unwrap_or(Reply::Nil);
             // The element sits in the destination list: nothing to give back.
             Ok((reply, None))
         }
         BlockedOp::ZPop { end, count } => {
             let popped = pop_members(ctx, key, *end, count.unwrap_or(1))?.unwrap_or_default();
+            if ctx.propagating() {
+                let mut argv = vec![end.pop_command(), key.clone()];
+                if count.is_some() {
+                    argv.push(crate::replication::number(popped.len()));
+                }
+                ctx.also_propagate(argv);
+            }
             let restore = Restore::ZSet {
                 db: ctx.client.db,
                 key: key.clone(),

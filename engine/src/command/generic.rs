@@ -503,9 +503,20 @@ fn expire_generic(
     }
     if when <= ctx.now_ms as i64 {
         ctx.delete(&key);
+        let lazy = ctx.keyspace.lazyfree.settings.expire;
+        ctx.propagate_as_deletion(&key, lazy);
     } else {
         ctx.db().0.set_expire(&key, Some(when as u64));
         ctx.signal_modified_key(&key);
+        if ctx.propagating() {
+            // Propagated as PEXPIREAT with the absolute time, its options kept.
+            let mut argv = args.argv().to_vec();
+            if command != "pexpireat" {
+                argv[0] = Bytes::from_static(b"PEXPIREAT");
+                argv[2] = crate::replication::number(when);
+            }
+            ctx.propagate_as(argv);
+        }
         ctx.reply_point();
         ctx.notify(notify::GENERIC, "expire", &key);
     }
@@ -705,6 +716,7 @@ fn swapdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.keyspace
         .touch_watched_db(second, Some(first), ctx.now_ms);
     ctx.keyspace.swap(first, second);
+    ctx.keyspace.persistence.dirty += 1;
     Ok(Reply::Ok)
 }
 
@@ -743,6 +755,8 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     }
     ctx.keyspace.persistence.dirty += removed;
     invalidate_tracked_keys(ctx);
+    // Propagated even when the database was already empty.
+    ctx.force_propagation();
     Ok(Reply::Ok)
 }
 
@@ -763,6 +777,7 @@ fn flushall(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
         super::persistence::save_now(ctx);
     }
     ctx.keyspace.persistence.dirty += 1;
+    ctx.force_propagation();
     Ok(Reply::Ok)
 }
 

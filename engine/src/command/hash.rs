@@ -218,6 +218,11 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Command
     ctx.signal_modified_key(&key);
     ctx.reply_point();
     ctx.notify(notify::HASH, "hincrbyfloat", &key);
+    // Propagated as the value it set, so replicas never round differently.
+    if ctx.propagating() {
+        let hset = Bytes::from_static(b"HSET");
+        ctx.propagate_as(vec![hset, key, Bytes::copy_from_slice(field), text.clone()]);
+    }
     Ok(Reply::Bulk(text))
 }
 

@@ -32,6 +32,24 @@ impl End {
         }
     }
 
+    /// The command that pops at this end, as Redis propagates it.
+    pub fn pop_command(self) -> bytes::Bytes {
+        let name: &'static [u8] = match self {
+            End::Left => b"LPOP",
+            End::Right => b"RPOP",
+        };
+        bytes::Bytes::from_static(name)
+    }
+
+    /// The end as LMOVE's argument, as Redis propagates it.
+    pub fn word(self) -> bytes::Bytes {
+        let word: &'static [u8] = match self {
+            End::Left => b"left",
+            End::Right => b"right",
+        };
+        bytes::Bytes::from_static(word)
+    }
+
     /// The event of a pop at this end.
     pub fn pop_event(self) -> &'static str {
         match self {
@@ -477,6 +495,11 @@ pub fn mpop_first(
 ) -> Result<Option<Reply>, CommandError> {
     for key in mpop.keys {
         if let Some(popped) = pop_from_key(ctx, key, mpop.end, mpop.count)? {
+            // Propagated as LPOP/RPOP with the number popped.
+            if ctx.propagating() {
+                let count = crate::replication::number(popped.len());
+                ctx.propagate_as(vec![mpop.end.pop_command(), key.clone(), count]);
+            }
             return Ok(Some(Reply::Array(vec![
                 Reply::Bulk(key.clone()),
                 Reply::Array(popped),

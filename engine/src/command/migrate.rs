@@ -371,13 +371,19 @@ fn exchange(
     } else if target_error.is_none() {
         socket.last_db = Some(db);
     }
-    if !options.copy {
+    if !options.copy && !acknowledged.is_empty() {
         for key in &acknowledged {
             let (store, _, _) = ctx.keyspace.db_mut(client_db);
             store.take(key);
             ctx.signal_modified_key(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.keyspace.persistence.dirty += 1;
+        }
+        // Replicas see the keys that went as one DEL.
+        if ctx.propagating() {
+            let mut del = vec![Bytes::from_static(b"DEL")];
+            del.extend(acknowledged);
+            ctx.propagate_as(del);
         }
     }
     if let Some(error) = target_error {

@@ -482,6 +482,7 @@ impl Ctx<'_> {
         if !self.keyspace.watches.is_empty()
             || classes & (notify::EXPIRED | notify::KEY_MISS) != 0
             || !self.keyspace.tracking.is_idle()
+            || self.keyspace.replication.is_active()
         {
             // Someone has to hear of a lazy expiry or a miss: find out without holding
             // on to the entry, so the events can be published first.
@@ -519,9 +520,14 @@ impl Ctx<'_> {
 
     /// A lazy expiry just deleted `key` of database `db`: Redis's `expired` event and a
     /// change WATCH and client-side caching see (made by no client).
+    /// Like Redis's, the deletion is no change of the dataset (`server.dirty` stays):
+    /// the command that found the key expired propagates only if it changed something
+    /// itself, after the `DEL` (or `UNLINK`) the expiry propagates.
     fn expired_lazily(&mut self, db: usize, key: &[u8]) {
         self.notify_in(db, notify::EXPIRED, "expired", key);
         self.signal_modified_key_by(db, key, 0);
+        let lazy = self.keyspace.lazyfree.settings.expire;
+        self.keyspace.replication.propagate_deletion(db, key, lazy);
     }
 
     /// Looks a key up for reading (counts a keyspace hit or miss; a miss is a `keymiss`
@@ -681,6 +687,9 @@ impl Ctx<'_> {
     /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
     #[inline]
     pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {
+        // One change for the save points, `rdb_changes_since_last_save` and
+        // propagation to replicas.
+        self.keyspace.persistence.dirty += 1;
         self.signal_modified_key_by(db, key, self.client.info.id);
     }
 
@@ -688,8 +697,6 @@ impl Ctx<'_> {
     /// id of a script's own client).
     #[inline]
     fn signal_modified_key_by(&mut self, db: usize, key: &[u8], by: u64) {
-        // One change for the save points and `rdb_changes_since_last_save`.
-        self.keyspace.persistence.dirty += 1;
         // Clients blocked on the key get a look at it after this command.
         self.keyspace.blocking.signal(db, key);
         self.keyspace.invalidate_tracked(key, by, self.now_ms);
@@ -702,6 +709,61 @@ impl Ctx<'_> {
     fn touch_watched(&mut self, db: usize, key: &[u8]) {
         let present = self.keyspace.db(db).holds(key);
         self.keyspace.watches.touch(db, key, present);
+    }
+
+    /// True while writes propagate to replicas: a handler builds the form it
+    /// propagates only then.
+    #[inline]
+    pub fn propagating(&self) -> bool {
+        self.keyspace.replication.is_active()
+    }
+
+    /// Propagates `argv` instead of what the client sent, if this call changes the
+    /// dataset (Redis's `rewriteClientCommandVector`). Call only while
+    /// [`Ctx::propagating`].
+    pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
+        self.client.propagation.rewritten = Some(argv);
+    }
+
+    /// Propagates this call as the deletion of `key`: `UNLINK` when `lazy` (the
+    /// `lazyfree-lazy-*` setting that applies), else `DEL`.
+    pub fn propagate_as_deletion(&mut self, key: &Bytes, lazy: bool) {
+        if self.propagating() {
+            let command: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
+            self.propagate_as(vec![Bytes::from_static(command), key.clone()]);
+        }
+    }
+
+    /// Propagates this call as `SET key value PXAT at`, as Redis does for every SET
+    /// with an expiry (SET EX/PX/EXAT/PXAT, SETEX, PSETEX).
+    pub fn propagate_as_set_pxat(&mut self, key: &Bytes, value: &Bytes, at: u64) {
+        if self.propagating() {
+            self.propagate_as(vec![
+                Bytes::from_static(b"SET"),
+                key.clone(),
+                value.clone(),
+                Bytes::from_static(b"PXAT"),
+                crate::replication::number(at),
+            ]);
+        }
+    }
+
+    /// Propagates `argv` after this call's own form (Redis's `alsoPropagate`), in the
+    /// selected database. Does nothing while nothing propagates.
+    pub fn also_propagate(&mut self, argv: Vec<Bytes>) {
+        let db = self.client.db;
+        self.keyspace.replication.also_propagate(db, argv);
+    }
+
+    /// Propagates nothing of this call itself (Redis's `preventCommandPropagation`):
+    /// what it propagates it adds with [`Ctx::also_propagate`].
+    pub fn prevent_propagation(&mut self) {
+        self.client.propagation.prevented = true;
+    }
+
+    /// Propagates this call even if it changed nothing (`forceCommandPropagation`).
+    pub fn force_propagation(&mut self) {
+        self.client.propagation.forced = true;
     }
 
     /// Blocks the client on `keys` until one is ready for `op` or `deadline` (Unix ms)

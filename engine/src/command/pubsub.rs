@@ -148,6 +148,8 @@ fn publish_generic(
         .keyspace
         .pubsub
         .publish(channel, message, shard, ctx.now_ms);
+    // Replicas get every message, though it changed nothing.
+    ctx.force_propagation();
     Ok(Reply::Int(receivers as i64))
 }
 

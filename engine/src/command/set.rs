@@ -173,6 +173,11 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             }
             None => Reply::Nil,
         };
+        // Propagated as the SREM of the member popped.
+        if let (true, Reply::Bulk(member)) = (ctx.propagating(), &reply) {
+            let srem = Bytes::from_static(b"SREM");
+            ctx.propagate_as(vec![srem, key.clone(), member.clone()]);
+        }
         ctx.notify(notify::SET, "spop", &key);
         ctx.reply_point();
         ctx.delete_if_empty::<Set>(&key);
@@ -216,7 +221,29 @@ fn spop(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         ctx.delete(&key);
     }
     ctx.signal_modified_key(&key);
+    if ctx.propagating() {
+        propagate_spop(ctx, &key, count >= size, &reply);
+    }
     Ok(reply)
+}
+
+/// How SPOP with a count propagates: the whole set popped as `DEL key`, else one
+/// `SREM key member` per member, in the order answered.
+fn propagate_spop(ctx: &mut Ctx<'_>, key: &Bytes, everything: bool, reply: &Reply) {
+    if everything {
+        ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+        return;
+    }
+    ctx.prevent_propagation();
+    let (Reply::Set(members) | Reply::Array(members)) = reply else {
+        return;
+    };
+    for member in members {
+        if let Some(member) = member.bulk_bytes() {
+            let srem = Bytes::from_static(b"SREM");
+            ctx.also_propagate(vec![srem, key.clone(), Bytes::copy_from_slice(member)]);
+        }
+    }
 }
 
 fn srandmember(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

@@ -137,8 +137,19 @@ fn set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     };
     ctx.store(&key, Value::string(&value), expire_at.or(keep));
     ctx.notify(notify::STRING, "set", &key);
-    if expire_at.is_some() {
+    if let Some(at) = expire_at {
+        ctx.propagate_as_set_pxat(&key, &value, at);
         ctx.notify(notify::GENERIC, "expire", &key);
+    } else if options.get && ctx.propagating() {
+        // Propagated without its GET options (every one, after the value).
+        let argv = args.argv();
+        let kept = argv
+            .iter()
+            .enumerate()
+            .filter(|(at, arg)| *at < 3 || !arg.eq_ignore_ascii_case(b"GET"))
+            .map(|(_, arg)| arg.clone())
+            .collect();
+        ctx.propagate_as(kept);
     }
     Ok(old.unwrap_or(Reply::Ok))
 }
@@ -156,7 +167,8 @@ fn set_with(
     }
     ctx.store(&key, Value::string(&value), expire_at);
     ctx.notify(notify::STRING, "set", &key);
-    if expire_at.is_some() {
+    if let Some(at) = expire_at {
+        ctx.propagate_as_set_pxat(&key, &value, at);
         ctx.notify(notify::GENERIC, "expire", &key);
     }
     true
@@ -202,6 +214,10 @@ fn getset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.reply_point();
     ctx.store(&key, Value::string(&value), None);
     ctx.notify(notify::STRING, "set", &key);
+    // Propagated as SET.
+    if ctx.propagating() {
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), key, value]);
+    }
     Ok(old)
 }
 
@@ -211,6 +227,8 @@ fn getdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     if old != Reply::Nil {
         ctx.reply_point();
         ctx.delete(key);
+        let lazy = ctx.keyspace.lazyfree.settings.user_del;
+        ctx.propagate_as_deletion(key, lazy);
     }
     Ok(old)
 }
@@ -265,6 +283,9 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
             {
                 ctx.db().0.set_expire(&key, None);
                 ctx.signal_modified_key(&key);
+                if ctx.propagating() {
+                    ctx.propagate_as(vec![Bytes::from_static(b"PERSIST"), key.clone()]);
+                }
                 ctx.notify(notify::GENERIC, "persist", &key);
             }
         }
@@ -273,9 +294,15 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
             let absolute = matches!(kind, ExpireArg::UnixSeconds | ExpireArg::UnixMillis);
             if absolute && at <= now {
                 ctx.delete(&key);
+                let lazy = ctx.keyspace.lazyfree.settings.expire;
+                ctx.propagate_as_deletion(&key, lazy);
             } else {
                 ctx.db().0.set_expire(&key, Some(at));
                 ctx.signal_modified_key(&key);
+                if ctx.propagating() {
+                    let at = crate::replication::number(at);
+                    ctx.propagate_as(vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), at]);
+                }
                 ctx.notify(notify::GENERIC, "expire", &key);
             }
         }
@@ -480,6 +507,11 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     let encoding = StrEncoding::for_created(&text);
     overwrite_keeping_ttl(ctx, &key, Value::Str(StrValue::copied(&text, encoding)));
     ctx.notify(notify::STRING, "incrbyfloat", &key);
+    // Propagated as the value it set, so replicas never round differently.
+    if ctx.propagating() {
+        let keepttl = Bytes::from_static(b"KEEPTTL");
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), key, text.clone(), keepttl]);
+    }
     Ok(Reply::Bulk(text))
 }
 

@@ -17,6 +17,17 @@ pub enum PopEnd {
     Max,
 }
 
+impl PopEnd {
+    /// The command that pops at this end, as Redis propagates it.
+    pub fn pop_command(self) -> bytes::Bytes {
+        let name: &'static [u8] = match self {
+            PopEnd::Min => b"ZPOPMIN",
+            PopEnd::Max => b"ZPOPMAX",
+        };
+        bytes::Bytes::from_static(name)
+    }
+}
+
 /// Pops up to `count` members from `end` of the sorted set under `key`, in pop order
 /// (ascending from the low end, descending from the high end). `None` when the key is
 /// missing, `WRONGTYPE` for another type. Deletes the key once empty and signals the
@@ -116,6 +127,11 @@ pub fn zmpop_first(
 ) -> Result<Option<Reply>, CommandError> {
     for key in zmpop.keys {
         if let Some(popped) = pop_members(ctx, key, zmpop.end, zmpop.count)? {
+            // Propagated as ZPOPMIN/ZPOPMAX with the number popped.
+            if ctx.propagating() {
+                let count = crate::replication::number(popped.len());
+                ctx.propagate_as(vec![zmpop.end.pop_command(), key.clone(), count]);
+            }
             return Ok(Some(zmpop_reply(key.clone(), popped)));
         }
     }
