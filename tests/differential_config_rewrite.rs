@@ -9,20 +9,13 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{RawConn, ServerProcess};
+use support::{RawConn, ServerProcess, DIFF_SERVER_ARGS};
 
 /// The settings the harness gives redis-server, given to kvdb-server too so that the
 /// two files start from the same configuration.
-const SAME_AS_REDIS: &[&str] = &[
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--enable-debug-command",
-    "yes",
-    "--daemonize",
-    "no",
-];
+fn same_as_redis() -> Vec<&'static str> {
+    [DIFF_SERVER_ARGS, &["--daemonize", "no"]].concat()
+}
 
 const CONFIG: &str = "# kvdb CONFIG REWRITE test\n\
 port 6379\n\
@@ -74,7 +67,7 @@ fn start_both(text: &str) -> [(ServerProcess, ConfigDir); 2] {
     let redis_dir = ConfigDir::new("redis", text);
     let kvdb_dir = ConfigDir::new("kvdb", text);
     let redis = ServerProcess::redis_with_config(&redis_dir.file(), &[]);
-    let kvdb = ServerProcess::kvdb_with_config(&kvdb_dir.file(), SAME_AS_REDIS);
+    let kvdb = ServerProcess::kvdb_with_config(&kvdb_dir.file(), &same_as_redis());
     [(redis, redis_dir), (kvdb, kvdb_dir)]
 }
 
@@ -182,15 +175,22 @@ fn config_rewrite_writes_the_file_redis_writes() {
     assert!(kvdb_dir.text().contains("\nhz 10\n"));
 
     for server in [&redis, &kvdb] {
-        assert!(
-            server
-                .log()
-                .contains("CONFIG REWRITE executed with success."),
-            "{} log:\n{}",
-            server.name(),
-            server.log()
-        );
+        wait_for_log(server, |log| {
+            log.contains("CONFIG REWRITE executed with success.")
+        });
     }
+}
+
+/// Waits until `server`'s log satisfies `logged`, and fails if it never does. A line is
+/// written before the reply, but reaches the harness through a pipe read by another
+/// thread.
+fn wait_for_log(server: &ServerProcess, logged: impl Fn(&str) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !logged(&server.log()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let log = server.log();
+    assert!(logged(&log), "{} log:\n{log}", server.name());
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn config_rewrite_of_an_empty_file_appends_everything_set() {
 #[test]
 fn config_rewrite_without_a_config_file_is_an_error() {
     let redis = ServerProcess::redis();
-    let kvdb = ServerProcess::kvdb_with_args(SAME_AS_REDIS);
+    let kvdb = ServerProcess::kvdb_with_args(&same_as_redis());
     let mut conns = [redis.connect(), kvdb.connect()];
     assert_eq!(
         same_reply(&mut conns, &["CONFIG", "REWRITE"]),
@@ -242,13 +242,10 @@ fn config_rewrite_that_cannot_write_answers_the_system_error() {
         "-ERR Rewriting config file: No such file or directory\r\n"
     );
     for server in [&redis, &kvdb] {
-        let log = server.log();
-        assert!(
+        wait_for_log(server, |log| {
             log.contains("Could not create tmp config file (No such file or directory)")
-                && log.contains("CONFIG REWRITE failed: No such file or directory"),
-            "{} log:\n{log}",
-            server.name()
-        );
+                && log.contains("CONFIG REWRITE failed: No such file or directory")
+        });
     }
 }
 
