@@ -185,3 +185,35 @@ fn enum_synonyms_and_flags_read_back_as_redis_prints_them() {
         "#,
     );
 }
+
+/// `--save` on the command line adds to the save points as further `save` lines of a
+/// config file do (after the harness's own `--save ""`).
+#[test]
+fn command_line_save_options_add_up() {
+    let extra = [
+        "--save",
+        "60 5",
+        "--save",
+        "10",
+        "100",
+        "--bind",
+        "127.0.0.1 ::1",
+    ];
+    let redis = support::ServerProcess::redis_with_args(&extra);
+    let kvdb =
+        support::ServerProcess::kvdb_with_args(&[support::DIFF_SERVER_ARGS, &extra[..]].concat());
+    let replies: Vec<Vec<u8>> = [&redis, &kvdb]
+        .iter()
+        .map(|server| {
+            let mut conn = server.connect();
+            let mut reply = conn.command(&[b"CONFIG", b"GET", b"save"]);
+            reply.extend(conn.command(&[b"CONFIG", b"GET", b"bind"]));
+            reply
+        })
+        .collect();
+    assert_eq!(
+        support::escape(&replies[0]),
+        support::escape(&replies[1]),
+        "left redis-server, right kvdb"
+    );
+}

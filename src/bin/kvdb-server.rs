@@ -93,18 +93,12 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 fn build_config(options: &Options) -> Result<Config, String> {
     let mut config = Config::default();
-    let mut ignored = Vec::new();
-    if let Some(path) = &options.config_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| format!("Fatal error, can't open config file '{path}': {error}"))?;
-        ignored.extend(config.load_file_text(&text)?);
-    }
-    for (name, values) in &options.directives {
-        config.apply_directive(name, values)?;
-        if !Config::is_applied(name) {
-            ignored.push(name.clone());
-        }
-    }
+    let text = match &options.config_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|error| format!("Fatal error, can't open config file '{path}': {error}"))?,
+        None => String::new(),
+    };
+    let mut ignored = config.load_file_and_directives(&text, &options.directives)?;
     ignored.sort();
     ignored.dedup();
     for name in ignored {

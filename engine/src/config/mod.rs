@@ -158,6 +158,11 @@ pub fn is_sensitive(name: &[u8]) -> bool {
         .is_some_and(|index| PARAMS[index].flags & SENSITIVE != 0)
 }
 
+/// True when parameter `name` takes several words (`save`, `bind`...).
+fn is_multi_arg(name: &str) -> bool {
+    index_of(name).is_some_and(|index| PARAMS[index].flags & MULTI_ARG != 0)
+}
+
 /// The table index of a parameter by name or alias, ignoring ASCII case.
 fn index_of(name: &str) -> Option<usize> {
     PARAMS.iter().position(|p| {
@@ -543,6 +548,27 @@ impl Config {
         Ok(())
     }
 
+    /// Applies a `redis.conf`'s text followed by command-line directives (`--name
+    /// value...`), as Redis reads them: each directive becomes one more line after the
+    /// file's, its values quoted, so `--save` lines add to the file's as further `save`
+    /// lines do. Returns what [`Config::load_file_text`] returns.
+    pub fn load_file_and_directives(
+        &mut self,
+        text: &str,
+        directives: &[(String, Vec<String>)],
+    ) -> Result<Vec<String>, String> {
+        let mut text = text.to_string();
+        for (name, values) in directives {
+            text.push('\n');
+            text.push_str(name);
+            for value in values {
+                text.push(' ');
+                text.push_str(&rewrite::quoted(value));
+            }
+        }
+        self.load_file_text(&text)
+    }
+
     /// Applies the text of a `redis.conf`. Returns the names of directives that were
     /// accepted but have no effect in kvdb; a bad line is an error in Redis's format.
     ///
@@ -580,6 +606,20 @@ impl Config {
                 ignored.push(name);
                 continue;
             }
+            // A several-word parameter given as one quoted value is split, as Redis
+            // does (`--save "60 5"` is `save 60 5`).
+            let split: Vec<String>;
+            let values = match values {
+                [value] if !value.is_empty() && is_multi_arg(&name) => {
+                    split = kvdb_resp::split_args(value.as_bytes())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|w| String::from_utf8_lossy(w).into_owned())
+                        .collect();
+                    &split[..]
+                }
+                values => values,
+            };
             let clears = matches!(values, [value] if value.is_empty());
             if name == "save" && save_loaded && !clears {
                 let mut points: Vec<String> =

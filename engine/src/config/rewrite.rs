@@ -167,7 +167,7 @@ fn option_of(line: &str) -> Option<String> {
 
 /// Redis's `sdscatrepr`: the value in double quotes, escaped so the config parser
 /// reads it back.
-fn quoted(value: &str) -> String {
+pub(crate) fn quoted(value: &str) -> String {
     let mut out = String::from("\"");
     for &byte in value.as_bytes() {
         match byte {

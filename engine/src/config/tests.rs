@@ -239,3 +239,34 @@ fn save_lines_of_a_file_add_up_after_the_first_replaces_the_defaults() {
     config.load_file_text("save \"\"\n").unwrap();
     assert_eq!(get(&config, "save")[0].1, "");
 }
+
+#[test]
+fn command_line_directives_follow_the_file_as_further_lines() {
+    let directives = |list: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .map(|(name, values)| {
+                let values = values.iter().map(|v| v.to_string()).collect();
+                (name.to_string(), values)
+            })
+            .collect()
+    };
+    // `--save` adds to the file's save lines, and to an earlier `--save`.
+    let mut config = Config::default();
+    config
+        .load_file_and_directives(
+            "save 900 1\n",
+            &directives(&[("save", &["60 5"]), ("save", &["10", "100"])]),
+        )
+        .unwrap();
+    assert_eq!(get(&config, "save")[0].1, "900 1 60 5 10 100");
+    // Without a file, the first `--save` replaces the defaults; `--save ""` clears.
+    let mut config = Config::default();
+    let list = directives(&[("save", &["60 5"]), ("requirepass", &["a \"b\" c"])]);
+    config.load_file_and_directives("", &list).unwrap();
+    assert_eq!(get(&config, "save")[0].1, "60 5");
+    assert_eq!(get(&config, "requirepass")[0].1, "a \"b\" c");
+    let mut config = Config::default();
+    let list = directives(&[("save", &[""])]);
+    config.load_file_and_directives("", &list).unwrap();
+    assert_eq!(get(&config, "save")[0].1, "");
+}
