@@ -978,6 +978,20 @@ impl Drop for Session {
     }
 }
 
+/// Takes client `id` out of the client list and of everything keyed by client under
+/// the store: its WATCHes, subscriptions, tracking, MONITOR, block and pause. Run
+/// when a client goes, and by CLIENT KILL for the clients it kills, which Redis frees
+/// before answering.
+pub(crate) fn detach_client(shared: &Shared, keyspace: &mut Keyspace, id: u64) {
+    keyspace.watches.unwatch_all(id);
+    keyspace.pubsub.remove_client(id);
+    keyspace.tracking.client_gone(id);
+    keyspace.monitors.retain(|(monitor, _)| *monitor != id);
+    keyspace.blocking.unblock(id);
+    keyspace.forget_paused(id);
+    shared.clients.lock().remove(&id);
+}
+
 /// Removes a departed client from everything under the store: its WATCHes,
 /// subscriptions, MONITOR and block; what was popped for it goes back to its key.
 fn forget_client(
@@ -986,16 +1000,10 @@ fn forget_client(
     mut state: ClientState,
     undelivered: Option<Restore>,
 ) {
-    let id = state.info.id;
     let Store { keyspace, stats } = store;
-    keyspace.watches.unwatch_all(id);
-    keyspace.pubsub.remove_client(id);
-    keyspace.tracking.client_gone(id);
-    keyspace.monitors.retain(|(monitor, _)| *monitor != id);
     // A client that goes away blocked, or before its blocking reply was written,
-    // gives back what was popped for it.
-    keyspace.blocking.unblock(id);
-    keyspace.forget_paused(id);
+    // gives back what was popped for it (below).
+    detach_client(shared, keyspace, state.info.id);
     let mut restore = undelivered;
     if let Some((slot, _)) = state.blocked.take() {
         restore = slot.take().and_then(|(_, restore)| restore).or(restore);
@@ -1013,7 +1021,6 @@ fn forget_client(
         serve_blocked(shared, keyspace, stats);
         end_of_batch(shared, keyspace);
     }
-    shared.clients.lock().remove(&id);
 }
 
 /// Serves the clients blocked on keys that the last command made ready, oldest

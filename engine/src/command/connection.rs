@@ -442,6 +442,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     let me = ctx.client.info.id;
     let own = ctx.client.info.clone();
     let mut killed = 0;
+    let mut others = Vec::new();
     for (id, client) in ctx.shared.clients.lock().iter() {
         let info = if *id == me {
             own.clone()
@@ -455,8 +456,15 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
             ctx.client.close_after_reply = true;
         } else {
             client.kill();
+            others.push(*id);
         }
         killed += 1;
+    }
+    // Redis frees the other clients before answering: they are gone from CLIENT
+    // LIST, INFO, their channels and WATCHes at once, not when their connection
+    // notices.
+    for id in others {
+        crate::session::detach_client(ctx.shared, ctx.keyspace, id);
     }
     if old_form {
         return if killed == 0 {
@@ -705,7 +713,69 @@ const CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         acl::CONNECTION,
         client_list
     ),
+    spec!(
+        "client|help",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        client_help
+    ),
 ];
+
+/// CLIENT HELP: Redis 7.0.15's text.
+fn client_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(super::generic::help_reply(
+        "client",
+        &[
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+        ],
+    ))
+}
 
 /// Flags of the commands a client may send at any time: before authenticating, while
 /// loading or busy, and never from scripts (QUIT, RESET, AUTH, HELLO).

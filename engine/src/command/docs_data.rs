@@ -1450,6 +1450,21 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "client|help",
+        summary: Some("Show helpful text about the different subcommands"),
+        since: Some("5.0.0"),
+        group: "connection",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "ping",
         summary: Some("Ping the server"),
         since: Some("1.0.0"),
