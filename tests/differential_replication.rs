@@ -221,15 +221,20 @@ fn parse_multibulk(frame: &[u8]) -> Vec<Vec<u8>> {
 }
 
 /// Same command, but for absolute millisecond timestamps (after `PXAT`, or
-/// `PEXPIREAT`'s), which must both be within a minute of now and of each other.
+/// `PEXPIREAT`'s and `RESTORE ... ABSTTL`'s, XCLAIM's `TIME`), which must both be within a minute of now and of each other.
 fn same_command(redis: &[Vec<u8>], kvdb: &[Vec<u8>]) -> bool {
     if redis.len() != kvdb.len() {
         return false;
     }
-    let pexpireat = redis[0].eq_ignore_ascii_case(b"pexpireat");
+    // RESTORE propagates its TTL as an absolute one (with ABSTTL).
+    let absolute_second = redis[0].eq_ignore_ascii_case(b"pexpireat")
+        || (redis[0].eq_ignore_ascii_case(b"restore")
+            && redis.iter().any(|arg| arg.eq_ignore_ascii_case(b"absttl")));
     (0..redis.len()).all(|at| {
-        let timestamp =
-            (pexpireat && at == 2) || (at > 0 && redis[at - 1].eq_ignore_ascii_case(b"pxat"));
+        let timestamp = (absolute_second && at == 2)
+            || (at > 0
+                && (redis[at - 1].eq_ignore_ascii_case(b"pxat")
+                    || redis[at - 1].eq_ignore_ascii_case(b"time")));
         if timestamp {
             plausible_pair(&redis[at], &kvdb[at])
         } else {
@@ -544,4 +549,354 @@ fn migrate_propagates_as_del_of_the_keys_that_went() {
         MIGRATE 127.0.0.1 {port} nosuch 0 1000
         "#
     ));
+}
+
+#[test]
+fn restore_copy_rename_move_and_flushes() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        SET src hello
+        RESTORE r1 0 "\x00\x05hello\n\x00cr\xdfve4 \n"
+        RESTORE r2 100000 "\x00\x05hello\n\x00cr\xdfve4 \n"
+        RESTORE r3 4102444800000 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL
+        RESTORE r3 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL REPLACE
+        RESTORE r2 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL REPLACE
+        RESTORE r4 0 "\x00\x05hello\n\x00cr\xdfve4 \n" IDLETIME 100 REPLACE
+        RESTORE r5 0 "\x00\x05hello\n\x00cr\xdfve4 \n" FREQ 5
+        RESTORE r6 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL
+        RESTORE r7 0 "\x12\x01\x02\r\r\x00\x00\x00\x02\x00\x81a\x02\x81b\x02\xff\n\x00h\xeb\n\x89\x13A\xbb\xb1"
+        RESTORE r7 0 "\x00\x05hello\n\x00cr\xdfve4 \n"
+        COPY src dst
+        COPY src dst
+        COPY src dst DB 4 REPLACE
+        COPY nosuch dst
+        RENAME src src
+        RENAME src s2
+        RENAMENX s2 dst
+        MOVE s2 5
+        MOVE nosuch 5
+        SWAPDB 0 5
+        SWAPDB 0 0
+        FLUSHDB ASYNC
+        FLUSHDB SYNC
+        SET a 1
+        FLUSHALL ASYNC
+        SET a 1
+        FLUSHALL SYNC
+        FLUSHALL
+        "#,
+    );
+}
+
+#[test]
+fn store_commands_and_bitmaps() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        SADD s1 a b c
+        SADD s2 b c d
+        SINTERSTORE d s1 s2
+        SINTERSTORE d nosuch s2
+        SINTERSTORE d nosuch s2
+        SUNIONSTORE d s1 s2
+        SDIFFSTORE d s1 s2
+        SDIFFSTORE d nosuch
+        SINTERCARD 2 s1 s2
+        SMOVE s1 s2 a
+        SMOVE s1 s2 nosuch
+        SMOVE s1 s1 b
+        SRANDMEMBER s1
+        SRANDMEMBER s1 -5
+        ZADD z1 1 a 2 b 3 c
+        ZADD z2 1 b 2 c 3 d
+        ZINTERSTORE zd 2 z1 z2 WEIGHTS 1 2 AGGREGATE MAX
+        ZUNIONSTORE zd 2 z1 z2
+        ZDIFFSTORE zd 2 z1 z2
+        ZDIFFSTORE zd 1 nosuch
+        ZRANGESTORE zd z1 0 -1
+        ZRANGESTORE zd z1 5 10
+        ZRANGESTORE zd z1 (1 +inf BYSCORE LIMIT 0 1
+        ZADD z1 XX CH 5 a 6 nosuch
+        ZADD z1 GT 1 a
+        ZADD z1 LT 1 a
+        ZADD z1 INCR 2 a
+        ZADD z1 NX INCR 2 a
+        ZINCRBY z1 -1 b
+        ZREMRANGEBYSCORE z1 -inf 2
+        ZREMRANGEBYLEX z2 - +
+        ZADD s1 1 a
+        RPUSH list 3 1 2
+        SORT list STORE sorted
+        SORT list
+        SORT nosuch STORE sorted
+        SORT nosuch STORE sorted
+        SORT_RO list
+        SET k1 foobar
+        SET k2 abcdef
+        BITOP AND dest k1 k2
+        BITOP OR dest k1 nosuch
+        BITOP NOT dest nosuch
+        BITOP XOR dest nosuch nosuch2
+        BITFIELD bf SET u8 0 255 GET u8 0
+        BITFIELD bf GET u8 0
+        BITFIELD bf INCRBY u2 100 1 OVERFLOW SAT INCRBY u2 102 1
+        BITFIELD bf OVERFLOW FAIL INCRBY u2 100 10
+        BITFIELD_RO bf GET u8 0
+        SETBIT bm 100 0
+        SETBIT bm 100 0
+        SETRANGE sr 0 ""
+        SETRANGE sr 5 ""
+        SETRANGE sr 5 x
+        APPEND sr ""
+        APPEND ap ""
+        "#,
+    );
+}
+
+#[test]
+fn hyperloglogs_geo_hashes_and_lists() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        PFADD h1 a b c
+        PFADD h1 a
+        PFADD h1
+        PFADD h3
+        PFCOUNT h1
+        PFCOUNT h1
+        PFADD h2 c d e
+        PFCOUNT h1 h2
+        PFMERGE hm h1 h2
+        PFMERGE hm
+        PFMERGE hn
+        PFCOUNT nosuch
+        GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+        GEOADD g NX 13.361389 38.115556 Palermo
+        GEOADD g XX CH 13.361389 38.115556 Palermo
+        GEORADIUS g 15 37 200 km STORE gs
+        GEORADIUS g 15 37 200 km STOREDIST gd
+        GEORADIUSBYMEMBER g Palermo 200 km STORE gs2
+        GEOSEARCHSTORE gs3 g FROMLONLAT 15 37 BYRADIUS 200 km
+        GEOSEARCHSTORE gs3 g FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST
+        GEOSEARCHSTORE gs3 g FROMLONLAT 0 0 BYRADIUS 1 km
+        GEORADIUS g 15 37 200 km
+        HSET h a 1
+        HSETNX h a 2
+        HINCRBY h n 0
+        HINCRBY h n -3
+        HMSET h b 2 c 3
+        HDEL h nosuch
+        RPUSH l a b c a
+        LINSERT l AFTER nosuch x
+        LINSERT l AFTER a x
+        LINSERT nosuch AFTER a x
+        LSET l -1 z
+        LTRIM l 0 -1
+        LTRIM l 1 1
+        LTRIM l 5 1
+        RPUSH l a b a
+        LREM l 1 a
+        LREM l 0 nosuch
+        LPOS l b
+        "#,
+    );
+}
+
+#[test]
+fn expire_edge_cases_touch_object_and_getex() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        SET a 1
+        SET b 1
+        SET c 1
+        TOUCH a b nosuch
+        OBJECT ENCODING a
+        OBJECT FREQ a
+        EXPIRE a 100 XX
+        EXPIRE a 100 NX
+        EXPIRE a 200 NX
+        EXPIRE a 50 GT
+        EXPIRE a 300 GT
+        EXPIRE a 400 LT
+        EXPIRE a 10 LT
+        PEXPIRE a 100000 GT
+        EXPIREAT a 1
+        EXPIRE b -1
+        PEXPIREAT c 1 NX
+        SET d 1
+        PEXPIRE d 0
+        EXPIRE nosuch 100
+        EXPIRE nosuch -1
+        SET e 1 EX 100
+        PERSIST e
+        PERSIST e
+        PERSIST nosuch
+        SET f 1
+        GETEX f EX 100
+        GETEX f PX 100000
+        GETEX f EXAT 4102444800
+        GETEX f PXAT 4102444800000
+        GETEX f PERSIST
+        GETEX f EXAT 1
+        GETEX nosuch EX 10
+        GETEX nosuch PERSIST
+        SET g 1
+        GETEX g PX 0
+        SET h 1
+        SET h 2 PXAT 1
+        SET i 1 EX 100
+        SET i 2 KEEPTTL
+        "#,
+    );
+}
+
+#[test]
+fn streams_propagate_generated_ids_and_exact_trims() {
+    let mut pair = Pair::new(&[("stream-node-max-entries", "4")]);
+    let mut script = String::from("XADD s 1-1 f v\nXADD s 1-* f v\nXADD s 2 f v\n");
+    for ms in 3..=30 {
+        script.push_str(&format!("XADD s {ms}-0 f v\n"));
+    }
+    script.push_str(
+        r#"
+        XADD s MAXLEN ~ 9 31-* f v
+        XADD s MAXLEN = 100 32-* f v
+        XADD s MINID ~ 20 33-0 f v
+        XTRIM s MAXLEN ~ 5
+        XTRIM s MAXLEN ~ 5
+        XTRIM s MINID ~ 31 LIMIT 4
+        XTRIM s MAXLEN 3
+        XTRIM s MAXLEN 3
+        XADD s 99999999999999-0 f v
+        XADD s * f v
+        XADD s MAXLEN ~ 1 LIMIT 100 * f v
+        XADD s NOMKSTREAM * f v
+        XADD nosuch NOMKSTREAM * f v
+        XADD s 1-0 f v
+        XDEL s 99999999999999-0 nosuch-0
+        XDEL s 5-0
+        XSETID s 99999999999999-9
+        XSETID s 99999999999999-10 ENTRIESADDED 1000 MAXDELETEDID 1-0
+        XLEN s
+        XRANGE s - +
+        "#,
+    );
+    pair.check(&script);
+}
+
+#[test]
+fn consumer_groups_propagate_as_xclaim_and_setid() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        XADD s 1-0 f v
+        XADD s 2-0 f v
+        XADD s 3-0 f v
+        XADD s 4-0 f v
+        XADD s 5-0 f v
+        XADD s 6-0 f v
+        XGROUP CREATE s g 0
+        XGROUP CREATE s g2 $
+        XGROUP CREATE s g2 $
+        XGROUP CREATE t g $ MKSTREAM
+        XGROUP CREATECONSUMER s g alice
+        XGROUP CREATECONSUMER s g alice
+        XREADGROUP GROUP g alice COUNT 2 STREAMS s >
+        XREADGROUP GROUP g bob NOACK COUNT 1 STREAMS s >
+        XREADGROUP GROUP g bob NOACK COUNT 1 STREAMS s >
+        XREADGROUP GROUP g alice STREAMS s 0
+        XREADGROUP GROUP g carol COUNT 1 STREAMS s >
+        XREADGROUP GROUP g2 carol STREAMS s >
+        XREADGROUP GROUP g carol STREAMS s >
+        XREADGROUP GROUP g carol STREAMS s >
+        XREADGROUP GROUP g frank STREAMS s 0
+        XCLAIM s g dave 0 1-0 2-0
+        XCLAIM s g dave 0 1-0 JUSTID
+        XCLAIM s g dave 0 1 RETRYCOUNT 7 TIME 1000
+        XCLAIM s g dave 3600000 1-0
+        XCLAIM s g dave 0 999-0 LASTID 100-0
+        XCLAIM s g dave 0 999-0 FORCE
+        XCLAIM s g dave 0 5-0 FORCE
+        XDEL s 2-0
+        XCLAIM s g erin 0 2-0
+        XDEL s 6-0
+        XAUTOCLAIM s g erin 0 0 COUNT 10
+        XAUTOCLAIM s g erin 0 0 JUSTID
+        XAUTOCLAIM s g erin 3600000 0
+        XACK s g 1-0 999-0
+        XACK s g 1-0
+        XACK s nosuch 1-0
+        XGROUP SETID s g 0 ENTRIESREAD 0
+        XGROUP SETID s g $
+        XGROUP DELCONSUMER s g alice
+        XGROUP DELCONSUMER s g nobody
+        XGROUP DESTROY s g2
+        XGROUP DESTROY s g2
+        XINFO GROUPS s
+        XPENDING s g
+        "#,
+    );
+}
+
+#[test]
+fn served_blocked_group_readers_propagate_their_claims() {
+    let mut pair = Pair::new(&[]);
+    pair.check("XGROUP CREATE x g $ MKSTREAM");
+    let mut redis_blocked = RawConn::connect(pair._redis.addr());
+    let mut kvdb_blocked = RawConn::connect(pair._kvdb.addr());
+    for (command, add) in [
+        (
+            "XREADGROUP GROUP g c1 BLOCK 0 STREAMS x >",
+            "XADD x 1-0 f v",
+        ),
+        (
+            "XREADGROUP GROUP g c2 NOACK BLOCK 0 STREAMS x >",
+            "XADD x 2-0 f v",
+        ),
+        (
+            "XREADGROUP GROUP g c1 COUNT 5 BLOCK 0 STREAMS x >",
+            "XADD x 3-0 f v",
+        ),
+    ] {
+        let argv = split_command_line(command).unwrap();
+        let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+        redis_blocked.send_raw(&support::encode_command(&argv));
+        kvdb_blocked.send_raw(&support::encode_command(&argv));
+        std::thread::sleep(Duration::from_millis(100));
+        pair.check(add);
+        redis_blocked.read_reply();
+        kvdb_blocked.read_reply();
+    }
+}
+
+#[test]
+fn keys_found_expired_by_scans_and_randomkey_propagate_their_deletions() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r#"
+        DEBUG SET-ACTIVE-EXPIRE 0
+        SET a 1 PX 20
+        !sleep 50
+        SCAN 0 COUNT 100
+        SET a 1 PX 20
+        !sleep 50
+        KEYS *
+        SET a 1 PX 20
+        !sleep 50
+        RANDOMKEY
+        SET a 1 PX 20
+        !sleep 50
+        EXISTS a
+        SET a 1 PX 20
+        !sleep 50
+        TOUCH a
+        SET z 1 PX 20
+        SADD key z
+        !sleep 50
+        SORT key BY nosort GET z
+        DEBUG SET-ACTIVE-EXPIRE 1
+        "#,
+    );
 }

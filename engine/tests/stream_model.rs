@@ -203,6 +203,7 @@ proptest! {
                         consumer: &consumers[who],
                         min_idle: 0,
                         now: 5,
+                        record: false,
                     };
                     let claimed = stream
                         .claim(&claimant, &[id], 5, CountUpdate::Increment, false)

@@ -241,6 +241,10 @@ fn restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     };
     if expire_at.is_some_and(|at| at <= now) {
         if deleted {
+            // Only the deletion of the replaced key happened: that is what propagates.
+            if ctx.propagating() {
+                ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+            }
             ctx.signal_modified_key(&key);
             ctx.notify(notify::GENERIC, "del", &key);
         }
@@ -248,6 +252,13 @@ fn restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     }
     let (db, _, _) = ctx.db();
     db.insert_restored(&key, value, expire_at, (frequency, idle), now);
+    if let (Some(at), false, true) = (expire_at, absolute, ctx.propagating()) {
+        // A relative TTL propagates as the absolute one it came to.
+        let mut argv = args.argv().to_vec();
+        argv[2] = crate::replication::number(at);
+        argv.push(Bytes::from_static(b"ABSTTL"));
+        ctx.propagate_as(argv);
+    }
     ctx.signal_modified_key(&key);
     ctx.notify(notify::NEW, "new", &key);
     ctx.notify(notify::GENERIC, "restore", &key);

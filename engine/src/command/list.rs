@@ -341,6 +341,7 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let Some(list) = ctx.write_as::<List>(&key)? else {
         return Ok(Reply::Ok);
     };
+    let before = list.len();
     match clamp_range(start, end, list.len()) {
         Some((start, end)) => {
             list.truncate(end + 1);
@@ -348,9 +349,16 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         }
         None => list.clear(),
     }
+    let removed = before - list.len();
     ctx.notify(notify::LIST, "ltrim", &key);
     ctx.delete_if_empty::<List>(&key);
-    ctx.signal_modified_key(&key);
+    // A trim that removed nothing still signals the key but changes nothing, so it
+    // does not propagate.
+    if removed == 0 {
+        ctx.signal_key_unchanged(&key);
+    } else {
+        ctx.signal_modified_key(&key);
+    }
     Ok(Reply::Ok)
 }
 

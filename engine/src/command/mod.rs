@@ -684,6 +684,14 @@ impl Ctx<'_> {
         self.signal_modified_key_in(self.client.db, key);
     }
 
+    /// [`Ctx::signal_modified_key`] for a command that touched `key` without changing
+    /// the dataset (an LTRIM that removed nothing): WATCH, tracking and blocked clients
+    /// see it, but it is no change to save or propagate.
+    #[inline]
+    pub fn signal_key_unchanged(&mut self, key: &[u8]) {
+        self.signal_modified_key_by(self.client.db, key, self.client.info.id);
+    }
+
     /// [`Ctx::signal_modified_key`] for a key of database `db` (COPY, MOVE).
     #[inline]
     pub fn signal_modified_key_in(&mut self, db: usize, key: &[u8]) {

@@ -131,6 +131,8 @@ struct TrimArgs {
     approx: bool,
     /// 0: no limit.
     limit: u64,
+    /// Where the MAXLEN/MINID value is in argv (after the `~` or `=`, if any).
+    strategy_value_pos: usize,
     /// XADD: the ID given (`None` for `*`).
     id: Option<NewId>,
     no_mkstream: bool,
@@ -167,6 +169,7 @@ fn parse_add_or_trim(
                 i += 1;
             }
             let value = &argv[i + 1];
+            parsed.strategy_value_pos = i + 1;
             parsed.strategy = Some(if is_keyword(opt, "MAXLEN") {
                 let max = parse_i64(value)?;
                 let max = u64::try_from(max)
@@ -257,6 +260,7 @@ fn xadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         return Ok(Reply::Nil);
     }
     let now_ms = ctx.now_ms;
+    let propagating = ctx.propagating();
     let stream = ctx.write_or_create::<Stream>(&key)?;
     if stream.last_id == StreamId::MAX {
         return Err(CommandError::err(
@@ -275,6 +279,20 @@ fn xadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         Some(strategy) => stream.trim(strategy, parsed.approx, parsed.limit),
         None => 0,
     };
+    let propagated = propagating.then(|| {
+        let mut propagated = argv.to_vec();
+        if parsed.approx {
+            rewrite_approx_trim(&mut propagated, &parsed, stream);
+        }
+        // An ID left to the server (`*`, `<ms>-*`) propagates as the one generated.
+        if !matches!(parsed.id, Some(NewId::Exact(_))) {
+            propagated[id_pos] = id.to_bytes();
+        }
+        propagated
+    });
+    if let Some(propagated) = propagated {
+        ctx.propagate_as(propagated);
+    }
     ctx.signal_modified_key(&key);
     ctx.reply_point();
     ctx.notify(notify::STREAM, "xadd", &key);
@@ -369,6 +387,7 @@ fn xtrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let limits = ctx.rules().stream_node_limits;
     let (parsed, _) = parse_add_or_trim(argv, false, limits.max_entries)?;
     let key = argv[1].clone();
+    let propagating = ctx.propagating();
     let Some(stream) = ctx.write_as::<Stream>(&key)? else {
         return Ok(Reply::Int(0));
     };
@@ -377,10 +396,27 @@ fn xtrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         None => 0,
     };
     if removed > 0 {
+        if parsed.approx && propagating {
+            let mut propagated = argv.to_vec();
+            rewrite_approx_trim(&mut propagated, &parsed, stream);
+            ctx.propagate_as(propagated);
+        }
         ctx.notify(notify::STREAM, "xtrim", &key);
         ctx.signal_modified_key(&key);
     }
     Ok(Reply::Int(removed as i64))
+}
+
+/// An approximate trim (`~`, maybe with LIMIT) propagates as the exact one its result
+/// amounts to, so replicas trim the same entries: `MAXLEN = <length now>` or
+/// `MINID = <first entry now, deleted ones included>`; LIMIT stays as given.
+fn rewrite_approx_trim(argv: &mut [Bytes], parsed: &TrimArgs, stream: &Stream) {
+    let at = parsed.strategy_value_pos;
+    argv[at - 1] = Bytes::from_static(b"=");
+    argv[at] = match parsed.strategy {
+        Some(TrimStrategy::MinId(_)) => stream.first_entry_id().to_bytes(),
+        _ => crate::replication::number(stream.len()),
+    };
 }
 
 fn xsetid(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

@@ -25,9 +25,10 @@ use crate::args::{c_str, is_keyword, parse_i64, Args};
 use crate::blocking::BlockedOp;
 use crate::error::{CommandError, BUSY_GROUP, NO_GROUP_BLOCKED};
 use crate::notify;
+use crate::replication::number;
 use crate::reply::Reply;
-use crate::types::stream::groups::{elapsed, Claimant, CountUpdate};
-use crate::types::stream::{ConsumerGroup, Stream, StreamId};
+use crate::types::stream::groups::{elapsed, Claimant, CountUpdate, PendingEntry};
+use crate::types::stream::{ConsumerGroup, EntryPairs, Stream, StreamId};
 
 /// `Reply::Bulk` of a static name.
 fn name(text: &'static str) -> Reply {
@@ -64,6 +65,54 @@ fn consumer_created(ctx: &mut Ctx<'_>, key: &[u8], created: bool) {
         dirty(ctx, 1);
         ctx.notify(notify::STREAM, "xgroup-createconsumer", key);
     }
+}
+
+/// The idempotent form in which a change to a pending entry propagates (Redis's
+/// `streamPropagateXCLAIM`): `XCLAIM key group owner 0 id TIME t RETRYCOUNT n FORCE
+/// JUSTID LASTID last`, with the entry's owner, delivery time and count.
+fn propagated_xclaim(
+    key: &Bytes,
+    group: &Bytes,
+    id: Bytes,
+    entry: &PendingEntry,
+    last_id: StreamId,
+) -> Vec<Bytes> {
+    vec![
+        Bytes::from_static(b"XCLAIM"),
+        key.clone(),
+        group.clone(),
+        entry.consumer.clone(),
+        Bytes::from_static(b"0"),
+        id,
+        Bytes::from_static(b"TIME"),
+        number(entry.delivery_time),
+        Bytes::from_static(b"RETRYCOUNT"),
+        number(entry.delivery_count),
+        Bytes::from_static(b"FORCE"),
+        Bytes::from_static(b"JUSTID"),
+        Bytes::from_static(b"LASTID"),
+        last_id.to_bytes(),
+    ]
+}
+
+/// How a group's new last ID propagates when no XCLAIM carries it (Redis's
+/// `streamPropagateGroupID`): `XGROUP SETID key group id ENTRIESREAD n`, -1 for an
+/// unknown read counter.
+fn propagated_setid(
+    key: &Bytes,
+    group: &Bytes,
+    last_id: StreamId,
+    entries_read: Option<i64>,
+) -> Vec<Bytes> {
+    vec![
+        Bytes::from_static(b"XGROUP"),
+        Bytes::from_static(b"SETID"),
+        key.clone(),
+        group.clone(),
+        last_id.to_bytes(),
+        Bytes::from_static(b"ENTRIESREAD"),
+        number(entries_read.unwrap_or(-1)),
+    ]
 }
 
 // ---------------------------------------------------------------------------- XGROUP
@@ -306,6 +355,7 @@ fn serve_group(
     noack: bool,
 ) -> Result<Reply, CommandError> {
     let now = now(ctx);
+    let propagating = ctx.propagating();
     let Some(stream) = ctx.read_as::<Stream>(key)? else {
         return Ok(Reply::Array(Vec::new()));
     };
@@ -316,12 +366,31 @@ fn serve_group(
     else {
         return Err(CommandError::Other(NO_GROUP_BLOCKED.into()));
     };
+    if created && noack && propagating {
+        // XCLAIM creates the consumer on replicas, but NOACK reads propagate none.
+        ctx.also_propagate(vec![
+            Bytes::from_static(b"XGROUP"),
+            Bytes::from_static(b"CREATECONSUMER"),
+            key.clone(),
+            group.clone(),
+            consumer.clone(),
+        ]);
+    }
+    let Some(stream) = ctx.read_as::<Stream>(key)? else {
+        return Ok(Reply::Array(Vec::new()));
+    };
     let reply = match read {
         GroupRead::New(after) => {
             let start = after.successor().unwrap_or(StreamId::MIN);
             let entries = stream
                 .deliver_new(group, consumer, start, count, noack, now)
                 .unwrap_or_default();
+            if propagating {
+                let read = (group, consumer, after, noack);
+                for argv in delivery_propagation(stream, key, read, &entries) {
+                    ctx.also_propagate(argv);
+                }
+            }
             entries_reply(entries)
         }
         GroupRead::History(after) => {
@@ -333,11 +402,49 @@ fn serve_group(
     Ok(reply)
 }
 
+/// How a delivery of new entries to `consumer` of `group` (whose last ID was `after`)
+/// propagates: one idempotent XCLAIM per entry made pending, each carrying the group's
+/// last ID as it then was; with NOACK, nothing is pending and the group's new last
+/// ID goes as XGROUP SETID.
+fn delivery_propagation(
+    stream: &Stream,
+    key: &Bytes,
+    (group, consumer, after, noack): (&Bytes, &Bytes, StreamId, bool),
+    entries: &[EntryPairs],
+) -> Vec<Vec<Bytes>> {
+    let Some(state) = stream.groups.get(group) else {
+        return Vec::new();
+    };
+    if noack {
+        if state.last_id == after {
+            return Vec::new();
+        }
+        return vec![propagated_setid(
+            key,
+            group,
+            state.last_id,
+            state.entries_read,
+        )];
+    }
+    let mut last_id = after;
+    entries
+        .iter()
+        .filter_map(|(id, _)| {
+            last_id = last_id.max(*id);
+            let entry = state.pending.get(id)?;
+            debug_assert_eq!(&entry.consumer, consumer);
+            Some(propagated_xclaim(key, group, id.to_bytes(), entry, last_id))
+        })
+        .collect()
+}
+
 fn xreadgroup(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let read = ReadArgs::parse(ctx, args.argv(), true)?;
     let Some(group) = read.group else {
         return Err(CommandError::err("Missing GROUP option for XREADGROUP"));
     };
+    // What a read changes propagates as XCLAIM and XGROUP commands, never as itself.
+    ctx.prevent_propagation();
     let mut after = Vec::with_capacity(read.keys.len());
     for (key, arg) in read.keys.iter().zip(read.ids) {
         let has_group = ctx
@@ -678,6 +785,7 @@ fn xclaim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         .collect();
     let now = now(ctx);
     let options = ClaimOptions::parse(&rest[ids.len()..], now)?;
+    let ctx_propagating = ctx.propagating();
     let Some(stream) = ctx.read_as::<Stream>(&key)? else {
         return Err(no_key_or_group(&key, &group_name));
     };
@@ -688,11 +796,13 @@ fn xclaim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
             changes += 1;
         }
     }
+    let record = ctx_propagating;
     let who = Claimant {
         group: &group_name,
         consumer: &consumer,
         min_idle,
         now,
+        record,
     };
     let claimed = stream
         .claim(
@@ -704,12 +814,29 @@ fn xclaim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         )
         .unwrap_or_default();
     let reply = claimed_reply(stream, &claimed.ids, options.just_id);
+    let group = stream.groups.get(&group_name);
+    let (last_id, entries_read) = group.map_or((StreamId::MIN, None), |group| {
+        (group.last_id, group.entries_read)
+    });
     // Redis counts the group's new last ID only when nothing else was counted.
     let counted = (claimed.ids.len() + claimed.dropped) as u64;
     if counted > 0 {
         changes = counted;
     }
     dirty(ctx, changes);
+    if ctx_propagating {
+        // XCLAIM propagates as one idempotent XCLAIM per pending entry changed, the
+        // ID as the client wrote it; a new last ID alone as XGROUP SETID.
+        ctx.prevent_propagation();
+        for change in &claimed.changes {
+            let id_arg = rest[change.at].clone();
+            let argv = propagated_xclaim(&key, &group_name, id_arg, &change.entry, last_id);
+            ctx.also_propagate(argv);
+        }
+        if claimed.changes.is_empty() && changes > 0 {
+            ctx.also_propagate(propagated_setid(&key, &group_name, last_id, entries_read));
+        }
+    }
     consumer_created(ctx, &key, claimed.consumer_created);
     Ok(reply)
 }
@@ -749,6 +876,7 @@ fn xautoclaim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         }
     }
     let now = now(ctx);
+    let propagating = ctx.propagating();
     let stream = ctx
         .read_as::<Stream>(&key)?
         .filter(|stream| stream.groups.contains_key(&group_name))
@@ -763,13 +891,27 @@ fn xautoclaim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         consumer: &consumer,
         min_idle,
         now,
+        record: propagating,
     };
     let done = stream
         .auto_claim(&who, start, count as u64, just_id)
         .unwrap_or_default();
     let claimed = claimed_reply(stream, &done.ids, just_id);
     let deleted = done.deleted.iter().map(|id| id_reply(*id)).collect();
+    let last_id = stream
+        .groups
+        .get(&group_name)
+        .map_or(StreamId::MIN, |group| group.last_id);
     dirty(ctx, (done.ids.len() + done.deleted.len()) as u64);
+    if propagating {
+        // As XCLAIM: one idempotent XCLAIM per pending entry claimed or dropped.
+        ctx.prevent_propagation();
+        for change in &done.changes {
+            let id_arg = change.id.to_bytes();
+            let argv = propagated_xclaim(&key, &group_name, id_arg, &change.entry, last_id);
+            ctx.also_propagate(argv);
+        }
+    }
     consumer_created(ctx, &key, done.consumer_created);
     Ok(Reply::Array(vec![
         id_reply(done.cursor),

@@ -549,6 +549,16 @@ impl Stream {
         removed
     }
 
+    /// The first entry's ID, deleted entries included, or `StreamId::MAX` when the
+    /// stream holds none (`streamGetEdgeID` not skipping tombstones): what an
+    /// approximate MINID trim propagates as its exact bound.
+    pub fn first_entry_id(&self) -> StreamId {
+        self.nodes
+            .values()
+            .find_map(|node| node.entries.first().map(|entry| entry.id))
+            .unwrap_or(StreamId::MAX)
+    }
+
     /// The first live entry's ID.
     pub fn first_live_id(&self) -> Option<StreamId> {
         self.range(StreamId::MIN, StreamId::MAX, false, 1)

@@ -93,18 +93,15 @@ fn geoadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     let mut zadd_argv = vec![Bytes::from_static(b"zadd"), args.key()?];
     let (mut nx, mut xx) = (false, false);
     while let Some(option) = args.peek() {
-        let name: &'static [u8] = if is_c_keyword(option, "nx") {
+        if is_c_keyword(option, "nx") {
             nx = true;
-            b"nx"
         } else if is_c_keyword(option, "xx") {
             xx = true;
-            b"xx"
-        } else if is_c_keyword(option, "ch") {
-            b"ch"
-        } else {
+        } else if !is_c_keyword(option, "ch") {
             break;
-        };
-        zadd_argv.push(Bytes::from_static(name));
+        }
+        // The options pass to ZADD as the client spelled them, and so propagate.
+        zadd_argv.push(option.clone());
         args.try_next();
     }
     let triples = args.rest();
@@ -116,6 +113,11 @@ fn geoadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
         let score = geohash::score_of(longitude, latitude).ok_or(CommandError::Syntax)?;
         zadd_argv.push(Bytes::from(score.to_string()));
         zadd_argv.push(triple[2].clone());
+    }
+    // GEOADD propagates as the ZADD it runs, scores computed (Redis replaces the
+    // command vector before calling ZADD).
+    if ctx.propagating() {
+        ctx.propagate_as(zadd_argv.clone());
     }
     zset::zadd(ctx, &mut Args::new(&zadd_argv, 1))
 }

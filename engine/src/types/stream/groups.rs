@@ -73,6 +73,21 @@ pub struct Claimant<'a> {
     pub min_idle: i64,
     /// The time of the claim (Unix ms).
     pub now: i64,
+    /// Record every pending entry changed or dropped, for replication.
+    pub record: bool,
+}
+
+/// A pending entry a claim changed (as it is after the change) or dropped (as it was):
+/// what replicas are told of it, as an XCLAIM. `at` is the entry's position among the
+/// IDs asked for (XCLAIM) or its ID's place in the scan (XAUTOCLAIM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimChange {
+    /// The pending entry's ID.
+    pub id: StreamId,
+    /// Its position among XCLAIM's IDs (0 for XAUTOCLAIM).
+    pub at: usize,
+    /// The pending entry after the change, or before it was dropped.
+    pub entry: PendingEntry,
 }
 
 /// What XCLAIM did.
@@ -84,6 +99,8 @@ pub struct Claimed {
     pub dropped: usize,
     /// True when the claiming consumer had to be created.
     pub consumer_created: bool,
+    /// With [`Claimant::record`], each change in the order made.
+    pub changes: Vec<ClaimChange>,
 }
 
 /// What XAUTOCLAIM did.
@@ -97,6 +114,8 @@ pub struct AutoClaimed {
     pub deleted: Vec<StreamId>,
     /// True when the claiming consumer had to be created.
     pub consumer_created: bool,
+    /// With [`Claimant::record`], each change in the order made.
+    pub changes: Vec<ClaimChange>,
 }
 
 impl ConsumerGroup {
@@ -371,15 +390,19 @@ impl Stream {
             consumer,
             min_idle,
             now,
+            record,
         } = *who;
         let exists: Vec<bool> = ids.iter().map(|id| self.entry_exists(*id)).collect();
         let group = self.groups.get_mut(name)?;
         let mut claimed = Claimed::default();
         let mut consumer_seen = false;
-        for (&id, exists) in ids.iter().zip(exists) {
+        for (at, (&id, exists)) in ids.iter().zip(exists).enumerate() {
             if !exists {
-                if group.drop_pending(id).is_some() {
+                if let Some(entry) = group.drop_pending(id) {
                     claimed.dropped += 1;
+                    if record {
+                        claimed.changes.push(ClaimChange { id, at, entry });
+                    }
                 }
                 continue;
             }
@@ -404,6 +427,10 @@ impl Stream {
             }
             group.give(id, consumer, delivery_time, count);
             claimed.ids.push(id);
+            if let (true, Some(entry)) = (record, group.pending.get(&id)) {
+                let entry = entry.clone();
+                claimed.changes.push(ClaimChange { id, at, entry });
+            }
         }
         Some(claimed)
     }
@@ -425,6 +452,7 @@ impl Stream {
             consumer,
             min_idle,
             now,
+            record,
         } = *who;
         let mut attempts = count.saturating_mul(10);
         let mut left = count;
@@ -451,7 +479,9 @@ impl Stream {
             attempts -= 1;
             resume = id.successor();
             if !exists {
-                group.drop_pending(id);
+                if let (true, Some(entry)) = (record, group.drop_pending(id)) {
+                    done.changes.push(ClaimChange { id, at: 0, entry });
+                }
                 done.deleted.push(id);
                 left -= 1;
                 continue;
@@ -473,6 +503,10 @@ impl Stream {
             };
             group.give(id, consumer, now, update);
             done.ids.push(id);
+            if let (true, Some(entry)) = (record, group.pending.get(&id)) {
+                let entry = entry.clone();
+                done.changes.push(ClaimChange { id, at: 0, entry });
+            }
             left -= 1;
         }
         done.cursor = resume
@@ -617,6 +651,7 @@ mod tests {
             consumer: &bob,
             min_idle: 500,
             now: 150,
+            record: false,
         };
         let increment = CountUpdate::Increment;
         let none = stream.claim(&who, &ids, 150, increment, false).unwrap();
@@ -641,6 +676,7 @@ mod tests {
             consumer: &bob,
             min_idle: 0,
             now: 9,
+            record: false,
         };
         let claimed = stream
             .claim(&who, &[id(1)], 7, CountUpdate::Increment, true)
@@ -662,6 +698,7 @@ mod tests {
             consumer: &bob,
             min_idle: 0,
             now: 10,
+            record: false,
         };
         let first = stream.auto_claim(&who, StreamId::MIN, 2, false).unwrap();
         assert_eq!(first.ids, [id(1)]);
