@@ -137,6 +137,33 @@ fn unlink_and_async_flushes_free_big_values_in_the_background() {
         replies.push(lazyfree_counts(&mut conn));
         replies.push(conn.command(&[b"CONFIG", b"SET", b"maxmemory-policy", b"noeviction"]));
         replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-eviction", b"no"]));
+        // What the server deletes or overwrites, under lazyfree-lazy-server-del: SET
+        // over a big value, RENAME's destination, an empty SINTERSTORE's destination,
+        // RESTORE REPLACE.
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-server-del", b"yes"]));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SET", b"big", b"now a string"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SET", b"s", b"v"]));
+        replies.push(conn.command(&[b"RENAME", b"s", b"big"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SINTERSTORE", b"big", b"nosuch"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SET", b"s", b"v"]));
+        let dump = conn.command(&[b"DUMP", b"s"]);
+        let payload =
+            &dump[dump.iter().position(|&b| b == b'\n').map_or(0, |at| at + 1)..dump.len() - 2];
+        replies.push(conn.command(&[b"RESTORE", b"big", b"0", payload, b"REPLACE"]));
+        replies.push(lazyfree_counts(&mut conn));
+        // Without the setting, all of those free in place.
+        replies.push(conn.command(&[b"CONFIG", b"SET", b"lazyfree-lazy-server-del", b"no"]));
+        replies.push(fill(&mut conn, b"big"));
+        replies.push(conn.command(&[b"SET", b"big", b"x"]));
+        replies.push(lazyfree_counts(&mut conn));
+        replies.push(conn.command(&[b"DEL", b"big", b"s"]));
         replies.push(conn.command(&[b"CONFIG", b"RESETSTAT"]));
         replies.push(lazyfree_counts(&mut conn));
         replies

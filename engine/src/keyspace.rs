@@ -90,6 +90,16 @@ pub struct Db {
     hold_expired: bool,
     /// Where expired values go under `lazyfree-lazy-expire` (`None`: freed in place).
     lazy_expire: Option<crate::lazyfree::LazyFree>,
+    /// Where values the server deletes or overwrites go under
+    /// `lazyfree-lazy-server-del` (`None`: freed in place).
+    lazy_server_del: Option<crate::lazyfree::LazyFree>,
+}
+
+/// What [`Db::insert`] replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replaced {
+    /// The replaced entry had expired (it counts as a key that was missing).
+    pub expired: bool,
 }
 
 impl Db {
@@ -102,12 +112,21 @@ impl Db {
             rng: Rng::new(seed),
             hold_expired: false,
             lazy_expire: None,
+            lazy_server_del: None,
         }
     }
 
     /// Frees an entry that expired: in the background under `lazyfree-lazy-expire`.
     fn free_expired(&self, entry: Entry) {
         if let Some(lazyfree) = &self.lazy_expire {
+            lazyfree.free_value(entry.value);
+        }
+    }
+
+    /// Frees an entry the server deleted or overwrote (Redis's `dbDelete` and
+    /// `dbSetValue`): in the background under `lazyfree-lazy-server-del`.
+    fn free_deleted(&self, entry: Entry) {
+        if let Some(lazyfree) = &self.lazy_server_del {
             lazyfree.free_value(entry.value);
         }
     }
@@ -238,15 +257,16 @@ impl Db {
             .filter(|entry| !entry.is_expired(now_ms))
     }
 
-    /// Stores `value` under `key` with `expire_at`, replacing any previous entry, which
-    /// it answers (expired or not). The key is copied into the table's own element.
+    /// Stores `value` under `key` with `expire_at`, replacing any previous entry (and
+    /// freeing it, in the background when the `lazyfree-lazy-*` setting for expired or
+    /// overwritten values says so). The key is copied into the table's own element.
     pub fn insert(
         &mut self,
         key: &[u8],
         value: Value,
         expire_at: Option<u64>,
         now_ms: u64,
-    ) -> Option<Entry> {
+    ) -> Option<Replaced> {
         if expire_at.is_some() {
             self.volatile.insert(key, (), |_| 0);
         }
@@ -262,7 +282,13 @@ impl Db {
         if expire_at.is_none() && replaced.as_ref().is_some_and(|old| old.expire.is_some()) {
             self.volatile.remove(key);
         }
-        replaced
+        let old = replaced?;
+        let expired = old.is_expired(now_ms);
+        match expired {
+            true => self.free_expired(old),
+            false => self.free_deleted(old),
+        }
+        Some(Replaced { expired })
     }
 
     /// [`Db::insert`] as RESTORE and loading an RDB file do: the access field comes
@@ -275,7 +301,7 @@ impl Db {
         expire_at: Option<u64>,
         (frequency, idle): (Option<u32>, Option<u64>),
         now_ms: u64,
-    ) -> Option<Entry> {
+    ) -> Option<Replaced> {
         let replaced = self.insert(key, value, expire_at, now_ms);
         if let Some(field) = self.policy.restored(frequency, idle, now_ms) {
             self.set_access(key, field);
@@ -301,8 +327,26 @@ impl Db {
         Some(entry)
     }
 
-    /// Removes `key` as stored, expired or not (Redis's `dbDelete`, which the store
-    /// commands use on a destination they never looked up).
+    /// Deletes `key` as the server does (Redis's `dbDelete`: a store command's
+    /// destination, RESTORE REPLACE, MIGRATE), expired or not, freeing its value in the
+    /// background under `lazyfree-lazy-server-del`; true when it was there.
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        let Some(entry) = self.take(key) else {
+            return false;
+        };
+        self.free_deleted(entry);
+        true
+    }
+
+    /// [`Db::remove`] for a key the server deletes (RENAME's or COPY's destination):
+    /// its value is freed as [`Db::delete`] frees it.
+    pub fn discard(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) {
+        if let Some(entry) = self.remove(key, now_ms, stats) {
+            self.free_deleted(entry);
+        }
+    }
+
+    /// Removes `key` as stored, expired or not, answering its entry.
     pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
         let entry = self.entries.remove(key)?;
         if entry.expire.is_some() {
@@ -452,6 +496,7 @@ impl Db {
             rng: self.rng.clone(),
             hold_expired: false,
             lazy_expire: None,
+            lazy_server_del: None,
         }
     }
 
@@ -700,9 +745,12 @@ impl Keyspace {
     /// for it (after the settings or the list node threshold changed).
     pub fn apply_lazyfree_settings(&mut self) {
         self.lazyfree.settings.packed_threshold = self.list_packed_threshold;
-        let lazy = self.lazyfree.settings.expire.then(|| self.lazyfree.clone());
+        let settings = self.lazyfree.settings;
+        let lazy = |on: bool| on.then(|| self.lazyfree.clone());
+        let (expire, server_del) = (lazy(settings.expire), lazy(settings.server_del));
         for db in &mut self.dbs {
-            db.lazy_expire = lazy.clone();
+            db.lazy_expire = expire.clone();
+            db.lazy_server_del = server_del.clone();
         }
     }
 

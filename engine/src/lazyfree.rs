@@ -1,7 +1,8 @@
 //! Freeing large values away from the engine's lock, as Redis's `lazyfree.c` does.
 //!
-//! UNLINK, FLUSHDB/FLUSHALL ASYNC, and DEL, flushes, expiry and eviction when the
-//! matching `lazyfree-lazy-*` setting is on, hand what they remove to a background thread
+//! UNLINK, FLUSHDB/FLUSHALL ASYNC, and DEL, flushes, expiry, eviction and the server's
+//! own deletes and overwrites when the matching `lazyfree-lazy-*` setting is on, hand
+//! what they remove to a background thread
 //! instead of freeing it while every client waits. A single value goes there only when
 //! freeing it is worth a hand-off: its free effort (Redis's `lazyfreeGetFreeEffort`,
 //! roughly its allocations) passes [`LAZYFREE_THRESHOLD`]; a flushed database always
@@ -35,6 +36,9 @@ pub struct LazySettings {
     /// `lazyfree-lazy-eviction`: evicted keys are freed in the background (and
     /// propagated as UNLINK, not DEL).
     pub eviction: bool,
+    /// `lazyfree-lazy-server-del`: values the server deletes or overwrites (a store
+    /// command's destination, RENAME's, SET over a key) are freed in the background.
+    pub server_del: bool,
     /// List elements of at least this many bytes are quicklist nodes of their own
     /// (`DEBUG QUICKLIST-PACKED-THRESHOLD`), which a list's free effort counts.
     pub packed_threshold: usize,

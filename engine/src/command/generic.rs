@@ -103,7 +103,7 @@ fn rename_key(
     let Some(entry) = db.remove(&from, now, stats) else {
         return Err(CommandError::NoSuchKey);
     };
-    db.remove(&to, now, stats);
+    db.discard(&to, now, stats);
     let expire_at = entry.expire_at();
     db.insert(&to, entry.value, expire_at, now);
     ctx.signal_modified_key(&from);
@@ -169,7 +169,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     }
     let now = ctx.now_ms;
     let (db, stats, _) = ctx.keyspace.db_mut(target_db);
-    db.remove(&to, now, stats);
+    db.discard(&to, now, stats);
     let expire_at = entry.expire_at();
     db.insert(&to, entry.value, expire_at, now);
     ctx.signal_modified_key_in(target_db, &to);
@@ -233,7 +233,7 @@ fn restore(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     // The replaced key goes as stored (Redis's dbDelete), announced only if nothing
     // takes its place.
     let (db, _, _) = ctx.db();
-    let deleted = replace && db.take(&key).is_some();
+    let deleted = replace && db.delete(&key);
     let expire_at = match ttl {
         0 => None,
         ttl if absolute => Some(ttl as u64),

@@ -374,7 +374,7 @@ fn exchange(
     if !options.copy && !acknowledged.is_empty() {
         for key in &acknowledged {
             let (store, _, _) = ctx.keyspace.db_mut(client_db);
-            store.take(key);
+            store.delete(key);
             ctx.signal_modified_key(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.keyspace.persistence.dirty += 1;

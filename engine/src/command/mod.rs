@@ -590,7 +590,7 @@ impl Ctx<'_> {
         let (db, stats, _) = self.keyspace.db_mut(self.client.db);
         let created = match db.insert(key, value, expire_at, now) {
             None => true,
-            Some(old) if old.is_expired(now) => {
+            Some(old) if old.expired => {
                 stats.expired_keys += 1;
                 self.expired_lazily(self.client.db, key);
                 true
@@ -642,7 +642,7 @@ impl Ctx<'_> {
     /// change WATCH sees when something was there.
     pub fn delete_stored(&mut self, key: &[u8]) -> bool {
         let (db, _, _) = self.keyspace.db_mut(self.client.db);
-        let existed = db.take(key).is_some();
+        let existed = db.delete(key);
         if existed {
             self.signal_modified_key(key);
             self.notify(notify::GENERIC, "del", key);

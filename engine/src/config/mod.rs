@@ -802,6 +802,7 @@ impl Config {
             user_flush: self.get_str("lazyfree-lazy-user-flush") == "yes",
             expire: self.get_str("lazyfree-lazy-expire") == "yes",
             eviction: self.get_str("lazyfree-lazy-eviction") == "yes",
+            server_del: self.get_str("lazyfree-lazy-server-del") == "yes",
             list_fill: self.rdb_settings().list_fill,
             packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
         }
