@@ -8,6 +8,11 @@
 mod support;
 
 use std::sync::Arc;
+
+// The in-process kvdb server needs the counting allocator to accept `maxmemory`.
+#[global_allocator]
+static ALLOCATOR: kvdb::CountingAllocator<std::alloc::System> =
+    kvdb::CountingAllocator::new(std::alloc::System);
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kvdb::engine::replication::Feed;
@@ -16,13 +21,15 @@ use support::{escape, frame_len, split_command_line, RawConn, ServerProcess};
 
 /// A redis-server with a raw replica attached, and a kvdb server with a feed attached.
 struct Pair {
-    _redis: ServerProcess,
     redis_client: RawConn,
     redis_stream: RawConn,
-    _kvdb: Server,
     kvdb_client: RawConn,
     kvdb_feed: Arc<Feed>,
     marks: u64,
+    // The servers go after their connections: redis-server's SHUTDOWN waits for a
+    // replica still attached to catch up, and the raw SYNC one never acknowledges.
+    _redis: ServerProcess,
+    _kvdb: Server,
 }
 
 impl Pair {
@@ -897,6 +904,26 @@ fn keys_found_expired_by_scans_and_randomkey_propagate_their_deletions() {
         !sleep 50
         SORT key BY nosort GET z
         DEBUG SET-ACTIVE-EXPIRE 1
+        "#,
+    );
+}
+
+/// A 1-byte limit evicts every key on both servers: each eviction propagates as DEL, or
+/// as UNLINK under `lazyfree-lazy-eviction`. One key at a time keeps the order fixed.
+#[test]
+fn evictions_propagate_as_deletions() {
+    let mut pair = Pair::new(&[("maxmemory-policy", "allkeys-lru")]);
+    pair.check(
+        r#"
+        SET a 1
+        CONFIG SET maxmemory 1
+        !sleep 200
+        CONFIG SET maxmemory 0
+        CONFIG SET lazyfree-lazy-eviction yes
+        SET b 1
+        CONFIG SET maxmemory 1
+        !sleep 200
+        CONFIG SET maxmemory 0
         "#,
     );
 }
