@@ -92,7 +92,7 @@ impl LazyFree {
             list_fill: self.settings.list_fill,
             packed_threshold: self.settings.packed_threshold,
         };
-        if free_effort(&value, settings) > LAZYFREE_THRESHOLD {
+        if free_effort(&value, settings, LAZYFREE_THRESHOLD) > LAZYFREE_THRESHOLD {
             self.hand_over(Box::new(value), 1);
         }
     }
@@ -144,13 +144,18 @@ fn start_worker(counts: Arc<Counts>) -> Option<Sender<Job>> {
 /// How much work freeing `value` is, as Redis's `lazyfreeGetFreeEffort` counts it:
 /// a list's quicklist nodes, a hash table's or skiplist's elements, a stream's radix
 /// tree nodes plus its groups times (1 + the first group's pending entries); 1 for
-/// everything kept in one allocation (strings, listpacks, intsets).
-pub fn free_effort(value: &Value, settings: RdbSettings) -> usize {
+/// everything kept in one allocation (strings, listpacks, intsets). Counting stops
+/// once the effort is known to pass `enough` (Redis keeps these counts; kvdb walks a
+/// list or a stream's nodes to find them, which must not cost a big value's size
+/// under the engine's lock), answering some number past it.
+pub fn free_effort(value: &Value, settings: RdbSettings, enough: usize) -> usize {
     match value {
-        Value::List(list) => crate::rdb::quicklist_node_count(list, settings),
+        Value::List(list) => crate::rdb::quicklist_node_count(list, settings, enough),
         Value::Set(set) if set.encoding_name() == "hashtable" => set.len(),
         Value::ZSet(zset) if zset.encoding_name() == "skiplist" => zset.len(),
         Value::Hash(hash) if hash.encoding_name() == "hashtable" => hash.len(),
+        // The radix tree has a node per stream node and more.
+        Value::Stream(stream) if stream.nodes().len() > enough => stream.nodes().len(),
         Value::Stream(stream) => {
             let groups = stream.groups.len();
             let first_pending = stream.groups.values().next().map_or(0, |g| g.pending.len());
@@ -183,11 +188,14 @@ mod tests {
 
     #[test]
     fn strings_and_small_lists_are_one_allocation_or_node() {
-        assert_eq!(free_effort(&Value::string(b"abc"), settings()), 1);
+        let all = usize::MAX;
+        assert_eq!(free_effort(&Value::string(b"abc"), settings(), all), 1);
         // 100 small elements fit one 8 KiB node.
-        assert_eq!(free_effort(&list_of(100, 10), settings()), 1);
+        assert_eq!(free_effort(&list_of(100, 10), settings(), all), 1);
         // 1 KiB elements: 7 to a node.
-        assert!(free_effort(&list_of(1000, 1024), settings()) > LAZYFREE_THRESHOLD);
+        assert!(free_effort(&list_of(1000, 1024), settings(), all) > LAZYFREE_THRESHOLD);
+        // Counting stops past what the caller needs to know.
+        assert_eq!(free_effort(&list_of(1000, 1024), settings(), 10), 11);
     }
 
     #[test]
@@ -207,7 +215,7 @@ mod tests {
                 ..settings()
             };
             assert_eq!(
-                crate::rdb::quicklist_node_count(&list, settings),
+                crate::rdb::quicklist_node_count(&list, settings, usize::MAX),
                 crate::rdb::quicklist_shape(&list, settings).nodes,
                 "{elements} elements of {len} bytes"
             );

@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
 
 /// What a command asks of propagation, beyond its argv (kept per call, so nested calls
@@ -130,10 +130,10 @@ impl Replication {
         let mut out = BytesMut::new();
         if self.stream_db != Some(db) {
             let number = Bytes::from(db.to_string());
-            encode_command(&[Bytes::from_static(b"SELECT"), number], &mut out);
+            kvdb_resp::write::command(&mut out, &[Bytes::from_static(b"SELECT"), number]);
             self.stream_db = Some(db);
         }
-        encode_command(argv, &mut out);
+        kvdb_resp::write::command(&mut out, argv);
         self.offset += out.len() as u64;
         for feed in &self.feeds {
             feed.buffer.lock().extend_from_slice(&out);
@@ -144,20 +144,6 @@ impl Replication {
 /// A number as a propagated argument.
 pub fn number(n: impl std::fmt::Display) -> Bytes {
     Bytes::from(n.to_string())
-}
-
-/// Appends `argv` as a RESP multibulk, the form every propagated command takes.
-pub fn encode_command(argv: &[Bytes], out: &mut BytesMut) {
-    out.put_u8(b'*');
-    out.extend_from_slice(argv.len().to_string().as_bytes());
-    out.extend_from_slice(b"\r\n");
-    for arg in argv {
-        out.put_u8(b'$');
-        out.extend_from_slice(arg.len().to_string().as_bytes());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
 }
 
 #[cfg(test)]

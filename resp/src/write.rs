@@ -65,6 +65,14 @@ pub fn array_header(out: &mut BytesMut, len: usize) {
     aggregate_header(out, b'*', len);
 }
 
+/// Writes a command as clients send it: an array of bulk strings.
+pub fn command<A: AsRef<[u8]>>(out: &mut BytesMut, argv: &[A]) {
+    array_header(out, argv.len());
+    for arg in argv {
+        bulk(out, arg.as_ref());
+    }
+}
+
 /// Writes an aggregate header `<kind>len\r\n`: `b'*'` array, `b'%'` map (then
 /// `len` key/value *pairs* follow), `b'~'` set, `b'>'` push, `b'|'` attribute.
 #[inline]
@@ -142,6 +150,14 @@ mod tests {
         let mut out = BytesMut::new();
         f(&mut out);
         out.to_vec()
+    }
+
+    #[test]
+    fn a_command_is_an_array_of_bulk_strings() {
+        assert_eq!(
+            with(|o| command(o, &[&b"SET"[..], b"k", b""])),
+            b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! 10 idle seconds; a failed exchange on a cached connection is retried once on a
 //! fresh one unless it timed out.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -82,25 +83,20 @@ impl MigrateSockets {
         timeout: Duration,
         now_secs: u64,
     ) -> Result<&mut CachedSocket, Failure> {
-        if !self.sockets.contains_key(name) {
-            if self.sockets.len() == CACHE_ITEMS {
-                // Too many: one goes, as Redis drops a random one.
-                if let Some(victim) = self.sockets.keys().next().cloned() {
-                    self.sockets.remove(&victim);
-                }
+        if !self.sockets.contains_key(name) && self.sockets.len() == CACHE_ITEMS {
+            // Too many: one goes, as Redis drops a random one.
+            if let Some(victim) = self.sockets.keys().next().cloned() {
+                self.sockets.remove(&victim);
             }
-            let stream = connect(host, port, timeout)?;
-            let socket = CachedSocket {
-                reader: BufReader::new(stream),
+        }
+        let socket = match self.sockets.entry(name.to_vec()) {
+            Entry::Occupied(cached) => cached.into_mut(),
+            Entry::Vacant(slot) => slot.insert(CachedSocket {
+                reader: BufReader::new(connect(host, port, timeout)?),
                 last_db: None,
                 last_use_secs: now_secs,
-            };
-            self.sockets.insert(name.to_vec(), socket);
-        }
-        let socket = self.sockets.get_mut(name).ok_or(Failure::Socket {
-            writing: true,
-            timed_out: false,
-        })?;
+            }),
+        };
         socket.last_use_secs = now_secs;
         Ok(socket)
     }
@@ -281,15 +277,15 @@ fn exchange(
         .migrate_sockets
         .get(name, host, port, timeout, now_secs)?;
     let select = socket.last_db != Some(db);
-    let mut out = Vec::new();
+    let mut out = bytes::BytesMut::new();
     if let Some((user, password)) = options.auth {
         let mut argv: Vec<&[u8]> = vec![b"AUTH"];
         argv.extend(user);
         argv.push(password);
-        encode(&mut out, &argv);
+        kvdb_resp::write::command(&mut out, &argv);
     }
     if select {
-        encode(&mut out, &[b"SELECT", db.to_string().as_bytes()]);
+        kvdb_resp::write::command(&mut out, &[b"SELECT", db.to_string().as_bytes()]);
     }
     for (key, ttl, payload) in &restores {
         let ttl = ttl.to_string();
@@ -297,7 +293,7 @@ fn exchange(
         if options.replace {
             argv.push(b"REPLACE");
         }
-        encode(&mut out, &argv);
+        kvdb_resp::write::command(&mut out, &argv);
     }
     let stream = socket.reader.get_mut();
     let timeouts = stream
@@ -419,16 +415,6 @@ fn read_line(reader: &mut BufReader<TcpStream>) -> io::Result<Vec<u8>> {
     }
     line.truncate(LINE_LIMIT - 1);
     Ok(line)
-}
-
-/// Appends `argv` as a RESP array of bulk strings.
-fn encode(out: &mut Vec<u8>, argv: &[&[u8]]) {
-    out.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
-    for arg in argv {
-        out.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
-        out.extend_from_slice(arg);
-        out.extend_from_slice(b"\r\n");
-    }
 }
 
 /// MIGRATE's registration.

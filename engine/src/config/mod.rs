@@ -158,9 +158,20 @@ pub fn is_sensitive(name: &[u8]) -> bool {
         .is_some_and(|index| PARAMS[index].flags & SENSITIVE != 0)
 }
 
-/// True when parameter `name` takes several words (`save`, `bind`...).
-fn is_multi_arg(name: &str) -> bool {
-    index_of(name).is_some_and(|index| PARAMS[index].flags & MULTI_ARG != 0)
+/// `values` of parameter `name`, with a several-word parameter (`save`, `bind`...)
+/// given as one non-empty value split as Redis splits it (`sdssplitargs`): `--save
+/// "60 5"` is `save 60 5`.
+/// Unbalanced quotes leave no words (Redis's `sdssplitargs` gives none either).
+fn split_multi_arg(name: &str, values: &[String]) -> Vec<String> {
+    let multi_arg = index_of(name).is_some_and(|index| PARAMS[index].flags & MULTI_ARG != 0);
+    match values {
+        [value] if multi_arg && !value.is_empty() => kvdb_resp::split_args(value.as_bytes())
+            .unwrap_or_default()
+            .iter()
+            .map(|word| String::from_utf8_lossy(word).into_owned())
+            .collect(),
+        values => values.to_vec(),
+    }
 }
 
 /// The table index of a parameter by name or alias, ignoring ASCII case.
@@ -606,20 +617,7 @@ impl Config {
                 ignored.push(name);
                 continue;
             }
-            // A several-word parameter given as one quoted value is split, as Redis
-            // does (`--save "60 5"` is `save 60 5`).
-            let split: Vec<String>;
-            let values = match values {
-                [value] if !value.is_empty() && is_multi_arg(&name) => {
-                    split = kvdb_resp::split_args(value.as_bytes())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|w| String::from_utf8_lossy(w).into_owned())
-                        .collect();
-                    &split[..]
-                }
-                values => values,
-            };
+            let values = &split_multi_arg(&name, values)[..];
             let clears = matches!(values, [value] if value.is_empty());
             if name == "save" && save_loaded && !clears {
                 let mut points: Vec<String> =
@@ -643,10 +641,8 @@ impl Config {
         let Some(index) = index_of(name) else {
             return Err("Bad directive or wrong number of arguments".into());
         };
-        let mut words: Vec<&str> = values.iter().map(String::as_str).collect();
-        if PARAMS[index].flags & MULTI_ARG != 0 && words.len() == 1 && !words[0].is_empty() {
-            words = words[0].split_whitespace().collect();
-        }
+        let words = split_multi_arg(name, values);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         if words.is_empty() {
             return Err("wrong number of arguments".into());
         }

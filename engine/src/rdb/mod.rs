@@ -263,10 +263,14 @@ fn ends_node(node_bytes: usize, count: usize, element: &[u8], settings: RdbSetti
     count > 0 && (large || !node_allows(node_bytes, count, element.len(), settings.list_fill))
 }
 
-/// How many quicklist nodes [`quicklist_shape`] finds in `list`, without building them.
-pub fn quicklist_node_count(list: &List, settings: RdbSettings) -> usize {
+/// How many quicklist nodes [`quicklist_shape`] finds in `list`, without building them;
+/// the count stops at `limit` + 1.
+pub fn quicklist_node_count(list: &List, settings: RdbSettings, limit: usize) -> usize {
     let (mut nodes, mut node_bytes, mut count) = (0, LISTPACK_OVERHEAD, 0);
     for element in list {
+        if nodes > limit {
+            return nodes;
+        }
         let bytes = element.as_bytes();
         if ends_node(node_bytes, count, bytes, settings) {
             nodes += 1;
