@@ -1,13 +1,10 @@
 //! Differential tests of the replication stream: the same commands run against
-//! redis-server 7.0 (whose stream a raw `SYNC` connection reads) and an in-process kvdb
-//! server (whose stream an attached replication feed collects), and the propagated
-//! commands must be the same, byte for byte. Only absolute timestamps (`PXAT` and
+//! redis-server 7.0 and an in-process kvdb server, each with a raw `SYNC` connection
+//! reading its stream, and the propagated commands must be the same, byte for byte. Only absolute timestamps (`PXAT` and
 //! `PEXPIREAT` values) are compared for plausibility instead, and Redis's `PING`
 //! keepalives are left out.
 
 mod support;
-
-use std::sync::Arc;
 
 // The in-process kvdb server needs the counting allocator to accept `maxmemory`.
 #[global_allocator]
@@ -15,16 +12,15 @@ static ALLOCATOR: kvdb::CountingAllocator<std::alloc::System> =
     kvdb::CountingAllocator::new(std::alloc::System);
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use kvdb::engine::replication::Feed;
 use kvdb::{Config, Engine, Server};
 use support::{escape, frame_len, split_command_line, RawConn, ServerProcess};
 
-/// A redis-server with a raw replica attached, and a kvdb server with a feed attached.
+/// A redis-server and a kvdb server, each with a raw replica attached.
 struct Pair {
     redis_client: RawConn,
     redis_stream: RawConn,
     kvdb_client: RawConn,
-    kvdb_feed: Arc<Feed>,
+    kvdb_stream: RawConn,
     marks: u64,
     // The servers go after their connections: redis-server's SHUTDOWN waits for a
     // replica still attached to catch up, and the raw SYNC one never acknowledges.
@@ -57,8 +53,10 @@ impl Pair {
         let mut config = Config::default();
         config.load_file_text(&text).expect("valid directives");
         let engine = Engine::builder().config(config).build();
-        let kvdb_feed = engine.attach_replication_feed();
         let kvdb = Server::start(engine).expect("kvdb server");
+        let mut kvdb_stream = RawConn::connect(kvdb.addr());
+        kvdb_stream.send_raw(b"SYNC\r\n");
+        skip_rdb(&mut kvdb_stream);
         let kvdb_client = RawConn::connect(kvdb.addr());
         Pair {
             redis_client: RawConn::connect(redis.addr()),
@@ -66,7 +64,7 @@ impl Pair {
             redis_stream,
             _kvdb: kvdb,
             kvdb_client,
-            kvdb_feed,
+            kvdb_stream,
             marks: 0,
         }
     }
@@ -98,17 +96,7 @@ impl Pair {
         self.redis_client.cmd(&mark);
         self.kvdb_client.cmd(&mark);
         let redis = read_stream_until(&mut self.redis_stream, self.marks);
-        let mut kvdb = Vec::new();
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while !ends_with_mark(&kvdb, self.marks) {
-            kvdb.extend_from_slice(&self.kvdb_feed.drain());
-            assert!(
-                std::time::Instant::now() < deadline,
-                "kvdb never propagated the mark: {}",
-                escape(&kvdb)
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        let kvdb = read_stream_until(&mut self.kvdb_stream, self.marks);
         let redis = commands(&redis);
         let kvdb = commands(&kvdb);
         let shown = |commands: &[Vec<Vec<u8>>]| {
@@ -524,6 +512,68 @@ fn served_blocked_clients_propagate_their_pops() {
     }
 }
 
+/// A blocked client's key that has expired by the time a write wakes its waiters is
+/// deleted, and the DEL goes out after the write's transaction; the client stays
+/// blocked.
+#[test]
+fn a_waited_key_found_expired_is_deleted_and_propagated() {
+    let mut pair = Pair::new(&[]);
+    let mut blocked = [
+        RawConn::connect(pair._redis.addr()),
+        RawConn::connect(pair._kvdb.addr()),
+    ];
+    let ids: Vec<String> = blocked
+        .iter_mut()
+        .map(|conn| {
+            let reply = String::from_utf8(conn.cmd("CLIENT ID")).unwrap();
+            reply.trim_start_matches(':').trim().to_string()
+        })
+        .collect();
+    for conn in &mut blocked {
+        conn.send_raw(b"BRPOP k 0\r\n");
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    pair.check(
+        r#"
+        DEBUG SET-ACTIVE-EXPIRE 0
+        MULTI
+        RPUSH k hello
+        PEXPIRE k 100
+        DEBUG SLEEP 0.2
+        EXEC
+        "#,
+    );
+    pair.redis_client.cmd(&format!("CLIENT UNBLOCK {}", ids[0]));
+    pair.kvdb_client.cmd(&format!("CLIENT UNBLOCK {}", ids[1]));
+    for conn in &mut blocked {
+        assert_eq!(conn.read_reply(), b"*-1\r\n", "unblocked with no element");
+    }
+    pair.check("DEBUG SET-ACTIVE-EXPIRE 1");
+}
+
+/// FUNCTION RESTORE of a FUNCTION DUMP payload (Redis's, which kvdb reads), with and
+/// without REPLACE.
+#[test]
+fn function_restore_propagates_as_sent() {
+    let mut pair = Pair::new(&[]);
+    pair.check(
+        r##"FUNCTION LOAD "#!lua name=lib\nredis.register_function('f', function() return 1 end)""##,
+    );
+    let dump = pair.redis_client.cmd("FUNCTION DUMP");
+    let header_end = dump.iter().position(|&b| b == b'\n').expect("a bulk reply") + 1;
+    let payload = &dump[header_end..dump.len() - 2];
+    pair.check("FUNCTION FLUSH");
+    for conn in [&mut pair.redis_client, &mut pair.kvdb_client] {
+        assert_eq!(
+            conn.command(&[b"FUNCTION", b"RESTORE", payload]),
+            b"+OK\r\n"
+        );
+        let replace: &[&[u8]] = &[b"FUNCTION", b"RESTORE", payload, b"REPLACE"];
+        assert_eq!(conn.command(replace), b"+OK\r\n");
+    }
+    pair.compare("FUNCTION RESTORE <dump>\nFUNCTION RESTORE <dump> REPLACE");
+}
+
 #[test]
 fn functions_and_script_cache_commands() {
     let mut pair = Pair::new(&[]);
@@ -569,6 +619,7 @@ fn restore_copy_rename_move_and_flushes() {
         RESTORE r3 4102444800000 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL
         RESTORE r3 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL REPLACE
         RESTORE r2 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL REPLACE
+        RESTORE-ASKING r4 0 "\x00\x05hello\n\x00cr\xdfve4 \n"
         RESTORE r4 0 "\x00\x05hello\n\x00cr\xdfve4 \n" IDLETIME 100 REPLACE
         RESTORE r5 0 "\x00\x05hello\n\x00cr\xdfve4 \n" FREQ 5
         RESTORE r6 1 "\x00\x05hello\n\x00cr\xdfve4 \n" ABSTTL
@@ -678,6 +729,9 @@ fn hyperloglogs_geo_hashes_and_lists() {
         PFMERGE hm
         PFMERGE hn
         PFCOUNT nosuch
+        PFDEBUG TODENSE h1
+        PFDEBUG TODENSE h1
+        PFDEBUG GETREG h1
         GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
         GEOADD g NX 13.361389 38.115556 Palermo
         GEOADD g XX CH 13.361389 38.115556 Palermo

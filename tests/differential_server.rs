@@ -1,5 +1,6 @@
 //! The server surface against redis-server 7.0: CLIENT REPLY, WAIT without replicas,
-//! ROLE, and LATENCY with the monitor off and on, and its histograms.
+//! ROLE, the replication handshake's errors, and LATENCY with the monitor off and on,
+//! and its histograms.
 
 mod support;
 
@@ -27,6 +28,34 @@ fn role_wait_and_latency() {
         LATENCY HISTORY
         MULTI
         WAIT 5 0
+        EXEC
+        "#,
+    );
+}
+
+/// What a client that is not (yet) a replica gets from the replication handshake.
+#[test]
+fn replconf_and_sync_errors() {
+    diff(
+        r#"
+        REPLCONF
+        REPLCONF listening-port
+        REPLCONF listening-port 6380
+        REPLCONF listening-port x
+        REPLCONF ip-address 10.0.0.1 capa eof capa psync2 capa whatever
+        REPLCONF nosuch 1
+        REPLCONF rdb-only 2
+        REPLCONF rdb-only x
+        REPLCONF rdb-only 0
+        REPLCONF rdb-filter-only "functions keys"
+        REPLCONF rdb-filter-only ""
+        PSYNC
+        PSYNC ? -1 failover
+        PSYNC ? x
+        SYNC extra
+        MULTI
+        SYNC
+        PSYNC ? -1
         EXEC
         "#,
     );

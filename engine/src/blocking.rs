@@ -290,6 +290,20 @@ impl Blocking {
         Some(waiter)
     }
 
+    /// True while client `id` is blocked in the block whose reply goes to `slot`.
+    pub fn is_blocked_in(&self, id: u64, slot: &Arc<BlockSlot>) -> bool {
+        self.waiters
+            .get(&id)
+            .is_some_and(|waiter| Arc::ptr_eq(&waiter.slot, slot))
+    }
+
+    /// Changes what client `id` gets if its block times out.
+    pub fn set_timeout_reply(&mut self, id: u64, reply: Reply) {
+        if let Some(waiter) = self.waiters.get_mut(&id) {
+            waiter.timeout_reply = reply;
+        }
+    }
+
     /// `key` in `db` changed: if someone waits on it, serve them after this command.
     pub fn signal(&mut self, db: usize, key: &[u8]) {
         if self.waiters.is_empty() {

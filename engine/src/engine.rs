@@ -93,6 +93,8 @@ pub struct ServerCounters {
     pub net_input_bytes: AtomicU64,
     /// Bytes written to clients (`total_net_output_bytes`).
     pub net_output_bytes: AtomicU64,
+    /// Bytes written to replicas (`total_net_repl_output_bytes`), not counted above.
+    pub net_repl_output_bytes: AtomicU64,
 }
 
 /// How a server moves its listeners to what a configuration says (see
@@ -425,18 +427,6 @@ impl Engine {
         tracking.broadcast(out);
     }
 
-    /// Attaches a replication feed: from now on every write propagates, in Redis's
-    /// propagated form, to the returned feed (and keeps propagating once it is
-    /// dropped, as Redis keeps its backlog). The next command propagated selects its
-    /// database first.
-    ///
-    /// Not every write has its propagated form yet (stream IDs and trims, the stream
-    /// group commands, RESTORE; see docs/decisions.md): SYNC stays unknown until they
-    /// do, and this feed is for checking the forms that are done.
-    pub fn attach_replication_feed(&self) -> Arc<crate::replication::Feed> {
-        self.shared.store.lock().keyspace.replication.attach()
-    }
-
     /// Runs one active-expiry cycle of at most `max_rounds` sampling rounds (the server
     /// calls this `hz` times a second), times out blocked clients whose deadline has
     /// passed on the engine clock, goes on with an unfinished eviction, and enforces
@@ -494,6 +484,15 @@ impl Engine {
                 (points, crate::persistence::rdb_path(&config), options)
             };
             store.keyspace.save_if_due(&points, path, options, now);
+        }
+        if cron {
+            // Replicas silent past `repl-timeout` are disconnected, as Redis frees them.
+            for id in store.keyspace.replication.cron(now) {
+                if let Some(client) = self.shared.clients.lock().get(&id) {
+                    client.kill();
+                }
+                crate::session::detach_client(&self.shared, &mut store.keyspace, id);
+            }
         }
         // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may
         // have lowered it), and what expired reaches broadcast clients before it sleeps.

@@ -276,7 +276,7 @@ impl Keyspace {
     pub fn perform_evictions(&mut self, now_ms: u64) -> Outcome {
         let outcome = self.evict(now_ms);
         // The evictions' deletions go out at once, never inside MULTI/EXEC.
-        self.replication.flush(true);
+        self.replication.flush(true, now_ms);
         self.eviction.note(outcome);
         outcome
     }

@@ -715,6 +715,11 @@ impl Keyspace {
         (&mut self.dbs[index], &mut self.stats, &mut self.rng)
     }
 
+    /// The keyspace's randomness.
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
     /// Every database, for reporting.
     pub fn dbs(&self) -> &[Db] {
         &self.dbs
@@ -730,6 +735,12 @@ impl Keyspace {
         }
         self.rules = config.encoding_rules(self.rules.seed);
         self.pubsub.limit = config.pubsub_buffer_limit();
+        self.replication.replica_limit = config.replica_buffer_limit();
+        (
+            self.replication.ping_period_secs,
+            self.replication.timeout_secs,
+            self.replication.backlog_size,
+        ) = config.replication_settings();
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
         self.notify_classes = config.keyspace_event_classes();
         self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
@@ -906,7 +917,7 @@ impl Keyspace {
             }
         }
         // Every deletion of the cycle goes out at once, never inside MULTI/EXEC.
-        self.replication.flush(true);
+        self.replication.flush(true, now_ms);
         deleted
     }
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use parking_lot::Mutex;
 
 use crate::access::AccessPolicy;
@@ -109,6 +110,7 @@ pub fn save_options(config: &Config, keyspace: &Keyspace, now_ms: u64) -> SaveOp
         checksum: config.rdbchecksum(),
         unix_time: now_ms / 1000,
         used_memory: crate::memory::current_bytes(),
+        ..SaveOptions::default()
     }
 }
 
@@ -153,15 +155,17 @@ pub struct LoadMode {
 impl Keyspace {
     /// The dataset as an RDB file at `now_ms`: every library, then every key as stored
     /// (expired ones too, as Redis saves them), with its idle time under an LRU
-    /// policy or its counter under an LFU one.
+    /// policy or its counter under an LFU one; libraries or keys are left out when
+    /// `options` say so.
     pub fn snapshot(&self, options: SaveOptions, now_ms: u64) -> Vec<u8> {
         let policy = self.eviction.limits.policy;
         let lru = matches!(policy, Policy::AllKeysLru | Policy::VolatileLru);
         let lfu = matches!(policy, Policy::AllKeysLfu | Policy::VolatileLfu);
         let libraries = self.scripts.libraries.iter().map(|l| &l.code[..]);
+        let libraries = libraries.filter(|_| options.with_functions);
         let mut writer = Writer::new(libraries, options);
         for (index, db) in self.dbs().iter().enumerate() {
-            if db.is_empty() {
+            if db.is_empty() || !options.with_keys {
                 continue;
             }
             writer.database(index, db.len(), db.volatile_len());
@@ -211,6 +215,14 @@ impl Keyspace {
             return false;
         }
         let bytes = self.snapshot(options, now_ms);
+        self.write_in_background(path, Bytes::from(bytes), now_ms);
+        true
+    }
+
+    /// Writes `snapshot`, the dataset as it is now, to `path` on a thread of its own,
+    /// as a BGSAVE (one must not be running): what a replica's full synchronization
+    /// saves too.
+    pub fn write_in_background(&mut self, path: PathBuf, snapshot: Bytes, now_ms: u64) {
         let outcome = Arc::new(Mutex::new(None));
         let slot = outcome.clone();
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -227,14 +239,13 @@ impl Keyspace {
             .name("kvdb-bgsave".into())
             .spawn(move || {
                 let ok = superseded.load(std::sync::atomic::Ordering::SeqCst)
-                    || write_atomically(&path, &bytes).is_ok();
+                    || write_atomically(&path, &snapshot).is_ok();
                 *slot.lock() = Some(ok);
             });
         if spawned.is_err() {
             self.persistence.background = None;
             self.persistence.finished(false, 0, now_ms / 1000);
         }
-        true
     }
 
     /// Takes note of a BGSAVE that has finished (Redis's `backgroundSaveDoneHandler`).

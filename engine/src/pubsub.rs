@@ -22,7 +22,7 @@ use parking_lot::{Condvar, Mutex};
 use crate::glob::glob_match;
 use crate::reply::Reply;
 
-/// `client-output-buffer-limit` for the pubsub class: bytes and seconds, 0 = none.
+/// One class of `client-output-buffer-limit`: bytes and seconds, 0 = none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BufferLimit {
     /// Disconnect at once past this many queued bytes.
@@ -45,13 +45,19 @@ impl Default for BufferLimit {
 }
 
 impl BufferLimit {
-    /// The pubsub class of a `client-output-buffer-limit` value
-    /// (`normal 0 0 0 replica ... pubsub 33554432 8388608 60`).
-    pub fn from_config(value: &str) -> Option<BufferLimit> {
+    /// Redis's default for replicas: `replica 256mb 64mb 60`.
+    pub const REPLICA: BufferLimit = BufferLimit {
+        hard: 256 << 20,
+        soft: 64 << 20,
+        soft_seconds: 60,
+    };
+
+    /// The limit of class `class` (`pubsub`, `replica`) in a
+    /// `client-output-buffer-limit` value (`normal 0 0 0 replica ... pubsub 33554432
+    /// 8388608 60`).
+    pub fn from_config(value: &str, class: &str) -> Option<BufferLimit> {
         let words: Vec<&str> = value.split_whitespace().collect();
-        let at = words
-            .iter()
-            .position(|w| w.eq_ignore_ascii_case("pubsub"))?;
+        let at = words.iter().position(|w| w.eq_ignore_ascii_case(class))?;
         let number = |n: usize| words.get(at + n)?.parse::<u64>().ok();
         Some(BufferLimit {
             hard: number(1)?,
@@ -122,6 +128,8 @@ pub enum Mail {
     Published(Arc<Published>),
     /// Any other push: a MONITOR line, a test's own.
     Reply(Reply),
+    /// Bytes sent as they are, whatever the protocol: a replica's stream.
+    Raw(Bytes),
     /// A client-side caching invalidation, whose form depends on the receiver's
     /// protocol.
     Invalidation(crate::tracking::Invalidation),
@@ -139,6 +147,7 @@ impl Mail {
                 }
             }
             Mail::Reply(reply) => reply.encode(protocol, out),
+            Mail::Raw(bytes) => out.extend_from_slice(bytes),
             Mail::Invalidation(invalidation) => invalidation.encode(protocol, out),
         }
     }
@@ -148,6 +157,7 @@ impl Mail {
         match self {
             Mail::Published(published) => published.reply(),
             Mail::Reply(reply) => reply,
+            Mail::Raw(bytes) => Reply::Bulk(bytes),
             Mail::Invalidation(invalidation) => invalidation.to_reply(),
         }
     }
@@ -710,7 +720,10 @@ mod tests {
     #[test]
     fn the_pubsub_class_is_read_from_the_config_value() {
         assert_eq!(
-            BufferLimit::from_config("normal 0 0 0 slave 1 2 3 pubsub 33554432 8388608 60"),
+            BufferLimit::from_config(
+                "normal 0 0 0 slave 1 2 3 pubsub 33554432 8388608 60",
+                "pubsub"
+            ),
             Some(BufferLimit::default())
         );
     }

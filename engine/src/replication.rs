@@ -10,13 +10,19 @@
 //! when there is more than one (Redis's `alsoPropagate` and `propagatePendingCommands`).
 //! A `SELECT` goes first whenever the stream's database changes.
 //!
-//! Nothing is kept, and no command pays more than one test, until a feed is attached:
+//! Nothing is kept, and no command pays more than one test, until a replica attaches:
 //! Redis too propagates nothing before its first replica creates the backlog.
+//!
+//! Replicas attach with `SYNC` or `PSYNC` ([`crate::command::sync`]): each gets the
+//! stream in its client's mailbox, and the last `repl-backlog-size` bytes are kept for
+//! a replica that reconnects (`PSYNC` at an offset the backlog still holds).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use parking_lot::Mutex;
+
+use crate::pubsub::{BufferLimit, Mail, Mailbox};
 
 /// What a command asks of propagation, beyond its argv (kept per call, so nested calls
 /// of EXEC and scripts each have their own).
@@ -30,24 +36,87 @@ pub struct CallPropagation {
     pub forced: bool,
 }
 
-/// A replication stream's receiving end: the bytes propagated since it was attached.
-#[derive(Debug, Default)]
-pub struct Feed {
-    buffer: Mutex<BytesMut>,
+/// A replica attached by `SYNC` or `PSYNC`, as `INFO replication` and `ROLE` show it.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    /// Its client's id.
+    pub client_id: u64,
+    /// Where its stream waits for its connection.
+    pub mailbox: Arc<Mailbox>,
+    /// Its address (`REPLCONF ip-address`, else its connection's).
+    pub ip: String,
+    /// The port it listens on (`REPLCONF listening-port`, else 0).
+    pub listening_port: i64,
+    /// The stream offset it acknowledged last (`REPLCONF ACK`).
+    pub ack_offset: u64,
+    /// When it acknowledged last (Unix seconds; when it attached, before that).
+    pub ack_secs: u64,
+    /// It attached with the old `SYNC` and will not acknowledge (Redis's
+    /// `CLIENT_PRE_PSYNC`): never timed out for silence.
+    pub pre_psync: bool,
 }
 
-impl Feed {
-    /// Takes everything propagated to this feed so far.
-    pub fn drain(&self) -> Bytes {
-        self.buffer.lock().split().freeze()
-    }
+/// What a client said with `REPLCONF` before it asked to SYNC.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaConf {
+    /// `listening-port`.
+    pub listening_port: i64,
+    /// `ip-address`.
+    pub ip_address: Option<String>,
+    /// `capa eof`: it reads an RDB delimited by a mark rather than a length.
+    pub capa_eof: bool,
+    /// `capa psync2`: it understands `+CONTINUE <replid>`.
+    pub capa_psync2: bool,
+    /// `rdb-only 1`: it wants the RDB and no stream after it.
+    pub rdb_only: bool,
+    /// `rdb-filter-only`: which parts the RDB keeps (keys, functions), if filtered.
+    pub rdb_filter: Option<(bool, bool)>,
+}
+
+/// A client blocked in `WAIT` until enough replicas acknowledge its writes.
+#[derive(Debug, Clone)]
+pub struct AckWaiter {
+    /// The waiting client.
+    pub client_id: u64,
+    /// Its block (a later block of the same client is another).
+    pub slot: Arc<crate::blocking::BlockSlot>,
+    /// The offset its last write reached.
+    pub offset: u64,
+    /// How many replicas must have acknowledged it.
+    pub replicas: usize,
 }
 
 /// The propagation state of an engine, kept in the keyspace.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Replication {
-    feeds: Vec<Arc<Feed>>,
-    /// True once a feed was attached (Redis's backlog exists): commands propagate.
+    /// The attached replicas, in the order they attached.
+    pub replicas: Vec<Replica>,
+    /// Their output limit (`client-output-buffer-limit replica`).
+    pub replica_limit: BufferLimit,
+    /// The id of this stream's history (`master_replid`), made when the backlog is.
+    pub replid: String,
+    /// The last bytes of the stream, for partial resynchronization (once a replica
+    /// attached).
+    backlog: Option<Backlog>,
+    /// The backlog's size (`repl-backlog-size`).
+    pub backlog_size: usize,
+    /// How often replicas get a keep-alive `PING` (`repl-ping-replica-period`).
+    pub ping_period_secs: u64,
+    /// How long a replica may go without acknowledging (`repl-timeout`).
+    pub timeout_secs: u64,
+    /// The replication cron's runs so far (one a second), and the second it last ran.
+    cron_loops: u64,
+    cron_secs: u64,
+    /// Clients blocked in `WAIT`.
+    pub ack_waiters: Vec<AckWaiter>,
+    /// Counters of `INFO stats`: full synchronizations, and partial ones accepted
+    /// and refused.
+    pub sync_full: u64,
+    /// See `sync_full`.
+    pub sync_partial_ok: u64,
+    /// See `sync_full`.
+    pub sync_partial_err: u64,
+    /// True once a replica attached (Redis's backlog exists): commands propagate.
     active: bool,
     /// Commands waiting for the end of the top-level command, with their database.
     pending: Vec<(usize, Vec<Bytes>)>,
@@ -57,36 +126,131 @@ pub struct Replication {
     pub offset: u64,
 }
 
+impl Clone for Replication {
+    /// A copy of a keyspace (a forked engine) has no replicas and no stream yet, only
+    /// the settings.
+    fn clone(&self) -> Self {
+        Replication {
+            replica_limit: self.replica_limit,
+            backlog_size: self.backlog_size,
+            ping_period_secs: self.ping_period_secs,
+            timeout_secs: self.timeout_secs,
+            ..Replication::default()
+        }
+    }
+}
+
 impl Replication {
-    /// True when commands propagate (a feed was attached). The one test a command
+    /// True when commands propagate (a replica attached). The one test a command
     /// pays while nothing is attached.
     #[inline]
     pub fn is_active(&self) -> bool {
         self.active
     }
 
-    /// Attaches a new feed: the next command propagated selects its database first,
-    /// as a full resynchronization makes Redis do.
-    pub fn attach(&mut self) -> Arc<Feed> {
-        let feed = Arc::new(Feed::default());
-        self.feeds.push(feed.clone());
+    /// Attaches a replica: it receives everything propagated from now on. The first
+    /// one makes the backlog, with a new replication id from `new_replid`. After a
+    /// full synchronization (`full`) the next command selects its database.
+    pub fn attach_replica(
+        &mut self,
+        replica: Replica,
+        full: bool,
+        new_replid: impl FnOnce() -> String,
+    ) {
+        if self.backlog.is_none() {
+            self.replid = new_replid();
+            self.backlog = Some(Backlog {
+                bytes: VecDeque::new(),
+                first_offset: self.offset + 1,
+            });
+        }
+        self.replicas.push(replica);
         self.active = true;
-        self.stream_db = None;
-        feed
+        if full {
+            self.stream_db = None;
+        }
     }
 
-    /// Detaches `feed`.
-    pub fn detach(&mut self, feed: &Arc<Feed>) {
-        self.feeds.retain(|attached| !Arc::ptr_eq(attached, feed));
+    /// Detaches the replica of client `id`; true when it was one.
+    pub fn detach_replica(&mut self, id: u64) -> bool {
+        let before = self.replicas.len();
+        self.replicas.retain(|replica| replica.client_id != id);
+        self.ack_waiters.retain(|waiter| waiter.client_id != id);
+        before != self.replicas.len()
     }
 
-    /// Number of attached feeds.
-    pub fn feed_count(&self) -> usize {
-        self.feeds.len()
+    /// The replica of client `id`.
+    pub fn replica_mut(&mut self, id: u64) -> Option<&mut Replica> {
+        self.replicas
+            .iter_mut()
+            .find(|replica| replica.client_id == id)
+    }
+
+    /// How many replicas acknowledged at least `offset` (Redis's
+    /// `replicationCountAcksByOffset`).
+    pub fn acked(&self, offset: u64) -> usize {
+        self.replicas
+            .iter()
+            .filter(|replica| replica.ack_offset >= offset)
+            .count()
+    }
+
+    /// The backlog as INFO shows it: first byte's offset and length (`None` until a
+    /// replica attached).
+    pub fn backlog_span(&self) -> Option<(u64, u64)> {
+        let backlog = self.backlog.as_ref()?;
+        Some((backlog.first_offset, backlog.bytes.len() as u64))
+    }
+
+    /// The stream from `offset` (the next byte a reconnecting replica wants) on, if
+    /// the backlog still holds it all (Redis's `masterTryPartialResynchronization`).
+    pub fn backlog_from(&self, offset: u64) -> Option<Bytes> {
+        let backlog = self.backlog.as_ref()?;
+        let end = backlog.first_offset + backlog.bytes.len() as u64;
+        if offset < backlog.first_offset || offset > end {
+            return None;
+        }
+        let skip = (offset - backlog.first_offset) as usize;
+        Some(backlog.bytes.iter().skip(skip).copied().collect())
+    }
+
+    /// Sends `argv` to the replicas without selecting a database (the keep-alive
+    /// `PING`, `REPLCONF GETACK *`).
+    pub fn send_to_replicas(&mut self, argv: &[Bytes], now_ms: u64) {
+        if self.replicas.is_empty() {
+            return;
+        }
+        let mut out = BytesMut::new();
+        kvdb_resp::write::command(&mut out, argv);
+        self.append(out.freeze(), now_ms);
+    }
+
+    /// Replication's part of the cron (Redis's `replicationCron`, run once a second):
+    /// a keep-alive `PING` to the replicas every `repl-ping-replica-period` seconds.
+    /// Answers the clients of replicas silent for longer than `repl-timeout`, to
+    /// disconnect.
+    pub fn cron(&mut self, now_ms: u64) -> Vec<u64> {
+        let now = now_ms / 1000;
+        if now == self.cron_secs {
+            return Vec::new();
+        }
+        self.cron_secs = now;
+        let loops = self.cron_loops;
+        self.cron_loops += 1;
+        if loops.is_multiple_of(self.ping_period_secs.max(1)) {
+            self.send_to_replicas(&[Bytes::from_static(b"PING")], now_ms);
+        }
+        self.replicas
+            .iter()
+            .filter(|replica| {
+                !replica.pre_psync && now.saturating_sub(replica.ack_secs) > self.timeout_secs
+            })
+            .map(|replica| replica.client_id)
+            .collect()
     }
 
     /// Queues `argv` to propagate in database `db` once the running command is done
-    /// (Redis's `alsoPropagate`). Does nothing until a feed was attached.
+    /// (Redis's `alsoPropagate`). Does nothing until a replica attached.
     pub fn also_propagate(&mut self, db: usize, argv: Vec<Bytes>) {
         if self.active {
             self.pending.push((db, argv));
@@ -107,38 +271,85 @@ impl Replication {
     /// Writes out what is pending (Redis's `propagatePendingCommands`): more than one
     /// command goes inside `MULTI`/`EXEC`, unless `no_multi` (active expiry and
     /// eviction, or a command that touches arbitrary keys).
-    pub fn flush(&mut self, no_multi: bool) {
+    pub fn flush(&mut self, no_multi: bool, now_ms: u64) {
         if self.pending.is_empty() {
             return;
         }
         let pending = std::mem::take(&mut self.pending);
         let transaction = pending.len() > 1 && !no_multi;
+        let mut out = BytesMut::new();
         if transaction {
-            self.write(pending[0].0, &[Bytes::from_static(b"MULTI")]);
+            self.write(&mut out, pending[0].0, &[Bytes::from_static(b"MULTI")]);
         }
         for (db, argv) in &pending {
-            self.write(*db, argv);
+            self.write(&mut out, *db, argv);
         }
         if let (true, Some((db, _))) = (transaction, pending.last()) {
-            self.write(*db, &[Bytes::from_static(b"EXEC")]);
+            self.write(&mut out, *db, &[Bytes::from_static(b"EXEC")]);
         }
+        self.append(out.freeze(), now_ms);
     }
 
-    /// Sends one command to every feed, selecting `db` first when the stream is on
-    /// another (Redis's `replicationFeedSlaves`).
-    fn write(&mut self, db: usize, argv: &[Bytes]) {
-        let mut out = BytesMut::new();
+    /// Encodes one command for the stream into `out`, selecting `db` first when the
+    /// stream is on another (Redis's `replicationFeedSlaves`).
+    fn write(&mut self, out: &mut BytesMut, db: usize, argv: &[Bytes]) {
         if self.stream_db != Some(db) {
             let number = Bytes::from(db.to_string());
-            kvdb_resp::write::command(&mut out, &[Bytes::from_static(b"SELECT"), number]);
+            kvdb_resp::write::command(out, &[Bytes::from_static(b"SELECT"), number]);
             self.stream_db = Some(db);
         }
-        kvdb_resp::write::command(&mut out, argv);
-        self.offset += out.len() as u64;
-        for feed in &self.feeds {
-            feed.buffer.lock().extend_from_slice(&out);
+        kvdb_resp::write::command(out, argv);
+    }
+
+    /// Sends `bytes` of the stream to every replica and the backlog.
+    fn append(&mut self, bytes: Bytes, now_ms: u64) {
+        self.offset += bytes.len() as u64;
+        for replica in &self.replicas {
+            let size = bytes.len() as u64;
+            replica
+                .mailbox
+                .post(Mail::Raw(bytes.clone()), size, self.replica_limit, now_ms);
+        }
+        if let Some(backlog) = &mut self.backlog {
+            backlog.bytes.extend(bytes.iter());
+            let excess = backlog.bytes.len().saturating_sub(self.backlog_size.max(1));
+            if excess > 0 {
+                backlog.bytes.drain(..excess);
+                backlog.first_offset += excess as u64;
+            }
         }
     }
+}
+
+impl crate::keyspace::Keyspace {
+    /// Answers the `WAIT`s that enough replicas have acknowledged now, and sets what
+    /// the others get on timeout to their count now (Redis's
+    /// `processClientsWaitingReplicas` and `replicationCountAcksByOffset`).
+    pub fn answer_ack_waiters(&mut self) {
+        let waiters = std::mem::take(&mut self.replication.ack_waiters);
+        for waiter in waiters {
+            if !self.blocking.is_blocked_in(waiter.client_id, &waiter.slot) {
+                continue; // timed out, unblocked or gone
+            }
+            let acked = self.replication.acked(waiter.offset);
+            let reply = crate::reply::Reply::Int(acked as i64);
+            if acked >= waiter.replicas {
+                self.blocking.unblock(waiter.client_id);
+                waiter.slot.fill(reply, None);
+            } else {
+                self.blocking.set_timeout_reply(waiter.client_id, reply);
+                self.replication.ack_waiters.push(waiter);
+            }
+        }
+    }
+}
+
+/// The last bytes of the stream (Redis's `repl_backlog`).
+#[derive(Debug)]
+struct Backlog {
+    bytes: VecDeque<u8>,
+    /// The stream offset of its first byte (the offset of a byte counts from 1).
+    first_offset: u64,
 }
 
 /// A number as a propagated argument.
@@ -157,24 +368,47 @@ mod tests {
             .collect()
     }
 
+    /// Attaches a replica, answering its mailbox.
+    fn attach(replication: &mut Replication) -> Arc<Mailbox> {
+        let mailbox = Arc::new(Mailbox::default());
+        let replica = Replica {
+            client_id: 1,
+            mailbox: mailbox.clone(),
+            ip: "127.0.0.1".into(),
+            listening_port: 0,
+            ack_offset: 0,
+            ack_secs: 0,
+            pre_psync: true,
+        };
+        replication.attach_replica(replica, true, || "0".repeat(40));
+        mailbox
+    }
+
+    /// What reached a replica's mailbox.
+    fn drain(mailbox: &Mailbox) -> Vec<u8> {
+        let mut out = BytesMut::new();
+        mailbox.deliver(crate::reply::Protocol::Resp2, &mut out);
+        out.to_vec()
+    }
+
     #[test]
-    fn nothing_propagates_before_a_feed_is_attached() {
+    fn nothing_propagates_before_a_replica_attached() {
         let mut replication = Replication::default();
         replication.also_propagate(0, argv(&["set", "a", "1"]));
-        replication.flush(false);
+        replication.flush(false, 0);
         assert_eq!(replication.offset, 0);
     }
 
     #[test]
     fn first_command_selects_its_database() {
         let mut replication = Replication::default();
-        let feed = replication.attach();
+        let replica = attach(&mut replication);
         replication.also_propagate(9, argv(&["set", "a", "1"]));
-        replication.flush(false);
+        replication.flush(false, 0);
         replication.also_propagate(9, argv(&["del", "a"]));
-        replication.flush(false);
+        replication.flush(false, 0);
         assert_eq!(
-            &feed.drain()[..],
+            &drain(&replica)[..],
             b"*2\r\n$6\r\nSELECT\r\n$1\r\n9\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n\
               *2\r\n$3\r\ndel\r\n$1\r\na\r\n"
         );
@@ -183,27 +417,27 @@ mod tests {
     #[test]
     fn several_commands_are_wrapped_in_multi_exec_unless_told_not_to() {
         let mut replication = Replication::default();
-        let feed = replication.attach();
+        let replica = attach(&mut replication);
         replication.also_propagate(0, argv(&["del", "a"]));
         replication.also_propagate(1, argv(&["del", "b"]));
-        replication.flush(false);
+        replication.flush(false, 0);
         assert_eq!(
-            &feed.drain()[..],
+            &drain(&replica)[..],
             &b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\ndel\r\n$1\r\na\r\n\
                *2\r\n$6\r\nSELECT\r\n$1\r\n1\r\n*2\r\n$3\r\ndel\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n"[..]
         );
         replication.also_propagate(1, argv(&["del", "c"]));
         replication.also_propagate(1, argv(&["del", "d"]));
-        replication.flush(true);
-        assert!(!feed.drain().starts_with(b"*1\r\n$5\r\nMULTI"));
+        replication.flush(true, 0);
+        assert!(!drain(&replica).starts_with(b"*1\r\n$5\r\nMULTI"));
     }
 
     #[test]
     fn offset_counts_every_byte_propagated() {
         let mut replication = Replication::default();
-        let feed = replication.attach();
+        let replica = attach(&mut replication);
         replication.also_propagate(0, argv(&["ping"]));
-        replication.flush(false);
-        assert_eq!(replication.offset, feed.drain().len() as u64);
+        replication.flush(false, 0);
+        assert_eq!(replication.offset, drain(&replica).len() as u64);
     }
 }

@@ -69,14 +69,65 @@ pub struct ClientInfo {
     pub tracking: crate::tracking::Summary,
     /// The capacities of its connection's read and write buffers (0 in-process).
     pub buffers: (usize, usize),
+    /// A replica attached by SYNC or PSYNC (flag `S`).
+    pub replica: bool,
+    /// In MONITOR mode (flag `O`).
+    pub monitor: bool,
+}
+
+/// The class of a client, as `CLIENT LIST TYPE`, `CLIENT KILL TYPE` and
+/// `client-output-buffer-limit` name them (Redis's `getClientType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// Any other client (a MONITOR client too).
+    Normal,
+    /// A replica attached by SYNC or PSYNC.
+    Replica,
+    /// A client with a pub/sub subscription.
+    Pubsub,
+    /// A replica's link to its master: none here, kvdb never follows a master.
+    Master,
+}
+
+impl ClientKind {
+    /// The class a `TYPE` argument names (`normal`, `replica` or `slave`, `pubsub`,
+    /// `master`), any case.
+    pub fn from_name(name: &[u8]) -> Option<ClientKind> {
+        let is = |word: &str| name.eq_ignore_ascii_case(word.as_bytes());
+        if is("normal") {
+            Some(ClientKind::Normal)
+        } else if is("replica") || is("slave") {
+            Some(ClientKind::Replica)
+        } else if is("pubsub") {
+            Some(ClientKind::Pubsub)
+        } else if is("master") {
+            Some(ClientKind::Master)
+        } else {
+            None
+        }
+    }
 }
 
 impl ClientInfo {
+    /// The client's class.
+    pub fn kind(&self) -> ClientKind {
+        let (channels, patterns, shard) = self.subscriptions;
+        if self.replica {
+            ClientKind::Replica
+        } else if channels + patterns + shard > 0 {
+            ClientKind::Pubsub
+        } else {
+            ClientKind::Normal
+        }
+    }
+
     /// The `flags=` letters of CLIENT LIST, in Redis's order (`N` for none).
     pub fn flags(&self) -> String {
         let (channels, patterns, shard) = self.subscriptions;
         let mut flags = String::new();
         for (on, letter) in [
+            (self.monitor, 'O'),
+            (self.replica, 'S'),
             (channels + patterns + shard > 0, 'P'),
             (self.queued.is_some(), 'x'),
             (self.blocked, 'b'),
@@ -286,6 +337,11 @@ pub struct ClientState {
     pub(crate) redacted: Vec<usize>,
     /// What the running command asked of propagation (see [`crate::replication`]).
     pub propagation: crate::replication::CallPropagation,
+    /// The stream offset the client's last propagated write reached (Redis's `woff`,
+    /// what WAIT waits for).
+    pub write_offset: u64,
+    /// What the client said with REPLCONF, for when it asks to SYNC.
+    pub replica_conf: crate::replication::ReplicaConf,
 }
 
 /// What CLIENT REPLY chose.
@@ -344,6 +400,8 @@ impl ClientState {
             last_command_id: None,
             redacted: Vec::new(),
             propagation: crate::replication::CallPropagation::default(),
+            write_offset: 0,
+            replica_conf: crate::replication::ReplicaConf::default(),
         }
     }
 
@@ -867,10 +925,16 @@ impl Session {
         MailboxOffered(self.published.clone())
     }
 
-    /// True when the client is exempt from the idle `timeout`: subscribers and
-    /// MONITOR clients, as in Redis.
+    /// True when the client is exempt from the idle `timeout`: subscribers, MONITOR
+    /// clients and replicas, as in Redis.
     pub fn exempt_from_timeout(&self) -> bool {
-        self.state.subscribed || self.state.monitoring
+        self.state.subscribed || self.state.monitoring || self.state.info.replica
+    }
+
+    /// True for a replica attached by SYNC or PSYNC: its connection's writes count
+    /// as replication output.
+    pub fn is_replica(&self) -> bool {
+        self.state.info.replica
     }
 
     /// While the client is blocked: a future that completes when its reply has arrived,
@@ -950,6 +1014,8 @@ impl Session {
             slot.addr.clone_from(&info.addr);
             slot.laddr.clone_from(&info.laddr);
             slot.unix_socket = info.unix_socket;
+            slot.replica = info.replica;
+            slot.monitor = info.monitor;
         }
     }
 }
@@ -989,6 +1055,9 @@ pub(crate) fn detach_client(shared: &Shared, keyspace: &mut Keyspace, id: u64) {
     keyspace.monitors.retain(|(monitor, _)| *monitor != id);
     keyspace.blocking.unblock(id);
     keyspace.forget_paused(id);
+    if keyspace.replication.detach_replica(id) {
+        keyspace.answer_ack_waiters();
+    }
     shared.clients.lock().remove(&id);
 }
 
@@ -1034,10 +1103,34 @@ fn serve_blocked(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats
     }
 }
 
+/// Deletes a key its waiters were told of if it has expired meanwhile, as Redis's
+/// lookup before serving them does (an `expired` event, a `DEL` propagated on its
+/// own); they stay blocked.
+fn expire_ready_key(
+    shared: &Shared,
+    keyspace: &mut Keyspace,
+    stats: &mut ExecStats,
+    db: usize,
+    key: &[u8],
+    now_ms: u64,
+) {
+    let mut client = ClientState::new(0, db, Protocol::Resp2, now_ms);
+    let mut ctx = Ctx {
+        keyspace,
+        stats,
+        now_ms,
+        client: &mut client,
+        shared,
+    };
+    ctx.expire_if_needed(key);
+    ctx.keyspace.replication.flush(false, now_ms);
+}
+
 /// [`serve_blocked`] once some client is blocked.
 fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut ExecStats) {
     let now_ms = shared.clock.now_ms();
     while let Some((db, key)) = keyspace.blocking.next_ready() {
+        expire_ready_key(shared, keyspace, stats, db, &key, now_ms);
         while let Some(id) = keyspace
             .db(db)
             .peek(&key, now_ms)
@@ -1069,7 +1162,7 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             let reply_us = serving.micros_until(shared.clock.read());
             answer_waiter(keyspace, stats, &waiter, outcome, reply_us, now_ms);
             // Each served client's pop goes out on its own (Redis's `afterCommand`).
-            keyspace.replication.flush(false);
+            keyspace.replication.flush(false, now_ms);
             if keyspace.tracking.has_pending() {
                 let (tracking, out) = keyspace.tracking_out(now_ms);
                 tracking.flush_pending(out);
@@ -1746,7 +1839,12 @@ fn check_and_run<'a>(
             // Redis's `afterCommand` at the outermost call: what it propagated goes
             // out now, as one transaction unless the command touches arbitrary keys.
             let arbitrary = matches!(spec.name, "randomkey" | "scan");
-            ctx.keyspace.replication.flush(arbitrary);
+            let offset_before = ctx.keyspace.replication.offset;
+            ctx.keyspace.replication.flush(arbitrary, ctx.now_ms);
+            // WAIT waits for the offset of the client's last write that propagated.
+            if ctx.keyspace.replication.offset != offset_before {
+                ctx.client.write_offset = ctx.keyspace.replication.offset;
+            }
         }
     }
     // What the slowlog and MONITOR show: the arguments, passwords redacted.
@@ -1828,7 +1926,8 @@ fn propagate_call(
     outer: crate::replication::CallPropagation,
 ) {
     let call = std::mem::replace(&mut ctx.client.propagation, outer);
-    let changed = ctx.keyspace.persistence.dirty != dirty_before;
+    // A save during the call (BGSAVE reaped, SAVE) lowers the counter: no change.
+    let changed = ctx.keyspace.persistence.dirty > dirty_before;
     let runs_commands = matches!(
         spec.name,
         "exec" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"

@@ -242,9 +242,11 @@ where
         return Ok(());
     }
     let counters = &session.engine().shared().counters;
-    counters
-        .net_output_bytes
-        .fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    let counter = match session.is_replica() {
+        true => &counters.net_repl_output_bytes,
+        false => &counters.net_output_bytes,
+    };
+    counter.fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
     let written = match session.mailbox() {
         None => stream.write_all(output).await,
         Some(mailbox) => {

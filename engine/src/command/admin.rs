@@ -1,10 +1,12 @@
-//! Replication and monitoring surface of a lone master: WAIT, ROLE, LATENCY, SLOWLOG
-//! and MONITOR.
+//! Replication and monitoring surface of a master: WAIT, ROLE, LATENCY, SLOWLOG and
+//! MONITOR.
 //!
-//! kvdb has no replicas, so WAIT counts none (blocking until its timeout when asked
-//! for more, as Redis does); ROLE answers a master at offset 0. LATENCY reports the
-//! latency monitor's samples and the commands' latency histograms
+//! WAIT counts the replicas ([`crate::command::sync`]) that acknowledged the client's
+//! last write, blocking until enough have or its timeout passes; ROLE lists them.
+//! LATENCY reports the latency monitor's samples and the commands' latency histograms
 //! ([`crate::latency`]), and DOCTOR's report on them; its GRAPH is not implemented.
+
+use bytes::Bytes;
 
 use super::flags::*;
 use super::generic::help_reply;
@@ -13,9 +15,11 @@ use crate::args::Args;
 use crate::error::CommandError;
 use crate::reply::Reply;
 
-/// WAIT numreplicas timeout: the timeout (ms) is checked first, then the count; with no
-/// replicas the answer is 0, at once when 0 replicas are asked for (or inside MULTI),
-/// else when the timeout passes (0: never, until CLIENT UNBLOCK).
+/// WAIT numreplicas timeout: the number of replicas that acknowledged the client's
+/// last propagated write, at once when that is enough (or inside MULTI), else when
+/// enough have or the timeout (ms; 0: none) passes. The timeout is checked first,
+/// then the count. Replicas are asked to acknowledge (`REPLCONF GETACK *`) when the
+/// client blocks.
 fn wait(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let replicas_arg = args.required()?.clone();
     let timeout = crate::num::parse_i64(args.required()?)
@@ -23,12 +27,27 @@ fn wait(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     if timeout < 0 {
         return Err(CommandError::err("timeout is negative"));
     }
-    let replicas = crate::args::parse_i64(&replicas_arg)?;
-    if replicas <= 0 {
-        return Ok(Reply::Int(0));
+    let wanted = crate::args::parse_i64(&replicas_arg)?;
+    let offset = ctx.client.write_offset;
+    let acked = ctx.keyspace.replication.acked(offset);
+    if i64::try_from(acked).unwrap_or(i64::MAX) >= wanted || ctx.client.deny_blocking {
+        return Ok(Reply::Int(acked as i64));
     }
     let deadline = (timeout > 0).then(|| ctx.now_ms.saturating_add(timeout as u64));
-    ctx.block_without_keys(deadline, Reply::Int(0))
+    let reply = ctx.block_without_keys(deadline, Reply::Int(acked as i64))?;
+    if let Some((slot, _)) = &ctx.client.blocked {
+        let waiter = crate::replication::AckWaiter {
+            client_id: ctx.client.info.id,
+            slot: slot.clone(),
+            offset,
+            replicas: usize::try_from(wanted).unwrap_or(usize::MAX),
+        };
+        let replication = &mut ctx.keyspace.replication;
+        replication.ack_waiters.push(waiter);
+        let getack = [&b"REPLCONF"[..], b"GETACK", b"*"].map(Bytes::from_static);
+        replication.send_to_replicas(&getack, ctx.now_ms);
+    }
+    Ok(reply)
 }
 
 /// MONITOR: from now on the client receives every command run (but administrative
@@ -48,6 +67,8 @@ fn monitor(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandErro
     ctx.keyspace.monitors.push((id, mailbox.clone()));
     ctx.client.mailbox = Some(mailbox);
     ctx.client.monitoring = true;
+    ctx.client.info.monitor = true;
+    ctx.client.info_changed = true;
     Ok(Reply::Ok)
 }
 
@@ -56,13 +77,25 @@ pub fn stop_monitoring(ctx: &mut Ctx<'_>) {
     let id = ctx.client.info.id;
     ctx.keyspace.monitors.retain(|(monitor, _)| *monitor != id);
     ctx.client.monitoring = false;
+    ctx.client.info.monitor = false;
+    ctx.client.info_changed = true;
 }
 
-fn role(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+/// ROLE: `master`, the stream's offset, and each replica's address, listening port and
+/// acknowledged offset.
+fn role(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let replication = &ctx.keyspace.replication;
+    let replicas = replication.replicas.iter().map(|replica| {
+        Reply::Array(vec![
+            Reply::bulk(replica.ip.clone()),
+            Reply::bulk(replica.listening_port.to_string()),
+            Reply::bulk(replica.ack_offset.to_string()),
+        ])
+    });
     Ok(Reply::Array(vec![
         Reply::bulk("master"),
-        Reply::Int(0),
-        Reply::Array(Vec::new()),
+        Reply::Int(replication.offset as i64),
+        Reply::Array(replicas.collect()),
     ]))
 }
 

@@ -17,7 +17,7 @@ use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::pause::PauseKind;
 use crate::reply::{Protocol, Reply};
-use crate::session::{ClientInfo, ReplyMode};
+use crate::session::{ClientInfo, ClientKind, ReplyMode};
 
 /// The Redis version whose behaviour kvdb reproduces (reported by HELLO and INFO).
 pub const REDIS_VERSION: &str = "7.0.15";
@@ -350,13 +350,14 @@ struct KillFilter {
     skip_me: bool,
 }
 
-/// CLIENT KILL TYPE: kvdb has no replication links, so no client is a master or
-/// replica.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ClientKind {
-    Normal,
-    Pubsub,
-    Replication,
+/// The class a `TYPE` argument names, or Redis's error.
+fn client_kind(name: &[u8]) -> Result<ClientKind, CommandError> {
+    ClientKind::from_name(name).ok_or_else(|| {
+        CommandError::err(format!(
+            "Unknown client type '{}'",
+            String::from_utf8_lossy(name)
+        ))
+    })
 }
 
 impl KillFilter {
@@ -378,21 +379,7 @@ impl KillFilter {
                     .ok_or_else(|| CommandError::err("client-id should be greater than 0"))?;
                 filter.id = Some(id as u64);
             } else if is_keyword(option, "TYPE") {
-                filter.kind = Some(if is_keyword(value, "pubsub") {
-                    ClientKind::Pubsub
-                } else if is_keyword(value, "normal") {
-                    ClientKind::Normal
-                } else if ["master", "replica", "slave"]
-                    .iter()
-                    .any(|k| is_keyword(value, k))
-                {
-                    ClientKind::Replication
-                } else {
-                    return Err(CommandError::err(format!(
-                        "Unknown client type '{}'",
-                        text(value)
-                    )));
-                });
+                filter.kind = Some(client_kind(value)?);
             } else if is_keyword(option, "ADDR") {
                 filter.addr = Some(text(value));
             } else if is_keyword(option, "LADDR") {
@@ -412,12 +399,7 @@ impl KillFilter {
     }
 
     fn matches(&self, info: &ClientInfo, me: u64) -> bool {
-        let (channels, patterns, shard) = info.subscriptions;
-        let kind = if channels + patterns + shard > 0 {
-            ClientKind::Pubsub
-        } else {
-            ClientKind::Normal
-        };
+        let kind = info.kind();
         self.addr.as_ref().is_none_or(|addr| *addr == info.addr)
             && self.laddr.as_ref().is_none_or(|laddr| *laddr == info.laddr)
             && self.kind.is_none_or(|wanted| wanted == kind)
@@ -526,23 +508,10 @@ fn client_info(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
 
 fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let mut ids: Option<Vec<u64>> = None;
-    let mut only_normal = true;
+    let mut kind = None;
     while let Some(option) = args.try_next() {
         if is_keyword(option, "TYPE") && !args.is_empty() {
-            let kind = args.required()?;
-            only_normal = if is_keyword(kind, "normal") {
-                true
-            } else if ["master", "replica", "slave", "pubsub"]
-                .iter()
-                .any(|k| is_keyword(kind, k))
-            {
-                false
-            } else {
-                return Err(CommandError::err(format!(
-                    "Unknown client type '{}'",
-                    String::from_utf8_lossy(kind)
-                )));
-            };
+            kind = Some(client_kind(args.required()?)?);
         } else if is_keyword(option, "ID") && !args.is_empty() {
             let mut wanted = Vec::new();
             for arg in args.rest() {
@@ -572,13 +541,13 @@ fn client_list(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         client.tracking = ctx.keyspace.tracking.summary(client.id);
     }
     let mut text = String::new();
-    if only_normal {
-        for client in clients {
-            if ids.as_ref().is_none_or(|ids| ids.contains(&client.id)) {
-                let qbuf = if client.id == me.id { own_qbuf } else { 0 };
-                let omem = ctx.keyspace.pubsub.pending_bytes_of(client.id);
-                text.push_str(&client_line(&client, qbuf, omem, ctx.now_ms));
-            }
+    for client in clients {
+        let listed = ids.as_ref().is_none_or(|ids| ids.contains(&client.id))
+            && kind.is_none_or(|kind| kind == client.kind());
+        if listed {
+            let qbuf = if client.id == me.id { own_qbuf } else { 0 };
+            let omem = ctx.keyspace.pubsub.pending_bytes_of(client.id);
+            text.push_str(&client_line(&client, qbuf, omem, ctx.now_ms));
         }
     }
     Ok(Reply::Verbatim(*b"txt", Bytes::from(text)))

@@ -897,6 +897,16 @@ pub static COMMANDS: &[CommandSpec] = &[
         acl::KEYSPACE | acl::DANGEROUS,
         restore
     ),
+    // What a cluster node's MIGRATE sends after an ASKING redirection; without a
+    // cluster, RESTORE itself.
+    spec!(
+        "restore-asking",
+        -4,
+        WRITE | DENYOOM | ASKING,
+        (1, 1, 1),
+        acl::KEYSPACE | acl::DANGEROUS,
+        restore
+    ),
     spec!(
         "keys",
         2,

@@ -143,14 +143,20 @@ fn pfdebug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     let string = hll_string(entry)?;
     match subcommand.to_ascii_lowercase().as_slice() {
         b"getreg" => {
+            let converted = !hll::is_dense(string.as_bytes());
             edit(string, hll::sparse_to_dense).map_err(corrupt)?;
             let registers = hll::registers(string.as_bytes()).map_err(corrupt)?;
-            Ok(Reply::Array(
+            let reply = Reply::Array(
                 registers
                     .iter()
                     .map(|&r| Reply::Int(i64::from(r)))
                     .collect(),
-            ))
+            );
+            if converted {
+                // A change of encoding propagates, as Redis forces it to.
+                ctx.keyspace.persistence.dirty += 1;
+            }
+            Ok(reply)
         }
         b"decode" if hll::is_dense(string.as_bytes()) => {
             Err(CommandError::err("HLL encoding is not sparse"))
@@ -164,6 +170,9 @@ fn pfdebug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
         b"todense" => {
             let converted = !hll::is_dense(string.as_bytes());
             edit(string, hll::sparse_to_dense).map_err(corrupt)?;
+            if converted {
+                ctx.keyspace.persistence.dirty += 1;
+            }
             Ok(Reply::Int(i64::from(converted)))
         }
         _ => Err(CommandError::err(format!(

@@ -36,6 +36,7 @@ pub mod sort;
 pub mod stream;
 pub mod stream_groups;
 pub mod string;
+pub mod sync;
 pub mod transaction;
 pub mod zset;
 
@@ -99,6 +100,8 @@ pub mod flags {
     pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
     /// Refused while a replica loads its dataset asynchronously.
     pub const NO_ASYNC_LOADING: u32 = 1 << 19;
+    /// Served for a cluster node's ASKING redirection (RESTORE-ASKING).
+    pub const ASKING: u32 = 1 << 20;
 
     /// Flag names in the order Redis's `COMMAND` lists them.
     pub const NAMES: &[(u32, &str)] = &[
@@ -113,6 +116,7 @@ pub mod flags {
         (STALE, "stale"),
         (SKIP_MONITOR, "skip_monitor"),
         (SKIP_SLOWLOG, "skip_slowlog"),
+        (ASKING, "asking"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         // MAY_REPLICATE is left out: Redis hides it from COMMAND on purpose.
@@ -329,6 +333,7 @@ pub fn table() -> &'static CommandTable {
             cluster::COMMANDS,
             migrate::COMMANDS,
             admin::COMMANDS,
+            sync::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();

@@ -112,7 +112,8 @@ fn section_server(ctx: &Ctx<'_>, out: &mut String) {
 }
 
 fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
-    let connected = ctx.shared.clients.lock().len();
+    // Replicas are not counted as clients, as in Redis.
+    let connected = ctx.shared.clients.lock().len() - ctx.keyspace.replication.replicas.len();
     let _ = write!(
         out,
         "connected_clients:{connected}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
@@ -260,10 +261,10 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         out,
         "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
          instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
-         total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\n\
+         total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:{}\r\n\
          instantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\n\
          instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n\
-         rejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n\
+         rejected_connections:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\n\
          expired_keys:{}\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n\
          expire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\n\
          current_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\n\
@@ -279,9 +280,13 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         metrics.ops_per_sec(),
         counters.net_input_bytes.load(Ordering::Relaxed),
         counters.net_output_bytes.load(Ordering::Relaxed),
+        counters.net_repl_output_bytes.load(Ordering::Relaxed),
         input_kbps,
         output_kbps,
         counters.rejected_connections.load(Ordering::Relaxed),
+        ctx.keyspace.replication.sync_full,
+        ctx.keyspace.replication.sync_partial_ok,
+        ctx.keyspace.replication.sync_partial_err,
         keyspace.expired_keys,
         metrics.expire_cycle_ms,
         keyspace.evicted_keys,
@@ -301,13 +306,40 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
 }
 
 fn section_replication(ctx: &Ctx<'_>, out: &mut String) {
+    let replication = &ctx.keyspace.replication;
     let _ = write!(
         out,
-        "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\n\
-         master_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n\
-         master_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\n\
-         repl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
-        ctx.shared.run_id
+        "role:master\r\nconnected_slaves:{}\r\n",
+        replication.replicas.len()
+    );
+    let now = ctx.now_ms / 1000;
+    for (index, replica) in replication.replicas.iter().enumerate() {
+        let _ = write!(
+            out,
+            "slave{index}:ip={},port={},state=online,offset={},lag={}\r\n",
+            replica.ip,
+            replica.listening_port,
+            replica.ack_offset,
+            now.saturating_sub(replica.ack_secs)
+        );
+    }
+    // Before its first replica Redis has a replication id but no backlog.
+    let replid = match replication.replid.as_str() {
+        "" => ctx.shared.run_id.as_str(),
+        replid => replid,
+    };
+    let (active, first_byte, histlen) = match replication.backlog_span() {
+        Some((first, len)) => (1, first, len),
+        None => (0, 0, 0),
+    };
+    let _ = write!(
+        out,
+        "master_failover_state:no-failover\r\n\
+         master_replid:{replid}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n\
+         master_repl_offset:{}\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:{active}\r\n\
+         repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first_byte}\r\n\
+         repl_backlog_histlen:{histlen}\r\n",
+        replication.offset, replication.backlog_size,
     );
 }
 
@@ -499,6 +531,12 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Co
     ctx.keyspace.stats = Default::default();
     ctx.keyspace.eviction.reset_stats();
     ctx.keyspace.lazyfree.reset_stats();
+    let replication = &mut ctx.keyspace.replication;
+    (
+        replication.sync_full,
+        replication.sync_partial_ok,
+        replication.sync_partial_err,
+    ) = (0, 0, 0);
     *ctx.stats = Default::default();
     let counters = &ctx.shared.counters;
     for counter in [
@@ -506,6 +544,7 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Co
         &counters.rejected_connections,
         &counters.net_input_bytes,
         &counters.net_output_bytes,
+        &counters.net_repl_output_bytes,
     ] {
         counter.store(0, Ordering::Relaxed);
     }

@@ -878,8 +878,27 @@ impl Config {
 
     /// The pubsub class of `client-output-buffer-limit`.
     pub fn pubsub_buffer_limit(&self) -> crate::pubsub::BufferLimit {
-        crate::pubsub::BufferLimit::from_config(self.get_str("client-output-buffer-limit"))
-            .unwrap_or_default()
+        let value = self.get_str("client-output-buffer-limit");
+        crate::pubsub::BufferLimit::from_config(value, "pubsub").unwrap_or_default()
+    }
+
+    /// Replication's timing: `repl-ping-replica-period` and `repl-timeout`, in seconds,
+    /// and `repl-backlog-size` in bytes.
+    pub fn replication_settings(&self) -> (u64, u64, usize) {
+        let number = |name| u64::try_from(self.get_number(name)).unwrap_or(1);
+        (
+            number("repl-ping-replica-period"),
+            number("repl-timeout"),
+            usize::try_from(self.get_number("repl-backlog-size")).unwrap_or(1 << 20),
+        )
+    }
+
+    /// The replica class of `client-output-buffer-limit` (printed as `slave`).
+    pub fn replica_buffer_limit(&self) -> crate::pubsub::BufferLimit {
+        let value = self.get_str("client-output-buffer-limit");
+        crate::pubsub::BufferLimit::from_config(value, "slave")
+            .or_else(|| crate::pubsub::BufferLimit::from_config(value, "replica"))
+            .unwrap_or(crate::pubsub::BufferLimit::REPLICA)
     }
 
     /// `slowlog-log-slower-than` (µs) and `slowlog-max-len`.

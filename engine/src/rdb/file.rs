@@ -81,6 +81,10 @@ pub struct SaveOptions {
     pub unix_time: u64,
     /// The `used-mem` aux field.
     pub used_memory: u64,
+    /// Save the keys (a replica's `REPLCONF rdb-filter-only` may leave them out).
+    pub with_keys: bool,
+    /// Save the function libraries (likewise).
+    pub with_functions: bool,
 }
 
 impl Default for SaveOptions {
@@ -90,6 +94,8 @@ impl Default for SaveOptions {
             checksum: true,
             unix_time: 0,
             used_memory: 0,
+            with_keys: true,
+            with_functions: true,
         }
     }
 }

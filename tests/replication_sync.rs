@@ -1,0 +1,204 @@
+//! A real redis-server 7.0 as a replica of kvdb-server: the full synchronization of
+//! every type, the stream after it, WAIT, ROLE and INFO as the master shows them, a
+//! partial resynchronization after the link drops, and `REPLCONF rdb-only`. The
+//! replica's `DEBUG DIGEST` must equal kvdb's after each step.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{RawConn, ServerProcess};
+
+/// Waits until `check` holds, for up to ten seconds.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn text(reply: Vec<u8>) -> String {
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+fn info_field(conn: &mut RawConn, section: &str, field: &str) -> Option<String> {
+    let info = text(conn.cmd(&format!("INFO {section}")));
+    info.lines()
+        .find_map(|line| line.strip_prefix(&format!("{field}:")))
+        .map(str::to_string)
+}
+
+fn digest(conn: &mut RawConn) -> String {
+    text(conn.cmd("DEBUG DIGEST"))
+}
+
+/// Every type, an expiring key, a function library and a second database.
+const DATASET: &[&str] = &[
+    "SET s hello",
+    "SET counter 10",
+    "SET volatile v PX 600000",
+    "RPUSH list a b c",
+    "HSET hash f1 v1 f2 v2",
+    "SADD set x y z",
+    "SADD intset 1 2 3",
+    "ZADD zset 1 a 2.5 b",
+    "XADD stream 1-1 field value",
+    "XGROUP CREATE stream group 0",
+    "PFADD hll a b c",
+    "SETBIT bits 100 1",
+    "SELECT 3",
+    "SET other-db 1",
+    "SELECT 0",
+];
+
+/// Writes of every family, to run while the replica follows.
+const WRITES: &[&str] = &[
+    "INCRBY counter 5",
+    "APPEND s -world",
+    "LPUSH list z",
+    "LPOP list",
+    "HINCRBY hash n 3",
+    "SREM set x",
+    "ZINCRBY zset 2 a",
+    "XADD stream * f v",
+    "XREADGROUP GROUP group alice COUNT 1 STREAMS stream >",
+    "EXPIRE s 1000",
+    "GETDEL counter",
+    "MULTI",
+    "SET in-multi 1",
+    "INCR in-multi",
+    "EXEC",
+    "EVAL \"redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', 'script-counter')\" 1 from-script v",
+    "SELECT 3",
+    "DEL other-db",
+    "SET db3 x",
+    "SELECT 0",
+    "FUNCTION LOAD \"#!lua name=lib\nredis.register_function('f', function() return 1 end)\"",
+];
+
+#[test]
+fn a_redis_replica_follows_kvdb() {
+    let kvdb = ServerProcess::kvdb_with_args(&[
+        "--repl-ping-replica-period",
+        "1",
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut master = kvdb.connect();
+    for command in DATASET {
+        master.cmd(command);
+    }
+    let kvdb_port = kvdb.addr().port().to_string();
+    let redis = ServerProcess::redis_with_args(&["--replicaof", "127.0.0.1", &kvdb_port]);
+    let mut replica = redis.connect();
+    eventually("the replica's link", || {
+        info_field(&mut replica, "replication", "master_link_status").as_deref() == Some("up")
+    });
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the full sync"
+    );
+
+    for command in WRITES {
+        master.cmd(command);
+    }
+    // WAIT asks the replica to acknowledge, and answers once it has.
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the stream"
+    );
+    // More replicas than there are: the count at the timeout.
+    assert_eq!(master.cmd("WAIT 2 50"), b":1\r\n");
+
+    let role = text(master.cmd("ROLE"));
+    let replica_port = redis.addr().port().to_string();
+    assert!(role.starts_with("*3\r\n$6\r\nmaster\r\n:"), "{role}");
+    assert!(role.contains(&format!(
+        "$9\r\n127.0.0.1\r\n${}\r\n{replica_port}\r\n",
+        replica_port.len()
+    )));
+    assert_eq!(
+        info_field(&mut master, "replication", "connected_slaves").as_deref(),
+        Some("1")
+    );
+    let line = info_field(&mut master, "replication", "slave0").expect("slave0 line");
+    assert!(
+        line.starts_with(&format!(
+            "ip=127.0.0.1,port={replica_port},state=online,offset="
+        )),
+        "{line}"
+    );
+    assert_eq!(
+        info_field(&mut master, "replication", "master_replid"),
+        info_field(&mut replica, "replication", "master_replid"),
+    );
+    let clients = text(master.cmd("CLIENT LIST TYPE replica"));
+    assert_eq!(clients.matches("id=").count(), 1, "{clients}");
+    assert!(clients.contains("flags=S "), "{clients}");
+    assert_eq!(
+        info_field(&mut master, "clients", "connected_clients").as_deref(),
+        Some("1")
+    );
+
+    // The link drops; the replica comes back with PSYNC and continues from the backlog.
+    master.cmd("CLIENT KILL TYPE replica");
+    master.cmd("SET after-reconnect 1");
+    eventually("the partial resync", || {
+        info_field(&mut master, "stats", "sync_partial_ok").as_deref() == Some("1")
+    });
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the partial resync"
+    );
+    assert_eq!(
+        info_field(&mut master, "stats", "sync_full").as_deref(),
+        Some("1")
+    );
+    // The keep-alive PINGs move both offsets alike.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    assert_eq!(
+        info_field(&mut master, "replication", "master_repl_offset"),
+        info_field(&mut replica, "replication", "master_repl_offset"),
+    );
+}
+
+/// `REPLCONF rdb-only 1` then `SYNC`: the RDB alone, then the connection closes (what
+/// `redis-cli --rdb` asks for).
+#[test]
+fn rdb_only_sends_the_snapshot_and_closes() {
+    let kvdb = ServerProcess::kvdb();
+    let mut master = kvdb.connect();
+    master.cmd("SET k v");
+    let mut conn = kvdb.connect();
+    assert_eq!(conn.cmd("REPLCONF rdb-only 1"), b"+OK\r\n");
+    conn.send_raw(b"SYNC\r\n");
+    let (bytes, closed) = conn.read_until_close(Duration::from_secs(5));
+    assert!(closed, "the connection closes after the RDB");
+    let header_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a length line");
+    let len: usize = std::str::from_utf8(&bytes[1..header_end - 1])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let payload = &bytes[header_end + 1..];
+    assert_eq!(payload.len(), len);
+    assert!(payload.starts_with(b"REDIS0010"));
+    assert!(
+        payload.windows(5).any(|w| w == b"\x00\x01k\x01v"),
+        "the key k"
+    );
+    assert_eq!(master.cmd("SET k2 v"), b"+OK\r\n");
+    assert_eq!(
+        info_field(&mut master, "replication", "connected_slaves").as_deref(),
+        Some("0")
+    );
+}
