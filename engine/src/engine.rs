@@ -97,6 +97,10 @@ pub struct ServerCounters {
     pub net_repl_output_bytes: AtomicU64,
 }
 
+/// Redis's `CLIENTS_CRON_MIN_ITERATIONS`: the fewest clients one clients-cron call
+/// looks at.
+const CLIENTS_CRON_MIN_ITERATIONS: usize = 5;
+
 /// How a server moves its listeners to what a configuration says (see
 /// [`Shared::listen_hook`]).
 pub struct ListenHook(pub Box<ListenFn>);
@@ -122,6 +126,8 @@ pub struct Shared {
     /// Connected clients, for `CLIENT LIST` and `INFO clients`. Each session updates
     /// its own entry (an uncontended lock) once per batch.
     pub clients: Mutex<BTreeMap<u64, Arc<Registered>>>,
+    /// The id of the client the clients cron looked at last.
+    pub clients_cron_cursor: AtomicU64,
     /// Server counters.
     pub counters: ServerCounters,
     /// When the engine started (for uptime).
@@ -317,6 +323,7 @@ impl Engine {
                 config: RwLock::new(config.clone()),
                 clock: EngineClock::new(clock),
                 clients: Mutex::new(BTreeMap::new()),
+                clients_cron_cursor: AtomicU64::new(0),
                 counters: ServerCounters::default(),
                 started: Instant::now(),
                 started_ms,
@@ -485,6 +492,7 @@ impl Engine {
             };
             store.keyspace.save_if_due(&points, path, options, now);
         }
+        self.clients_cron(now);
         if cron {
             // Replicas silent past `repl-timeout` are disconnected, as Redis frees them.
             for id in store.keyspace.replication.cron(now) {
@@ -502,6 +510,25 @@ impl Engine {
         }
         tracking.broadcast(out);
         deleted
+    }
+
+    /// Redis's `clientsCron`, run `hz` times a second: each call looks at the query
+    /// buffers of a share of the clients (all of them within a second, and at least
+    /// five per call, as Redis does), the ones after where the last call stopped.
+    fn clients_cron(&self, now_ms: u64) {
+        let hz = self.shared.config.read().hz().clamp(1, 500) as usize;
+        let clients = self.shared.clients.lock();
+        let count = (clients.len() / hz).max(CLIENTS_CRON_MIN_ITERATIONS);
+        let after = self.shared.clients_cron_cursor.load(Ordering::Relaxed);
+        let mut last = None;
+        let next = clients.range(after + 1..).chain(clients.range(..=after));
+        for (&id, client) in next.take(count) {
+            client.check_query_buffer(now_ms);
+            last = Some(id);
+        }
+        if let Some(id) = last {
+            self.shared.clients_cron_cursor.store(id, Ordering::Relaxed);
+        }
     }
 
     /// Loads the RDB file (`dir`/`dbfilename`) if there is one, as Redis does at start:

@@ -168,6 +168,14 @@ pub struct Registered {
     offered: Mutex<Option<Arc<Mailbox>>>,
     has_offer: std::sync::atomic::AtomicBool,
     offer_waker: Mutex<Option<std::task::Waker>>,
+    /// The most the connection's query buffer held since the clients cron last
+    /// looked (Redis's `querybuf_peak`).
+    query_peak: std::sync::atomic::AtomicUsize,
+    /// The room the clients cron asked the query buffer to shrink to, and the switch
+    /// that wakes the connection to do it.
+    trim_to: std::sync::atomic::AtomicUsize,
+    trim: std::sync::atomic::AtomicBool,
+    trim_waker: Mutex<Option<std::task::Waker>>,
 }
 
 impl Registered {
@@ -224,6 +232,55 @@ impl Registered {
     /// True once CLIENT KILL chose this client.
     pub fn is_killed(&self) -> bool {
         self.killed.load(Ordering::SeqCst)
+    }
+
+    /// The clients cron's look at the connection's query buffer (Redis's
+    /// `clientsCronResizeQueryBuffer`): a client idle for more than two seconds gives
+    /// back all of an empty buffer, and one whose buffer is over 32 KiB and more than
+    /// twice the most it held since the last look shrinks to that; a buffer with
+    /// less than 4 KiB to give back is left alone. The peak starts over.
+    pub fn check_query_buffer(&self, now_ms: u64) {
+        let capacity = self.input_capacity.load(Ordering::Relaxed);
+        let peak = self.query_peak.swap(0, Ordering::Relaxed);
+        let idle_secs =
+            (now_ms / 1000).saturating_sub(self.last_interaction_ms.load(Ordering::Relaxed) / 1000);
+        let target = if idle_secs > 2 {
+            0
+        } else if capacity > QUERY_RESIZE_THRESHOLD && capacity / 2 > peak {
+            peak
+        } else {
+            return;
+        };
+        if capacity.saturating_sub(target) <= QUERY_TRIM_MIN {
+            return;
+        }
+        self.trim_to.store(target, Ordering::Relaxed);
+        self.trim.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.trim_waker.lock().take() {
+            waker.wake();
+        }
+    }
+}
+
+/// Redis's `PROTO_RESIZE_THRESHOLD`: a busy client's query buffer is trimmed only
+/// above this.
+const QUERY_RESIZE_THRESHOLD: usize = 32 * 1024;
+/// A query buffer is trimmed only when that gives back more than this.
+const QUERY_TRIM_MIN: usize = 4 * 1024;
+
+/// A future that completes when the clients cron asks the connection to shrink its
+/// query buffer ([`Registered::check_query_buffer`]).
+#[derive(Debug, Clone)]
+pub struct TrimRequested(pub Arc<Registered>);
+
+impl std::future::Future for TrimRequested {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        poll_flag(&self.0.trim, &self.0.trim_waker, cx)
     }
 }
 
@@ -886,6 +943,31 @@ impl Session {
     pub fn deliver_messages(&mut self, out: &mut BytesMut) {
         self.adopt_offered_mailbox();
         deliver(&self.state, out);
+    }
+
+    /// A future that completes when the clients cron asks the connection to give
+    /// back query-buffer space (see [`Session::take_trim`]).
+    pub fn trim_requested(&self) -> TrimRequested {
+        TrimRequested(self.published.clone())
+    }
+
+    /// The room the query buffer should shrink to, once per request of the clients
+    /// cron (`None` when there is none).
+    pub fn take_trim(&self) -> Option<usize> {
+        let published = &self.published;
+        published
+            .trim
+            .swap(false, Ordering::SeqCst)
+            .then(|| published.trim_to.load(Ordering::Relaxed))
+    }
+
+    /// The query buffer holds `len` bytes now: the peak the clients cron compares
+    /// its size with.
+    pub fn note_query_len(&self, len: usize) {
+        let peak = &self.published.query_peak;
+        if len > peak.load(Ordering::Relaxed) {
+            peak.store(len, Ordering::Relaxed);
+        }
     }
 
     /// The connection's read and write buffers hold `input` and `output` bytes of
@@ -2160,4 +2242,42 @@ pub fn count_connection(shared: &Shared) {
         .counters
         .connections_received
         .fetch_add(1, Ordering::Relaxed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clients_cron_trims_idle_and_oversized_query_buffers() {
+        let client = Registered::new(ClientInfo {
+            last_interaction_ms: 10_000,
+            ..ClientInfo::default()
+        });
+        client.input_capacity.store(16 * 1024, Ordering::Relaxed);
+        let requested = |client: &Registered| {
+            client
+                .trim
+                .swap(false, Ordering::SeqCst)
+                .then(|| client.trim_to.load(Ordering::Relaxed))
+        };
+        // Busy with its first-size buffer: left alone.
+        client.check_query_buffer(11_000);
+        assert_eq!(requested(&client), None);
+        // Idle for more than two seconds: all of it goes.
+        client.check_query_buffer(13_000);
+        assert_eq!(requested(&client), Some(0));
+        // Busy, with a buffer grown for one big request: down to the recent peak.
+        client.last_interaction_ms.store(20_000, Ordering::Relaxed);
+        client.input_capacity.store(512 * 1024, Ordering::Relaxed);
+        client.query_peak.store(100, Ordering::Relaxed);
+        client.check_query_buffer(20_100);
+        assert_eq!(requested(&client), Some(100));
+        // A buffer used to over half its size since the last look is kept, and the
+        // peak starts over at each look.
+        client.query_peak.store(300 * 1024, Ordering::Relaxed);
+        client.check_query_buffer(20_200);
+        assert_eq!(requested(&client), None);
+        assert_eq!(client.query_peak.load(Ordering::Relaxed), 0);
+    }
 }

@@ -61,10 +61,19 @@ where
     // (both are ready whenever their flag is set, so they can be polled again).
     let mut killed = session.killed();
     let mut mailbox_offered = session.mailbox_offered();
+    let mut trim_requested = session.trim_requested();
     let mut read_size = BUFFER_SIZE;
+    // Set when the clients cron took the read buffer back: the next read gets only
+    // what it needs, until a request comes.
+    let mut trimmed = false;
     loop {
         if !buffered {
-            input.reserve(read_size);
+            if !trimmed {
+                // Reclaims the whole allocation once the requests split off it are
+                // gone: its size is what CLIENT LIST shows as the query buffer.
+                input.reserve(read_size);
+                session.note_buffers(input.capacity(), output.capacity());
+            }
             let offered = input.capacity() - input.len();
             // Subscribers and MONITOR clients are never closed for idling (as in Redis).
             let idle = idle_timeout.filter(|_| !session.exempt_from_timeout());
@@ -75,17 +84,27 @@ where
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
                     _ = &mut killed => return, // CLIENT KILL
+                    _ = &mut trim_requested => Event::Trim,
                 },
                 None => tokio::select! {
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     // Another client made this one its tracking redirection target.
                     _ = &mut mailbox_offered => Event::Mail,
                     _ = &mut killed => return,
+                    _ = &mut trim_requested => Event::Trim,
                 },
             };
             let read = match event {
                 Event::Read(Some(read)) => read,
                 Event::Read(None) => return, // idle past `timeout`: Redis closes silently
+                Event::Trim => {
+                    if let Some(room) = session.take_trim() {
+                        trim_query_buffer(&mut input, room);
+                        session.note_buffers(input.capacity(), output.capacity());
+                        trimmed = true;
+                    }
+                    continue;
+                }
                 Event::Mail => {
                     if session
                         .mailbox()
@@ -101,17 +120,19 @@ where
                     if write_out(&mut stream, session, &mut output).await.is_err() {
                         return;
                     }
-                    give_back_buffers(session, &mut input, &mut output);
+                    give_back_buffers(session, &mut output);
                     continue;
                 }
             };
             match read {
                 Ok(0) | Err(_) => return,
                 Ok(n) => {
+                    trimmed = false;
                     if n == offered {
                         read_size = (read_size * 2).min(MAX_READ_SIZE);
                     }
                     count_input(session, n);
+                    session.note_query_len(input.len());
                 }
             }
         }
@@ -147,7 +168,18 @@ where
                 }
             }
         }
+        let heavy = queued > 1 && batch[..queued].iter().any(|argv| runs_script(&argv[0]));
         if queued > 0 {
+            if heavy {
+                // A pipeline of scripts holds the engine long: while the other worker
+                // has it, this one serves its other sockets instead of parking.
+                for _ in 0..LOCK_YIELDS {
+                    if !session.engine().shared().store.is_locked() {
+                        break;
+                    }
+                    tokio::task::yield_now().await;
+                }
+            }
             let io = Io {
                 stream: &mut stream,
                 input: &mut input,
@@ -156,6 +188,12 @@ where
             match run_batch(io, session, &mut batch, &mut queued).await {
                 Ok(waited) => buffered |= waited,
                 Err(Disconnected) => return,
+            }
+            if heavy {
+                // The other connections ready on this worker run first, so their
+                // replies reach the client together (Redis writes every client's
+                // replies before its event loop sleeps).
+                tokio::task::yield_now().await;
             }
         }
         if let Some(error) = &protocol_error {
@@ -173,23 +211,52 @@ where
             return; // Redis closes clients whose query buffer passes the limit
         }
         buffered &= !input.is_empty();
-        give_back_buffers(session, &mut input, &mut output);
+        give_back_buffers(session, &mut output);
     }
 }
 
-/// Once everything is written: buffers that grew past what a pipelined client needs
-/// go back to their first size, as Redis frees its reply blocks once written and
-/// trims idle query buffers, and the messages written stop counting as in use.
-/// `output` is kept up to twice its size, which 16 replies of 1 KiB need.
-fn give_back_buffers(session: &mut Session, input: &mut BytesMut, output: &mut BytesMut) {
-    if input.capacity() > 4 * BUFFER_SIZE && input.is_empty() {
-        *input = BytesMut::with_capacity(BUFFER_SIZE);
-    }
+/// Once everything is written: an output buffer that grew past what a pipelined
+/// client needs goes back to its first size, as Redis frees its reply blocks once
+/// written, and the messages written stop counting as in use. `output` is kept up to
+/// twice its size, which 16 replies of 1 KiB need. The query buffer is left to the
+/// clients cron ([`trim_query_buffer`]), as in Redis.
+fn give_back_buffers(session: &mut Session, output: &mut BytesMut) {
     if output.capacity() > 2 * BUFFER_SIZE {
         *output = BytesMut::with_capacity(BUFFER_SIZE);
     }
     session.messages_written();
-    session.note_buffers(input.capacity(), output.capacity());
+}
+
+/// Shrinks the query buffer to `room` bytes (but never below what it holds), as the
+/// clients cron asked: all of it for an idle client, down to its recent peak for one
+/// whose buffer grew for a big request.
+fn trim_query_buffer(input: &mut BytesMut, room: usize) {
+    let room = room.max(input.len());
+    if room < input.capacity() {
+        let mut trimmed = BytesMut::with_capacity(room);
+        trimmed.extend_from_slice(input);
+        *input = trimmed;
+    }
+}
+
+/// How many times a pipeline of scripts waits for the engine by yielding.
+const LOCK_YIELDS: usize = 16;
+
+/// True for the commands that run a script (EVAL, EVALSHA, FCALL and their `_RO`
+/// forms).
+fn runs_script(name: &[u8]) -> bool {
+    const SCRIPT_CALLS: [&[u8]; 6] = [
+        b"evalsha",
+        b"eval",
+        b"fcall",
+        b"evalsha_ro",
+        b"eval_ro",
+        b"fcall_ro",
+    ];
+    (4..=10).contains(&name.len())
+        && SCRIPT_CALLS
+            .iter()
+            .any(|call| name.eq_ignore_ascii_case(call))
 }
 
 /// How often a request waiting for a busy script tries again.
@@ -223,6 +290,8 @@ enum Event {
     Read(Option<std::io::Result<usize>>),
     /// Published messages arrived for this subscriber.
     Mail,
+    /// The clients cron asked the connection to give back query-buffer space.
+    Trim,
 }
 
 /// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.
@@ -494,6 +563,21 @@ mod tests {
         fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
             Poll::Ready(Ok(()))
         }
+    }
+
+    #[test]
+    fn trimming_keeps_what_the_query_buffer_holds() {
+        let mut partial = BytesMut::with_capacity(64 * 1024);
+        partial.extend_from_slice(b"*1\r\n$4\r\nPI");
+        trim_query_buffer(&mut partial, 0);
+        assert_eq!(&partial[..], b"*1\r\n$4\r\nPI");
+        assert!(partial.capacity() < 64 * 1024);
+        let mut idle = BytesMut::with_capacity(BUFFER_SIZE);
+        trim_query_buffer(&mut idle, 0);
+        assert_eq!(idle.capacity(), 0);
+        let mut peak = BytesMut::with_capacity(512 * 1024);
+        trim_query_buffer(&mut peak, 1000);
+        assert!(peak.capacity() >= 1000 && peak.capacity() < 512 * 1024);
     }
 
     #[tokio::test]
