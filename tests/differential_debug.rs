@@ -25,6 +25,14 @@ fn sleep_active_expire_and_errors() {
         DEBUG SLEEP
         DEBUG NOSUCHSUB
         DEBUG
+        DEBUG REPLYBUFFER peak-reset-time 100
+        DEBUG REPLYBUFFER peak-reset-time never
+        DEBUG REPLYBUFFER peak-reset-time x
+        DEBUG REPLYBUFFER nosuch 1
+        DEBUG REPLYBUFFER resizing 0
+        DEBUG REPLYBUFFER resizing 1
+        DEBUG REPLYBUFFER peak-reset-time
+        DEBUG REPLYBUFFER peak-reset-time reset
         "#,
     );
 }

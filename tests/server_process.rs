@@ -114,6 +114,59 @@ fn maxclients_refuses_extra_connections() {
     assert_eq!(fourth.cmd("PING"), b"+PONG\r\n");
 }
 
+/// The clients cron sizes buffers as Redis's does, on both servers: an idle client's
+/// query buffer is given back after two seconds and its reply buffer shrinks to
+/// 1 KiB (sooner with a short `DEBUG REPLYBUFFER peak-reset-time`); a big reply
+/// makes the reply buffer grow back, doubling up to 16 KiB.
+#[test]
+fn idle_clients_give_their_buffers_back_like_redis() {
+    let servers = [
+        ServerProcess::redis(),
+        ServerProcess::kvdb_with_args(support::DIFF_SERVER_ARGS),
+    ];
+    for server in &servers {
+        let mut admin = server.connect();
+        admin.cmd("DEBUG REPLYBUFFER peak-reset-time 100");
+        admin.cmd(&format!("SET bigval {}", "x".repeat(32 * 1024)));
+        let mut idler = server.connect();
+        idler.cmd("CLIENT SETNAME idler");
+        let field = |admin: &mut RawConn, name: &str| -> usize {
+            let list = String::from_utf8(admin.cmd("CLIENT LIST")).unwrap();
+            let line = list
+                .lines()
+                .find(|line| line.contains("name=idler"))
+                .unwrap();
+            let value = line
+                .split(' ')
+                .find_map(|field| field.strip_prefix(&format!("{name}=")))
+                .unwrap();
+            value.parse().unwrap()
+        };
+        let deadline = Instant::now() + Duration::from_secs(8);
+        while field(&mut admin, "qbuf") + field(&mut admin, "qbuf-free") > 0
+            || !(1024..2046).contains(&field(&mut admin, "rbs"))
+        {
+            assert!(Instant::now() < deadline, "{}: buffers kept", server.name());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        admin.cmd("DEBUG REPLYBUFFER peak-reset-time never");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            idler.cmd("GET bigval");
+            if (16384..32768).contains(&field(&mut admin, "rbs")) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: reply buffer kept small",
+                server.name()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        admin.cmd("DEBUG REPLYBUFFER peak-reset-time reset");
+    }
+}
+
 #[test]
 fn idle_clients_are_closed_after_timeout() {
     let server = ServerProcess::kvdb_with_args(&["--timeout", "1"]);

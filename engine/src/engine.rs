@@ -95,6 +95,39 @@ pub struct ServerCounters {
     pub net_output_bytes: AtomicU64,
     /// Bytes written to replicas (`total_net_repl_output_bytes`), not counted above.
     pub net_repl_output_bytes: AtomicU64,
+    /// Reply buffers the clients cron shrank and grew (`reply_buffer_shrinks`,
+    /// `reply_buffer_expands`).
+    pub reply_buffer_shrinks: AtomicU64,
+    /// See `reply_buffer_shrinks`.
+    pub reply_buffer_expands: AtomicU64,
+    /// Reads and writes of client sockets (`total_reads_processed`,
+    /// `total_writes_processed`).
+    pub reads_processed: AtomicU64,
+    /// See `reads_processed`.
+    pub writes_processed: AtomicU64,
+}
+
+/// How the clients cron sizes reply buffers: `DEBUG REPLYBUFFER`'s settings.
+#[derive(Debug)]
+pub struct ReplyBufferSettings {
+    /// How often (ms) a client's reply-buffer peak starts over; negative: never.
+    pub peak_reset_ms: std::sync::atomic::AtomicI64,
+    /// Whether reply buffers are resized at all.
+    pub resizing: AtomicBool,
+}
+
+impl ReplyBufferSettings {
+    /// Redis's `REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME`.
+    pub const DEFAULT_PEAK_RESET_MS: i64 = 5000;
+}
+
+impl Default for ReplyBufferSettings {
+    fn default() -> Self {
+        ReplyBufferSettings {
+            peak_reset_ms: std::sync::atomic::AtomicI64::new(Self::DEFAULT_PEAK_RESET_MS),
+            resizing: AtomicBool::new(true),
+        }
+    }
 }
 
 /// Redis's `CLIENTS_CRON_MIN_ITERATIONS`: the fewest clients one clients-cron call
@@ -128,6 +161,8 @@ pub struct Shared {
     pub clients: Mutex<BTreeMap<u64, Arc<Registered>>>,
     /// The id of the client the clients cron looked at last.
     pub clients_cron_cursor: AtomicU64,
+    /// How the clients cron sizes reply buffers.
+    pub reply_buffers: ReplyBufferSettings,
     /// Server counters.
     pub counters: ServerCounters,
     /// When the engine started (for uptime).
@@ -324,6 +359,7 @@ impl Engine {
                 clock: EngineClock::new(clock),
                 clients: Mutex::new(BTreeMap::new()),
                 clients_cron_cursor: AtomicU64::new(0),
+                reply_buffers: ReplyBufferSettings::default(),
                 counters: ServerCounters::default(),
                 started: Instant::now(),
                 started_ms,
@@ -513,7 +549,7 @@ impl Engine {
     }
 
     /// Redis's `clientsCron`, run `hz` times a second: each call looks at the query
-    /// buffers of a share of the clients (all of them within a second, and at least
+    /// and reply buffers of a share of the clients (all of them within a second, and at least
     /// five per call, as Redis does), the ones after where the last call stopped.
     fn clients_cron(&self, now_ms: u64) {
         let hz = self.shared.config.read().hz().clamp(1, 500) as usize;
@@ -523,7 +559,7 @@ impl Engine {
         let mut last = None;
         let next = clients.range(after + 1..).chain(clients.range(..=after));
         for (&id, client) in next.take(count) {
-            client.check_query_buffer(now_ms);
+            client.resize_buffers(now_ms, &self.shared);
             last = Some(id);
         }
         if let Some(id) = last {

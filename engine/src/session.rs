@@ -69,6 +69,8 @@ pub struct ClientInfo {
     pub tracking: crate::tracking::Summary,
     /// The capacities of its connection's read and write buffers (0 in-process).
     pub buffers: (usize, usize),
+    /// The most a batch's replies filled of its write buffer lately (`rbp`).
+    pub reply_peak: usize,
     /// A replica attached by SYNC or PSYNC (flag `S`).
     pub replica: bool,
     /// In MONITOR mode (flag `O`).
@@ -171,11 +173,26 @@ pub struct Registered {
     /// The most the connection's query buffer held since the clients cron last
     /// looked (Redis's `querybuf_peak`).
     query_peak: std::sync::atomic::AtomicUsize,
-    /// The room the clients cron asked the query buffer to shrink to, and the switch
-    /// that wakes the connection to do it.
-    trim_to: std::sync::atomic::AtomicUsize,
+    /// The most a batch's replies filled of the reply buffer since the peak last
+    /// started over (Redis's `buf_peak`, CLIENT LIST's `rbp`), and when that was.
+    reply_peak: std::sync::atomic::AtomicUsize,
+    reply_peak_since_ms: AtomicU64,
+    /// The sizes the clients cron asked the query buffer (`usize::MAX`: as it is)
+    /// and the reply buffer (0: as it is) to take, and the switch that wakes the
+    /// connection to do it.
+    query_room: std::sync::atomic::AtomicUsize,
+    reply_room: std::sync::atomic::AtomicUsize,
     trim: std::sync::atomic::AtomicBool,
     trim_waker: Mutex<Option<std::task::Waker>>,
+}
+
+/// New sizes for a connection's buffers, from the clients cron.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BufferResize {
+    /// The room the query buffer shrinks to (never below what it holds).
+    pub query: Option<usize>,
+    /// The reply buffer's new size.
+    pub reply: Option<usize>,
 }
 
 impl Registered {
@@ -183,6 +200,7 @@ impl Registered {
     fn new(info: ClientInfo) -> Self {
         Registered {
             last_interaction_ms: AtomicU64::new(info.last_interaction_ms),
+            reply_peak_since_ms: AtomicU64::new(info.created_ms),
             info: Mutex::new(info),
             ..Registered::default()
         }
@@ -199,6 +217,7 @@ impl Registered {
             self.input_capacity.load(Ordering::Relaxed),
             self.output_capacity.load(Ordering::Relaxed),
         );
+        info.reply_peak = self.reply_peak();
         info
     }
 
@@ -234,12 +253,29 @@ impl Registered {
         self.killed.load(Ordering::SeqCst)
     }
 
-    /// The clients cron's look at the connection's query buffer (Redis's
-    /// `clientsCronResizeQueryBuffer`): a client idle for more than two seconds gives
-    /// back all of an empty buffer, and one whose buffer is over 32 KiB and more than
-    /// twice the most it held since the last look shrinks to that; a buffer with
-    /// less than 4 KiB to give back is left alone. The peak starts over.
-    pub fn check_query_buffer(&self, now_ms: u64) {
+    /// The clients cron's look at the connection's buffers, asking it to resize them
+    /// when that is due.
+    pub fn resize_buffers(&self, now_ms: u64, shared: &crate::engine::Shared) {
+        let query = self.query_target(now_ms);
+        let reply = self.reply_target(now_ms, shared);
+        if query.is_none() && reply.is_none() {
+            return;
+        }
+        self.query_room
+            .store(query.unwrap_or(usize::MAX), Ordering::Relaxed);
+        self.reply_room.store(reply.unwrap_or(0), Ordering::Relaxed);
+        self.trim.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.trim_waker.lock().take() {
+            waker.wake();
+        }
+    }
+
+    /// Redis's `clientsCronResizeQueryBuffer`: a client idle for more than two
+    /// seconds gives back all of an empty buffer, and one whose buffer is over 32 KiB
+    /// and more than twice the most it held since the last look shrinks to that; a
+    /// buffer with no more than 4 KiB to give back is left alone. The peak starts
+    /// over.
+    fn query_target(&self, now_ms: u64) -> Option<usize> {
         let capacity = self.input_capacity.load(Ordering::Relaxed);
         let peak = self.query_peak.swap(0, Ordering::Relaxed);
         let idle_secs =
@@ -249,18 +285,54 @@ impl Registered {
         } else if capacity > QUERY_RESIZE_THRESHOLD && capacity / 2 > peak {
             peak
         } else {
-            return;
+            return None;
         };
-        if capacity.saturating_sub(target) <= QUERY_TRIM_MIN {
-            return;
+        (capacity.saturating_sub(target) > QUERY_TRIM_MIN).then_some(target)
+    }
+
+    /// Redis's `clientsCronResizeOutputBuffer`: a reply buffer whose peak stayed under
+    /// half its size halves (to the peak, at least 1 KiB), a full one doubles (up to
+    /// 16 KiB); the peak starts over every `DEBUG REPLYBUFFER peak-reset-time`.
+    fn reply_target(&self, now_ms: u64, shared: &crate::engine::Shared) -> Option<usize> {
+        let settings = &shared.reply_buffers;
+        if !settings.resizing.load(Ordering::Relaxed) {
+            return None;
         }
-        self.trim_to.store(target, Ordering::Relaxed);
-        self.trim.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.trim_waker.lock().take() {
-            waker.wake();
+        let size = self.output_capacity.load(Ordering::Relaxed);
+        let peak = self.reply_peak.load(Ordering::Relaxed);
+        let counters = &shared.counters;
+        let target = if size / 2 >= REPLY_MIN_BYTES && peak < size / 2 {
+            counters
+                .reply_buffer_shrinks
+                .fetch_add(1, Ordering::Relaxed);
+            Some(REPLY_MIN_BYTES.max(peak + 1))
+        } else if size * 2 < REPLY_CHUNK_BYTES * 2 && peak == size {
+            counters
+                .reply_buffer_expands
+                .fetch_add(1, Ordering::Relaxed);
+            Some(REPLY_CHUNK_BYTES.min(size * 2))
+        } else {
+            None
+        };
+        let reset_ms = settings.peak_reset_ms.load(Ordering::Relaxed);
+        let since = self.reply_peak_since_ms.load(Ordering::Relaxed);
+        if reset_ms >= 0 && now_ms.saturating_sub(since) >= reset_ms as u64 {
+            self.reply_peak.store(0, Ordering::Relaxed);
+            self.reply_peak_since_ms.store(now_ms, Ordering::Relaxed);
         }
+        target
+    }
+
+    /// The reply buffer's peak (CLIENT LIST's `rbp`).
+    pub fn reply_peak(&self) -> usize {
+        self.reply_peak.load(Ordering::Relaxed)
     }
 }
+
+/// Redis's `PROTO_REPLY_MIN_BYTES` and `PROTO_REPLY_CHUNK_BYTES`: the smallest and the
+/// usual size of a client's reply buffer.
+const REPLY_MIN_BYTES: usize = 1024;
+const REPLY_CHUNK_BYTES: usize = 16 * 1024;
 
 /// Redis's `PROTO_RESIZE_THRESHOLD`: a busy client's query buffer is trimmed only
 /// above this.
@@ -951,14 +1023,28 @@ impl Session {
         TrimRequested(self.published.clone())
     }
 
-    /// The room the query buffer should shrink to, once per request of the clients
-    /// cron (`None` when there is none).
-    pub fn take_trim(&self) -> Option<usize> {
+    /// The new sizes the clients cron asked for, once per request (`None` when
+    /// there is none).
+    pub fn take_trim(&self) -> Option<BufferResize> {
         let published = &self.published;
-        published
-            .trim
-            .swap(false, Ordering::SeqCst)
-            .then(|| published.trim_to.load(Ordering::Relaxed))
+        if !published.trim.swap(false, Ordering::SeqCst) {
+            return None;
+        }
+        let query = published.query_room.load(Ordering::Relaxed);
+        let reply = published.reply_room.load(Ordering::Relaxed);
+        Some(BufferResize {
+            query: (query != usize::MAX).then_some(query),
+            reply: (reply != 0).then_some(reply),
+        })
+    }
+
+    /// A batch's replies filled `len` bytes of the reply buffer: the peak the clients
+    /// cron sizes it by.
+    pub fn note_reply_len(&self, len: usize) {
+        let peak = &self.published.reply_peak;
+        if len > peak.load(Ordering::Relaxed) {
+            peak.store(len, Ordering::Relaxed);
+        }
     }
 
     /// The query buffer holds `len` bytes now: the peak the clients cron compares
@@ -2255,29 +2341,51 @@ mod tests {
             ..ClientInfo::default()
         });
         client.input_capacity.store(16 * 1024, Ordering::Relaxed);
-        let requested = |client: &Registered| {
-            client
-                .trim
-                .swap(false, Ordering::SeqCst)
-                .then(|| client.trim_to.load(Ordering::Relaxed))
-        };
         // Busy with its first-size buffer: left alone.
-        client.check_query_buffer(11_000);
-        assert_eq!(requested(&client), None);
+        assert_eq!(client.query_target(11_000), None);
         // Idle for more than two seconds: all of it goes.
-        client.check_query_buffer(13_000);
-        assert_eq!(requested(&client), Some(0));
+        assert_eq!(client.query_target(13_000), Some(0));
         // Busy, with a buffer grown for one big request: down to the recent peak.
         client.last_interaction_ms.store(20_000, Ordering::Relaxed);
         client.input_capacity.store(512 * 1024, Ordering::Relaxed);
         client.query_peak.store(100, Ordering::Relaxed);
-        client.check_query_buffer(20_100);
-        assert_eq!(requested(&client), Some(100));
+        assert_eq!(client.query_target(20_100), Some(100));
         // A buffer used to over half its size since the last look is kept, and the
         // peak starts over at each look.
         client.query_peak.store(300 * 1024, Ordering::Relaxed);
-        client.check_query_buffer(20_200);
-        assert_eq!(requested(&client), None);
+        assert_eq!(client.query_target(20_200), None);
         assert_eq!(client.query_peak.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn the_clients_cron_sizes_reply_buffers_by_their_peak() {
+        let engine = crate::Engine::new();
+        let shared = engine.shared();
+        let client = Registered::new(ClientInfo::default());
+        client.output_capacity.store(16 * 1024, Ordering::Relaxed);
+        // Small replies: down to 1 KiB at once.
+        client.reply_peak.store(5, Ordering::Relaxed);
+        assert_eq!(client.reply_target(100, shared), Some(1024));
+        // A buffer filled by a big reply doubles, up to 16 KiB.
+        for (size, grown) in [(1024, 2048), (8192, 16 * 1024)] {
+            client.output_capacity.store(size, Ordering::Relaxed);
+            client.reply_peak.store(size, Ordering::Relaxed);
+            assert_eq!(client.reply_target(200, shared), Some(grown));
+        }
+        client.output_capacity.store(16 * 1024, Ordering::Relaxed);
+        client.reply_peak.store(16 * 1024, Ordering::Relaxed);
+        assert_eq!(client.reply_target(300, shared), None);
+        // The peak starts over every peak-reset-time (5 s by default).
+        assert_eq!(client.reply_peak(), 16 * 1024);
+        client.reply_target(5_000, shared);
+        assert_eq!(client.reply_peak(), 0);
+        shared
+            .reply_buffers
+            .resizing
+            .store(false, Ordering::Relaxed);
+        assert_eq!(client.reply_target(5_100, shared), None);
+        let counters = &shared.counters;
+        assert_eq!(counters.reply_buffer_shrinks.load(Ordering::Relaxed), 1);
+        assert_eq!(counters.reply_buffer_expands.load(Ordering::Relaxed), 2);
     }
 }

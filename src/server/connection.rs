@@ -63,6 +63,9 @@ where
     let mut mailbox_offered = session.mailbox_offered();
     let mut trim_requested = session.trim_requested();
     let mut read_size = BUFFER_SIZE;
+    // The reply buffer's size, as the clients cron sets it (Redis's
+    // `buf_usable_size`): a batch's replies may grow the buffer past it for a while.
+    let mut reply_size = BUFFER_SIZE;
     // Set when the clients cron took the read buffer back: the next read gets only
     // what it needs, until a request comes.
     let mut trimmed = false;
@@ -72,7 +75,7 @@ where
                 // Reclaims the whole allocation once the requests split off it are
                 // gone: its size is what CLIENT LIST shows as the query buffer.
                 input.reserve(read_size);
-                session.note_buffers(input.capacity(), output.capacity());
+                session.note_buffers(input.capacity(), reply_size);
             }
             let offered = input.capacity() - input.len();
             // Subscribers and MONITOR clients are never closed for idling (as in Redis).
@@ -98,10 +101,17 @@ where
                 Event::Read(Some(read)) => read,
                 Event::Read(None) => return, // idle past `timeout`: Redis closes silently
                 Event::Trim => {
-                    if let Some(room) = session.take_trim() {
-                        trim_query_buffer(&mut input, room);
-                        session.note_buffers(input.capacity(), output.capacity());
-                        trimmed = true;
+                    if let Some(resize) = session.take_trim() {
+                        if let Some(room) = resize.query {
+                            trim_query_buffer(&mut input, room);
+                            trimmed = true;
+                        }
+                        if let Some(size) = resize.reply {
+                            // Nothing waits in it between batches.
+                            output = BytesMut::with_capacity(size);
+                            reply_size = size;
+                        }
+                        session.note_buffers(input.capacity(), reply_size);
                     }
                     continue;
                 }
@@ -117,10 +127,13 @@ where
                     // all their messages: Redis's flush before the event loop sleeps.
                     tokio::task::yield_now().await;
                     session.deliver_messages(&mut output);
-                    if write_out(&mut stream, session, &mut output).await.is_err() {
+                    if write_out(&mut stream, session, &mut output, reply_size)
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
-                    give_back_buffers(session, &mut output);
+                    give_back_buffers(session, &mut output, reply_size);
                     continue;
                 }
             };
@@ -200,7 +213,10 @@ where
             kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
         }
         session.deliver_messages(&mut output);
-        if write_out(&mut stream, session, &mut output).await.is_err() {
+        if write_out(&mut stream, session, &mut output, reply_size)
+            .await
+            .is_err()
+        {
             return;
         }
         if protocol_error.is_some() || session.should_close() || session.is_killed() {
@@ -211,18 +227,18 @@ where
             return; // Redis closes clients whose query buffer passes the limit
         }
         buffered &= !input.is_empty();
-        give_back_buffers(session, &mut output);
+        give_back_buffers(session, &mut output, reply_size);
     }
 }
 
 /// Once everything is written: an output buffer that grew past what a pipelined
-/// client needs goes back to its first size, as Redis frees its reply blocks once
-/// written, and the messages written stop counting as in use. `output` is kept up to
-/// twice its size, which 16 replies of 1 KiB need. The query buffer is left to the
-/// clients cron ([`trim_query_buffer`]), as in Redis.
-fn give_back_buffers(session: &mut Session, output: &mut BytesMut) {
-    if output.capacity() > 2 * BUFFER_SIZE {
-        *output = BytesMut::with_capacity(BUFFER_SIZE);
+/// client needs goes back to the reply buffer's size `reply_size`, as Redis frees its
+/// reply blocks once written, and the messages written stop counting as in use.
+/// `output` is kept up to twice that, which 16 replies of 1 KiB need. The sizes
+/// themselves are the clients cron's ([`trim_query_buffer`]), as in Redis.
+fn give_back_buffers(session: &mut Session, output: &mut BytesMut, reply_size: usize) {
+    if output.capacity() > 2 * reply_size.max(BUFFER_SIZE) {
+        *output = BytesMut::with_capacity(reply_size);
     }
     session.messages_written();
 }
@@ -297,12 +313,14 @@ enum Event {
 /// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.
 const OVERFLOW_CHECK: Duration = Duration::from_millis(100);
 
-/// Writes `output` (if any) and counts it. A subscriber whose mailbox overflows while
-/// the write waits on a slow reader is dropped without finishing it.
+/// Writes `output` (if any) and counts it, and how much of the reply buffer (of
+/// `reply_size`) it filled. A subscriber whose mailbox overflows while the write waits
+/// on a slow reader is dropped without finishing it.
 async fn write_out<S>(
     stream: &mut S,
     session: &mut Session,
     output: &mut BytesMut,
+    reply_size: usize,
 ) -> Result<(), Disconnected>
 where
     S: AsyncWrite + Unpin,
@@ -310,12 +328,16 @@ where
     if output.is_empty() {
         return Ok(());
     }
+    session.note_reply_len(output.len().min(reply_size));
     let counters = &session.engine().shared().counters;
     let counter = match session.is_replica() {
         true => &counters.net_repl_output_bytes,
         false => &counters.net_output_bytes,
     };
     counter.fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    counters
+        .writes_processed
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let written = match session.mailbox() {
         None => stream.write_all(output).await,
         Some(mailbox) => {
@@ -471,13 +493,17 @@ where
     }
 }
 
-/// Counts `n` bytes read from the client in INFO's `total_net_input_bytes`: every
-/// read, including those made while a command waits.
+/// Counts `n` bytes read from the client in INFO's `total_net_input_bytes`, and the
+/// read in `total_reads_processed`: every read, including those made while a command
+/// waits.
 fn count_input(session: &Session, n: usize) {
     let counters = &session.engine().shared().counters;
     counters
         .net_input_bytes
         .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+    counters
+        .reads_processed
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Sleeps for `wait`, or forever when there is no limit.

@@ -69,8 +69,29 @@ pub fn tcp_addresses(config: &kvdb_engine::Config, free_port_at_zero: bool) -> V
 }
 
 /// The TCP listeners of a running server, by address, each with the stopper that
-/// retires it; shared by the accept loop and the `CONFIG SET` hook.
-type OpenListeners = Arc<parking_lot::Mutex<Vec<(SocketAddr, Stopper)>>>;
+/// retires it and a second handle on its socket; shared by the accept loop and the
+/// `CONFIG SET` hook.
+type OpenListeners = Arc<parking_lot::Mutex<Vec<(SocketAddr, Stopper, Option<Closer>)>>>;
+
+/// A second handle on a listening socket: shutting it down stops the socket listening
+/// at once (a connection attempt is refused), before the accept loop that owns the
+/// listener sees that it was retired, as Redis closes its old port before `CONFIG
+/// SET port` answers.
+struct Closer(std::net::TcpStream);
+
+impl Closer {
+    /// A closer for `listener`'s socket, if its descriptor can be duplicated.
+    #[cfg(unix)]
+    fn of(listener: &impl std::os::fd::AsFd) -> Option<Closer> {
+        let fd = listener.as_fd().try_clone_to_owned().ok()?;
+        Some(Closer(std::net::TcpStream::from(fd)))
+    }
+
+    /// Stops the socket listening.
+    fn close(self) {
+        let _ = self.0.shutdown(std::net::Shutdown::Both);
+    }
+}
 
 /// Moves the listeners to `addresses` (Redis's `changeListenPort` and
 /// `changeBindAddr`): an address already listened on is kept, new ones are bound
@@ -85,7 +106,7 @@ fn move_listeners(
     let mut bound = Vec::new();
     for address in addresses {
         let parsed = address.address.parse::<SocketAddr>().ok();
-        if let Some(addr) = parsed.filter(|addr| open.iter().any(|(at, _)| at == addr)) {
+        if let Some(addr) = parsed.filter(|addr| open.iter().any(|(at, _, _)| at == addr)) {
             wanted.push(addr);
             continue;
         }
@@ -101,16 +122,19 @@ fn move_listeners(
         wanted.push(addr);
         bound.push((listener, Stopper::new()));
     }
-    open.retain(|(addr, retire)| {
-        let keep = wanted.contains(addr);
-        if !keep {
-            retire.stop();
+    let (kept, retired): (Vec<_>, Vec<_>) = std::mem::take(&mut *open)
+        .into_iter()
+        .partition(|(addr, _, _)| wanted.contains(addr));
+    *open = kept;
+    for (_, retire, closer) in retired {
+        retire.stop();
+        if let Some(closer) = closer {
+            closer.close();
         }
-        keep
-    });
+    }
     for (listener, retire) in &bound {
         if let Ok(addr) = listener.local_addr() {
-            open.push((addr, retire.clone()));
+            open.push((addr, retire.clone(), Closer::of(listener)));
         }
     }
     Ok(bound)
@@ -236,7 +260,8 @@ impl BoundServer {
         for listener in self.tcp {
             let retire = Stopper::new();
             if let Ok(addr) = listener.local_addr() {
-                open.lock().push((addr, retire.clone()));
+                open.lock()
+                    .push((addr, retire.clone(), Closer::of(&listener)));
             }
             let (engine, stop) = (self.engine.clone(), self.stop.clone());
             tasks.spawn(accept_tcp(listener, engine, stop, retire));

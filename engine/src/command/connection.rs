@@ -232,7 +232,7 @@ fn request_size(argv: &[Bytes]) -> usize {
 /// query buffer (the running client's own request, 0 for the others), `omem` the size
 /// of the messages waiting for it. The buffer figures are its connection's: room in
 /// its read buffer, its write buffer's size, and those with the waiting messages as
-/// its total (kvdb keeps no reply-buffer peak: `rbp` is 0).
+/// its total, and the most a batch's replies filled of the write buffer lately.
 pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64) -> String {
     let age = now_ms.saturating_sub(info.created_ms) / 1000;
     let idle = now_ms.saturating_sub(info.last_interaction_ms) / 1000;
@@ -245,7 +245,7 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
     let (input, output) = info.buffers;
     format!(
         "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
-         ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp=0 obl=0 oll=0 \
+         ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl=0 oll=0 \
          omem={omem} tot-mem={} events=r cmd={} user=default redir={} resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
@@ -263,6 +263,7 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
         qbuf,
         input.saturating_sub(qbuf),
         output,
+        info.reply_peak,
         input as u64 + output as u64 + omem,
         info.last_command,
         redir,
@@ -275,6 +276,8 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
 /// The calling client's registry view, fresh (the registry is updated after batches).
 fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
     let mut info = ctx.client.info.clone();
+    let registered = ctx.shared.clients.lock().get(&info.id).cloned();
+    info.reply_peak = registered.map_or(0, |client| client.reply_peak());
     info.db = ctx.client.db;
     info.queued = ctx.client.multi.as_ref().map(Vec::len);
     info.blocked = ctx.client.blocked.is_some();

@@ -15,6 +15,7 @@
 //! answer for one it does not know.
 
 use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
 
 use super::flags::*;
 use super::generic::help_reply;
@@ -75,6 +76,12 @@ fn debug_help() -> Reply {
             "    Reply with a test value of the specified type. <type> can be: string,",
             "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
             "    true, false.",
+            "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+            "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+            "    In case NEVER is provided the last observed peak will never be reset",
+            "    In case RESET is provided the peak reset time will be restored to the default value",
+            "REPLYBUFFER RESIZING <0|1>",
+            "    Enable or disable the reply buffer resize cron job",
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -311,6 +318,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     if is_keyword(subcommand, "POPULATE") && (1..=3).contains(&options.len()) {
         return debug_populate(ctx, options);
     }
+    if is_keyword(subcommand, "REPLYBUFFER") && options.len() == 2 {
+        return debug_replybuffer(ctx, argv, &options[0], &options[1]);
+    }
     if is_keyword(subcommand, "DIGEST") && options.is_empty() {
         let digest = super::digest::dataset_digest(ctx.keyspace.dbs());
         return Ok(Reply::Status(bytes::Bytes::from(digest)));
@@ -329,6 +339,32 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         return Ok(Reply::Array(digests));
     }
     Err(subcommand_syntax_error(argv))
+}
+
+/// DEBUG REPLYBUFFER PEAK-RESET-TIME ms|NEVER|RESET, DEBUG REPLYBUFFER RESIZING 0|1:
+/// how the clients cron sizes reply buffers.
+fn debug_replybuffer(
+    ctx: &mut Ctx<'_>,
+    argv: &[bytes::Bytes],
+    what: &[u8],
+    value: &[u8],
+) -> Result<Reply, CommandError> {
+    let settings = &ctx.shared.reply_buffers;
+    if is_keyword(what, "PEAK-RESET-TIME") {
+        let ms = if is_keyword(value, "NEVER") {
+            -1
+        } else if is_keyword(value, "RESET") {
+            crate::engine::ReplyBufferSettings::DEFAULT_PEAK_RESET_MS
+        } else {
+            crate::args::parse_i64(value)?
+        };
+        settings.peak_reset_ms.store(ms, Ordering::Relaxed);
+    } else if is_keyword(what, "RESIZING") {
+        settings.resizing.store(atoi(value) != 0, Ordering::Relaxed);
+    } else {
+        return Err(subcommand_syntax_error(argv));
+    }
+    Ok(Reply::Ok)
 }
 
 /// DEBUG PROTOCOL type: Redis's sample reply of each RESP type, for client tests. An

@@ -274,7 +274,10 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
          active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n\
          current_active_defrag_time:0\r\ntracking_total_keys:{tracked_keys}\r\n\
          tracking_total_items:{tracked_items}\r\ntracking_total_prefixes:{prefixes}\r\n\
-         unexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n",
+         unexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n\
+         total_reads_processed:{}\r\ntotal_writes_processed:{}\r\n\
+         io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n\
+         reply_buffer_shrinks:{}\r\nreply_buffer_expands:{}\r\n",
         counters.connections_received.load(Ordering::Relaxed),
         stats.total_commands,
         metrics.ops_per_sec(),
@@ -299,6 +302,10 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         pubsub.channel_count(crate::pubsub::Kind::Shard),
         ctx.keyspace.migrate_sockets.len(),
         stats.total_error_replies,
+        counters.reads_processed.load(Ordering::Relaxed),
+        counters.writes_processed.load(Ordering::Relaxed),
+        counters.reply_buffer_shrinks.load(Ordering::Relaxed),
+        counters.reply_buffer_expands.load(Ordering::Relaxed),
         tracked_keys = tracked_keys,
         tracked_items = tracked_items,
         prefixes = prefixes,
@@ -545,6 +552,10 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Co
         &counters.net_input_bytes,
         &counters.net_output_bytes,
         &counters.net_repl_output_bytes,
+        &counters.reads_processed,
+        &counters.writes_processed,
+        &counters.reply_buffer_shrinks,
+        &counters.reply_buffer_expands,
     ] {
         counter.store(0, Ordering::Relaxed);
     }
