@@ -340,38 +340,6 @@ const QUERY_RESIZE_THRESHOLD: usize = 32 * 1024;
 /// A query buffer is trimmed only when that gives back more than this.
 const QUERY_TRIM_MIN: usize = 4 * 1024;
 
-/// A future that completes when the clients cron asks the connection to shrink its
-/// query buffer ([`Registered::check_query_buffer`]).
-#[derive(Debug, Clone)]
-pub struct TrimRequested(pub Arc<Registered>);
-
-impl std::future::Future for TrimRequested {
-    type Output = ();
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        poll_flag(&self.0.trim, &self.0.trim_waker, cx)
-    }
-}
-
-/// A future that completes when the client is offered a mailbox
-/// ([`Registered::offer_mailbox`]).
-#[derive(Debug, Clone)]
-pub struct MailboxOffered(pub Arc<Registered>);
-
-impl std::future::Future for MailboxOffered {
-    type Output = ();
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        poll_flag(&self.0.has_offer, &self.0.offer_waker, cx)
-    }
-}
-
 /// Ready once `flag` is set; until then the task's waker waits in `waker` (registered
 /// first, so a flag set meanwhile is not missed). Polled on every wait of a
 /// connection, so the waker is replaced (two atomic reference counts) only when the
@@ -393,18 +361,37 @@ fn poll_flag(
     }
 }
 
-/// A future that completes when the client is killed.
-#[derive(Debug, Clone)]
-pub struct Killed(pub Arc<Registered>);
+/// A switch of a client's registry entry that its connection waits on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// CLIENT KILL chose the client.
+    Killed,
+    /// Another client gave it a mailbox ([`Registered::offer_mailbox`]).
+    MailboxOffered,
+    /// The clients cron asked it to resize its buffers
+    /// ([`Registered::resize_buffers`]).
+    ResizeRequested,
+}
 
-impl std::future::Future for Killed {
+/// A future that completes once a switch of the client's registry entry is on (and
+/// may be polled again: it stays ready while the switch is on).
+#[derive(Debug, Clone)]
+pub struct Switched(pub Arc<Registered>, pub Switch);
+
+impl std::future::Future for Switched {
     type Output = ();
 
     fn poll(
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        poll_flag(&self.0.killed, &self.0.waker, cx)
+        let entry = &self.0;
+        let (flag, waker) = match self.1 {
+            Switch::Killed => (&entry.killed, &entry.waker),
+            Switch::MailboxOffered => (&entry.has_offer, &entry.offer_waker),
+            Switch::ResizeRequested => (&entry.trim, &entry.trim_waker),
+        };
+        poll_flag(flag, waker, cx)
     }
 }
 
@@ -997,8 +984,8 @@ impl Session {
     }
 
     /// A future that completes when CLIENT KILL closes this client.
-    pub fn killed(&self) -> Killed {
-        Killed(self.published.clone())
+    pub fn killed(&self) -> Switched {
+        Switched(self.published.clone(), Switch::Killed)
     }
 
     /// True once CLIENT KILL chose this client.
@@ -1019,8 +1006,8 @@ impl Session {
 
     /// A future that completes when the clients cron asks the connection to give
     /// back query-buffer space (see [`Session::take_trim`]).
-    pub fn trim_requested(&self) -> TrimRequested {
-        TrimRequested(self.published.clone())
+    pub fn trim_requested(&self) -> Switched {
+        Switched(self.published.clone(), Switch::ResizeRequested)
     }
 
     /// The new sizes the clients cron asked for, once per request (`None` when
@@ -1089,8 +1076,8 @@ impl Session {
 
     /// A future that completes when another client gives this one a mailbox (a
     /// connection without one waits for it beside its socket).
-    pub fn mailbox_offered(&self) -> crate::session::MailboxOffered {
-        MailboxOffered(self.published.clone())
+    pub fn mailbox_offered(&self) -> Switched {
+        Switched(self.published.clone(), Switch::MailboxOffered)
     }
 
     /// True when the client is exempt from the idle `timeout`: subscribers, MONITOR
