@@ -607,7 +607,7 @@ pub struct Keyspace {
     /// List elements of at least this many bytes count as a quicklist node of their
     /// own in DUMP and DEBUG OBJECT (`DEBUG QUICKLIST-PACKED-THRESHOLD`).
     pub list_packed_threshold: usize,
-    /// What writes propagate, and the replication feeds they go to.
+    /// What writes propagate, and the replicas they go to.
     pub replication: crate::replication::Replication,
     /// CLIENT PAUSE and the clients it holds.
     pause: ClientPause,
