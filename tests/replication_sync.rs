@@ -202,3 +202,30 @@ fn rdb_only_sends_the_snapshot_and_closes() {
         Some("0")
     );
 }
+
+/// The backlog outlives the last replica by `repl-backlog-ttl` seconds, then goes
+/// (`repl_backlog_active:0`), on both servers.
+#[test]
+fn the_backlog_is_freed_after_its_ttl_without_replicas() {
+    for server in [ServerProcess::redis(), ServerProcess::kvdb()] {
+        let mut admin = server.connect();
+        admin.cmd("CONFIG SET repl-backlog-ttl 1");
+        let mut replica = server.connect();
+        replica.send_raw(b"SYNC\r\n");
+        // Newlines while the RDB is made, then its length line and payload.
+        let (bytes, _) = replica.read_until_close(Duration::from_millis(1500));
+        assert!(
+            bytes.windows(5).any(|w| w == b"REDIS"),
+            "{}: an RDB",
+            server.name()
+        );
+        assert_eq!(
+            info_field(&mut admin, "replication", "repl_backlog_active").as_deref(),
+            Some("1")
+        );
+        drop(replica);
+        eventually("the backlog to go", || {
+            info_field(&mut admin, "replication", "repl_backlog_active").as_deref() == Some("0")
+        });
+    }
+}

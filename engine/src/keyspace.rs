@@ -739,6 +739,7 @@ impl Keyspace {
         (
             self.replication.ping_period_secs,
             self.replication.timeout_secs,
+            self.replication.backlog_ttl_secs,
             self.replication.backlog_size,
         ) = config.replication_settings();
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();

@@ -104,6 +104,10 @@ pub struct Replication {
     pub ping_period_secs: u64,
     /// How long a replica may go without acknowledging (`repl-timeout`).
     pub timeout_secs: u64,
+    /// How long the backlog outlives the last replica (`repl-backlog-ttl`; 0:
+    /// forever), and since when (Unix seconds) there has been none.
+    pub backlog_ttl_secs: u64,
+    no_replicas_since: Option<u64>,
     /// The replication cron's runs so far (one a second), and the second it last ran.
     cron_loops: u64,
     cron_secs: u64,
@@ -135,6 +139,7 @@ impl Clone for Replication {
             backlog_size: self.backlog_size,
             ping_period_secs: self.ping_period_secs,
             timeout_secs: self.timeout_secs,
+            backlog_ttl_secs: self.backlog_ttl_secs,
             ..Replication::default()
         }
     }
@@ -168,6 +173,23 @@ impl Replication {
         self.active = true;
         if full {
             self.stream_db = None;
+        }
+    }
+
+    /// Frees the backlog once there has been no replica for `repl-backlog-ttl`
+    /// seconds: writes stop propagating, and the next replica starts a new history
+    /// (a new replication id), as in Redis.
+    fn free_unused_backlog(&mut self, now_secs: u64) {
+        if !self.replicas.is_empty() || self.backlog.is_none() {
+            self.no_replicas_since = None;
+            return;
+        }
+        let since = *self.no_replicas_since.get_or_insert(now_secs);
+        if self.backlog_ttl_secs > 0 && now_secs.saturating_sub(since) > self.backlog_ttl_secs {
+            self.backlog = None;
+            self.replid.clear();
+            self.active = false;
+            self.no_replicas_since = None;
         }
     }
 
@@ -240,6 +262,7 @@ impl Replication {
         if loops.is_multiple_of(self.ping_period_secs.max(1)) {
             self.send_to_replicas(&[Bytes::from_static(b"PING")], now_ms);
         }
+        self.free_unused_backlog(now);
         self.replicas
             .iter()
             .filter(|replica| {
@@ -430,6 +453,24 @@ mod tests {
         replication.also_propagate(1, argv(&["del", "d"]));
         replication.flush(true, 0);
         assert!(!drain(&replica).starts_with(b"*1\r\n$5\r\nMULTI"));
+    }
+
+    #[test]
+    fn the_backlog_goes_once_no_replica_was_there_for_its_ttl() {
+        let mut replication = Replication {
+            backlog_ttl_secs: 10,
+            ..Replication::default()
+        };
+        attach(&mut replication);
+        replication.detach_replica(1);
+        replication.cron(100_000);
+        replication.cron(110_000);
+        assert!(replication.is_active() && replication.backlog_span().is_some());
+        replication.cron(111_000);
+        assert!(!replication.is_active() && replication.backlog_span().is_none());
+        assert!(replication.replid.is_empty());
+        replication.also_propagate(0, argv(&["set", "a", "1"]));
+        assert!(replication.pending.is_empty());
     }
 
     #[test]

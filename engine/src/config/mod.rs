@@ -882,13 +882,14 @@ impl Config {
         crate::pubsub::BufferLimit::from_config(value, "pubsub").unwrap_or_default()
     }
 
-    /// Replication's timing: `repl-ping-replica-period` and `repl-timeout`, in seconds,
-    /// and `repl-backlog-size` in bytes.
-    pub fn replication_settings(&self) -> (u64, u64, usize) {
+    /// Replication's timing: `repl-ping-replica-period`, `repl-timeout` and
+    /// `repl-backlog-ttl` in seconds, and `repl-backlog-size` in bytes.
+    pub fn replication_settings(&self) -> (u64, u64, u64, usize) {
         let number = |name| u64::try_from(self.get_number(name)).unwrap_or(1);
         (
             number("repl-ping-replica-period"),
             number("repl-timeout"),
+            number("repl-backlog-ttl"),
             usize::try_from(self.get_number("repl-backlog-size")).unwrap_or(1 << 20),
         )
     }
