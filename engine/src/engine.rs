@@ -346,9 +346,7 @@ impl Engine {
     ) -> Engine {
         let started_ms = clock.now_ms();
         let mut id_rng = crate::rng::Rng::new(seed ^ 0x5eed);
-        let run_id = (0..5)
-            .map(|_| format!("{:08x}", id_rng.next_u64() as u32))
-            .collect();
+        let run_id = id_rng.hex_id();
         Engine {
             shared: Arc::new(Shared {
                 store: Mutex::new(Store {

@@ -45,6 +45,13 @@ impl Default for BufferLimit {
 }
 
 impl BufferLimit {
+    /// No limit.
+    pub const NONE: BufferLimit = BufferLimit {
+        hard: 0,
+        soft: 0,
+        soft_seconds: 0,
+    };
+
     /// Redis's default for replicas: `replica 256mb 64mb 60`.
     pub const REPLICA: BufferLimit = BufferLimit {
         hard: 256 << 20,

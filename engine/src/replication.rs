@@ -154,16 +154,11 @@ impl Replication {
     }
 
     /// Attaches a replica: it receives everything propagated from now on. The first
-    /// one makes the backlog, with a new replication id from `new_replid`. After a
-    /// full synchronization (`full`) the next command selects its database.
-    pub fn attach_replica(
-        &mut self,
-        replica: Replica,
-        full: bool,
-        new_replid: impl FnOnce() -> String,
-    ) {
+    /// one makes the backlog, with `new_replid` as the replication id. After a full
+    /// synchronization (`full`) the next command selects its database.
+    pub fn attach_replica(&mut self, replica: Replica, full: bool, new_replid: String) {
         if self.backlog.is_none() {
-            self.replid = new_replid();
+            self.replid = new_replid;
             self.backlog = Some(Backlog {
                 bytes: VecDeque::new(),
                 first_offset: self.offset + 1,
@@ -403,7 +398,7 @@ mod tests {
             ack_secs: 0,
             pre_psync: true,
         };
-        replication.attach_replica(replica, true, || "0".repeat(40));
+        replication.attach_replica(replica, true, "0".repeat(40));
         mailbox
     }
 

@@ -31,6 +31,14 @@ impl Rng {
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
+    /// 40 random hex digits, as Redis makes its run id, replication ids and EOF marks
+    /// (`getRandomHexChars` of `CONFIG_RUN_ID_SIZE`).
+    pub fn hex_id(&mut self) -> String {
+        (0..5)
+            .map(|_| format!("{:08x}", self.next_u64() as u32))
+            .collect()
+    }
+
     /// A uniform number in [0, 1).
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64

@@ -182,8 +182,8 @@ pub struct Registered {
     /// connection to do it.
     query_room: std::sync::atomic::AtomicUsize,
     reply_room: std::sync::atomic::AtomicUsize,
-    trim: std::sync::atomic::AtomicBool,
-    trim_waker: Mutex<Option<std::task::Waker>>,
+    resize: std::sync::atomic::AtomicBool,
+    resize_waker: Mutex<Option<std::task::Waker>>,
 }
 
 /// New sizes for a connection's buffers, from the clients cron.
@@ -264,8 +264,8 @@ impl Registered {
         self.query_room
             .store(query.unwrap_or(usize::MAX), Ordering::Relaxed);
         self.reply_room.store(reply.unwrap_or(0), Ordering::Relaxed);
-        self.trim.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.trim_waker.lock().take() {
+        self.resize.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.resize_waker.lock().take() {
             waker.wake();
         }
     }
@@ -299,6 +299,9 @@ impl Registered {
             return None;
         }
         let size = self.output_capacity.load(Ordering::Relaxed);
+        if size == 0 {
+            return None; // an in-process session: no connection, no buffer
+        }
         let peak = self.reply_peak.load(Ordering::Relaxed);
         let counters = &shared.counters;
         let target = if size / 2 >= REPLY_MIN_BYTES && peak < size / 2 {
@@ -326,6 +329,14 @@ impl Registered {
     /// The reply buffer's peak (CLIENT LIST's `rbp`).
     pub fn reply_peak(&self) -> usize {
         self.reply_peak.load(Ordering::Relaxed)
+    }
+}
+
+/// Raises `peak` to `len` (only its connection raises it, so a load and a store do;
+/// the clients cron lowers it).
+fn raise_peak(peak: &std::sync::atomic::AtomicUsize, len: usize) {
+    if len > peak.load(Ordering::Relaxed) {
+        peak.store(len, Ordering::Relaxed);
     }
 }
 
@@ -389,7 +400,7 @@ impl std::future::Future for Switched {
         let (flag, waker) = match self.1 {
             Switch::Killed => (&entry.killed, &entry.waker),
             Switch::MailboxOffered => (&entry.has_offer, &entry.offer_waker),
-            Switch::ResizeRequested => (&entry.trim, &entry.trim_waker),
+            Switch::ResizeRequested => (&entry.resize, &entry.resize_waker),
         };
         poll_flag(flag, waker, cx)
     }
@@ -1004,17 +1015,17 @@ impl Session {
         deliver(&self.state, out);
     }
 
-    /// A future that completes when the clients cron asks the connection to give
-    /// back query-buffer space (see [`Session::take_trim`]).
-    pub fn trim_requested(&self) -> Switched {
+    /// A future that completes when the clients cron asks the connection to resize
+    /// its buffers (see [`Session::take_resize`]).
+    pub fn resize_requested(&self) -> Switched {
         Switched(self.published.clone(), Switch::ResizeRequested)
     }
 
     /// The new sizes the clients cron asked for, once per request (`None` when
     /// there is none).
-    pub fn take_trim(&self) -> Option<BufferResize> {
+    pub fn take_resize(&self) -> Option<BufferResize> {
         let published = &self.published;
-        if !published.trim.swap(false, Ordering::SeqCst) {
+        if !published.resize.swap(false, Ordering::SeqCst) {
             return None;
         }
         let query = published.query_room.load(Ordering::Relaxed);
@@ -1028,19 +1039,13 @@ impl Session {
     /// A batch's replies filled `len` bytes of the reply buffer: the peak the clients
     /// cron sizes it by.
     pub fn note_reply_len(&self, len: usize) {
-        let peak = &self.published.reply_peak;
-        if len > peak.load(Ordering::Relaxed) {
-            peak.store(len, Ordering::Relaxed);
-        }
+        raise_peak(&self.published.reply_peak, len);
     }
 
     /// The query buffer holds `len` bytes now: the peak the clients cron compares
     /// its size with.
     pub fn note_query_len(&self, len: usize) {
-        let peak = &self.published.query_peak;
-        if len > peak.load(Ordering::Relaxed) {
-            peak.store(len, Ordering::Relaxed);
-        }
+        raise_peak(&self.published.query_peak, len);
     }
 
     /// The connection's read and write buffers hold `input` and `output` bytes of
@@ -1269,6 +1274,10 @@ fn expire_ready_key(
     key: &[u8],
     now_ms: u64,
 ) {
+    let database = keyspace.db(db);
+    if database.entry_raw(key).is_none() || database.peek(key, now_ms).is_some() {
+        return; // gone or live: nothing to expire
+    }
     let mut client = ClientState::new(0, db, Protocol::Resp2, now_ms);
     let mut ctx = Ctx {
         keyspace,
@@ -2083,10 +2092,7 @@ fn propagate_call(
     let call = std::mem::replace(&mut ctx.client.propagation, outer);
     // A save during the call (BGSAVE reaped, SAVE) lowers the counter: no change.
     let changed = ctx.keyspace.persistence.dirty > dirty_before;
-    let runs_commands = matches!(
-        spec.name,
-        "exec" | "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro"
-    );
+    let runs_commands = spec.name == "exec" || command::runs_script(spec.name.as_bytes());
     if call.prevented || runs_commands || !(changed || call.forced) {
         return;
     }
@@ -2349,6 +2355,8 @@ mod tests {
         let engine = crate::Engine::new();
         let shared = engine.shared();
         let client = Registered::new(ClientInfo::default());
+        // An in-process session has no buffer to size.
+        assert_eq!(client.reply_target(0, shared), None);
         client.output_capacity.store(16 * 1024, Ordering::Relaxed);
         // Small replies: down to 1 KiB at once.
         client.reply_peak.store(5, Ordering::Relaxed);

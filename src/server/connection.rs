@@ -61,7 +61,7 @@ where
     // (both are ready whenever their flag is set, so they can be polled again).
     let mut killed = session.killed();
     let mut mailbox_offered = session.mailbox_offered();
-    let mut trim_requested = session.trim_requested();
+    let mut resize_requested = session.resize_requested();
     let mut read_size = BUFFER_SIZE;
     // The reply buffer's size, as the clients cron sets it (Redis's
     // `buf_usable_size`): a batch's replies may grow the buffer past it for a while.
@@ -87,21 +87,21 @@ where
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
                     _ = &mut killed => return, // CLIENT KILL
-                    _ = &mut trim_requested => Event::Trim,
+                    _ = &mut resize_requested => Event::Resize,
                 },
                 None => tokio::select! {
                     read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
                     // Another client made this one its tracking redirection target.
                     _ = &mut mailbox_offered => Event::Mail,
                     _ = &mut killed => return,
-                    _ = &mut trim_requested => Event::Trim,
+                    _ = &mut resize_requested => Event::Resize,
                 },
             };
             let read = match event {
                 Event::Read(Some(read)) => read,
                 Event::Read(None) => return, // idle past `timeout`: Redis closes silently
-                Event::Trim => {
-                    if let Some(resize) = session.take_trim() {
+                Event::Resize => {
+                    if let Some(resize) = session.take_resize() {
                         if let Some(room) = resize.query {
                             trim_query_buffer(&mut input, room);
                             trimmed = true;
@@ -181,7 +181,10 @@ where
                 }
             }
         }
-        let heavy = queued > 1 && batch[..queued].iter().any(|argv| runs_script(&argv[0]));
+        let heavy = queued > 1
+            && batch[..queued]
+                .iter()
+                .any(|argv| kvdb_engine::command::runs_script(&argv[0]));
         if queued > 0 {
             if heavy {
                 // A pipeline of scripts holds the engine long: while the other worker
@@ -258,23 +261,6 @@ fn trim_query_buffer(input: &mut BytesMut, room: usize) {
 /// How many times a pipeline of scripts waits for the engine by yielding.
 const LOCK_YIELDS: usize = 16;
 
-/// True for the commands that run a script (EVAL, EVALSHA, FCALL and their `_RO`
-/// forms).
-fn runs_script(name: &[u8]) -> bool {
-    const SCRIPT_CALLS: [&[u8]; 6] = [
-        b"evalsha",
-        b"eval",
-        b"fcall",
-        b"evalsha_ro",
-        b"eval_ro",
-        b"fcall_ro",
-    ];
-    (4..=10).contains(&name.len())
-        && SCRIPT_CALLS
-            .iter()
-            .any(|call| name.eq_ignore_ascii_case(call))
-}
-
 /// How often a request waiting for a busy script tries again.
 const BUSY_RETRY: Duration = Duration::from_millis(2);
 
@@ -306,8 +292,8 @@ enum Event {
     Read(Option<std::io::Result<usize>>),
     /// Published messages arrived for this subscriber.
     Mail,
-    /// The clients cron asked the connection to give back query-buffer space.
-    Trim,
+    /// The clients cron asked the connection to resize its buffers.
+    Resize,
 }
 
 /// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.

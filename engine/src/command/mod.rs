@@ -996,6 +996,23 @@ pub fn subcommand_syntax_error(argv: &[Bytes]) -> CommandError {
     ))
 }
 
+/// True for the commands that run a script: EVAL, EVALSHA, FCALL and their `_RO`
+/// forms (any case).
+pub fn runs_script(name: &[u8]) -> bool {
+    const SCRIPT_CALLS: [&[u8]; 6] = [
+        b"eval",
+        b"evalsha",
+        b"eval_ro",
+        b"evalsha_ro",
+        b"fcall",
+        b"fcall_ro",
+    ];
+    (4..=10).contains(&name.len())
+        && SCRIPT_CALLS
+            .iter()
+            .any(|call| name.eq_ignore_ascii_case(call))
+}
+
 /// A collection type a key can hold, for the typed lookups of [`Ctx`].
 pub trait Collection: Sized {
     /// The collection inside `value`, if it is one of this type.

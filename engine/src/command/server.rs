@@ -113,7 +113,12 @@ fn section_server(ctx: &Ctx<'_>, out: &mut String) {
 
 fn section_clients(ctx: &Ctx<'_>, out: &mut String) {
     // Replicas are not counted as clients, as in Redis.
-    let connected = ctx.shared.clients.lock().len() - ctx.keyspace.replication.replicas.len();
+    let connected = ctx
+        .shared
+        .clients
+        .lock()
+        .len()
+        .saturating_sub(ctx.keyspace.replication.replicas.len());
     let _ = write!(
         out,
         "connected_clients:{connected}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\

@@ -95,7 +95,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         out.put_slice(line.as_bytes());
     }
     if conf.rdb_filter.is_some() {
-        let mark = random_hex(ctx, 40);
+        let mark = ctx.keyspace.rng().hex_id();
         out.put_slice(b"$EOF:");
         out.put_slice(mark.as_bytes());
         out.put_slice(b"\r\n");
@@ -146,10 +146,10 @@ fn attach(ctx: &mut Ctx<'_>, full: bool, pre_psync: bool, first: Bytes) {
         ack_secs: ctx.now_ms / 1000,
         pre_psync,
     };
-    let new_replid = random_hex(ctx, 40);
+    let new_replid = ctx.keyspace.rng().hex_id();
     ctx.keyspace
         .replication
-        .attach_replica(replica, full, || new_replid);
+        .attach_replica(replica, full, new_replid);
     ctx.client.info.replica = true;
     ctx.client.info_changed = true;
     ctx.client.skip_reply = true;
@@ -164,23 +164,7 @@ fn attach(ctx: &mut Ctx<'_>, full: bool, pre_psync: bool, first: Bytes) {
 fn post(ctx: &mut Ctx<'_>, bytes: Bytes) {
     let mailbox = ctx.keyspace.pubsub.mailbox(ctx.client.info.id);
     ctx.client.mailbox = Some(mailbox.clone());
-    let none = BufferLimit {
-        hard: 0,
-        soft: 0,
-        soft_seconds: 0,
-    };
-    mailbox.post(Mail::Raw(bytes), 0, none, ctx.now_ms);
-}
-
-/// `len` random hex digits (a replication id, an EOF mark).
-fn random_hex(ctx: &mut Ctx<'_>, len: usize) -> String {
-    let rng = ctx.keyspace.rng();
-    let mut hex = String::with_capacity(len);
-    while hex.len() < len {
-        hex.push_str(&format!("{:016x}", rng.next_u64()));
-    }
-    hex.truncate(len);
-    hex
+    mailbox.post(Mail::Raw(bytes), 0, BufferLimit::NONE, ctx.now_ms);
 }
 
 /// REPLCONF option value ...: what a replica tells its master before and after it
