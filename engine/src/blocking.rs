@@ -136,6 +136,8 @@ struct SlotState {
     reply: Option<Reply>,
     restore: Option<Restore>,
     waker: Option<Waker>,
+    /// The client's connection closes once the reply is written.
+    closes: bool,
 }
 
 /// Where a blocked client's reply is left for it.
@@ -155,6 +157,17 @@ impl BlockSlot {
             waker.wake();
         }
         self.filled.notify_all();
+    }
+
+    /// Leaves `reply` and has the client's connection closed once it is written.
+    pub fn fill_and_close(&self, reply: Reply) {
+        self.state.lock().closes = true;
+        self.fill(reply, None);
+    }
+
+    /// True when the client's connection closes after this reply.
+    pub fn closes_client(&self) -> bool {
+        self.state.lock().closes
     }
 
     /// The reply, if it has arrived, with its undo information.
@@ -273,6 +286,18 @@ impl Blocking {
             }
         }
         self.waiters.insert(id, waiter);
+    }
+
+    /// Unblocks every blocked client with `error`, closing their connections once it
+    /// is written (Redis's `disconnectAllBlockedClients`).
+    pub fn disconnect_all(&mut self, error: &str) {
+        let ids: Vec<u64> = self.waiters.keys().copied().collect();
+        for id in ids {
+            if let Some(waiter) = self.unblock(id) {
+                let text = Bytes::copy_from_slice(error.as_bytes());
+                waiter.slot.fill_and_close(Reply::Error(text));
+            }
+        }
     }
 
     /// Unblocks client `id`, answering its waiter if it was blocked.

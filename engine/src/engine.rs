@@ -95,6 +95,11 @@ pub struct ServerCounters {
     pub net_output_bytes: AtomicU64,
     /// Bytes written to replicas (`total_net_repl_output_bytes`), not counted above.
     pub net_repl_output_bytes: AtomicU64,
+    /// Bytes read from this replica's master (`total_net_repl_input_bytes`), counted
+    /// in `net_input_bytes` too, as Redis counts them.
+    pub net_repl_input_bytes: AtomicU64,
+    /// Errors a replica's master's commands met (`unexpected_error_replies`).
+    pub unexpected_error_replies: AtomicU64,
     /// Reply buffers the clients cron shrank and grew (`reply_buffer_shrinks`,
     /// `reply_buffer_expands`).
     pub reply_buffer_shrinks: AtomicU64,
@@ -322,6 +327,11 @@ impl EngineBuilder {
         let seed = self.seed.unwrap_or_else(random_seed);
         let mut keyspace = Keyspace::new(config.databases(), seed);
         keyspace.configure(&config);
+        // `replicaof` in the configuration: a replica from the start.
+        if let Some((host, port)) = config.replicaof() {
+            keyspace.replication.follow(host, port);
+            keyspace.refresh_expiry_hold();
+        }
         keyspace.persistence.last_save = clock.now_ms() / 1000;
         Engine::assemble(
             config,
@@ -527,6 +537,11 @@ impl Engine {
             store.keyspace.save_if_due(&points, path, options, now);
         }
         self.clients_cron(now);
+        // A replica's link to its master runs on a thread of its own, started here
+        // after REPLICAOF (and again after a failure, by the link itself).
+        if let Some(generation) = store.keyspace.replication.link_to_start() {
+            crate::replica::spawn_link(self.clone(), generation);
+        }
         if cron {
             // Replicas silent past `repl-timeout` are disconnected, as Redis frees them.
             for id in store.keyspace.replication.cron(now) {

@@ -280,6 +280,12 @@ impl CommandError {
 pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 /// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.
 pub const NO_REPLICAS: &str = "NOREPLICAS Not enough good replicas to write.";
+/// `READONLY`: a write sent to a read-only replica.
+pub const READ_ONLY_REPLICA: &str = "READONLY You can't write against a read only replica.";
+/// `MASTERDOWN`: a command without the `stale` flag while a replica's link is down
+/// and `replica-serve-stale-data` is no.
+pub const MASTER_DOWN: &str =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
 /// `OOM`: a command that may grow memory while it is over `maxmemory`.
 pub const OOM: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 /// `OOM`: a script that did not declare `allow-oom` (nor `no-writes`), started while
@@ -333,13 +339,13 @@ const STANDARD_ERRORS: &[&str] = &[
     NO_SCRIPT,
     "LOADING Redis is loading the dataset in memory",
     BUSY_SCRIPT,
-    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+    MASTER_DOWN,
     "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to \
      persist to disk. Commands that may modify the data set are disabled, because this \
      instance is configured to report errors during writes if RDB snapshotting fails \
      (stop-writes-on-bgsave-error option). Please check the Redis logs for details about \
      the RDB error.",
-    "READONLY You can't write against a read only replica.",
+    READ_ONLY_REPLICA,
     OOM,
     "EXECABORT Transaction discarded because of previous errors.",
     NO_REPLICAS,

@@ -86,8 +86,12 @@ pub struct Db {
     policy: AccessPolicy,
     /// Randomness for LFU's probabilistic increment.
     rng: Rng,
-    /// A pause is in force: expired keys are not deleted (see [`Keyspace::pause`]).
+    /// A pause is in force, or this server is a replica: expired keys look missing
+    /// but are not deleted (see [`Keyspace::pause`] and [`crate::replica`]).
     hold_expired: bool,
+    /// The master client of a replica is running a command: expired keys are live,
+    /// as they still are on the master until its deletion arrives.
+    expired_live: bool,
     /// Where expired values go under `lazyfree-lazy-expire` (`None`: freed in place).
     lazy_expire: Option<crate::lazyfree::LazyFree>,
     /// Where values the server deletes or overwrites go under
@@ -111,6 +115,7 @@ impl Db {
             policy: AccessPolicy::default(),
             rng: Rng::new(seed),
             hold_expired: false,
+            expired_live: false,
             lazy_expire: None,
             lazy_server_del: None,
         }
@@ -186,7 +191,8 @@ impl Db {
         stats: &mut KeyspaceStats,
         touch: bool,
     ) -> Option<&mut Entry> {
-        if self.hold_expired && self.is_expired(key, now_ms) {
+        let expiry_now = self.expiry_now(now_ms);
+        if self.hold_expired && self.is_expired(key, expiry_now) {
             return None;
         }
         let Db {
@@ -197,7 +203,7 @@ impl Db {
             lazy_expire,
             ..
         } = self;
-        match entries.get_mut_unless(key, |entry| entry.is_expired(now_ms)) {
+        match entries.get_mut_unless(key, |entry| entry.is_expired(expiry_now)) {
             Lookup::Missing => None,
             Lookup::Found(ElementMut { aux, value }) => {
                 if touch {
@@ -214,6 +220,15 @@ impl Db {
                 }
                 None
             }
+        }
+    }
+
+    /// The time expiry is judged at: none has passed for a replica's master client.
+    fn expiry_now(&self, now_ms: u64) -> u64 {
+        if self.expired_live {
+            0
+        } else {
+            now_ms
         }
     }
 
@@ -312,14 +327,15 @@ impl Db {
     /// Removes `key`; an already expired key counts as missing (and is collected, but
     /// for during a pause).
     pub fn remove(&mut self, key: &[u8], now_ms: u64, stats: &mut KeyspaceStats) -> Option<Entry> {
-        if self.hold_expired && self.is_expired(key, now_ms) {
+        let expiry_now = self.expiry_now(now_ms);
+        if self.hold_expired && self.is_expired(key, expiry_now) {
             return None;
         }
         let entry = self.entries.remove(key)?;
         if entry.expire.is_some() {
             self.volatile.remove(key);
         }
-        if entry.is_expired(now_ms) {
+        if entry.is_expired(expiry_now) {
             stats.expired_keys += 1;
             self.free_expired(entry);
             return None;
@@ -495,6 +511,7 @@ impl Db {
             policy: self.policy,
             rng: self.rng.clone(),
             hold_expired: false,
+            expired_live: false,
             lazy_expire: None,
             lazy_server_del: None,
         }
@@ -658,13 +675,33 @@ impl Keyspace {
     /// CLIENT PAUSE: pauses `kind` until `end_ms` (see [`ClientPause::pause`]).
     pub fn pause_clients(&mut self, kind: PauseKind, end_ms: i64, now_ms: u64) {
         self.pause.pause(kind, end_ms, now_ms);
-        self.hold_expired(self.pause.is_paused());
+        self.refresh_expiry_hold();
     }
 
     /// CLIENT UNPAUSE.
     pub fn unpause_clients(&mut self) {
         self.pause.unpause();
-        self.hold_expired(false);
+        self.refresh_expiry_hold();
+    }
+
+    /// Holds expired keys (missing, not deleted) while clients are paused or this
+    /// server is a replica, whose deletions come from its master.
+    pub fn refresh_expiry_hold(&mut self) {
+        let hold = self.pause.is_paused() || self.replication.is_replica();
+        self.hold_expired(hold);
+    }
+
+    /// While a replica's master client runs a command, expired keys are live.
+    pub fn set_expired_live(&mut self, live: bool) {
+        for db in &mut self.dbs {
+            db.expired_live = live;
+        }
+    }
+
+    /// True when nothing may be deleted for its TTL now: clients are paused (the
+    /// pause's end checked at `now_ms`) or this is a replica.
+    fn holds_expired(&mut self, now_ms: u64) -> bool {
+        self.refresh_pause(now_ms) || self.replication.is_replica()
     }
 
     /// Ends a pause whose time has passed; true while still paused.
@@ -673,7 +710,7 @@ impl Keyspace {
             return false;
         }
         let paused = self.pause.refresh(now_ms);
-        self.hold_expired(paused);
+        self.hold_expired(paused || self.replication.is_replica());
         paused
     }
 
@@ -742,6 +779,10 @@ impl Keyspace {
             self.replication.backlog_ttl_secs,
             self.replication.backlog_size,
         ) = config.replication_settings();
+        let replica = config.replica_settings();
+        self.replication.read_only = replica.read_only;
+        self.replication.serve_stale_data = replica.serve_stale_data;
+        self.replication.min_replicas = replica.min_replicas;
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
         self.notify_classes = config.keyspace_event_classes();
         self.scripts.busy_threshold_ms = config.busy_reply_threshold_ms();
@@ -836,7 +877,7 @@ impl Keyspace {
     /// forward); answers how many. Unlike [`Keyspace::expire_cycle`] it walks every
     /// key with a TTL, so nothing due is left behind.
     pub fn expire_all_due(&mut self, now_ms: u64) -> usize {
-        if self.refresh_pause(now_ms) {
+        if self.holds_expired(now_ms) {
             return 0;
         }
         let mut deleted = 0;
@@ -897,7 +938,7 @@ impl Keyspace {
     /// had expired, and the whole cycle stops after `max_rounds` rounds. Returns the
     /// number of keys deleted.
     pub fn expire_cycle(&mut self, now_ms: u64, max_rounds: usize) -> usize {
-        if !self.active_expire || self.refresh_pause(now_ms) {
+        if !self.active_expire || self.holds_expired(now_ms) {
             return 0;
         }
         let mut rounds = 0;

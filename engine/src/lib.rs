@@ -77,6 +77,7 @@ pub mod pause;
 pub mod persistence;
 pub mod pubsub;
 pub mod rdb;
+pub mod replica;
 pub mod replication;
 pub mod reply;
 pub mod rng;

@@ -295,7 +295,7 @@ impl Keyspace {
     }
 
     /// Loads an RDB file's libraries and keys (see [`LoadMode`]); keys whose TTL has
-    /// passed at `now_ms` are left out, as a Redis master does. `create_libraries`
+    /// passed at `now_ms` are left out, as a Redis master does (a replica keeps them). `create_libraries`
     /// makes the function libraries (they need the script host). On an error the
     /// dataset may hold part of the file, as Redis's does.
     pub fn load(
@@ -323,7 +323,9 @@ impl Keyspace {
                     self.db_count()
                 ));
             }
-            if record.expire_at.is_some_and(|at| at <= now_ms) {
+            // A replica keeps them: its master's deletions will come.
+            let replica = self.replication.is_replica();
+            if !replica && record.expire_at.is_some_and(|at| at <= now_ms) {
                 expired += 1;
                 continue;
             }

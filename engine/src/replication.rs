@@ -87,7 +87,7 @@ pub struct AckWaiter {
 }
 
 /// The propagation state of an engine, kept in the keyspace.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Replication {
     /// The attached replicas, in the order they attached.
     pub replicas: Vec<Replica>,
@@ -128,6 +128,21 @@ pub struct Replication {
     stream_db: Option<usize>,
     /// Bytes propagated since the stream began (`master_repl_offset`).
     pub offset: u64,
+    /// The previous replication id (`master_replid2`; empty: none), valid up to
+    /// `second_replid_offset`, after a replica was promoted or its master's id changed.
+    pub replid2: String,
+    /// See `replid2` (-1: none).
+    pub second_replid_offset: i64,
+    /// The master this server follows, if it is a replica ([`crate::replica`]).
+    pub master: Option<crate::replica::MasterLink>,
+    /// Counts REPLICAOF changes: a link thread of an older generation ends.
+    pub link_generation: crate::replica::Generation,
+    /// `replica-read-only`: clients other than the master may not write.
+    pub read_only: bool,
+    /// `replica-serve-stale-data`: commands run while the link is down.
+    pub serve_stale_data: bool,
+    /// `min-replicas-to-write` and `min-replicas-max-lag`.
+    pub min_replicas: (usize, u64),
 }
 
 impl Clone for Replication {
@@ -140,7 +155,43 @@ impl Clone for Replication {
             ping_period_secs: self.ping_period_secs,
             timeout_secs: self.timeout_secs,
             backlog_ttl_secs: self.backlog_ttl_secs,
+            read_only: self.read_only,
+            serve_stale_data: self.serve_stale_data,
+            min_replicas: self.min_replicas,
             ..Replication::default()
+        }
+    }
+}
+
+impl Default for Replication {
+    fn default() -> Self {
+        Replication {
+            replicas: Vec::new(),
+            replica_limit: BufferLimit::REPLICA,
+            replid: String::new(),
+            backlog: None,
+            backlog_size: 1 << 20,
+            ping_period_secs: 10,
+            timeout_secs: 60,
+            backlog_ttl_secs: 3600,
+            no_replicas_since: None,
+            cron_loops: 0,
+            cron_secs: 0,
+            ack_waiters: Vec::new(),
+            sync_full: 0,
+            sync_partial_ok: 0,
+            sync_partial_err: 0,
+            active: false,
+            pending: Vec::new(),
+            stream_db: None,
+            offset: 0,
+            replid2: String::new(),
+            second_replid_offset: -1,
+            master: None,
+            link_generation: Default::default(),
+            read_only: true,
+            serve_stale_data: true,
+            min_replicas: (0, 10),
         }
     }
 }
@@ -157,25 +208,73 @@ impl Replication {
     /// one makes the backlog, with `new_replid` as the replication id. After a full
     /// synchronization (`full`) the next command selects its database.
     pub fn attach_replica(&mut self, replica: Replica, full: bool, new_replid: String) {
-        if self.backlog.is_none() {
+        if self.replid.is_empty() {
             self.replid = new_replid;
-            self.backlog = Some(Backlog {
-                bytes: VecDeque::new(),
-                first_offset: self.offset + 1,
-            });
         }
+        self.ensure_backlog();
         self.replicas.push(replica);
-        self.active = true;
         if full {
             self.stream_db = None;
         }
+    }
+
+    /// Makes the backlog if there is none, starting at the next byte.
+    pub(crate) fn ensure_backlog(&mut self) {
+        if self.backlog.is_none() {
+            self.reset_backlog();
+        }
+    }
+
+    /// Starts the backlog over, empty, at the next byte.
+    pub(crate) fn reset_backlog(&mut self) {
+        self.backlog = Some(Backlog {
+            bytes: VecDeque::new(),
+            first_offset: self.offset + 1,
+        });
+        self.refresh_active();
+    }
+
+    /// Commands propagate while there is a backlog, unless this server is a replica
+    /// (which passes its master's stream on instead, [`Replication::feed_from_master`]).
+    pub(crate) fn refresh_active(&mut self) {
+        self.active = self.backlog.is_some() && self.master.is_none();
+    }
+
+    /// The next command propagated selects its database first.
+    pub(crate) fn restart_stream(&mut self) {
+        self.stream_db = None;
+    }
+
+    /// Passes bytes of the master's stream, applied here, on to this server's
+    /// replicas and backlog unchanged (Redis's
+    /// `replicationFeedStreamFromMasterStream`): the offsets stay the master's.
+    pub fn feed_from_master(&mut self, bytes: Bytes, now_ms: u64) {
+        self.append(bytes, now_ms);
+    }
+
+    /// True when `min-replicas-to-write` replicas acknowledged within
+    /// `min-replicas-max-lag` seconds of `now_secs` (Redis's
+    /// `checkGoodReplicasStatus`), or the check is off, or this is a replica.
+    pub fn has_good_replicas(&self, now_secs: u64) -> bool {
+        let (wanted, max_lag) = self.min_replicas;
+        wanted == 0 || max_lag == 0 || self.is_replica() || self.good_replicas(now_secs) >= wanted
+    }
+
+    /// Replicas that acknowledged within `min-replicas-max-lag` seconds of `now_secs`
+    /// (`min_slaves_good_slaves`).
+    pub fn good_replicas(&self, now_secs: u64) -> usize {
+        let max_lag = self.min_replicas.1;
+        self.replicas
+            .iter()
+            .filter(|replica| now_secs.saturating_sub(replica.ack_secs) <= max_lag)
+            .count()
     }
 
     /// Frees the backlog once there has been no replica for `repl-backlog-ttl`
     /// seconds: writes stop propagating, and the next replica starts a new history
     /// (a new replication id), as in Redis.
     fn free_unused_backlog(&mut self, now_secs: u64) {
-        if !self.replicas.is_empty() || self.backlog.is_none() {
+        if !self.replicas.is_empty() || self.backlog.is_none() || self.is_replica() {
             self.no_replicas_since = None;
             return;
         }
@@ -183,7 +282,7 @@ impl Replication {
         if self.backlog_ttl_secs > 0 && now_secs.saturating_sub(since) > self.backlog_ttl_secs {
             self.backlog = None;
             self.replid.clear();
-            self.active = false;
+            self.refresh_active();
             self.no_replicas_since = None;
         }
     }
@@ -234,7 +333,8 @@ impl Replication {
     /// Sends `argv` to the replicas without selecting a database (the keep-alive
     /// `PING`, `REPLCONF GETACK *`).
     pub fn send_to_replicas(&mut self, argv: &[Bytes], now_ms: u64) {
-        if self.replicas.is_empty() {
+        // A replica's replicas get its master's stream and nothing else.
+        if self.replicas.is_empty() || self.is_replica() {
             return;
         }
         let mut out = BytesMut::new();

@@ -25,6 +25,7 @@ use crate::fault::FaultAction;
 use crate::keyspace::Keyspace;
 use crate::pause::{Admission, PauseChanged};
 use crate::pubsub::Mailbox;
+use crate::replication::Replication;
 use crate::reply::{encode_error, Protocol, Reply};
 
 /// What the server needs to know about a connection for `CLIENT LIST`, beyond the
@@ -73,6 +74,9 @@ pub struct ClientInfo {
     pub reply_peak: usize,
     /// A replica attached by SYNC or PSYNC (flag `S`).
     pub replica: bool,
+    /// This replica's link to its master (flag `M`): its commands obey no
+    /// read-only or stale rule and get no replies.
+    pub master: bool,
     /// In MONITOR mode (flag `O`).
     pub monitor: bool,
 }
@@ -87,7 +91,7 @@ pub enum ClientKind {
     Replica,
     /// A client with a pub/sub subscription.
     Pubsub,
-    /// A replica's link to its master: none here, kvdb never follows a master.
+    /// A replica's link to its master.
     Master,
 }
 
@@ -116,6 +120,8 @@ impl ClientInfo {
         let (channels, patterns, shard) = self.subscriptions;
         if self.replica {
             ClientKind::Replica
+        } else if self.master {
+            ClientKind::Master
         } else if channels + patterns + shard > 0 {
             ClientKind::Pubsub
         } else {
@@ -130,6 +136,7 @@ impl ClientInfo {
         for (on, letter) in [
             (self.monitor, 'O'),
             (self.replica, 'S'),
+            (self.master, 'M'),
             (channels + patterns + shard > 0, 'P'),
             (self.queued.is_some(), 'x'),
             (self.blocked, 'b'),
@@ -434,6 +441,9 @@ pub struct ClientState {
     /// The flags of the queued commands together, as Redis's `getCommandFlags` saw them
     /// (CLIENT PAUSE WRITE holds an EXEC whose queue writes).
     pub multi_flags: u32,
+    /// The inverted flags of the queued commands, ORed (Redis's `cmd_inv_flags`):
+    /// a bit set here was missing from one of them.
+    pub multi_inv_flags: u32,
     /// Blocking commands answer at once instead of blocking (inside EXEC, scripts).
     pub deny_blocking: bool,
     /// EXEC is running this client's queued commands.
@@ -515,6 +525,7 @@ impl ClientState {
             multi_failed: false,
             unwatch_pending: false,
             multi_flags: 0,
+            multi_inv_flags: 0,
             deny_blocking: false,
             in_exec: false,
             blocked: None,
@@ -537,6 +548,7 @@ impl ClientState {
         self.multi = None;
         self.multi_failed = false;
         self.multi_flags = 0;
+        self.multi_inv_flags = 0;
     }
 
     /// Marks the open transaction as failed (Redis's `flagTransaction`): called for
@@ -1097,6 +1109,21 @@ impl Session {
         self.state.info.replica
     }
 
+    /// Makes this session its server's master client ([`crate::replica`]): it is
+    /// authenticated, listed with flag `M`, and its commands obey no read-only or
+    /// stale rule.
+    pub(crate) fn become_master_client(&mut self) {
+        self.state.info.master = true;
+        self.state.authenticated = true;
+        self.state.info_changed = true;
+        self.publish_info();
+    }
+
+    /// True between MULTI and EXEC (or DISCARD).
+    pub fn in_transaction(&self) -> bool {
+        self.state.multi.is_some()
+    }
+
     /// While the client is blocked: a future that completes when its reply has arrived,
     /// and how long until its deadline on the engine clock (`None`: no deadline).
     pub fn block_wait(&self) -> Option<(SlotFilled, Option<Duration>)> {
@@ -1128,6 +1155,9 @@ impl Session {
             }
         };
         self.state.blocked = None;
+        if slot.closes_client() {
+            self.state.close_after_reply = true;
+        }
         let (reply, restore) = taken;
         self.undelivered = restore;
         Some(reply)
@@ -1175,6 +1205,7 @@ impl Session {
             slot.laddr.clone_from(&info.laddr);
             slot.unix_socket = info.unix_socket;
             slot.replica = info.replica;
+            slot.master = info.master;
             slot.monitor = info.monitor;
         }
     }
@@ -1422,6 +1453,10 @@ fn lock_or_answer_busy<'s, A: AsRef<[Bytes]>>(
         };
         if !shared.script_status.is_busy() {
             continue;
+        }
+        if state.info.master {
+            // A replica's master is never told BUSY: its stream waits for the script.
+            return Locked::Busy;
         }
         let mut replies = Vec::new();
         for argv in requests {
@@ -1730,6 +1765,13 @@ pub(crate) fn execute_in_script(
             "This Redis command is not allowed from script",
         );
     }
+    if ctx.keyspace.replication.is_stale() && spec.flags & flags::STALE == 0 {
+        return rejected(
+            ctx,
+            Some(id),
+            "Can not execute the command on a stale replica",
+        );
+    }
     if mode.read_only && spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
         return rejected(
             ctx,
@@ -1743,7 +1785,16 @@ pub(crate) fn execute_in_script(
     let status = &ctx.shared.script_status;
     let written = status.has_written();
     let writes = spec.flags & flags::WRITE != 0;
-    if writes && !written && ctx.shared.writes_need_replicas.load(Ordering::Relaxed) {
+    let replication = &ctx.keyspace.replication;
+    let read_only_replica = replication.is_replica() && replication.read_only;
+    if writes && !written && read_only_replica && !ctx.client.info.master {
+        return refused(ctx, Some(id), crate::error::READ_ONLY_REPLICA.to_string());
+    }
+    if writes
+        && !written
+        && ctx.shared.writes_need_replicas.load(Ordering::Relaxed)
+        && !replication.has_good_replicas(ctx.now_ms / 1000)
+    {
         return refused(ctx, Some(id), crate::error::NO_REPLICAS.to_string());
     }
     let eviction = &ctx.keyspace.eviction;
@@ -1976,7 +2027,9 @@ fn check_and_run<'a>(
         if !NOT_QUEUED.contains(&container) {
             queue.push(argv.iter().map(|arg| Bytes::copy_from_slice(arg)).collect());
             if !client.multi_failed {
-                client.multi_flags |= command_flags(keyspace, spec, argv, client);
+                let flags = command_flags(keyspace, spec, argv, client);
+                client.multi_flags |= flags;
+                client.multi_inv_flags |= !flags;
             }
             return (Ok(Reply::status("QUEUED")), started, stats);
         }
@@ -1996,7 +2049,15 @@ fn check_and_run<'a>(
         let outer = std::mem::take(&mut ctx.client.propagation);
         (ctx.keyspace.persistence.dirty, outer)
     });
+    // A replica's master runs its commands on keys the master still has.
+    let obeys_master = ctx.client.info.master;
+    if obeys_master {
+        ctx.keyspace.set_expired_live(true);
+    }
     let result = (spec.handler)(&mut ctx, &mut args);
+    if obeys_master {
+        ctx.keyspace.set_expired_live(false);
+    }
     if let Some((dirty_before, outer)) = propagation {
         propagate_call(&mut ctx, spec, argv, dirty_before, outer);
         if fixed_now.is_none() {
@@ -2233,9 +2294,27 @@ fn check(
         }
     }
     let keyspace = keyspace.as_deref();
-    if shared.writes_need_replicas.load(Ordering::Relaxed) && is_write(keyspace, spec, argv, client)
+    if shared.writes_need_replicas.load(Ordering::Relaxed)
+        && keyspace.is_some_and(|keyspace| {
+            !keyspace
+                .replication
+                .has_good_replicas(shared.clock.now_ms() / 1000)
+        })
+        && is_write(keyspace, spec, argv, client)
     {
         return Err(CommandError::Other(crate::error::NO_REPLICAS.into()));
+    }
+    // A replica's rules bind every client but its master, checked when a command
+    // arrives (EXEC and scripts do not check what they run again).
+    let replica = keyspace
+        .map(|keyspace| &keyspace.replication)
+        .filter(|replication| {
+            replication.is_replica() && !client.info.master && top_level.is_some()
+        });
+    if replica.is_some_and(|replication| replication.read_only)
+        && is_write(keyspace, spec, argv, client)
+    {
+        return Err(CommandError::Other(crate::error::READ_ONLY_REPLICA.into()));
     }
     let touches_keyspace = flags::WRITE | flags::READONLY | flags::MAY_REPLICATE;
     if client.monitoring && spec.flags & touches_keyspace != 0 {
@@ -2253,7 +2332,26 @@ fn check(
             spec.name
         )));
     }
+    if replica.is_some_and(Replication::is_stale) && denied_when_stale(keyspace, spec, argv, client)
+    {
+        return Err(CommandError::Other(crate::error::MASTER_DOWN.into()));
+    }
     Ok(())
+}
+
+/// Redis's `is_denystale_command`: the command lacks the `stale` flag, or it is an
+/// EXEC with a queued command that lacks it.
+fn denied_when_stale(
+    keyspace: Option<&Keyspace>,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    client: &ClientState,
+) -> bool {
+    let flags = match keyspace {
+        Some(keyspace) => command_flags(keyspace, spec, argv, client),
+        None => spec.flags,
+    };
+    flags & flags::STALE == 0 || (spec.name == "exec" && client.multi_inv_flags & flags::STALE != 0)
 }
 
 /// Redis's `maxmemory` step of `processCommand`: evicts what the policy allows, then

@@ -307,6 +307,8 @@ impl BoundServer {
         // A script still running would keep its connection's task (and the store)
         // forever: stop it, as Redis exits whatever its script is doing.
         self.engine.shared().script_status.force_stop();
+        // A replica's link thread would go on following its master.
+        shared.store.lock().keyspace.replication.abandon_link();
         watcher.abort();
         tasks.shutdown().await;
     }

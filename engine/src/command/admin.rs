@@ -82,9 +82,23 @@ pub fn stop_monitoring(ctx: &mut Ctx<'_>) {
 }
 
 /// ROLE: `master`, the stream's offset, and each replica's address, listening port and
-/// acknowledged offset.
+/// acknowledged offset; on a replica, `slave` and its master's address, the link's
+/// state and the offset applied.
 fn role(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let replication = &ctx.keyspace.replication;
+    if let Some(master) = &replication.master {
+        // A replica: its master, the link's state and the offset applied.
+        let offset = master
+            .client
+            .map_or(-1, |client| client.applied_offset as i64);
+        return Ok(Reply::Array(vec![
+            Reply::bulk("slave"),
+            Reply::bulk(master.host.clone()),
+            Reply::Int(i64::from(master.port)),
+            Reply::bulk(master.state.role_name()),
+            Reply::Int(offset),
+        ]));
+    }
     let replicas = replication.replicas.iter().map(|replica| {
         Reply::Array(vec![
             Reply::bulk(replica.ip.clone()),

@@ -5998,6 +5998,58 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "replicaof",
+        summary: Some("Make the server a replica of another instance, or promote it as master."),
+        since: Some("5.0.0"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "args", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "host-port", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                    DocArg { name: "host", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                    DocArg { name: "port", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                ] },
+                DocArg { name: "no-one", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                    DocArg { name: "no", kind: "pure-token", key_spec_index: -1, token: Some("NO"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                    DocArg { name: "one", kind: "pure-token", key_spec_index: -1, token: Some("ONE"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                ] },
+            ] },
+        ]),
+    },
+    CommandDoc {
+        name: "slaveof",
+        summary: Some("Make the server a replica of another instance, or promote it as master."),
+        since: Some("1.0.0"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &["deprecated"],
+        deprecated_since: Some("5.0.0"),
+        replaced_by: Some("`REPLICAOF`"),
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "args", kind: "oneof", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                DocArg { name: "host-port", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                    DocArg { name: "host", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                    DocArg { name: "port", kind: "integer", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                ] },
+                DocArg { name: "no-one", kind: "block", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[
+                    DocArg { name: "no", kind: "pure-token", key_spec_index: -1, token: Some("NO"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                    DocArg { name: "one", kind: "pure-token", key_spec_index: -1, token: Some("ONE"), summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+                ] },
+            ] },
+        ]),
+    },
+    CommandDoc {
         name: "sync",
         summary: Some("Internal command used for replication"),
         since: Some("1.0.0"),

@@ -103,25 +103,54 @@ pub(crate) struct RunMode {
 }
 
 /// The checks Redis's `scriptPrepareForRun` makes on a script's declared `flags`
-/// (none for an EVAL script without a shebang): a script that may write cannot run
-/// from a `*_RO` command, nor, unless it declared `allow-oom`, while memory was over
-/// `maxmemory` when the command started. Answers what the run may do.
+/// (for an EVAL script without a shebang only the stale one): on a replica whose link
+/// is down a script runs only if it declared `allow-stale`, and a script that may
+/// write cannot run on a read-only replica, from a `*_RO` command, without the good
+/// replicas `min-replicas-to-write` asks for, nor, unless it declared `allow-oom`,
+/// while memory was over `maxmemory` when the command started. Answers what the run
+/// may do.
 pub(crate) fn prepare_run(
     ctx: &Ctx<'_>,
     flags: u32,
     read_only_command: bool,
 ) -> Result<RunMode, CommandError> {
+    let replication = &ctx.keyspace.replication;
+    let running_stale = replication.is_stale();
     if flags & script_flags::EVAL_COMPAT_MODE != 0 {
+        if running_stale {
+            return Err(CommandError::Other(crate::error::MASTER_DOWN.into()));
+        }
         return Ok(RunMode {
             read_only: read_only_command,
             allow_oom: false,
         });
     }
-    let no_writes = flags & script_flags::NO_WRITES != 0;
-    if !no_writes && read_only_command {
-        return Err(CommandError::err(
-            "Can not execute a script with write flag using *_ro command.",
+    if running_stale && flags & script_flags::ALLOW_STALE == 0 {
+        return Err(CommandError::Other(
+            "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' \
+             and 'allow-stale' flag is not set on the script."
+                .into(),
         ));
+    }
+    let no_writes = flags & script_flags::NO_WRITES != 0;
+    if !no_writes {
+        if replication.is_replica() && replication.read_only && !ctx.client.info.master {
+            return Err(CommandError::Other(
+                "READONLY Can not run script with write flag on readonly replica".into(),
+            ));
+        }
+        if read_only_command {
+            return Err(CommandError::err(
+                "Can not execute a script with write flag using *_ro command.",
+            ));
+        }
+        let min_replicas_set = ctx
+            .shared
+            .writes_need_replicas
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if min_replicas_set && !replication.has_good_replicas(ctx.now_ms / 1000) {
+            return Err(CommandError::Other(crate::error::NO_REPLICAS.into()));
+        }
     }
     let eviction = &ctx.keyspace.eviction;
     let may_grow = flags & (script_flags::ALLOW_OOM | script_flags::NO_WRITES) == 0;

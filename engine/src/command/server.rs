@@ -266,7 +266,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         out,
         "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
          instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\n\
-         total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:{}\r\n\
+         total_net_repl_input_bytes:{}\r\ntotal_net_repl_output_bytes:{}\r\n\
          instantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\n\
          instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n\
          rejected_connections:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\n\
@@ -279,7 +279,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
          active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n\
          current_active_defrag_time:0\r\ntracking_total_keys:{tracked_keys}\r\n\
          tracking_total_items:{tracked_items}\r\ntracking_total_prefixes:{prefixes}\r\n\
-         unexpected_error_replies:0\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n\
+         unexpected_error_replies:{}\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:0\r\n\
          total_reads_processed:{}\r\ntotal_writes_processed:{}\r\n\
          io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n\
          reply_buffer_shrinks:{}\r\nreply_buffer_expands:{}\r\n",
@@ -288,6 +288,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         metrics.ops_per_sec(),
         counters.net_input_bytes.load(Ordering::Relaxed),
         counters.net_output_bytes.load(Ordering::Relaxed),
+        counters.net_repl_input_bytes.load(Ordering::Relaxed),
         counters.net_repl_output_bytes.load(Ordering::Relaxed),
         input_kbps,
         output_kbps,
@@ -306,6 +307,7 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
         pubsub.pattern_count(),
         pubsub.channel_count(crate::pubsub::Kind::Shard),
         ctx.keyspace.migrate_sockets.len(),
+        counters.unexpected_error_replies.load(Ordering::Relaxed),
         stats.total_error_replies,
         counters.reads_processed.load(Ordering::Relaxed),
         counters.writes_processed.load(Ordering::Relaxed),
@@ -319,12 +321,20 @@ fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut Stri
 
 fn section_replication(ctx: &Ctx<'_>, out: &mut String) {
     let replication = &ctx.keyspace.replication;
-    let _ = write!(
-        out,
-        "role:master\r\nconnected_slaves:{}\r\n",
-        replication.replicas.len()
-    );
     let now = ctx.now_ms / 1000;
+    match &replication.master {
+        None => out.push_str("role:master\r\n"),
+        Some(master) => replica_fields(ctx, master, now, out),
+    }
+    let _ = write!(out, "connected_slaves:{}\r\n", replication.replicas.len());
+    let (wanted, max_lag) = replication.min_replicas;
+    if wanted > 0 && max_lag > 0 {
+        let _ = write!(
+            out,
+            "min_slaves_good_slaves:{}\r\n",
+            replication.good_replicas(now)
+        );
+    }
     for (index, replica) in replication.replicas.iter().enumerate() {
         let _ = write!(
             out,
@@ -340,6 +350,10 @@ fn section_replication(ctx: &Ctx<'_>, out: &mut String) {
         "" => ctx.shared.run_id.as_str(),
         replid => replid,
     };
+    let replid2 = match replication.replid2.as_str() {
+        "" => "0000000000000000000000000000000000000000",
+        replid2 => replid2,
+    };
     let (active, first_byte, histlen) = match replication.backlog_span() {
         Some((first, len)) => (1, first, len),
         None => (0, 0, 0),
@@ -347,11 +361,81 @@ fn section_replication(ctx: &Ctx<'_>, out: &mut String) {
     let _ = write!(
         out,
         "master_failover_state:no-failover\r\n\
-         master_replid:{replid}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n\
-         master_repl_offset:{}\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:{active}\r\n\
+         master_replid:{replid}\r\nmaster_replid2:{replid2}\r\n\
+         master_repl_offset:{}\r\nsecond_repl_offset:{}\r\nrepl_backlog_active:{active}\r\n\
          repl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{first_byte}\r\n\
          repl_backlog_histlen:{histlen}\r\n",
-        replication.offset, replication.backlog_size,
+        replication.offset, replication.second_replid_offset, replication.backlog_size,
+    );
+}
+
+/// The fields of `INFO replication` a replica adds about its master.
+fn replica_fields(ctx: &Ctx<'_>, master: &crate::replica::MasterLink, now: u64, out: &mut String) {
+    use crate::replica::LinkState;
+    let connected = master.state == LinkState::Connected;
+    let (last_io, read, applied) = match &master.client {
+        Some(client) => (
+            now.saturating_sub(client.last_io_secs) as i64,
+            client.read_offset,
+            client.applied_offset,
+        ),
+        None => {
+            let offset = ctx.keyspace.replication.offset;
+            (-1, offset, offset)
+        }
+    };
+    let _ = write!(
+        out,
+        "role:slave\r\nmaster_host:{}\r\nmaster_port:{}\r\nmaster_link_status:{}\r\n\
+         master_last_io_seconds_ago:{last_io}\r\nmaster_sync_in_progress:{}\r\n\
+         slave_read_repl_offset:{read}\r\nslave_repl_offset:{applied}\r\n",
+        master.host,
+        master.port,
+        if connected { "up" } else { "down" },
+        u8::from(master.state == LinkState::Transfer),
+    );
+    if let Some(transfer) = master
+        .transfer
+        .filter(|_| master.state == LinkState::Transfer)
+    {
+        let total = transfer.total;
+        let read = transfer.read as i64;
+        let percent = match total {
+            0 => 0.0,
+            total => read as f64 * 100.0 / total as f64,
+        };
+        let _ = write!(
+            out,
+            "master_sync_total_bytes:{total}\r\nmaster_sync_read_bytes:{read}\r\n\
+             master_sync_left_bytes:{}\r\nmaster_sync_perc:{percent:.2}\r\n\
+             master_sync_last_io_seconds_ago:{}\r\n",
+            total - read,
+            now.saturating_sub(transfer.last_io_secs)
+        );
+    }
+    if !connected {
+        let down = match master.down_since_secs {
+            0 => -1,
+            since => now.saturating_sub(since) as i64,
+        };
+        let _ = write!(out, "master_link_down_since_seconds:{down}\r\n");
+    }
+    let config = ctx.config();
+    let priority = config
+        .get(&[b"replica-priority"])
+        .first()
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let announced = config
+        .get(&[b"replica-announced"])
+        .first()
+        .is_some_and(|(_, value)| value == b"yes");
+    let _ = write!(
+        out,
+        "slave_priority:{}\r\nslave_read_only:{}\r\nreplica_announced:{}\r\n",
+        String::from_utf8_lossy(&priority),
+        u8::from(ctx.keyspace.replication.read_only),
+        u8::from(announced),
     );
 }
 

@@ -19,6 +19,7 @@ use super::{acl, spec, CommandSpec, Ctx};
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::pubsub::{BufferLimit, Mail};
+use crate::replica::LinkState;
 use crate::replication::Replica;
 use crate::reply::Reply;
 
@@ -29,6 +30,17 @@ fn sync(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
         // Already a replica: ignored, without a reply.
         ctx.client.skip_reply = true;
         return Ok(Reply::Nil);
+    }
+    let link_down = ctx
+        .keyspace
+        .replication
+        .master
+        .as_ref()
+        .is_some_and(|master| master.state != LinkState::Connected);
+    if link_down {
+        return Err(CommandError::Other(
+            "NOMASTERLINK Can't SYNC while not connected with my master".into(),
+        ));
     }
     let requested = if psync {
         let replid = args.required()?.clone();
@@ -252,8 +264,118 @@ fn acknowledge(ctx: &mut Ctx<'_>, offset: &[u8]) {
     ctx.keyspace.answer_ack_waiters();
 }
 
+/// REPLICAOF host port (and SLAVEOF): follows that master from now on (the link
+/// starts with the next cron, [`crate::replica`]); `REPLICAOF NO ONE` stops following
+/// and continues the history as a master (Redis's `replicaofCommand`).
+fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let host = args.required()?.clone();
+    let port = args.required()?.clone();
+    let requester = format!("id={} addr={}", ctx.client.info.id, ctx.client.info.addr);
+    if is_keyword(&host, "no") && is_keyword(&port, "one") {
+        if ctx.keyspace.replication.is_replica() {
+            if ctx.keyspace.replication.replid.is_empty() {
+                // The id INFO showed until now becomes the secondary one.
+                ctx.keyspace.replication.replid = ctx.shared.run_id.clone();
+            }
+            let new_replid = ctx.keyspace.rng().hex_id();
+            let master = ctx.keyspace.replication.stop_following(new_replid);
+            if let Some(id) = master {
+                kill_client(ctx, id);
+            }
+            // They learn the new replication id when they reconnect (and can then
+            // continue under the old one).
+            let replicas: Vec<u64> = ctx
+                .keyspace
+                .replication
+                .replicas
+                .iter()
+                .map(|replica| replica.client_id)
+                .collect();
+            for id in replicas {
+                kill_client(ctx, id);
+            }
+            ctx.keyspace.refresh_expiry_hold();
+            ctx.shared.config.write().set_replicaof(None);
+            crate::replica::log(
+                2,
+                &format!("MASTER MODE enabled (user request from '{requester}')"),
+            );
+        }
+        return Ok(Reply::Ok);
+    }
+    if ctx.client.info.replica {
+        return Err(CommandError::err(
+            "Command is not valid when client is a replica.",
+        ));
+    }
+    let port = crate::num::parse_i64(&port)
+        .and_then(|port| u16::try_from(port).ok())
+        .ok_or_else(|| CommandError::err("Invalid master port"))?;
+    let host = String::from_utf8_lossy(&host).into_owned();
+    let same = ctx
+        .keyspace
+        .replication
+        .master
+        .as_ref()
+        .is_some_and(|master| master.host.eq_ignore_ascii_case(&host) && master.port == port);
+    if same {
+        crate::replica::log(
+            2,
+            "REPLICAOF would result into synchronization with the master we are already \
+             connected with. No operation performed.",
+        );
+        return Ok(Reply::status("OK Already connected to specified master"));
+    }
+    if let Some(id) = ctx
+        .keyspace
+        .replication
+        .master
+        .as_ref()
+        .and_then(|master| master.client.as_ref())
+        .map(|client| client.id)
+    {
+        kill_client(ctx, id);
+    }
+    ctx.shared.config.write().set_replicaof(Some((&host, port)));
+    ctx.keyspace.replication.follow(host.clone(), port);
+    ctx.keyspace.blocking.disconnect_all(
+        "UNBLOCKED force unblock from blocking operation, instance state changed \
+         (master -> replica?)",
+    );
+    ctx.keyspace.refresh_expiry_hold();
+    crate::replica::log(
+        2,
+        &format!("REPLICAOF {host}:{port} enabled (user request from '{requester}')"),
+    );
+    Ok(Reply::Ok)
+}
+
+/// Closes client `id`'s connection and forgets it.
+fn kill_client(ctx: &mut Ctx<'_>, id: u64) {
+    if let Some(client) = ctx.shared.clients.lock().get(&id) {
+        client.kill();
+    }
+    crate::session::detach_client(ctx.shared, ctx.keyspace, id);
+}
+
 /// Replication's commands.
 pub const COMMANDS: &[CommandSpec] = &[
+    spec!(
+        "replicaof",
+        3,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE,
+        (0, 0, 0),
+        acl::ADMIN | acl::DANGEROUS,
+        replicaof
+    ),
+    spec!(
+        "slaveof",
+        3,
+        NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE,
+        (0, 0, 0),
+        acl::ADMIN | acl::DANGEROUS,
+        replicaof
+    ),
     spec!(
         "sync",
         1,

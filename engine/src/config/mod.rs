@@ -129,6 +129,17 @@ const APPLIED: &[&str] = &[
     "tracking-table-max-keys",
     "latency-monitor-threshold",
     "latency-tracking",
+    "replicaof",
+    "replica-read-only",
+    "replica-serve-stale-data",
+    "masterauth",
+    "masteruser",
+    "replica-announce-ip",
+    "replica-announce-port",
+    "repl-timeout",
+    "repl-ping-replica-period",
+    "repl-backlog-size",
+    "repl-backlog-ttl",
 ];
 
 /// The server's configuration.
@@ -682,6 +693,15 @@ impl Config {
         }
     }
 
+    /// Records the master REPLICAOF set (`None`: NO ONE), as `CONFIG GET replicaof`
+    /// and `CONFIG REWRITE` show it.
+    pub fn set_replicaof(&mut self, master: Option<(&str, u16)>) {
+        if let Some(index) = index_of("replicaof") {
+            self.values[index] =
+                master.map_or_else(String::new, |(host, port)| format!("{host} {port}"));
+        }
+    }
+
     /// `bind` addresses, a leading `-` marking one that may fail to bind.
     pub fn bind_addresses(&self) -> Vec<String> {
         self.get_str("bind")
@@ -894,6 +914,36 @@ impl Config {
         )
     }
 
+    /// `replicaof host port`, if set.
+    pub fn replicaof(&self) -> Option<(String, u16)> {
+        let value = self.get_str("replicaof");
+        let (host, port) = value.split_once(' ')?;
+        Some((host.to_string(), port.parse().ok()?))
+    }
+
+    /// What a replica's rules and its link to the master read ([`ReplicaSettings`]).
+    pub fn replica_settings(&self) -> ReplicaSettings {
+        let text = |name: &str| {
+            let value = self.get_str(name);
+            (!value.is_empty()).then(|| value.to_string())
+        };
+        ReplicaSettings {
+            read_only: self.get_str("replica-read-only") == "yes",
+            serve_stale_data: self.get_str("replica-serve-stale-data") == "yes",
+            min_replicas: (
+                usize::try_from(self.get_number("min-replicas-to-write")).unwrap_or(0),
+                u64::try_from(self.get_number("min-replicas-max-lag")).unwrap_or(0),
+            ),
+            master_auth: text("masterauth"),
+            master_user: text("masteruser"),
+            announce_ip: text("replica-announce-ip"),
+            announce_port: u16::try_from(self.get_number("replica-announce-port")).unwrap_or(0),
+            timeout_secs: u64::try_from(self.get_number("repl-timeout"))
+                .unwrap_or(60)
+                .max(1),
+        }
+    }
+
     /// The replica class of `client-output-buffer-limit` (printed as `slave`).
     pub fn replica_buffer_limit(&self) -> crate::pubsub::BufferLimit {
         let value = self.get_str("client-output-buffer-limit");
@@ -961,3 +1011,24 @@ fn set_failed(name: &str, why: &str) -> CommandError {
 
 #[cfg(test)]
 mod tests;
+
+/// The settings of a replica's rules and of its link to the master.
+#[derive(Debug, Clone)]
+pub struct ReplicaSettings {
+    /// `replica-read-only`.
+    pub read_only: bool,
+    /// `replica-serve-stale-data`.
+    pub serve_stale_data: bool,
+    /// `min-replicas-to-write` and `min-replicas-max-lag`.
+    pub min_replicas: (usize, u64),
+    /// `masterauth`, if set.
+    pub master_auth: Option<String>,
+    /// `masteruser`, if set.
+    pub master_user: Option<String>,
+    /// `replica-announce-ip`, if set.
+    pub announce_ip: Option<String>,
+    /// `replica-announce-port` (0: the port this server listens on).
+    pub announce_port: u16,
+    /// `repl-timeout`, in seconds.
+    pub timeout_secs: u64,
+}

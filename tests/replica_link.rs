@@ -1,0 +1,289 @@
+//! kvdb-server as a replica: of a real redis-server 7.0 master (full synchronization,
+//! the stream, acknowledgements for WAIT, a partial resynchronization after the link
+//! drops, promotion with REPLICAOF NO ONE), of another kvdb with a redis-server
+//! chained behind it, and side by side with a redis-server replica of the same master
+//! to compare how both treat keys that expired before the master deleted them.
+//! `DEBUG DIGEST` must agree after every step.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{RawConn, ServerProcess};
+
+/// Waits until `check` holds, for up to fifteen seconds.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn text(reply: Vec<u8>) -> String {
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+fn info_field(conn: &mut RawConn, section: &str, field: &str) -> Option<String> {
+    let info = text(conn.cmd(&format!("INFO {section}")));
+    info.lines()
+        .find_map(|line| line.strip_prefix(&format!("{field}:")))
+        .map(str::to_string)
+}
+
+fn digest(conn: &mut RawConn) -> String {
+    text(conn.cmd("DEBUG DIGEST"))
+}
+
+fn link_up(conn: &mut RawConn) -> bool {
+    info_field(conn, "replication", "master_link_status").as_deref() == Some("up")
+}
+
+/// Waits until `replica` has applied everything `master` propagated.
+fn caught_up(master: &mut RawConn, replica: &mut RawConn) {
+    let offset = info_field(master, "replication", "master_repl_offset");
+    eventually("the replica to catch up", || {
+        info_field(replica, "replication", "slave_repl_offset") == offset
+    });
+}
+
+/// A master's settings for quick tests: a snapshot at once, keep-alives every second.
+const MASTER_ARGS: &[&str] = &[
+    "--repl-diskless-sync",
+    "no",
+    "--repl-ping-replica-period",
+    "1",
+    "--enable-debug-command",
+    "yes",
+];
+
+/// Every type, an expiring key, a function library and a second database.
+const DATASET: &[&str] = &[
+    "SET s hello",
+    "SET counter 10",
+    "SET volatile v PX 600000",
+    "RPUSH list a b c",
+    "HSET hash f1 v1 f2 v2",
+    "SADD set x y z",
+    "ZADD zset 1 a 2.5 b",
+    "XADD stream 1-1 field value",
+    "XGROUP CREATE stream group 0",
+    "PFADD hll a b c",
+    "SELECT 3",
+    "SET other-db 1",
+    "SELECT 0",
+    "FUNCTION LOAD \"#!lua name=lib\nredis.register_function('f', function() return 1 end)\"",
+];
+
+/// Writes of every family, to run while the replica follows.
+const WRITES: &[&str] = &[
+    "INCRBY counter 5",
+    "APPEND s -world",
+    "LPUSH list z",
+    "HINCRBY hash n 3",
+    "SREM set x",
+    "ZINCRBY zset 2 a",
+    "XADD stream * f v",
+    "XREADGROUP GROUP group alice COUNT 1 STREAMS stream >",
+    "EXPIRE s 1000",
+    "MULTI",
+    "SET in-multi 1",
+    "INCR in-multi",
+    "EXEC",
+    "EVAL \"return redis.call('incr', KEYS[1])\" 1 from-script",
+    "SELECT 3",
+    "SET db3 x",
+    "SELECT 0",
+];
+
+#[test]
+fn kvdb_follows_a_redis_master() {
+    let redis = ServerProcess::redis_with_args(MASTER_ARGS);
+    let mut master = redis.connect();
+    for command in DATASET {
+        master.cmd(command);
+    }
+    let port = redis.addr().port().to_string();
+    // Started as a replica by its configuration.
+    let kvdb = ServerProcess::kvdb_with_args(&[
+        "--replicaof",
+        "127.0.0.1",
+        &port,
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut replica = kvdb.connect();
+    eventually("the link", || link_up(&mut replica));
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the full sync"
+    );
+    assert_eq!(
+        info_field(&mut replica, "replication", "master_replid"),
+        info_field(&mut master, "replication", "master_replid"),
+    );
+
+    for command in WRITES {
+        master.cmd(command);
+    }
+    // WAIT counts kvdb's acknowledgement.
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    caught_up(&mut master, &mut replica);
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the stream"
+    );
+    assert_eq!(
+        info_field(&mut replica, "replication", "master_repl_offset"),
+        info_field(&mut master, "replication", "master_repl_offset"),
+    );
+
+    // What clients of the replica see.
+    assert_eq!(
+        replica.cmd("SET s x"),
+        b"-READONLY You can't write against a read only replica.\r\n"
+    );
+    let role = text(replica.cmd("ROLE"));
+    assert!(
+        role.starts_with(&format!(
+            "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:{port}\r\n$9\r\nconnected\r\n:"
+        )),
+        "{role}"
+    );
+    let clients = text(replica.cmd("CLIENT LIST TYPE master"));
+    assert!(clients.contains("flags=M "), "{clients}");
+    assert_eq!(clients.matches("id=").count(), 1, "{clients}");
+
+    // A dropped link continues where it stopped.
+    assert_eq!(replica.cmd("CLIENT KILL TYPE master"), b":1\r\n");
+    eventually("the link to come back", || {
+        info_field(&mut master, "stats", "sync_partial_ok").as_deref() == Some("1")
+    });
+    eventually("the link", || link_up(&mut replica));
+    master.cmd("SET after-reconnect 1");
+    caught_up(&mut master, &mut replica);
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after the partial resync"
+    );
+    assert_eq!(
+        info_field(&mut master, "stats", "sync_full").as_deref(),
+        Some("1")
+    );
+
+    // Promoted, it keeps the data and the history, and takes writes.
+    let replid = info_field(&mut replica, "replication", "master_replid");
+    assert_eq!(replica.cmd("REPLICAOF NO ONE"), b"+OK\r\n");
+    assert_eq!(
+        info_field(&mut replica, "replication", "role").as_deref(),
+        Some("master")
+    );
+    assert_eq!(
+        info_field(&mut replica, "replication", "master_replid2"),
+        replid
+    );
+    assert_eq!(replica.cmd("SET promoted 1"), b"+OK\r\n");
+    eventually("the master to lose its replica", || {
+        info_field(&mut master, "replication", "connected_slaves").as_deref() == Some("0")
+    });
+}
+
+#[test]
+fn a_chain_of_kvdb_master_kvdb_replica_and_redis() {
+    let first = ServerProcess::kvdb_with_args(MASTER_ARGS);
+    let mut master = first.connect();
+    for command in DATASET {
+        master.cmd(command);
+    }
+    let middle = ServerProcess::kvdb_with_args(&["--enable-debug-command", "yes"]);
+    let mut replica = middle.connect();
+    let master_port = first.addr().port().to_string();
+    assert_eq!(
+        replica.cmd(&format!("REPLICAOF 127.0.0.1 {master_port}")),
+        b"+OK\r\n"
+    );
+    eventually("the first link", || link_up(&mut replica));
+    let middle_port = middle.addr().port().to_string();
+    let last = ServerProcess::redis_with_args(&["--replicaof", "127.0.0.1", &middle_port]);
+    let mut end = last.connect();
+    eventually("the second link", || link_up(&mut end));
+    for command in WRITES {
+        master.cmd(command);
+    }
+    caught_up(&mut master, &mut replica);
+    caught_up(&mut replica, &mut end);
+    let expected = digest(&mut master);
+    assert_eq!(digest(&mut replica), expected, "the kvdb replica");
+    assert_eq!(
+        digest(&mut end),
+        expected,
+        "the redis replica of the replica"
+    );
+    // The chain shares one history: the same id and offset all along.
+    let offset = info_field(&mut master, "replication", "master_repl_offset");
+    assert_eq!(
+        info_field(&mut end, "replication", "master_repl_offset"),
+        offset
+    );
+    assert_eq!(
+        info_field(&mut end, "replication", "master_replid"),
+        info_field(&mut master, "replication", "master_replid"),
+    );
+}
+
+/// Keys past their TTL that the master has not deleted yet: a replica shows them as
+/// missing without deleting them, as redis-server's own replica does.
+#[test]
+fn expired_keys_on_a_replica_match_redis() {
+    let redis = ServerProcess::redis_with_args(MASTER_ARGS);
+    let mut master = redis.connect();
+    master.cmd("DEBUG SET-ACTIVE-EXPIRE 0");
+    master.cmd("SET short v PX 300");
+    master.cmd("SET long v EX 1000");
+    master.cmd("RPUSH list a");
+    master.cmd("PEXPIRE list 300");
+    let port = redis.addr().port().to_string();
+    let replicas = [
+        ServerProcess::redis_with_args(&["--replicaof", "127.0.0.1", &port]),
+        ServerProcess::kvdb_with_args(&["--replicaof", "127.0.0.1", &port]),
+    ];
+    let mut conns: Vec<RawConn> = replicas.iter().map(ServerProcess::connect).collect();
+    for conn in &mut conns {
+        eventually("the link", || link_up(conn));
+        caught_up(&mut master, conn);
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let reads = [
+        "GET short",
+        "EXISTS short list long",
+        "TTL short",
+        "PTTL list",
+        "LRANGE list 0 -1",
+        "DBSIZE",
+        "KEYS *",
+        "SCAN 0",
+        "TYPE short",
+        "GET short",
+        "DBSIZE",
+    ];
+    let seen: Vec<Vec<String>> = conns
+        .iter_mut()
+        .map(|conn| reads.iter().map(|read| text(conn.cmd(read))).collect())
+        .collect();
+    for (index, read) in reads.iter().enumerate() {
+        assert_eq!(
+            seen[0][index], seen[1][index],
+            "{read} (left redis-server, right kvdb)"
+        );
+    }
+    // The master's lazy expiry deletes them everywhere.
+    master.cmd("GET short");
+    master.cmd("GET list");
+    for conn in &mut conns {
+        caught_up(&mut master, conn);
+        assert_eq!(conn.cmd("DBSIZE"), b":1\r\n");
+    }
+}
