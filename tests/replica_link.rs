@@ -1,7 +1,7 @@
 //! kvdb-server as a replica: of a real redis-server 7.0 master (full synchronization,
 //! the stream, acknowledgements for WAIT, a partial resynchronization after the link
 //! drops, promotion with REPLICAOF NO ONE), of another kvdb with a redis-server
-//! chained behind it, and side by side with a redis-server replica of the same master
+//! chained behind it (which continues when the middle one is promoted), and side by side with a redis-server replica of the same master
 //! to compare how both treat keys that expired before the master deleted them.
 //! `DEBUG DIGEST` must agree after every step.
 
@@ -156,7 +156,11 @@ fn kvdb_follows_a_redis_master() {
     assert!(clients.contains("flags=M "), "{clients}");
     assert_eq!(clients.matches("id=").count(), 1, "{clients}");
 
-    // A dropped link continues where it stopped.
+    // A dropped link continues where it stopped, in the database the stream had
+    // selected (the master does not select it again).
+    master.cmd("SELECT 3");
+    master.cmd("SET before-reconnect 1");
+    caught_up(&mut master, &mut replica);
     assert_eq!(replica.cmd("CLIENT KILL TYPE master"), b":1\r\n");
     eventually("the link to come back", || {
         info_field(&mut master, "stats", "sync_partial_ok").as_deref() == Some("1")
@@ -231,6 +235,25 @@ fn a_chain_of_kvdb_master_kvdb_replica_and_redis() {
     assert_eq!(
         info_field(&mut end, "replication", "master_replid"),
         info_field(&mut master, "replication", "master_replid"),
+    );
+
+    // Promoted, the middle one disconnects its replica, which continues under the
+    // old id (now its master_replid2) without a full synchronization.
+    assert_eq!(replica.cmd("REPLICAOF NO ONE"), b"+OK\r\n");
+    eventually("the replica of the promoted one to continue", || {
+        info_field(&mut replica, "stats", "sync_partial_ok").as_deref() == Some("1")
+    });
+    eventually("the link", || link_up(&mut end));
+    replica.cmd("SET after-promotion 1");
+    caught_up(&mut replica, &mut end);
+    assert_eq!(
+        digest(&mut end),
+        digest(&mut replica),
+        "after the promotion"
+    );
+    assert_eq!(
+        info_field(&mut replica, "stats", "sync_full").as_deref(),
+        Some("1")
     );
 }
 

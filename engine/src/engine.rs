@@ -540,7 +540,9 @@ impl Engine {
         // A replica's link to its master runs on a thread of its own, started here
         // after REPLICAOF (and again after a failure, by the link itself).
         if let Some(generation) = store.keyspace.replication.link_to_start() {
-            crate::replica::spawn_link(self.clone(), generation);
+            if !crate::replica::spawn_link(self.clone(), generation) {
+                store.keyspace.replication.link_not_started();
+            }
         }
         if cron {
             // Replicas silent past `repl-timeout` are disconnected, as Redis frees them.

@@ -274,6 +274,10 @@ impl Keyspace {
     /// tenacity allows (Redis's `performEvictions`). Nothing is evicted while clients
     /// are paused, as the dataset then holds still.
     pub fn perform_evictions(&mut self, now_ms: u64) -> Outcome {
+        if self.replication.is_replica() && self.replication.ignore_maxmemory {
+            // `replica-ignore-maxmemory`: a replica's keys go when its master's do.
+            return Outcome::Ok;
+        }
         let outcome = self.evict(now_ms);
         // The evictions' deletions go out at once, never inside MULTI/EXEC.
         self.replication.flush(true, now_ms);

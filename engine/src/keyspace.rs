@@ -250,6 +250,7 @@ impl Db {
     /// True when `key` is still in the table but its TTL has passed (Redis's
     /// `keyIsExpired`).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        let now_ms = self.expiry_now(now_ms);
         self.entries
             .get(key)
             .is_some_and(|entry| entry.is_expired(now_ms))
@@ -267,6 +268,7 @@ impl Db {
 
     /// The entry under `key` without expiring or touching it (for inspection).
     pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        let now_ms = self.expiry_now(now_ms);
         self.entries
             .get(key)
             .filter(|entry| !entry.is_expired(now_ms))
@@ -397,6 +399,7 @@ impl Db {
 
     /// Every live key (expired ones are skipped, not collected).
     pub fn keys(&self, now_ms: u64) -> impl Iterator<Item = (&[u8], &Entry)> {
+        let now_ms = self.expiry_now(now_ms);
         self.entries
             .iter()
             .filter(move |(_, entry)| !entry.is_expired(now_ms))
@@ -782,6 +785,7 @@ impl Keyspace {
         let replica = config.replica_settings();
         self.replication.read_only = replica.read_only;
         self.replication.serve_stale_data = replica.serve_stale_data;
+        self.replication.ignore_maxmemory = replica.ignore_maxmemory;
         self.replication.min_replicas = replica.min_replicas;
         (self.slowlog.threshold_us, self.slowlog.max_len) = config.slowlog_settings();
         self.notify_classes = config.keyspace_event_classes();

@@ -29,6 +29,10 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::replication::Replication;
 use crate::reply::Reply;
+use crate::session::StreamStep;
+
+/// Counts REPLICAOF changes ([`Replication::link_generation`]).
+pub type Generation = Arc<AtomicU64>;
 
 /// How far the link to the master has come (Redis's `repl_state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +103,9 @@ pub struct MasterLink {
     pub transfer: Option<Transfer>,
     /// The master client, while the link is up.
     pub client: Option<MasterClient>,
+    /// The database the master's stream last selected: a link that continues
+    /// (`+CONTINUE`) starts there, as the master does not select it again.
+    pub master_db: usize,
     /// A second handle on the link's socket, to close it when the master changes.
     socket: Option<TcpStream>,
     /// The generation a thread was started for.
@@ -146,6 +153,7 @@ impl Replication {
             down_since_secs: 0,
             transfer: None,
             client: None,
+            master_db: 0,
             socket: None,
             thread_generation: None,
         });
@@ -190,6 +198,13 @@ impl Replication {
         Some(master.generation)
     }
 
+    /// The link's thread could not start: the next cron tries again.
+    pub fn link_not_started(&mut self) {
+        if let Some(master) = &mut self.master {
+            master.thread_generation = None;
+        }
+    }
+
     /// The link of `generation`, if it is still the current one.
     fn link(&mut self, generation: u64) -> Option<&mut MasterLink> {
         self.master
@@ -221,17 +236,21 @@ impl Replication {
 const POLL: Duration = Duration::from_millis(100);
 /// How long a failed link waits before the next attempt (Redis's cron period).
 const RETRY: Duration = Duration::from_secs(1);
+/// The longest reply line the handshake reads from a master.
+const MAX_LINE: usize = 64 * 1024;
 /// How often the link acknowledges its offset.
 const ACK_PERIOD: Duration = Duration::from_secs(1);
 
-/// Starts the link thread of `generation` (called by the cron).
-pub(crate) fn spawn_link(engine: Engine, generation: u64) {
+/// Starts the link thread of `generation` (called by the cron); false when no
+/// thread could be made (the next cron tries again).
+pub(crate) fn spawn_link(engine: Engine, generation: u64) -> bool {
     let spawned = std::thread::Builder::new()
         .name("kvdb-replica-link".into())
         .spawn(move || run_link(&engine, generation));
     if spawned.is_err() {
-        log(2, "Unable to start the thread of the link with the MASTER");
+        log(3, "Unable to start the thread of the link with the MASTER");
     }
+    spawned.is_ok()
 }
 
 /// Why a link stopped.
@@ -404,17 +423,29 @@ fn connect_and_follow(
         }
     };
     let text = String::from_utf8_lossy(&line).into_owned();
-    let mut master = engine.session();
-    master.set_addresses(peer, local, false);
+    // The master client exists once the link is up, as Redis creates it.
+    let master_client = || {
+        let mut session = engine.session();
+        session.set_addresses(peer.clone(), local.clone(), false);
+        session
+    };
+    let mut master;
     if let Some(rest) = text.strip_prefix("+FULLRESYNC ") {
         let mut words = rest.split(' ');
         let replid = words.next().unwrap_or_default().to_string();
-        let offset: u64 = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+        let offset = words.next().and_then(|w| w.parse::<i64>().ok());
+        let (Some(offset), 40) = (offset.and_then(|o| u64::try_from(o).ok()), replid.len()) else {
+            return Err(Stop::Failed(
+                "Master replied with wrong +FULLRESYNC syntax.".into(),
+            ));
+        };
         log(2, &format!("Full resync from master: {replid}:{offset}"));
         let rdb = receive_snapshot(&mut wire)?;
+        master = master_client();
         load_snapshot(engine, generation, &mut master, &rdb, replid, offset)?;
     } else if let Some(rest) = text.strip_prefix("+CONTINUE") {
         log(2, "Successful partial resynchronization with master.");
+        master = master_client();
         let new_replid = rest.trim();
         let now = engine.shared().clock.now_ms() / 1000;
         let mut store = engine.shared().store.lock();
@@ -430,8 +461,13 @@ fn connect_and_follow(
         keyspace.replication.ensure_backlog();
         let offset = keyspace.replication.offset;
         mark_connected(keyspace, generation, master.id(), offset, now);
+        let db = keyspace
+            .replication
+            .link(generation)
+            .map_or(0, |link| link.master_db);
         drop(store);
         master.become_master_client();
+        master.select_db(db);
         log(
             2,
             "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.",
@@ -531,6 +567,11 @@ impl Wire<'_> {
     /// each read.
     fn line(&mut self) -> Result<Vec<u8>, Stop> {
         loop {
+            if self.input.len() > MAX_LINE {
+                return Err(Stop::Failed(
+                    "Bad protocol from MASTER: a reply line is too long".into(),
+                ));
+            }
             if let Some(end) = self.input.iter().position(|&b| b == b'\n') {
                 let line = self.input.split_to(end + 1);
                 let line = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -756,7 +797,8 @@ fn disconnect_replicas(engine: &Engine, keyspace: &mut crate::keyspace::Keyspace
 
 /// Applies the master's stream as the master client until the link ends: each
 /// command's exact bytes then go to this server's replicas and backlog (a transaction's
-/// at its EXEC, so a link lost inside one resumes before its MULTI).
+/// at its EXEC, so a link lost inside one resumes before its MULTI), under the same
+/// hold of the engine as the command itself ([`StreamApplier`]).
 fn stream_from_master(
     wire: &mut Wire<'_>,
     master: &mut crate::Session,
@@ -767,16 +809,30 @@ fn stream_from_master(
     });
     decoder.set_authenticated(true);
     let mut argv = Vec::new();
-    let mut transaction = BytesMut::new();
-    let mut last_ack = Instant::now();
-    let mut last_io = Instant::now();
     let engine = wire.engine;
     let generation = wire.generation;
+    let mut applier = StreamApplier {
+        generation,
+        now_ms: 0,
+        command: Bytes::new(),
+        transaction: BytesMut::new(),
+    };
+    let mut last_ack = Instant::now();
+    let mut last_io = Instant::now();
     send_ack(wire, engine, generation)?;
     loop {
         loop {
+            // Only multibulk requests: Redis closes a master that sends anything else.
+            if wire.input.first().is_some_and(|&byte| byte != b'*') {
+                return Err(Stop::Failed(
+                    "Receiving inline protocol from master, master stream corruption? \
+                     Closing the master connection."
+                        .into(),
+                ));
+            }
             match decoder.decode_into(&mut wire.input, &mut argv) {
-                Ok(true) => {}
+                Ok(true) if !argv.is_empty() => {}
+                Ok(true) => return Err(Stop::Failed("Empty request from MASTER".into())),
                 Ok(false) => break,
                 Err(error) => {
                     return Err(Stop::Failed(format!(
@@ -784,60 +840,104 @@ fn stream_from_master(
                     )))
                 }
             }
-            let raw = stream_bytes(&argv);
+            applier.command = stream_bytes(&argv);
+            applier.now_ms = engine.shared().clock.now_ms();
             if is_getack(&argv) {
+                // Answered with the offset before it, then counted like any command.
                 send_ack(wire, engine, generation)?;
-            } else if !argv.is_empty() {
-                apply(master, &argv);
+                let mut store = engine.shared().store.lock();
+                if !applier.admit(&mut store.keyspace) {
+                    return Err(Stop::Superseded);
+                }
+                applier.count(&mut store.keyspace, master.in_transaction());
+            } else if !apply(master, &argv, &mut applier) {
+                return Err(Stop::Superseded);
             }
             argv.clear();
-            transaction.extend_from_slice(&raw);
-            if !master.in_transaction() {
-                let applied = transaction.split().freeze();
-                let mut store = engine.shared().store.lock();
-                let replication = &mut store.keyspace.replication;
-                let Some(link) = replication.link(generation) else {
-                    return Err(Stop::Superseded);
-                };
-                if let Some(client) = &mut link.client {
-                    client.applied_offset += applied.len() as u64;
-                }
-                replication.feed_from_master(applied, engine.shared().clock.now_ms());
-            }
+            last_io = Instant::now();
         }
         if last_ack.elapsed() >= ACK_PERIOD {
             send_ack(wire, engine, generation)?;
             last_ack = Instant::now();
         }
-        if last_io.elapsed() >= wire.timeout {
-            return Err(Stop::Failed(
-                "MASTER timeout: no data nor PING received...".into(),
-            ));
-        }
         if master.is_killed() {
             return Err(Stop::Failed("Connection with master lost.".into()));
         }
-        if let Some(n) = wire.poll()? {
-            last_io = Instant::now();
-            let now = now_secs(engine);
-            with_link(engine, generation, |link| {
-                if let Some(client) = &mut link.client {
-                    client.read_offset += n as u64;
-                    client.last_io_secs = now;
-                }
-            })?;
+        match wire.poll()? {
+            Some(n) => {
+                last_io = Instant::now();
+                let now = now_secs(engine);
+                with_link(engine, generation, |link| {
+                    if let Some(client) = &mut link.client {
+                        client.read_offset += n as u64;
+                        client.last_io_secs = now;
+                    }
+                })?;
+            }
+            None if last_io.elapsed() >= wire.timeout => {
+                return Err(Stop::Failed(
+                    "MASTER timeout: no data nor PING received...".into(),
+                ));
+            }
+            None => {}
         }
     }
 }
 
+/// Counts each command of the master's stream where it is applied: the link must
+/// still be current for it to run, and its bytes join the applied offset and go on
+/// to this server's replicas once no transaction is open.
+struct StreamApplier {
+    generation: u64,
+    now_ms: u64,
+    /// The command's stream bytes.
+    command: Bytes,
+    /// The bytes of a transaction under way, since its MULTI.
+    transaction: BytesMut,
+}
+
+impl StreamApplier {
+    fn count(&mut self, keyspace: &mut crate::keyspace::Keyspace, in_transaction: bool) {
+        self.transaction.extend_from_slice(&self.command);
+        if in_transaction {
+            return;
+        }
+        let applied = self.transaction.split().freeze();
+        let replication = &mut keyspace.replication;
+        if let Some(client) = replication
+            .link(self.generation)
+            .and_then(|link| link.client.as_mut())
+        {
+            client.applied_offset += applied.len() as u64;
+        }
+        replication.feed_from_master(applied, self.now_ms);
+    }
+}
+
+impl StreamStep for StreamApplier {
+    fn admit(&mut self, keyspace: &mut crate::keyspace::Keyspace) -> bool {
+        keyspace.replication.link(self.generation).is_some()
+    }
+
+    fn applied(
+        &mut self,
+        keyspace: &mut crate::keyspace::Keyspace,
+        in_transaction: bool,
+        db: usize,
+    ) {
+        if let Some(link) = keyspace.replication.link(self.generation) {
+            link.master_db = db;
+        }
+        self.count(keyspace, in_transaction);
+    }
+}
+
 /// The stream bytes of one decoded command. The decoder hands out arguments, not
-/// bytes: they are encoded again, which for the canonical form masters send gives
-/// the same bytes (and so the master's offsets).
+/// bytes: they are encoded again, which for the multibulk form masters send (nothing
+/// else is accepted from them) gives the same bytes, and so the master's offsets.
 fn stream_bytes(argv: &[Bytes]) -> Bytes {
     let mut out = BytesMut::new();
-    if !argv.is_empty() {
-        kvdb_resp::write::command(&mut out, argv);
-    }
+    kvdb_resp::write::command(&mut out, argv);
     out.freeze()
 }
 
@@ -847,31 +947,31 @@ fn is_getack(argv: &[Bytes]) -> bool {
         && argv[1].eq_ignore_ascii_case(b"getack")
 }
 
-/// Runs one command of the stream. An error is counted and logged, as Redis logs the
-/// errors a replica would have sent its master.
-fn apply(master: &mut crate::Session, argv: &[Bytes]) {
-    if let Reply::Error(text) = master.execute(argv) {
+/// Runs one command of the stream; false when the link was superseded first. An
+/// error is counted and logged, as Redis logs the errors a replica would have sent
+/// its master.
+fn apply(master: &mut crate::Session, argv: &[Bytes], applier: &mut StreamApplier) -> bool {
+    let Some(reply) = master.execute_from_master(argv, applier) else {
+        return false;
+    };
+    if let Reply::Error(text) = reply {
         master
             .engine()
             .shared()
             .counters
             .unexpected_error_replies
             .fetch_add(1, Ordering::Relaxed);
-        let shown: Vec<String> = argv
-            .iter()
-            .take(1)
-            .map(|arg| String::from_utf8_lossy(arg).into_owned())
-            .collect();
+        let name = String::from_utf8_lossy(&argv[0]);
         log(
             3,
             &format!(
                 "== CRITICAL == This replica is sending an error to its master: '{}' after \
-                 processing the command '{}'",
+                 processing the command '{name}'",
                 String::from_utf8_lossy(&text),
-                shown.join(" ")
             ),
         );
     }
+    true
 }
 
 /// Sends `REPLCONF ACK <applied offset>`.
@@ -896,5 +996,94 @@ pub(crate) fn log(level: u8, message: &str) {
     );
 }
 
-/// The current generation, shared with link threads.
-pub type Generation = Arc<AtomicU64>;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_replicaof_starts_one_link_and_ends_the_last() {
+        let mut replication = Replication::default();
+        assert_eq!(replication.link_to_start(), None);
+        replication.follow("127.0.0.1".into(), 6379);
+        let first = replication.link_to_start().expect("a link to start");
+        assert_eq!(replication.link_to_start(), None, "started once");
+        replication.follow("127.0.0.1".into(), 6380);
+        let second = replication.link_to_start().expect("the new master's link");
+        assert_ne!(first, second);
+        assert!(
+            replication.link(first).is_none(),
+            "the old link is superseded"
+        );
+        assert!(replication.link(second).is_some());
+        replication.abandon_link();
+        assert_eq!(
+            replication.link_to_start(),
+            None,
+            "a stopped server restarts none"
+        );
+    }
+
+    #[test]
+    fn a_replica_propagates_nothing_of_its_own() {
+        let mut replication = Replication::default();
+        replication.adopt_history("a".repeat(40), 100);
+        assert!(replication.is_active());
+        replication.follow("127.0.0.1".into(), 6379);
+        assert!(!replication.is_active());
+        replication.also_propagate(0, vec![Bytes::from_static(b"ping")]);
+        replication.flush(false, 0);
+        assert_eq!(replication.offset, 100);
+        replication.feed_from_master(Bytes::from_static(b"*1\r\n$4\r\nping\r\n"), 0);
+        assert_eq!(replication.offset, 114, "the master's bytes count");
+    }
+
+    #[test]
+    fn promotion_keeps_the_old_id_up_to_the_offset_reached() {
+        let mut replication = Replication::default();
+        replication.follow("127.0.0.1".into(), 6379);
+        replication.adopt_history("a".repeat(40), 1000);
+        replication.stop_following("b".repeat(40));
+        assert!(!replication.is_replica());
+        assert_eq!(replication.replid, "b".repeat(40));
+        assert_eq!(replication.replid2, "a".repeat(40));
+        assert_eq!(replication.second_replid_offset, 1001);
+        assert!(replication.is_active(), "writes propagate again");
+    }
+
+    #[test]
+    fn stale_only_while_the_link_is_down_and_stale_data_is_refused() {
+        let mut replication = Replication::default();
+        replication.follow("127.0.0.1".into(), 6379);
+        assert!(!replication.is_stale(), "replica-serve-stale-data yes");
+        replication.serve_stale_data = false;
+        assert!(replication.is_stale());
+        let generation = replication.link_to_start().expect("a link");
+        if let Some(link) = replication.link(generation) {
+            link.state = LinkState::Connected;
+        }
+        assert!(!replication.is_stale());
+    }
+
+    #[test]
+    fn good_replicas_are_the_ones_within_the_lag() {
+        let mut replication = Replication::default();
+        replication.min_replicas = (1, 10);
+        assert!(!replication.has_good_replicas(100));
+        replication.replicas.push(crate::replication::Replica {
+            client_id: 1,
+            mailbox: Arc::default(),
+            ip: "127.0.0.1".into(),
+            listening_port: 0,
+            ack_offset: 0,
+            ack_secs: 95,
+            pre_psync: false,
+        });
+        assert!(replication.has_good_replicas(100));
+        assert!(!replication.has_good_replicas(106));
+        replication.follow("127.0.0.1".into(), 6379);
+        assert!(
+            replication.has_good_replicas(106),
+            "never refused on a replica"
+        );
+    }
+}

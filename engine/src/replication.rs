@@ -141,6 +141,9 @@ pub struct Replication {
     pub read_only: bool,
     /// `replica-serve-stale-data`: commands run while the link is down.
     pub serve_stale_data: bool,
+    /// `replica-ignore-maxmemory`: a replica evicts nothing and refuses nothing for
+    /// `maxmemory`.
+    pub ignore_maxmemory: bool,
     /// `min-replicas-to-write` and `min-replicas-max-lag`.
     pub min_replicas: (usize, u64),
 }
@@ -157,6 +160,7 @@ impl Clone for Replication {
             backlog_ttl_secs: self.backlog_ttl_secs,
             read_only: self.read_only,
             serve_stale_data: self.serve_stale_data,
+            ignore_maxmemory: self.ignore_maxmemory,
             min_replicas: self.min_replicas,
             ..Replication::default()
         }
@@ -191,6 +195,7 @@ impl Default for Replication {
             link_generation: Default::default(),
             read_only: true,
             serve_stale_data: true,
+            ignore_maxmemory: true,
             min_replicas: (0, 10),
         }
     }
@@ -391,6 +396,12 @@ impl Replication {
     /// eviction, or a command that touches arbitrary keys).
     pub fn flush(&mut self, no_multi: bool, now_ms: u64) {
         if self.pending.is_empty() {
+            return;
+        }
+        if self.is_replica() {
+            // Queued before the command made this server a replica (REPLICAOF inside
+            // MULTI): a replica propagates only its master's stream.
+            self.pending.clear();
             return;
         }
         let pending = std::mem::take(&mut self.pending);

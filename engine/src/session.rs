@@ -755,9 +755,31 @@ impl Session {
                 None => {}
             }
         }
+        self.execute_held(argv, None).unwrap_or(Reply::Nil)
+    }
+
+    /// Runs one command of a replica's master stream as this (master) session, with
+    /// `step` consulted before and told after, under the same hold of the engine:
+    /// `None` when `step` refused to let it run.
+    pub(crate) fn execute_from_master(
+        &mut self,
+        argv: &[Bytes],
+        step: &mut dyn StreamStep,
+    ) -> Option<Reply> {
+        self.execute_held(argv, Some(step))
+    }
+
+    /// Runs `argv`, waiting while CLIENT PAUSE holds it; `None` when `step` refused it.
+    fn execute_held<'t>(
+        &mut self,
+        argv: &[Bytes],
+        mut step: Option<&mut (dyn StreamStep + 't)>,
+    ) -> Option<Reply> {
         loop {
-            if let Some(reply) = self.execute_unless_paused(argv) {
-                return reply;
+            match self.execute_unless_paused(argv, step.as_deref_mut()) {
+                Outcome::Ran(reply) => return Some(reply),
+                Outcome::Refused => return None,
+                Outcome::Paused => {}
             }
             // Held by CLIENT PAUSE: shown as blocked while this thread waits.
             self.publish_info();
@@ -767,15 +789,21 @@ impl Session {
         }
     }
 
-    /// [`Session::execute`] once the faults are checked, or `None` (and `self.paused`
+    /// [`Session::execute`] once the faults are checked: `Paused` (and `self.paused`
     /// set) when CLIENT PAUSE holds the command.
-    fn execute_unless_paused(&mut self, argv: &[Bytes]) -> Option<Reply> {
+    fn execute_unless_paused<'t>(
+        &mut self,
+        argv: &[Bytes],
+        mut step: Option<&mut (dyn StreamStep + 't)>,
+    ) -> Outcome {
         let shared = &**self.engine.shared();
         let mut store = loop {
             let requests = std::slice::from_ref(&argv);
             match lock_or_answer_busy(&mut self.state, shared, requests) {
                 Locked::Store(store) => break store,
-                Locked::Answered(mut replies) => return Some(replies.pop().unwrap_or(Reply::Ok)),
+                Locked::Answered(mut replies) => {
+                    return Outcome::Ran(replies.pop().unwrap_or(Reply::Ok))
+                }
                 // In-process, this thread is the client's own: it waits here.
                 Locked::Busy => continue,
             }
@@ -790,7 +818,12 @@ impl Session {
             &resolved,
             argv,
         ) {
-            return None;
+            return Outcome::Paused;
+        }
+        if let Some(step) = step.as_deref_mut() {
+            if !step.admit(keyspace) {
+                return Outcome::Refused;
+            }
         }
         drop_pending_watches(&mut self.state, keyspace);
         begin_tracked_command(keyspace, &self.state);
@@ -803,6 +836,9 @@ impl Session {
             client: &mut self.state,
         };
         let (result, _) = dispatch(target, resolved, argv, started, None, Origin::Client, None);
+        if let Some(step) = step {
+            step.applied(keyspace, self.state.multi.is_some(), self.state.db);
+        }
         finish_tracked_command(shared, keyspace, &self.state, command);
         serve_blocked(shared, keyspace, stats);
         end_of_batch(shared, keyspace);
@@ -814,9 +850,9 @@ impl Session {
         self.publish_info();
         self.state.skip_reply = false;
         if self.state.blocked.is_some() {
-            return Some(self.wait_blocked());
+            return Outcome::Ran(self.wait_blocked());
         }
-        Some(result.unwrap_or_else(Reply::from))
+        Outcome::Ran(result.unwrap_or_else(Reply::from))
     }
 
     /// While CLIENT PAUSE holds this client's next command: what to wait for before
@@ -1117,6 +1153,13 @@ impl Session {
         self.state.authenticated = true;
         self.state.info_changed = true;
         self.publish_info();
+    }
+
+    /// Selects database `db` without a command (a replica's master client continuing
+    /// where its stream left off).
+    pub(crate) fn select_db(&mut self, db: usize) {
+        self.state.db = db;
+        self.state.info_changed = true;
     }
 
     /// True between MULTI and EXEC (or DISCARD).
@@ -1712,6 +1755,27 @@ const BUSY_POLL: Duration = Duration::from_millis(2);
 /// Longest an in-process client held by CLIENT PAUSE sleeps before looking again (the
 /// engine clock may be virtual, so the pause's end is not a reliable alarm).
 const PAUSE_POLL: Duration = Duration::from_millis(10);
+
+/// How one in-process command went.
+enum Outcome {
+    /// It ran (or was answered while a script was busy).
+    Ran(Reply),
+    /// CLIENT PAUSE holds it.
+    Paused,
+    /// The [`StreamStep`] refused it.
+    Refused,
+}
+
+/// What a replica's link does around each command of its master's stream
+/// ([`Session::execute_from_master`]), under the same hold of the engine as the
+/// command, so nothing sees the command applied but not counted.
+pub(crate) trait StreamStep {
+    /// Whether the command may run (the link is still current).
+    fn admit(&mut self, keyspace: &mut Keyspace) -> bool;
+    /// The command ran; the master client is now in database `db`, inside MULTI when
+    /// `in_transaction`.
+    fn applied(&mut self, keyspace: &mut Keyspace, in_transaction: bool, db: usize);
+}
 
 /// The store, or the replies given without it while a script was busy.
 enum Locked<'s> {

@@ -127,11 +127,18 @@ fn sync(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Nil)
 }
 
-/// The backlog from `offset` when `replid` is this stream's and the backlog still
-/// holds everything from there (Redis's `masterTryPartialResynchronization`).
+/// The backlog from `offset` when `replid` is this stream's (or its previous id, up
+/// to where it ended) and the backlog still holds everything from there (Redis's
+/// `masterTryPartialResynchronization`).
 fn partial_resync(ctx: &Ctx<'_>, replid: &[u8], offset: i64) -> Option<Bytes> {
     let replication = &ctx.keyspace.replication;
-    if replication.replid.is_empty() || replication.replid.as_bytes() != replid {
+    let current = !replication.replid.is_empty() && replication.replid.as_bytes() == replid;
+    // A promoted replica's replicas continue under its master's id, up to where it
+    // was promoted.
+    let previous = !replication.replid2.is_empty()
+        && replication.replid2.as_bytes() == replid
+        && offset <= replication.second_replid_offset;
+    if !current && !previous {
         return None;
     }
     replication.backlog_from(u64::try_from(offset).ok()?)

@@ -132,6 +132,7 @@ const APPLIED: &[&str] = &[
     "replicaof",
     "replica-read-only",
     "replica-serve-stale-data",
+    "replica-ignore-maxmemory",
     "masterauth",
     "masteruser",
     "replica-announce-ip",
@@ -930,6 +931,7 @@ impl Config {
         ReplicaSettings {
             read_only: self.get_str("replica-read-only") == "yes",
             serve_stale_data: self.get_str("replica-serve-stale-data") == "yes",
+            ignore_maxmemory: self.get_str("replica-ignore-maxmemory") == "yes",
             min_replicas: (
                 usize::try_from(self.get_number("min-replicas-to-write")).unwrap_or(0),
                 u64::try_from(self.get_number("min-replicas-max-lag")).unwrap_or(0),
@@ -1019,6 +1021,8 @@ pub struct ReplicaSettings {
     pub read_only: bool,
     /// `replica-serve-stale-data`.
     pub serve_stale_data: bool,
+    /// `replica-ignore-maxmemory`.
+    pub ignore_maxmemory: bool,
     /// `min-replicas-to-write` and `min-replicas-max-lag`.
     pub min_replicas: (usize, u64),
     /// `masterauth`, if set.
