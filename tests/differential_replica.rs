@@ -61,6 +61,8 @@ fn a_replica_refuses_writes_and_serves_reads() {
         CONFIG GET replicaof
         CONFIG GET slaveof
         CONFIG SET replicaof 127.0.0.1 2
+        PSYNC ? -1
+        SYNC
         SET k v2
         INCR counter
         DEL k

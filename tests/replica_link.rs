@@ -7,45 +7,12 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use support::replication::{
+    caught_up, digest, eventually, info_field, link_up, text, DATASET, WRITES,
+};
 use support::{RawConn, ServerProcess};
-
-/// Waits until `check` holds, for up to fifteen seconds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn text(reply: Vec<u8>) -> String {
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
-fn info_field(conn: &mut RawConn, section: &str, field: &str) -> Option<String> {
-    let info = text(conn.cmd(&format!("INFO {section}")));
-    info.lines()
-        .find_map(|line| line.strip_prefix(&format!("{field}:")))
-        .map(str::to_string)
-}
-
-fn digest(conn: &mut RawConn) -> String {
-    text(conn.cmd("DEBUG DIGEST"))
-}
-
-fn link_up(conn: &mut RawConn) -> bool {
-    info_field(conn, "replication", "master_link_status").as_deref() == Some("up")
-}
-
-/// Waits until `replica` has applied everything `master` propagated.
-fn caught_up(master: &mut RawConn, replica: &mut RawConn) {
-    let offset = info_field(master, "replication", "master_repl_offset");
-    eventually("the replica to catch up", || {
-        info_field(replica, "replication", "slave_repl_offset") == offset
-    });
-}
 
 /// A master's settings for quick tests: a snapshot at once, keep-alives every second.
 const MASTER_ARGS: &[&str] = &[
@@ -55,45 +22,6 @@ const MASTER_ARGS: &[&str] = &[
     "1",
     "--enable-debug-command",
     "yes",
-];
-
-/// Every type, an expiring key, a function library and a second database.
-const DATASET: &[&str] = &[
-    "SET s hello",
-    "SET counter 10",
-    "SET volatile v PX 600000",
-    "RPUSH list a b c",
-    "HSET hash f1 v1 f2 v2",
-    "SADD set x y z",
-    "ZADD zset 1 a 2.5 b",
-    "XADD stream 1-1 field value",
-    "XGROUP CREATE stream group 0",
-    "PFADD hll a b c",
-    "SELECT 3",
-    "SET other-db 1",
-    "SELECT 0",
-    "FUNCTION LOAD \"#!lua name=lib\nredis.register_function('f', function() return 1 end)\"",
-];
-
-/// Writes of every family, to run while the replica follows.
-const WRITES: &[&str] = &[
-    "INCRBY counter 5",
-    "APPEND s -world",
-    "LPUSH list z",
-    "HINCRBY hash n 3",
-    "SREM set x",
-    "ZINCRBY zset 2 a",
-    "XADD stream * f v",
-    "XREADGROUP GROUP group alice COUNT 1 STREAMS stream >",
-    "EXPIRE s 1000",
-    "MULTI",
-    "SET in-multi 1",
-    "INCR in-multi",
-    "EXEC",
-    "EVAL \"return redis.call('incr', KEYS[1])\" 1 from-script",
-    "SELECT 3",
-    "SET db3 x",
-    "SELECT 0",
 ];
 
 #[test]

@@ -5,77 +5,10 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::{RawConn, ServerProcess};
-
-/// Waits until `check` holds, for up to ten seconds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn text(reply: Vec<u8>) -> String {
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
-fn info_field(conn: &mut RawConn, section: &str, field: &str) -> Option<String> {
-    let info = text(conn.cmd(&format!("INFO {section}")));
-    info.lines()
-        .find_map(|line| line.strip_prefix(&format!("{field}:")))
-        .map(str::to_string)
-}
-
-fn digest(conn: &mut RawConn) -> String {
-    text(conn.cmd("DEBUG DIGEST"))
-}
-
-/// Every type, an expiring key, a function library and a second database.
-const DATASET: &[&str] = &[
-    "SET s hello",
-    "SET counter 10",
-    "SET volatile v PX 600000",
-    "RPUSH list a b c",
-    "HSET hash f1 v1 f2 v2",
-    "SADD set x y z",
-    "SADD intset 1 2 3",
-    "ZADD zset 1 a 2.5 b",
-    "XADD stream 1-1 field value",
-    "XGROUP CREATE stream group 0",
-    "PFADD hll a b c",
-    "SETBIT bits 100 1",
-    "SELECT 3",
-    "SET other-db 1",
-    "SELECT 0",
-];
-
-/// Writes of every family, to run while the replica follows.
-const WRITES: &[&str] = &[
-    "INCRBY counter 5",
-    "APPEND s -world",
-    "LPUSH list z",
-    "LPOP list",
-    "HINCRBY hash n 3",
-    "SREM set x",
-    "ZINCRBY zset 2 a",
-    "XADD stream * f v",
-    "XREADGROUP GROUP group alice COUNT 1 STREAMS stream >",
-    "EXPIRE s 1000",
-    "GETDEL counter",
-    "MULTI",
-    "SET in-multi 1",
-    "INCR in-multi",
-    "EXEC",
-    "EVAL \"redis.call('set', KEYS[1], ARGV[1]) return redis.call('incr', 'script-counter')\" 1 from-script v",
-    "SELECT 3",
-    "DEL other-db",
-    "SET db3 x",
-    "SELECT 0",
-    "FUNCTION LOAD \"#!lua name=lib\nredis.register_function('f', function() return 1 end)\"",
-];
+use support::replication::{digest, eventually, info_field, text, DATASET, WRITES};
+use support::ServerProcess;
 
 #[test]
 fn a_redis_replica_follows_kvdb() {

@@ -540,17 +540,15 @@ impl Engine {
         // A replica's link to its master runs on a thread of its own, started here
         // after REPLICAOF (and again after a failure, by the link itself).
         if let Some(generation) = store.keyspace.replication.link_to_start() {
-            if !crate::replica::spawn_link(self.clone(), generation) {
+            let current = store.keyspace.replication.link_generation.clone();
+            if !crate::replica::spawn_link(self.clone(), current, generation) {
                 store.keyspace.replication.link_not_started();
             }
         }
         if cron {
             // Replicas silent past `repl-timeout` are disconnected, as Redis frees them.
             for id in store.keyspace.replication.cron(now) {
-                if let Some(client) = self.shared.clients.lock().get(&id) {
-                    client.kill();
-                }
-                crate::session::detach_client(&self.shared, &mut store.keyspace, id);
+                crate::session::disconnect_client(&self.shared, &mut store.keyspace, id);
             }
         }
         // Redis's cron also keeps the tracking table within its limit (a CONFIG SET may

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 
 use crate::clock::Clock;
-use crate::engine::Engine;
+use crate::engine::{Engine, Shared};
 use crate::replication::Replication;
 use crate::reply::Reply;
 use crate::session::StreamStep;
@@ -241,12 +241,13 @@ const MAX_LINE: usize = 64 * 1024;
 /// How often the link acknowledges its offset.
 const ACK_PERIOD: Duration = Duration::from_secs(1);
 
-/// Starts the link thread of `generation` (called by the cron); false when no
-/// thread could be made (the next cron tries again).
-pub(crate) fn spawn_link(engine: Engine, generation: u64) -> bool {
+/// Starts the link thread of `generation` (called by the cron, `current` being
+/// [`Replication::link_generation`]); false when no thread could be made (the next
+/// cron tries again).
+pub(crate) fn spawn_link(engine: Engine, current: Generation, generation: u64) -> bool {
     let spawned = std::thread::Builder::new()
         .name("kvdb-replica-link".into())
-        .spawn(move || run_link(&engine, generation));
+        .spawn(move || run_link(&engine, &current, generation));
     if spawned.is_err() {
         log(3, "Unable to start the thread of the link with the MASTER");
     }
@@ -268,12 +269,12 @@ impl From<std::io::Error> for Stop {
 }
 
 /// Keeps the link of `generation` up until REPLICAOF moves on.
-fn run_link(engine: &Engine, generation: u64) {
+fn run_link(engine: &Engine, current: &Generation, generation: u64) {
     loop {
         let Some(target) = link_target(engine, generation) else {
             return;
         };
-        match follow_master(engine, generation, &target) {
+        match follow_master(engine, current, generation, &target) {
             Stop::Superseded => return,
             Stop::Failed(why) => {
                 log(3, &why);
@@ -293,7 +294,7 @@ fn run_link(engine: &Engine, generation: u64) {
         }
         let until = Instant::now() + RETRY;
         while Instant::now() < until {
-            if superseded(engine, generation) {
+            if superseded(current, generation) {
                 return;
             }
             std::thread::sleep(POLL);
@@ -334,17 +335,9 @@ fn link_target(engine: &Engine, generation: u64) -> Option<Target> {
     })
 }
 
-/// True once REPLICAOF moved on from `generation`.
-fn superseded(engine: &Engine, generation: u64) -> bool {
-    engine
-        .shared()
-        .store
-        .lock()
-        .keyspace
-        .replication
-        .link_generation
-        .load(Ordering::SeqCst)
-        != generation
+/// True once REPLICAOF moved on from `generation` (read without the engine's lock).
+fn superseded(current: &Generation, generation: u64) -> bool {
+    current.load(Ordering::SeqCst) != generation
 }
 
 /// Updates the link of `generation` under the store, unless it was superseded.
@@ -361,8 +354,8 @@ fn with_link<R>(
 }
 
 /// One connection to the master, from connecting to the link's end.
-fn follow_master(engine: &Engine, generation: u64, target: &Target) -> Stop {
-    match connect_and_follow(engine, generation, target) {
+fn follow_master(engine: &Engine, current: &Generation, generation: u64, target: &Target) -> Stop {
+    match connect_and_follow(engine, current, generation, target) {
         Ok(never) => match never {},
         Err(stop) => stop,
     }
@@ -370,6 +363,7 @@ fn follow_master(engine: &Engine, generation: u64, target: &Target) -> Stop {
 
 fn connect_and_follow(
     engine: &Engine,
+    current: &Generation,
     generation: u64,
     target: &Target,
 ) -> Result<std::convert::Infallible, Stop> {
@@ -396,6 +390,7 @@ fn connect_and_follow(
     log(2, "MASTER <-> REPLICA sync started");
     let mut wire = Wire {
         engine,
+        current,
         generation,
         stream,
         input: BytesMut::with_capacity(16 * 1024),
@@ -442,7 +437,7 @@ fn connect_and_follow(
         log(2, &format!("Full resync from master: {replid}:{offset}"));
         let rdb = receive_snapshot(&mut wire)?;
         master = master_client();
-        load_snapshot(engine, generation, &mut master, &rdb, replid, offset)?;
+        load_snapshot(generation, &mut master, &rdb, replid, offset)?;
     } else if let Some(rest) = text.strip_prefix("+CONTINUE") {
         log(2, "Successful partial resynchronization with master.");
         master = master_client();
@@ -456,7 +451,7 @@ fn connect_and_follow(
         if new_replid.len() == 40 && new_replid != keyspace.replication.replid {
             log(3, &format!("Master replication ID changed to {new_replid}"));
             keyspace.replication.switch_history(new_replid.to_string());
-            disconnect_replicas(engine, keyspace);
+            disconnect_replicas(engine.shared(), keyspace);
         }
         keyspace.replication.ensure_backlog();
         let offset = keyspace.replication.offset;
@@ -505,6 +500,7 @@ fn connect(target: &Target) -> Result<TcpStream, Stop> {
 /// The link's socket with what has been read of it.
 struct Wire<'e> {
     engine: &'e Engine,
+    current: &'e Generation,
     generation: u64,
     stream: TcpStream,
     input: BytesMut,
@@ -537,7 +533,7 @@ impl Wire<'_> {
     /// Reads what arrives within [`POLL`] into `input` (`None`: nothing did); ends
     /// when the link was superseded meanwhile.
     fn poll(&mut self) -> Result<Option<usize>, Stop> {
-        if superseded(self.engine, self.generation) {
+        if superseded(self.current, self.generation) {
             return Err(Stop::Superseded);
         }
         let mut chunk = [0u8; 16 * 1024];
@@ -724,7 +720,6 @@ fn receive_snapshot(wire: &mut Wire<'_>) -> Result<Vec<u8>, Stop> {
 /// Replaces the dataset with the master's snapshot and takes its history (Redis's
 /// `readSyncBulkPayload` after the transfer): this server's replicas must resync.
 fn load_snapshot(
-    engine: &Engine,
     generation: u64,
     master: &mut crate::Session,
     rdb: &[u8],
@@ -737,7 +732,7 @@ fn load_snapshot(
         if ctx.keyspace.replication.link(generation).is_none() {
             return Err(Stop::Superseded);
         }
-        disconnect_replicas(engine, ctx.keyspace);
+        disconnect_replicas(ctx.shared, ctx.keyspace);
         let mode = crate::persistence::LoadMode {
             flush: true,
             merge: false,
@@ -779,8 +774,9 @@ fn mark_connected(
     keyspace.refresh_expiry_hold();
 }
 
-/// Disconnects this server's own replicas, which must synchronize again.
-fn disconnect_replicas(engine: &Engine, keyspace: &mut crate::keyspace::Keyspace) {
+/// Disconnects this server's own replicas, which must synchronize again (or learn a
+/// new replication id).
+pub(crate) fn disconnect_replicas(shared: &Shared, keyspace: &mut crate::keyspace::Keyspace) {
     let ids: Vec<u64> = keyspace
         .replication
         .replicas
@@ -788,10 +784,7 @@ fn disconnect_replicas(engine: &Engine, keyspace: &mut crate::keyspace::Keyspace
         .map(|replica| replica.client_id)
         .collect();
     for id in ids {
-        if let Some(client) = engine.shared().clients.lock().get(&id) {
-            client.kill();
-        }
-        crate::session::detach_client(engine.shared(), keyspace, id);
+        crate::session::disconnect_client(shared, keyspace, id);
     }
 }
 

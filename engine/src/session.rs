@@ -1295,6 +1295,15 @@ pub(crate) fn detach_client(shared: &Shared, keyspace: &mut Keyspace, id: u64) {
     shared.clients.lock().remove(&id);
 }
 
+/// Closes client `id`'s connection and forgets it at once, as Redis frees a client
+/// (a replica timed out or told to resynchronize, a replaced master client).
+pub(crate) fn disconnect_client(shared: &Shared, keyspace: &mut Keyspace, id: u64) {
+    if let Some(client) = shared.clients.lock().get(&id) {
+        client.kill();
+    }
+    detach_client(shared, keyspace, id);
+}
+
 /// Removes a departed client from everything under the store: its WATCHes,
 /// subscriptions, MONITOR and block; what was popped for it goes back to its key.
 fn forget_client(
@@ -2411,11 +2420,8 @@ fn denied_when_stale(
     argv: &[Bytes],
     client: &ClientState,
 ) -> bool {
-    let flags = match keyspace {
-        Some(keyspace) => command_flags(keyspace, spec, argv, client),
-        None => spec.flags,
-    };
-    flags & flags::STALE == 0 || (spec.name == "exec" && client.multi_inv_flags & flags::STALE != 0)
+    effective_flags(keyspace, spec, argv, client) & flags::STALE == 0
+        || (spec.name == "exec" && client.multi_inv_flags & flags::STALE != 0)
 }
 
 /// Redis's `maxmemory` step of `processCommand`: evicts what the policy allows, then
@@ -2455,18 +2461,22 @@ fn is_write(
     argv: &[Bytes],
     client: &ClientState,
 ) -> bool {
-    let flags = match keyspace {
+    effective_flags(keyspace, spec, argv, client) & flags::WRITE != 0
+}
+
+/// The command's flags as `processCommand` sees them ([`command_flags`]); without the
+/// keyspace (while a script runs busy) only its own and, for EXEC, the queued ones.
+fn effective_flags(
+    keyspace: Option<&Keyspace>,
+    spec: &CommandSpec,
+    argv: &[Bytes],
+    client: &ClientState,
+) -> u32 {
+    match keyspace {
         Some(keyspace) => command_flags(keyspace, spec, argv, client),
-        None => {
-            spec.flags
-                | if spec.name == "exec" {
-                    client.multi_flags
-                } else {
-                    0
-                }
-        }
-    };
-    flags & flags::WRITE != 0
+        None if spec.name == "exec" => spec.flags | client.multi_flags,
+        None => spec.flags,
+    }
 }
 
 /// Redis's "local connection": loopback TCP or a unix socket (in-process counts too).

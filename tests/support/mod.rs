@@ -91,6 +91,8 @@
 
 #![allow(dead_code)]
 
+pub mod replication;
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};

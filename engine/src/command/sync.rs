@@ -287,20 +287,11 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
             let new_replid = ctx.keyspace.rng().hex_id();
             let master = ctx.keyspace.replication.stop_following(new_replid);
             if let Some(id) = master {
-                kill_client(ctx, id);
+                crate::session::disconnect_client(ctx.shared, ctx.keyspace, id);
             }
             // They learn the new replication id when they reconnect (and can then
             // continue under the old one).
-            let replicas: Vec<u64> = ctx
-                .keyspace
-                .replication
-                .replicas
-                .iter()
-                .map(|replica| replica.client_id)
-                .collect();
-            for id in replicas {
-                kill_client(ctx, id);
-            }
+            crate::replica::disconnect_replicas(ctx.shared, ctx.keyspace);
             ctx.keyspace.refresh_expiry_hold();
             ctx.shared.config.write().set_replicaof(None);
             crate::replica::log(
@@ -341,7 +332,7 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
         .and_then(|master| master.client.as_ref())
         .map(|client| client.id)
     {
-        kill_client(ctx, id);
+        crate::session::disconnect_client(ctx.shared, ctx.keyspace, id);
     }
     ctx.shared.config.write().set_replicaof(Some((&host, port)));
     ctx.keyspace.replication.follow(host.clone(), port);
@@ -355,14 +346,6 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
         &format!("REPLICAOF {host}:{port} enabled (user request from '{requester}')"),
     );
     Ok(Reply::Ok)
-}
-
-/// Closes client `id`'s connection and forgets it.
-fn kill_client(ctx: &mut Ctx<'_>, id: u64) {
-    if let Some(client) = ctx.shared.clients.lock().get(&id) {
-        client.kill();
-    }
-    crate::session::detach_client(ctx.shared, ctx.keyspace, id);
 }
 
 /// Replication's commands.
