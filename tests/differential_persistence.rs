@@ -9,7 +9,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use support::{diff_exclusive, send, DiffSession, RawConn, ServerProcess};
+use support::{assert_both_load, diff_exclusive, send, DiffSession, RawConn, ServerProcess};
 
 /// A dataset of every type and encoding, in two databases, with TTLs and a library.
 const DATASET: &str = r##"
@@ -140,6 +140,7 @@ fn changes_since_the_last_save() {
         "DEL a b nosuch",
         "INCR counter",
         "GET c",
+        "DEBUG POPULATE 5",
         "EXPIRE c 100",
         "FLUSHDB",
         "SAVE",
@@ -213,19 +214,7 @@ fn each_server_loads_the_others_file() {
             "--enable-debug-command",
             "yes",
         ];
-        for server in [
-            ServerProcess::redis_with_args(&args),
-            ServerProcess::kvdb_with_args(&args),
-        ] {
-            let mut conn = server.connect();
-            assert_eq!(
-                conn.cmd("DEBUG DIGEST"),
-                digest,
-                "{} loading the file {name}",
-                server.name()
-            );
-            assert_eq!(conn.cmd("FCALL hi 0"), b"$2\r\nhi\r\n");
-        }
+        assert_both_load(&args, &digest, &format!("the file {name}"), "");
         std::fs::remove_dir_all(&dir).expect("the scratch directory removed");
     }
 }

@@ -24,24 +24,36 @@ const MASTER_ARGS: &[&str] = &[
     "yes",
 ];
 
-#[test]
-fn kvdb_follows_a_redis_master() {
+/// A redis-server master holding [`DATASET`] and a kvdb-server started as its
+/// replica by its configuration (with `extra` arguments), once the link is up: both
+/// servers and a connection to each.
+fn redis_master_and_kvdb_replica(
+    extra: &[&str],
+) -> (ServerProcess, RawConn, ServerProcess, RawConn) {
     let redis = ServerProcess::redis_with_args(MASTER_ARGS);
     let mut master = redis.connect();
     for command in DATASET {
         master.cmd(command);
     }
     let port = redis.addr().port().to_string();
-    // Started as a replica by its configuration.
-    let kvdb = ServerProcess::kvdb_with_args(&[
+    let mut args = vec![
         "--replicaof",
         "127.0.0.1",
         &port,
         "--enable-debug-command",
         "yes",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let kvdb = ServerProcess::kvdb_with_args(&args);
     let mut replica = kvdb.connect();
     eventually("the link", || link_up(&mut replica));
+    (redis, master, kvdb, replica)
+}
+
+#[test]
+fn kvdb_follows_a_redis_master() {
+    let (redis, mut master, _kvdb, mut replica) = redis_master_and_kvdb_replica(&[]);
+    let port = redis.addr().port().to_string();
     assert_eq!(
         digest(&mut replica),
         digest(&mut master),
@@ -237,4 +249,26 @@ fn expired_keys_on_a_replica_match_redis() {
         caught_up(&mut master, conn);
         assert_eq!(conn.cmd("DBSIZE"), b":1\r\n");
     }
+}
+
+#[test]
+fn a_replica_appends_what_its_master_sends() {
+    let (_redis, mut master, _kvdb, mut replica) =
+        redis_master_and_kvdb_replica(&["--appendonly", "yes"]);
+    for command in WRITES {
+        master.cmd(command);
+    }
+    caught_up(&mut master, &mut replica);
+    // The full sync started the file over with a rewrite of the master's snapshot;
+    // the stream went into it after.
+    eventually("the rewrite after the sync", || {
+        info_field(&mut replica, "persistence", "aof_rewrite_in_progress").as_deref() == Some("0")
+            && info_field(&mut replica, "persistence", "aof_rewrites").as_deref() == Some("1")
+    });
+    assert_eq!(replica.cmd("DEBUG LOADAOF"), b"+OK\r\n");
+    assert_eq!(
+        digest(&mut replica),
+        digest(&mut master),
+        "after DEBUG LOADAOF"
+    );
 }

@@ -165,6 +165,15 @@ pub fn switch(arg: &[u8], yes: &str, no: &str) -> Result<bool, CommandError> {
     }
 }
 
+/// Words as an argv (for tests).
+#[cfg(test)]
+pub(crate) fn argv(words: &[&str]) -> Vec<Bytes> {
+    words
+        .iter()
+        .map(|word| Bytes::copy_from_slice(word.as_bytes()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,13 +183,6 @@ mod tests {
         assert_eq!(c_str(b"and\0x"), b"and");
         assert_eq!(c_str(b"\0"), b"");
         assert_eq!(c_str(b"plain"), b"plain");
-    }
-
-    fn argv(items: &[&str]) -> Vec<Bytes> {
-        items
-            .iter()
-            .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-            .collect()
     }
 
     #[test]

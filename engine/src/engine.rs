@@ -535,6 +535,7 @@ impl Engine {
                 (points, crate::persistence::rdb_path(&config), options)
             };
             store.keyspace.save_if_due(&points, path, options, now);
+            store.keyspace.aof_cron(now);
         }
         self.clients_cron(now);
         // A replica's link to its master runs on a thread of its own, started here
@@ -580,6 +581,30 @@ impl Engine {
         }
     }
 
+    /// Loads the dataset as Redis does at start (`loadDataFromDisk`): from the
+    /// append-only file with `appendonly yes` (and then opens it for writing, with a
+    /// first base file if there was none), else from the RDB file. Answers what to
+    /// log, or why the server must not start.
+    pub fn load_from_disk(&self) -> Result<Option<String>, String> {
+        let settings = self.shared.config.read().aof_settings();
+        if !settings.enabled {
+            let loaded = self.load_rdb_file()?;
+            return Ok(loaded.map(|keys| format!("DB loaded from disk: {keys} keys")));
+        }
+        let mut session = self.session();
+        session.with_ctx(|ctx| {
+            let manifest = crate::command::aof::read_manifest(&settings)?;
+            ctx.keyspace.aof.manifest = manifest.clone();
+            let loaded = crate::command::aof::load_files(ctx, &manifest)?;
+            ctx.keyspace.open_aof_at_start(ctx.now_ms)?;
+            let keys: usize = ctx.keyspace.dbs().iter().map(|db| db.len()).sum();
+            Ok(match loaded {
+                crate::command::aof::Loaded::Nothing => None,
+                _ => Some(format!("DB loaded from append only file: {keys} keys")),
+            })
+        })
+    }
+
     /// Loads the RDB file (`dir`/`dbfilename`) if there is one, as Redis does at start:
     /// answers the number of keys loaded (`None` without a file), or what was wrong
     /// with the file.
@@ -594,6 +619,7 @@ impl Engine {
         let mode = crate::persistence::LoadMode {
             flush: true,
             merge: false,
+            keep_expired: false,
         };
         session.with_ctx(|ctx| crate::command::persistence::load(ctx, &data, mode))?;
         let store = self.shared.store.lock();
@@ -606,6 +632,11 @@ impl Engine {
     pub fn save_on_exit(&self) -> Result<bool, String> {
         if self.shutdown_requested() {
             return Ok(false);
+        }
+        {
+            let now = self.shared.clock.now_ms();
+            let mut store = self.shared.store.lock();
+            store.keyspace.prepare_aof_for_exit(true, now);
         }
         let has_points = !crate::persistence::save_points(&self.shared.config.read()).is_empty();
         if !has_points {

@@ -280,7 +280,7 @@ impl Keyspace {
         }
         let outcome = self.evict(now_ms);
         // The evictions' deletions go out at once, never inside MULTI/EXEC.
-        self.replication.flush(true, now_ms);
+        self.propagate_pending(true, now_ms);
         self.eviction.note(outcome);
         outcome
     }

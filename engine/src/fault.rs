@@ -238,12 +238,7 @@ pub fn parse_rule(args: &[Bytes]) -> Result<Fault, crate::error::CommandError> {
 mod tests {
     use super::*;
 
-    fn argv(words: &[&str]) -> Vec<Bytes> {
-        words
-            .iter()
-            .map(|word| Bytes::copy_from_slice(word.as_bytes()))
-            .collect()
-    }
+    use crate::args::argv;
 
     #[test]
     fn a_rule_fires_its_count_then_disarms() {

@@ -629,6 +629,8 @@ pub struct Keyspace {
     pub list_packed_threshold: usize,
     /// What writes propagate, and the replicas they go to.
     pub replication: crate::replication::Replication,
+    /// The append-only file.
+    pub aof: crate::aof::Aof,
     /// CLIENT PAUSE and the clients it holds.
     pause: ClientPause,
 }
@@ -665,6 +667,7 @@ impl Keyspace {
             migrate_sockets: Default::default(),
             list_packed_threshold: crate::rdb::DEFAULT_PACKED_THRESHOLD,
             replication: crate::replication::Replication::default(),
+            aof: crate::aof::Aof::default(),
             pause: ClientPause::default(),
         }
     }
@@ -796,6 +799,7 @@ impl Keyspace {
         self.latency.tracking = config.latency_tracking();
         self.lazyfree.settings = config.lazyfree_settings();
         self.apply_lazyfree_settings();
+        self.configure_aof(config.aof_settings());
     }
 
     /// Hands each database the background freeing when `lazyfree-lazy-expire` asks
@@ -963,7 +967,7 @@ impl Keyspace {
             }
         }
         // Every deletion of the cycle goes out at once, never inside MULTI/EXEC.
-        self.replication.flush(true, now_ms);
+        self.propagate_pending(true, now_ms);
         deleted
     }
 }

@@ -150,6 +150,9 @@ pub struct LoadMode {
     pub flush: bool,
     /// A key or library in the file replaces one already there (else it is an error).
     pub merge: bool,
+    /// Keys whose TTL has passed are loaded too, to expire later (an append-only
+    /// file's RDB part, as Redis loads it).
+    pub keep_expired: bool,
 }
 
 impl Keyspace {
@@ -211,7 +214,7 @@ impl Keyspace {
         now_ms: u64,
     ) -> bool {
         self.reap_background_save(now_ms);
-        if self.persistence.in_background() {
+        if self.background_job_running() {
             return false;
         }
         let bytes = self.snapshot(options, now_ms);
@@ -277,10 +280,10 @@ impl Keyspace {
         now_ms: u64,
     ) -> bool {
         self.reap_background_save(now_ms);
-        let state = &self.persistence;
-        if state.in_background() {
+        if self.background_job_running() {
             return false;
         }
+        let state = &self.persistence;
         let now = now_ms / 1000;
         let may_try = !state.last_failed || now.saturating_sub(state.last_try) > RETRY_DELAY_SECS;
         let due = state.scheduled
@@ -295,9 +298,10 @@ impl Keyspace {
     }
 
     /// Loads an RDB file's libraries and keys (see [`LoadMode`]); keys whose TTL has
-    /// passed at `now_ms` are left out, as a Redis master does (a replica keeps them). `create_libraries`
-    /// makes the function libraries (they need the script host). On an error the
-    /// dataset may hold part of the file, as Redis's does.
+    /// passed at `now_ms` are left out, as a Redis master does (a replica keeps them).
+    /// `create_libraries` makes the function libraries (they need the script host).
+    /// Answers how many bytes of `data` the file took (an append-only file may go on
+    /// after it). On an error the dataset may hold part of the file, as Redis's does.
     pub fn load(
         &mut self,
         data: &[u8],
@@ -305,7 +309,7 @@ impl Keyspace {
         checksum: bool,
         now_ms: u64,
         create_libraries: impl FnOnce(&mut Keyspace, Vec<bytes::Bytes>, bool) -> Result<(), String>,
-    ) -> Result<(), String> {
+    ) -> Result<usize, String> {
         let contents = file::read(data, &self.rules, checksum)?;
         if mode.flush {
             for db in 0..self.db_count() {
@@ -324,7 +328,7 @@ impl Keyspace {
                 ));
             }
             // A replica keeps them: its master's deletions will come.
-            let replica = self.replication.is_replica();
+            let replica = self.replication.is_replica() || mode.keep_expired;
             if !replica && record.expire_at.is_some_and(|at| at <= now_ms) {
                 expired += 1;
                 continue;
@@ -346,7 +350,7 @@ impl Keyspace {
             loaded += 1;
         }
         self.persistence.last_load = (loaded, expired);
-        Ok(())
+        Ok(contents.used)
     }
 }
 
@@ -367,6 +371,7 @@ mod tests {
     const FLUSH: LoadMode = LoadMode {
         flush: true,
         merge: false,
+        keep_expired: false,
     };
 
     #[test]
@@ -407,6 +412,7 @@ mod tests {
         let keep = LoadMode {
             flush: false,
             merge: false,
+            keep_expired: false,
         };
         assert!(keyspace
             .load(&file, keep, true, 0, no_libraries)
@@ -415,6 +421,7 @@ mod tests {
         let merge = LoadMode {
             flush: false,
             merge: true,
+            keep_expired: false,
         };
         keyspace
             .load(&file, merge, true, 0, no_libraries)

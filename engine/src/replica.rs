@@ -736,13 +736,25 @@ fn load_snapshot(
         let mode = crate::persistence::LoadMode {
             flush: true,
             merge: false,
+            keep_expired: false,
         };
+        // The append-only file is stopped while the snapshot loads and started
+        // again after, with a rewrite of the new dataset (`restartAOFAfterSYNC`).
+        if ctx.keyspace.aof.state != crate::aof::AofState::Off {
+            ctx.keyspace.stop_aof(ctx.now_ms);
+        }
         log(2, "MASTER <-> REPLICA sync: Loading DB in memory");
         crate::command::persistence::load(ctx, rdb, mode).map_err(|why| {
             Stop::Failed(format!(
                 "Failed trying to load the MASTER synchronization DB from socket: {why}"
             ))
         })?;
+        if ctx.keyspace.aof.settings.enabled && !ctx.keyspace.start_aof(false, ctx.now_ms) {
+            log(
+                3,
+                "Failed enabling the AOF after successful master synchronization!",
+            );
+        }
         ctx.keyspace.replication.adopt_history(replid, offset);
         mark_connected(ctx.keyspace, generation, id, offset, ctx.now_ms / 1000);
         Ok(())
@@ -1023,8 +1035,9 @@ mod tests {
         assert!(replication.is_active());
         replication.follow("127.0.0.1".into(), 6379);
         assert!(!replication.is_active());
-        replication.also_propagate(0, vec![Bytes::from_static(b"ping")]);
-        replication.flush(false, 0);
+        let all = crate::replication::TO_ALL;
+        replication.also_propagate(0, vec![Bytes::from_static(b"ping")], all);
+        replication.flush(false, 0, &mut crate::aof::Aof::default());
         assert_eq!(replication.offset, 100);
         replication.feed_from_master(Bytes::from_static(b"*1\r\n$4\r\nping\r\n"), 0);
         assert_eq!(replication.offset, 114, "the master's bytes count");

@@ -22,7 +22,16 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 
+use crate::aof::Aof;
 use crate::pubsub::{BufferLimit, Mail, Mailbox};
+
+/// Where a propagated command goes: the append-only file (Redis's `PROPAGATE_AOF`,
+/// the Lua `redis.REPL_AOF`).
+pub const TO_AOF: u8 = 1;
+/// See [`TO_AOF`]: the replicas (`PROPAGATE_REPL`, `redis.REPL_REPLICA`).
+pub const TO_REPLICAS: u8 = 2;
+/// Both (`redis.REPL_ALL`).
+pub const TO_ALL: u8 = TO_AOF | TO_REPLICAS;
 
 /// What a command asks of propagation, beyond its argv (kept per call, so nested calls
 /// of EXEC and scripts each have their own).
@@ -120,10 +129,19 @@ pub struct Replication {
     pub sync_partial_ok: u64,
     /// See `sync_full`.
     pub sync_partial_err: u64,
-    /// True once a replica attached (Redis's backlog exists): commands propagate.
+    /// True while commands propagate: a replica attached (Redis's backlog exists) or
+    /// the append-only file is fed, and no file is being loaded.
     active: bool,
-    /// Commands waiting for the end of the top-level command, with their database.
-    pending: Vec<(usize, Vec<Bytes>)>,
+    /// The append-only file takes commands ([`Aof::is_fed`]).
+    aof_fed: bool,
+    /// A file is being loaded: nothing propagates (Redis's `server.loading`).
+    loading: bool,
+    /// Where the commands a script calls go (`redis.set_repl`; [`TO_ALL`] outside
+    /// scripts).
+    pub script_targets: u8,
+    /// Commands waiting for the end of the top-level command, with their database and
+    /// where they go.
+    pending: Vec<(usize, Vec<Bytes>, u8)>,
     /// The database the stream last selected; `None` makes the next command select.
     stream_db: Option<usize>,
     /// Bytes propagated since the stream began (`master_repl_offset`).
@@ -186,6 +204,9 @@ impl Default for Replication {
             sync_partial_ok: 0,
             sync_partial_err: 0,
             active: false,
+            aof_fed: false,
+            loading: false,
+            script_targets: TO_ALL,
             pending: Vec::new(),
             stream_db: None,
             offset: 0,
@@ -240,9 +261,28 @@ impl Replication {
     }
 
     /// Commands propagate while there is a backlog, unless this server is a replica
-    /// (which passes its master's stream on instead, [`Replication::feed_from_master`]).
+    /// (which passes its master's stream on instead, [`Replication::feed_from_master`]),
+    /// or while the append-only file is fed; never while a file loads.
     pub(crate) fn refresh_active(&mut self) {
-        self.active = self.backlog.is_some() && self.master.is_none();
+        let to_replicas = self.backlog.is_some() && self.master.is_none();
+        self.active = !self.loading && (to_replicas || self.aof_fed);
+    }
+
+    /// Whether the append-only file takes commands now (see [`Aof::is_fed`]).
+    pub fn set_aof_fed(&mut self, fed: bool) {
+        self.aof_fed = fed;
+        self.refresh_active();
+    }
+
+    /// True while a file loads.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
+    /// Marks the start or end of loading a file: nothing propagates meanwhile.
+    pub fn set_loading(&mut self, loading: bool) {
+        self.loading = loading;
+        self.refresh_active();
     }
 
     /// The next command propagated selects its database first.
@@ -373,10 +413,11 @@ impl Replication {
     }
 
     /// Queues `argv` to propagate in database `db` once the running command is done
-    /// (Redis's `alsoPropagate`). Does nothing until a replica attached.
-    pub fn also_propagate(&mut self, db: usize, argv: Vec<Bytes>) {
-        if self.active {
-            self.pending.push((db, argv));
+    /// (Redis's `alsoPropagate`), to `targets` ([`TO_AOF`], [`TO_REPLICAS`]). Does
+    /// nothing while nothing propagates.
+    pub fn also_propagate(&mut self, db: usize, argv: Vec<Bytes>, targets: u8) {
+        if self.active && targets != 0 {
+            self.pending.push((db, argv, targets));
         }
     }
 
@@ -387,36 +428,43 @@ impl Replication {
         if self.active {
             let command: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
             let argv = vec![Bytes::from_static(command), Bytes::copy_from_slice(key)];
-            self.pending.push((db, argv));
+            self.pending.push((db, argv, TO_ALL));
         }
     }
 
-    /// Writes out what is pending (Redis's `propagatePendingCommands`): more than one
-    /// command goes inside `MULTI`/`EXEC`, unless `no_multi` (active expiry and
-    /// eviction, or a command that touches arbitrary keys).
-    pub fn flush(&mut self, no_multi: bool, now_ms: u64) {
+    /// Writes out what is pending (Redis's `propagatePendingCommands`) to the replicas
+    /// and to `aof`: more than one command goes inside `MULTI`/`EXEC` (both of which go
+    /// to both), unless `no_multi` (active expiry and eviction, or a command that
+    /// touches arbitrary keys). A replica sends its own replicas nothing of this (they
+    /// get its master's stream), but its append-only file gets what it applied.
+    pub fn flush(&mut self, no_multi: bool, now_ms: u64, aof: &mut Aof) {
         if self.pending.is_empty() {
             return;
         }
-        if self.is_replica() {
-            // Queued before the command made this server a replica (REPLICAOF inside
-            // MULTI): a replica propagates only its master's stream.
-            self.pending.clear();
-            return;
-        }
         let pending = std::mem::take(&mut self.pending);
+        let to_replicas = self.backlog.is_some() && !self.is_replica();
         let transaction = pending.len() > 1 && !no_multi;
         let mut out = BytesMut::new();
+        let mut send = |replication: &mut Self, db: usize, argv: &[Bytes], targets: u8| {
+            if targets & TO_REPLICAS != 0 && to_replicas {
+                replication.write(&mut out, db, argv);
+            }
+            if targets & TO_AOF != 0 {
+                aof.feed(db, argv, now_ms);
+            }
+        };
         if transaction {
-            self.write(&mut out, pending[0].0, &[Bytes::from_static(b"MULTI")]);
+            send(self, pending[0].0, &[Bytes::from_static(b"MULTI")], TO_ALL);
         }
-        for (db, argv) in &pending {
-            self.write(&mut out, *db, argv);
+        for (db, argv, targets) in &pending {
+            send(self, *db, argv, *targets);
         }
-        if let (true, Some((db, _))) = (transaction, pending.last()) {
-            self.write(&mut out, *db, &[Bytes::from_static(b"EXEC")]);
+        if let (true, Some((db, _, _))) = (transaction, pending.last()) {
+            send(self, *db, &[Bytes::from_static(b"EXEC")], TO_ALL);
         }
-        self.append(out.freeze(), now_ms);
+        if !out.is_empty() {
+            self.append(out.freeze(), now_ms);
+        }
     }
 
     /// Encodes one command for the stream into `out`, selecting `db` first when the
@@ -490,12 +538,7 @@ pub fn number(n: impl std::fmt::Display) -> Bytes {
 mod tests {
     use super::*;
 
-    fn argv(words: &[&str]) -> Vec<Bytes> {
-        words
-            .iter()
-            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-            .collect()
-    }
+    use crate::args::argv;
 
     /// Attaches a replica, answering its mailbox.
     fn attach(replication: &mut Replication) -> Arc<Mailbox> {
@@ -523,8 +566,8 @@ mod tests {
     #[test]
     fn nothing_propagates_before_a_replica_attached() {
         let mut replication = Replication::default();
-        replication.also_propagate(0, argv(&["set", "a", "1"]));
-        replication.flush(false, 0);
+        replication.also_propagate(0, argv(&["set", "a", "1"]), TO_ALL);
+        replication.flush(false, 0, &mut Aof::default());
         assert_eq!(replication.offset, 0);
     }
 
@@ -532,10 +575,10 @@ mod tests {
     fn first_command_selects_its_database() {
         let mut replication = Replication::default();
         let replica = attach(&mut replication);
-        replication.also_propagate(9, argv(&["set", "a", "1"]));
-        replication.flush(false, 0);
-        replication.also_propagate(9, argv(&["del", "a"]));
-        replication.flush(false, 0);
+        replication.also_propagate(9, argv(&["set", "a", "1"]), TO_ALL);
+        replication.flush(false, 0, &mut Aof::default());
+        replication.also_propagate(9, argv(&["del", "a"]), TO_ALL);
+        replication.flush(false, 0, &mut Aof::default());
         assert_eq!(
             &drain(&replica)[..],
             b"*2\r\n$6\r\nSELECT\r\n$1\r\n9\r\n*3\r\n$3\r\nset\r\n$1\r\na\r\n$1\r\n1\r\n\
@@ -547,17 +590,17 @@ mod tests {
     fn several_commands_are_wrapped_in_multi_exec_unless_told_not_to() {
         let mut replication = Replication::default();
         let replica = attach(&mut replication);
-        replication.also_propagate(0, argv(&["del", "a"]));
-        replication.also_propagate(1, argv(&["del", "b"]));
-        replication.flush(false, 0);
+        replication.also_propagate(0, argv(&["del", "a"]), TO_ALL);
+        replication.also_propagate(1, argv(&["del", "b"]), TO_ALL);
+        replication.flush(false, 0, &mut Aof::default());
         assert_eq!(
             &drain(&replica)[..],
             &b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*1\r\n$5\r\nMULTI\r\n*2\r\n$3\r\ndel\r\n$1\r\na\r\n\
                *2\r\n$6\r\nSELECT\r\n$1\r\n1\r\n*2\r\n$3\r\ndel\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n"[..]
         );
-        replication.also_propagate(1, argv(&["del", "c"]));
-        replication.also_propagate(1, argv(&["del", "d"]));
-        replication.flush(true, 0);
+        replication.also_propagate(1, argv(&["del", "c"]), TO_ALL);
+        replication.also_propagate(1, argv(&["del", "d"]), TO_ALL);
+        replication.flush(true, 0, &mut Aof::default());
         assert!(!drain(&replica).starts_with(b"*1\r\n$5\r\nMULTI"));
     }
 
@@ -575,7 +618,7 @@ mod tests {
         replication.cron(111_000);
         assert!(!replication.is_active() && replication.backlog_span().is_none());
         assert!(replication.replid.is_empty());
-        replication.also_propagate(0, argv(&["set", "a", "1"]));
+        replication.also_propagate(0, argv(&["set", "a", "1"]), TO_ALL);
         assert!(replication.pending.is_empty());
     }
 
@@ -583,8 +626,8 @@ mod tests {
     fn offset_counts_every_byte_propagated() {
         let mut replication = Replication::default();
         let replica = attach(&mut replication);
-        replication.also_propagate(0, argv(&["ping"]));
-        replication.flush(false, 0);
+        replication.also_propagate(0, argv(&["ping"]), TO_ALL);
+        replication.flush(false, 0, &mut Aof::default());
         assert_eq!(replication.offset, drain(&replica).len() as u64);
     }
 }

@@ -553,6 +553,12 @@ impl ClientState {
 
     /// Marks the open transaction as failed (Redis's `flagTransaction`): called for
     /// every command refused while queueing.
+    /// True for a client whose commands are applied, not checked: a replica's master
+    /// and the append-only file's loader (Redis's `mustObeyClient`).
+    pub fn must_obey(&self) -> bool {
+        self.info.master || self.info.id == crate::command::aof::AOF_CLIENT_ID
+    }
+
     pub(crate) fn flag_transaction(&mut self) {
         if self.multi.is_some() {
             self.multi_failed = true;
@@ -1370,7 +1376,7 @@ fn expire_ready_key(
         shared,
     };
     ctx.expire_if_needed(key);
-    ctx.keyspace.replication.flush(false, now_ms);
+    ctx.keyspace.propagate_pending(false, now_ms);
 }
 
 /// [`serve_blocked`] once some client is blocked.
@@ -1409,7 +1415,7 @@ fn serve_ready_waiters(shared: &Shared, keyspace: &mut Keyspace, stats: &mut Exe
             let reply_us = serving.micros_until(shared.clock.read());
             answer_waiter(keyspace, stats, &waiter, outcome, reply_us, now_ms);
             // Each served client's pop goes out on its own (Redis's `afterCommand`).
-            keyspace.replication.flush(false, now_ms);
+            keyspace.propagate_pending(false, now_ms);
             if keyspace.tracking.has_pending() {
                 let (tracking, out) = keyspace.tracking_out(now_ms);
                 tracking.flush_pending(out);
@@ -1748,10 +1754,15 @@ fn finish_tracked_command_slow(
     trailing
 }
 
-/// The end of a batch (Redis: before its event loop sleeps): broadcast-mode tracking
-/// clients get the keys changed under their prefixes.
+/// The end of a batch (Redis: before its event loop sleeps): the append-only file
+/// gets what the batch propagated (synced before the replies go out under
+/// `appendfsync always`), and broadcast-mode tracking clients the keys changed under
+/// their prefixes.
 #[inline]
 fn end_of_batch(shared: &Shared, keyspace: &mut Keyspace) {
+    if keyspace.aof.has_pending() {
+        keyspace.aof.write_pending(shared.clock.now_ms());
+    }
     if keyspace.tracking.broadcasts() {
         let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
         tracking.broadcast(out);
@@ -2138,7 +2149,7 @@ fn check_and_run<'a>(
             // out now, as one transaction unless the command touches arbitrary keys.
             let arbitrary = matches!(spec.name, "randomkey" | "scan");
             let offset_before = ctx.keyspace.replication.offset;
-            ctx.keyspace.replication.flush(arbitrary, ctx.now_ms);
+            ctx.keyspace.propagate_pending(arbitrary, ctx.now_ms);
             // WAIT waits for the offset of the client's last write that propagated.
             if ctx.keyspace.replication.offset != offset_before {
                 ctx.client.write_offset = ctx.keyspace.replication.offset;
@@ -2231,7 +2242,14 @@ fn propagate_call(
         return;
     }
     let argv = call.rewritten.unwrap_or_else(|| argv.to_vec());
-    ctx.also_propagate(argv);
+    // A command a script calls goes where `redis.set_repl` said; what a command adds
+    // with `also_propagate` goes everywhere, as in Redis.
+    let targets = match ctx.client.in_script {
+        true => ctx.keyspace.replication.script_targets,
+        false => crate::replication::TO_ALL,
+    };
+    let db = ctx.client.db;
+    ctx.keyspace.replication.also_propagate(db, argv, targets);
 }
 
 /// After a read-only command, the keys it named are remembered for a tracking client

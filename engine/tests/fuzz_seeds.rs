@@ -1,6 +1,7 @@
 //! Runs the engine's fuzz target bodies over their committed seed corpora
 //! (`fuzz/seeds/restore_payload`: payloads Redis 7.0 made, older formats and broken
-//! ones; `fuzz/seeds/stream_payload`: stream bodies Redis 7.0 made; `fuzz/seeds/hll_value`: HyperLogLog strings Redis made, and corrupt ones), so
+//! ones; `fuzz/seeds/stream_payload`: stream bodies Redis 7.0 made; `fuzz/seeds/hll_value`: HyperLogLog strings Redis made, and corrupt ones;
+//! `fuzz/seeds/aof_file`: manifests and append-only files, whole, cut and broken), so
 //! every CI run exercises what the fuzzers start from.
 
 use std::path::Path;
@@ -32,6 +33,11 @@ fn restore_target_survives_every_seed() {
 #[test]
 fn stream_target_survives_every_seed() {
     run_seeds("stream_payload", 5, kvdb_engine::rdb::fuzz::stream_target);
+}
+
+#[test]
+fn aof_target_survives_every_seed() {
+    run_seeds("aof_file", 8, kvdb_engine::command::aof::fuzz_target);
 }
 
 #[test]

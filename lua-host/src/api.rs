@@ -222,18 +222,18 @@ pub(crate) fn redis_table(lua: &Lua, slot: &Arc<RunSlot>, flavor: Flavor) -> mlu
     )?;
     redis.raw_set(
         "set_repl",
-        lua.create_function(|lua, args: MultiValue| {
+        during_run(lua, slot, "redis.set_repl", true, |lua, calls, args| {
             if args.len() != 1 {
-                return raise_text(lua, b"redis.set_repl() requires two arguments.");
+                let error = error_table(lua, b"redis.set_repl() requires two arguments.", false)?;
+                return Ok((Value::Table(error), true));
             }
             let flags = lua.coerce_number(args[0].clone())?.unwrap_or(0.0) as i64;
             if flags & !3 != 0 {
-                return raise_text(
-                    lua,
-                    b"Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
-                );
+                let text = b"Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.";
+                return Ok((Value::Table(error_table(lua, text, false)?), true));
             }
-            Ok(Value::Nil)
+            calls.set_replication(flags as u8);
+            Ok((Value::Nil, false))
         })?,
     )?;
     redis.raw_set(

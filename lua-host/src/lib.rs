@@ -585,6 +585,7 @@ mod tests {
         protocol: Protocol,
         stop: bool,
         logged: Vec<(u8, Vec<u8>)>,
+        replication: Option<u8>,
     }
 
     impl ScriptCalls for FakeCalls {
@@ -611,6 +612,10 @@ mod tests {
 
         fn log(&mut self, level: u8, message: &[u8]) {
             self.logged.push((level, message.to_vec()));
+        }
+
+        fn set_replication(&mut self, targets: u8) {
+            self.replication = Some(targets);
         }
     }
 

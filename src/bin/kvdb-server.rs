@@ -177,9 +177,9 @@ fn main() -> ExitCode {
         log(format_args!("{message}"));
         return ExitCode::FAILURE;
     }
-    // Redis loads its RDB file before it serves, and refuses to start on a bad one.
-    match engine.core().load_rdb_file() {
-        Ok(Some(keys)) => log(format_args!("DB loaded from disk: {keys} keys")),
+    // Redis loads its data before it serves, and refuses to start on a bad file.
+    match engine.core().load_from_disk() {
+        Ok(Some(message)) => log(format_args!("{message}")),
         Ok(None) => {}
         Err(message) => {
             log(format_args!(

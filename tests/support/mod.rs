@@ -1605,3 +1605,27 @@ pub fn slowlog_arguments(log: &[u8]) -> Vec<u8> {
     }
     arguments
 }
+
+/// Starts redis-server and then kvdb-server with `args` (a data directory to load,
+/// say) and asserts that each loaded the dataset of DEBUG DIGEST `digest` with the
+/// function `hi` (answering "hi"); `what` names the data in the message. Each server
+/// runs `after` before it stops.
+#[allow(dead_code)]
+pub fn assert_both_load(args: &[&str], digest: &[u8], what: &str, after: &str) {
+    for server in [
+        ServerProcess::redis_with_args(args),
+        ServerProcess::kvdb_with_args(args),
+    ] {
+        let mut conn = server.connect();
+        assert_eq!(
+            conn.cmd("DEBUG DIGEST"),
+            digest,
+            "{} loading {what}",
+            server.name()
+        );
+        assert_eq!(conn.cmd("FCALL hi 0"), b"$2\r\nhi\r\n");
+        if !after.is_empty() {
+            conn.cmd(after);
+        }
+    }
+}

@@ -191,6 +191,7 @@ fn debug_reload(ctx: &mut Ctx<'_>, options: &[bytes::Bytes]) -> Result<Reply, Co
         crate::persistence::LoadMode {
             flush: true,
             merge: false,
+            keep_expired: false,
         },
     );
     for option in options {
@@ -252,6 +253,9 @@ fn debug_populate(ctx: &mut Ctx<'_>, options: &[bytes::Bytes]) -> Result<Reply, 
         &prefix[..end]
     });
     let mut key = Vec::new();
+    // Redis adds the keys without counting changes: nothing is propagated or saved
+    // for them by the save points.
+    let dirty = ctx.keyspace.persistence.dirty;
     for n in 0..count {
         key.clear();
         key.extend_from_slice(prefix);
@@ -266,6 +270,7 @@ fn debug_populate(ctx: &mut Ctx<'_>, options: &[bytes::Bytes]) -> Result<Reply, 
         }
         ctx.store(&key, crate::types::Value::string(&value), None);
     }
+    ctx.keyspace.persistence.dirty = dirty;
     Ok(Reply::Ok)
 }
 
@@ -311,6 +316,9 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
     }
     if is_keyword(subcommand, "RELOAD") {
         return debug_reload(ctx, options);
+    }
+    if is_keyword(subcommand, "LOADAOF") {
+        return super::aof::debug_loadaof(ctx);
     }
     if is_keyword(subcommand, "QUICKLIST-PACKED-THRESHOLD") && options.len() == 1 {
         return debug_packed_threshold(ctx, &options[0]);

@@ -246,6 +246,21 @@ pub(super) static DOCS: &[CommandDoc] = &[
         args: None,
     },
     CommandDoc {
+        name: "bgrewriteaof",
+        summary: Some("Asynchronously rewrite the append-only file"),
+        since: Some("1.0.0"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: None,
+    },
+    CommandDoc {
         name: "setbit",
         summary: Some("Sets or clears the bit at offset in the string value stored at key"),
         since: Some("2.2.0"),

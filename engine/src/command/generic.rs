@@ -512,7 +512,7 @@ fn expire_generic(
     if !condition.allows(entry.expire_at(), when) {
         return Ok(Reply::Int(0));
     }
-    if when <= ctx.now_ms as i64 {
+    if ctx.already_expired(when) {
         ctx.delete(&key);
         let lazy = ctx.keyspace.lazyfree.settings.expire;
         ctx.propagate_as_deletion(&key, lazy);

@@ -9,6 +9,7 @@
 //! they never count arguments, lock, read the clock or touch I/O.
 
 pub mod admin;
+pub mod aof;
 pub mod bitmap;
 pub mod blocking;
 mod caching;
@@ -330,6 +331,7 @@ pub fn table() -> &'static CommandTable {
             debug::COMMANDS,
             memory::COMMANDS,
             persistence::COMMANDS,
+            aof::COMMANDS,
             cluster::COMMANDS,
             migrate::COMMANDS,
             admin::COMMANDS,
@@ -761,11 +763,20 @@ impl Ctx<'_> {
         }
     }
 
+    /// True when a TTL ending at `when` (Unix ms) has passed and the key is to be
+    /// deleted rather than given it (Redis's `checkAlreadyExpired`): never on a
+    /// replica, whose master sends the deletion, nor while a file loads.
+    pub fn already_expired(&self, when: i64) -> bool {
+        let replication = &self.keyspace.replication;
+        when <= self.now_ms as i64 && !replication.is_replica() && !replication.is_loading()
+    }
+
     /// Propagates `argv` after this call's own form (Redis's `alsoPropagate`), in the
     /// selected database. Does nothing while nothing propagates.
     pub fn also_propagate(&mut self, argv: Vec<Bytes>) {
         let db = self.client.db;
-        self.keyspace.replication.also_propagate(db, argv);
+        let all = crate::replication::TO_ALL;
+        self.keyspace.replication.also_propagate(db, argv, all);
     }
 
     /// Propagates nothing of this call itself (Redis's `preventCommandPropagation`):

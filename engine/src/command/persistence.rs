@@ -39,17 +39,24 @@ fn save(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
 /// `BGSAVE [SCHEDULE]`: the snapshot now, written by a thread of its own; inside
 /// EXEC it is scheduled for the cron, as Redis does.
 fn bgsave(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
-    match args.rest() {
-        [] => {}
-        [schedule] if is_keyword(schedule, "SCHEDULE") => {}
+    let schedule = match args.rest() {
+        [] => false,
+        [schedule] if is_keyword(schedule, "SCHEDULE") => true,
         _ => return Err(CommandError::Syntax),
-    }
+    };
     ctx.keyspace.reap_background_save(ctx.now_ms);
     if ctx.keyspace.persistence.in_background() {
         return Err(CommandError::err("Background save already in progress"));
     }
-    // Inside a transaction Redis does not start a child: the cron will.
-    if ctx.client.in_exec {
+    // Inside a transaction Redis does not start a child, nor beside an append-only
+    // file rewrite: the cron will.
+    if ctx.keyspace.aof.rewriting() || ctx.client.in_exec {
+        if !schedule && !ctx.client.in_exec {
+            return Err(CommandError::err(
+                "Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE \
+                 SCHEDULE in order to schedule a BGSAVE whenever possible.",
+            ));
+        }
         ctx.keyspace.persistence.scheduled = true;
         return Ok(Reply::status("Background saving scheduled"));
     }
@@ -72,7 +79,7 @@ fn lastsave(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandErr
 
 /// Loads `data` (an RDB file) into the dataset as `mode` says, its function libraries
 /// through the script host.
-pub(crate) fn load(ctx: &mut Ctx<'_>, data: &[u8], mode: LoadMode) -> Result<(), String> {
+pub(crate) fn load(ctx: &mut Ctx<'_>, data: &[u8], mode: LoadMode) -> Result<usize, String> {
     let checksum = ctx.config().rdbchecksum();
     let factory = ctx.shared.script_host.as_ref();
     let create =
@@ -107,7 +114,9 @@ pub(crate) fn reload(ctx: &mut Ctx<'_>, save: bool, mode: LoadMode) -> Result<()
     let loaded = std::fs::read(&path)
         .map_err(|error| error.to_string())
         .and_then(|data| load(ctx, &data, mode));
-    loaded.map_err(|_| CommandError::err("Error trying to load the RDB dump"))
+    loaded
+        .map(drop)
+        .map_err(|_| CommandError::err("Error trying to load the RDB dump"))
 }
 
 pub(crate) const COMMANDS: &[CommandSpec] = &[

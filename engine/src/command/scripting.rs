@@ -211,6 +211,7 @@ pub(crate) fn run_in_host(
         let result = run(&mut *host, &mut calls);
         (result, calls.into_kept())
     };
+    ctx.keyspace.replication.script_targets = crate::replication::TO_ALL;
     ctx.keyspace.tracking.end_script();
     ctx.keyspace.scripts.client = kept;
     ctx.keyspace.scripts.put_host(host);
@@ -359,6 +360,10 @@ impl ScriptCalls for Calls<'_, '_> {
         }
         let threshold_ms = self.ctx.keyspace.scripts.busy_threshold_ms;
         shared.script_status.check(threshold_ms)
+    }
+
+    fn set_replication(&mut self, targets: u8) {
+        self.ctx.keyspace.replication.script_targets = targets;
     }
 
     fn log(&mut self, level: u8, message: &[u8]) {

@@ -228,6 +228,7 @@ fn section_scripts_memory(ctx: &Ctx<'_>, out: &mut String) {
 
 fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
     let state = &ctx.keyspace.persistence;
+    let aof = &ctx.keyspace.aof;
     let secs = |secs: Option<u64>| secs.map_or(-1, |secs| secs as i64);
     let _ = write!(
         out,
@@ -237,10 +238,10 @@ fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
          rdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\n\
          rdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\n\
          rdb_last_cow_size:0\r\nrdb_last_load_keys_expired:{}\r\nrdb_last_load_keys_loaded:{}\r\n\
-         aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n\
-         aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n\
-         aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n\
-         aof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n\
+         aof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\n\
+         aof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\n\
+         aof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\n\
+         aof_last_write_status:{}\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n\
          module_fork_last_cow_size:0\r\n",
         state.dirty,
         u8::from(state.in_background()),
@@ -251,7 +252,28 @@ fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
         state.saves,
         state.last_load.1,
         state.last_load.0,
+        u8::from(aof.state != crate::aof::AofState::Off),
+        u8::from(aof.rewriting()),
+        u8::from(aof.rewrite_scheduled),
+        secs(aof.last_rewrite_secs),
+        secs(aof.rewrite_secs()),
+        if aof.last_rewrite_failed { "err" } else { "ok" },
+        aof.rewrites,
+        aof.consecutive_failures,
+        if aof.write_failed() { "err" } else { "ok" },
     );
+    if aof.settings.enabled {
+        let _ = write!(
+            out,
+            "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:{}\r\n\
+             aof_buffer_length:{}\r\naof_pending_bio_fsync:{}\r\naof_delayed_fsync:0\r\n",
+            aof.current_size,
+            aof.base_size,
+            u8::from(aof.rewrite_scheduled),
+            aof.buffered(),
+            aof.fsyncs_running(),
+        );
+    }
 }
 
 fn section_stats(ctx: &Ctx<'_>, stats: &crate::engine::ExecStats, out: &mut String) {
@@ -610,6 +632,21 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     }
     let old_limit = ctx.keyspace.eviction.limits.maxmemory;
     ctx.keyspace.configure(&config);
+    // Turning the append-only file on starts a rewrite; if it cannot start, the
+    // whole CONFIG SET is undone (Redis's `updateAppendonly`).
+    let appending = ctx.keyspace.aof.state != crate::aof::AofState::Off;
+    match (config.aof_settings().enabled, appending) {
+        (false, true) => ctx.keyspace.stop_aof(ctx.now_ms),
+        (true, false) if !ctx.keyspace.start_aof(ctx.client.in_exec, ctx.now_ms) => {
+            *config = before;
+            ctx.keyspace.configure(&config);
+            return Err(CommandError::err(
+                "CONFIG SET failed (possibly related to argument 'appendonly') - Unable to \
+                 turn on AOF. Check server logs.",
+            ));
+        }
+        _ => {}
+    }
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
@@ -721,6 +758,9 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     }
     if abort {
         return Err(CommandError::err("No shutdown in progress."));
+    }
+    if !ctx.keyspace.prepare_aof_for_exit(force, ctx.now_ms) {
+        return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
     }
     // Redis saves when asked to, or when save points are set and NOSAVE was not
     // given; after a failed save it stays up unless FORCE says otherwise.

@@ -144,6 +144,7 @@ fn parse_add_or_trim(
     argv: &[Bytes],
     xadd: bool,
     max_entries: usize,
+    must_obey: bool,
 ) -> Result<(TrimArgs, usize), CommandError> {
     let mut parsed = TrimArgs::default();
     let mut limit_given = false;
@@ -209,7 +210,11 @@ fn parse_add_or_trim(
             "syntax error, XTRIM must be called with a trimming strategy",
         ));
     }
-    if limit_given {
+    if must_obey {
+        // What a master or the append-only file sends was rewritten to an exact
+        // threshold: it trims exactly that, whatever LIMIT it still carries.
+        parsed.limit = 0;
+    } else if limit_given {
         if !parsed.approx {
             return Err(CommandError::err(
                 "syntax error, LIMIT cannot be used without the special ~ option",
@@ -245,7 +250,8 @@ pub(super) fn entries_reply(entries: Vec<EntryPairs>) -> Reply {
 fn xadd(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
     let limits = ctx.rules().stream_node_limits;
-    let (parsed, id_pos) = parse_add_or_trim(argv, true, limits.max_entries)?;
+    let (parsed, id_pos) =
+        parse_add_or_trim(argv, true, limits.max_entries, ctx.client.must_obey())?;
     let pairs = argv.get(id_pos + 1..).unwrap_or_default();
     if pairs.len() < 2 || pairs.len() % 2 == 1 {
         return Err(CommandError::WrongArity("xadd".into()));
@@ -385,7 +391,7 @@ fn xdel(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
 fn xtrim(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let argv = args.argv();
     let limits = ctx.rules().stream_node_limits;
-    let (parsed, _) = parse_add_or_trim(argv, false, limits.max_entries)?;
+    let (parsed, _) = parse_add_or_trim(argv, false, limits.max_entries, ctx.client.must_obey())?;
     let key = argv[1].clone();
     let propagating = ctx.propagating();
     let Some(stream) = ctx.write_as::<Stream>(&key)? else {

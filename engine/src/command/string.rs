@@ -292,7 +292,7 @@ fn getex(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         GetexAction::Expire(kind, arg) => {
             let at = kind.resolve(arg, now, "getex")?;
             let absolute = matches!(kind, ExpireArg::UnixSeconds | ExpireArg::UnixMillis);
-            if absolute && at <= now {
+            if absolute && ctx.already_expired(at as i64) {
                 ctx.delete(&key);
                 let lazy = ctx.keyspace.lazyfree.settings.expire;
                 ctx.propagate_as_deletion(&key, lazy);

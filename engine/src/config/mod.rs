@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use params::PARAMS;
-pub(crate) use rewrite::{log_warning, strerror};
+pub(crate) use rewrite::{log_notice, log_warning, quoted, strerror};
 pub use rewrite::{rewrite_file, REWRITE_SIGNATURE};
 
 /// Cannot be changed with CONFIG SET.
@@ -105,6 +105,16 @@ const APPLIED: &[&str] = &[
     "maxmemory-eviction-tenacity",
     "save",
     "appendonly",
+    "appendfsync",
+    "appendfilename",
+    "appenddirname",
+    "aof-use-rdb-preamble",
+    "aof-timestamp-enabled",
+    "aof-load-truncated",
+    "no-appendfsync-on-rewrite",
+    "aof-disable-auto-gc",
+    "auto-aof-rewrite-percentage",
+    "auto-aof-rewrite-min-size",
     "dbfilename",
     "rdbchecksum",
     "protected-mode",
@@ -920,6 +930,34 @@ impl Config {
         let value = self.get_str("replicaof");
         let (host, port) = value.split_once(' ')?;
         Some((host.to_string(), port.parse().ok()?))
+    }
+
+    /// What the append-only file follows ([`crate::aof::AofSettings`]).
+    pub fn aof_settings(&self) -> crate::aof::AofSettings {
+        let yes = |name: &str| self.get_str(name) == "yes";
+        let number = |name: &str| u64::try_from(self.get_number(name)).unwrap_or(0);
+        crate::aof::AofSettings {
+            enabled: yes("appendonly"),
+            dir: std::path::PathBuf::from(self.dir()),
+            dirname: self.get_str("appenddirname").to_string(),
+            filename: self.get_str("appendfilename").to_string(),
+            fsync: match self.get_str("appendfsync") {
+                "always" => crate::aof::FsyncPolicy::Always,
+                "no" => crate::aof::FsyncPolicy::No,
+                _ => crate::aof::FsyncPolicy::EverySec,
+            },
+            use_rdb_preamble: yes("aof-use-rdb-preamble"),
+            timestamps: yes("aof-timestamp-enabled"),
+            load_truncated: yes("aof-load-truncated"),
+            no_fsync_on_rewrite: yes("no-appendfsync-on-rewrite"),
+            keep_history: yes("aof-disable-auto-gc"),
+            auto_rewrite: (
+                number("auto-aof-rewrite-percentage"),
+                number("auto-aof-rewrite-min-size"),
+            ),
+            rdb_settings: self.rdb_settings(),
+            rdb_checksum: self.rdbchecksum(),
+        }
     }
 
     /// What a replica's rules and its link to the master read ([`ReplicaSettings`]).

@@ -443,6 +443,11 @@ pub(crate) fn log_warning(message: &str) {
     eprintln!("{}:M # {message}", std::process::id());
 }
 
+/// Logs at Redis's notice level (the default `loglevel`).
+pub(crate) fn log_notice(message: &str) {
+    eprintln!("{}:M * {message}", std::process::id());
+}
+
 /// A password as ACL user lines show it: its SHA-256 digest in lowercase hex.
 fn password_hash(password: &[u8]) -> String {
     use sha2::Digest as _;

@@ -68,6 +68,9 @@ pub struct Contents {
     pub libraries: Vec<Bytes>,
     /// Every key, in file order.
     pub keys: Vec<KeyRecord>,
+    /// How many bytes of the data the file took (an append-only file's commands may
+    /// follow).
+    pub used: usize,
 }
 
 /// How a file is written (by default as Redis's defaults say, at time 0).
@@ -85,6 +88,8 @@ pub struct SaveOptions {
     pub with_keys: bool,
     /// Save the function libraries (likewise).
     pub with_functions: bool,
+    /// The base of an append-only file (the `aof-base` aux field).
+    pub aof_base: bool,
 }
 
 impl Default for SaveOptions {
@@ -96,6 +101,7 @@ impl Default for SaveOptions {
             used_memory: 0,
             with_keys: true,
             with_functions: true,
+            aof_base: false,
         }
     }
 }
@@ -123,7 +129,7 @@ impl Writer {
         aux("redis-bits", "64");
         aux("ctime", &options.unix_time.to_string());
         aux("used-mem", &options.used_memory.to_string());
-        aux("aof-base", "0");
+        aux("aof-base", if options.aof_base { "1" } else { "0" });
         for code in libraries {
             out.push(opcode::FUNCTION2);
             write_string(&mut out, code, compress);
@@ -271,6 +277,7 @@ pub fn read(data: &[u8], rules: &EncodingRules, checksum: bool) -> Result<Conten
             return Err("Wrong RDB checksum. Aborting now.".into());
         }
     }
+    contents.used = data.len() - reader.remaining();
     Ok(contents)
 }
 
@@ -382,6 +389,10 @@ mod tests {
         )
         .finish();
         assert!(unchecked.ends_with(&[0xff, 0, 0, 0, 0, 0, 0, 0, 0]));
-        assert_eq!(read(&unchecked, &rules, true), Ok(Contents::default()));
+        let empty = Contents {
+            used: unchecked.len(),
+            ..Contents::default()
+        };
+        assert_eq!(read(&unchecked, &rules, true), Ok(empty));
     }
 }

@@ -1,0 +1,865 @@
+//! The append-only file, as Redis 7.0 keeps it (multi-part: a base file, incr files
+//! and a manifest in `dir`/`appenddirname`).
+//!
+//! With `appendonly yes` every command that propagates is also appended, in the RESP
+//! form replicas get, to the last incr file: it collects in a buffer while a batch
+//! runs and is written at the batch's end (Redis writes before its event loop
+//! sleeps), before the batch's replies go out; `appendfsync always` syncs it then,
+//! `everysec` syncs on a thread of its own once a second, `no` leaves it to the
+//! kernel.
+//!
+//! A rewrite (BGREWRITEAOF, turning the file on, or `auto-aof-rewrite-*`) writes the
+//! dataset as a new base file: the snapshot is taken under the store lock, as
+//! BGSAVE's is, at the same moment a new incr file starts taking commands, and a
+//! thread writes it; the cron then installs it in the manifest and deletes the files
+//! it made obsolete (Redis's `backgroundRewriteDoneHandler`). Loading the files back
+//! (at start, DEBUG LOADAOF) is in [`crate::command::aof`], as it runs commands.
+
+pub mod manifest;
+pub mod rewrite;
+
+use std::fs::File;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+use crate::config::{log_notice, log_warning};
+use crate::keyspace::Keyspace;
+use manifest::Manifest;
+
+/// Whether commands are appended (Redis's `aof_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AofState {
+    /// `appendonly no`.
+    #[default]
+    Off,
+    /// Turned on, waiting for the first rewrite to finish: commands go to a
+    /// temporary incr file while it runs.
+    WaitRewrite,
+    /// Commands are appended.
+    On,
+}
+
+/// `appendfsync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FsyncPolicy {
+    /// After every batch, before its replies.
+    Always,
+    /// Once a second, on a thread of its own.
+    #[default]
+    EverySec,
+    /// Never: the kernel writes when it likes.
+    No,
+}
+
+/// The settings the append-only file follows.
+#[derive(Debug, Clone, Default)]
+pub struct AofSettings {
+    /// `appendonly`.
+    pub enabled: bool,
+    /// `dir`: where the AOF directory and temporary files are.
+    pub dir: PathBuf,
+    /// `appenddirname`.
+    pub dirname: String,
+    /// `appendfilename`: the prefix of every file's name.
+    pub filename: String,
+    /// `appendfsync`.
+    pub fsync: FsyncPolicy,
+    /// `aof-use-rdb-preamble`: a rewrite writes its base as an RDB file.
+    pub use_rdb_preamble: bool,
+    /// `aof-timestamp-enabled`: `#TS:` annotations as the second changes.
+    pub timestamps: bool,
+    /// `aof-load-truncated`: a last file cut short loads up to its last whole command.
+    pub load_truncated: bool,
+    /// `no-appendfsync-on-rewrite`.
+    pub no_fsync_on_rewrite: bool,
+    /// `aof-disable-auto-gc`: files a rewrite made obsolete are kept.
+    pub keep_history: bool,
+    /// `auto-aof-rewrite-percentage` (0: off) and `auto-aof-rewrite-min-size`.
+    pub auto_rewrite: (u64, u64),
+    /// How a base file in RDB form encodes values, and `rdbchecksum`.
+    pub rdb_settings: crate::rdb::RdbSettings,
+    /// See `rdb_settings`.
+    pub rdb_checksum: bool,
+}
+
+impl AofSettings {
+    /// The AOF directory.
+    pub fn aof_dir(&self) -> PathBuf {
+        self.dir.join(&self.dirname)
+    }
+
+    /// A file of the AOF directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.aof_dir().join(name)
+    }
+
+    /// The manifest's name.
+    pub fn manifest_name(&self) -> String {
+        format!("{}.manifest", self.filename)
+    }
+
+    /// Where commands go while the first rewrite runs (`getTempIncrAofName`).
+    fn temp_incr_name(&self) -> String {
+        format!("temp-{}.incr", self.filename)
+    }
+
+    /// Where a rewrite writes its base before it is installed.
+    fn rewrite_temp_path(&self) -> PathBuf {
+        let name = format!("temp-rewriteaof-bg-{}.aof", std::process::id());
+        self.dir.join(name)
+    }
+}
+
+/// A rewrite whose base file a thread is writing.
+#[derive(Debug)]
+struct Rewrite {
+    started: Instant,
+    /// Set by the thread: whether the file was written.
+    outcome: Arc<Mutex<Option<bool>>>,
+    /// Set when the rewrite is abandoned: the thread writes nothing more.
+    cancelled: Arc<AtomicBool>,
+}
+
+/// The append-only file's state, as INFO persistence shows it.
+#[derive(Debug, Default)]
+pub struct Aof {
+    /// What it follows.
+    pub settings: AofSettings,
+    /// Whether commands are appended.
+    pub state: AofState,
+    /// The files that hold the dataset.
+    pub manifest: Manifest,
+    /// The incr file commands are appended to.
+    file: Option<File>,
+    /// Commands not written yet (`aof_buf`).
+    buffer: Vec<u8>,
+    /// The database the file selected last (`None`: the next command selects).
+    selected_db: Option<usize>,
+    /// The second of the last `#TS:` annotation.
+    timestamp_secs: u64,
+    /// Bytes in the incr file, and of those the ones synced.
+    incr_size: u64,
+    incr_synced: u64,
+    /// `aof_current_size` and `aof_base_size`.
+    pub current_size: u64,
+    /// See `current_size`.
+    pub base_size: u64,
+    /// When the file was last synced (Unix seconds).
+    last_fsync_secs: u64,
+    /// Syncs running on their threads (`aof_pending_bio_fsync`).
+    fsyncs_running: Arc<AtomicUsize>,
+    /// A sync on a thread failed (`aof_bio_fsync_status`).
+    fsync_failed: Arc<AtomicBool>,
+    rewrite: Option<Rewrite>,
+    /// A rewrite to start when it can (`aof_rewrite_scheduled`).
+    pub rewrite_scheduled: bool,
+    /// How long the last rewrite took, in seconds.
+    pub last_rewrite_secs: Option<u64>,
+    /// The last rewrite failed.
+    pub last_rewrite_failed: bool,
+    /// Rewrites started (`aof_rewrites`) and failed in a row.
+    pub rewrites: u64,
+    /// See `rewrites`.
+    pub consecutive_failures: u64,
+    /// The last write to the file failed.
+    pub last_write_failed: bool,
+}
+
+impl Clone for Aof {
+    /// A copy of an engine appends to no file: it keeps only the settings.
+    fn clone(&self) -> Self {
+        Aof {
+            settings: self.settings.clone(),
+            ..Aof::default()
+        }
+    }
+}
+
+impl Aof {
+    /// True when commands are taken: the file is on, or its first rewrite runs
+    /// (they go to the temporary incr file).
+    pub fn is_fed(&self) -> bool {
+        match self.state {
+            AofState::On => true,
+            AofState::WaitRewrite => self.rewrite.is_some(),
+            AofState::Off => false,
+        }
+    }
+
+    /// True while a rewrite's base file is being written.
+    pub fn rewriting(&self) -> bool {
+        self.rewrite.is_some()
+    }
+
+    /// Seconds the running rewrite has taken so far.
+    pub fn rewrite_secs(&self) -> Option<u64> {
+        self.rewrite.as_ref().map(|r| r.started.elapsed().as_secs())
+    }
+
+    /// Bytes waiting to be written (`aof_buffer_length`).
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// Syncs running on their threads.
+    pub fn fsyncs_running(&self) -> usize {
+        self.fsyncs_running.load(Ordering::SeqCst)
+    }
+
+    /// Whether writes or syncs failed last (`aof_last_write_status`).
+    pub fn write_failed(&self) -> bool {
+        self.last_write_failed || self.fsync_failed.load(Ordering::SeqCst)
+    }
+
+    /// Appends `argv`, run in database `db`, to the buffer (Redis's
+    /// `feedAppendOnlyFile`): a `#TS:` annotation first when the second changed and
+    /// they are on, a `SELECT` when the database changed.
+    pub fn feed(&mut self, db: usize, argv: &[Bytes], now_ms: u64) {
+        if !self.is_fed() {
+            return;
+        }
+        let mut out = bytes::BytesMut::new();
+        if self.settings.timestamps && self.timestamp_secs < now_ms / 1000 {
+            self.timestamp_secs = now_ms / 1000;
+            out.extend_from_slice(format!("#TS:{}\r\n", self.timestamp_secs).as_bytes());
+        }
+        if self.selected_db != Some(db) {
+            let number = db.to_string();
+            kvdb_resp::write::command(&mut out, &[&b"SELECT"[..], number.as_bytes()]);
+            self.selected_db = Some(db);
+        }
+        kvdb_resp::write::command(&mut out, argv);
+        self.buffer.extend_from_slice(&out);
+    }
+
+    /// True when the buffer holds commands to write: the one test a batch pays.
+    #[inline]
+    pub fn has_pending(&self) -> bool {
+        !self.buffer.is_empty()
+    }
+
+    /// Writes the buffer to the incr file and syncs it as `appendfsync` says
+    /// (Redis's `flushAppendOnlyFile`). A failed write keeps the buffer for the next
+    /// try and is reported in INFO (`aof_last_write_status:err`).
+    pub fn write_pending(&mut self, now_ms: u64) {
+        let now_secs = now_ms / 1000;
+        if !self.buffer.is_empty() {
+            let Some(file) = &mut self.file else {
+                self.buffer.clear();
+                return;
+            };
+            match file.write_all(&self.buffer) {
+                Ok(()) => {
+                    if self.last_write_failed {
+                        log_warning("AOF write error looks solved, Redis can write again.");
+                    }
+                    self.last_write_failed = false;
+                    self.current_size += self.buffer.len() as u64;
+                    self.incr_size += self.buffer.len() as u64;
+                    self.buffer.clear();
+                }
+                Err(error) => {
+                    if !self.last_write_failed {
+                        log_warning(&format!("Error writing to the AOF file: {error}"));
+                    }
+                    self.last_write_failed = true;
+                    return;
+                }
+            }
+        }
+        if self.incr_synced == self.incr_size {
+            return;
+        }
+        if self.settings.no_fsync_on_rewrite && self.rewriting() {
+            return;
+        }
+        match self.settings.fsync {
+            FsyncPolicy::Always => {
+                if let Some(file) = &self.file {
+                    if let Err(error) = file.sync_data() {
+                        log_warning(&format!("Can't persist AOF for fsync error: {error}"));
+                        self.last_write_failed = true;
+                        return;
+                    }
+                }
+                self.incr_synced = self.incr_size;
+                self.last_fsync_secs = now_secs;
+            }
+            FsyncPolicy::EverySec if now_secs > self.last_fsync_secs => {
+                if self.fsyncs_running() == 0 {
+                    self.sync_in_background(false);
+                    self.incr_synced = self.incr_size;
+                }
+                self.last_fsync_secs = now_secs;
+            }
+            FsyncPolicy::EverySec | FsyncPolicy::No => {}
+        }
+    }
+
+    /// Syncs the incr file on a thread of its own (Redis's bio fsync job); `close`
+    /// gives the thread the file to close after (a new incr file took its place).
+    fn sync_in_background(&mut self, close: bool) {
+        let file = match close {
+            true => self.file.take(),
+            false => self.file.as_ref().and_then(|file| file.try_clone().ok()),
+        };
+        let Some(file) = file else {
+            return;
+        };
+        let running = self.fsyncs_running.clone();
+        let failed = self.fsync_failed.clone();
+        running.fetch_add(1, Ordering::SeqCst);
+        let spawned = std::thread::Builder::new()
+            .name("kvdb-aof-fsync".into())
+            .spawn(move || {
+                let ok = file.sync_data().is_ok();
+                failed.store(!ok, Ordering::SeqCst);
+                running.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            self.fsyncs_running.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Writes the manifest beside its files (temporary file, synced, renamed).
+    fn persist_manifest(&self, manifest: &Manifest) -> std::io::Result<()> {
+        let path = self.settings.path(&self.settings.manifest_name());
+        let temporary = self
+            .settings
+            .path(&format!("temp-{}", self.settings.manifest_name()));
+        let written = File::create(&temporary).and_then(|mut file| {
+            file.write_all(manifest.to_text().as_bytes())?;
+            file.sync_all()
+        });
+        let result = written.and_then(|()| std::fs::rename(&temporary, &path));
+        if let Err(error) = &result {
+            let _ = std::fs::remove_file(&temporary);
+            log_warning(&format!("Can't persist the AOF manifest file: {error}"));
+        }
+        result
+    }
+
+    /// Opens `name` in the AOF directory for appending, as the incr file.
+    fn open_incr(&mut self, name: &str, truncate: bool) -> std::io::Result<()> {
+        let path = self.settings.path(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true);
+        match truncate {
+            true => options.write(true).truncate(true),
+            false => options.append(true),
+        };
+        let file = options.open(&path).inspect_err(|error| {
+            log_warning(&format!("Can't open the append-only file {name}: {error}"));
+        })?;
+        self.incr_size = file.metadata().map_or(0, |m| m.len());
+        self.incr_synced = self.incr_size;
+        if self.file.is_some() {
+            // The old incr file is synced and closed on a thread, as Redis does.
+            self.sync_in_background(true);
+        }
+        self.file = Some(file);
+        Ok(())
+    }
+
+    /// The size of `name` in the AOF directory (0 when it cannot be read).
+    fn file_size(&self, name: &str) -> u64 {
+        std::fs::metadata(self.settings.path(name)).map_or(0, |m| m.len())
+    }
+
+    /// Deletes the history files, unless `aof-disable-auto-gc` keeps them
+    /// (`aofDelHistoryFiles`).
+    pub fn delete_history(&mut self) {
+        if self.settings.keep_history || self.manifest.history.is_empty() {
+            return;
+        }
+        for file in std::mem::take(&mut self.manifest.history) {
+            let _ = std::fs::remove_file(self.settings.path(&file.name));
+        }
+        let _ = self.persist_manifest(&self.manifest);
+    }
+
+    /// Ends appending (`appendonly no`, Redis's `stopAppendOnly`): what is buffered
+    /// is written and synced, and a running rewrite is abandoned.
+    pub fn stop(&mut self, now_ms: u64) {
+        self.write_pending(now_ms);
+        if let Some(file) = self.file.take() {
+            let _ = file.sync_data();
+        }
+        self.selected_db = None;
+        self.state = AofState::Off;
+        self.rewrite_scheduled = false;
+        (self.incr_size, self.incr_synced) = (0, 0);
+        self.abandon_rewrite();
+        self.buffer.clear();
+    }
+
+    /// Stops a running rewrite: its thread writes nothing more and its file goes.
+    fn abandon_rewrite(&mut self) {
+        if let Some(rewrite) = self.rewrite.take() {
+            rewrite.cancelled.store(true, Ordering::SeqCst);
+            let _ = std::fs::remove_file(self.settings.rewrite_temp_path());
+        }
+    }
+
+    /// Takes note of a rewrite whose thread is done (Redis's
+    /// `backgroundRewriteDoneHandler`): its base file is renamed into the AOF
+    /// directory and listed in the manifest, with the temporary incr file of a
+    /// first rewrite, and the files it made obsolete become history.
+    fn reap_rewrite(&mut self) {
+        let Some(rewrite) = &self.rewrite else {
+            return;
+        };
+        let Some(written) = *rewrite.outcome.lock() else {
+            return;
+        };
+        let started = rewrite.started;
+        self.rewrite = None;
+        let installed = written && self.install_rewrite().is_ok();
+        if written && installed {
+            self.last_rewrite_failed = false;
+            self.consecutive_failures = 0;
+            log_notice("Background AOF rewrite finished successfully");
+            if self.state == AofState::WaitRewrite {
+                self.state = AofState::On;
+            }
+        } else {
+            self.last_rewrite_failed = true;
+            self.consecutive_failures += 1;
+            log_warning("Background AOF rewrite terminated with error");
+        }
+        let _ = std::fs::remove_file(self.settings.rewrite_temp_path());
+        if self.state == AofState::WaitRewrite {
+            // The commands of a first rewrite that failed are dropped with it, and
+            // another is tried.
+            self.buffer.clear();
+            self.file = None;
+            let _ = std::fs::remove_file(self.settings.path(&self.settings.temp_incr_name()));
+            self.rewrite_scheduled = true;
+        }
+        self.last_rewrite_secs = Some(started.elapsed().as_secs());
+    }
+
+    /// The renames and the manifest of a finished rewrite.
+    fn install_rewrite(&mut self) -> std::io::Result<()> {
+        let settings = &self.settings;
+        let mut manifest = self.manifest.clone();
+        let base = manifest.new_base(&settings.filename, settings.use_rdb_preamble);
+        let base_path = settings.path(&base);
+        std::fs::rename(settings.rewrite_temp_path(), &base_path).inspect_err(|error| {
+            log_warning(&format!(
+                "Error trying to rename the temporary AOF base file into {base}: {error}"
+            ));
+        })?;
+        if self.state == AofState::WaitRewrite {
+            let incr = manifest.new_incr(&settings.filename);
+            let temporary = settings.path(&settings.temp_incr_name());
+            if let Err(error) = std::fs::rename(temporary, settings.path(&incr)) {
+                log_warning(&format!(
+                    "Error trying to rename the temporary AOF incr file into {incr}: {error}"
+                ));
+                let _ = std::fs::remove_file(&base_path);
+                return Err(error);
+            }
+        }
+        manifest.incr_to_history(self.file.is_some());
+        if let Err(error) = self.persist_manifest(&manifest) {
+            let _ = std::fs::remove_file(&base_path);
+            return Err(error);
+        }
+        self.manifest = manifest;
+        if self.state != AofState::Off {
+            self.current_size = self.file_size(&base) + self.incr_size;
+            self.base_size = self.current_size;
+        }
+        self.delete_history();
+        Ok(())
+    }
+}
+
+impl Keyspace {
+    /// Writes out what the running command propagated, to the replicas and the
+    /// append-only file's buffer.
+    pub fn propagate_pending(&mut self, no_multi: bool, now_ms: u64) {
+        self.replication.flush(no_multi, now_ms, &mut self.aof);
+    }
+
+    /// Applies `settings` (CONFIG SET, start): everything but `appendonly` itself,
+    /// which [`Keyspace::start_aof`] and [`Keyspace::stop_aof`] act on.
+    pub fn configure_aof(&mut self, settings: AofSettings) {
+        let history_kept = self.aof.settings.keep_history;
+        self.aof.settings = settings;
+        if history_kept && !self.aof.settings.keep_history {
+            self.aof.delete_history();
+        }
+    }
+
+    /// True while a BGSAVE or a rewrite runs (Redis's `hasActiveChildProcess`).
+    pub fn background_job_running(&self) -> bool {
+        self.persistence.in_background() || self.aof.rewriting()
+    }
+
+    /// Turns appending on (`appendonly yes` by CONFIG SET, Redis's
+    /// `startAppendOnly`): a rewrite starts, now or, with a BGSAVE running or inside
+    /// a transaction, when the cron can; appending begins with it. False when the
+    /// rewrite could not start (appending stays off).
+    pub fn start_aof(&mut self, in_exec: bool, now_ms: u64) -> bool {
+        self.aof.state = AofState::WaitRewrite;
+        if self.persistence.in_background() {
+            self.aof.rewrite_scheduled = true;
+            log_warning(
+                "AOF was enabled but there is already another background operation. An AOF \
+                 background was scheduled to start when possible.",
+            );
+        } else if in_exec {
+            self.aof.rewrite_scheduled = true;
+            log_warning(
+                "AOF was enabled during a transaction. An AOF background was scheduled to \
+                 start when possible.",
+            );
+        } else {
+            if self.aof.rewriting() {
+                log_warning(
+                    "AOF was enabled but there is already an AOF rewriting in background. \
+                     Stopping background AOF and starting a rewrite now.",
+                );
+                self.aof.abandon_rewrite();
+            }
+            if !self.start_aof_rewrite(now_ms) {
+                self.aof.state = AofState::Off;
+                self.refresh_aof_feeding();
+                log_warning(
+                    "Redis needs to enable the AOF but can't trigger a background AOF rewrite \
+                     operation. Check the above logs for more info about the error.",
+                );
+                return false;
+            }
+        }
+        self.aof.last_fsync_secs = now_ms / 1000;
+        self.aof.last_write_failed = false;
+        self.aof.fsync_failed.store(false, Ordering::SeqCst);
+        self.refresh_aof_feeding();
+        true
+    }
+
+    /// Takes note of a finished rewrite (see [`Aof`]'s `reap_rewrite`).
+    pub fn reap_aof_rewrite(&mut self) {
+        self.aof.reap_rewrite();
+        self.refresh_aof_feeding();
+    }
+
+    /// Turns appending off (`appendonly no`).
+    pub fn stop_aof(&mut self, now_ms: u64) {
+        self.aof.stop(now_ms);
+        self.refresh_aof_feeding();
+    }
+
+    /// How a base file in RDB form is written now.
+    fn aof_base_options(&self, now_ms: u64) -> crate::rdb::file::SaveOptions {
+        let settings = &self.aof.settings;
+        crate::rdb::file::SaveOptions {
+            settings: crate::rdb::RdbSettings {
+                packed_threshold: self.list_packed_threshold,
+                ..settings.rdb_settings
+            },
+            checksum: settings.rdb_checksum,
+            unix_time: now_ms / 1000,
+            used_memory: crate::memory::current_bytes(),
+            aof_base: true,
+            ..crate::rdb::file::SaveOptions::default()
+        }
+    }
+
+    /// Tells propagation whether the file takes commands.
+    fn refresh_aof_feeding(&mut self) {
+        let fed = self.aof.is_fed();
+        self.replication.set_aof_fed(fed);
+    }
+
+    /// Starts a rewrite (Redis's `rewriteAppendOnlyFileBackground`): what is buffered
+    /// is written, a new incr file takes the commands from now on, and a thread
+    /// writes the dataset as it is now as the next base file. False when it could
+    /// not start.
+    pub fn start_aof_rewrite(&mut self, now_ms: u64) -> bool {
+        if self.background_job_running() {
+            return false;
+        }
+        let settings = self.aof.settings.clone();
+        if let Err(error) = std::fs::create_dir_all(settings.aof_dir()) {
+            log_warning(&format!(
+                "Can't open or create append-only dir {}: {error}",
+                settings.dirname
+            ));
+            self.aof.last_rewrite_failed = true;
+            return false;
+        }
+        self.aof.selected_db = None;
+        self.aof.write_pending(now_ms);
+        if self.open_next_incr().is_err() {
+            self.aof.last_rewrite_failed = true;
+            return false;
+        }
+        self.aof.rewrites += 1;
+        let snapshot = match settings.use_rdb_preamble {
+            true => Bytes::from(self.snapshot(self.aof_base_options(now_ms), now_ms)),
+            false => {
+                let timestamp = settings.timestamps.then_some(now_ms / 1000);
+                rewrite::dataset_commands(self, timestamp).freeze()
+            }
+        };
+        let outcome = Arc::new(Mutex::new(None));
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let (slot, abandoned) = (outcome.clone(), cancelled.clone());
+        let path = settings.rewrite_temp_path();
+        let spawned = std::thread::Builder::new()
+            .name("kvdb-aof-rewrite".into())
+            .spawn(move || {
+                let written = abandoned.load(Ordering::SeqCst)
+                    || write_synced(&path, &snapshot)
+                        .is_ok_and(|()| !abandoned.load(Ordering::SeqCst));
+                *slot.lock() = Some(written);
+            });
+        if spawned.is_err() {
+            self.aof.last_rewrite_failed = true;
+            return false;
+        }
+        log_notice("Background append only file rewriting started");
+        self.aof.rewrite = Some(Rewrite {
+            started: Instant::now(),
+            outcome,
+            cancelled,
+        });
+        self.aof.rewrite_scheduled = false;
+        self.refresh_aof_feeding();
+        true
+    }
+
+    /// The incr file a rewrite starts (`openNewIncrAofForAppend`): a temporary one
+    /// while the file is being turned on, the next in the manifest when it is on,
+    /// none when it is off.
+    fn open_next_incr(&mut self) -> std::io::Result<()> {
+        let aof = &mut self.aof;
+        match aof.state {
+            AofState::Off => Ok(()),
+            AofState::WaitRewrite => {
+                let name = aof.settings.temp_incr_name();
+                aof.open_incr(&name, true)
+            }
+            AofState::On => {
+                let mut manifest = aof.manifest.clone();
+                let name = manifest.new_incr(&aof.settings.filename);
+                let path = aof.settings.path(&name);
+                File::create(&path).inspect_err(|error| {
+                    log_warning(&format!("Can't open the append-only file {name}: {error}"));
+                })?;
+                aof.persist_manifest(&manifest)?;
+                aof.open_incr(&name, true)?;
+                aof.manifest = manifest;
+                Ok(())
+            }
+        }
+    }
+
+    /// The append-only file's part of the cron: buffered commands written and synced,
+    /// a finished rewrite installed, a scheduled one started, and an automatic one
+    /// when the file grew past `auto-aof-rewrite-*` (Redis's `serverCron`).
+    pub fn aof_cron(&mut self, now_ms: u64) {
+        let aof = &mut self.aof;
+        if aof.state == AofState::Off && !aof.rewriting() && !aof.rewrite_scheduled {
+            return;
+        }
+        aof.write_pending(now_ms);
+        self.reap_aof_rewrite();
+        if self.background_job_running() {
+            self.refresh_aof_feeding();
+            return;
+        }
+        let (percentage, min_size) = self.aof.settings.auto_rewrite;
+        let aof = &self.aof;
+        let base = aof.base_size.max(1);
+        let grown = aof.current_size.saturating_sub(base) * 100 / base;
+        let due = aof.state == AofState::On
+            && percentage > 0
+            && aof.current_size > min_size
+            && grown >= percentage;
+        if due {
+            log_notice(&format!(
+                "Starting automatic rewriting of AOF on {grown}% growth"
+            ));
+        }
+        if aof.rewrite_scheduled || due {
+            self.start_aof_rewrite(now_ms);
+        }
+        self.refresh_aof_feeding();
+    }
+
+    /// Opens the append-only file at start, once the dataset is loaded (Redis's
+    /// `aofOpenIfNeededOnServerStart`): a base file is written first when there is
+    /// none, then the last incr file (or a new one) takes the commands.
+    pub fn open_aof_at_start(&mut self, now_ms: u64) -> Result<(), String> {
+        if !self.aof.settings.enabled {
+            return Ok(());
+        }
+        let settings = self.aof.settings.clone();
+        std::fs::create_dir_all(settings.aof_dir()).map_err(|error| {
+            format!(
+                "Can't open or create append-only dir {}: {error}",
+                settings.dirname
+            )
+        })?;
+        let mut manifest = self.aof.manifest.clone();
+        if manifest.is_empty() {
+            let name = manifest.new_base(&settings.filename, settings.use_rdb_preamble);
+            let contents = match settings.use_rdb_preamble {
+                true => self.snapshot(self.aof_base_options(now_ms), now_ms),
+                false => {
+                    let timestamp = settings.timestamps.then_some(now_ms / 1000);
+                    rewrite::dataset_commands(self, timestamp).to_vec()
+                }
+            };
+            write_synced(&settings.path(&name), &contents)
+                .map_err(|error| format!("Can't write the AOF base file {name}: {error}"))?;
+            log_notice(&format!("Creating AOF base file {name} on server start"));
+        }
+        let name = manifest.last_incr(&settings.filename);
+        let aof = &mut self.aof;
+        aof.state = AofState::On;
+        aof.open_incr(&name, false)
+            .map_err(|error| format!("Can't open the append-only file {name}: {error}"))?;
+        aof.persist_manifest(&manifest)
+            .map_err(|error| format!("Can't persist the AOF manifest: {error}"))?;
+        aof.manifest = manifest;
+        aof.current_size = aof
+            .manifest
+            .files_to_load()
+            .map(|file| aof.file_size(&file.name))
+            .sum();
+        aof.base_size = aof.current_size;
+        aof.last_fsync_secs = now_ms / 1000;
+        self.refresh_aof_feeding();
+        Ok(())
+    }
+
+    /// The append-only file's part of stopping the server (Redis's
+    /// `prepareForShutdown`): a running rewrite is abandoned and what is buffered is
+    /// written and synced. False, to stay up, while the first rewrite after
+    /// `appendonly yes` still runs, unless `force`: the file would not hold the
+    /// dataset yet.
+    pub fn prepare_aof_for_exit(&mut self, force: bool, now_ms: u64) -> bool {
+        if self.aof.rewriting() {
+            if self.aof.state == AofState::WaitRewrite {
+                if !force {
+                    log_warning("Writing initial AOF, can't exit.");
+                    return false;
+                }
+                log_warning("Writing initial AOF. Exit anyway.");
+            }
+            log_warning("There is a child rewriting the AOF. Killing it!");
+            self.aof.abandon_rewrite();
+        }
+        if self.aof.state != AofState::Off {
+            log_notice("Calling fsync() on the AOF file.");
+            self.flush_aof(now_ms);
+        }
+        true
+    }
+
+    /// Writes and syncs whatever is buffered (SHUTDOWN, the server stopping).
+    pub fn flush_aof(&mut self, now_ms: u64) {
+        self.aof.write_pending(now_ms);
+        if let Some(file) = &self.aof.file {
+            let _ = file.sync_data();
+        }
+    }
+}
+
+/// Writes `bytes` to `path`, synced to disk.
+fn write_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::args::argv;
+
+    #[test]
+    fn commands_are_taken_only_while_the_file_is_on() {
+        let mut aof = Aof::default();
+        aof.feed(0, &argv(&["SET", "k", "v"]), 0);
+        assert!(!aof.has_pending(), "off: nothing is kept");
+        aof.state = AofState::WaitRewrite;
+        aof.feed(0, &argv(&["SET", "k", "v"]), 0);
+        assert!(!aof.has_pending(), "no rewrite runs yet: nothing is kept");
+        aof.state = AofState::On;
+        aof.settings.timestamps = true;
+        aof.feed(2, &argv(&["SET", "k", "v"]), 5_000);
+        aof.feed(2, &argv(&["DEL", "k"]), 5_500);
+        aof.feed(0, &argv(&["DEL", "j"]), 6_000);
+        assert_eq!(
+            String::from_utf8_lossy(&aof.buffer),
+            "#TS:5\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n\
+             *2\r\n$3\r\nDEL\r\n$1\r\nk\r\n\
+             #TS:6\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*2\r\n$3\r\nDEL\r\n$1\r\nj\r\n"
+        );
+    }
+
+    #[test]
+    fn a_rewrite_installs_its_base_and_starts_a_new_incr_file() {
+        let dir = std::env::temp_dir().join(format!("kvdb-aof-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut keyspace = Keyspace::new(1, 1);
+        keyspace.aof.settings = AofSettings {
+            enabled: true,
+            dir: dir.clone(),
+            dirname: "aof".into(),
+            filename: "appendonly.aof".into(),
+            use_rdb_preamble: true,
+            ..AofSettings::default()
+        };
+        keyspace.open_aof_at_start(0).unwrap();
+        assert!(
+            keyspace.replication.is_active(),
+            "commands propagate to the file"
+        );
+        keyspace.aof.feed(0, &argv(&["SET", "k", "v"]), 0);
+        keyspace.aof.write_pending(0);
+        assert!(keyspace.start_aof_rewrite(0));
+        assert!(!keyspace.start_aof_rewrite(0), "one rewrite at a time");
+        while keyspace.aof.rewriting() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            keyspace.reap_aof_rewrite();
+        }
+        let manifest = std::fs::read_to_string(dir.join("aof/appendonly.aof.manifest")).unwrap();
+        assert_eq!(
+            manifest,
+            "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+        );
+        let mut files: Vec<String> = std::fs::read_dir(dir.join("aof"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "appendonly.aof.2.base.rdb",
+                "appendonly.aof.2.incr.aof",
+                "appendonly.aof.manifest"
+            ],
+            "the history files are gone"
+        );
+        keyspace.stop_aof(0);
+        assert!(!keyspace.replication.is_active());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
