@@ -150,10 +150,16 @@ fn a_chain_of_kvdb_master_kvdb_replica_and_redis() {
         b"+OK\r\n"
     );
     eventually("the first link", || link_up(&mut replica));
+    // The master's stream is in database 3 when the last one syncs from the middle
+    // one: the snapshot says so (repl-stream-db), as the stream will not select again.
+    master.cmd("SELECT 3");
+    master.cmd("SET in-three 1");
+    caught_up(&mut master, &mut replica);
     let middle_port = middle.addr().port().to_string();
     let last = ServerProcess::redis_with_args(&["--replicaof", "127.0.0.1", &middle_port]);
     let mut end = last.connect();
     eventually("the second link", || link_up(&mut end));
+    master.cmd("SET still-in-three 1");
     for command in WRITES {
         master.cmd(command);
     }
@@ -271,4 +277,49 @@ fn a_replica_appends_what_its_master_sends() {
         digest(&mut master),
         "after DEBUG LOADAOF"
     );
+}
+
+#[test]
+fn a_restarted_replica_resumes_from_its_file() {
+    let dir = std::env::temp_dir().join(format!("kvdb-replica-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let (redis, mut master, kvdb, mut replica) =
+        redis_master_and_kvdb_replica(&["--dir", &dir_arg]);
+    master.cmd("SELECT 5");
+    master.cmd("SET before 1");
+    caught_up(&mut master, &mut replica);
+    // Saved with the history it follows, and stopped.
+    assert_eq!(replica.cmd("SAVE"), b"+OK\r\n");
+    drop(replica);
+    drop(kvdb);
+    master.cmd("SET while-down 1");
+    let port = redis.addr().port().to_string();
+    let kvdb = ServerProcess::kvdb_with_args(&[
+        "--replicaof",
+        "127.0.0.1",
+        &port,
+        "--dir",
+        &dir_arg,
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut replica = kvdb.connect();
+    eventually("the link", || link_up(&mut replica));
+    master.cmd("SET after 1");
+    caught_up(&mut master, &mut replica);
+    assert_eq!(digest(&mut replica), digest(&mut master));
+    // One full synchronization (the first start), then a partial one.
+    assert_eq!(
+        info_field(&mut master, "stats", "sync_full").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        info_field(&mut master, "stats", "sync_partial_ok").as_deref(),
+        Some("1")
+    );
+    drop(replica);
+    drop(kvdb);
+    std::fs::remove_dir_all(&dir).expect("the scratch directory removed");
 }

@@ -622,7 +622,11 @@ impl Engine {
             keep_expired: false,
         };
         session.with_ctx(|ctx| crate::command::persistence::load(ctx, &data, mode))?;
-        let store = self.shared.store.lock();
+        let mut store = self.shared.store.lock();
+        // A replica takes up the history its file recorded, to resume with PSYNC.
+        if let Some(position) = crate::rdb::file::stream_position(&data) {
+            store.keyspace.replication.resume_from_file(position);
+        }
         Ok(Some(store.keyspace.persistence.last_load.0))
     }
 

@@ -110,6 +110,7 @@ pub fn save_options(config: &Config, keyspace: &Keyspace, now_ms: u64) -> SaveOp
         checksum: config.rdbchecksum(),
         unix_time: now_ms / 1000,
         used_memory: crate::memory::current_bytes(),
+        replication: keyspace.replication.stream_position(),
         ..SaveOptions::default()
     }
 }

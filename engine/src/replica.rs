@@ -205,6 +205,20 @@ impl Replication {
         }
     }
 
+    /// Resumes the history a replica's own RDB file recorded, at start (Redis's
+    /// `replicationCacheMasterUsingMyself`): the next PSYNC offers that id and offset,
+    /// and the master's stream continues in the database it had selected.
+    pub fn resume_from_file(&mut self, position: crate::rdb::file::StreamPosition) {
+        if self.master.is_none() {
+            return;
+        }
+        let replid = String::from_utf8_lossy(&position.replid).into_owned();
+        self.adopt_history(replid, position.offset);
+        if let Some(master) = &mut self.master {
+            master.master_db = position.db;
+        }
+    }
+
     /// The link of `generation`, if it is still the current one.
     fn link(&mut self, generation: u64) -> Option<&mut MasterLink> {
         self.master
@@ -728,7 +742,7 @@ fn load_snapshot(
 ) -> Result<(), Stop> {
     log(2, "MASTER <-> REPLICA sync: Flushing old data");
     let id = master.id();
-    master.with_ctx(|ctx| {
+    let db = master.with_ctx(|ctx| {
         if ctx.keyspace.replication.link(generation).is_none() {
             return Err(Stop::Superseded);
         }
@@ -757,9 +771,20 @@ fn load_snapshot(
         }
         ctx.keyspace.replication.adopt_history(replid, offset);
         mark_connected(ctx.keyspace, generation, id, offset, ctx.now_ms / 1000);
-        Ok(())
+        // The stream continues in the database the snapshot says it had selected
+        // (a master's own stream selects again anyway; a replica's passes its
+        // master's on).
+        let db = crate::rdb::file::aux_field(rdb, b"repl-stream-db")
+            .and_then(|value| std::str::from_utf8(&value).ok()?.parse::<usize>().ok())
+            .filter(|&db| db < ctx.keyspace.db_count())
+            .unwrap_or(0);
+        if let Some(link) = ctx.keyspace.replication.link(generation) {
+            link.master_db = db;
+        }
+        Ok(db)
     })?;
     master.become_master_client();
+    master.select_db(db);
     log(2, "MASTER <-> REPLICA sync: Finished with success");
     Ok(())
 }

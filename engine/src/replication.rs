@@ -274,6 +274,23 @@ impl Replication {
         self.refresh_active();
     }
 
+    /// Where the stream stands, for a file to record (Redis's `rdbPopulateSaveInfo`):
+    /// on a master with a backlog, the database its stream selected last (0 when
+    /// the next command selects anyway); on a replica, the database its master's
+    /// stream is in. `None` outside any replication chain.
+    pub fn stream_position(&self) -> Option<crate::rdb::file::StreamPosition> {
+        let db = match &self.master {
+            Some(link) => link.master_db,
+            None if self.backlog.is_some() => self.stream_db.unwrap_or(0),
+            None => return None,
+        };
+        Some(crate::rdb::file::StreamPosition {
+            db,
+            replid: self.replid.as_bytes().try_into().ok()?,
+            offset: self.offset,
+        })
+    }
+
     /// True while a file loads.
     pub fn is_loading(&self) -> bool {
         self.loading

@@ -90,6 +90,50 @@ pub struct SaveOptions {
     pub with_functions: bool,
     /// The base of an append-only file (the `aof-base` aux field).
     pub aof_base: bool,
+    /// Where the replication stream stands, for a server in a replication chain (the
+    /// `repl-stream-db`, `repl-id` and `repl-offset` aux fields).
+    pub replication: Option<StreamPosition>,
+}
+
+/// A replication stream's position as a file records it (Redis's `rdbSaveInfo`): the
+/// database its next command runs in, its history's id and its offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamPosition {
+    /// `repl-stream-db`.
+    pub db: usize,
+    /// `repl-id`: 40 hex digits.
+    pub replid: [u8; 40],
+    /// `repl-offset`.
+    pub offset: u64,
+}
+
+/// The value of the aux field `name` in the header of the RDB file `data`, if it has
+/// one (aux fields come before the first database).
+pub fn aux_field(data: &[u8], name: &[u8]) -> Option<Bytes> {
+    let mut reader = Reader::new(data.get(9..)?);
+    while reader.byte()? == opcode::AUX {
+        let (key, value) = (reader.string()?, reader.string()?);
+        if key == name {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// The stream position a file records, if it has all three fields.
+pub fn stream_position(data: &[u8]) -> Option<StreamPosition> {
+    let number = |name: &[u8]| -> Option<u64> {
+        std::str::from_utf8(&aux_field(data, name)?)
+            .ok()?
+            .parse()
+            .ok()
+    };
+    let replid = aux_field(data, b"repl-id")?;
+    Some(StreamPosition {
+        db: usize::try_from(number(b"repl-stream-db")?).ok()?,
+        replid: replid.as_ref().try_into().ok()?,
+        offset: number(b"repl-offset")?,
+    })
 }
 
 impl Default for SaveOptions {
@@ -102,6 +146,7 @@ impl Default for SaveOptions {
             with_keys: true,
             with_functions: true,
             aof_base: false,
+            replication: None,
         }
     }
 }
@@ -129,6 +174,11 @@ impl Writer {
         aux("redis-bits", "64");
         aux("ctime", &options.unix_time.to_string());
         aux("used-mem", &options.used_memory.to_string());
+        if let Some(position) = &options.replication {
+            aux("repl-stream-db", &position.db.to_string());
+            aux("repl-id", &String::from_utf8_lossy(&position.replid));
+            aux("repl-offset", &position.offset.to_string());
+        }
         aux("aof-base", if options.aof_base { "1" } else { "0" });
         for code in libraries {
             out.push(opcode::FUNCTION2);
@@ -357,6 +407,29 @@ mod tests {
         let contents = read(&file, &EncodingRules::default(), true).expect("a good file");
         assert_eq!(contents.libraries, [Bytes::from_static(code)]);
         assert_eq!(contents.keys, [keys0, keys3].concat());
+    }
+
+    #[test]
+    fn the_stream_position_is_recorded_only_when_given() {
+        let position = StreamPosition {
+            db: 3,
+            replid: *b"0123456789abcdef0123456789abcdef01234567",
+            offset: 1234,
+        };
+        let with = Writer::new(
+            [],
+            SaveOptions {
+                replication: Some(position),
+                ..options()
+            },
+        )
+        .finish();
+        assert_eq!(stream_position(&with), Some(position));
+        assert_eq!(aux_field(&with, b"aof-base").as_deref(), Some(&b"0"[..]));
+        let without = Writer::new([], options()).finish();
+        assert_eq!(stream_position(&without), None);
+        assert_eq!(aux_field(&without, b"repl-id"), None);
+        assert_eq!(aux_field(b"REDIS", b"repl-id"), None);
     }
 
     #[test]
