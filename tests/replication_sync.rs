@@ -162,3 +162,59 @@ fn the_backlog_is_freed_after_its_ttl_without_replicas() {
         });
     }
 }
+
+#[test]
+fn replicas_of_a_restarted_master_resume() {
+    let dir = std::env::temp_dir().join(format!("kvdb-master-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let first =
+        ServerProcess::kvdb_with_args(&["--dir", &dir_arg, "--enable-debug-command", "yes"]);
+    let port = first.addr().port().to_string();
+    let mut master = first.connect();
+    for command in DATASET {
+        master.cmd(command);
+    }
+    let redis = ServerProcess::redis_with_args(&["--replicaof", "127.0.0.1", &port]);
+    let mut replica = redis.connect();
+    let link_up = |replica: &mut support::RawConn| {
+        info_field(replica, "replication", "master_link_status").as_deref() == Some("up")
+    };
+    eventually("the replica's link", || link_up(&mut replica));
+    master.cmd("SELECT 4");
+    master.cmd("SET before-restart 1");
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    let old_replid = info_field(&mut master, "replication", "master_replid");
+    // Saved with its stream's position, stopped, and started again on the same port.
+    assert_eq!(master.cmd("SAVE"), b"+OK\r\n");
+    drop(master);
+    drop(first);
+    let second = ServerProcess::kvdb_with_args(&[
+        "--dir",
+        &dir_arg,
+        "--port",
+        &port,
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut master = second.connect();
+    assert_eq!(
+        info_field(&mut master, "replication", "master_replid2"),
+        old_replid
+    );
+    eventually("the replica to resume", || {
+        info_field(&mut master, "stats", "sync_partial_ok").as_deref() == Some("1")
+    });
+    eventually("the replica's link", || link_up(&mut replica));
+    master.cmd("SET after-restart 1");
+    assert_eq!(master.cmd("WAIT 1 5000"), b":1\r\n");
+    assert_eq!(digest(&mut replica), digest(&mut master));
+    assert_eq!(
+        info_field(&mut master, "stats", "sync_full").as_deref(),
+        Some("0")
+    );
+    drop(master);
+    drop(second);
+    std::fs::remove_dir_all(&dir).expect("the scratch directory removed");
+}

@@ -623,9 +623,18 @@ impl Engine {
         };
         session.with_ctx(|ctx| crate::command::persistence::load(ctx, &data, mode))?;
         let mut store = self.shared.store.lock();
-        // A replica takes up the history its file recorded, to resume with PSYNC.
+        // The history the file recorded goes on, so replication resumes with PSYNC:
+        // a replica offers it to its master, a master to its replicas.
         if let Some(position) = crate::rdb::file::stream_position(&data) {
-            store.keyspace.replication.resume_from_file(position);
+            let keyspace = &mut store.keyspace;
+            if keyspace.replication.is_replica() {
+                keyspace.replication.resume_from_file(position);
+            } else {
+                let new_replid = keyspace.rng().hex_id();
+                keyspace
+                    .replication
+                    .resume_after_restart(position, new_replid);
+            }
         }
         Ok(Some(store.keyspace.persistence.last_load.0))
     }

@@ -291,6 +291,23 @@ impl Replication {
         })
     }
 
+    /// A master restarted from a file that recorded its stream (Redis 7.0's
+    /// `loadDataFromDisk`): its history goes on under `new_replid` from the recorded
+    /// offset, the recorded id staying valid up to there (`master_replid2`), so its
+    /// replicas resume with PSYNC instead of a full copy.
+    pub fn resume_after_restart(
+        &mut self,
+        position: crate::rdb::file::StreamPosition,
+        new_replid: String,
+    ) {
+        self.replid = new_replid;
+        self.replid2 = String::from_utf8_lossy(&position.replid).into_owned();
+        self.second_replid_offset = position.offset as i64 + 1;
+        self.offset = position.offset;
+        self.reset_backlog();
+        self.restart_stream();
+    }
+
     /// True while a file loads.
     pub fn is_loading(&self) -> bool {
         self.loading
