@@ -388,3 +388,49 @@ fn a_file_that_cannot_be_made_is_refused_alike() {
         "left redis-server, right kvdb"
     );
 }
+
+#[test]
+fn files_left_by_an_earlier_run_are_carried_on() {
+    let mut manifests = Vec::new();
+    for (name, start) in [
+        (
+            "redis",
+            ServerProcess::redis_with_args as fn(&[&str]) -> ServerProcess,
+        ),
+        ("kvdb", ServerProcess::kvdb_with_args),
+    ] {
+        let dir =
+            std::env::temp_dir().join(format!("kvdb-aof-again-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let dir_arg = dir.to_string_lossy().into_owned();
+        {
+            let server = start(&["--dir", &dir_arg, "--appendonly", "yes"]);
+            server.connect().cmd("SET k v");
+        }
+        // Started without the file, then turned on: the next files follow the
+        // manifest's, and the old ones go.
+        let server = start(&["--dir", &dir_arg, "--appendonly", "no"]);
+        let mut conn = server.connect();
+        assert_eq!(conn.cmd("CONFIG SET appendonly yes"), b"+OK\r\n");
+        wait_for_rewrite(&mut conn);
+        manifests.push(manifest_of(&mut conn));
+        let mut files: Vec<String> = std::fs::read_dir(dir.join("appendonlydir"))
+            .expect("the AOF directory")
+            .map(|entry| {
+                entry
+                    .expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        manifests.push(files.join(" "));
+        drop(conn);
+        drop(server);
+        std::fs::remove_dir_all(&dir).expect("the scratch directory removed");
+    }
+    assert_eq!(manifests[0], manifests[2], "left redis-server, right kvdb");
+    assert_eq!(manifests[1], manifests[3], "left redis-server, right kvdb");
+}

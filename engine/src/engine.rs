@@ -587,16 +587,21 @@ impl Engine {
     /// log, or why the server must not start.
     pub fn load_from_disk(&self) -> Result<Option<String>, String> {
         let settings = self.shared.config.read().aof_settings();
+        // The manifest is read either way: a rewrite later goes on from its files.
+        let manifest = crate::command::aof::read_manifest(&settings)?;
         if !settings.enabled {
+            let mut store = self.shared.store.lock();
+            store.keyspace.aof.manifest = manifest;
+            store.keyspace.aof.delete_history();
+            drop(store);
             let loaded = self.load_rdb_file()?;
             return Ok(loaded.map(|keys| format!("DB loaded from disk: {keys} keys")));
         }
         let mut session = self.session();
         session.with_ctx(|ctx| {
-            let manifest = crate::command::aof::read_manifest(&settings)?;
-            ctx.keyspace.aof.manifest = manifest.clone();
-            let loaded = crate::command::aof::load_files(ctx, &manifest)?;
+            let loaded = crate::command::aof::load_files(ctx, manifest)?;
             ctx.keyspace.open_aof_at_start(ctx.now_ms)?;
+            ctx.keyspace.aof.delete_history();
             let keys: usize = ctx.keyspace.dbs().iter().map(|db| db.len()).sum();
             Ok(match loaded {
                 crate::command::aof::Loaded::Nothing => None,
@@ -646,10 +651,17 @@ impl Engine {
         if self.shutdown_requested() {
             return Ok(false);
         }
-        {
+        // Redis stays up on a SIGTERM while the first rewrite after `appendonly yes`
+        // runs (the files do not hold the dataset yet); kvdb waits for it to end.
+        loop {
             let now = self.shared.clock.now_ms();
             let mut store = self.shared.store.lock();
-            store.keyspace.prepare_aof_for_exit(true, now);
+            store.keyspace.reap_aof_rewrite();
+            if store.keyspace.prepare_aof_for_exit(false, now) {
+                break;
+            }
+            drop(store);
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let has_points = !crate::persistence::save_points(&self.shared.config.read()).is_empty();
         if !has_points {

@@ -758,17 +758,19 @@ fn load_snapshot(
             ctx.keyspace.stop_aof(ctx.now_ms);
         }
         log(2, "MASTER <-> REPLICA sync: Loading DB in memory");
-        crate::command::persistence::load(ctx, rdb, mode).map_err(|why| {
-            Stop::Failed(format!(
-                "Failed trying to load the MASTER synchronization DB from socket: {why}"
-            ))
-        })?;
+        let loaded = crate::command::persistence::load(ctx, rdb, mode);
+        // Started again whether the load worked or not, as Redis does.
         if ctx.keyspace.aof.settings.enabled && !ctx.keyspace.start_aof(false, ctx.now_ms) {
             log(
                 3,
                 "Failed enabling the AOF after successful master synchronization!",
             );
         }
+        loaded.map_err(|why| {
+            Stop::Failed(format!(
+                "Failed trying to load the MASTER synchronization DB from socket: {why}"
+            ))
+        })?;
         ctx.keyspace.replication.adopt_history(replid, offset);
         mark_connected(ctx.keyspace, generation, id, offset, ctx.now_ms / 1000);
         // The stream continues in the database the snapshot says it had selected

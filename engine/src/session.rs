@@ -1761,7 +1761,10 @@ fn finish_tracked_command_slow(
 #[inline]
 fn end_of_batch(shared: &Shared, keyspace: &mut Keyspace) {
     if keyspace.aof.has_pending() {
-        keyspace.aof.write_pending(shared.clock.now_ms());
+        let child_active = keyspace.background_job_running();
+        keyspace
+            .aof
+            .write_pending(shared.clock.now_ms(), child_active);
     }
     if keyspace.tracking.broadcasts() {
         let (tracking, out) = keyspace.tracking_out(shared.clock.now_ms());
@@ -1873,6 +1876,11 @@ pub(crate) fn execute_in_script(
     let read_only_replica = replication.is_replica() && replication.read_only;
     if writes && !written && read_only_replica && !ctx.client.info.master {
         return refused(ctx, Some(id), crate::error::READ_ONLY_REPLICA.to_string());
+    }
+    if writes && !written {
+        if let Some(why) = ctx.keyspace.aof_write_refusal() {
+            return refused(ctx, Some(id), why);
+        }
     }
     if writes
         && !written
@@ -2385,6 +2393,14 @@ fn check(
         }
     }
     let keyspace = keyspace.as_deref();
+    // Writes (and PING) are refused while the append-only file cannot be written
+    // (Redis's `writeCommandsDeniedByDiskError`); its master and the file's own
+    // loading are obeyed.
+    if let Some(why) = keyspace.and_then(Keyspace::aof_write_refusal) {
+        if !client.must_obey() && (spec.name == "ping" || is_write(keyspace, spec, argv, client)) {
+            return Err(CommandError::Other(why.into()));
+        }
+    }
     if shared.writes_need_replicas.load(Ordering::Relaxed)
         && keyspace.is_some_and(|keyspace| {
             !keyspace

@@ -178,7 +178,7 @@ impl Manifest {
             old.kind = FileKind::History;
             self.history.insert(0, old);
         }
-        self.base_seq += 1;
+        self.base_seq = self.base_seq.saturating_add(1);
         let format = if rdb { "rdb" } else { "aof" };
         let name = format!("{prefix}.{}.base.{format}", self.base_seq);
         self.base = Some(AofFile {
@@ -191,7 +191,7 @@ impl Manifest {
 
     /// Names and lists a new incr file of `prefix` (`getNewIncrAofName`).
     pub fn new_incr(&mut self, prefix: &str) -> String {
-        self.incr_seq += 1;
+        self.incr_seq = self.incr_seq.saturating_add(1);
         let name = format!("{prefix}.{}.incr.aof", self.incr_seq);
         self.incr.push(AofFile {
             name: name.clone(),

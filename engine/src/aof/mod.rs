@@ -109,9 +109,10 @@ impl AofSettings {
         format!("temp-{}.incr", self.filename)
     }
 
-    /// Where a rewrite writes its base before it is installed.
-    fn rewrite_temp_path(&self) -> PathBuf {
-        let name = format!("temp-rewriteaof-bg-{}.aof", std::process::id());
+    /// Where rewrite number `n` writes its base before it is installed (Redis names
+    /// it after the child's pid: a new name for every rewrite).
+    fn rewrite_temp_path(&self, n: u64) -> PathBuf {
+        let name = format!("temp-rewriteaof-bg-{}-{n}.aof", std::process::id());
         self.dir.join(name)
     }
 }
@@ -120,6 +121,8 @@ impl AofSettings {
 #[derive(Debug)]
 struct Rewrite {
     started: Instant,
+    /// Where the thread writes the base.
+    temp_path: PathBuf,
     /// Set by the thread: whether the file was written.
     outcome: Arc<Mutex<Option<bool>>>,
     /// Set when the rewrite is abandoned: the thread writes nothing more.
@@ -154,8 +157,8 @@ pub struct Aof {
     last_fsync_secs: u64,
     /// Syncs running on their threads (`aof_pending_bio_fsync`).
     fsyncs_running: Arc<AtomicUsize>,
-    /// A sync on a thread failed (`aof_bio_fsync_status`).
-    fsync_failed: Arc<AtomicBool>,
+    /// Why the last sync on a thread failed, if it did (`aof_bio_fsync_status`).
+    fsync_error: Arc<Mutex<Option<String>>>,
     rewrite: Option<Rewrite>,
     /// A rewrite to start when it can (`aof_rewrite_scheduled`).
     pub rewrite_scheduled: bool,
@@ -167,8 +170,12 @@ pub struct Aof {
     pub rewrites: u64,
     /// See `rewrites`.
     pub consecutive_failures: u64,
-    /// The last write to the file failed.
-    pub last_write_failed: bool,
+    /// Why the last write to the file failed, if it did (`aof_last_write_status`).
+    pub last_write_error: Option<String>,
+    /// After failed rewrites in a row, when the cron may try again (Unix seconds),
+    /// and the delay doubled each time (Redis's `aofRewriteLimited`).
+    retry_at_secs: u64,
+    retry_delay_minutes: u64,
 }
 
 impl Clone for Aof {
@@ -192,6 +199,31 @@ impl Aof {
         }
     }
 
+    /// After three rewrites failed in a row the cron waits before it tries again: a
+    /// minute, then two, four... up to an hour (Redis's `aofRewriteLimited`).
+    /// BGREWRITEAOF is not held back.
+    fn rewrite_limited(&mut self, now_secs: u64) -> bool {
+        if self.consecutive_failures < 3 {
+            (self.retry_at_secs, self.retry_delay_minutes) = (0, 0);
+            return false;
+        }
+        if self.retry_at_secs != 0 {
+            if now_secs < self.retry_at_secs {
+                return true;
+            }
+            self.retry_at_secs = 0;
+            return false;
+        }
+        self.retry_delay_minutes = (self.retry_delay_minutes * 2).clamp(1, 60);
+        self.retry_at_secs = now_secs + self.retry_delay_minutes * 60;
+        log_warning(&format!(
+            "Background AOF rewrite has repeatedly failed and triggered the limit, will retry \
+             in {} minutes",
+            self.retry_delay_minutes
+        ));
+        true
+    }
+
     /// True while a rewrite's base file is being written.
     pub fn rewriting(&self) -> bool {
         self.rewrite.is_some()
@@ -212,9 +244,12 @@ impl Aof {
         self.fsyncs_running.load(Ordering::SeqCst)
     }
 
-    /// Whether writes or syncs failed last (`aof_last_write_status`).
-    pub fn write_failed(&self) -> bool {
-        self.last_write_failed || self.fsync_failed.load(Ordering::SeqCst)
+    /// Why the file cannot be written, if the last write or sync failed: writes
+    /// are refused with it while appending is on (Redis's `MISCONF Errors writing to
+    /// the AOF file: ...`).
+    pub fn write_error(&self) -> Option<String> {
+        let fsync = self.fsync_error.lock().clone();
+        self.last_write_error.clone().or(fsync)
     }
 
     /// Appends `argv`, run in database `db`, to the buffer (Redis's
@@ -245,38 +280,34 @@ impl Aof {
     }
 
     /// Writes the buffer to the incr file and syncs it as `appendfsync` says
-    /// (Redis's `flushAppendOnlyFile`). A failed write keeps the buffer for the next
-    /// try and is reported in INFO (`aof_last_write_status:err`).
-    pub fn write_pending(&mut self, now_ms: u64) {
+    /// (Redis's `flushAppendOnlyFile`); `child_active` (a BGSAVE or a rewrite runs)
+    /// skips the sync under `no-appendfsync-on-rewrite`. A failed write is cut off
+    /// the file again (a half command would make it unreadable), keeps the buffer for
+    /// the next try, and makes writes answer `MISCONF` until one succeeds.
+    pub fn write_pending(&mut self, now_ms: u64, child_active: bool) {
         let now_secs = now_ms / 1000;
         if !self.buffer.is_empty() {
             let Some(file) = &mut self.file else {
                 self.buffer.clear();
                 return;
             };
-            match file.write_all(&self.buffer) {
-                Ok(()) => {
-                    if self.last_write_failed {
-                        log_warning("AOF write error looks solved, Redis can write again.");
-                    }
-                    self.last_write_failed = false;
-                    self.current_size += self.buffer.len() as u64;
-                    self.incr_size += self.buffer.len() as u64;
-                    self.buffer.clear();
+            if let Err(error) = file.write_all(&self.buffer) {
+                let _ = file.set_len(self.incr_size);
+                if self.last_write_error.is_none() {
+                    log_warning(&format!("Error writing to the AOF file: {error}"));
                 }
-                Err(error) => {
-                    if !self.last_write_failed {
-                        log_warning(&format!("Error writing to the AOF file: {error}"));
-                    }
-                    self.last_write_failed = true;
-                    return;
-                }
+                self.last_write_error = Some(crate::config::strerror(&error));
+                return;
             }
+            if self.last_write_error.take().is_some() {
+                log_warning("AOF write error looks solved, Redis can write again.");
+            }
+            self.current_size += self.buffer.len() as u64;
+            self.incr_size += self.buffer.len() as u64;
+            self.buffer.clear();
         }
-        if self.incr_synced == self.incr_size {
-            return;
-        }
-        if self.settings.no_fsync_on_rewrite && self.rewriting() {
+        if self.incr_synced == self.incr_size || (self.settings.no_fsync_on_rewrite && child_active)
+        {
             return;
         }
         match self.settings.fsync {
@@ -284,7 +315,7 @@ impl Aof {
                 if let Some(file) = &self.file {
                     if let Err(error) = file.sync_data() {
                         log_warning(&format!("Can't persist AOF for fsync error: {error}"));
-                        self.last_write_failed = true;
+                        self.last_write_error = Some(crate::config::strerror(&error));
                         return;
                     }
                 }
@@ -302,6 +333,12 @@ impl Aof {
         }
     }
 
+    /// Appends to `file` from now on (tests put a failing one in place).
+    #[cfg(test)]
+    pub(crate) fn replace_file(&mut self, file: File) {
+        self.file = Some(file);
+    }
+
     /// Syncs the incr file on a thread of its own (Redis's bio fsync job); `close`
     /// gives the thread the file to close after (a new incr file took its place).
     fn sync_in_background(&mut self, close: bool) {
@@ -313,13 +350,13 @@ impl Aof {
             return;
         };
         let running = self.fsyncs_running.clone();
-        let failed = self.fsync_failed.clone();
+        let failed = self.fsync_error.clone();
         running.fetch_add(1, Ordering::SeqCst);
         let spawned = std::thread::Builder::new()
             .name("kvdb-aof-fsync".into())
             .spawn(move || {
-                let ok = file.sync_data().is_ok();
-                failed.store(!ok, Ordering::SeqCst);
+                let outcome = file.sync_data();
+                *failed.lock() = outcome.err().map(|e| crate::config::strerror(&e));
                 running.fetch_sub(1, Ordering::SeqCst);
             });
         if spawned.is_err() {
@@ -327,34 +364,21 @@ impl Aof {
         }
     }
 
-    /// Writes the manifest beside its files (temporary file, synced, renamed).
+    /// Writes the manifest beside its files.
     fn persist_manifest(&self, manifest: &Manifest) -> std::io::Result<()> {
-        let path = self.settings.path(&self.settings.manifest_name());
-        let temporary = self
-            .settings
-            .path(&format!("temp-{}", self.settings.manifest_name()));
-        let written = File::create(&temporary).and_then(|mut file| {
-            file.write_all(manifest.to_text().as_bytes())?;
-            file.sync_all()
-        });
-        let result = written.and_then(|()| std::fs::rename(&temporary, &path));
-        if let Err(error) = &result {
-            let _ = std::fs::remove_file(&temporary);
-            log_warning(&format!("Can't persist the AOF manifest file: {error}"));
-        }
-        result
+        persist_manifest(&self.settings, manifest)
     }
 
     /// Opens `name` in the AOF directory for appending, as the incr file.
     fn open_incr(&mut self, name: &str, truncate: bool) -> std::io::Result<()> {
         let path = self.settings.path(name);
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true);
-        match truncate {
-            true => options.write(true).truncate(true),
-            false => options.append(true),
+        // Always appended to, so a write cut off after a failure continues at the
+        // file's end.
+        let opened = match truncate {
+            true => File::create(&path).and_then(|_| File::options().append(true).open(&path)),
+            false => File::options().create(true).append(true).open(&path),
         };
-        let file = options.open(&path).inspect_err(|error| {
+        let file = opened.inspect_err(|error| {
             log_warning(&format!("Can't open the append-only file {name}: {error}"));
         })?;
         self.incr_size = file.metadata().map_or(0, |m| m.len());
@@ -387,7 +411,7 @@ impl Aof {
     /// Ends appending (`appendonly no`, Redis's `stopAppendOnly`): what is buffered
     /// is written and synced, and a running rewrite is abandoned.
     pub fn stop(&mut self, now_ms: u64) {
-        self.write_pending(now_ms);
+        self.write_pending(now_ms, false);
         if let Some(file) = self.file.take() {
             let _ = file.sync_data();
         }
@@ -402,8 +426,9 @@ impl Aof {
     /// Stops a running rewrite: its thread writes nothing more and its file goes.
     fn abandon_rewrite(&mut self) {
         if let Some(rewrite) = self.rewrite.take() {
+            // The thread removes its file itself if it is still writing it.
             rewrite.cancelled.store(true, Ordering::SeqCst);
-            let _ = std::fs::remove_file(self.settings.rewrite_temp_path());
+            let _ = std::fs::remove_file(&rewrite.temp_path);
         }
     }
 
@@ -418,12 +443,13 @@ impl Aof {
         let Some(written) = *rewrite.outcome.lock() else {
             return;
         };
-        let started = rewrite.started;
+        let (started, temp_path) = (rewrite.started, rewrite.temp_path.clone());
         self.rewrite = None;
-        let installed = written && self.install_rewrite().is_ok();
+        let installed = written && self.install_rewrite(&temp_path).is_ok();
         if written && installed {
             self.last_rewrite_failed = false;
             self.consecutive_failures = 0;
+            (self.retry_at_secs, self.retry_delay_minutes) = (0, 0);
             log_notice("Background AOF rewrite finished successfully");
             if self.state == AofState::WaitRewrite {
                 self.state = AofState::On;
@@ -433,7 +459,7 @@ impl Aof {
             self.consecutive_failures += 1;
             log_warning("Background AOF rewrite terminated with error");
         }
-        let _ = std::fs::remove_file(self.settings.rewrite_temp_path());
+        let _ = std::fs::remove_file(&temp_path);
         if self.state == AofState::WaitRewrite {
             // The commands of a first rewrite that failed are dropped with it, and
             // another is tried.
@@ -446,16 +472,17 @@ impl Aof {
     }
 
     /// The renames and the manifest of a finished rewrite.
-    fn install_rewrite(&mut self) -> std::io::Result<()> {
+    fn install_rewrite(&mut self, temp_path: &std::path::Path) -> std::io::Result<()> {
         let settings = &self.settings;
         let mut manifest = self.manifest.clone();
         let base = manifest.new_base(&settings.filename, settings.use_rdb_preamble);
         let base_path = settings.path(&base);
-        std::fs::rename(settings.rewrite_temp_path(), &base_path).inspect_err(|error| {
+        std::fs::rename(temp_path, &base_path).inspect_err(|error| {
             log_warning(&format!(
                 "Error trying to rename the temporary AOF base file into {base}: {error}"
             ));
         })?;
+        let mut new_incr = None;
         if self.state == AofState::WaitRewrite {
             let incr = manifest.new_incr(&settings.filename);
             let temporary = settings.path(&settings.temp_incr_name());
@@ -466,10 +493,14 @@ impl Aof {
                 let _ = std::fs::remove_file(&base_path);
                 return Err(error);
             }
+            new_incr = Some(settings.path(&incr));
         }
         manifest.incr_to_history(self.file.is_some());
         if let Err(error) = self.persist_manifest(&manifest) {
             let _ = std::fs::remove_file(&base_path);
+            if let Some(incr) = new_incr {
+                let _ = std::fs::remove_file(incr);
+            }
             return Err(error);
         }
         self.manifest = manifest;
@@ -497,6 +528,15 @@ impl Keyspace {
         if history_kept && !self.aof.settings.keep_history {
             self.aof.delete_history();
         }
+    }
+
+    /// The error writes get while appending is on and the file cannot be written.
+    pub fn aof_write_refusal(&self) -> Option<String> {
+        if self.aof.state == AofState::Off {
+            return None;
+        }
+        let why = self.aof.write_error()?;
+        Some(format!("MISCONF Errors writing to the AOF file: {why}"))
     }
 
     /// True while a BGSAVE or a rewrite runs (Redis's `hasActiveChildProcess`).
@@ -541,8 +581,11 @@ impl Keyspace {
             }
         }
         self.aof.last_fsync_secs = now_ms / 1000;
-        self.aof.last_write_failed = false;
-        self.aof.fsync_failed.store(false, Ordering::SeqCst);
+        if self.aof.write_error().is_some() {
+            log_warning("AOF reopen, just ignore the last error.");
+        }
+        self.aof.last_write_error = None;
+        *self.aof.fsync_error.lock() = None;
         self.refresh_aof_feeding();
         true
     }
@@ -599,7 +642,7 @@ impl Keyspace {
             return false;
         }
         self.aof.selected_db = None;
-        self.aof.write_pending(now_ms);
+        self.aof.write_pending(now_ms, false);
         if self.open_next_incr().is_err() {
             self.aof.last_rewrite_failed = true;
             return false;
@@ -615,13 +658,17 @@ impl Keyspace {
         let outcome = Arc::new(Mutex::new(None));
         let cancelled = Arc::new(AtomicBool::new(false));
         let (slot, abandoned) = (outcome.clone(), cancelled.clone());
-        let path = settings.rewrite_temp_path();
+        let temp_path = settings.rewrite_temp_path(self.aof.rewrites);
+        let path = temp_path.clone();
         let spawned = std::thread::Builder::new()
             .name("kvdb-aof-rewrite".into())
             .spawn(move || {
-                let written = abandoned.load(Ordering::SeqCst)
-                    || write_synced(&path, &snapshot)
-                        .is_ok_and(|()| !abandoned.load(Ordering::SeqCst));
+                let written =
+                    !abandoned.load(Ordering::SeqCst) && write_synced(&path, &snapshot).is_ok();
+                // An abandoned rewrite leaves no file behind.
+                if abandoned.load(Ordering::SeqCst) {
+                    let _ = std::fs::remove_file(&path);
+                }
                 *slot.lock() = Some(written);
             });
         if spawned.is_err() {
@@ -631,6 +678,7 @@ impl Keyspace {
         log_notice("Background append only file rewriting started");
         self.aof.rewrite = Some(Rewrite {
             started: Instant::now(),
+            temp_path,
             outcome,
             cancelled,
         });
@@ -673,9 +721,10 @@ impl Keyspace {
         if aof.state == AofState::Off && !aof.rewriting() && !aof.rewrite_scheduled {
             return;
         }
-        aof.write_pending(now_ms);
+        let child_active = self.background_job_running();
+        self.aof.write_pending(now_ms, child_active);
         self.reap_aof_rewrite();
-        if self.background_job_running() {
+        if self.background_job_running() || self.aof.rewrite_limited(now_ms / 1000) {
             self.refresh_aof_feeding();
             return;
         }
@@ -734,12 +783,6 @@ impl Keyspace {
         aof.persist_manifest(&manifest)
             .map_err(|error| format!("Can't persist the AOF manifest: {error}"))?;
         aof.manifest = manifest;
-        aof.current_size = aof
-            .manifest
-            .files_to_load()
-            .map(|file| aof.file_size(&file.name))
-            .sum();
-        aof.base_size = aof.current_size;
         aof.last_fsync_secs = now_ms / 1000;
         self.refresh_aof_feeding();
         Ok(())
@@ -771,11 +814,36 @@ impl Keyspace {
 
     /// Writes and syncs whatever is buffered (SHUTDOWN, the server stopping).
     pub fn flush_aof(&mut self, now_ms: u64) {
-        self.aof.write_pending(now_ms);
+        self.aof.write_pending(now_ms, false);
         if let Some(file) = &self.aof.file {
             let _ = file.sync_data();
         }
     }
+}
+
+/// Writes `manifest` into the AOF directory of `settings`: a temporary file, synced,
+/// renamed over the old one, and the directory synced.
+pub fn persist_manifest(settings: &AofSettings, manifest: &Manifest) -> std::io::Result<()> {
+    let path = settings.path(&settings.manifest_name());
+    let temporary = settings.path(&format!("temp-{}", settings.manifest_name()));
+    let written = File::create(&temporary).and_then(|mut file| {
+        file.write_all(manifest.to_text().as_bytes())?;
+        file.sync_all()
+    });
+    let result = written
+        .and_then(|()| std::fs::rename(&temporary, &path))
+        .and_then(|()| sync_dir(&settings.aof_dir()));
+    if let Err(error) = &result {
+        let _ = std::fs::remove_file(&temporary);
+        log_warning(&format!("Can't persist the AOF manifest file: {error}"));
+    }
+    result
+}
+
+/// Syncs a directory, so that the renames in it survive a crash (Redis's
+/// `fsyncFileDir`).
+fn sync_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
 }
 
 /// Writes `bytes` to `path`, synced to disk.
@@ -813,6 +881,24 @@ mod tests {
     }
 
     #[test]
+    fn failed_rewrites_are_retried_ever_later() {
+        let mut aof = Aof {
+            consecutive_failures: 2,
+            ..Aof::default()
+        };
+        assert!(!aof.rewrite_limited(1000));
+        aof.consecutive_failures = 3;
+        assert!(aof.rewrite_limited(1000), "the limit starts: a minute");
+        assert!(aof.rewrite_limited(1059));
+        assert!(!aof.rewrite_limited(1060), "one try when it is over");
+        assert!(aof.rewrite_limited(1060), "then two minutes");
+        assert!(aof.rewrite_limited(1179));
+        assert!(!aof.rewrite_limited(1180));
+        aof.consecutive_failures = 0;
+        assert!(!aof.rewrite_limited(1181));
+    }
+
+    #[test]
     fn a_rewrite_installs_its_base_and_starts_a_new_incr_file() {
         let dir = std::env::temp_dir().join(format!("kvdb-aof-unit-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -832,7 +918,7 @@ mod tests {
             "commands propagate to the file"
         );
         keyspace.aof.feed(0, &argv(&["SET", "k", "v"]), 0);
-        keyspace.aof.write_pending(0);
+        keyspace.aof.write_pending(0, false);
         assert!(keyspace.start_aof_rewrite(0));
         assert!(!keyspace.start_aof_rewrite(0), "one rewrite at a time");
         while keyspace.aof.rewriting() {

@@ -260,7 +260,7 @@ fn section_persistence(ctx: &Ctx<'_>, out: &mut String) {
         if aof.last_rewrite_failed { "err" } else { "ok" },
         aof.rewrites,
         aof.consecutive_failures,
-        if aof.write_failed() { "err" } else { "ok" },
+        if aof.write_error().is_some() { "err" } else { "ok" },
     );
     if aof.settings.enabled {
         let _ = write!(

@@ -92,7 +92,7 @@ fn sync(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let snapshot = Bytes::from(ctx.keyspace.snapshot(options, ctx.now_ms));
     if conf.rdb_filter.is_none() {
         ctx.keyspace.reap_background_save(ctx.now_ms);
-        if !ctx.keyspace.persistence.in_background() {
+        if !ctx.keyspace.background_job_running() {
             let path = crate::persistence::rdb_path(&ctx.config());
             ctx.keyspace
                 .write_in_background(path, snapshot.clone(), ctx.now_ms);
