@@ -434,3 +434,54 @@ fn files_left_by_an_earlier_run_are_carried_on() {
     assert_eq!(manifests[0], manifests[2], "left redis-server, right kvdb");
     assert_eq!(manifests[1], manifests[3], "left redis-server, right kvdb");
 }
+
+/// The newest incr file of a server, as bytes.
+fn last_incr_of(conn: &mut RawConn) -> Vec<u8> {
+    let path = last_incr(&dir_of(conn).join("appendonlydir"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_incr_file_holds_what_redis_writes() {
+    let mut session = DiffSession::exclusive();
+    session.run("CONFIG SET appendonly yes");
+    wait_for_rewrites(&mut session);
+    // Commands whose propagated form differs from what the client sent, in two
+    // databases, inside and outside transactions and scripts (no clock-dependent
+    // argument survives into the file).
+    session.run(
+        r#"
+        SET a 1
+        EXPIREAT a 4102444800
+        PEXPIRE a 0
+        SET b 1.5 KEEPTTL
+        INCRBYFLOAT b 2
+        GETDEL b
+        SADD s only
+        SPOP s
+        RPUSH l x y z
+        LMOVE l l2 LEFT RIGHT
+        SELECT 3
+        MULTI
+        HSET h f v
+        HINCRBYFLOAT h g 1.25
+        EXEC
+        EVAL "redis.call('set', KEYS[1], 'v'); redis.call('del', KEYS[1]); return 1" 1 k
+        SET nx-miss 1 NX
+        SET nx-miss 2 NX
+        XADD st 1-1 f v
+        XADD st MAXLEN ~ 0 2-1 f v
+        SELECT 0
+        FLUSHDB
+        SWAPDB 0 3
+        FLUSHALL
+        "#,
+    );
+    let redis = String::from_utf8_lossy(&last_incr_of(&mut session.redis)).into_owned();
+    let kvdb = String::from_utf8_lossy(&last_incr_of(&mut session.kvdb)).into_owned();
+    assert_eq!(redis, kvdb, "left redis-server, right kvdb");
+    for expected in ["PEXPIREAT", "KEEPTTL", "MULTI", "FLUSHALL", "SWAPDB"] {
+        assert!(redis.contains(expected), "{expected} in {redis:?}");
+    }
+    session.run("CONFIG SET appendonly no");
+}
