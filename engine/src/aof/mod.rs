@@ -141,7 +141,7 @@ pub struct Aof {
     /// The incr file commands are appended to.
     file: Option<File>,
     /// Commands not written yet (`aof_buf`).
-    buffer: Vec<u8>,
+    buffer: bytes::BytesMut,
     /// The database the file selected last (`None`: the next command selects).
     selected_db: Option<usize>,
     /// The second of the last `#TS:` annotation.
@@ -259,18 +259,17 @@ impl Aof {
         if !self.is_fed() {
             return;
         }
-        let mut out = bytes::BytesMut::new();
+        let out = &mut self.buffer;
         if self.settings.timestamps && self.timestamp_secs < now_ms / 1000 {
             self.timestamp_secs = now_ms / 1000;
             out.extend_from_slice(format!("#TS:{}\r\n", self.timestamp_secs).as_bytes());
         }
         if self.selected_db != Some(db) {
             let number = db.to_string();
-            kvdb_resp::write::command(&mut out, &[&b"SELECT"[..], number.as_bytes()]);
+            kvdb_resp::write::command(out, &[&b"SELECT"[..], number.as_bytes()]);
             self.selected_db = Some(db);
         }
-        kvdb_resp::write::command(&mut out, argv);
-        self.buffer.extend_from_slice(&out);
+        kvdb_resp::write::command(out, argv);
     }
 
     /// True when the buffer holds commands to write: the one test a batch pays.
@@ -304,7 +303,12 @@ impl Aof {
             }
             self.current_size += self.buffer.len() as u64;
             self.incr_size += self.buffer.len() as u64;
-            self.buffer.clear();
+            // A small buffer is kept for the next batch; one a big batch grew goes
+            // (Redis keeps `aof_buf` under 4000 bytes the same way).
+            match self.buffer.capacity() < 4000 {
+                true => self.buffer.clear(),
+                false => self.buffer = bytes::BytesMut::new(),
+            }
         }
         if self.incr_synced == self.incr_size || (self.settings.no_fsync_on_rewrite && child_active)
         {
