@@ -82,10 +82,14 @@ pub fn link_up(conn: &mut RawConn) -> bool {
     info_field(conn, "replication", "master_link_status").as_deref() == Some("up")
 }
 
-/// Waits until `replica` has applied everything `master` propagated.
+/// Waits until `replica` has applied everything `master` propagated so far. At or
+/// past: a keep-alive PING the master sends meanwhile moves the replica further.
 pub fn caught_up(master: &mut RawConn, replica: &mut RawConn) {
-    let offset = info_field(master, "replication", "master_repl_offset");
+    let offset = |conn: &mut RawConn, field: &str| -> Option<u64> {
+        info_field(conn, "replication", field)?.parse().ok()
+    };
+    let target = offset(master, "master_repl_offset").expect("the master's offset");
     eventually("the replica to catch up", || {
-        info_field(replica, "replication", "slave_repl_offset") == offset
+        offset(replica, "slave_repl_offset").is_some_and(|at| at >= target)
     });
 }
