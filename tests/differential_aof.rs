@@ -215,7 +215,8 @@ fn scripts_choose_where_their_commands_go() {
 #[test]
 fn each_server_loads_the_directory_the_other_wrote() {
     let mut session = DiffSession::exclusive();
-    session.run("FUNCTION FLUSH\nCONFIG SET appendonly yes");
+    // With `#TS:` annotations between the commands, which both loaders skip.
+    session.run("FUNCTION FLUSH\nCONFIG SET aof-timestamp-enabled yes\nCONFIG SET appendonly yes");
     wait_for_rewrites(&mut session);
     session.run(DATASET);
     // One base in command form, then more commands in a new incr file.
@@ -228,6 +229,12 @@ fn each_server_loads_the_directory_the_other_wrote() {
     let kvdb_dir = dir_of(&mut session.kvdb).join("appendonlydir");
     for (from, name) in [(redis_dir, "from-redis"), (kvdb_dir, "from-kvdb")] {
         let copy = copy_dir(&from, name);
+        // The command base starts with an annotation in both.
+        let manifest = std::fs::read_to_string(copy.join("appendonly.aof.manifest"));
+        let manifest = manifest.expect("the manifest");
+        let base = manifest.split(' ').nth(1).expect("a base file");
+        let base = std::fs::read(copy.join(base)).expect("the base file");
+        assert!(base.starts_with(b"#TS:"), "{name}: annotations");
         let dir = copy.parent().expect("a parent").to_path_buf();
         let dirname = copy
             .file_name()
@@ -251,7 +258,7 @@ fn each_server_loads_the_directory_the_other_wrote() {
         assert_both_load(&args, &digest, &what, "CONFIG SET appendonly no");
         std::fs::remove_dir_all(&copy).expect("the copy removed");
     }
-    session.run("CONFIG SET appendonly no\nFUNCTION FLUSH");
+    session.run("CONFIG SET appendonly no\nCONFIG SET aof-timestamp-enabled no\nFUNCTION FLUSH");
 }
 
 /// The last incr file a manifest lists.
