@@ -9,7 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use support::{assert_both_load, DiffSession, RawConn, ServerProcess};
+use support::{assert_both_load, scratch_dir, DiffSession, RawConn, BOTH_SERVERS};
 
 /// Every type, TTLs (one already past, which a load must keep until it expires), a
 /// stream with a group, pending entries and an idle consumer, a transaction and a
@@ -107,9 +107,7 @@ fn field_names(reply: &[u8]) -> Vec<String> {
 
 /// A copy of `from` (a directory of files) at a new scratch path.
 fn copy_dir(from: &Path, name: &str) -> PathBuf {
-    let to = std::env::temp_dir().join(format!("kvdb-aof-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&to);
-    std::fs::create_dir_all(&to).expect("a scratch directory");
+    let to = scratch_dir(&format!("aof-{name}"));
     for entry in std::fs::read_dir(from).expect("the directory") {
         let entry = entry.expect("an entry");
         std::fs::copy(entry.path(), to.join(entry.file_name())).expect("a copied file");
@@ -274,15 +272,8 @@ fn last_incr(aof_dir: &Path) -> PathBuf {
 
 #[test]
 fn a_killed_server_comes_back_and_a_cut_file_loads_as_configured() {
-    type Start = fn(&[&str]) -> ServerProcess;
-    let starts: [(&str, Start); 2] = [
-        ("redis", ServerProcess::redis_with_args),
-        ("kvdb", ServerProcess::kvdb_with_args),
-    ];
-    for (name, start) in starts {
-        let dir = std::env::temp_dir().join(format!("kvdb-aof-kill-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (name, start) in BOTH_SERVERS {
+        let dir = scratch_dir(&format!("aof-kill-{name}"));
         let dir_arg = dir.to_string_lossy().into_owned();
         let args = |truncated: &'static str| {
             [
@@ -346,18 +337,9 @@ fn a_killed_server_comes_back_and_a_cut_file_loads_as_configured() {
 #[test]
 fn a_file_that_cannot_be_made_is_refused_alike() {
     let mut answers = Vec::new();
-    for (name, start) in [
-        (
-            "redis",
-            ServerProcess::redis_with_args as fn(&[&str]) -> ServerProcess,
-        ),
-        ("kvdb", ServerProcess::kvdb_with_args),
-    ] {
+    for (name, start) in BOTH_SERVERS {
         // A plain file stands where the AOF directory would go.
-        let dir =
-            std::env::temp_dir().join(format!("kvdb-aof-blocked-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let dir = scratch_dir(&format!("aof-blocked-{name}"));
         std::fs::write(dir.join("appendonlydir"), b"in the way").expect("the file");
         let dir_arg = dir.to_string_lossy().into_owned();
         let server = start(&["--dir", &dir_arg]);
@@ -399,17 +381,8 @@ fn a_file_that_cannot_be_made_is_refused_alike() {
 #[test]
 fn files_left_by_an_earlier_run_are_carried_on() {
     let mut manifests = Vec::new();
-    for (name, start) in [
-        (
-            "redis",
-            ServerProcess::redis_with_args as fn(&[&str]) -> ServerProcess,
-        ),
-        ("kvdb", ServerProcess::kvdb_with_args),
-    ] {
-        let dir =
-            std::env::temp_dir().join(format!("kvdb-aof-again-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (name, start) in BOTH_SERVERS {
+        let dir = scratch_dir(&format!("aof-again-{name}"));
         let dir_arg = dir.to_string_lossy().into_owned();
         {
             let server = start(&["--dir", &dir_arg, "--appendonly", "yes"]);

@@ -281,9 +281,7 @@ fn a_replica_appends_what_its_master_sends() {
 
 #[test]
 fn a_restarted_replica_resumes_from_its_file() {
-    let dir = std::env::temp_dir().join(format!("kvdb-replica-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let dir = support::scratch_dir("replica-restart");
     let dir_arg = dir.to_string_lossy().into_owned();
     let (redis, mut master, kvdb, mut replica) =
         redis_master_and_kvdb_replica(&["--dir", &dir_arg]);

@@ -165,9 +165,7 @@ fn the_backlog_is_freed_after_its_ttl_without_replicas() {
 
 #[test]
 fn replicas_of_a_restarted_master_resume() {
-    let dir = std::env::temp_dir().join(format!("kvdb-master-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let dir = support::scratch_dir("master-restart");
     let dir_arg = dir.to_string_lossy().into_owned();
     let first =
         ServerProcess::kvdb_with_args(&["--dir", &dir_arg, "--enable-debug-command", "yes"]);

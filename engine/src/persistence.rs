@@ -100,17 +100,36 @@ pub fn rdb_path(config: &Config) -> PathBuf {
 }
 
 /// How a file of `keyspace` is written now under `config` (its encoding settings
-/// and checksum, with the list packed threshold DEBUG may have set).
+/// and checksum, with the list packed threshold DEBUG may have set), recording
+/// where the replication stream stands.
 pub fn save_options(config: &Config, keyspace: &Keyspace, now_ms: u64) -> SaveOptions {
+    SaveOptions {
+        replication: keyspace.replication.stream_position(),
+        ..base_save_options(
+            config.rdb_settings(),
+            config.rdbchecksum(),
+            keyspace,
+            now_ms,
+        )
+    }
+}
+
+/// How a file of `keyspace` is written now with `settings` and `checksum`: the
+/// options every RDB file shares (an append-only file's base adds nothing more).
+pub fn base_save_options(
+    settings: crate::rdb::RdbSettings,
+    checksum: bool,
+    keyspace: &Keyspace,
+    now_ms: u64,
+) -> SaveOptions {
     SaveOptions {
         settings: crate::rdb::RdbSettings {
             packed_threshold: keyspace.list_packed_threshold,
-            ..config.rdb_settings()
+            ..settings
         },
-        checksum: config.rdbchecksum(),
+        checksum,
         unix_time: now_ms / 1000,
         used_memory: crate::memory::current_bytes(),
-        replication: keyspace.replication.stream_position(),
         ..SaveOptions::default()
     }
 }

@@ -630,7 +630,8 @@ pub fn free_port() -> u16 {
         .expect("cannot bind 127.0.0.1:0")
 }
 
-fn scratch_dir(what: &str) -> PathBuf {
+/// A new empty directory under the system's temporary one, unique to this call.
+pub fn scratch_dir(what: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "kvdb-tests-{what}-{}-{}",
@@ -1606,16 +1607,26 @@ pub fn slowlog_arguments(log: &[u8]) -> Vec<u8> {
     arguments
 }
 
+/// Starts a server with extra arguments ([`ServerProcess::redis_with_args`] and
+/// [`ServerProcess::kvdb_with_args`]).
+pub type StartServer = fn(&[&str]) -> ServerProcess;
+
+/// How to start redis-server and kvdb-server with extra arguments, by name: for
+/// tests that take both through the same steps and compare the outcomes.
+#[allow(dead_code)]
+pub const BOTH_SERVERS: [(&str, StartServer); 2] = [
+    ("redis", ServerProcess::redis_with_args),
+    ("kvdb", ServerProcess::kvdb_with_args),
+];
+
 /// Starts redis-server and then kvdb-server with `args` (a data directory to load,
 /// say) and asserts that each loaded the dataset of DEBUG DIGEST `digest` with the
 /// function `hi` (answering "hi"); `what` names the data in the message. Each server
 /// runs `after` before it stops.
 #[allow(dead_code)]
 pub fn assert_both_load(args: &[&str], digest: &[u8], what: &str, after: &str) {
-    for server in [
-        ServerProcess::redis_with_args(args),
-        ServerProcess::kvdb_with_args(args),
-    ] {
+    for (_, start) in BOTH_SERVERS {
+        let server = start(args);
         let mut conn = server.connect();
         assert_eq!(
             conn.cmd("DEBUG DIGEST"),

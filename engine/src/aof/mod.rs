@@ -157,8 +157,10 @@ pub struct Aof {
     last_fsync_secs: u64,
     /// Syncs running on their threads (`aof_pending_bio_fsync`).
     fsyncs_running: Arc<AtomicUsize>,
-    /// Why the last sync on a thread failed, if it did (`aof_bio_fsync_status`).
+    /// Why the last sync on a thread failed, if it did (`aof_bio_fsync_status`), and
+    /// a flag for it that commands test without taking the lock.
     fsync_error: Arc<Mutex<Option<String>>>,
+    fsync_failed: Arc<AtomicBool>,
     rewrite: Option<Rewrite>,
     /// A rewrite to start when it can (`aof_rewrite_scheduled`).
     pub rewrite_scheduled: bool,
@@ -248,8 +250,13 @@ impl Aof {
     /// are refused with it while appending is on (Redis's `MISCONF Errors writing to
     /// the AOF file: ...`).
     pub fn write_error(&self) -> Option<String> {
-        let fsync = self.fsync_error.lock().clone();
-        self.last_write_error.clone().or(fsync)
+        if let Some(error) = &self.last_write_error {
+            return Some(error.clone());
+        }
+        match self.fsync_failed.load(Ordering::Relaxed) {
+            true => self.fsync_error.lock().clone(),
+            false => None,
+        }
     }
 
     /// Appends `argv`, run in database `db`, to the buffer (Redis's
@@ -354,23 +361,19 @@ impl Aof {
             return;
         };
         let running = self.fsyncs_running.clone();
-        let failed = self.fsync_error.clone();
+        let (error, failed) = (self.fsync_error.clone(), self.fsync_failed.clone());
         running.fetch_add(1, Ordering::SeqCst);
         let spawned = std::thread::Builder::new()
             .name("kvdb-aof-fsync".into())
             .spawn(move || {
                 let outcome = file.sync_data();
-                *failed.lock() = outcome.err().map(|e| crate::config::strerror(&e));
+                failed.store(outcome.is_err(), Ordering::Relaxed);
+                *error.lock() = outcome.err().map(|e| crate::config::strerror(&e));
                 running.fetch_sub(1, Ordering::SeqCst);
             });
         if spawned.is_err() {
             self.fsyncs_running.fetch_sub(1, Ordering::SeqCst);
         }
-    }
-
-    /// Writes the manifest beside its files.
-    fn persist_manifest(&self, manifest: &Manifest) -> std::io::Result<()> {
-        persist_manifest(&self.settings, manifest)
     }
 
     /// Opens `name` in the AOF directory for appending, as the incr file.
@@ -409,22 +412,28 @@ impl Aof {
         for file in std::mem::take(&mut self.manifest.history) {
             let _ = std::fs::remove_file(self.settings.path(&file.name));
         }
-        let _ = self.persist_manifest(&self.manifest);
+        let _ = persist_manifest(&self.settings, &self.manifest);
     }
 
     /// Ends appending (`appendonly no`, Redis's `stopAppendOnly`): what is buffered
     /// is written and synced, and a running rewrite is abandoned.
     pub fn stop(&mut self, now_ms: u64) {
-        self.write_pending(now_ms, false);
-        if let Some(file) = self.file.take() {
-            let _ = file.sync_data();
-        }
+        self.write_and_sync(now_ms);
+        self.file = None;
         self.selected_db = None;
         self.state = AofState::Off;
         self.rewrite_scheduled = false;
         (self.incr_size, self.incr_synced) = (0, 0);
         self.abandon_rewrite();
         self.buffer.clear();
+    }
+
+    /// Writes what is buffered and syncs the file now.
+    fn write_and_sync(&mut self, now_ms: u64) {
+        self.write_pending(now_ms, false);
+        if let Some(file) = &self.file {
+            let _ = file.sync_data();
+        }
     }
 
     /// Stops a running rewrite: its thread writes nothing more and its file goes.
@@ -500,7 +509,7 @@ impl Aof {
             new_incr = Some(settings.path(&incr));
         }
         manifest.incr_to_history(self.file.is_some());
-        if let Err(error) = self.persist_manifest(&manifest) {
+        if let Err(error) = persist_manifest(&self.settings, &manifest) {
             let _ = std::fs::remove_file(&base_path);
             if let Some(incr) = new_incr {
                 let _ = std::fs::remove_file(incr);
@@ -590,6 +599,7 @@ impl Keyspace {
         }
         self.aof.last_write_error = None;
         *self.aof.fsync_error.lock() = None;
+        self.aof.fsync_failed.store(false, Ordering::Relaxed);
         self.refresh_aof_feeding();
         true
     }
@@ -606,20 +616,24 @@ impl Keyspace {
         self.refresh_aof_feeding();
     }
 
-    /// How a base file in RDB form is written now.
-    fn aof_base_options(&self, now_ms: u64) -> crate::rdb::file::SaveOptions {
+    /// The dataset as a base file now: an RDB file (with no replication position,
+    /// as Redis writes it) or, with `aof-use-rdb-preamble no`, commands.
+    fn aof_base_contents(&self, now_ms: u64) -> Vec<u8> {
         let settings = &self.aof.settings;
-        crate::rdb::file::SaveOptions {
-            settings: crate::rdb::RdbSettings {
-                packed_threshold: self.list_packed_threshold,
-                ..settings.rdb_settings
-            },
-            checksum: settings.rdb_checksum,
-            unix_time: now_ms / 1000,
-            used_memory: crate::memory::current_bytes(),
-            aof_base: true,
-            ..crate::rdb::file::SaveOptions::default()
+        if !settings.use_rdb_preamble {
+            let timestamp = settings.timestamps.then_some(now_ms / 1000);
+            return rewrite::dataset_commands(self, timestamp).into();
         }
+        let options = crate::rdb::file::SaveOptions {
+            aof_base: true,
+            ..crate::persistence::base_save_options(
+                settings.rdb_settings,
+                settings.rdb_checksum,
+                self,
+                now_ms,
+            )
+        };
+        self.snapshot(options, now_ms)
     }
 
     /// Tells propagation whether the file takes commands.
@@ -652,13 +666,7 @@ impl Keyspace {
             return false;
         }
         self.aof.rewrites += 1;
-        let snapshot = match settings.use_rdb_preamble {
-            true => Bytes::from(self.snapshot(self.aof_base_options(now_ms), now_ms)),
-            false => {
-                let timestamp = settings.timestamps.then_some(now_ms / 1000);
-                rewrite::dataset_commands(self, timestamp).freeze()
-            }
-        };
+        let snapshot = self.aof_base_contents(now_ms);
         let outcome = Arc::new(Mutex::new(None));
         let cancelled = Arc::new(AtomicBool::new(false));
         let (slot, abandoned) = (outcome.clone(), cancelled.clone());
@@ -709,7 +717,7 @@ impl Keyspace {
                 File::create(&path).inspect_err(|error| {
                     log_warning(&format!("Can't open the append-only file {name}: {error}"));
                 })?;
-                aof.persist_manifest(&manifest)?;
+                persist_manifest(&aof.settings, &manifest)?;
                 aof.open_incr(&name, true)?;
                 aof.manifest = manifest;
                 Ok(())
@@ -768,13 +776,7 @@ impl Keyspace {
         let mut manifest = self.aof.manifest.clone();
         if manifest.is_empty() {
             let name = manifest.new_base(&settings.filename, settings.use_rdb_preamble);
-            let contents = match settings.use_rdb_preamble {
-                true => self.snapshot(self.aof_base_options(now_ms), now_ms),
-                false => {
-                    let timestamp = settings.timestamps.then_some(now_ms / 1000);
-                    rewrite::dataset_commands(self, timestamp).to_vec()
-                }
-            };
+            let contents = self.aof_base_contents(now_ms);
             write_synced(&settings.path(&name), &contents)
                 .map_err(|error| format!("Can't write the AOF base file {name}: {error}"))?;
             log_notice(&format!("Creating AOF base file {name} on server start"));
@@ -784,7 +786,7 @@ impl Keyspace {
         aof.state = AofState::On;
         aof.open_incr(&name, false)
             .map_err(|error| format!("Can't open the append-only file {name}: {error}"))?;
-        aof.persist_manifest(&manifest)
+        persist_manifest(&aof.settings, &manifest)
             .map_err(|error| format!("Can't persist the AOF manifest: {error}"))?;
         aof.manifest = manifest;
         aof.last_fsync_secs = now_ms / 1000;
@@ -818,10 +820,7 @@ impl Keyspace {
 
     /// Writes and syncs whatever is buffered (SHUTDOWN, the server stopping).
     pub fn flush_aof(&mut self, now_ms: u64) {
-        self.aof.write_pending(now_ms, false);
-        if let Some(file) = &self.aof.file {
-            let _ = file.sync_data();
-        }
+        self.aof.write_and_sync(now_ms);
     }
 }
 
