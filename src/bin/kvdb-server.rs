@@ -150,17 +150,20 @@ fn main() -> ExitCode {
     let threads = options
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
-        .enable_all()
-        .build()
+    // One runtime per worker thread, each with one worker: connections start on the
+    // first and spread over the others only while a core is spare (server::workers).
+    let runtimes = match (0..threads)
+        .map(worker_runtime)
+        .collect::<Result<Vec<_>, _>>()
     {
-        Ok(runtime) => runtime,
+        Ok(runtimes) => runtimes,
         Err(error) => {
             log(format_args!("cannot start the runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
+    let (runtime, more_runtimes) = runtimes.split_first().expect("at least one thread");
+    let more_runtimes = more_runtimes.iter().map(|r| r.handle().clone()).collect();
     let listen = listen_from(&config);
     let mut builder = Engine::builder().config(config);
     if let Some(path) = &options.config_file {
@@ -191,7 +194,7 @@ fn main() -> ExitCode {
     let exiting = engine.clone();
     runtime.block_on(async move {
         let server = match BoundServer::bind(engine.into(), &listen).await {
-            Ok(server) => server,
+            Ok(server) => server.spread_over(more_runtimes),
             Err(error) => {
                 log(format_args!("could not listen: {error}"));
                 return ExitCode::FAILURE;
@@ -221,6 +224,15 @@ fn main() -> ExitCode {
         log(format_args!("ready to exit, bye bye..."));
         ExitCode::SUCCESS
     })
+}
+
+/// Worker runtime number `index`: one worker thread, named for it.
+fn worker_runtime(index: usize) -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(format!("kvdb-worker-{index}"))
+        .enable_all()
+        .build()
 }
 
 /// Loads the named Lua programs of `dirs` into `engine`'s script cache with `SCRIPT

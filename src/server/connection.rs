@@ -5,6 +5,9 @@
 //! requests before it, then closes. Until a client has authenticated, requests run one
 //! at a time, because Redis applies stricter size limits to unauthenticated clients and
 //! an AUTH in the middle of a pipeline lifts them for what follows.
+//!
+//! Between batches a connection may move to another runtime (see `workers`): it then
+//! returns its socket, session and buffers, to be served on as if nothing happened.
 
 use std::time::Duration;
 
@@ -15,6 +18,8 @@ use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+use super::workers::Home;
+
 /// Initial capacity of a connection's read and write buffers.
 const BUFFER_SIZE: usize = 16 * 1024;
 /// Most free space a read is offered. A read that fills what it was offered doubles
@@ -23,36 +28,179 @@ const BUFFER_SIZE: usize = 16 * 1024;
 /// answered with one write, not two of each.
 const MAX_READ_SIZE: usize = 2 * BUFFER_SIZE;
 
-/// Serves one client until it disconnects, asks to close, or breaks the protocol.
-pub(crate) async fn serve_connection<S>(stream: S, mut session: Session)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    serve(stream, &mut session).await;
+/// What a connection keeps between batches besides its socket and session: its
+/// decoder, buffers and their sizes, and the limits read when it connected. All of it
+/// moves with the connection when it changes runtime.
+pub(crate) struct Carried {
+    decoder: RequestDecoder,
+    input: BytesMut,
+    output: BytesMut,
+    /// Request vectors are kept across batches (their Bytes dropped, their capacity
+    /// reused), so decoding allocates nothing per request.
+    batch: Vec<Vec<Bytes>>,
+    /// The client's `timeout` when it connected.
+    idle_timeout: Option<Duration>,
+    /// `client-query-buffer-limit` when it connected.
+    query_limit: usize,
+    /// Free space the next read is offered (see [`MAX_READ_SIZE`]).
+    read_size: usize,
+    /// The reply buffer's size, as the clients cron sets it (Redis's
+    /// `buf_usable_size`): a batch's replies may grow the buffer past it for a while.
+    reply_size: usize,
+    /// Set when the clients cron took the read buffer back: the next read gets only
+    /// what it needs, until a request comes.
+    trimmed: bool,
 }
 
-async fn serve<S>(mut stream: S, session: &mut Session)
+impl Carried {
+    /// A new connection's state, under the limits `session`'s configuration sets now.
+    pub(crate) fn new(session: &mut Session) -> Carried {
+        let (limits, idle_timeout, query_limit) = {
+            let config = session.engine().shared().config.read();
+            let limits = Limits {
+                // Keys and members are stored with 32-bit lengths.
+                max_bulk_len: (config.proto_max_bulk_len() as usize).min(kvdb_engine::MAX_KEY_LEN),
+                ..Limits::default()
+            };
+            let timeout = config.timeout_secs();
+            let idle = (timeout > 0).then(|| Duration::from_secs(timeout));
+            (limits, idle, config.client_query_buffer_limit() as usize)
+        };
+        let carried = Carried {
+            decoder: RequestDecoder::new(limits),
+            input: BytesMut::with_capacity(BUFFER_SIZE),
+            output: BytesMut::with_capacity(BUFFER_SIZE),
+            batch: Vec::new(),
+            idle_timeout,
+            query_limit,
+            read_size: BUFFER_SIZE,
+            reply_size: BUFFER_SIZE,
+            trimmed: false,
+        };
+        session.note_buffers(carried.input.capacity(), carried.output.capacity());
+        carried
+    }
+}
+
+/// A connection on its way to another runtime: detached from this one's I/O driver,
+/// with everything it keeps between batches.
+pub(crate) struct Moving {
+    socket: Socket,
+    /// The client's session.
+    pub(crate) session: Session,
+    carried: Carried,
+}
+
+/// A client's socket, detached from any runtime.
+pub(crate) enum Socket {
+    Tcp(std::net::TcpStream),
+    #[cfg(unix)]
+    Unix(std::os::unix::net::UnixStream),
+}
+
+/// A socket that can leave the runtime it is registered with.
+pub(crate) trait Detach: AsyncRead + AsyncWrite + Unpin {
+    /// The socket, deregistered from this runtime's I/O driver.
+    fn detach(self) -> std::io::Result<Socket>;
+}
+
+impl Detach for tokio::net::TcpStream {
+    fn detach(self) -> std::io::Result<Socket> {
+        self.into_std().map(Socket::Tcp)
+    }
+}
+
+#[cfg(unix)]
+impl Detach for tokio::net::UnixStream {
+    fn detach(self) -> std::io::Result<Socket> {
+        self.into_std().map(Socket::Unix)
+    }
+}
+
+impl Moving {
+    /// A connection accepted on one runtime, to be served on another.
+    pub(crate) fn accepted<S: Detach>(stream: S, mut session: Session) -> Option<Moving> {
+        let carried = Carried::new(&mut session);
+        let socket = stream.detach().ok()?;
+        Some(Moving {
+            socket,
+            session,
+            carried,
+        })
+    }
+
+    /// Serves the connection on the runtime this runs on, as [`serve_connection`].
+    pub(crate) async fn resume(self, home: Home) -> Option<Moving> {
+        let Moving {
+            socket,
+            session,
+            carried,
+        } = self;
+        match socket {
+            Socket::Tcp(stream) => {
+                let stream = tokio::net::TcpStream::from_std(stream).ok()?;
+                serve_connection(stream, session, carried, home).await
+            }
+            #[cfg(unix)]
+            Socket::Unix(stream) => {
+                let stream = tokio::net::UnixStream::from_std(stream).ok()?;
+                serve_connection(stream, session, carried, home).await
+            }
+        }
+    }
+}
+
+/// Serves one client until it disconnects, asks to close, or breaks the protocol
+/// (then `None`), or until it belongs on another runtime than `home` (then it answers
+/// the connection, to be [resumed](Moving::resume) there).
+pub(crate) async fn serve_connection<S: Detach>(
+    mut stream: S,
+    mut session: Session,
+    mut carried: Carried,
+    home: Home,
+) -> Option<Moving> {
+    match serve(&mut stream, &mut session, &mut carried, &home).await {
+        Ended::Closed => None,
+        Ended::Leaving => {
+            let socket = stream.detach().ok()?;
+            Some(Moving {
+                socket,
+                session,
+                carried,
+            })
+        }
+    }
+}
+
+/// Why [`serve`] returned.
+enum Ended {
+    /// The connection is over.
+    Closed,
+    /// The client belongs on another runtime now; nothing of it is half done.
+    Leaving,
+}
+
+async fn serve<S>(
+    stream: &mut S,
+    session: &mut Session,
+    carried: &mut Carried,
+    home: &Home,
+) -> Ended
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let (limits, idle_timeout, query_limit) = {
-        let config = session.engine().shared().config.read();
-        let limits = Limits {
-            // Keys and members are stored with 32-bit lengths.
-            max_bulk_len: (config.proto_max_bulk_len() as usize).min(kvdb_engine::MAX_KEY_LEN),
-            ..Limits::default()
-        };
-        let timeout = config.timeout_secs();
-        let idle = (timeout > 0).then(|| Duration::from_secs(timeout));
-        (limits, idle, config.client_query_buffer_limit() as usize)
-    };
-    let mut decoder = RequestDecoder::new(limits);
-    let mut input = BytesMut::with_capacity(BUFFER_SIZE);
-    let mut output = BytesMut::with_capacity(BUFFER_SIZE);
-    session.note_buffers(input.capacity(), output.capacity());
-    // Request vectors are kept across batches (their Bytes dropped, their capacity
-    // reused), so decoding allocates nothing per request.
-    let mut batch: Vec<Vec<Bytes>> = Vec::new();
+    let Carried {
+        decoder,
+        input,
+        output,
+        batch,
+        idle_timeout,
+        query_limit,
+        read_size,
+        reply_size,
+        trimmed,
+    } = carried;
+    let (idle_timeout, query_limit) = (*idle_timeout, *query_limit);
     let mut queued = 0;
     // Set when a batch waited (a blocked or paused command) while the client kept
     // sending: what arrived meanwhile is already in `input`, to run before reading more.
@@ -62,20 +210,16 @@ where
     let mut killed = session.killed();
     let mut mailbox_offered = session.mailbox_offered();
     let mut resize_requested = session.resize_requested();
-    let mut read_size = BUFFER_SIZE;
-    // The reply buffer's size, as the clients cron sets it (Redis's
-    // `buf_usable_size`): a batch's replies may grow the buffer past it for a while.
-    let mut reply_size = BUFFER_SIZE;
-    // Set when the clients cron took the read buffer back: the next read gets only
-    // what it needs, until a request comes.
-    let mut trimmed = false;
     loop {
+        if !buffered && home.should_leave(session.id()) {
+            return Ended::Leaving;
+        }
         if !buffered {
-            if !trimmed {
+            if !*trimmed {
                 // Reclaims the whole allocation once the requests split off it are
                 // gone: its size is what CLIENT LIST shows as the query buffer.
-                input.reserve(read_size);
-                session.note_buffers(input.capacity(), reply_size);
+                input.reserve(*read_size);
+                session.note_buffers(input.capacity(), *reply_size);
             }
             let offered = input.capacity() - input.len();
             // Subscribers and MONITOR clients are never closed for idling (as in Redis).
@@ -84,34 +228,34 @@ where
                 // A client with a mailbox (a subscriber, a tracking client, a tracking
                 // redirection target) waits for its socket and its mailbox at once.
                 Some(mailbox) => tokio::select! {
-                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
+                    read = read_within(stream, input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
-                    _ = &mut killed => return, // CLIENT KILL
+                    _ = &mut killed => return Ended::Closed, // CLIENT KILL
                     _ = &mut resize_requested => Event::Resize,
                 },
                 None => tokio::select! {
-                    read = read_within(&mut stream, &mut input, idle) => Event::Read(read),
+                    read = read_within(stream, input, idle) => Event::Read(read),
                     // Another client made this one its tracking redirection target.
                     _ = &mut mailbox_offered => Event::Mail,
-                    _ = &mut killed => return,
+                    _ = &mut killed => return Ended::Closed,
                     _ = &mut resize_requested => Event::Resize,
                 },
             };
             let read = match event {
                 Event::Read(Some(read)) => read,
-                Event::Read(None) => return, // idle past `timeout`: Redis closes silently
+                Event::Read(None) => return Ended::Closed, // idle past `timeout`: Redis closes silently
                 Event::Resize => {
                     if let Some(resize) = session.take_resize() {
                         if let Some(room) = resize.query {
-                            trim_query_buffer(&mut input, room);
-                            trimmed = true;
+                            trim_query_buffer(input, room);
+                            *trimmed = true;
                         }
                         if let Some(size) = resize.reply {
                             // Nothing waits in it between batches.
-                            output = BytesMut::with_capacity(size);
-                            reply_size = size;
+                            *output = BytesMut::with_capacity(size);
+                            *reply_size = size;
                         }
-                        session.note_buffers(input.capacity(), reply_size);
+                        session.note_buffers(input.capacity(), *reply_size);
                     }
                     continue;
                 }
@@ -120,29 +264,29 @@ where
                         .mailbox()
                         .is_some_and(|mailbox| mailbox.overflowed())
                     {
-                        return; // a subscriber past its output buffer limit is dropped
+                        return Ended::Closed; // a subscriber past its output buffer limit is dropped
                     }
                     // Let the publishers already woken on this thread run first (a
                     // yielded task waits for the next I/O poll), so one write carries
                     // all their messages: Redis's flush before the event loop sleeps.
                     tokio::task::yield_now().await;
-                    session.deliver_messages(&mut output);
-                    if write_out(&mut stream, session, &mut output, reply_size)
+                    session.deliver_messages(output);
+                    if write_out(stream, session, output, *reply_size)
                         .await
                         .is_err()
                     {
-                        return;
+                        return Ended::Closed;
                     }
-                    give_back_buffers(session, &mut output, reply_size);
+                    give_back_buffers(session, output, *reply_size);
                     continue;
                 }
             };
             match read {
-                Ok(0) | Err(_) => return,
+                Ok(0) | Err(_) => return Ended::Closed,
                 Ok(n) => {
-                    trimmed = false;
+                    *trimmed = false;
                     if n == offered {
-                        read_size = (read_size * 2).min(MAX_READ_SIZE);
+                        *read_size = (*read_size * 2).min(MAX_READ_SIZE);
                     }
                     count_input(session, n);
                     session.note_query_len(input.len());
@@ -156,18 +300,18 @@ where
             if queued == batch.len() {
                 batch.push(Vec::new());
             }
-            match decoder.decode_into(&mut input, &mut batch[queued]) {
+            match decoder.decode_into(input, &mut batch[queued]) {
                 Ok(true) => {
                     queued += 1;
                     if session.needs_auth() {
                         let io = Io {
-                            stream: &mut stream,
-                            input: &mut input,
-                            output: &mut output,
+                            stream: &mut *stream,
+                            input: &mut *input,
+                            output: &mut *output,
                         };
-                        match run_batch(io, session, &mut batch, &mut queued).await {
+                        match run_batch(io, session, batch, &mut queued).await {
                             Ok(waited) => buffered |= waited,
-                            Err(Disconnected) => return,
+                            Err(Disconnected) => return Ended::Closed,
                         }
                         if session.should_close() {
                             break;
@@ -197,13 +341,13 @@ where
                 }
             }
             let io = Io {
-                stream: &mut stream,
-                input: &mut input,
-                output: &mut output,
+                stream: &mut *stream,
+                input: &mut *input,
+                output: &mut *output,
             };
-            match run_batch(io, session, &mut batch, &mut queued).await {
+            match run_batch(io, session, batch, &mut queued).await {
                 Ok(waited) => buffered |= waited,
-                Err(Disconnected) => return,
+                Err(Disconnected) => return Ended::Closed,
             }
             if heavy {
                 // The other connections ready on this worker run first, so their
@@ -213,24 +357,24 @@ where
             }
         }
         if let Some(error) = &protocol_error {
-            kvdb_resp::write::error(&mut output, format!("ERR {error}").as_bytes());
+            kvdb_resp::write::error(output, format!("ERR {error}").as_bytes());
         }
-        session.deliver_messages(&mut output);
-        if write_out(&mut stream, session, &mut output, reply_size)
+        session.deliver_messages(output);
+        if write_out(stream, session, output, *reply_size)
             .await
             .is_err()
         {
-            return;
+            return Ended::Closed;
         }
         if protocol_error.is_some() || session.should_close() || session.is_killed() {
             let _ = stream.shutdown().await;
-            return;
+            return Ended::Closed;
         }
         if input.len() > query_limit {
-            return; // Redis closes clients whose query buffer passes the limit
+            return Ended::Closed; // Redis closes clients whose query buffer passes the limit
         }
         buffered &= !input.is_empty();
-        give_back_buffers(session, &mut output, reply_size);
+        give_back_buffers(session, output, *reply_size);
     }
 }
 
@@ -616,7 +760,9 @@ mod tests {
             data_reads: 0,
             writes: 0,
         };
-        serve(&mut client, &mut Engine::new().session()).await;
+        let mut session = Engine::new().session();
+        let mut carried = Carried::new(&mut session);
+        serve(&mut client, &mut session, &mut carried, &Home::fixed()).await;
         assert_eq!(client.replies(), 48);
         // The first batch fills the first read and needs a second; the read that
         // filled its offer doubled the next, so each later batch takes one read and

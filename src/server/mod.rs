@@ -2,9 +2,11 @@
 //!
 //! Connection tasks run directly on the engine (no channel hop): each decodes its
 //! requests and executes them under the engine's lock, so throughput scales with the
-//! runtime's worker threads while commands stay atomic.
+//! worker threads while commands stay atomic. A server may run its connections on
+//! several runtimes (`workers`), moving them between batches.
 
 mod connection;
+mod workers;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -12,9 +14,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kvdb_engine::engine::Shared;
-use kvdb_engine::Engine;
+use kvdb_engine::{Engine, Session};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Handle;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use connection::{serve_connection, Carried, Detach, Moving};
+use workers::{Home, Placement};
 
 /// Error reply for a connection over `maxclients`.
 const MAX_CLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
@@ -185,6 +192,9 @@ pub struct BoundServer {
     #[cfg(unix)]
     unix: Option<(tokio::net::UnixListener, std::path::PathBuf)>,
     stop: Stopper,
+    /// Runtimes besides the one [`BoundServer::run`] runs on, to spread connections
+    /// over while the machine has cores to spare.
+    more_runtimes: Vec<Handle>,
 }
 
 impl BoundServer {
@@ -233,7 +243,17 @@ impl BoundServer {
             #[cfg(unix)]
             unix,
             stop: Stopper::new(),
+            more_runtimes: Vec::new(),
         })
+    }
+
+    /// Runs the server's connections as `kvdb-server` does: on the runtime it runs on
+    /// and on `runtimes` (each best with one worker thread), moved to one more at a
+    /// time while those in use are saturated and a core is spare, back as soon as
+    /// other processes need the cores. The runtimes must outlive the run.
+    pub fn spread_over(mut self, runtimes: Vec<Handle>) -> Self {
+        self.more_runtimes = runtimes;
+        self
     }
 
     /// The TCP addresses actually bound.
@@ -256,6 +276,14 @@ impl BoundServer {
     pub async fn run(self) {
         let shared = self.engine.shared().clone();
         let mut tasks = tokio::task::JoinSet::new();
+        let placement = (!self.more_runtimes.is_empty()).then(|| {
+            let mut homes = vec![Handle::current()];
+            homes.extend(self.more_runtimes);
+            Placement::new(homes)
+        });
+        if let Some(placement) = &placement {
+            tasks.spawn(workers::balance(placement.clone()));
+        }
         let open: OpenListeners = Arc::default();
         for listener in self.tcp {
             let retire = Stopper::new();
@@ -264,7 +292,8 @@ impl BoundServer {
                     .push((addr, retire.clone(), Closer::of(&listener)));
             }
             let (engine, stop) = (self.engine.clone(), self.stop.clone());
-            tasks.spawn(accept_tcp(listener, engine, stop, retire));
+            let connections = Connections::new(placement.clone());
+            tasks.spawn(accept_tcp(listener, engine, stop, retire, connections));
         }
         let (moved, mut new_listeners) = tokio::sync::mpsc::unbounded_channel();
         let listeners = open.clone();
@@ -285,6 +314,7 @@ impl BoundServer {
                 path,
                 self.engine.clone(),
                 self.stop.clone(),
+                Connections::new(placement.clone()),
             ));
         }
         tasks.spawn(active_expiry(self.engine.clone()));
@@ -298,7 +328,8 @@ impl BoundServer {
                             continue;
                         };
                         let (engine, stop) = (self.engine.clone(), self.stop.clone());
-                        tasks.spawn(accept_tcp(listener, engine, stop, retire));
+                        let connections = Connections::new(placement.clone());
+                        tasks.spawn(accept_tcp(listener, engine, stop, retire, connections));
                     }
                 }
             }
@@ -340,24 +371,99 @@ fn over_client_limit(engine: &Engine) -> bool {
     over
 }
 
+/// The connections one listener accepted: their tasks, and the runtimes they may run
+/// on.
+struct Connections {
+    placement: Option<Arc<Placement>>,
+    tasks: JoinSet<Option<Moving>>,
+}
+
+impl Connections {
+    /// No connections yet; they will run on `placement`'s runtimes, or on the current
+    /// one when there is none.
+    fn new(placement: Option<Arc<Placement>>) -> Self {
+        Connections {
+            placement,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// Serves a client just accepted, on the runtime it belongs on.
+    fn start<S: Detach + Send + 'static>(&mut self, stream: S, mut session: Session) {
+        let index = self
+            .placement
+            .as_ref()
+            .map_or(0, |placement| placement.home_of(session.id()));
+        if index != 0 {
+            if let Some(moving) = Moving::accepted(stream, session) {
+                self.place(moving);
+            }
+            return;
+        }
+        // The listener's runtime (the first), where the stream is registered already.
+        let carried = Carried::new(&mut session);
+        let home = self
+            .placement
+            .as_ref()
+            .map_or_else(Home::fixed, |placement| Home::at(placement, 0));
+        self.tasks
+            .spawn(serve_connection(stream, session, carried, home));
+    }
+
+    /// Serves a connection on the runtime it belongs on now.
+    fn place(&mut self, moving: Moving) {
+        let Some(placement) = &self.placement else {
+            return; // never: without a placement connections do not move
+        };
+        placement.count_move();
+        let index = placement.home_of(moving.session.id());
+        let home = Home::at(placement, index);
+        self.tasks
+            .spawn_on(moving.resume(home), placement.handle(index));
+    }
+
+    /// The next connection that left its runtime, to [place](Connections::place)
+    /// again; connections that ended are reaped meanwhile. Never resolves while no
+    /// connection runs.
+    async fn next_moving(&mut self) -> Moving {
+        loop {
+            match self.tasks.join_next().await {
+                Some(Ok(Some(moving))) => return moving,
+                Some(_) => continue,
+                None => std::future::pending().await,
+            }
+        }
+    }
+}
+
 /// Accepts connections on `listener` until the server stops, or until `retired` says
 /// the listener was replaced: it then closes, and the connections it accepted are
 /// served until they end or the server stops.
-async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Stopper, retired: Stopper) {
-    let mut connections = tokio::task::JoinSet::new();
+async fn accept_tcp(
+    listener: TcpListener,
+    engine: Engine,
+    stop: Stopper,
+    retired: Stopper,
+    mut connections: Connections,
+) {
     let mut listener = Some(listener);
     loop {
         let Some(open) = &listener else {
             tokio::select! {
                 _ = stop.stopped() => break,
-                Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+                moving = connections.next_moving() => connections.place(moving),
             }
+            continue;
         };
         let accepted = tokio::select! {
             accepted = open.accept() => accepted,
             _ = stop.stopped() => break,
             _ = retired.stopped() => {
                 listener = None;
+                continue;
+            }
+            moving = connections.next_moving() => {
+                connections.place(moving);
                 continue;
             }
         };
@@ -376,10 +482,9 @@ async fn accept_tcp(listener: TcpListener, engine: Engine, stop: Stopper, retire
         }
         let mut session = engine.session();
         session.set_addresses(peer.to_string(), local, false);
-        connections.spawn(connection::serve_connection(stream, session));
-        while connections.try_join_next().is_some() {}
+        connections.start(stream, session);
     }
-    connections.shutdown().await;
+    connections.tasks.shutdown().await;
 }
 
 async fn reject(mut stream: TcpStream) {
@@ -393,12 +498,16 @@ async fn accept_unix(
     path: std::path::PathBuf,
     engine: Engine,
     stop: Stopper,
+    mut connections: Connections,
 ) {
-    let mut connections = tokio::task::JoinSet::new();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = stop.stopped() => break,
+            moving = connections.next_moving() => {
+                connections.place(moving);
+                continue;
+            }
         };
         let Ok((mut stream, _)) = accepted else {
             continue;
@@ -411,10 +520,9 @@ async fn accept_unix(
         }
         let mut session = engine.session();
         session.set_addresses(format!("{}:0", path.display()), String::new(), true);
-        connections.spawn(connection::serve_connection(stream, session));
-        while connections.try_join_next().is_some() {}
+        connections.start(stream, session);
     }
-    connections.shutdown().await;
+    connections.tasks.shutdown().await;
     let _ = std::fs::remove_file(&path);
 }
 
@@ -459,3 +567,143 @@ fn release_worker() {
 
 /// The longest a long script waits for its worker's duties to move elsewhere.
 const HANDOFF_WAIT: Duration = Duration::from_millis(100);
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpStream as StdStream;
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+
+    /// A runtime with one worker thread, as `kvdb-server` makes them.
+    fn worker_runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
+
+    /// Reads one RESP reply, as its lines.
+    fn read_reply(reader: &mut BufReader<StdStream>) -> Vec<String> {
+        let header = read_line(reader);
+        let mut lines = vec![header.clone()];
+        if let Some(count) = header.strip_prefix('*') {
+            for _ in 0..count.parse::<usize>().expect("count") {
+                lines.extend(read_reply(reader));
+            }
+        } else if header.starts_with('$') && header != "$-1" {
+            lines.push(read_line(reader));
+        }
+        lines
+    }
+
+    fn read_line(reader: &mut BufReader<StdStream>) -> String {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("a reply line");
+        line.trim_end().to_string()
+    }
+
+    /// A connection to `addr` that fails a read after a few seconds, not hangs.
+    fn connect(addr: SocketAddr) -> (StdStream, BufReader<StdStream>) {
+        let conn = StdStream::connect(addr).expect("connect");
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let reader = BufReader::new(conn.try_clone().expect("clone"));
+        (conn, reader)
+    }
+
+    fn command(args: &[&str]) -> String {
+        let mut out = format!("*{}\r\n", args.len());
+        for arg in args {
+            out.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn connections_moving_between_runtimes_lose_nothing() {
+        let (first, second) = (worker_runtime(), worker_runtime());
+        let placement = Placement::new(vec![first.handle().clone(), second.handle().clone()]);
+        let engine = Engine::new();
+        let stop = Stopper::new();
+        let listener = first
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        first.spawn(accept_tcp(
+            listener,
+            engine.clone(),
+            stop.clone(),
+            Stopper::new(),
+            Connections::new(Some(placement.clone())),
+        ));
+        // Connections are told to move every millisecond or so.
+        let toggling = Arc::new(AtomicBool::new(true));
+        let toggler = {
+            let (placement, toggling) = (placement.clone(), toggling.clone());
+            std::thread::spawn(move || {
+                let mut flips = 0;
+                while toggling.load(Ordering::Relaxed) {
+                    placement.set_active(1 + flips % 2);
+                    flips += 1;
+                    std::thread::sleep(Duration::from_micros(700));
+                }
+                flips
+            })
+        };
+        // A subscriber gets every message, in order, while it and the publisher move.
+        let (mut subscriber, mut subscribed) = connect(addr);
+        subscriber
+            .write_all(command(&["SUBSCRIBE", "news"]).as_bytes())
+            .expect("subscribe");
+        assert_eq!(read_reply(&mut subscribed)[4], "news");
+        let messages = 3000;
+        let publisher = std::thread::spawn(move || {
+            let (mut publisher, mut replies) = connect(addr);
+            for n in 0..messages {
+                let n = n.to_string();
+                publisher
+                    .write_all(command(&["PUBLISH", "news", &n]).as_bytes())
+                    .expect("publish");
+                assert_eq!(read_reply(&mut replies), [":1"]);
+            }
+        });
+        // Pipelining clients see every reply, in order.
+        let counters: Vec<_> = (0..4)
+            .map(|client| {
+                std::thread::spawn(move || {
+                    let key = format!("counter:{client}");
+                    let (mut conn, mut replies) = connect(addr);
+                    let mut expected = 0;
+                    for _ in 0..200 {
+                        let batch: String = (0..20).map(|_| command(&["INCR", &key])).collect();
+                        conn.write_all(batch.as_bytes()).expect("write");
+                        for _ in 0..20 {
+                            expected += 1;
+                            assert_eq!(read_reply(&mut replies), [format!(":{expected}")]);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for n in 0..messages {
+            let message = read_reply(&mut subscribed);
+            assert_eq!(message[6], n.to_string(), "message {n}");
+        }
+        publisher.join().expect("publisher");
+        for counter in counters {
+            counter.join().expect("counter");
+        }
+        toggling.store(false, Ordering::Relaxed);
+        assert!(toggler.join().expect("toggler") > 10);
+        assert!(
+            placement.moves() > 10,
+            "connections moved {} times",
+            placement.moves()
+        );
+        stop.stop();
+        drop(subscriber);
+    }
+}
