@@ -260,6 +260,14 @@ impl Ticks {
 mod tests {
     use super::*;
 
+    /// Asserts that `balancer`, with `current` of two runtimes in use, keeps them
+    /// sample after sample of `usage`.
+    fn keeps(balancer: &mut Balancer, current: usize, usage: Usage) {
+        for _ in 0..10 {
+            assert_eq!(balancer.decide(current, 2, usage), current, "{usage:?}");
+        }
+    }
+
     fn usage(busy: f64, ours: f64) -> Usage {
         Usage {
             cores: 2.0,
@@ -272,13 +280,9 @@ mod tests {
     fn a_client_on_the_other_core_keeps_connections_on_one_runtime() {
         let mut balancer = Balancer::default();
         // The server saturates its runtime, the client the other core.
-        for _ in 0..10 {
-            assert_eq!(balancer.decide(1, 2, usage(2.0, 1.0)), 1);
-        }
+        keeps(&mut balancer, 1, usage(2.0, 1.0));
         // A lighter client (a pipelining one) still takes more than the margin.
-        for _ in 0..10 {
-            assert_eq!(balancer.decide(1, 2, usage(1.6, 1.0)), 1);
-        }
+        keeps(&mut balancer, 1, usage(1.6, 1.0));
     }
 
     #[test]
@@ -287,9 +291,7 @@ mod tests {
         assert_eq!(balancer.decide(1, 2, usage(1.0, 0.95)), 1);
         assert_eq!(balancer.decide(1, 2, usage(1.05, 0.95)), 2);
         // Spread, it stays spread while nothing else runs.
-        for _ in 0..10 {
-            assert_eq!(balancer.decide(2, 2, usage(1.9, 1.9)), 2);
-        }
+        keeps(&mut balancer, 2, usage(1.9, 1.9));
         // A quiet spell in between resets the count.
         let mut balancer = Balancer::default();
         assert_eq!(balancer.decide(1, 2, usage(1.0, 0.95)), 1);
@@ -300,9 +302,7 @@ mod tests {
     #[test]
     fn a_lightly_loaded_server_stays_on_one_runtime() {
         let mut balancer = Balancer::default();
-        for _ in 0..10 {
-            assert_eq!(balancer.decide(1, 2, usage(0.4, 0.3)), 1);
-        }
+        keeps(&mut balancer, 1, usage(0.4, 0.3));
     }
 
     #[test]
@@ -327,9 +327,7 @@ mod tests {
             busy: 1.0,
             ours: 1.0,
         };
-        for _ in 0..10 {
-            assert_eq!(balancer.decide(2, 2, idle_machine), 2);
-        }
+        keeps(&mut balancer, 2, idle_machine);
     }
 
     #[test]
