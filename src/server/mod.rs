@@ -586,7 +586,7 @@ mod tests {
     }
 
     /// Reads one RESP reply, as its lines.
-    fn read_reply(reader: &mut BufReader<StdStream>) -> Vec<String> {
+    fn read_reply(reader: &mut impl BufRead) -> Vec<String> {
         let header = read_line(reader);
         let mut lines = vec![header.clone()];
         if let Some(count) = header.strip_prefix('*') {
@@ -599,7 +599,7 @@ mod tests {
         lines
     }
 
-    fn read_line(reader: &mut BufReader<StdStream>) -> String {
+    fn read_line(reader: &mut impl BufRead) -> String {
         let mut line = String::new();
         reader.read_line(&mut line).expect("a reply line");
         line.trim_end().to_string()
@@ -612,6 +612,19 @@ mod tests {
             .expect("timeout");
         let reader = BufReader::new(conn.try_clone().expect("clone"));
         (conn, reader)
+    }
+
+    /// Sends `key` INCRs, 20 to a batch, on `conn`, checking every reply in order.
+    fn count_up(conn: &mut impl Write, replies: &mut impl BufRead, key: &str) {
+        let mut expected = 0;
+        for _ in 0..200 {
+            let batch: String = (0..20).map(|_| command(&["INCR", key])).collect();
+            conn.write_all(batch.as_bytes()).expect("write");
+            for _ in 0..20 {
+                expected += 1;
+                assert_eq!(read_reply(replies), [format!(":{expected}")]);
+            }
+        }
     }
 
     fn command(args: &[&str]) -> String {
@@ -670,24 +683,45 @@ mod tests {
                 assert_eq!(read_reply(&mut replies), [":1"]);
             }
         });
-        // Pipelining clients see every reply, in order.
-        let counters: Vec<_> = (0..4)
+        // A client blocked in BLPOP, and one in a transaction, while they move.
+        let (mut blocked, mut unblocked) = connect(addr);
+        blocked
+            .write_all(command(&["BLPOP", "queue", "0"]).as_bytes())
+            .expect("blpop");
+        let (mut transaction, mut exec) = connect(addr);
+        transaction
+            .write_all(command(&["MULTI"]).as_bytes())
+            .expect("multi");
+        assert_eq!(read_reply(&mut exec), ["+OK"]);
+        // Pipelining clients see every reply, in order, over TCP and a unix socket.
+        let mut counters: Vec<_> = (0..4)
             .map(|client| {
                 std::thread::spawn(move || {
-                    let key = format!("counter:{client}");
                     let (mut conn, mut replies) = connect(addr);
-                    let mut expected = 0;
-                    for _ in 0..200 {
-                        let batch: String = (0..20).map(|_| command(&["INCR", &key])).collect();
-                        conn.write_all(batch.as_bytes()).expect("write");
-                        for _ in 0..20 {
-                            expected += 1;
-                            assert_eq!(read_reply(&mut replies), [format!(":{expected}")]);
-                        }
-                    }
+                    count_up(&mut conn, &mut replies, &format!("counter:{client}"));
                 })
             })
             .collect();
+        let path = std::env::temp_dir().join(format!("kvdb-moving-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let unix = {
+            let _entered = first.enter();
+            tokio::net::UnixListener::bind(&path).expect("bind unix")
+        };
+        first.spawn(accept_unix(
+            unix,
+            path.clone(),
+            engine.clone(),
+            stop.clone(),
+            Connections::new(Some(placement.clone())),
+        ));
+        counters.push(std::thread::spawn(move || {
+            let mut conn = std::os::unix::net::UnixStream::connect(&path).expect("connect");
+            conn.set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            let mut replies = BufReader::new(conn.try_clone().expect("clone"));
+            count_up(&mut conn, &mut replies, "counter:unix");
+        }));
         for n in 0..messages {
             let message = read_reply(&mut subscribed);
             assert_eq!(message[6], n.to_string(), "message {n}");
@@ -696,6 +730,22 @@ mod tests {
         for counter in counters {
             counter.join().expect("counter");
         }
+        transaction
+            .write_all(command(&["INCR", "counter:0"]).as_bytes())
+            .expect("incr");
+        assert_eq!(read_reply(&mut exec), ["+QUEUED"]);
+        transaction
+            .write_all(command(&["EXEC"]).as_bytes())
+            .expect("exec");
+        assert_eq!(read_reply(&mut exec), ["*1", ":4001"]);
+        transaction
+            .write_all(command(&["LPUSH", "queue", "job"]).as_bytes())
+            .expect("lpush");
+        assert_eq!(read_reply(&mut exec), [":1"]);
+        assert_eq!(
+            read_reply(&mut unblocked),
+            ["*2", "$5", "queue", "$3", "job"]
+        );
         toggling.store(false, Ordering::Relaxed);
         assert!(toggler.join().expect("toggler") > 10);
         assert!(
@@ -704,6 +754,6 @@ mod tests {
             placement.moves()
         );
         stop.stop();
-        drop(subscriber);
+        drop((subscriber, blocked));
     }
 }
