@@ -130,7 +130,8 @@ impl ServerBuilder {
         self
     }
 
-    /// Worker threads of the runtime [`ServerBuilder::start`] makes (default 2).
+    /// Worker threads [`ServerBuilder::start`] serves on (default 2), each with a
+    /// runtime of its own.
     pub fn worker_threads(mut self, threads: usize) -> Self {
         self.worker_threads = threads.max(1);
         self
@@ -159,12 +160,13 @@ impl ServerBuilder {
         }
     }
 
-    /// Binds, then serves on a thread with a runtime of its own.
+    /// Binds, then serves on a thread with runtimes of its own, as `kvdb-server`
+    /// does: one per worker thread, connections spread over more than the first only
+    /// while a core is spare.
     pub fn start(self) -> std::io::Result<Server> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(self.worker_threads)
-            .enable_all()
-            .build()?;
+        let mut runtimes = server::worker_runtimes(self.worker_threads)?;
+        let runtime = runtimes.remove(0);
+        let more = runtimes.iter().map(|r| r.handle().clone()).collect();
         let listen = self.listen();
         let bound = runtime.block_on(server::BoundServer::bind(
             self.engine.core().clone(),
@@ -172,9 +174,14 @@ impl ServerBuilder {
         ))?;
         let stop = bound.stopper();
         let addrs = bound.local_addrs();
+        let bound = bound.spread_over(more);
         let thread = std::thread::Builder::new()
             .name("kvdb-server".into())
-            .spawn(move || runtime.block_on(bound.run()))?;
+            .spawn(move || {
+                runtime.block_on(bound.run());
+                // Dropped here, outside any runtime, once the server has stopped.
+                drop(runtimes);
+            })?;
         Ok(Server {
             engine: self.engine,
             addrs,

@@ -152,10 +152,7 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     // One runtime per worker thread, each with one worker: connections start on the
     // first and spread over the others only while a core is spare (server::workers).
-    let runtimes = match (0..threads)
-        .map(worker_runtime)
-        .collect::<Result<Vec<_>, _>>()
-    {
+    let runtimes = match kvdb::server::worker_runtimes(threads) {
         Ok(runtimes) => runtimes,
         Err(error) => {
             log(format_args!("cannot start the runtime: {error}"));
@@ -224,15 +221,6 @@ fn main() -> ExitCode {
         log(format_args!("ready to exit, bye bye..."));
         ExitCode::SUCCESS
     })
-}
-
-/// Worker runtime number `index`: one worker thread, named for it.
-fn worker_runtime(index: usize) -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name(format!("kvdb-worker-{index}"))
-        .enable_all()
-        .build()
 }
 
 /// Loads the named Lua programs of `dirs` into `engine`'s script cache with `SCRIPT

@@ -345,6 +345,21 @@ impl BoundServer {
     }
 }
 
+/// `threads` runtimes of one worker thread each, for a server to run on the first
+/// and [spread over](BoundServer::spread_over) the rest; their threads are named
+/// `kvdb-worker-N`.
+pub fn worker_runtimes(threads: usize) -> std::io::Result<Vec<tokio::runtime::Runtime>> {
+    (0..threads.max(1))
+        .map(|index| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name(format!("kvdb-worker-{index}"))
+                .enable_all()
+                .build()
+        })
+        .collect()
+}
+
 /// Turns a `SHUTDOWN` command into a stop.
 async fn watch_shutdown(shared: Arc<Shared>, stop: Stopper) {
     let mut tick = tokio::time::interval(Duration::from_millis(20));
@@ -576,15 +591,6 @@ mod tests {
 
     use super::*;
 
-    /// A runtime with one worker thread, as `kvdb-server` makes them.
-    fn worker_runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime")
-    }
-
     /// Reads one RESP reply, as its lines.
     fn read_reply(reader: &mut impl BufRead) -> Vec<String> {
         let header = read_line(reader);
@@ -637,7 +643,10 @@ mod tests {
 
     #[test]
     fn connections_moving_between_runtimes_lose_nothing() {
-        let (first, second) = (worker_runtime(), worker_runtime());
+        let [first, second]: [_; 2] = worker_runtimes(2)
+            .expect("runtimes")
+            .try_into()
+            .expect("two");
         let placement = Placement::new(vec![first.handle().clone(), second.handle().clone()]);
         let engine = Engine::new();
         let stop = Stopper::new();
