@@ -121,7 +121,7 @@ impl Moving {
     /// A connection accepted on one runtime, to be served on another.
     pub(crate) fn accepted<S: Detach>(stream: S, mut session: Session) -> Option<Moving> {
         let carried = Carried::new(&mut session);
-        let socket = stream.detach().ok()?;
+        let socket = moved(stream.detach())?;
         Some(Moving {
             socket,
             session,
@@ -138,16 +138,25 @@ impl Moving {
         } = self;
         match socket {
             Socket::Tcp(stream) => {
-                let stream = tokio::net::TcpStream::from_std(stream).ok()?;
+                let stream = moved(tokio::net::TcpStream::from_std(stream))?;
                 serve_connection(stream, session, carried, home).await
             }
             #[cfg(unix)]
             Socket::Unix(stream) => {
-                let stream = tokio::net::UnixStream::from_std(stream).ok()?;
+                let stream = moved(tokio::net::UnixStream::from_std(stream))?;
                 serve_connection(stream, session, carried, home).await
             }
         }
     }
+}
+
+/// What a step of moving a client between runtimes gave, or `None` (the client is
+/// closed) with the reason logged: the socket could not leave or join an I/O driver.
+fn moved<T>(step: std::io::Result<T>) -> Option<T> {
+    step.inspect_err(|error| {
+        eprintln!("kvdb: closing a client that could not change worker thread: {error}");
+    })
+    .ok()
 }
 
 /// Serves one client until it disconnects, asks to close, or breaks the protocol
@@ -162,7 +171,7 @@ pub(crate) async fn serve_connection<S: Detach>(
     match serve(&mut stream, &mut session, &mut carried, &home).await {
         Ended::Closed => None,
         Ended::Leaving => {
-            let socket = stream.detach().ok()?;
+            let socket = moved(stream.detach())?;
             Some(Moving {
                 socket,
                 session,

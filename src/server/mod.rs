@@ -250,7 +250,8 @@ impl BoundServer {
     /// Runs the server's connections as `kvdb-server` does: on the runtime it runs on
     /// and on `runtimes` (each best with one worker thread), moved to one more at a
     /// time while those in use are saturated and a core is spare, back as soon as
-    /// other processes need the cores. The runtimes must outlive the run.
+    /// other processes need the cores. The runtimes must have I/O and time enabled
+    /// ([`worker_runtimes`] makes such) and outlive the run.
     pub fn spread_over(mut self, runtimes: Vec<Handle>) -> Self {
         self.more_runtimes = runtimes;
         self

@@ -124,7 +124,8 @@ pub(crate) async fn balance(placement: Arc<Placement>) {
         return;
     };
     let mut balancer = Balancer::default();
-    let mut tick = tokio::time::interval(SAMPLE_EVERY);
+    let first = tokio::time::Instant::now() + SAMPLE_EVERY;
+    let mut tick = tokio::time::interval_at(first, SAMPLE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -155,6 +156,12 @@ pub(crate) struct Usage {
 /// using up to a quarter of a core still leave it to the server.
 const SPARE_MARGIN: f64 = 0.25;
 
+/// How much of a core others may take from a runtime in use before connections
+/// leave it: more than [`SPARE_MARGIN`], so that a client whose use grows a little
+/// once the server spreads (it gets its answers sooner) does not bring them straight
+/// back.
+const KEEP_MARGIN: f64 = 0.5;
+
 /// The server counts as saturating its runtimes when it keeps this share of each busy.
 const SATURATED: f64 = 0.8;
 
@@ -175,12 +182,14 @@ impl Balancer {
     /// [`SPREAD_AFTER`] samples.
     fn decide(&mut self, current: usize, homes: usize, usage: Usage) -> usize {
         let others = (usage.busy - usage.ours).max(0.0);
-        let fitting = ((usage.cores - others + SPARE_MARGIN).floor().max(1.0) as usize).min(homes);
-        if fitting < current {
+        let fitting =
+            |margin: f64| ((usage.cores - others + margin).floor().max(1.0) as usize).min(homes);
+        let kept = fitting(KEEP_MARGIN);
+        if kept < current {
             self.wanting_more = 0;
-            return fitting;
+            return kept;
         }
-        if fitting > current && usage.ours >= SATURATED * current as f64 {
+        if fitting(SPARE_MARGIN) > current && usage.ours >= SATURATED * current as f64 {
             self.wanting_more += 1;
             if self.wanting_more >= SPREAD_AFTER {
                 self.wanting_more = 0;
@@ -193,14 +202,17 @@ impl Balancer {
     }
 }
 
-/// Cumulative CPU time counters, in clock ticks, from `/proc`.
+/// Cumulative CPU time counters, in clock ticks, from `/proc`, over the CPUs this
+/// process may run on.
 #[derive(Debug, Clone, Copy)]
 struct Ticks {
-    /// Cores the machine has (`cpuN` lines of `/proc/stat`).
-    cores: usize,
-    /// Every core's time, busy or not.
+    /// CPUs whose time is counted.
+    cpus: usize,
+    /// Cores this process may use: its CPUs, or fewer under a CPU quota.
+    cores: f64,
+    /// Every counted CPU's time, busy or not.
     total: u64,
-    /// Time the cores sat idle (waiting for I/O included).
+    /// Time the counted CPUs sat idle (waiting for I/O included).
     idle: u64,
     /// This process's user and system time.
     ours: u64,
@@ -211,31 +223,54 @@ impl Ticks {
     fn read() -> Option<Ticks> {
         let stat = std::fs::read_to_string("/proc/stat").ok()?;
         let own = std::fs::read_to_string("/proc/self/stat").ok()?;
-        Ticks::parse(&stat, &own)
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let allowed = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Cpus_allowed_list:"))
+            .and_then(|list| cpu_list(list.trim()));
+        // The standard library's count honours CPU quotas (cgroups) as well.
+        let limit = std::thread::available_parallelism().map_or(usize::MAX, |n| n.get());
+        Ticks::parse(&stat, &own, allowed.as_deref(), limit)
     }
 
-    /// The counters in the texts of `/proc/stat` and `/proc/self/stat`.
-    fn parse(stat: &str, own: &str) -> Option<Ticks> {
-        let mut lines = stat.lines();
-        let all: Vec<u64> = lines
-            .next()?
-            .strip_prefix("cpu ")?
-            .split_whitespace()
-            .map(|field| field.parse().ok())
-            .collect::<Option<_>>()?;
-        // user nice system idle iowait irq softirq steal (guest time is in user's).
-        let total = all.iter().take(8).sum();
-        let idle = all.get(3)? + all.get(4).copied().unwrap_or(0);
-        let cores = lines
-            .take_while(|line| line.starts_with("cpu"))
-            .count()
-            .max(1);
+    /// The counters in the texts of `/proc/stat` and `/proc/self/stat`, over the CPUs
+    /// `allowed` (all when `None`), for a process that may use `limit` cores.
+    fn parse(stat: &str, own: &str, allowed: Option<&[usize]>, limit: usize) -> Option<Ticks> {
+        let (mut cpus, mut total, mut idle) = (0, 0, 0);
+        for line in stat.lines() {
+            let Some((name, fields)) = line.split_once(' ') else {
+                continue;
+            };
+            let Some(number) = name.strip_prefix("cpu") else {
+                continue;
+            };
+            let counted = match (number.parse::<usize>(), allowed) {
+                (Ok(cpu), Some(allowed)) => allowed.contains(&cpu),
+                (Ok(_), None) => true,
+                (Err(_), _) => false, // the all-CPU line
+            };
+            if !counted {
+                continue;
+            }
+            let fields: Vec<u64> = fields
+                .split_whitespace()
+                .map(|field| field.parse().ok())
+                .collect::<Option<_>>()?;
+            // user nice system idle iowait irq softirq steal (guest time is in user's).
+            total += fields.iter().take(8).sum::<u64>();
+            idle += fields.get(3)? + fields.get(4).copied().unwrap_or(0);
+            cpus += 1;
+        }
+        if cpus == 0 {
+            return None;
+        }
         // Fields after the command name (which may hold spaces and parentheses):
         // state is the first, utime the twelfth, stime the thirteenth.
         let fields: Vec<&str> = own.rsplit_once(')')?.1.split_whitespace().collect();
         let ours = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
         Some(Ticks {
-            cores,
+            cpus,
+            cores: cpus.min(limit.max(1)) as f64,
             total,
             idle,
             ours,
@@ -247,13 +282,25 @@ impl Ticks {
         let total = self.total.checked_sub(earlier.total).filter(|&t| t > 0)? as f64;
         let idle = self.idle.saturating_sub(earlier.idle) as f64;
         let ours = self.ours.saturating_sub(earlier.ours) as f64;
-        let cores = self.cores as f64;
+        let cpus = self.cpus as f64;
         Some(Usage {
-            cores,
-            busy: (total - idle).max(0.0) / total * cores,
-            ours: ours / total * cores,
+            cores: self.cores,
+            busy: (total - idle).max(0.0) / total * cpus,
+            ours: ours / total * cpus,
         })
     }
+}
+
+/// The CPUs of a list such as `0-3,8,10-11` (`Cpus_allowed_list`).
+fn cpu_list(list: &str) -> Option<Vec<usize>> {
+    let mut cpus = Vec::new();
+    for part in list.split(',') {
+        match part.split_once('-') {
+            Some((first, last)) => cpus.extend(first.parse::<usize>().ok()?..=last.parse().ok()?),
+            None => cpus.push(part.parse().ok()?),
+        }
+    }
+    Some(cpus)
 }
 
 #[cfg(test)]
@@ -331,12 +378,23 @@ mod tests {
     }
 
     #[test]
+    fn spreading_holds_while_others_grow_a_little() {
+        let mut balancer = Balancer::default();
+        assert_eq!(balancer.decide(1, 2, usage(1.15, 0.95)), 1);
+        assert_eq!(balancer.decide(1, 2, usage(1.15, 0.95)), 2);
+        // The client takes a little more once answered sooner: connections stay.
+        keeps(&mut balancer, 2, usage(2.0, 1.6));
+        // Others needing more than half a core bring them back.
+        assert_eq!(balancer.decide(2, 2, usage(2.0, 1.4)), 1);
+    }
+
+    #[test]
     fn proc_counters_parse() {
         let stat = "cpu  100 5 50 800 20 1 2 3 0 0\ncpu0 50 2 25 400 10 0 1 1 0 0\n\
                     cpu1 50 3 25 400 10 1 1 2 0 0\nintr 12345\n";
         let own = "4242 (kvdb (server) x) S 1 2 3 4 5 6 7 8 9 10 70 30 0 0 20 0 3";
-        let ticks = Ticks::parse(stat, own).expect("parses");
-        assert_eq!(ticks.cores, 2);
+        let ticks = Ticks::parse(stat, own, None, usize::MAX).expect("parses");
+        assert_eq!((ticks.cpus, ticks.cores), (2, 2.0));
         assert_eq!(ticks.total, 981);
         assert_eq!(ticks.idle, 820);
         assert_eq!(ticks.ours, 100);
@@ -349,6 +407,22 @@ mod tests {
         let measured = later.usage_since(&ticks).expect("time passed");
         assert_eq!(measured, usage(1.5, 1.0));
         assert!(ticks.usage_since(&ticks).is_none());
-        assert!(Ticks::parse("intr 1\n", own).is_none());
+        assert!(Ticks::parse("intr 1\n", own, None, 2).is_none());
+        // Only the CPUs the process may run on count, and a quota caps the cores.
+        let one = Ticks::parse(stat, own, Some(&[1]), usize::MAX).expect("parses");
+        assert_eq!(
+            (one.cpus, one.cores, one.total, one.idle),
+            (1, 1.0, 492, 410)
+        );
+        let quota = Ticks::parse(stat, own, None, 1).expect("parses");
+        assert_eq!((quota.cpus, quota.cores), (2, 1.0));
+    }
+
+    #[test]
+    fn cpu_lists_parse() {
+        assert_eq!(cpu_list("0-1"), Some(vec![0, 1]));
+        assert_eq!(cpu_list("0-2,5,7-8"), Some(vec![0, 1, 2, 5, 7, 8]));
+        assert_eq!(cpu_list("3"), Some(vec![3]));
+        assert_eq!(cpu_list("x"), None);
     }
 }
