@@ -315,6 +315,13 @@ mod tests {
         }
     }
 
+    /// Asserts that `balancer` spreads from one runtime to two on the second sample
+    /// of `usage`, not the first.
+    fn spreads_on_the_second(balancer: &mut Balancer, usage: Usage) {
+        assert_eq!(balancer.decide(1, 2, usage), 1, "{usage:?}");
+        assert_eq!(balancer.decide(1, 2, usage), 2, "{usage:?}");
+    }
+
     fn usage(busy: f64, ours: f64) -> Usage {
         Usage {
             cores: 2.0,
@@ -335,8 +342,7 @@ mod tests {
     #[test]
     fn a_saturated_server_on_an_idle_machine_spreads_after_two_samples() {
         let mut balancer = Balancer::default();
-        assert_eq!(balancer.decide(1, 2, usage(1.0, 0.95)), 1);
-        assert_eq!(balancer.decide(1, 2, usage(1.05, 0.95)), 2);
+        spreads_on_the_second(&mut balancer, usage(1.0, 0.95));
         // Spread, it stays spread while nothing else runs.
         keeps(&mut balancer, 2, usage(1.9, 1.9));
         // A quiet spell in between resets the count.
@@ -380,8 +386,7 @@ mod tests {
     #[test]
     fn spreading_holds_while_others_grow_a_little() {
         let mut balancer = Balancer::default();
-        assert_eq!(balancer.decide(1, 2, usage(1.15, 0.95)), 1);
-        assert_eq!(balancer.decide(1, 2, usage(1.15, 0.95)), 2);
+        spreads_on_the_second(&mut balancer, usage(1.15, 0.95));
         // The client takes a little more once answered sooner: connections stay.
         keeps(&mut balancer, 2, usage(2.0, 1.6));
         // Others needing more than half a core bring them back.
