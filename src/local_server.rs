@@ -164,9 +164,7 @@ impl ServerBuilder {
     /// does: one per worker thread, connections spread over more than the first only
     /// while a core is spare.
     pub fn start(self) -> std::io::Result<Server> {
-        let mut runtimes = server::worker_runtimes(self.worker_threads)?;
-        let runtime = runtimes.remove(0);
-        let more = runtimes.iter().map(|r| r.handle().clone()).collect();
+        let (runtime, more) = server::worker_runtimes(self.worker_threads)?;
         let listen = self.listen();
         let bound = runtime.block_on(server::BoundServer::bind(
             self.engine.core().clone(),
@@ -174,13 +172,13 @@ impl ServerBuilder {
         ))?;
         let stop = bound.stopper();
         let addrs = bound.local_addrs();
-        let bound = bound.spread_over(more);
+        let bound = bound.spread_over(&more);
         let thread = std::thread::Builder::new()
             .name("kvdb-server".into())
             .spawn(move || {
                 runtime.block_on(bound.run());
                 // Dropped here, outside any runtime, once the server has stopped.
-                drop(runtimes);
+                drop(more);
             })?;
         Ok(Server {
             engine: self.engine,

@@ -152,15 +152,13 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     // One runtime per worker thread, each with one worker: connections start on the
     // first and spread over the others only while a core is spare (server::workers).
-    let runtimes = match kvdb::server::worker_runtimes(threads) {
+    let (runtime, more_runtimes) = match kvdb::server::worker_runtimes(threads) {
         Ok(runtimes) => runtimes,
         Err(error) => {
             log(format_args!("cannot start the runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
-    let (runtime, more_runtimes) = runtimes.split_first().expect("at least one thread");
-    let more_runtimes = more_runtimes.iter().map(|r| r.handle().clone()).collect();
     let listen = listen_from(&config);
     let mut builder = Engine::builder().config(config);
     if let Some(path) = &options.config_file {
@@ -189,6 +187,9 @@ fn main() -> ExitCode {
         }
     }
     let exiting = engine.clone();
+    // Borrowed, not moved, into the server: the runtimes must be dropped out here,
+    // outside any runtime.
+    let more_runtimes = &more_runtimes;
     runtime.block_on(async move {
         let server = match BoundServer::bind(engine.into(), &listen).await {
             Ok(server) => server.spread_over(more_runtimes),

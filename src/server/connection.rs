@@ -118,17 +118,6 @@ impl Detach for tokio::net::UnixStream {
 }
 
 impl Moving {
-    /// A connection accepted on one runtime, to be served on another.
-    pub(crate) fn accepted<S: Detach>(stream: S, mut session: Session) -> Option<Moving> {
-        let carried = Carried::new(&mut session);
-        let socket = moved(stream.detach())?;
-        Some(Moving {
-            socket,
-            session,
-            carried,
-        })
-    }
-
     /// Serves the connection on the runtime this runs on, as [`serve_connection`].
     pub(crate) async fn resume(self, home: Home) -> Option<Moving> {
         let Moving {
@@ -220,10 +209,10 @@ where
     let mut mailbox_offered = session.mailbox_offered();
     let mut resize_requested = session.resize_requested();
     loop {
-        if !buffered && home.should_leave(session.id()) {
-            return Ended::Leaving;
-        }
         if !buffered {
+            if home.should_leave(session.id()) {
+                return Ended::Leaving;
+            }
             if !*trimmed {
                 // Reclaims the whole allocation once the requests split off it are
                 // gone: its size is what CLIENT LIST shows as the query buffer.

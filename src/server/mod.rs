@@ -252,8 +252,8 @@ impl BoundServer {
     /// time while those in use are saturated and a core is spare, back as soon as
     /// other processes need the cores. The runtimes must have I/O and time enabled
     /// ([`worker_runtimes`] makes such) and outlive the run.
-    pub fn spread_over(mut self, runtimes: Vec<Handle>) -> Self {
-        self.more_runtimes = runtimes;
+    pub fn spread_over(mut self, runtimes: &[tokio::runtime::Runtime]) -> Self {
+        self.more_runtimes = runtimes.iter().map(|r| r.handle().clone()).collect();
         self
     }
 
@@ -346,19 +346,22 @@ impl BoundServer {
     }
 }
 
-/// `threads` runtimes of one worker thread each, for a server to run on the first
-/// and [spread over](BoundServer::spread_over) the rest; their threads are named
-/// `kvdb-worker-N`.
-pub fn worker_runtimes(threads: usize) -> std::io::Result<Vec<tokio::runtime::Runtime>> {
-    (0..threads.max(1))
-        .map(|index| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .thread_name(format!("kvdb-worker-{index}"))
-                .enable_all()
-                .build()
-        })
-        .collect()
+/// `threads` runtimes of one worker thread each (at least one), their threads named
+/// `kvdb-worker-N`: the first for a server to run on, the rest to
+/// [spread](BoundServer::spread_over) its connections over.
+pub fn worker_runtimes(
+    threads: usize,
+) -> std::io::Result<(tokio::runtime::Runtime, Vec<tokio::runtime::Runtime>)> {
+    let worker = |index: usize| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name(format!("kvdb-worker-{index}"))
+            .enable_all()
+            .build()
+    };
+    let first = worker(0)?;
+    let more = (1..threads).map(worker).collect::<std::io::Result<_>>()?;
+    Ok((first, more))
 }
 
 /// Turns a `SHUTDOWN` command into a stop.
@@ -404,19 +407,9 @@ impl Connections {
         }
     }
 
-    /// Serves a client just accepted, on the runtime it belongs on.
+    /// Serves a client just accepted, on the listener's runtime (the first): one that
+    /// belongs on another moves there before its first read, as any connection does.
     fn start<S: Detach + Send + 'static>(&mut self, stream: S, mut session: Session) {
-        let index = self
-            .placement
-            .as_ref()
-            .map_or(0, |placement| placement.home_of(session.id()));
-        if index != 0 {
-            if let Some(moving) = Moving::accepted(stream, session) {
-                self.place(moving);
-            }
-            return;
-        }
-        // The listener's runtime (the first), where the stream is registered already.
         let carried = Carried::new(&mut session);
         let home = self
             .placement
@@ -586,69 +579,91 @@ const HANDOFF_WAIT: Duration = Duration::from_millis(100);
 
 #[cfg(test)]
 mod tests {
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::TcpStream as StdStream;
+    use std::io::{Read, Write};
     use std::sync::atomic::AtomicBool;
+
+    use bytes::{Bytes, BytesMut};
+    use kvdb_resp::{write, Frame};
 
     use super::*;
 
-    /// Reads one RESP reply, as its lines.
-    fn read_reply(reader: &mut impl BufRead) -> Vec<String> {
-        let header = read_line(reader);
-        let mut lines = vec![header.clone()];
-        if let Some(count) = header.strip_prefix('*') {
-            for _ in 0..count.parse::<usize>().expect("count") {
-                lines.extend(read_reply(reader));
-            }
-        } else if header.starts_with('$') && header != "$-1" {
-            lines.push(read_line(reader));
+    /// A blocking client that may pipeline: requests encoded and replies decoded by
+    /// `kvdb_resp`, reads failing after a few seconds instead of hanging.
+    struct Wire<S> {
+        stream: S,
+        received: BytesMut,
+    }
+
+    impl Wire<std::net::TcpStream> {
+        fn tcp(addr: SocketAddr) -> Self {
+            let stream = std::net::TcpStream::connect(addr).expect("connect");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            Wire::new(stream)
         }
-        lines
     }
 
-    fn read_line(reader: &mut impl BufRead) -> String {
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("a reply line");
-        line.trim_end().to_string()
+    impl<S: Read + Write> Wire<S> {
+        fn new(stream: S) -> Self {
+            Wire {
+                stream,
+                received: BytesMut::new(),
+            }
+        }
+
+        /// Sends every command of `commands` in one write.
+        fn send(&mut self, commands: &[&[&str]]) {
+            let mut out = BytesMut::new();
+            for args in commands {
+                write::array_header(&mut out, args.len());
+                for arg in *args {
+                    write::bulk(&mut out, arg.as_bytes());
+                }
+            }
+            self.stream.write_all(&out).expect("write");
+        }
+
+        /// The next reply.
+        fn reply(&mut self) -> Frame {
+            loop {
+                if let Some(frame) = kvdb_resp::decode(&mut self.received).expect("RESP") {
+                    return frame;
+                }
+                let mut chunk = [0; 4096];
+                let n = self.stream.read(&mut chunk).expect("a reply");
+                assert!(n > 0, "the server closed the connection");
+                self.received.extend_from_slice(&chunk[..n]);
+            }
+        }
     }
 
-    /// A connection to `addr` that fails a read after a few seconds, not hangs.
-    fn connect(addr: SocketAddr) -> (StdStream, BufReader<StdStream>) {
-        let conn = StdStream::connect(addr).expect("connect");
-        conn.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        let reader = BufReader::new(conn.try_clone().expect("clone"));
-        (conn, reader)
+    fn bulks(items: &[&str]) -> Frame {
+        Frame::Array(
+            items
+                .iter()
+                .map(|item| Frame::Bulk(Bytes::copy_from_slice(item.as_bytes())))
+                .collect(),
+        )
     }
 
-    /// Sends `key` INCRs, 20 to a batch, on `conn`, checking every reply in order.
-    fn count_up(conn: &mut impl Write, replies: &mut impl BufRead, key: &str) {
+    /// Sends `key` INCRs, 20 to a batch, checking every reply in order.
+    fn count_up<S: Read + Write>(wire: &mut Wire<S>, key: &str) {
         let mut expected = 0;
         for _ in 0..200 {
-            let batch: String = (0..20).map(|_| command(&["INCR", key])).collect();
-            conn.write_all(batch.as_bytes()).expect("write");
+            let incr: &[&str] = &["INCR", key];
+            wire.send(&[incr; 20]);
             for _ in 0..20 {
                 expected += 1;
-                assert_eq!(read_reply(replies), [format!(":{expected}")]);
+                assert_eq!(wire.reply(), Frame::Integer(expected));
             }
         }
-    }
-
-    fn command(args: &[&str]) -> String {
-        let mut out = format!("*{}\r\n", args.len());
-        for arg in args {
-            out.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
-        }
-        out
     }
 
     #[test]
     fn connections_moving_between_runtimes_lose_nothing() {
-        let [first, second]: [_; 2] = worker_runtimes(2)
-            .expect("runtimes")
-            .try_into()
-            .expect("two");
-        let placement = Placement::new(vec![first.handle().clone(), second.handle().clone()]);
+        let (first, more) = worker_runtimes(2).expect("runtimes");
+        let placement = Placement::new(vec![first.handle().clone(), more[0].handle().clone()]);
         let engine = Engine::new();
         let stop = Stopper::new();
         let listener = first
@@ -677,38 +692,34 @@ mod tests {
             })
         };
         // A subscriber gets every message, in order, while it and the publisher move.
-        let (mut subscriber, mut subscribed) = connect(addr);
-        subscriber
-            .write_all(command(&["SUBSCRIBE", "news"]).as_bytes())
-            .expect("subscribe");
-        assert_eq!(read_reply(&mut subscribed)[4], "news");
+        let mut subscriber = Wire::tcp(addr);
+        subscriber.send(&[&["SUBSCRIBE", "news"]]);
+        let Frame::Array(subscribed) = subscriber.reply() else {
+            panic!("SUBSCRIBE answers an array");
+        };
+        assert_eq!(subscribed[1], Frame::Bulk(Bytes::from_static(b"news")));
         let messages = 3000;
         let publisher = std::thread::spawn(move || {
-            let (mut publisher, mut replies) = connect(addr);
+            let mut publisher = Wire::tcp(addr);
             for n in 0..messages {
-                let n = n.to_string();
-                publisher
-                    .write_all(command(&["PUBLISH", "news", &n]).as_bytes())
-                    .expect("publish");
-                assert_eq!(read_reply(&mut replies), [":1"]);
+                publisher.send(&[&["PUBLISH", "news", &n.to_string()]]);
+                assert_eq!(publisher.reply(), Frame::Integer(1));
             }
         });
         // A client blocked in BLPOP, and one in a transaction, while they move.
-        let (mut blocked, mut unblocked) = connect(addr);
-        blocked
-            .write_all(command(&["BLPOP", "queue", "0"]).as_bytes())
-            .expect("blpop");
-        let (mut transaction, mut exec) = connect(addr);
-        transaction
-            .write_all(command(&["MULTI"]).as_bytes())
-            .expect("multi");
-        assert_eq!(read_reply(&mut exec), ["+OK"]);
+        let mut blocked = Wire::tcp(addr);
+        blocked.send(&[&["BLPOP", "queue", "0"]]);
+        let mut transaction = Wire::tcp(addr);
+        transaction.send(&[&["MULTI"]]);
+        assert_eq!(
+            transaction.reply(),
+            Frame::Simple(Bytes::from_static(b"OK"))
+        );
         // Pipelining clients see every reply, in order, over TCP and a unix socket.
         let mut counters: Vec<_> = (0..4)
             .map(|client| {
                 std::thread::spawn(move || {
-                    let (mut conn, mut replies) = connect(addr);
-                    count_up(&mut conn, &mut replies, &format!("counter:{client}"));
+                    count_up(&mut Wire::tcp(addr), &format!("counter:{client}"));
                 })
             })
             .collect();
@@ -726,36 +737,37 @@ mod tests {
             Connections::new(Some(placement.clone())),
         ));
         counters.push(std::thread::spawn(move || {
-            let mut conn = std::os::unix::net::UnixStream::connect(&path).expect("connect");
-            conn.set_read_timeout(Some(Duration::from_secs(10)))
+            let stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
                 .expect("timeout");
-            let mut replies = BufReader::new(conn.try_clone().expect("clone"));
-            count_up(&mut conn, &mut replies, "counter:unix");
+            count_up(&mut Wire::new(stream), "counter:unix");
         }));
         for n in 0..messages {
-            let message = read_reply(&mut subscribed);
-            assert_eq!(message[6], n.to_string(), "message {n}");
+            let message = n.to_string();
+            assert_eq!(
+                subscriber.reply(),
+                bulks(&["message", "news", &message]),
+                "message {n}"
+            );
         }
         publisher.join().expect("publisher");
         for counter in counters {
             counter.join().expect("counter");
         }
-        transaction
-            .write_all(command(&["INCR", "counter:0"]).as_bytes())
-            .expect("incr");
-        assert_eq!(read_reply(&mut exec), ["+QUEUED"]);
-        transaction
-            .write_all(command(&["EXEC"]).as_bytes())
-            .expect("exec");
-        assert_eq!(read_reply(&mut exec), ["*1", ":4001"]);
-        transaction
-            .write_all(command(&["LPUSH", "queue", "job"]).as_bytes())
-            .expect("lpush");
-        assert_eq!(read_reply(&mut exec), [":1"]);
+        transaction.send(&[&["INCR", "counter:0"]]);
         assert_eq!(
-            read_reply(&mut unblocked),
-            ["*2", "$5", "queue", "$3", "job"]
+            transaction.reply(),
+            Frame::Simple(Bytes::from_static(b"QUEUED"))
         );
+        transaction.send(&[&["EXEC"]]);
+        assert_eq!(
+            transaction.reply(),
+            Frame::Array(vec![Frame::Integer(4001)])
+        );
+        transaction.send(&[&["LPUSH", "queue", "job"]]);
+        assert_eq!(transaction.reply(), Frame::Integer(1));
+        assert_eq!(blocked.reply(), bulks(&["queue", "job"]));
         toggling.store(false, Ordering::Relaxed);
         assert!(toggler.join().expect("toggler") > 10);
         assert!(
@@ -764,6 +776,5 @@ mod tests {
             placement.moves()
         );
         stop.stop();
-        drop((subscriber, blocked));
     }
 }
