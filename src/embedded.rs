@@ -110,8 +110,19 @@ impl EngineBuilder {
     /// The engine.
     ///
     /// # Panics
-    /// When [`EngineBuilder::databases`] is 0 or above what `databases` accepts.
+    /// When [`EngineBuilder::databases`] is 0 or above what `databases` accepts, or
+    /// when the configuration's users or ACL file cannot be loaded (see
+    /// [`EngineBuilder::try_build`]).
     pub fn build(self) -> Engine {
+        self.try_build().unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    /// The engine, or why the configuration's `user` lines or `aclfile` cannot be
+    /// loaded (the message Redis exits with).
+    ///
+    /// # Panics
+    /// When [`EngineBuilder::databases`] is 0 or above what `databases` accepts.
+    pub fn try_build(self) -> Result<Engine, String> {
         let limit = self
             .lua_memory_limit
             .unwrap_or(kvdb_lua::DEFAULT_MEMORY_LIMIT);
@@ -123,7 +134,9 @@ impl EngineBuilder {
             }
         }
         let inner = self.inner.config(config);
-        Engine(inner.script_host(kvdb_lua::factory(limit)).build())
+        Ok(Engine(
+            inner.script_host(kvdb_lua::factory(limit)).try_build()?,
+        ))
     }
 }
 

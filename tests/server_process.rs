@@ -231,16 +231,34 @@ fn huge_lengths_are_protocol_errors_not_allocations() {
 
 #[test]
 fn config_file_is_read() {
-    let dir = std::env::temp_dir().join(format!("kvdb-conf-test-{}", std::process::id()));
+    let (dir, path) = write_config(
+        "conf",
+        "# a stock-style config\nbind 127.0.0.1\nport 0\nrequirepass \"from file\"\ndatabases 4\nsave 3600 1 300 100\nappendonly no\n",
+    );
+    let (mut child, mut conn) = start_with_config(&path);
+    assert_eq!(conn.cmd("GET k"), b"-NOAUTH Authentication required.\r\n");
+    assert_eq!(conn.cmd("AUTH \"from file\""), b"+OK\r\n");
+    assert_eq!(conn.cmd("SELECT 4"), b"-ERR DB index is out of range\r\n");
+    assert_eq!(conn.cmd("SELECT 3"), b"+OK\r\n");
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A new directory for the test `what` holding `redis.conf` with `text`: the directory
+/// and the file.
+fn write_config(what: &str, text: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kvdb-{what}-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("redis.conf");
-    std::fs::write(
-        &path,
-        "# a stock-style config\nbind 127.0.0.1\nport 0\nrequirepass \"from file\"\ndatabases 4\nsave 3600 1 300 100\nappendonly no\n",
-    )
-    .unwrap();
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// Starts `kvdb-server` on the config file `path`; answers it and a connection.
+fn start_with_config(path: &std::path::Path) -> (std::process::Child, RawConn) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kvdb-server"))
-        .arg(&path)
+        .arg(path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -253,22 +271,73 @@ fn config_file_is_read() {
         .strip_prefix("kvdb listening on ")
         .expect("listening line")
         .to_string();
-    let mut conn = RawConn::connect(addr.parse().unwrap());
-    assert_eq!(conn.cmd("GET k"), b"-NOAUTH Authentication required.\r\n");
-    assert_eq!(conn.cmd("AUTH \"from file\""), b"+OK\r\n");
-    assert_eq!(conn.cmd("SELECT 4"), b"-ERR DB index is out of range\r\n");
-    assert_eq!(conn.cmd("SELECT 3"), b"+OK\r\n");
+    (child, RawConn::connect(addr.parse().unwrap()))
+}
+
+#[test]
+fn users_come_from_the_config_file_or_the_acl_file_inside_dir() {
+    let (dir, path) = write_config(
+        "users",
+        "bind 127.0.0.1\nport 0\nuser default on nopass ~* &* +@all\nuser alice on >pw ~a* +get\n",
+    );
+    let (mut child, mut conn) = start_with_config(&path);
+    assert_eq!(conn.cmd("AUTH alice pw"), b"+OK\r\n");
+    assert_eq!(conn.cmd("GET a1"), b"$-1\r\n");
+    assert_eq!(
+        conn.cmd("GET b1"),
+        &b"-NOPERM this user has no permissions to access one of the keys used as arguments\r\n"[..]
+    );
     let _ = child.kill();
     let _ = child.wait();
+
+    // An ACL file named relative to `dir`, as Redis finds it after changing into it.
+    std::fs::write(dir.join("users.acl"), "user bob on nopass ~* +ping\n").unwrap();
+    let dir_text = dir.display().to_string();
+    std::fs::write(
+        &path,
+        format!("bind 127.0.0.1\nport 0\ndir \"{dir_text}\"\naclfile users.acl\n"),
+    )
+    .unwrap();
+    let (mut child, mut conn) = start_with_config(&path);
+    assert_eq!(
+        conn.cmd("ACL USERS"),
+        b"*2\r\n$3\r\nbob\r\n$7\r\ndefault\r\n"
+    );
+    assert_eq!(conn.cmd("ACL SETUSER carol on >x +get"), b"+OK\r\n");
+    assert_eq!(conn.cmd("ACL SAVE"), b"+OK\r\n");
+    let saved = std::fs::read_to_string(dir.join("users.acl")).unwrap();
+    assert!(
+        saved.starts_with("user bob on nopass ~* resetchannels -@all +ping\nuser carol on #"),
+        "{saved}"
+    );
+    std::fs::write(dir.join("users.acl"), "user bob on nopass ~* +ping\n").unwrap();
+    assert_eq!(conn.cmd("ACL LOAD"), b"+OK\r\n");
+    assert_eq!(
+        conn.cmd("ACL USERS"),
+        b"*2\r\n$3\r\nbob\r\n$7\r\ndefault\r\n"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Users in both places, or a bad ACL file, stop the start as in Redis.
+    std::fs::write(
+        &path,
+        format!("port 0\ndir \"{dir_text}\"\naclfile users.acl\nuser x on\n"),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kvdb-server"))
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .expect("kvdb-server runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("but not both"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_malformed_config_file_is_a_startup_error() {
-    let dir = std::env::temp_dir().join(format!("kvdb-badconf-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("redis.conf");
-    std::fs::write(&path, "port 0\nno-such-directive yes\n").unwrap();
+    let (dir, path) = write_config("badconf", "port 0\nno-such-directive yes\n");
     let output = Command::new(env!("CARGO_BIN_EXE_kvdb-server"))
         .arg(&path)
         .stdin(Stdio::null())

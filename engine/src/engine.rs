@@ -201,10 +201,22 @@ pub struct Shared {
     /// The absolute path of the config file the server started from, which `CONFIG
     /// REWRITE` rewrites (none: it answers that there is no config file).
     pub config_file: Option<std::path::PathBuf>,
+    /// Users and the security log (`ACL`, `AUTH`).
+    pub acl: RwLock<crate::acl::Acl>,
+    /// Moves on every change of `acl`: a session re-reads its user when it has.
+    pub acl_version: AtomicU64,
     next_client_id: AtomicU64,
 }
 
 impl Shared {
+    /// Changes the users with `change`, then tells every session to re-read its own.
+    pub fn change_acl<R>(&self, change: impl FnOnce(&mut crate::acl::Acl) -> R) -> R {
+        let mut acl = self.acl.write();
+        let result = change(&mut acl);
+        self.acl_version.fetch_add(1, Ordering::Release);
+        result
+    }
+
     /// A fresh client id (ids start at 1 and are never reused).
     pub fn next_client_id(&self) -> u64 {
         self.next_client_id.fetch_add(1, Ordering::Relaxed)
@@ -320,8 +332,15 @@ impl EngineBuilder {
         self
     }
 
-    /// The engine.
+    /// The engine. Panics when the configuration's users or ACL file cannot be
+    /// loaded, which [`EngineBuilder::try_build`] answers instead.
     pub fn build(self) -> Engine {
+        self.try_build().unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    /// The engine, or why the configuration's users or ACL file cannot be loaded
+    /// (the message Redis exits with).
+    pub fn try_build(self) -> Result<Engine, String> {
         let config = self.config.unwrap_or_else(Config::without_save_points);
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let seed = self.seed.unwrap_or_else(random_seed);
@@ -333,21 +352,22 @@ impl EngineBuilder {
             keyspace.refresh_expiry_hold();
         }
         keyspace.persistence.last_save = clock.now_ms() / 1000;
-        Engine::assemble(
-            config,
+        let acl = crate::acl::Acl::configured(&config)?;
+        Ok(Engine::assemble(
+            (config, acl),
             clock,
             keyspace,
             seed,
             self.script_host,
             self.config_file,
-        )
+        ))
     }
 }
 
 impl Engine {
     /// An engine around `keyspace`, reading `clock`.
     fn assemble(
-        config: Config,
+        (config, acl): (Config, crate::acl::Acl),
         clock: Arc<dyn Clock>,
         keyspace: Keyspace,
         seed: u64,
@@ -382,6 +402,8 @@ impl Engine {
                 faults: Default::default(),
                 command_log: Default::default(),
                 config_file,
+                acl: RwLock::new(acl),
+                acl_version: AtomicU64::new(1),
                 next_client_id: AtomicU64::new(1),
             }),
         }
@@ -394,8 +416,9 @@ impl Engine {
     pub fn fork(&self) -> Engine {
         let keyspace = self.shared.store.lock().keyspace.clone();
         let config = self.shared.config.read().clone();
+        let acl = self.shared.acl.read().clone();
         let fork = Engine::assemble(
-            config,
+            (config, acl),
             self.shared.clock.base(),
             keyspace,
             random_seed(),

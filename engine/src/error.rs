@@ -276,6 +276,53 @@ impl CommandError {
     }
 }
 
+/// The `NOPERM` error for a command the client's user may not run (Redis's
+/// `processCommand`); `command` is its full name.
+pub fn no_permission(denied: crate::acl::Denied, command: &str) -> CommandError {
+    use crate::acl::Denied;
+    CommandError::Other(match denied {
+        Denied::Command => {
+            format!("NOPERM this user has no permissions to run the '{command}' command").into()
+        }
+        Denied::Key(_) => "NOPERM this user has no permissions to access one of the keys \
+                           used as arguments"
+            .into(),
+        Denied::Channel(_) => "NOPERM this user has no permissions to access one of the \
+                               channels used as arguments"
+            .into(),
+    })
+}
+
+/// The error EXEC gives for a queued command the user may no longer run.
+pub fn no_permission_in_exec(denied: crate::acl::Denied) -> CommandError {
+    use crate::acl::Denied;
+    let reason = match denied {
+        Denied::Command => "no permission to execute the command or subcommand",
+        Denied::Key(_) => "no permission to touch the specified keys",
+        Denied::Channel(_) => "no permission to access one of the channels used as arguments",
+    };
+    CommandError::Other(
+        format!(
+            "NOPERM ACLs rules changed between the moment the transaction was accumulated and \
+         the EXEC call. This command is no longer allowed for the following reason: {reason}"
+        )
+        .into(),
+    )
+}
+
+/// Why a script's user may not run a command (Redis's `getAclErrorMessage`), after
+/// `The user executing the script `.
+pub fn acl_denial_reason(denied: crate::acl::Denied) -> &'static str {
+    use crate::acl::Denied;
+    match denied {
+        Denied::Command => "can't run this command or subcommand",
+        Denied::Key(_) => {
+            "can't access at least one of the keys mentioned in the command arguments"
+        }
+        Denied::Channel(_) => "can't publish to the channel mentioned in the command",
+    }
+}
+
 /// `NOSCRIPT`: EVALSHA of a script the server does not have.
 pub const NO_SCRIPT: &str = "NOSCRIPT No matching script. Please use EVAL.";
 /// `NOREPLICAS`: a write while `min-replicas-to-write` asks for replicas.

@@ -46,6 +46,7 @@
 //! - [`replication`]: what each write propagates to replicas, and the feeds it goes to.
 
 pub mod access;
+pub mod acl;
 pub mod aof;
 pub mod args;
 pub mod bitmap;

@@ -225,8 +225,13 @@ mod tests {
         assert!(is_counting());
         let before = thread_bytes();
         let block = vec![7u8; 1 << 20];
-        assert!(thread_bytes() - before >= 1 << 20);
         assert!(counted_bytes() >= 1 << 20);
+        // Past the first SLOTS threads (a test binary makes one per test), threads
+        // share one count, which the others move meanwhile.
+        if THREAD_SLOT.with(Cell::get) >= SLOTS {
+            return;
+        }
+        assert!(thread_bytes() - before >= 1 << 20);
         // Freed on another thread: that thread's count falls, this one's stays.
         std::thread::spawn(move || drop(block)).join().unwrap();
         assert!(thread_bytes() - before >= 1 << 20);

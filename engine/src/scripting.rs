@@ -127,6 +127,10 @@ pub trait ScriptCalls: Send {
     /// `redis.log` at `level` (0 debug ... 3 warning).
     fn log(&mut self, level: u8, message: &[u8]);
 
+    /// `redis.acl_check_cmd`: whether the script's user may run `argv`; `None` when
+    /// `argv` names no command.
+    fn acl_check(&mut self, argv: &[Bytes]) -> Option<bool>;
+
     /// `redis.set_repl`: where the commands the script calls from now on propagate
     /// (`crate::replication::TO_AOF` and `TO_REPLICAS` bits).
     fn set_replication(&mut self, targets: u8);

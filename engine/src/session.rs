@@ -79,6 +79,9 @@ pub struct ClientInfo {
     pub master: bool,
     /// In MONITOR mode (flag `O`).
     pub monitor: bool,
+    /// The user it is authenticated as (`user=`); empty until the session starts,
+    /// shown as `default`.
+    pub user: Bytes,
 }
 
 /// The class of a client, as `CLIENT LIST TYPE`, `CLIENT KILL TYPE` and
@@ -245,6 +248,12 @@ impl Registered {
         }
         self.has_offer.store(false, Ordering::SeqCst);
         self.offered.lock().take()
+    }
+
+    /// Publishes the user the client authenticated as at once, so that changes of
+    /// that user (ACL SETUSER, DELUSER) find the client before its batch ends.
+    pub fn set_user(&self, name: &Bytes) {
+        self.info.lock().user.clone_from(name);
     }
 
     /// Marks the client for closing and wakes its connection.
@@ -422,8 +431,16 @@ pub struct ClientState {
     pub db: usize,
     /// Protocol chosen with `HELLO`.
     pub protocol: Protocol,
-    /// True once authenticated (or when no password is required).
+    /// True once authenticated: by AUTH or HELLO, or from the start when the default
+    /// user needed no password then (Redis's `c->authenticated`).
     pub authenticated: bool,
+    /// The user whose permissions apply (the default user until AUTH).
+    pub user: Arc<crate::acl::User>,
+    /// The [`Shared::acl_version`] `user` was read at (0: not yet).
+    pub(crate) acl_version: u64,
+    /// The default user asked for a password when `user` was read: unauthenticated
+    /// clients may then only authenticate (Redis's `authRequired`).
+    pub(crate) default_needs_auth: bool,
     /// Close the connection after this reply (QUIT).
     pub close_after_reply: bool,
     /// Send no reply for this command (SHUTDOWN).
@@ -518,6 +535,9 @@ impl ClientState {
             db,
             protocol,
             authenticated: true,
+            user: crate::acl::User::initial(),
+            acl_version: 0,
+            default_needs_auth: false,
             close_after_reply: false,
             skip_reply: false,
             info_changed: false,
@@ -665,7 +685,9 @@ impl Session {
         let id = shared.next_client_id();
         let now = shared.clock.now_ms();
         let mut state = ClientState::new(id, 0, Protocol::Resp2, now);
-        state.authenticated = shared.config.read().requirepass().is_none();
+        refresh_user(shared, &mut state);
+        // Redis's `clientSetDefaultAuth`.
+        state.authenticated = !state.default_needs_auth;
         let published = Arc::new(Registered::new(state.info.clone()));
         shared.clients.lock().insert(id, published.clone());
         let published_cheap = CheapInfo::of(&state);
@@ -718,9 +740,9 @@ impl Session {
         self.state.close_after_reply
     }
 
-    /// True while the client has not authenticated against `requirepass`.
+    /// True while the client may only authenticate (Redis's `authRequired`).
     pub fn needs_auth(&self) -> bool {
-        !self.state.authenticated
+        self.state.default_needs_auth && !self.state.authenticated
     }
 
     /// Runs `work` as this client with the store locked: engine operations that are
@@ -1256,6 +1278,7 @@ impl Session {
             slot.replica = info.replica;
             slot.master = info.master;
             slot.monitor = info.monitor;
+            slot.user.clone_from(&info.user);
         }
     }
 }
@@ -1547,10 +1570,10 @@ fn answer_while_busy(
         Ok(id) => id,
         Err(error) => return Some(busy_rejection(state, shared, None, error)),
     };
-    let spec = table.by_id(id);
-    if let Err(error) = check(shared, None, spec, state, argv, None) {
+    if let Err(error) = check(shared, None, id, state, argv, None) {
         return Some(busy_rejection(state, shared, Some(id), error));
     }
+    let spec = table.by_id(id);
     let status = &shared.script_status;
     let nosave = argv[1..]
         .iter()
@@ -1675,11 +1698,11 @@ fn held_by_pause(
     let Ok(id) = resolved else {
         return false;
     };
-    let spec = command::table().by_id(*id);
     // A pause holds eviction back too, so memory refuses nothing here.
-    if check(shared, Some(keyspace), spec, state, argv, None).is_err() {
+    if check(shared, Some(keyspace), *id, state, argv, None).is_err() {
         return false;
     }
+    let spec = command::table().by_id(*id);
     let writes = command_flags(keyspace, spec, argv, state) & (flags::WRITE | flags::MAY_REPLICATE);
     let now = shared.clock.now_ms();
     match keyspace.admit(state.info.id, writes != 0, now) {
@@ -1859,6 +1882,15 @@ pub(crate) fn execute_in_script(
             "Can not execute the command on a stale replica",
         );
     }
+    if !ctx.client.must_obey() {
+        if let Err(denied) = ctx.client.user.check(id, argv) {
+            let context = crate::acl::Context::Lua;
+            log_acl_denial(ctx.shared, ctx.client, (id, argv), denied, context);
+            let reason = crate::error::acl_denial_reason(denied);
+            let text = format!("The user executing the script {reason}");
+            return rejected(ctx, Some(id), &text);
+        }
+    }
     if mode.read_only && spec.flags & (flags::WRITE | flags::MAY_REPLICATE) != 0 {
         return rejected(
             ctx,
@@ -1940,6 +1972,15 @@ struct Target<'a> {
 /// replies inside EXEC's array.
 pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
     let resolved = command::table().resolve_id(argv);
+    // The user's permissions are checked again: they may have changed since the
+    // command was queued.
+    if let Ok(id) = resolved {
+        if let Err(error) = recheck_queued(ctx, id, argv) {
+            ctx.stats.total_error_replies += 1;
+            *ctx.stats.errors.entry(error.code()).or_default() += 1;
+            return Reply::from(error);
+        }
+    }
     let target = Target {
         shared: ctx.shared,
         keyspace: ctx.keyspace,
@@ -1959,6 +2000,19 @@ pub(crate) fn execute_queued(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Reply {
     // Inside EXEC's reply every message comes first.
     ctx.client.reply_point = None;
     result.unwrap_or_else(Reply::from)
+}
+
+/// EXEC's ACL check of a queued command (Redis's `execCommand`).
+fn recheck_queued(ctx: &mut Ctx<'_>, id: CommandId, argv: &[Bytes]) -> Result<(), CommandError> {
+    if ctx.client.must_obey() {
+        return Ok(());
+    }
+    refresh_user(ctx.shared, ctx.client);
+    ctx.client.user.check(id, argv).map_err(|denied| {
+        let context = crate::acl::Context::Multi;
+        log_acl_denial(ctx.shared, ctx.client, (id, argv), denied, context);
+        crate::error::no_permission_in_exec(denied)
+    })
 }
 
 /// Checks and runs one resolved command, updating the execution counters (and the
@@ -2094,7 +2148,7 @@ fn check_and_run<'a>(
     // Only a client's own commands answer to `maxmemory`, not those a transaction or a
     // script runs (which come with their caller's time).
     let top_level = fixed_now.is_none().then_some(now_ms);
-    if let Err(error) = check(shared, Some(&mut *keyspace), spec, client, argv, top_level) {
+    if let Err(error) = check(shared, Some(&mut *keyspace), id, client, argv, top_level) {
         stats.command_mut(id).rejected_calls += 1;
         client.flag_transaction();
         if spec.name == "exec" {
@@ -2104,7 +2158,10 @@ fn check_and_run<'a>(
         }
         return (Err(error), started, stats);
     }
-    client.set_last_command(id);
+    // What EXEC runs leaves EXEC as the client's last command, as in Redis.
+    if fixed_now.is_none() {
+        client.set_last_command(id);
+    }
     client.info.last_interaction_ms = now_ms;
     // Tracking clients only come and go through CLIENT and RESET, which read nothing.
     let tracking = keyspace.tracking.has_clients();
@@ -2356,11 +2413,14 @@ fn command_flags(
 fn check(
     shared: &Shared,
     mut keyspace: Option<&mut Keyspace>,
-    spec: &CommandSpec,
-    client: &ClientState,
+    id: CommandId,
+    client: &mut ClientState,
     argv: &[Bytes],
     top_level: Option<u64>,
 ) -> Result<(), CommandError> {
+    let spec = command::table().by_id(id);
+    refresh_user(shared, client);
+    let client = &*client;
     // Over the wire the decoder already refuses such a bulk; in-process callers get the
     // same answer, because the keyspace stores key lengths in 32 bits.
     if argv.iter().any(|arg| arg.len() > crate::dict::MAX_KEY_LEN) {
@@ -2379,13 +2439,25 @@ fn check(
             return Err(CommandError::DebugNotAllowed);
         }
     }
-    if !client.authenticated && spec.flags & flags::NO_AUTH == 0 {
+    if client.default_needs_auth && !client.authenticated && spec.flags & flags::NO_AUTH == 0 {
         return Err(CommandError::NoAuth);
     }
     if client.multi.is_some() && spec.flags & flags::NO_MULTI != 0 {
         return Err(CommandError::err(
             "Command not allowed inside a transaction",
         ));
+    }
+    // A client's own commands; EXEC and scripts check what they run themselves, and
+    // a master or the AOF loader is obeyed, as Redis's user-less clients are.
+    if !client.in_script && !client.in_exec && !client.must_obey() {
+        if let Err(denied) = client.user.check(id, argv) {
+            let context = match client.multi.is_some() {
+                true => crate::acl::Context::Multi,
+                false => crate::acl::Context::Toplevel,
+            };
+            log_acl_denial(shared, client, (id, argv), denied, context);
+            return Err(crate::error::no_permission(denied, spec.name));
+        }
     }
     if let (Some(keyspace), Some(now_ms)) = (keyspace.as_deref_mut(), top_level) {
         if keyspace.eviction.limits.maxmemory != 0 {
@@ -2444,6 +2516,79 @@ fn check(
         return Err(CommandError::Other(crate::error::MASTER_DOWN.into()));
     }
     Ok(())
+}
+
+/// Re-reads the client's user once the users changed: Redis's clients point at
+/// their user, so they see each change at once. A client whose user was deleted is
+/// logged out to the default user, as Redis leaves one it is about to close.
+pub(crate) fn refresh_user(shared: &Shared, client: &mut ClientState) {
+    let version = shared.acl_version.load(Ordering::Acquire);
+    if version == client.acl_version {
+        return;
+    }
+    let acl = shared.acl.read();
+    match acl.user(client.user.name()) {
+        Some(user) => client.user = user.clone(),
+        None => {
+            client.user = acl.default_user().clone();
+            client.authenticated = false;
+        }
+    }
+    if client.info.user != *client.user.name() {
+        client.info.user = client.user.name().clone();
+        client.info_changed = true;
+    }
+    let default = acl.default_user();
+    client.default_needs_auth = !(default.is_nopass() && default.is_enabled());
+    client.acl_version = version;
+}
+
+/// Records a refused command (or login) in the ACL log (Redis's `addACLLogEntry`).
+/// `call` is the command and its arguments, which name the refused key or channel.
+pub(crate) fn log_acl_denial(
+    shared: &Shared,
+    client: &ClientState,
+    (id, argv): (CommandId, &[Bytes]),
+    denied: crate::acl::Denied,
+    context: crate::acl::Context,
+) {
+    use crate::acl::{Denied, Reason};
+    let name = command::table().by_id(id).name;
+    let (reason, object) = match denied {
+        Denied::Command => (Reason::Command, Bytes::from_static(name.as_bytes())),
+        Denied::Key(at) => (Reason::Key, argv[at].clone()),
+        Denied::Channel(at) => (Reason::Channel, argv[at].clone()),
+    };
+    // A client's own refused command shows as its last one; inside EXEC or a script
+    // that is EXEC or the script's command.
+    let own = context != crate::acl::Context::Lua && !client.in_exec;
+    let user = client.user.name().clone();
+    let call = (argv, own.then_some(name));
+    add_acl_log_entry(shared, client, (reason, context), (object, user), call);
+}
+
+/// Adds one entry to the ACL log for `client`, whose command is `call`: its
+/// arguments and the name CLIENT INFO shows for it (see
+/// [`command::connection::client_info_line`]).
+pub(crate) fn add_acl_log_entry(
+    shared: &Shared,
+    client: &ClientState,
+    (reason, context): (crate::acl::Reason, crate::acl::Context),
+    (object, username): (Bytes, Bytes),
+    call: (&[Bytes], Option<&'static str>),
+) {
+    let now_ms = shared.clock.now_ms();
+    let entry = crate::acl::LogEntry {
+        count: 1,
+        reason,
+        context,
+        object,
+        username,
+        time_ms: now_ms,
+        client_info: command::connection::client_info_line(client, call, now_ms),
+    };
+    let max_len = shared.config.read().acllog_max_len();
+    shared.acl.write().log.add(entry, max_len);
 }
 
 /// Redis's `is_denystale_command`: the command lacks the `stale` flag, or it is an

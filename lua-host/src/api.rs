@@ -213,11 +213,10 @@ pub(crate) fn redis_table(lua: &Lua, slot: &Arc<RunSlot>, flavor: Flavor) -> mlu
                     b"Lua redis lib command arguments must be strings or integers",
                 );
             };
-            // kvdb has one user, allowed everything: a command that exists is permitted.
-            if kvdb_engine::command::table().resolve_id(&argv).is_err() {
-                return raise_text(lua, b"Invalid command passed to redis.acl_check_cmd()");
+            match acl_slot.with(|calls| calls.acl_check(&argv)).flatten() {
+                Some(allowed) => Ok(Value::Boolean(allowed)),
+                None => raise_text(lua, b"Invalid command passed to redis.acl_check_cmd()"),
             }
-            Ok(Value::Boolean(true))
         })?,
     )?;
     redis.raw_set(

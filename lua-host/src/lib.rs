@@ -586,6 +586,8 @@ mod tests {
         stop: bool,
         logged: Vec<(u8, Vec<u8>)>,
         replication: Option<u8>,
+        /// Commands `redis.acl_check_cmd` says the user may not run.
+        denied: Vec<Vec<u8>>,
     }
 
     impl ScriptCalls for FakeCalls {
@@ -617,6 +619,11 @@ mod tests {
         fn set_replication(&mut self, targets: u8) {
             self.replication = Some(targets);
         }
+
+        fn acl_check(&mut self, argv: &[Bytes]) -> Option<bool> {
+            let name = argv[0].to_ascii_lowercase();
+            (name != b"nosuchcommand").then(|| !self.denied.contains(&name))
+        }
     }
 
     fn run(script: &str, calls: &mut FakeCalls) -> Result<Reply, ScriptError> {
@@ -629,6 +636,21 @@ mod tests {
 
     fn text(error: ScriptError) -> String {
         String::from_utf8(error.message).unwrap()
+    }
+
+    #[test]
+    fn acl_check_cmd_asks_the_engine_about_the_callers_user() {
+        let mut calls = FakeCalls {
+            denied: vec![b"hset".to_vec()],
+            ..FakeCalls::default()
+        };
+        let script = "return {redis.acl_check_cmd('get', 'k'), redis.acl_check_cmd('HSET', 'k')}";
+        assert_eq!(
+            run(script, &mut calls),
+            Ok(Reply::Array(vec![Reply::Int(1), Reply::Nil]))
+        );
+        let error = run("return redis.acl_check_cmd('nosuchcommand')", &mut calls).unwrap_err();
+        assert!(text(error).starts_with("ERR Invalid command passed to redis.acl_check_cmd()"),);
     }
 
     #[test]

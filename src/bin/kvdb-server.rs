@@ -170,7 +170,13 @@ fn main() -> ExitCode {
     if let Some(seed) = options.seed {
         builder = builder.seed(seed);
     }
-    let engine = builder.build();
+    let engine = match builder.try_build() {
+        Ok(engine) => engine,
+        Err(message) => {
+            log(format_args!("{message}"));
+            return ExitCode::FAILURE;
+        }
+    };
     if let Err(message) = preload_programs(&engine, &options.lua_dirs) {
         log(format_args!("{message}"));
         return ExitCode::FAILURE;

@@ -39,9 +39,9 @@ pub struct TcpAddress {
 const DEFAULT_BIND: [&str; 2] = ["*", "-::*"];
 
 /// The TCP addresses `config` says to listen on: each `bind` address with `port`.
-/// With Redis's default `bind`, `protected-mode yes` and no password, Redis accepts
-/// outside connections only to refuse them; kvdb, which does not implement that
-/// refusal, listens on loopback alone in that case. Port 0 means a free port at start
+/// With Redis's default `bind`, `protected-mode yes` and no password for the default
+/// user, Redis accepts outside connections only to refuse them; kvdb, which does not
+/// implement that refusal, listens on loopback alone in that case. Port 0 means a free port at start
 /// (`free_port_at_zero`, kvdb's own convenience, unless a unix socket is set) and no
 /// TCP at all later, as `CONFIG SET port 0` means in Redis.
 pub fn tcp_addresses(config: &kvdb_engine::Config, free_port_at_zero: bool) -> Vec<TcpAddress> {
@@ -54,7 +54,11 @@ pub fn tcp_addresses(config: &kvdb_engine::Config, free_port_at_zero: bool) -> V
         .get(&[b"protected-mode"])
         .first()
         .is_some_and(|(_, v)| v == b"yes");
-    if protected && config.requirepass().is_none() && binds == DEFAULT_BIND {
+    // Protected mode is about the default user needing no password (`requirepass`
+    // or its own `user default` line).
+    let nopass = kvdb_engine::acl::Acl::configured(config)
+        .map_or(true, |acl| acl.default_user().is_nopass());
+    if protected && nopass && binds == DEFAULT_BIND {
         binds = vec!["127.0.0.1".to_string(), "-::1".to_string()];
     }
     binds

@@ -2,10 +2,11 @@
 //! rules live in [`crate::pause`]; the client-side caching subcommands are in
 //! `caching.rs`).
 //!
-//! Authentication follows Redis's default user: with no `requirepass` every client is
-//! authenticated from the start and `AUTH default <anything>` succeeds; with one, a
-//! client is authenticated from the moment a correct AUTH or HELLO AUTH succeeds until
-//! RESET. Changing `requirepass` does not log out clients already in.
+//! AUTH and HELLO AUTH log a client in as one of the ACL users ([`crate::acl`]); a
+//! client starts as the default user, authenticated when that user needs no password
+//! then, as Redis's `clientSetDefaultAuth` decides, and RESET starts it over.
+//! `requirepass` is the default user's password; changing it does not log out clients
+//! already in.
 
 use bytes::Bytes;
 
@@ -56,19 +57,52 @@ fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.client.protocol = Protocol::Resp2;
     ctx.client.info.name.clear();
     ctx.client.info_changed = true;
-    let open = ctx.config().requirepass().is_none();
-    ctx.client.authenticated = open;
+    // Redis's `clientSetDefaultAuth`.
+    let default = ctx.shared.acl.read().default_user().clone();
+    ctx.client.authenticated = default.is_nopass() && default.is_enabled();
+    set_user(ctx, default);
     Ok(Reply::status("RESET"))
 }
 
-/// Checks a username/password pair against the default user.
-fn password_matches(ctx: &Ctx<'_>, user: &[u8], password: &[u8]) -> bool {
-    if user != b"default" {
-        return false;
+/// Makes `user` the client's user, published at once.
+fn set_user(ctx: &mut Ctx<'_>, user: std::sync::Arc<crate::acl::User>) {
+    let client = &mut *ctx.client;
+    client.info.user = user.name().clone();
+    client.info_changed = true;
+    if let Some(registered) = ctx.shared.clients.lock().get(&client.info.id) {
+        registered.set_user(user.name());
     }
-    match ctx.config().requirepass() {
-        None => true,
-        Some(expected) => expected == password,
+    client.user = user;
+}
+
+/// Logs the client in as `user` if `password` is one of its passwords (Redis's
+/// `ACLAuthenticateUser`); a failure is logged in the ACL log.
+fn authenticate(
+    ctx: &mut Ctx<'_>,
+    argv: &[Bytes],
+    (user, password): (&Bytes, &[u8]),
+) -> Result<(), CommandError> {
+    let found = ctx.shared.acl.read().user(user).cloned();
+    match found.filter(|found| found.accepts(password)) {
+        Some(found) => {
+            ctx.client.authenticated = true;
+            set_user(ctx, found);
+            Ok(())
+        }
+        None => {
+            let context = match ctx.client.in_exec || ctx.client.multi.is_some() {
+                true => crate::acl::Context::Multi,
+                false => crate::acl::Context::Toplevel,
+            };
+            crate::session::add_acl_log_entry(
+                ctx.shared,
+                ctx.client,
+                (crate::acl::Reason::Auth, context),
+                (argv[0].clone(), user.clone()),
+                (argv, None),
+            );
+            Err(CommandError::WrongPass)
+        }
     }
 }
 
@@ -82,18 +116,15 @@ fn auth(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     }
     let (user, password) = match args.remaining() {
         1 => {
-            if ctx.config().requirepass().is_none() {
+            if ctx.shared.acl.read().default_user().is_nopass() {
                 return Err(CommandError::AuthNotConfigured);
             }
-            (&b"default"[..], args.required()?.as_ref())
+            (Bytes::from_static(b"default"), args.required()?.clone())
         }
-        2 => (args.required()?.as_ref(), args.required()?.as_ref()),
+        2 => (args.required()?.clone(), args.required()?.clone()),
         _ => return Err(CommandError::Syntax),
     };
-    if !password_matches(ctx, user, password) {
-        return Err(CommandError::WrongPass);
-    }
-    ctx.client.authenticated = true;
+    authenticate(ctx, args.argv(), (&user, &password))?;
     Ok(Reply::Ok)
 }
 
@@ -128,11 +159,8 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         if is_keyword(option, "AUTH") && args.remaining() >= 2 {
             ctx.redact(args.position());
             ctx.redact(args.position() + 1);
-            let (user, password) = (args.required()?, args.required()?);
-            if !password_matches(ctx, user, password) {
-                return Err(CommandError::WrongPass);
-            }
-            ctx.client.authenticated = true;
+            let (user, password) = (args.required()?.clone(), args.required()?.clone());
+            authenticate(ctx, args.argv(), (&user, &password))?;
         } else if is_keyword(option, "SETNAME") && !args.is_empty() {
             set_name(ctx, args.required()?)?;
         } else {
@@ -246,7 +274,7 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
     format!(
         "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} \
          ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl=0 oll=0 \
-         omem={omem} tot-mem={} events=r cmd={} user=default redir={} resp={} lib-name={} \
+         omem={omem} tot-mem={} events=r cmd={} user={} redir={} resp={} lib-name={} \
          lib-ver={}\n",
         info.id,
         info.addr,
@@ -266,11 +294,39 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
         info.reply_peak,
         input as u64 + output as u64 + omem,
         info.last_command,
+        String::from_utf8_lossy(if info.user.is_empty() {
+            b"default"
+        } else {
+            &info.user
+        }),
         redir,
         info.resp,
         String::from_utf8_lossy(&info.lib_name),
         String::from_utf8_lossy(&info.lib_ver),
     )
+}
+
+/// The client's CLIENT INFO line for the ACL log (Redis's `catClientInfoString`),
+/// `argv` being the command it is running and `command` the full name of the one
+/// it shows as its last (a refused command's own: Redis names it before refusing).
+pub(crate) fn client_info_line(
+    client: &crate::session::ClientState,
+    (argv, command): (&[Bytes], Option<&'static str>),
+    now_ms: u64,
+) -> String {
+    let mut info = client.info.clone();
+    if let Some(command) = command {
+        info.last_command = command;
+    }
+    info.db = client.db;
+    info.queued = client.multi.as_ref().map(Vec::len);
+    info.resp = match client.protocol {
+        Protocol::Resp2 => 2,
+        Protocol::Resp3 => 3,
+    };
+    let mut line = client_line(&info, request_size(argv), 0, now_ms);
+    line.pop();
+    line
 }
 
 /// The calling client's registry view, fresh (the registry is updated after batches).
@@ -350,6 +406,7 @@ struct KillFilter {
     addr: Option<String>,
     laddr: Option<String>,
     kind: Option<ClientKind>,
+    user: Option<Bytes>,
     skip_me: bool,
 }
 
@@ -364,7 +421,7 @@ fn client_kind(name: &[u8]) -> Result<ClientKind, CommandError> {
 }
 
 impl KillFilter {
-    fn parse(options: &[Bytes]) -> Result<Self, CommandError> {
+    fn parse(options: &[Bytes], acl: &crate::acl::Acl) -> Result<Self, CommandError> {
         let mut filter = KillFilter {
             skip_me: true,
             ..KillFilter::default()
@@ -388,9 +445,10 @@ impl KillFilter {
             } else if is_keyword(option, "LADDR") {
                 filter.laddr = Some(text(value));
             } else if is_keyword(option, "USER") {
-                if value.as_ref() != b"default" {
+                if acl.user(value).is_none() {
                     return Err(CommandError::err(format!("No such user '{}'", text(value))));
                 }
+                filter.user = Some(value.clone());
             } else if is_keyword(option, "SKIPME") {
                 filter.skip_me = crate::args::switch(value, "yes", "no")?;
             } else {
@@ -407,6 +465,14 @@ impl KillFilter {
             && self.laddr.as_ref().is_none_or(|laddr| *laddr == info.laddr)
             && self.kind.is_none_or(|wanted| wanted == kind)
             && self.id.is_none_or(|id| id == info.id)
+            && self.user.as_ref().is_none_or(|user| {
+                let name: &[u8] = if info.user.is_empty() {
+                    b"default"
+                } else {
+                    &info.user
+                };
+                user == name
+            })
             && !(self.skip_me && info.id == me)
     }
 }
@@ -422,8 +488,23 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
             ..KillFilter::default()
         }
     } else {
-        KillFilter::parse(options)?
+        KillFilter::parse(options, &ctx.shared.acl.read())?
     };
+    let me = ctx.client.info.id;
+    let killed = kill_clients(ctx, |info| filter.matches(info, me));
+    if old_form {
+        return if killed == 0 {
+            Err(CommandError::err("No such client"))
+        } else {
+            Ok(Reply::Ok)
+        };
+    }
+    Ok(Reply::Int(killed))
+}
+
+/// Disconnects every client whose registry view `doomed` picks, the caller after
+/// its reply; answers how many.
+pub(crate) fn kill_clients(ctx: &mut Ctx<'_>, doomed: impl Fn(&ClientInfo) -> bool) -> i64 {
     let me = ctx.client.info.id;
     let own = ctx.client.info.clone();
     let mut killed = 0;
@@ -434,7 +515,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         } else {
             client.info()
         };
-        if !filter.matches(&info, me) {
+        if !doomed(&info) {
             continue;
         }
         if *id == me {
@@ -451,14 +532,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     for id in others {
         crate::session::detach_client(ctx.shared, ctx.keyspace, id);
     }
-    if old_form {
-        return if killed == 0 {
-            Err(CommandError::err("No such client"))
-        } else {
-            Ok(Reply::Ok)
-        };
-    }
-    Ok(Reply::Int(killed))
+    killed
 }
 
 fn client_no_evict(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {

@@ -276,6 +276,19 @@ fn find_keys(name: &str, argv: &[&[u8]]) -> Option<Vec<docs::KeyRef>> {
         .filter(|keys| !keys.is_empty())
 }
 
+/// True when the command `name` (its full name) may take keys (Redis's
+/// `doesCommandHaveKeys`).
+pub(crate) fn has_keys(name: &str) -> bool {
+    key_finder(name).is_some() || docs::doc(name).is_some_and(docs::declares_keys)
+}
+
+/// The key arguments of `argv`, a call of the command `name` (its full name), with
+/// their key spec flags, as ACL checks find them (none when none can be found).
+pub(crate) fn keys_with_flags(name: &str, argv: &[bytes::Bytes]) -> Vec<docs::KeyRef> {
+    let argv: Vec<&[u8]> = argv.iter().map(|arg| arg.as_ref()).collect();
+    find_keys(name, &argv).unwrap_or_default()
+}
+
 /// Where the key arguments of `argv`, a call of the command `name` (its full name),
 /// are in it: what COMMAND GETKEYS would answer, as positions.
 pub fn key_positions(name: &str, argv: &[bytes::Bytes]) -> Vec<usize> {

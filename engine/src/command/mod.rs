@@ -8,6 +8,7 @@
 //! the client) and an [`Args`] cursor, and return a [`Reply`] or a [`CommandError`]:
 //! they never count arguments, lock, read the clock or touch I/O.
 
+pub mod acl_command;
 pub mod admin;
 pub mod aof;
 pub mod bitmap;
@@ -336,6 +337,7 @@ pub fn table() -> &'static CommandTable {
             migrate::COMMANDS,
             admin::COMMANDS,
             sync::COMMANDS,
+            acl_command::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();

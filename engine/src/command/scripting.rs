@@ -309,6 +309,10 @@ impl<'c, 'a> Calls<'c, 'a> {
         let mut client = ClientState::new(0, ctx.client.db, Protocol::Resp2, ctx.now_ms);
         client.deny_blocking = true;
         client.in_script = true;
+        // The script's client acts as its caller's user (Redis's `scriptCall`).
+        client.user = ctx.client.user.clone();
+        client.acl_version = ctx.client.acl_version;
+        client.default_needs_auth = ctx.client.default_needs_auth;
         let KeptClient { mut addr, names } = kept;
         addr.clear();
         addr.push_str("lua");
@@ -360,6 +364,11 @@ impl ScriptCalls for Calls<'_, '_> {
         }
         let threshold_ms = self.ctx.keyspace.scripts.busy_threshold_ms;
         shared.script_status.check(threshold_ms)
+    }
+
+    fn acl_check(&mut self, argv: &[Bytes]) -> Option<bool> {
+        let id = super::table().resolve_id(argv).ok()?;
+        Some(self.ctx.client.user.check(id, argv).is_ok())
     }
 
     fn set_replication(&mut self, targets: u8) {

@@ -651,6 +651,15 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
     drop(config);
+    // `requirepass` is the default user's password (Redis's `updateRequirePass`).
+    if pairs
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(b"requirepass"))
+    {
+        let password = ctx.config().requirepass().map(<[u8]>::to_vec);
+        ctx.shared
+            .change_acl(|acl| acl.set_default_password(password.as_deref()));
+    }
     // A new limit is acted on at once, as Redis's eviction time event fires right
     // after the command; a new policy waits for the next command.
     let limit = ctx.keyspace.eviction.limits.maxmemory;
@@ -697,7 +706,8 @@ fn config_rewrite(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comm
         ));
     };
     let config = ctx.config().clone();
-    match crate::config::rewrite_file(path, &config) {
+    let users = ctx.shared.acl.read().user_lines();
+    match crate::config::rewrite_file(path, &config, &users) {
         Ok(()) => {
             crate::config::log_warning("CONFIG REWRITE executed with success.");
             Ok(Reply::Ok)

@@ -37,7 +37,13 @@ struct SortOptions<'a> {
 }
 
 impl<'a> SortOptions<'a> {
-    fn parse(args: &mut Args<'a>, readonly: bool) -> Result<Self, CommandError> {
+    /// `full_key_access`: the user may read every key, which BY with a pattern and
+    /// GET need (they read keys the command does not name).
+    fn parse(
+        args: &mut Args<'a>,
+        readonly: bool,
+        full_key_access: bool,
+    ) -> Result<Self, CommandError> {
         let mut options = SortOptions::default();
         while let Some(arg) = args.try_next() {
             let left = args.remaining();
@@ -54,8 +60,20 @@ impl<'a> SortOptions<'a> {
             } else if !readonly && is_keyword(arg, "STORE") && left >= 1 {
                 options.store = Some(args.required()?);
             } else if is_keyword(arg, "BY") && left >= 1 {
-                options.by = Some(args.required()?);
+                let pattern = args.required()?;
+                let constant = !crate::args::c_str(pattern).contains(&b'*');
+                if !constant && !full_key_access {
+                    return Err(CommandError::err(
+                        "BY option of SORT denied due to insufficient ACL permissions.",
+                    ));
+                }
+                options.by = Some(pattern);
             } else if is_keyword(arg, "GET") && left >= 1 {
+                if !full_key_access {
+                    return Err(CommandError::err(
+                        "GET option of SORT denied due to insufficient ACL permissions.",
+                    ));
+                }
                 options.gets.push(args.required()?);
             } else {
                 return Err(CommandError::Syntax);
@@ -160,7 +178,11 @@ fn sort_generic(
     readonly: bool,
 ) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let mut options = SortOptions::parse(args, readonly)?;
+    let full_key_access = super::table().resolve_id(args.argv()).is_ok_and(|id| {
+        let user = &ctx.client.user;
+        user.may_run_on_any_key(id, args.argv(), crate::acl::KEY_READ)
+    });
+    let mut options = SortOptions::parse(args, readonly, full_key_access)?;
     let seed = ctx.rules().seed;
     let value = ctx.read(&key).map(|entry| {
         // Redis sorts a sorted set through its skiplist, converting it for good.
@@ -171,7 +193,9 @@ fn sort_generic(
     });
     let is_set = matches!(value, Some(Value::Set(_)));
     let mut elements = elements_of(value.as_ref())?;
-    let mut dont_sort = options.by.is_some_and(|by| !by.contains(&b'*'));
+    let mut dont_sort = options
+        .by
+        .is_some_and(|by| !crate::args::c_str(by).contains(&b'*'));
     // An unsorted set is in hash order; a stored result, or one a script reads, must
     // not depend on it.
     if dont_sort && is_set && (options.store.is_some() || ctx.client.in_script) {

@@ -92,6 +92,9 @@ const APPLIED: &[&str] = &[
     "unixsocket",
     "unixsocketperm",
     "requirepass",
+    "aclfile",
+    "acllog-max-len",
+    "acl-pubsub-default",
     "databases",
     "maxclients",
     "timeout",
@@ -157,6 +160,9 @@ const APPLIED: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Config {
     values: Vec<String>,
+    /// The config file's `user` lines: each user's name, then its rules (selectors
+    /// merged), applied when the engine starts.
+    users: Vec<Vec<bytes::Bytes>>,
 }
 
 impl Default for Config {
@@ -167,7 +173,10 @@ impl Default for Config {
                 .map(|d| d.display().to_string())
                 .unwrap_or_default();
         }
-        Config { values }
+        Config {
+            values,
+            users: Vec::new(),
+        }
     }
 }
 
@@ -632,10 +641,11 @@ impl Config {
                 continue;
             };
             let name = name.to_ascii_lowercase();
-            if matches!(
-                name.as_str(),
-                "include" | "rename-command" | "user" | "loadmodule"
-            ) {
+            if name == "user" && !values.is_empty() {
+                self.add_user_line(values).map_err(|why| fatal(&why))?;
+                continue;
+            }
+            if matches!(name.as_str(), "include" | "rename-command" | "loadmodule") {
                 ignored.push(name);
                 continue;
             }
@@ -729,6 +739,61 @@ impl Config {
     /// `unixsocketperm` (0 = default permissions).
     pub fn unixsocketperm(&self) -> u32 {
         u32::try_from(self.get_number("unixsocketperm")).unwrap_or(0)
+    }
+
+    /// Keeps a config file's `user` line (its words after `user`) once its rules
+    /// check out (Redis's `ACLAppendUserForLoading`); the error is Redis's.
+    fn add_user_line(&mut self, words: &[String]) -> Result<(), String> {
+        let words: Vec<bytes::Bytes> = words
+            .iter()
+            .map(|word| bytes::Bytes::copy_from_slice(word.as_bytes()))
+            .collect();
+        // Redis names the line's word at the index of the offending rule among the
+        // rules (its own off-by-two), so `user` or the name for the first two.
+        let line_word = |at: usize| match at {
+            0 => "user".to_string(),
+            _ => String::from_utf8_lossy(&words[at - 1]).into_owned(),
+        };
+        let declaration = |at: usize, error: crate::acl::RuleError| {
+            format!(
+                "Error in user declaration '{}': {}",
+                line_word(at),
+                error.message()
+            )
+        };
+        if self.users.iter().any(|line| line[0] == words[0]) {
+            return Err(declaration(1, crate::acl::RuleError::DuplicateUser));
+        }
+        let line = crate::acl::check_user_line(&words).map_err(|(at, e)| declaration(at, e))?;
+        self.users.push(line);
+        Ok(())
+    }
+
+    /// The config file's `user` lines (see [`Config::add_user_line`]).
+    pub fn users(&self) -> &[Vec<bytes::Bytes>] {
+        &self.users
+    }
+
+    /// `aclfile`, if set: as configured (messages name it so), and where it is. A
+    /// relative path is inside `dir`, where Redis, which changes into `dir`, finds it.
+    pub fn aclfile(&self) -> Option<(String, std::path::PathBuf)> {
+        let configured = self.get_str("aclfile");
+        if configured.is_empty() {
+            return None;
+        }
+        let path = std::path::Path::new(self.dir()).join(configured);
+        Some((configured.to_string(), path))
+    }
+
+    /// `acllog-max-len`.
+    pub fn acllog_max_len(&self) -> usize {
+        usize::try_from(self.get_number("acllog-max-len")).unwrap_or(128)
+    }
+
+    /// True when `acl-pubsub-default` is `allchannels`: new users and selectors may
+    /// use every channel.
+    pub fn acl_pubsub_all_channels(&self) -> bool {
+        self.get_str("acl-pubsub-default") == "allchannels"
     }
 
     /// `requirepass`, if set.

@@ -270,3 +270,35 @@ fn command_line_directives_follow_the_file_as_further_lines() {
     config.load_file_and_directives("", &list).unwrap();
     assert_eq!(get(&config, "save")[0].1, "");
 }
+
+#[test]
+fn user_lines_are_kept_for_the_engine_and_bad_ones_stop_the_load() {
+    let mut config = Config::default();
+    config
+        .load_file_text("user alice on >pw (+get\n~a*) +nosuchcommand\nuser bob\n")
+        .unwrap_err();
+    let mut config = Config::default();
+    config
+        .load_file_text("user alice on >pw \"(+get ~a*)\" +nosuchcommand\nuser bob\n")
+        .unwrap();
+    let names: Vec<&[u8]> = config.users().iter().map(|line| &line[0][..]).collect();
+    assert_eq!(names, [&b"alice"[..], b"bob"]);
+    let error = Config::default()
+        .load_file_text("user alice on\nuser alice off\n")
+        .unwrap_err();
+    assert!(
+        error.contains(
+            "Error in user declaration 'alice': Duplicate user found. A user can only be defined \
+             once in config files"
+        ),
+        "{error}"
+    );
+    // Redis names the word at the rule's index among the rules: here the user name.
+    let error = Config::default()
+        .load_file_text("user alice on badrule\n")
+        .unwrap_err();
+    assert!(
+        error.contains("Error in user declaration 'alice': Syntax error"),
+        "{error}"
+    );
+}

@@ -1,0 +1,229 @@
+//! A user written back as rules, as Redis's `ACLDescribeUser` writes it (ACL LIST,
+//! ACL SAVE, CONFIG REWRITE) and as ACL GETUSER shows each selector.
+//!
+//! Command permissions are a bitmap; Redis finds a short list of rules that rebuilds
+//! it: `+@all` or `-@all` first (depending on whether future commands are allowed),
+//! then greedily the category that fixes the most bits for the fewest wrong ones, then
+//! single commands for what is left, then allowed first arguments. The same search
+//! runs here on the same command table, so the rules come out the same.
+
+use std::sync::OnceLock;
+
+use super::{future_bit, KeyPattern, Selector, User, KEY_ALL, KEY_READ};
+use crate::command::{self, CommandId};
+
+/// The ids in each category, by its index in [`command::acl::NAMES`].
+fn members() -> &'static [Vec<CommandId>] {
+    static MEMBERS: OnceLock<Vec<Vec<CommandId>>> = OnceLock::new();
+    MEMBERS.get_or_init(|| {
+        command::acl::NAMES
+            .iter()
+            .map(|(bit, _)| super::category_members(*bit).collect())
+            .collect()
+    })
+}
+
+impl KeyPattern {
+    fn describe(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(match self.flags {
+            KEY_ALL => b"~",
+            KEY_READ => b"%R~",
+            _ => b"%W~",
+        });
+        out.extend_from_slice(&self.pattern);
+    }
+}
+
+impl Selector {
+    /// How many commands of category `index` this selector allows and denies.
+    fn count_category(&self, index: usize) -> (usize, usize) {
+        let on = members()[index]
+            .iter()
+            .filter(|&&id| self.bit(usize::from(id)))
+            .count();
+        (on, members()[index].len() - on)
+    }
+
+    /// Redis's `ACLDescribeSelectorCommandRules`.
+    pub(super) fn describe_commands(&self) -> String {
+        let additive = !self.bit(future_bit());
+        let start = if additive { "-@all" } else { "+@all" };
+        let mut rules = vec![start.to_string()];
+        // `replay` follows the rules written so far; `rest` has the categories written
+        // taken back out, so each count only sees what is still unexplained.
+        let mut replay = Selector::new(false, false);
+        replay
+            .apply(start.as_bytes())
+            .expect("+@all and -@all are valid");
+        let mut rest = Selector::new(false, false);
+        rest.commands.clone_from(&self.commands);
+        let names = command::acl::NAMES;
+        let mut applied = vec![false; names.len()];
+        loop {
+            let mut best = None;
+            let (mut min_diff, mut max_same) = (usize::MAX, 0);
+            for (index, _) in names.iter().enumerate() {
+                if applied[index] {
+                    continue;
+                }
+                let (on, off) = rest.count_category(index);
+                let (diff, same) = if additive { (off, on) } else { (on, off) };
+                if same > diff && (diff < min_diff || (diff == min_diff && same > max_same)) {
+                    best = Some(index);
+                    min_diff = diff;
+                    max_same = same;
+                }
+            }
+            let Some(best) = best else { break };
+            let (bit, name) = names[best];
+            replay.change_category(bit, additive);
+            rest.change_category(bit, !additive);
+            rules.push(format!("{}{name}", if additive { '+' } else { '-' }));
+            applied[best] = true;
+        }
+        let table = command::table();
+        for id in super::command_ids() {
+            let allowed = self.bit(usize::from(id));
+            if allowed != replay.bit(usize::from(id)) {
+                let sign = if allowed { '+' } else { '-' };
+                rules.push(format!("{sign}{}", table.by_id(id).name));
+                replay.change_permission(id, allowed);
+            }
+            if let Some(first_args) = self.first_args.get(&id).filter(|_| !allowed) {
+                for arg in first_args {
+                    let arg = String::from_utf8_lossy(arg);
+                    rules.push(format!("+{}|{arg}", table.by_id(id).name));
+                }
+            }
+        }
+        rules.join(" ")
+    }
+
+    /// The key patterns as ACL GETUSER shows them.
+    pub(super) fn describe_keys(&self) -> Vec<u8> {
+        match self.all_keys {
+            true => b"~*".to_vec(),
+            false => joined(self.keys.iter(), KeyPattern::describe),
+        }
+    }
+
+    /// The channel patterns as ACL GETUSER shows them.
+    pub(super) fn describe_channels(&self) -> Vec<u8> {
+        match self.all_channels {
+            true => b"&*".to_vec(),
+            false => joined(self.channels.iter(), |channel, out| {
+                out.push(b'&');
+                out.extend_from_slice(channel);
+            }),
+        }
+    }
+
+    /// Redis's `ACLDescribeSelector`.
+    fn describe(&self, out: &mut Vec<u8>) {
+        if self.all_keys {
+            out.extend_from_slice(b"~* ");
+        } else {
+            for pattern in &self.keys {
+                pattern.describe(out);
+                out.push(b' ');
+            }
+        }
+        if self.all_channels {
+            out.extend_from_slice(b"&* ");
+        } else {
+            out.extend_from_slice(b"resetchannels ");
+            for channel in &self.channels {
+                out.push(b'&');
+                out.extend_from_slice(channel);
+                out.push(b' ');
+            }
+        }
+        out.extend_from_slice(self.describe_commands().as_bytes());
+    }
+}
+
+/// `items` written by `write`, separated by single spaces.
+fn joined<T>(items: impl Iterator<Item = T>, write: impl Fn(T, &mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (at, item) in items.enumerate() {
+        if at > 0 {
+            out.push(b' ');
+        }
+        write(item, &mut out);
+    }
+    out
+}
+
+/// One selector as ACL GETUSER lists it: `commands`, `keys`, `channels`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorView {
+    /// The command rules.
+    pub commands: String,
+    /// The key patterns.
+    pub keys: Vec<u8>,
+    /// The channel patterns.
+    pub channels: Vec<u8>,
+}
+
+impl User {
+    /// The rules that rebuild this user (Redis's `ACLDescribeUser`), as ACL LIST
+    /// shows them after `user <name> `.
+    pub fn describe(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(if self.enabled { b"on " } else { b"off " });
+        if self.nopass {
+            out.extend_from_slice(b"nopass ");
+        }
+        match self.sanitize {
+            super::Sanitize::Unset => {}
+            super::Sanitize::Skip => out.extend_from_slice(b"skip-sanitize-payload "),
+            super::Sanitize::Always => out.extend_from_slice(b"sanitize-payload "),
+        }
+        for hash in &self.passwords {
+            out.push(b'#');
+            out.extend_from_slice(hash.as_bytes());
+            out.push(b' ');
+        }
+        for selector in &self.selectors {
+            if selector.root {
+                selector.describe(&mut out);
+            } else {
+                out.extend_from_slice(b" (");
+                selector.describe(&mut out);
+                out.push(b')');
+            }
+        }
+        out
+    }
+
+    /// The flags ACL GETUSER lists.
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        let mut flags = vec![if self.enabled { "on" } else { "off" }];
+        if self.nopass {
+            flags.push("nopass");
+        }
+        match self.sanitize {
+            super::Sanitize::Unset => {}
+            super::Sanitize::Skip => flags.push("skip-sanitize-payload"),
+            super::Sanitize::Always => flags.push("sanitize-payload"),
+        }
+        flags
+    }
+
+    /// The password hashes.
+    pub fn password_hashes(&self) -> &[String] {
+        &self.passwords
+    }
+
+    /// Each selector as ACL GETUSER shows it, the root selector first.
+    pub fn selector_views(&self) -> Vec<SelectorView> {
+        self.selectors
+            .iter()
+            .map(|selector| SelectorView {
+                commands: selector.describe_commands(),
+                keys: selector.describe_keys(),
+                channels: selector.describe_channels(),
+            })
+            .collect()
+    }
+}
