@@ -127,6 +127,28 @@ fn cluster_commands_without_cluster_support() {
 }
 
 #[test]
+fn module_commands_without_modules() {
+    diff(
+        r#"
+        MODULE HELP
+        MODULE LIST
+        MODULE LIST extra
+        MODULE LOAD /nonexistent/module.so
+        MODULE LOADEX /nonexistent/module.so CONFIG a b ARGS c
+        MODULE UNLOAD nosuch
+        MODULE NOSUCH
+        MODULE
+        MODULE LOAD
+        EVAL "return redis.pcall('module', 'list')" 0
+        ~~ COMMAND INFO module
+        COMMAND DOCS module|list module|unload
+        COMMAND HELP
+        COMMAND HELP extra
+        "#,
+    );
+}
+
+#[test]
 fn latency_monitor_samples_and_histograms() {
     let mut session = DiffSession::exclusive();
     // Figures are each server's own: only their shape and the events must match.

@@ -67,6 +67,8 @@ pub enum CommandError {
     NoProto,
     /// `DEBUG command not allowed. If the enable-debug-command option is set ...`
     DebugNotAllowed,
+    /// `MODULE command not allowed. If the enable-module-command option ...`
+    ModuleNotAllowed,
     /// `ERR min or max is not a float` (a sorted-set score range bound)
     ScoreRangeNotFloat,
     /// `ERR min or max not valid string range item` (a sorted-set lex range bound)
@@ -261,6 +263,11 @@ impl CommandError {
             OutOfRange => "ERR value is out of range",
             DebugNotAllowed => {
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \
+                 \"local\", you can run it from a local connection, otherwise you need to set \
+                 this option in the configuration file, and then restart the server."
+            }
+            ModuleNotAllowed => {
+                "ERR MODULE command not allowed. If the enable-module-command option is set to \
                  \"local\", you can run it from a local connection, otherwise you need to set \
                  this option in the configuration file, and then restart the server."
             }
@@ -524,6 +531,10 @@ mod tests {
             (
                 DebugNotAllowed,
                 "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+            ),
+            (
+                ModuleNotAllowed,
+                "ERR MODULE command not allowed. If the enable-module-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
             ),
             (ScoreRangeNotFloat, "ERR min or max is not a float"),
             (LexRangeInvalid, "ERR min or max not valid string range item"),

@@ -2430,13 +2430,22 @@ fn check(
         return Err(CommandError::WrongArity(spec.name.into()));
     }
     if spec.flags & flags::PROTECTED != 0 {
-        let allowed = match shared.config.read().enable_debug_command() {
+        let module = spec.name.starts_with("module|");
+        let config = shared.config.read();
+        let setting = match module {
+            true => config.enable_module_command(),
+            false => config.enable_debug_command(),
+        };
+        let allowed = match setting {
             crate::config::ProtectedAction::Yes => true,
             crate::config::ProtectedAction::No => false,
             crate::config::ProtectedAction::Local => is_local(&client.info),
         };
         if !allowed {
-            return Err(CommandError::DebugNotAllowed);
+            return Err(match module {
+                true => CommandError::ModuleNotAllowed,
+                false => CommandError::DebugNotAllowed,
+            });
         }
     }
     if client.default_needs_auth && !client.authenticated && spec.flags & flags::NO_AUTH == 0 {

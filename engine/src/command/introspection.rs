@@ -50,6 +50,32 @@ fn command_all(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comman
     ))
 }
 
+fn command_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    Ok(super::generic::help_reply(
+        "command",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+        ],
+    ))
+}
+
 fn command_count(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> {
     Ok(Reply::Int(table().all.len() as i64))
 }
@@ -395,6 +421,14 @@ const COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
         (0, 0, 0),
         acl::CONNECTION,
         command_list
+    ),
+    spec!(
+        "command|help",
+        2,
+        LOADING | STALE,
+        (0, 0, 0),
+        acl::CONNECTION,
+        command_help
     ),
 ];
 

@@ -29,6 +29,7 @@ pub mod introspection;
 pub mod list;
 pub mod memory;
 pub mod migrate;
+pub mod module;
 pub mod persistence;
 pub mod pubsub;
 pub mod scripting;
@@ -338,6 +339,7 @@ pub fn table() -> &'static CommandTable {
             admin::COMMANDS,
             sync::COMMANDS,
             acl_command::COMMANDS,
+            module::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();

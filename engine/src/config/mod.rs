@@ -102,6 +102,7 @@ const APPLIED: &[&str] = &[
     "client-query-buffer-limit",
     "hz",
     "enable-debug-command",
+    "enable-module-command",
     "maxmemory",
     "maxmemory-policy",
     "maxmemory-samples",
@@ -841,7 +842,16 @@ impl Config {
 
     /// `enable-debug-command`.
     pub fn enable_debug_command(&self) -> ProtectedAction {
-        match self.get_str("enable-debug-command") {
+        self.protected_action("enable-debug-command")
+    }
+
+    /// `enable-module-command`: whether MODULE LOAD, LOADEX and UNLOAD may run.
+    pub fn enable_module_command(&self) -> ProtectedAction {
+        self.protected_action("enable-module-command")
+    }
+
+    fn protected_action(&self, name: &str) -> ProtectedAction {
+        match self.get_str(name) {
             "yes" => ProtectedAction::Yes,
             "local" => ProtectedAction::Local,
             _ => ProtectedAction::No,
