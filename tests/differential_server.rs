@@ -192,8 +192,14 @@ fn latency_monitor_samples_and_histograms() {
         "LATENCY DOCTOR"
     );
     masked(&mut session, &[b"LATENCY", b"HISTORY", b"command"]);
+    // The sparkline of that one sample, labelled with its age, figures masked.
+    let (redis, kvdb) = session.exchange(&[b"LATENCY", b"GRAPH", b"command"]);
+    assert_eq!(digits_masked(&redis), digits_masked(&kvdb), "LATENCY GRAPH");
     session.run(
         r#"
+        LATENCY GRAPH nosuch
+        LATENCY GRAPH
+        LATENCY HELP
         LATENCY HISTORY fast-command
         LATENCY RESET nosuch
         LATENCY RESET

@@ -4,7 +4,7 @@
 //! milliseconds is a sample of its class (`command`, `fast-command`, `expire-cycle`,
 //! `eviction-cycle`): each class keeps its last 160 samples, one per second (a later
 //! sample of the same second keeps the larger latency), and the largest ever, for
-//! LATENCY LATEST, HISTORY and RESET.
+//! LATENCY LATEST, HISTORY, GRAPH (Redis's sparkline, [`graph`]) and RESET.
 //!
 //! With `latency-tracking yes` (the default) each command's durations are counted for
 //! LATENCY HISTOGRAM in the buckets Redis reports: Redis records nanoseconds in an HDR
@@ -378,9 +378,120 @@ impl Histogram {
     }
 }
 
+/// Columns of a LATENCY GRAPH (Redis's `LATENCY_GRAPH_COLS`).
+const GRAPH_COLUMNS: usize = 80;
+/// Rows of its sparkline.
+const GRAPH_ROWS: usize = 4;
+/// The sparkline's characters, lowest first (Redis's `charset_fill`).
+const GRAPH_CHARS: &[u8] = b"_o#";
+
+/// LATENCY GRAPH of the class `event` at `unix_now` (Redis's
+/// `latencyCommandGenSparkeline`): a header line, a rule, then the samples as a
+/// filled sparkline, 80 columns a block, each labelled with how long ago it was.
+pub fn graph(event: &str, series: &Series, unix_now: u64) -> String {
+    let samples: Vec<&Sample> = series.samples().collect();
+    let low = samples.iter().map(|s| s.latency).min().unwrap_or(0);
+    let high = samples.iter().map(|s| s.latency).max().unwrap_or(0);
+    let mut out = format!(
+        "{event} - high {high} ms, low {low} ms (all time high {} ms)\n",
+        series.max
+    );
+    out.push_str(&"-".repeat(GRAPH_COLUMNS));
+    out.push('\n');
+    let labels: Vec<Vec<u8>> = samples
+        .iter()
+        .map(|sample| ago(unix_now.saturating_sub(sample.time)).into_bytes())
+        .collect();
+    for (block, start) in (0..samples.len()).step_by(GRAPH_COLUMNS).enumerate() {
+        if block > 0 {
+            out.push('\n');
+        }
+        let end = (start + GRAPH_COLUMNS).min(samples.len());
+        let column = |at: usize| (samples[at].latency, &labels[at][..]);
+        let columns: Vec<(u64, &[u8])> = (start..end).map(column).collect();
+        render_block(&mut out, &columns, (low, high));
+    }
+    out
+}
+
+/// How long ago, as Redis labels a sample: seconds, minutes, hours or days.
+fn ago(elapsed: u64) -> String {
+    match elapsed {
+        0..60 => format!("{elapsed}s"),
+        60..3600 => format!("{}m", elapsed / 60),
+        3600..86_400 => format!("{}h", elapsed / 3600),
+        _ => format!("{}d", elapsed / 86_400),
+    }
+}
+
+/// Redis's `sparklineRenderRange` with `SPARKLINE_FILL`: the rows of the line, a
+/// blank row, then the labels written downwards, one character a row.
+fn render_block(out: &mut String, columns: &[(u64, &[u8])], (low, high): (u64, u64)) {
+    let steps = GRAPH_CHARS.len() * GRAPH_ROWS;
+    let range = match high - low {
+        0 => 1.0,
+        range => range as f64,
+    };
+    let step_of = |latency: u64| {
+        let step = ((latency - low) as f64 * steps as f64 / range) as usize;
+        step.min(steps - 1)
+    };
+    for row in 0..GRAPH_ROWS {
+        let line: String = columns
+            .iter()
+            .map(|&(latency, _)| {
+                let below = (GRAPH_ROWS - row - 1) * GRAPH_CHARS.len();
+                match step_of(latency).checked_sub(below) {
+                    Some(at) if at < GRAPH_CHARS.len() => char::from(GRAPH_CHARS[at]),
+                    Some(_) => '|',
+                    None => ' ',
+                }
+            })
+            .collect();
+        out.push_str(&line);
+        out.push('\n');
+    }
+    // Every sample has a label, so a blank row separates them from the line.
+    out.push_str(&" ".repeat(columns.len()));
+    out.push('\n');
+    let longest = columns
+        .iter()
+        .map(|(_, label)| label.len())
+        .max()
+        .unwrap_or(0);
+    for at in 0..longest {
+        let line: String = columns
+            .iter()
+            .map(|(_, label)| label.get(at).map_or(' ', |&b| char::from(b)))
+            .collect();
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_graph_is_redis_s_sparkline_with_age_labels() {
+        let mut monitor = LatencyMonitor {
+            threshold_ms: 1,
+            ..LatencyMonitor::default()
+        };
+        for (latency, time) in [(10, 1000), (40, 1001), (25, 1002), (100, 1062)] {
+            monitor.add_if_needed("command", latency, time);
+        }
+        let series = monitor.series(b"command").unwrap();
+        // What Redis 7.0.15's sparkline.c draws for the same samples, 100 s after
+        // the first.
+        let expected = format!(
+            "command - high 100 ms, low 10 ms (all time high 100 ms)\n{}\n   #\n   |\n o |\n\
+             _|#|\n    \n1113\nmmm8\n   s\n",
+            "-".repeat(80)
+        );
+        assert_eq!(graph("command", series, 1100), expected);
+    }
 
     #[test]
     fn samples_keep_one_per_second_and_the_max() {

@@ -4,7 +4,7 @@
 //! WAIT counts the replicas ([`crate::command::sync`]) that acknowledged the client's
 //! last write, blocking until enough have or its timeout passes; ROLE lists them.
 //! LATENCY reports the latency monitor's samples and the commands' latency histograms
-//! ([`crate::latency`]), and DOCTOR's report on them; its GRAPH is not implemented.
+//! ([`crate::latency`]), DOCTOR's report on them and GRAPH's sparkline.
 
 use bytes::Bytes;
 
@@ -145,6 +145,20 @@ fn latency_history(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, Comm
     Ok(Reply::Array(samples))
 }
 
+/// LATENCY GRAPH event: the class's samples as Redis's ASCII sparkline.
+fn latency_graph(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
+    let event = args.required()?;
+    let latency = &ctx.keyspace.latency;
+    let Some((name, series)) = latency.events().find(|(name, _)| name.as_bytes() == event) else {
+        return Err(CommandError::err(format!(
+            "No samples available for event '{}'",
+            String::from_utf8_lossy(crate::args::c_str(event))
+        )));
+    };
+    let graph = crate::latency::graph(name, series, ctx.now_ms / 1000);
+    Ok(Reply::Verbatim(*b"txt", Bytes::from(graph)))
+}
+
 /// LATENCY RESET [event ...]: forgets the classes named (all without names).
 fn latency_reset(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let names = args.rest();
@@ -217,6 +231,8 @@ fn latency_help(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comma
         &[
             "DOCTOR",
             "    Return a human readable latency analysis report.",
+            "GRAPH <event>",
+            "    Return an ASCII latency graph for the <event> class.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",
@@ -341,6 +357,7 @@ const LATENCY_SUBCOMMANDS: &[CommandSpec] = &[
         latency_history
     ),
     spec!("latency|reset", -2, MONITORING, (0, 0, 0), 0, latency_reset),
+    spec!("latency|graph", 3, MONITORING, (0, 0, 0), 0, latency_graph),
     spec!(
         "latency|doctor",
         2,

@@ -357,6 +357,23 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "latency|graph",
+        summary: Some("Return a latency graph for the event."),
+        since: Some("2.8.13"),
+        group: "server",
+        complexity: Some("O(1)"),
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "event", kind: "string", key_spec_index: -1, token: None, summary: None, since: None, deprecated_since: None, flags: &[], args: &[] },
+        ]),
+    },
+    CommandDoc {
         name: "latency|doctor",
         summary: Some("Return a human readable latency analysis report."),
         since: Some("2.8.13"),
