@@ -323,10 +323,10 @@ where
                 }
             }
         }
-        let heavy = queued > 1
-            && batch[..queued]
-                .iter()
-                .any(|argv| kvdb_engine::command::runs_script(&argv[0]));
+        let scripts = batch[..queued]
+            .iter()
+            .any(|argv| kvdb_engine::command::runs_script(&argv[0]));
+        let heavy = queued > 1 && scripts;
         if queued > 0 {
             if heavy {
                 // A pipeline of scripts holds the engine long: while the other worker
@@ -347,7 +347,7 @@ where
                 Ok(waited) => buffered |= waited,
                 Err(Disconnected) => return Ended::Closed,
             }
-            if heavy {
+            if scripts {
                 // The other connections ready on this worker run first, so their
                 // replies reach the client together (Redis writes every client's
                 // replies before its event loop sleeps).
