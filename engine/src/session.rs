@@ -118,6 +118,14 @@ impl ClientKind {
 }
 
 impl ClientInfo {
+    /// The user the client is authenticated as (`default` before the session set it).
+    pub fn user_name(&self) -> &[u8] {
+        match self.user.is_empty() {
+            true => b"default",
+            false => &self.user,
+        }
+    }
+
     /// The client's class.
     pub fn kind(&self) -> ClientKind {
         let (channels, patterns, shard) = self.subscriptions;

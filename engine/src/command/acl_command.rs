@@ -50,7 +50,7 @@ fn kill_revoked_subscribers(ctx: &mut Ctx<'_>, name: &[u8], allowed: &[Bytes]) {
     use crate::pubsub::Kind;
     let mut doomed = Vec::new();
     for (id, info) in client_infos(ctx) {
-        if user_of(&info) != name || info.kind() != ClientKind::Pubsub {
+        if info.user_name() != name || info.kind() != ClientKind::Pubsub {
             continue;
         }
         let pubsub = &ctx.keyspace.pubsub;
@@ -81,13 +81,6 @@ fn client_infos(ctx: &Ctx<'_>) -> Vec<(u64, ClientInfo)> {
         .collect()
 }
 
-fn user_of(info: &ClientInfo) -> &[u8] {
-    match info.user.is_empty() {
-        true => b"default",
-        false => &info.user,
-    }
-}
-
 /// ACL DELUSER name...: how many existed; their clients are disconnected.
 fn deluser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let names = args.rest();
@@ -101,7 +94,7 @@ fn deluser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
             .collect()
     });
     super::connection::kill_clients(ctx, |info| {
-        deleted.iter().any(|name| name.as_ref() == user_of(info))
+        deleted.iter().any(|name| name.as_ref() == info.user_name())
     });
     Ok(Reply::Int(deleted.len() as i64))
 }
@@ -192,7 +185,7 @@ fn load(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     ctx.shared
         .change_acl(|acl| acl.load_file((&path, &file), all_channels))
         .map_err(|why| CommandError::err(why.replace(['\r', '\n'], " ")))?;
-    super::connection::kill_clients(ctx, |info| user_of(info) != b"default");
+    super::connection::kill_clients(ctx, |info| info.user_name() != b"default");
     Ok(Reply::Ok)
 }
 

@@ -294,11 +294,7 @@ pub(crate) fn client_line(info: &ClientInfo, qbuf: usize, omem: u64, now_ms: u64
         info.reply_peak,
         input as u64 + output as u64 + omem,
         info.last_command,
-        String::from_utf8_lossy(if info.user.is_empty() {
-            b"default"
-        } else {
-            &info.user
-        }),
+        String::from_utf8_lossy(info.user_name()),
         redir,
         info.resp,
         String::from_utf8_lossy(&info.lib_name),
@@ -465,14 +461,10 @@ impl KillFilter {
             && self.laddr.as_ref().is_none_or(|laddr| *laddr == info.laddr)
             && self.kind.is_none_or(|wanted| wanted == kind)
             && self.id.is_none_or(|id| id == info.id)
-            && self.user.as_ref().is_none_or(|user| {
-                let name: &[u8] = if info.user.is_empty() {
-                    b"default"
-                } else {
-                    &info.user
-                };
-                user == name
-            })
+            && self
+                .user
+                .as_ref()
+                .is_none_or(|user| user == info.user_name())
             && !(self.skip_me && info.id == me)
     }
 }
