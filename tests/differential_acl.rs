@@ -89,6 +89,7 @@ fn bad_rules_change_nothing_and_answer_redis_errors() {
         ACL SETUSER alice "~foo bar"
         ACL SETUSER alice (+get ~foo
         ACL SETUSER alice "(on)"
+        ACL SETUSER alice "(+get \"\")"
         ACL SETUSER "a b"
         ACL GETUSER alice
         ACL DELUSER default
@@ -270,10 +271,18 @@ fn logins_follow_the_default_user_and_requirepass() {
                 "PING",
             ],
         );
+        // Setting requirepass to its value again keeps the default user's passwords.
         commands(
             &mut admin,
-            &["ACL GETUSER default", "CONFIG SET requirepass \"\""],
+            &[
+                "ACL GETUSER default",
+                "ACL SETUSER default >extra",
+                "CONFIG SET requirepass secret",
+            ],
         );
+        let mut extra = server.connect();
+        commands(&mut extra, &["AUTH extra", "ACL WHOAMI"]);
+        commands(&mut admin, &["CONFIG SET requirepass \"\""]);
         let mut third = server.connect();
         commands(&mut third, &["PING", "AUTH x"]);
         commands(&mut admin, &["ACL SETUSER default off"]);
@@ -291,6 +300,33 @@ fn logins_follow_the_default_user_and_requirepass() {
         replies.push(admin.cmd("ACL LOG RESET"));
         replies
     });
+}
+
+#[test]
+fn exec_checks_again_only_the_users_permissions() {
+    differential(|server, _| {
+        let mut conn = server.connect();
+        let mut replies = run(&mut conn, &["MULTI", "CLIENT INFO", "EXEC"]);
+        // CLIENT INFO run by EXEC still shows the transaction.
+        replies[2] = multi_fields(&replies[2]);
+        // A subscription made inside MULTI does not stop the commands after it.
+        replies.extend(run(
+            &mut conn,
+            &["MULTI", "SUBSCRIBE chat", "GET nosuchkey", "EXEC"],
+        ));
+        replies.extend(run(&mut conn, &["UNSUBSCRIBE"]));
+        replies
+    });
+}
+
+/// The `flags=` and `multi=` fields of the CLIENT INFO inside an EXEC reply.
+fn multi_fields(reply: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(reply);
+    text.split([' ', '\n', '\r'])
+        .filter(|field| field.starts_with("flags=") || field.starts_with("multi="))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .into_bytes()
 }
 
 #[test]

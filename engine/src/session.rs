@@ -473,6 +473,8 @@ pub struct ClientState {
     pub deny_blocking: bool,
     /// EXEC is running this client's queued commands.
     pub in_exec: bool,
+    /// How many commands the running EXEC has.
+    pub exec_queued: usize,
     /// Set while the client is blocked: where its reply will arrive, and when it times
     /// out (Unix ms).
     pub blocked: Option<(Arc<BlockSlot>, Option<u64>)>,
@@ -556,6 +558,7 @@ impl ClientState {
             multi_inv_flags: 0,
             deny_blocking: false,
             in_exec: false,
+            exec_queued: 0,
             blocked: None,
             subscribed: false,
             mailbox: None,
@@ -568,6 +571,15 @@ impl ClientState {
             propagation: crate::replication::CallPropagation::default(),
             write_offset: 0,
             replica_conf: crate::replication::ReplicaConf::default(),
+        }
+    }
+
+    /// Commands queued by MULTI: being queued, or being run by EXEC (`multi=` and
+    /// flag `x` of CLIENT LIST, as Redis keeps them while EXEC runs).
+    pub fn queued(&self) -> Option<usize> {
+        match self.in_exec {
+            true => Some(self.exec_queued),
+            false => self.multi.as_ref().map(Vec::len),
         }
     }
 
@@ -641,7 +653,7 @@ impl CheapInfo {
         CheapInfo {
             db: state.db,
             subscriptions: state.info.subscriptions,
-            queued: state.multi.as_ref().map(Vec::len),
+            queued: state.queued(),
             blocked: state.blocked.is_some(),
             no_evict: state.info.no_evict,
             resp: match state.protocol {
@@ -1186,6 +1198,8 @@ impl Session {
     /// stale rule.
     pub(crate) fn become_master_client(&mut self) {
         self.state.info.master = true;
+        // Redis's master client has no user: CLIENT LIST shows `(superuser)`.
+        self.state.info.user = Bytes::from_static(b"(superuser)");
         self.state.authenticated = true;
         self.state.info_changed = true;
         self.publish_info();
@@ -2456,7 +2470,13 @@ fn check(
             });
         }
     }
-    if client.default_needs_auth && !client.authenticated && spec.flags & flags::NO_AUTH == 0 {
+    // EXEC checks again only what the user may run (below), as Redis's `execCommand`.
+    let queued_by_exec = client.in_exec;
+    if client.default_needs_auth
+        && !client.authenticated
+        && !queued_by_exec
+        && spec.flags & flags::NO_AUTH == 0
+    {
         return Err(CommandError::NoAuth);
     }
     if client.multi.is_some() && spec.flags & flags::NO_MULTI != 0 {
@@ -2520,6 +2540,7 @@ fn check(
     }
     if client.subscribed
         && client.protocol == Protocol::Resp2
+        && !queued_by_exec
         && !ALLOWED_WHILE_SUBSCRIBED.contains(&spec.name)
     {
         return Err(CommandError::err(format!(
@@ -2551,7 +2572,7 @@ pub(crate) fn refresh_user(shared: &Shared, client: &mut ClientState) {
             client.authenticated = false;
         }
     }
-    if client.info.user != *client.user.name() {
+    if client.info.user != *client.user.name() && !client.info.master {
         client.info.user = client.user.name().clone();
         client.info_changed = true;
     }

@@ -44,11 +44,12 @@ impl Selector {
         (on, members()[index].len() - on)
     }
 
-    /// Redis's `ACLDescribeSelectorCommandRules`.
-    pub(super) fn describe_commands(&self) -> String {
+    /// Redis's `ACLDescribeSelectorCommandRules` (bytes: a first argument may be
+    /// any).
+    pub(super) fn describe_commands(&self) -> Vec<u8> {
         let additive = !self.bit(future_bit());
         let start = if additive { "-@all" } else { "+@all" };
-        let mut rules = vec![start.to_string()];
+        let mut rules = vec![start.as_bytes().to_vec()];
         // `replay` follows the rules written so far; `rest` has the categories written
         // taken back out, so each count only sees what is still unexplained.
         let mut replay = Selector::new(false, false);
@@ -78,7 +79,7 @@ impl Selector {
             let (bit, name) = names[best];
             replay.change_category(bit, additive);
             rest.change_category(bit, !additive);
-            rules.push(format!("{}{name}", if additive { '+' } else { '-' }));
+            rules.push(format!("{}{name}", if additive { '+' } else { '-' }).into_bytes());
             applied[best] = true;
         }
         let table = command::table();
@@ -86,17 +87,18 @@ impl Selector {
             let allowed = self.bit(usize::from(id));
             if allowed != replay.bit(usize::from(id)) {
                 let sign = if allowed { '+' } else { '-' };
-                rules.push(format!("{sign}{}", table.by_id(id).name));
+                rules.push(format!("{sign}{}", table.by_id(id).name).into_bytes());
                 replay.change_permission(id, allowed);
             }
             if let Some(first_args) = self.first_args.get(&id).filter(|_| !allowed) {
                 for arg in first_args {
-                    let arg = String::from_utf8_lossy(arg);
-                    rules.push(format!("+{}|{arg}", table.by_id(id).name));
+                    let mut rule = format!("+{}|", table.by_id(id).name).into_bytes();
+                    rule.extend_from_slice(arg);
+                    rules.push(rule);
                 }
             }
         }
-        rules.join(" ")
+        rules.join(&b' ')
     }
 
     /// The key patterns as ACL GETUSER shows them.
@@ -138,7 +140,7 @@ impl Selector {
                 out.push(b' ');
             }
         }
-        out.extend_from_slice(self.describe_commands().as_bytes());
+        out.extend_from_slice(&self.describe_commands());
     }
 }
 
@@ -158,7 +160,7 @@ fn joined<T>(items: impl Iterator<Item = T>, write: impl Fn(T, &mut Vec<u8>)) ->
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelectorView {
     /// The command rules.
-    pub commands: String,
+    pub commands: Vec<u8>,
     /// The key patterns.
     pub keys: Vec<u8>,
     /// The channel patterns.

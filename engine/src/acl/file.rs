@@ -27,11 +27,7 @@ impl Acl {
                 crate::config::strerror(&error)
             )
         })?;
-        // Redis reads the file as a C string.
-        let text = match text.iter().position(|&b| b == 0) {
-            Some(end) => &text[..end],
-            None => &text[..],
-        };
+        let text = as_fgets_reads(&text);
         let mut errors = String::new();
         let mut users: BTreeMap<Bytes, Arc<User>> = BTreeMap::new();
         for (index, line) in text.split(|&b| b == b'\n').enumerate() {
@@ -72,6 +68,8 @@ impl Acl {
                     errors.push_str(&format!(
                         "{path}:{number}: Unmatched parenthesis in selector definition."
                     ));
+                    // Redis has made the user already: a later line of it is a duplicate.
+                    users.insert(name.clone(), Arc::new(user));
                     continue;
                 }
             };
@@ -154,6 +152,24 @@ impl Acl {
         }
         written
     }
+}
+
+/// The file as Redis reads it: `fgets` chunks of at most 1023 bytes (up to a line's
+/// end), each kept up to its first NUL byte.
+fn as_fgets_reads(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let line_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |at| at + 1);
+        let chunk = &rest[..line_end.min(1023)];
+        let kept = chunk.iter().position(|&b| b == 0).unwrap_or(chunk.len());
+        out.extend_from_slice(&chunk[..kept]);
+        rest = &rest[chunk.len()..];
+    }
+    out
 }
 
 /// `bytes` without the bytes of `set` at either end (Redis's `sdstrim`).

@@ -77,6 +77,8 @@ fn reset_returns_a_user_to_a_new_ones_rules() {
 
 #[test]
 fn a_bad_rule_names_itself_and_changes_nothing() {
+    // An empty rule is nothing at the top level and a syntax error in a selector.
+    assert_eq!(described(&["", "+get"]), "off resetchannels -@all +get");
     let mut acl = Acl::default();
     acl.set_user(b"u", &words(&["+get"]), false).unwrap();
     let error = |rules: &[&str]| {
@@ -107,6 +109,10 @@ fn a_bad_rule_names_itself_and_changes_nothing() {
         error(&["+config|get|x"]),
         "Error in ACL SETUSER modifier '+config|get|x': Allowing first-arg of a subcommand is \
          not supported"
+    );
+    assert_eq!(
+        error(&["(+get \"\")"]),
+        "Error in ACL SETUSER modifier '(+get \"\")': Syntax error"
     );
     assert_eq!(
         error(&["(+get", "~x"]),
@@ -142,6 +148,11 @@ fn commands_first_arguments_and_subcommands_are_checked() {
     assert_eq!(check(&user, "config set port 1"), Err(Denied::Command));
     // Commands that need no authentication need no permission either.
     assert_eq!(check(&user, "auth x"), Ok(()));
+    // A call shorter than its key finder expects (redis.acl_check_cmd checks no
+    // arity) is checked without the key it lacks.
+    let keyed = self::user(&["+@all", "~x*"]);
+    let set = command::table().resolve_id(&argv("set")).unwrap();
+    assert_eq!(keyed.check(set, &argv("set")), Ok(()));
 }
 
 #[test]
@@ -203,9 +214,18 @@ fn passwords_are_checked_and_off_users_cannot_log_in() {
 }
 
 #[test]
-fn revoked_channels_are_found() {
+fn subscribers_are_checked_unless_the_user_had_no_channel_or_now_has_all() {
     let before = user(&["&a", "&b*"]);
-    assert_eq!(before.channels_revoked(&user(&["&b*", "&a", "&c"])), None);
+    // Even a superset is checked, as Redis checks it.
+    let kept = before
+        .channels_revoked(&user(&["&b*", "&a", "&c"]))
+        .unwrap();
+    assert!(subscriptions_allowed(
+        &kept,
+        &words(&["a"]),
+        &words(&["b*"])
+    ));
+    assert_eq!(user(&[]).channels_revoked(&user(&["&a"])), None);
     let allowed = before.channels_revoked(&user(&["&a"])).unwrap();
     assert!(subscriptions_allowed(&allowed, &words(&["a"]), &[]));
     assert!(!subscriptions_allowed(&allowed, &[], &words(&["b*"])));
@@ -239,6 +259,15 @@ fn the_acl_file_round_trips_and_a_bad_one_changes_nothing() {
     loaded.load_file(("users.acl", &file), false).unwrap();
     assert_eq!(loaded.user_lines(), acl.user_lines());
 
+    std::fs::write(&file, "user x (+get\nuser x on\n").unwrap();
+    let error = loaded.load_file(("users.acl", &file), false).unwrap_err();
+    assert!(
+        error.starts_with(
+            "users.acl:1: Unmatched parenthesis in selector definition.WARNING: Duplicate \
+             user 'x' found on line 2. "
+        ),
+        "{error}"
+    );
     std::fs::write(&file, "user bob on +nosuch\nuser bob\nfoo\n").unwrap();
     let error = loaded.load_file(("users.acl", &file), false).unwrap_err();
     assert_eq!(

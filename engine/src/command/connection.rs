@@ -190,6 +190,10 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
     };
+    let role = match ctx.keyspace.replication.is_replica() {
+        true => "replica",
+        false => "master",
+    };
     let field = |name: &'static str| Reply::bulk(name);
     Ok(Reply::Map(vec![
         (field("server"), field("redis")),
@@ -197,7 +201,7 @@ fn hello(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         (field("proto"), Reply::Int(proto)),
         (field("id"), Reply::Int(ctx.client.info.id as i64)),
         (field("mode"), field("standalone")),
-        (field("role"), field("master")),
+        (field("role"), field(role)),
         (field("modules"), Reply::Array(Vec::new())),
     ]))
 }
@@ -315,7 +319,7 @@ pub(crate) fn client_info_line(
         info.last_command = command;
     }
     info.db = client.db;
-    info.queued = client.multi.as_ref().map(Vec::len);
+    info.queued = client.queued();
     info.resp = match client.protocol {
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
@@ -331,7 +335,7 @@ fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
     let registered = ctx.shared.clients.lock().get(&info.id).cloned();
     info.reply_peak = registered.map_or(0, |client| client.reply_peak());
     info.db = ctx.client.db;
-    info.queued = ctx.client.multi.as_ref().map(Vec::len);
+    info.queued = ctx.client.queued();
     info.blocked = ctx.client.blocked.is_some();
     info.resp = match ctx.client.protocol {
         Protocol::Resp2 => 2,

@@ -650,13 +650,12 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
+    // `requirepass` is the default user's password (Redis's `updateRequirePass`, run
+    // when the value changed).
+    let password = config.requirepass().map(<[u8]>::to_vec);
+    let password_changed = before.requirepass() != password.as_deref();
     drop(config);
-    // `requirepass` is the default user's password (Redis's `updateRequirePass`).
-    if pairs
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case(b"requirepass"))
-    {
-        let password = ctx.config().requirepass().map(<[u8]>::to_vec);
+    if password_changed {
         ctx.shared
             .change_acl(|acl| acl.set_default_password(password.as_deref()));
     }

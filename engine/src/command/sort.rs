@@ -178,10 +178,12 @@ fn sort_generic(
     readonly: bool,
 ) -> Result<Reply, CommandError> {
     let key = args.key()?;
-    let full_key_access = super::table().resolve_id(args.argv()).is_ok_and(|id| {
-        let user = &ctx.client.user;
-        user.may_run_on_any_key(id, args.argv(), crate::acl::KEY_READ)
-    });
+    // A master or the AOF loader is obeyed, as Redis's user-less master client is.
+    let full_key_access = ctx.client.must_obey()
+        || super::table().resolve_id(args.argv()).is_ok_and(|id| {
+            let user = &ctx.client.user;
+            user.may_run_on_any_key(id, args.argv(), crate::acl::KEY_READ)
+        });
     let mut options = SortOptions::parse(args, readonly, full_key_access)?;
     let seed = ctx.rules().seed;
     let value = ctx.read(&key).map(|entry| {

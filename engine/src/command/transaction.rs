@@ -72,6 +72,7 @@ fn exec(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     // Blocking commands answer at once inside a transaction.
     let could_block = std::mem::replace(&mut ctx.client.deny_blocking, true);
     ctx.client.in_exec = true;
+    ctx.client.exec_queued = queued.len();
     let replies = queued
         .iter()
         .map(|argv| execute_queued(ctx, argv))
