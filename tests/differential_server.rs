@@ -149,6 +149,55 @@ fn module_commands_without_modules() {
 }
 
 #[test]
+fn lolwut_answers_with_the_version_or_random_art_of_redis_s_shape() {
+    diff(
+        r#"
+        LOLWUT
+        LOLWUT 10 20
+        LOLWUT VERSION 7
+        LOLWUT VERSION 4
+        LOLWUT VERSION -1
+        LOLWUT VERSION abc
+        LOLWUT VERSION 5 abc
+        LOLWUT VERSION 6 10 x
+        ~~ COMMAND INFO lolwut
+        "#,
+    );
+    // The drawings are random on both servers: their lines, widths and footers match.
+    let mut session = DiffSession::exclusive();
+    // Per line of the bulk's text: its pixels (Braille characters, or coloured cells
+    // for version 6, whose escape codes vary in length), and the credit lines whole.
+    let shape = |reply: &[u8]| -> Vec<(usize, String)> {
+        let text = String::from_utf8_lossy(reply).into_owned();
+        let body = text.split_once("\r\n").map_or("", |(_, body)| body);
+        let lines: Vec<&str> = body.trim_end_matches("\r\n").split('\n').collect();
+        let footer = |line: &str| line.contains("Redis ver.") || line.starts_with("Dedicated");
+        lines
+            .iter()
+            .map(|line| {
+                let pixels = match line.contains('\u{1b}') {
+                    true => line.matches("\u{1b}[0m").count(),
+                    false => line.chars().count(),
+                };
+                let kept = if footer(line) {
+                    line.to_string()
+                } else {
+                    String::new()
+                };
+                (pixels, kept)
+            })
+            .collect()
+    };
+    for argv in [
+        &[&b"LOLWUT"[..], b"VERSION", b"5", b"20", b"4", b"3"][..],
+        &[b"LOLWUT", b"VERSION", b"6", b"30", b"8"],
+    ] {
+        let (redis, kvdb) = session.exchange(argv);
+        assert_eq!(shape(&redis), shape(&kvdb), "{argv:?}");
+    }
+}
+
+#[test]
 fn latency_monitor_samples_and_histograms() {
     let mut session = DiffSession::exclusive();
     // Figures are each server's own: only their shape and the events must match.

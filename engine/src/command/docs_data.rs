@@ -4067,6 +4067,23 @@ pub(super) static DOCS: &[CommandDoc] = &[
         ]),
     },
     CommandDoc {
+        name: "lolwut",
+        summary: Some("Display some computer art and the Redis version"),
+        since: Some("5.0.0"),
+        group: "server",
+        complexity: None,
+        doc_flags: &[],
+        deprecated_since: None,
+        replaced_by: None,
+        history: None,
+        tips: &[],
+        key_specs: &[
+        ],
+        args: Some(&[
+            DocArg { name: "version", kind: "integer", key_spec_index: -1, token: Some("VERSION"), summary: None, since: None, deprecated_since: None, flags: &["optional"], args: &[] },
+        ]),
+    },
+    CommandDoc {
         name: "memory|doctor",
         summary: Some("Outputs memory problems report"),
         since: Some("4.0.0"),

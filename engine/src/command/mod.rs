@@ -27,6 +27,7 @@ pub mod hash;
 pub mod hyperloglog;
 pub mod introspection;
 pub mod list;
+mod lolwut;
 pub mod memory;
 pub mod migrate;
 pub mod module;
@@ -340,6 +341,7 @@ pub fn table() -> &'static CommandTable {
             sync::COMMANDS,
             acl_command::COMMANDS,
             module::COMMANDS,
+            lolwut::COMMANDS,
         ];
         let all: Vec<&'static CommandSpec> = families.iter().flat_map(|f| f.iter()).collect();
         let mut by_id = all.clone();
