@@ -2,7 +2,7 @@
 //! what clients get from a server following a master it cannot reach (port 1 never
 //! answers): READONLY for writes, MASTERDOWN while `replica-serve-stale-data` is no,
 //! the scripts' own refusals, EXEC refused when the state changed after queueing,
-//! blocked clients disconnected, and the shape of ROLE and INFO replication.
+//! blocked clients disconnected, and the shape of ROLE, INFO replication and HELLO.
 //! Every test leaves both servers masters again.
 
 mod support;
@@ -227,7 +227,10 @@ fn role_and_info_of_a_replica() {
             })
             .collect();
         out.push(fields.join("\n").into_bytes());
+        // HELLO names the role too (its client id differs).
+        out.push(numbers_masked(&client.cmd("HELLO 2")).into_bytes());
         out.push(client.cmd("REPLICAOF NO ONE"));
+        out.push(numbers_masked(&client.cmd("HELLO 2")).into_bytes());
         let info = String::from_utf8_lossy(&client.cmd("INFO replication")).into_owned();
         let shifted = info.lines().any(|line| line.starts_with("master_replid2:"))
             && !info.contains("master_replid2:0000000000000000000000000000000000000000");
