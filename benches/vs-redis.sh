@@ -186,6 +186,14 @@ load_scripts() {
   done
 }
 [ "$THROUGHPUT" = 1 ] && load_scripts
+# GET-ACL runs as a user whose key pattern every command's key is checked against.
+make_users() {
+  for port in "$REDIS_PORT" "$KVDB_PORT"; do
+    [ "$(redis-cli -p "$port" ACL SETUSER bench on '>bench' '~key:*' '+@all')" = OK ] || {
+      echo "ACL SETUSER failed on port $port" >&2; FAILED=1; }
+  done
+}
+[ "$THROUGHPUT" = 1 ] && make_users
 
 # measure_publish N PIPELINE: PUBLISH to N subscribers of each server (one Python
 # process per server holds them), after checking that both count N receivers.
@@ -213,6 +221,7 @@ for pipeline in 1 16; do
   measure PING "$pipeline" ping_mbulk
   measure SET "$pipeline" set
   measure GET "$pipeline" get
+  measure GET-ACL "$pipeline" get --user bench -a bench
   measure INCR "$pipeline" incr
   measure MSET-10 "$pipeline" mset
   measure SET-1KiB "$pipeline" set -d 1024

@@ -346,7 +346,7 @@ impl Selector {
                 return Err(Denied::Command);
             }
         }
-        if !self.all_keys && command::introspection::has_keys(spec.name) {
+        if !self.all_keys && call.keys.has_keys {
             let keys = keys.get_or_insert_with(|| call.keys());
             for &(at, flags) in keys.iter() {
                 if !self.may_access_key(&call.argv[at], flags) {
@@ -406,7 +406,19 @@ type KeyRef = (usize, u8);
 struct Call<'a> {
     id: CommandId,
     spec: &'static command::CommandSpec,
+    keys: &'static command::introspection::KeyPlan,
     argv: &'a [Bytes],
+}
+
+impl<'a> Call<'a> {
+    fn new(id: CommandId, argv: &'a [Bytes]) -> Call<'a> {
+        Call {
+            id,
+            spec: command::table().by_id(id),
+            keys: command::introspection::KeyPlan::of_command(id),
+            argv,
+        }
+    }
 }
 
 impl Call<'_> {
@@ -414,7 +426,9 @@ impl Call<'_> {
     fn keys(&self) -> Vec<KeyRef> {
         // A key finder may name a position a short call lacks (`redis.acl_check_cmd`
         // checks no arity).
-        command::introspection::keys_with_flags(self.spec.name, self.argv)
+        self.keys
+            .find(self.argv)
+            .unwrap_or_default()
             .into_iter()
             .filter(|&(at, _)| at < self.argv.len())
             .map(|(at, flags)| (at, key_permissions(flags)))
@@ -613,11 +627,7 @@ impl User {
         if self.is_unrestricted() {
             return Ok(());
         }
-        let call = Call {
-            id,
-            spec: command::table().by_id(id),
-            argv,
-        };
+        let call = Call::new(id, argv);
         let mut keys = None;
         let mut relevant = Denied::Command;
         for selector in &self.selectors {
@@ -636,11 +646,7 @@ impl User {
         if self.is_unrestricted() {
             return true;
         }
-        let call = Call {
-            id,
-            spec: command::table().by_id(id),
-            argv,
-        };
+        let call = Call::new(id, argv);
         let mut keys = None;
         self.selectors.iter().any(|selector| {
             selector.check(&call, &mut keys).is_ok() && selector.has_unrestricted_key_access(needs)

@@ -3,6 +3,8 @@
 //! read off Redis 7.0.15 by `scripts/gen_command_docs.py`); this file holds its types and
 //! the replies built from it, field for field in Redis's order.
 
+use std::collections::HashMap;
+
 use super::docs_data::DOCS;
 use crate::reply::Reply;
 
@@ -61,7 +63,7 @@ pub(crate) type KeyRef = (usize, &'static [&'static str]);
 /// The key arguments of `argv` (command name first) found by `doc`'s key specs, as
 /// Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec cannot say (an
 /// unknown or incomplete spec, a bad key count, a range past the arguments).
-pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyRef>> {
+pub(crate) fn keys_by_specs<A: AsRef<[u8]>>(doc: &CommandDoc, argv: &[A]) -> Option<Vec<KeyRef>> {
     let argc = argv.len() as i64;
     let mut keys = Vec::new();
     for spec in doc.key_specs {
@@ -101,7 +103,7 @@ pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyR
                 key_step,
             } => {
                 let count = argv.get(usize::try_from(first + key_num_index).ok()?)?;
-                let count = crate::num::parse_i64(count).filter(|n| *n >= 0)?;
+                let count = crate::num::parse_i64(count.as_ref()).filter(|n| *n >= 0)?;
                 let first = first + first_key;
                 (first, first + count - 1, key_step)
             }
@@ -125,7 +127,7 @@ pub(crate) fn keys_by_specs(doc: &CommandDoc, argv: &[&[u8]]) -> Option<Vec<KeyR
 /// Where Redis's keyword search of a key spec finds `keyword` in `argv`: from
 /// `start_from` (counted from the end when negative) towards the other end, stopping
 /// before the last argument (or before the command name, going backwards).
-fn keyword_position(argv: &[&[u8]], keyword: &str, start_from: i64) -> Option<i64> {
+fn keyword_position<A: AsRef<[u8]>>(argv: &[A], keyword: &str, start_from: i64) -> Option<i64> {
     let argc = argv.len() as i64;
     let (start, end) = if start_from > 0 {
         (start_from, argc - 1)
@@ -137,7 +139,7 @@ fn keyword_position(argv: &[&[u8]], keyword: &str, start_from: i64) -> Option<i6
         if at >= argc || at < 1 {
             break;
         }
-        if crate::args::is_keyword(crate::args::c_str(argv[at as usize]), keyword) {
+        if crate::args::is_keyword(crate::args::c_str(argv[at as usize].as_ref()), keyword) {
             return Some(at);
         }
         at += if start <= end { 1 } else { -1 };
@@ -233,12 +235,17 @@ static CLIENT_SETINFO: CommandDoc = CommandDoc {
     }]),
 };
 
-/// The documentation of the command with this full name.
+/// The documentation of the command with this full name. Indexed once: ACL checks
+/// look commands' key specs up on every command of a user with key patterns.
 pub(crate) fn doc(name: &str) -> Option<&'static CommandDoc> {
-    if name == CLIENT_SETINFO.name {
-        return Some(&CLIENT_SETINFO);
-    }
-    DOCS.iter().find(|doc| doc.name == name)
+    static INDEX: std::sync::OnceLock<HashMap<&'static str, &'static CommandDoc>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<_, _> = DOCS.iter().map(|doc| (doc.name, doc)).collect();
+        index.insert(CLIENT_SETINFO.name, &CLIENT_SETINFO);
+        index
+    });
+    index.get(name).copied()
 }
 
 fn bulk(text: &'static str) -> Reply {

@@ -286,33 +286,64 @@ fn key_finder(name: &str) -> Option<KeyFinder> {
     }
 }
 
-/// The key arguments of `argv` (the command `name`'s name first) with their flags,
-/// from its key specs unless their flags vary or they cannot tell (Redis's
-/// `getKeysFromCommandWithSpecs`); `None` when there are none.
+/// How a command's keys are found, decided from its name (Redis's
+/// `getKeysFromCommandWithSpecs`): its key specs unless their flags vary, then its
+/// own finder.
+#[derive(Debug)]
+pub(crate) struct KeyPlan {
+    specs: Option<&'static docs::CommandDoc>,
+    finder: Option<KeyFinder>,
+    /// The command may take keys (Redis's `doesCommandHaveKeys`).
+    pub has_keys: bool,
+}
+
+impl KeyPlan {
+    fn of(name: &str) -> KeyPlan {
+        let doc = docs::doc(name);
+        let variable = doc.is_some_and(|doc| {
+            doc.key_specs
+                .iter()
+                .any(|spec| spec.flags.contains(&"variable_flags"))
+        });
+        let finder = key_finder(name);
+        KeyPlan {
+            specs: doc.filter(|_| !variable),
+            finder,
+            has_keys: finder.is_some() || doc.is_some_and(docs::declares_keys),
+        }
+    }
+
+    /// The plan of the command (or subcommand) `id`, made once: ACL checks ask on
+    /// every command of a user with key patterns.
+    pub(crate) fn of_command(id: super::CommandId) -> &'static KeyPlan {
+        static PLANS: std::sync::OnceLock<Vec<KeyPlan>> = std::sync::OnceLock::new();
+        let plans = PLANS.get_or_init(|| {
+            let table = table();
+            (0..table.id_count())
+                .map(|id| KeyPlan::of(table.by_id(id as super::CommandId).name))
+                .collect()
+        });
+        &plans[usize::from(id)]
+    }
+
+    /// The key arguments of `argv` (the command's name first) with their flags;
+    /// `None` when there are none.
+    pub(crate) fn find<A: AsRef<[u8]>>(&self, argv: &[A]) -> Option<Vec<docs::KeyRef>> {
+        self.specs
+            .and_then(|doc| docs::keys_by_specs(doc, argv))
+            .or_else(|| {
+                let find = self.finder?;
+                let argv: Vec<&[u8]> = argv.iter().map(AsRef::as_ref).collect();
+                Some(find(&argv))
+            })
+            .filter(|keys| !keys.is_empty())
+    }
+}
+
+/// The key arguments of `argv` (the command `name`'s name first) with their flags
+/// (see [`KeyPlan`]); `None` when there are none.
 fn find_keys(name: &str, argv: &[&[u8]]) -> Option<Vec<docs::KeyRef>> {
-    let doc = docs::doc(name);
-    let variable = doc.is_some_and(|doc| {
-        doc.key_specs
-            .iter()
-            .any(|spec| spec.flags.contains(&"variable_flags"))
-    });
-    doc.filter(|_| !variable)
-        .and_then(|doc| docs::keys_by_specs(doc, argv))
-        .or_else(|| key_finder(name).map(|find| find(argv)))
-        .filter(|keys| !keys.is_empty())
-}
-
-/// True when the command `name` (its full name) may take keys (Redis's
-/// `doesCommandHaveKeys`).
-pub(crate) fn has_keys(name: &str) -> bool {
-    key_finder(name).is_some() || docs::doc(name).is_some_and(docs::declares_keys)
-}
-
-/// The key arguments of `argv`, a call of the command `name` (its full name), with
-/// their key spec flags, as ACL checks find them (none when none can be found).
-pub(crate) fn keys_with_flags(name: &str, argv: &[bytes::Bytes]) -> Vec<docs::KeyRef> {
-    let argv: Vec<&[u8]> = argv.iter().map(|arg| arg.as_ref()).collect();
-    find_keys(name, &argv).unwrap_or_default()
+    KeyPlan::of(name).find(argv)
 }
 
 /// Where the key arguments of `argv`, a call of the command `name` (its full name),
