@@ -14,7 +14,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{connect, diff_exclusive, differential, numbers_masked, RawConn};
+use support::{connect, diff_exclusive, differential, numbers_masked, RawConn, ServerProcess};
 
 /// Deletes the users these tests make, before and after each script.
 const CLEANUP: &str = "ACL DELUSER alice bob carol dave\nACL LOG RESET";
@@ -375,6 +375,66 @@ fn client_kill_and_client_list_know_the_user() {
         replies.push(closed(&mut other));
         replies.push(admin.cmd("CLIENT KILL USER dave"));
         replies.push(admin.cmd("ACL DELUSER dave"));
+        replies
+    });
+}
+
+#[test]
+fn acl_load_and_save_read_and_write_the_acl_file_as_redis_does() {
+    // Each server gets its own ACL file, with the same content; their paths differ,
+    // so the replies are compared with the path masked.
+    let start = |kvdb: bool| {
+        let dir = support::scratch_dir("aclfile");
+        let file = dir.join("users.acl");
+        std::fs::write(&file, "user default on nopass ~* &* +@all\n").unwrap();
+        let file_text = file.display().to_string();
+        let args = ["--aclfile", &file_text];
+        let server = match kvdb {
+            true => ServerProcess::kvdb_with_args(&args),
+            false => ServerProcess::redis_with_args(&args),
+        };
+        (server, file)
+    };
+    let scenario = |(server, file): (ServerProcess, std::path::PathBuf)| {
+        let mut conn = server.connect();
+        let path = file.display().to_string();
+        let masked = |reply: Vec<u8>| String::from_utf8_lossy(&reply).replace(&path, "FILE");
+        let mut replies = Vec::new();
+        std::fs::write(
+            &file,
+            "user bob on +nosuch\nuser bob\nfoo\nuser x (+get\nuser y on badop nope\n\n",
+        )
+        .unwrap();
+        replies.push(masked(conn.cmd("ACL LOAD")));
+        replies.push(masked(conn.cmd("ACL USERS")));
+        std::fs::write(&file, "user carol on >pw ~k* +get (+set ~w*)\n").unwrap();
+        replies.push(masked(conn.cmd("ACL LOAD")));
+        replies.push(masked(conn.cmd("ACL LIST")));
+        replies.push(masked(conn.cmd("ACL SETUSER dave on nopass +@read")));
+        replies.push(masked(conn.cmd("ACL SAVE")));
+        replies.push(std::fs::read_to_string(&file).unwrap());
+        replies
+    };
+    assert_eq!(scenario(start(false)), scenario(start(true)));
+}
+
+#[test]
+fn a_refused_command_during_a_pause_is_logged_once() {
+    differential(|server, _| {
+        let mut admin = server.connect();
+        let mut user = server.connect();
+        let mut replies = cleanup(&mut admin);
+        replies.extend(run(
+            &mut admin,
+            &[
+                "ACL SETUSER eve on >pw +@all ~mine:*",
+                "CLIENT PAUSE 5000 WRITE",
+            ],
+        ));
+        replies.extend(run(&mut user, &["AUTH eve pw", "SET other v"]));
+        replies.push(without_times(&admin.cmd("ACL LOG")));
+        replies.extend(run(&mut admin, &["CLIENT UNPAUSE", "ACL DELUSER eve"]));
+        replies.extend(cleanup(&mut admin));
         replies
     });
 }

@@ -19,6 +19,19 @@
 //!
 //! The float grammar and binary rounding helpers are shared with
 //! [`crate::long_double`], which applies the same rules at 64-bit mantissa precision.
+//! [`lower_hex`] writes bytes as the lowercase hex Redis replies digests and
+//! passwords in.
+
+/// `bytes` as lowercase hex, two digits a byte.
+pub fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
+}
 
 /// Parses `s` exactly as Redis's `string2ll` (one implementation, shared with the
 /// protocol decoder): the canonical decimal spelling of an `i64` and nothing else.

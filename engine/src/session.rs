@@ -574,6 +574,29 @@ impl ClientState {
         }
     }
 
+    /// Its registry view with what changes command by command filled in (database,
+    /// queued commands, blocked, protocol), for CLIENT INFO and the ACL log.
+    pub(crate) fn current_info(&self) -> ClientInfo {
+        let mut info = self.info.clone();
+        info.db = self.db;
+        info.queued = self.queued();
+        info.blocked = self.blocked.is_some();
+        info.resp = match self.protocol {
+            Protocol::Resp2 => 2,
+            Protocol::Resp3 => 3,
+        };
+        info
+    }
+
+    /// Where a refusal of this client's command is logged (ACL LOG's `context`):
+    /// inside MULTI while queueing or while EXEC runs the queue, else at top level.
+    pub(crate) fn acl_context(&self) -> crate::acl::Context {
+        match self.in_exec || self.multi.is_some() {
+            true => crate::acl::Context::Multi,
+            false => crate::acl::Context::Toplevel,
+        }
+    }
+
     /// Commands queued by MULTI: being queued, or being run by EXEC (`multi=` and
     /// flag `x` of CLIENT LIST, as Redis keeps them while EXEC runs).
     pub fn queued(&self) -> Option<usize> {
@@ -1592,7 +1615,8 @@ fn answer_while_busy(
         Ok(id) => id,
         Err(error) => return Some(busy_rejection(state, shared, None, error)),
     };
-    if let Err(error) = check(shared, None, id, state, argv, None) {
+    let checking = Checking::Run { top_level: None };
+    if let Err(error) = check(shared, None, id, state, argv, checking) {
         return Some(busy_rejection(state, shared, Some(id), error));
     }
     let spec = table.by_id(id);
@@ -1721,7 +1745,7 @@ fn held_by_pause(
         return false;
     };
     // A pause holds eviction back too, so memory refuses nothing here.
-    if check(shared, Some(keyspace), *id, state, argv, None).is_err() {
+    if check(shared, Some(keyspace), *id, state, argv, Checking::Probe).is_err() {
         return false;
     }
     let spec = command::table().by_id(*id);
@@ -2031,7 +2055,7 @@ fn recheck_queued(ctx: &mut Ctx<'_>, id: CommandId, argv: &[Bytes]) -> Result<()
     }
     refresh_user(ctx.shared, ctx.client);
     ctx.client.user.check(id, argv).map_err(|denied| {
-        let context = crate::acl::Context::Multi;
+        let context = ctx.client.acl_context();
         log_acl_denial(ctx.shared, ctx.client, (id, argv), denied, context);
         crate::error::no_permission_in_exec(denied)
     })
@@ -2170,7 +2194,8 @@ fn check_and_run<'a>(
     // Only a client's own commands answer to `maxmemory`, not those a transaction or a
     // script runs (which come with their caller's time).
     let top_level = fixed_now.is_none().then_some(now_ms);
-    if let Err(error) = check(shared, Some(&mut *keyspace), id, client, argv, top_level) {
+    let checking = Checking::Run { top_level };
+    if let Err(error) = check(shared, Some(&mut *keyspace), id, client, argv, checking) {
         stats.command_mut(id).rejected_calls += 1;
         client.flag_transaction();
         if spec.name == "exec" {
@@ -2429,17 +2454,32 @@ fn command_flags(
     }
 }
 
-/// The checks Redis's `processCommand` makes before running a command, in its order.
-/// `top_level` is the time of a client's own command, which first makes room under
-/// `maxmemory` (see [`refuse_when_out_of_memory`]).
+/// Why [`check`] runs.
+#[derive(Debug, Clone, Copy)]
+enum Checking {
+    /// Before the command runs; `top_level` is the time of a client's own command,
+    /// which first makes room under `maxmemory`.
+    Run { top_level: Option<u64> },
+    /// Only to learn whether the command would be refused (CLIENT PAUSE holds only
+    /// the others): a refusal is not recorded in the ACL log, since the command is
+    /// checked again when it runs.
+    Probe,
+}
+
+/// The checks Redis's `processCommand` makes before running a command, in its order
+/// (`maxmemory` through [`refuse_when_out_of_memory`]).
 fn check(
     shared: &Shared,
     mut keyspace: Option<&mut Keyspace>,
     id: CommandId,
     client: &mut ClientState,
     argv: &[Bytes],
-    top_level: Option<u64>,
+    checking: Checking,
 ) -> Result<(), CommandError> {
+    let (top_level, probe) = match checking {
+        Checking::Run { top_level } => (top_level, false),
+        Checking::Probe => (None, true),
+    };
     let spec = command::table().by_id(id);
     refresh_user(shared, client);
     let client = &*client;
@@ -2488,11 +2528,9 @@ fn check(
     // a master or the AOF loader is obeyed, as Redis's user-less clients are.
     if !client.in_script && !client.in_exec && !client.must_obey() {
         if let Err(denied) = client.user.check(id, argv) {
-            let context = match client.multi.is_some() {
-                true => crate::acl::Context::Multi,
-                false => crate::acl::Context::Toplevel,
-            };
-            log_acl_denial(shared, client, (id, argv), denied, context);
+            if !probe {
+                log_acl_denial(shared, client, (id, argv), denied, client.acl_context());
+            }
             return Err(crate::error::no_permission(denied, spec.name));
         }
     }
@@ -2576,8 +2614,7 @@ pub(crate) fn refresh_user(shared: &Shared, client: &mut ClientState) {
         client.info.user = client.user.name().clone();
         client.info_changed = true;
     }
-    let default = acl.default_user();
-    client.default_needs_auth = !(default.is_nopass() && default.is_enabled());
+    client.default_needs_auth = !acl.default_user().logs_in_without_password();
     client.acl_version = version;
 }
 

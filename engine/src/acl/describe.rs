@@ -7,21 +7,8 @@
 //! single commands for what is left, then allowed first arguments. The same search
 //! runs here on the same command table, so the rules come out the same.
 
-use std::sync::OnceLock;
-
-use super::{future_bit, KeyPattern, Selector, User, KEY_ALL, KEY_READ};
-use crate::command::{self, CommandId};
-
-/// The ids in each category, by its index in [`command::acl::NAMES`].
-fn members() -> &'static [Vec<CommandId>] {
-    static MEMBERS: OnceLock<Vec<Vec<CommandId>>> = OnceLock::new();
-    MEMBERS.get_or_init(|| {
-        command::acl::NAMES
-            .iter()
-            .map(|(bit, _)| super::category_members(*bit).collect())
-            .collect()
-    })
-}
+use super::{category_members, future_bit, KeyPattern, Selector, User, KEY_ALL, KEY_READ};
+use crate::command;
 
 impl KeyPattern {
     fn describe(&self, out: &mut Vec<u8>) {
@@ -35,13 +22,14 @@ impl KeyPattern {
 }
 
 impl Selector {
-    /// How many commands of category `index` this selector allows and denies.
-    fn count_category(&self, index: usize) -> (usize, usize) {
-        let on = members()[index]
+    /// How many commands of `category` this selector allows and denies.
+    fn count_category(&self, category: u32) -> (usize, usize) {
+        let members = category_members(category);
+        let on = members
             .iter()
             .filter(|&&id| self.bit(usize::from(id)))
             .count();
-        (on, members()[index].len() - on)
+        (on, members.len() - on)
     }
 
     /// Redis's `ACLDescribeSelectorCommandRules` (bytes: a first argument may be
@@ -63,11 +51,11 @@ impl Selector {
         loop {
             let mut best = None;
             let (mut min_diff, mut max_same) = (usize::MAX, 0);
-            for (index, _) in names.iter().enumerate() {
+            for (index, &(bit, _)) in names.iter().enumerate() {
                 if applied[index] {
                     continue;
                 }
-                let (on, off) = rest.count_category(index);
+                let (on, off) = rest.count_category(bit);
                 let (diff, same) = if additive { (off, on) } else { (on, off) };
                 if same > diff && (diff < min_diff || (diff == min_diff && same > max_same)) {
                     best = Some(index);
@@ -172,14 +160,9 @@ impl User {
     /// shows them after `user <name> `.
     pub fn describe(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        out.extend_from_slice(if self.enabled { b"on " } else { b"off " });
-        if self.nopass {
-            out.extend_from_slice(b"nopass ");
-        }
-        match self.sanitize {
-            super::Sanitize::Unset => {}
-            super::Sanitize::Skip => out.extend_from_slice(b"skip-sanitize-payload "),
-            super::Sanitize::Always => out.extend_from_slice(b"sanitize-payload "),
+        for flag in self.flag_names() {
+            out.extend_from_slice(flag.as_bytes());
+            out.push(b' ');
         }
         for hash in &self.passwords {
             out.push(b'#');
@@ -198,7 +181,7 @@ impl User {
         out
     }
 
-    /// The flags ACL GETUSER lists.
+    /// The flags ACL GETUSER lists, in Redis's order.
     pub fn flag_names(&self) -> Vec<&'static str> {
         let mut flags = vec![if self.enabled { "on" } else { "off" }];
         if self.nopass {

@@ -87,9 +87,9 @@ impl RuleError {
     }
 }
 
-/// Why a command was refused, ordered as Redis ranks the reasons (`ACL_DENIED_*`):
-/// of several selectors' refusals the highest is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Why a command was refused. Of several selectors' refusals the one Redis ranks
+/// highest (`ACL_DENIED_*`, then the later argument) is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Denied {
     /// The command (or subcommand) is not allowed.
     Command,
@@ -105,14 +105,6 @@ impl Denied {
             Denied::Command => (1, 0),
             Denied::Key(at) => (2, at),
             Denied::Channel(at) => (4, at),
-        }
-    }
-
-    /// The argument position a key or channel refusal names.
-    pub fn position(self) -> Option<usize> {
-        match self {
-            Denied::Command => None,
-            Denied::Key(at) | Denied::Channel(at) => Some(at),
         }
     }
 }
@@ -194,7 +186,7 @@ impl Selector {
     /// Allows or denies every command of `category` (Redis's
     /// `ACLSetSelectorCommandBitsForCategory`).
     fn change_category(&mut self, category: u32, allow: bool) {
-        for id in category_members(category) {
+        for &id in category_members(category) {
             self.change_permission(id, allow);
         }
     }
@@ -332,7 +324,7 @@ impl Selector {
     }
 
     /// Redis's `ACLSelectorCheckCmd`: `keys` holds the command's keys once found.
-    fn check(&self, call: &Call<'_>, keys: &mut Option<Vec<KeyRef>>) -> Result<(), Denied> {
+    fn check(&self, call: &Call<'_>, keys: &mut Option<Vec<SpecKey>>) -> Result<(), Denied> {
         let spec = call.spec;
         if !self.all_commands
             && spec.flags & command::flags::NO_AUTH == 0
@@ -347,9 +339,9 @@ impl Selector {
             }
         }
         if !self.all_keys && call.keys.has_keys {
-            let keys = keys.get_or_insert_with(|| call.keys());
+            let keys = keys.get_or_insert_with(|| call.keys.find(call.argv).unwrap_or_default());
             for &(at, flags) in keys.iter() {
-                if !self.may_access_key(&call.argv[at], flags) {
+                if !self.may_access_key(&call.argv[at], key_permissions(flags)) {
                     return Err(Denied::Key(at));
                 }
             }
@@ -399,8 +391,8 @@ fn channel_allowed(allowed: &[Bytes], channel: &[u8], is_pattern: bool) -> bool 
     })
 }
 
-/// A key argument's position and the permissions it needs.
-type KeyRef = (usize, u8);
+/// A key argument's position and its key spec flags.
+type SpecKey = (usize, &'static [&'static str]);
 
 /// One command call being checked.
 struct Call<'a> {
@@ -418,21 +410,6 @@ impl<'a> Call<'a> {
             keys: command::introspection::KeyPlan::of_command(id),
             argv,
         }
-    }
-}
-
-impl Call<'_> {
-    /// The key arguments and what each needs (Redis's `getKeysFromCommandWithSpecs`).
-    fn keys(&self) -> Vec<KeyRef> {
-        // A key finder may name a position a short call lacks (`redis.acl_check_cmd`
-        // checks no arity).
-        self.keys
-            .find(self.argv)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|&(at, _)| at < self.argv.len())
-            .map(|(at, flags)| (at, key_permissions(flags)))
-            .collect()
     }
 }
 
@@ -462,11 +439,9 @@ fn channels_of(name: &str, argc: usize) -> impl Iterator<Item = (usize, bool)> {
     range.map(move |at| (at, pattern))
 }
 
-/// `name` as Redis's `ACLLookupCommand` finds it: a command, or `container|sub`.
+/// `name` as Redis's `ACLLookupCommand` finds it: a command, or `container|sub`
+/// (one level: `a|b|c` names nothing).
 fn lookup(name: &[u8]) -> Option<CommandId> {
-    if name.iter().filter(|&&b| b == b'|').count() > 1 {
-        return None;
-    }
     command::table().id_of_full_name(name)
 }
 
@@ -478,10 +453,23 @@ pub fn category_by_name(name: &[u8]) -> Option<u32> {
         .map(|(bit, _)| *bit)
 }
 
-/// The ids of every command and subcommand in `category`, in table order (a
-/// container's subcommands right after it).
-pub(crate) fn category_members(category: u32) -> impl Iterator<Item = CommandId> {
-    command_ids().filter(move |&id| command::table().by_id(id).acl_categories() & category != 0)
+/// The ids of every command and subcommand in `category` (one of
+/// [`command::acl::NAMES`]' bits), in table order (a container's subcommands right
+/// after it); listed once.
+pub(crate) fn category_members(category: u32) -> &'static [CommandId] {
+    static MEMBERS: std::sync::OnceLock<Vec<Vec<CommandId>>> = std::sync::OnceLock::new();
+    let members = MEMBERS.get_or_init(|| {
+        let table = command::table();
+        command::acl::NAMES
+            .iter()
+            .map(|(bit, _)| {
+                command_ids()
+                    .filter(|&id| table.by_id(id).acl_categories() & bit != 0)
+                    .collect()
+            })
+            .collect()
+    });
+    &members[category.trailing_zeros() as usize]
 }
 
 /// Every command id, each container followed by its subcommands.
@@ -500,10 +488,7 @@ pub fn has_spaces(text: &[u8]) -> bool {
 /// The SHA-256 of `password` in lowercase hex, as Redis stores passwords.
 pub fn password_hash(password: &[u8]) -> String {
     use sha2::Digest as _;
-    sha2::Sha256::digest(password)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::num::lower_hex(&sha2::Sha256::digest(password))
 }
 
 /// The hash a password rule names: of the cleartext after `>` or `<`, or the hash
@@ -593,9 +578,10 @@ impl User {
         self.nopass
     }
 
-    /// Its payload sanitizing flag.
-    pub fn sanitize(&self) -> Sanitize {
-        self.sanitize
+    /// True when a client starts logged in as this user (Redis's
+    /// `clientSetDefaultAuth`): it is on and needs no password.
+    pub fn logs_in_without_password(&self) -> bool {
+        self.enabled && self.nopass
     }
 
     /// True when `password` logs in as this user (Redis's
@@ -653,14 +639,6 @@ impl User {
         })
     }
 
-    /// Whether any selector allows `channel` (a PSUBSCRIBE pattern when
-    /// `is_pattern`), as Redis's `ACLUserCheckChannelPerm` decides.
-    pub fn may_use_channel(&self, channel: &[u8], is_pattern: bool) -> bool {
-        self.selectors
-            .iter()
-            .any(|selector| selector.may_use_channel(channel, is_pattern))
-    }
-
     /// Applies one rule (Redis's `ACLSetUser`); `all_channels` is
     /// `acl-pubsub-default`, which `reset` and new selectors start from.
     pub fn apply(&mut self, op: &[u8], all_channels: bool) -> Result<(), RuleError> {
@@ -709,17 +687,15 @@ impl User {
         } else if is("clearselectors") {
             self.selectors.truncate(1);
         } else if is("reset") {
-            self.nopass = false;
-            self.passwords.clear();
-            let root = &mut self.selectors[0];
-            root.all_keys = false;
-            root.keys.clear();
-            root.all_channels = all_channels;
-            root.channels.clear();
-            self.enabled = false;
-            self.sanitize = Sanitize::Always;
-            self.selectors.truncate(1);
-            self.selectors[0].apply(b"-@all")?;
+            let channels: &[u8] = match all_channels {
+                true => b"allchannels",
+                false => b"resetchannels",
+            };
+            let steps = [&b"resetpass"[..], b"resetkeys", channels, b"off"];
+            let more = [&b"sanitize-payload"[..], b"clearselectors", b"-@all"];
+            for step in steps.into_iter().chain(more) {
+                self.apply(step, all_channels)?;
+            }
         } else {
             self.selectors[0].apply(op)?;
         }

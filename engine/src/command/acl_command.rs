@@ -15,7 +15,7 @@ use crate::acl::User;
 use crate::args::{is_keyword, Args};
 use crate::error::CommandError;
 use crate::reply::Reply;
-use crate::session::{ClientInfo, ClientKind};
+use crate::session::ClientKind;
 
 /// ACL SETUSER name rule...: every rule applies or none does.
 fn setuser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
@@ -34,7 +34,7 @@ fn setuser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
     let previous = ctx
         .shared
         .change_acl(|acl| acl.set_user(&name, rules, all_channels))
-        .map_err(|why| CommandError::err(why.replace(['\r', '\n'], " ")))?;
+        .map_err(CommandError::err)?;
     // Subscribers of this user lose the connection when a channel they hold is no
     // longer allowed (Redis's `ACLKillPubsubClientsIfNeeded`).
     let updated = ctx.shared.acl.read().user(&name).cloned();
@@ -48,37 +48,16 @@ fn setuser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
 
 fn kill_revoked_subscribers(ctx: &mut Ctx<'_>, name: &[u8], allowed: &[Bytes]) {
     use crate::pubsub::Kind;
-    let mut doomed = Vec::new();
-    for (id, info) in client_infos(ctx) {
+    super::connection::kill_clients(ctx, |info, keyspace| {
         if info.user_name() != name || info.kind() != ClientKind::Pubsub {
-            continue;
+            return false;
         }
-        let pubsub = &ctx.keyspace.pubsub;
-        let mut channels = pubsub.subscriptions(id, Kind::Channel);
-        channels.extend(pubsub.subscriptions(id, Kind::Shard));
-        let patterns = pubsub.subscriptions(id, Kind::Pattern);
-        if !crate::acl::subscriptions_allowed(allowed, &channels, &patterns) {
-            doomed.push(id);
-        }
-    }
-    super::connection::kill_clients(ctx, |info| doomed.contains(&info.id));
-}
-
-/// Every client's id and registry view (the caller's own, fresh).
-fn client_infos(ctx: &Ctx<'_>) -> Vec<(u64, ClientInfo)> {
-    let me = ctx.client.info.id;
-    ctx.shared
-        .clients
-        .lock()
-        .iter()
-        .map(|(id, client)| {
-            let info = match *id == me {
-                true => ctx.client.info.clone(),
-                false => client.info(),
-            };
-            (*id, info)
-        })
-        .collect()
+        let pubsub = &keyspace.pubsub;
+        let mut channels = pubsub.subscriptions(info.id, Kind::Channel);
+        channels.extend(pubsub.subscriptions(info.id, Kind::Shard));
+        let patterns = pubsub.subscriptions(info.id, Kind::Pattern);
+        !crate::acl::subscriptions_allowed(allowed, &channels, &patterns)
+    });
 }
 
 /// ACL DELUSER name...: how many existed; their clients are disconnected.
@@ -93,7 +72,7 @@ fn deluser(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError
             .filter_map(|name| acl.delete_user(name).map(|user| user.name().clone()))
             .collect()
     });
-    super::connection::kill_clients(ctx, |info| {
+    super::connection::kill_clients(ctx, |info, _| {
         deleted.iter().any(|name| name.as_ref() == info.user_name())
     });
     Ok(Reply::Int(deleted.len() as i64))
@@ -184,8 +163,8 @@ fn load(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let all_channels = ctx.config().acl_pubsub_all_channels();
     ctx.shared
         .change_acl(|acl| acl.load_file((&path, &file), all_channels))
-        .map_err(|why| CommandError::err(why.replace(['\r', '\n'], " ")))?;
-    super::connection::kill_clients(ctx, |info| info.user_name() != b"default");
+        .map_err(CommandError::err)?;
+    super::connection::kill_clients(ctx, |info, _| info.user_name() != b"default");
     Ok(Reply::Ok)
 }
 
@@ -223,7 +202,8 @@ fn cat(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
             let table = super::table();
             Ok(Reply::Array(
                 crate::acl::category_members(bit)
-                    .map(|id| Reply::bulk(table.by_id(id).name))
+                    .iter()
+                    .map(|&id| Reply::bulk(table.by_id(id).name))
                     .collect(),
             ))
         }
@@ -263,7 +243,7 @@ fn random_hex(count: usize) -> String {
             *byte = RandomState::new().hash_one(at) as u8;
         }
     }
-    let mut text: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    let mut text = crate::num::lower_hex(&bytes);
     text.truncate(count);
     text
 }
@@ -324,10 +304,7 @@ fn dryrun(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError>
     })?;
     let spec = table.by_id(id);
     if !spec.arity_ok(argv.len()) {
-        return Err(CommandError::err(format!(
-            "wrong number of arguments for '{}' command",
-            spec.name
-        )));
+        return Err(CommandError::WrongArity(spec.name.into()));
     }
     Ok(match dry_run(&user, id, argv) {
         None => Reply::Ok,

@@ -59,7 +59,7 @@ fn reset(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
     ctx.client.info_changed = true;
     // Redis's `clientSetDefaultAuth`.
     let default = ctx.shared.acl.read().default_user().clone();
-    ctx.client.authenticated = default.is_nopass() && default.is_enabled();
+    ctx.client.authenticated = default.logs_in_without_password();
     set_user(ctx, default);
     Ok(Reply::status("RESET"))
 }
@@ -90,14 +90,10 @@ fn authenticate(
             Ok(())
         }
         None => {
-            let context = match ctx.client.in_exec || ctx.client.multi.is_some() {
-                true => crate::acl::Context::Multi,
-                false => crate::acl::Context::Toplevel,
-            };
             crate::session::add_acl_log_entry(
                 ctx.shared,
                 ctx.client,
-                (crate::acl::Reason::Auth, context),
+                (crate::acl::Reason::Auth, ctx.client.acl_context()),
                 (argv[0].clone(), user.clone()),
                 (argv, None),
             );
@@ -314,16 +310,10 @@ pub(crate) fn client_info_line(
     (argv, command): (&[Bytes], Option<&'static str>),
     now_ms: u64,
 ) -> String {
-    let mut info = client.info.clone();
+    let mut info = client.current_info();
     if let Some(command) = command {
         info.last_command = command;
     }
-    info.db = client.db;
-    info.queued = client.queued();
-    info.resp = match client.protocol {
-        Protocol::Resp2 => 2,
-        Protocol::Resp3 => 3,
-    };
     let mut line = client_line(&info, request_size(argv), 0, now_ms);
     line.pop();
     line
@@ -331,16 +321,9 @@ pub(crate) fn client_info_line(
 
 /// The calling client's registry view, fresh (the registry is updated after batches).
 fn own_info(ctx: &Ctx<'_>) -> ClientInfo {
-    let mut info = ctx.client.info.clone();
+    let mut info = ctx.client.current_info();
     let registered = ctx.shared.clients.lock().get(&info.id).cloned();
     info.reply_peak = registered.map_or(0, |client| client.reply_peak());
-    info.db = ctx.client.db;
-    info.queued = ctx.client.queued();
-    info.blocked = ctx.client.blocked.is_some();
-    info.resp = match ctx.client.protocol {
-        Protocol::Resp2 => 2,
-        Protocol::Resp3 => 3,
-    };
     info.tracking = ctx.keyspace.tracking.summary(info.id);
     info
 }
@@ -487,7 +470,7 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
         KillFilter::parse(options, &ctx.shared.acl.read())?
     };
     let me = ctx.client.info.id;
-    let killed = kill_clients(ctx, |info| filter.matches(info, me));
+    let killed = kill_clients(ctx, |info, _| filter.matches(info, me));
     if old_form {
         return if killed == 0 {
             Err(CommandError::err("No such client"))
@@ -498,9 +481,13 @@ fn client_kill(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandE
     Ok(Reply::Int(killed))
 }
 
-/// Disconnects every client whose registry view `doomed` picks, the caller after
-/// its reply; answers how many.
-pub(crate) fn kill_clients(ctx: &mut Ctx<'_>, doomed: impl Fn(&ClientInfo) -> bool) -> i64 {
+/// Disconnects every client whose registry view `doomed` picks (it may look at the
+/// keyspace, e.g. at a client's subscriptions), the caller after its reply; answers
+/// how many.
+pub(crate) fn kill_clients(
+    ctx: &mut Ctx<'_>,
+    doomed: impl Fn(&ClientInfo, &crate::keyspace::Keyspace) -> bool,
+) -> i64 {
     let me = ctx.client.info.id;
     let own = ctx.client.info.clone();
     let mut killed = 0;
@@ -511,7 +498,7 @@ pub(crate) fn kill_clients(ctx: &mut Ctx<'_>, doomed: impl Fn(&ClientInfo) -> bo
         } else {
             client.info()
         };
-        if !doomed(&info) {
+        if !doomed(&info, ctx.keyspace) {
             continue;
         }
         if *id == me {

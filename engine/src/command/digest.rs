@@ -91,18 +91,13 @@ fn mix_entry(digest: &mut Digest, entry: &Entry) {
     }
 }
 
-/// Lowercase hex of a digest, as Redis replies it.
-fn hex(digest: &Digest) -> String {
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// `DEBUG DIGEST-VALUE`'s answer for one key's entry: all zeros for none.
 pub fn value_digest(entry: Option<&Entry>) -> String {
     let mut digest = [0u8; 20];
     if let Some(entry) = entry {
         mix_entry(&mut digest, entry);
     }
-    hex(&digest)
+    crate::num::lower_hex(&digest)
 }
 
 /// `DEBUG DIGEST`'s answer for `dbs`: every key as stored, expired or not, with its
@@ -122,5 +117,5 @@ pub fn dataset_digest(dbs: &[Db]) -> String {
             xor_digest(&mut digest, &key_digest);
         }
     }
-    hex(&digest)
+    crate::num::lower_hex(&digest)
 }

@@ -334,23 +334,21 @@ impl KeyPlan {
             .or_else(|| {
                 let find = self.finder?;
                 let argv: Vec<&[u8]> = argv.iter().map(AsRef::as_ref).collect();
-                Some(find(&argv))
+                // A finder may name a position a call without arity checks lacks
+                // (`redis.acl_check_cmd('set')`).
+                let mut keys = find(&argv);
+                keys.retain(|&(at, _)| at < argv.len());
+                Some(keys)
             })
             .filter(|keys| !keys.is_empty())
     }
 }
 
-/// The key arguments of `argv` (the command `name`'s name first) with their flags
-/// (see [`KeyPlan`]); `None` when there are none.
-fn find_keys(name: &str, argv: &[&[u8]]) -> Option<Vec<docs::KeyRef>> {
-    KeyPlan::of(name).find(argv)
-}
-
 /// Where the key arguments of `argv`, a call of the command `name` (its full name),
 /// are in it: what COMMAND GETKEYS would answer, as positions.
 pub fn key_positions(name: &str, argv: &[bytes::Bytes]) -> Vec<usize> {
-    let argv: Vec<&[u8]> = argv.iter().map(|arg| arg.as_ref()).collect();
-    find_keys(name, &argv)
+    KeyPlan::of(name)
+        .find(argv)
         .unwrap_or_default()
         .into_iter()
         .map(|(at, _)| at)
@@ -358,23 +356,22 @@ pub fn key_positions(name: &str, argv: &[bytes::Bytes]) -> Vec<usize> {
 }
 
 /// COMMAND GETKEYS and GETKEYSANDFLAGS: the key arguments of the command given
-/// ([`find_keys`]), with Redis's errors for a command that has none.
+/// ([`KeyPlan`]), with Redis's errors for a command that has none.
 fn getkeys_generic(args: &mut Args<'_>, with_flags: bool) -> Result<Reply, CommandError> {
     let rest = args.rest();
-    let argv: Vec<&[u8]> = rest.iter().map(|arg| arg.as_ref()).collect();
     let spec = table()
         .resolve(rest)
         .map_err(|_| CommandError::err("Invalid command specified"))?;
-    let doc = docs::doc(spec.name);
-    if key_finder(spec.name).is_none() && !doc.is_some_and(docs::declares_keys) {
+    let plan = KeyPlan::of(spec.name);
+    if !plan.has_keys {
         return Err(CommandError::err("The command has no key arguments"));
     }
-    if !spec.arity_ok(argv.len()) {
+    if !spec.arity_ok(rest.len()) {
         return Err(CommandError::err(
             "Invalid number of arguments specified for command",
         ));
     }
-    let keys = find_keys(spec.name, &argv);
+    let keys = plan.find(rest);
     // Commands whose keys are optional (EVAL, FCALL) answer an empty list instead.
     let keys = match keys {
         Some(keys) => keys,

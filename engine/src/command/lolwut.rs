@@ -135,22 +135,24 @@ fn schotter(columns: i32, per_row: i32, per_column: i32, rand: &mut Rand) -> Can
     canvas
 }
 
+/// Each pixel of a 2×4 cell (x, y offsets) and its bit in the Braille pattern.
+const BRAILLE_DOTS: [(i32, i32, u32); 8] = [
+    (0, 0, 0),
+    (0, 1, 1),
+    (0, 2, 2),
+    (1, 0, 3),
+    (1, 1, 4),
+    (1, 2, 5),
+    (0, 3, 6),
+    (1, 3, 7),
+];
+
 /// Redis's Braille rendering of a canvas: 2×4 pixels a character.
 fn render_braille(canvas: &Canvas) -> Vec<u8> {
     let mut text = Vec::new();
     for y in (0..canvas.height).step_by(4) {
         for x in (0..canvas.width).step_by(2) {
-            let dots = [
-                (0, 0, 0),
-                (0, 1, 1),
-                (0, 2, 2),
-                (1, 0, 3),
-                (1, 1, 4),
-                (1, 2, 5),
-                (0, 3, 6),
-                (1, 3, 7),
-            ];
-            let byte = dots
+            let byte = BRAILLE_DOTS
                 .iter()
                 .filter(|&&(dx, dy, _)| canvas.get(x + dx, y + dy) != 0)
                 .fold(0u32, |byte, &(_, _, bit)| byte | 1 << bit);

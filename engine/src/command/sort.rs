@@ -61,8 +61,7 @@ impl<'a> SortOptions<'a> {
                 options.store = Some(args.required()?);
             } else if is_keyword(arg, "BY") && left >= 1 {
                 let pattern = args.required()?;
-                let constant = !crate::args::c_str(pattern).contains(&b'*');
-                if !constant && !full_key_access {
+                if !is_constant(pattern) && !full_key_access {
                     return Err(CommandError::err(
                         "BY option of SORT denied due to insufficient ACL permissions.",
                     ));
@@ -81,6 +80,12 @@ impl<'a> SortOptions<'a> {
         }
         Ok(options)
     }
+}
+
+/// True for a BY pattern without `*` (read as a C string, like Redis's `strchr`):
+/// it names one key for every element, so SORT keeps the elements' order.
+fn is_constant(pattern: &[u8]) -> bool {
+    !crate::args::c_str(pattern).contains(&b'*')
 }
 
 /// What a `BY`/`GET` pattern points at for one element: `#` is the element itself;
@@ -195,9 +200,7 @@ fn sort_generic(
     });
     let is_set = matches!(value, Some(Value::Set(_)));
     let mut elements = elements_of(value.as_ref())?;
-    let mut dont_sort = options
-        .by
-        .is_some_and(|by| !crate::args::c_str(by).contains(&b'*'));
+    let mut dont_sort = options.by.is_some_and(is_constant);
     // An unsorted set is in hash order; a stored result, or one a script reads, must
     // not depend on it.
     if dont_sort && is_set && (options.store.is_some() || ctx.client.in_script) {
