@@ -131,9 +131,7 @@ fn acl_subcommands_check_their_arguments_as_redis_does() {
 #[test]
 fn users_run_only_what_their_rules_allow() {
     differential(|server, _| {
-        let mut admin = server.connect();
-        let mut user = server.connect();
-        let mut replies = cleanup(&mut admin);
+        let (mut admin, mut user, mut replies) = admin_and_user(server);
         replies.extend(run(
             &mut admin,
             &[
@@ -197,9 +195,7 @@ fn users_run_only_what_their_rules_allow() {
 #[test]
 fn transactions_and_scripts_check_the_callers_permissions() {
     differential(|server, _| {
-        let mut admin = server.connect();
-        let mut user = server.connect();
-        let mut replies = cleanup(&mut admin);
+        let (mut admin, mut user, mut replies) = admin_and_user(server);
         replies.push(admin.cmd(
             "ACL SETUSER bob on >123 +@scripting +set +get +multi +exec +discard ~x* +acl|whoami",
         ));
@@ -421,9 +417,7 @@ fn acl_load_and_save_read_and_write_the_acl_file_as_redis_does() {
 #[test]
 fn a_refused_command_during_a_pause_is_logged_once() {
     differential(|server, _| {
-        let mut admin = server.connect();
-        let mut user = server.connect();
-        let mut replies = cleanup(&mut admin);
+        let (mut admin, mut user, mut replies) = admin_and_user(server);
         replies.extend(run(
             &mut admin,
             &[
@@ -437,6 +431,15 @@ fn a_refused_command_during_a_pause_is_logged_once() {
         replies.extend(cleanup(&mut admin));
         replies
     });
+}
+
+/// An administrator's connection (having run [`CLEANUP`]) and a connection to log in
+/// as a user, with the cleanup's replies.
+fn admin_and_user(server: &ServerProcess) -> (RawConn, RawConn, Vec<Vec<u8>>) {
+    let mut admin = server.connect();
+    let user = server.connect();
+    let replies = cleanup(&mut admin);
+    (admin, user, replies)
 }
 
 /// Runs [`CLEANUP`] on `conn`.
