@@ -244,8 +244,8 @@ impl Registered {
     pub fn offer_mailbox(&self, mailbox: Arc<Mailbox>) {
         *self.offered.lock() = Some(mailbox);
         self.has_offer.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.offer_waker.lock().take() {
-            waker.wake();
+        if let Some(waker) = self.offer_waker.lock().as_ref() {
+            waker.wake_by_ref();
         }
     }
 
@@ -267,8 +267,8 @@ impl Registered {
     /// Marks the client for closing and wakes its connection.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.waker.lock().take() {
-            waker.wake();
+        if let Some(waker) = self.waker.lock().as_ref() {
+            waker.wake_by_ref();
         }
     }
 
@@ -289,8 +289,8 @@ impl Registered {
             .store(query.unwrap_or(usize::MAX), Ordering::Relaxed);
         self.reply_room.store(reply.unwrap_or(0), Ordering::Relaxed);
         self.resize.store(true, Ordering::SeqCst);
-        if let Some(waker) = self.resize_waker.lock().take() {
-            waker.wake();
+        if let Some(waker) = self.resize_waker.lock().as_ref() {
+            waker.wake_by_ref();
         }
     }
 
@@ -375,20 +375,23 @@ const QUERY_RESIZE_THRESHOLD: usize = 32 * 1024;
 /// A query buffer is trimmed only when that gives back more than this.
 const QUERY_TRIM_MIN: usize = 4 * 1024;
 
-/// Ready once `flag` is set; until then the task's waker waits in `waker` (registered
-/// first, so a flag set meanwhile is not missed). Polled on every wait of a
-/// connection, so the waker is replaced (two atomic reference counts) only when the
-/// task's waker changed.
+/// Ready once `flag` is set; until then the task's waker waits in `waker`
+/// (registered first, so a flag set meanwhile is not missed). The waker stays
+/// registered when it is woken, so a connection polling the same future on every wait
+/// registers once: `registered` says it did.
 fn poll_flag(
     flag: &std::sync::atomic::AtomicBool,
     waker: &Mutex<Option<std::task::Waker>>,
+    registered: &mut bool,
     cx: &mut std::task::Context<'_>,
 ) -> std::task::Poll<()> {
-    let mut slot = waker.lock();
-    if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-        *slot = Some(cx.waker().clone());
+    if !*registered {
+        let mut slot = waker.lock();
+        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
+        }
+        *registered = true;
     }
-    drop(slot);
     if flag.load(Ordering::SeqCst) {
         std::task::Poll::Ready(())
     } else {
@@ -409,9 +412,24 @@ pub enum Switch {
 }
 
 /// A future that completes once a switch of the client's registry entry is on (and
-/// may be polled again: it stays ready while the switch is on).
-#[derive(Debug, Clone)]
-pub struct Switched(pub Arc<Registered>, pub Switch);
+/// may be polled again: it stays ready while the switch is on). It registers its
+/// task's waker on the first poll only: poll it from one task.
+#[derive(Debug)]
+pub struct Switched {
+    entry: Arc<Registered>,
+    switch: Switch,
+    registered: bool,
+}
+
+impl Switched {
+    fn new(entry: Arc<Registered>, switch: Switch) -> Switched {
+        Switched {
+            entry,
+            switch,
+            registered: false,
+        }
+    }
+}
 
 impl std::future::Future for Switched {
     type Output = ();
@@ -420,13 +438,17 @@ impl std::future::Future for Switched {
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<()> {
-        let entry = &self.0;
-        let (flag, waker) = match self.1 {
+        let Switched {
+            entry,
+            switch,
+            registered,
+        } = self.get_mut();
+        let (flag, waker) = match switch {
             Switch::Killed => (&entry.killed, &entry.waker),
             Switch::MailboxOffered => (&entry.has_offer, &entry.offer_waker),
             Switch::ResizeRequested => (&entry.resize, &entry.resize_waker),
         };
-        poll_flag(flag, waker, cx)
+        poll_flag(flag, waker, registered, cx)
     }
 }
 
@@ -1115,7 +1137,7 @@ impl Session {
 
     /// A future that completes when CLIENT KILL closes this client.
     pub fn killed(&self) -> Switched {
-        Switched(self.published.clone(), Switch::Killed)
+        Switched::new(self.published.clone(), Switch::Killed)
     }
 
     /// True once CLIENT KILL chose this client.
@@ -1137,7 +1159,7 @@ impl Session {
     /// A future that completes when the clients cron asks the connection to resize
     /// its buffers (see [`Session::take_resize`]).
     pub fn resize_requested(&self) -> Switched {
-        Switched(self.published.clone(), Switch::ResizeRequested)
+        Switched::new(self.published.clone(), Switch::ResizeRequested)
     }
 
     /// The new sizes the clients cron asked for, once per request (`None` when
@@ -1201,7 +1223,7 @@ impl Session {
     /// A future that completes when another client gives this one a mailbox (a
     /// connection without one waits for it beside its socket).
     pub fn mailbox_offered(&self) -> Switched {
-        Switched(self.published.clone(), Switch::MailboxOffered)
+        Switched::new(self.published.clone(), Switch::MailboxOffered)
     }
 
     /// True when the client is exempt from the idle `timeout`: subscribers, MONITOR

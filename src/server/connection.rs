@@ -18,6 +18,7 @@ use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
+use super::flush;
 use super::workers::Home;
 
 /// Initial capacity of a connection's read and write buffers.
@@ -225,13 +226,16 @@ where
             let event = match session.mailbox() {
                 // A client with a mailbox (a subscriber, a tracking client, a tracking
                 // redirection target) waits for its socket and its mailbox at once.
+                // Biased: the socket first, the switches only when it has nothing.
                 Some(mailbox) => tokio::select! {
+                    biased;
                     read = read_within(stream, input, idle) => Event::Read(read),
                     _ = MailArrived(mailbox) => Event::Mail,
                     _ = &mut killed => return Ended::Closed, // CLIENT KILL
                     _ = &mut resize_requested => Event::Resize,
                 },
                 None => tokio::select! {
+                    biased;
                     read = read_within(stream, input, idle) => Event::Read(read),
                     // Another client made this one its tracking redirection target.
                     _ = &mut mailbox_offered => Event::Mail,
@@ -264,14 +268,7 @@ where
                     {
                         return Ended::Closed; // a subscriber past its output buffer limit is dropped
                     }
-                    // Let the publishers already woken on this thread run first (a
-                    // yielded task waits for the next I/O poll), so one write carries
-                    // all their messages: Redis's flush before the event loop sleeps.
-                    // A second pass also takes the publishers that poll found ready:
-                    // twice the messages a write (56 against 28 under redis-benchmark
-                    // PUBLISH, Redis's own about 48), so the subscriber reads less often.
-                    tokio::task::yield_now().await;
-                    tokio::task::yield_now().await;
+                    gather_messages(session).await;
                     session.deliver_messages(output);
                     if write_out(stream, session, output, *reply_size)
                         .await
@@ -351,17 +348,17 @@ where
                 Ok(waited) => buffered |= waited,
                 Err(Disconnected) => return Ended::Closed,
             }
-            if scripts {
-                // The other connections ready on this worker run first, so their
-                // replies reach the client together (Redis writes every client's
-                // replies before its event loop sleeps).
-                tokio::task::yield_now().await;
-            }
         }
         if let Some(error) = &protocol_error {
             kvdb_resp::write::error(output, format!("ERR {error}").as_bytes());
         }
         session.deliver_messages(output);
+        if !output.is_empty() {
+            // Written with the replies of every other connection this worker serves
+            // now (see `flush`), with the messages published meanwhile.
+            flush::worker_idle().await;
+            session.deliver_messages(output);
+        }
         if write_out(stream, session, output, *reply_size)
             .await
             .is_err()
@@ -377,6 +374,41 @@ where
         }
         buffered &= !input.is_empty();
         give_back_buffers(session, output, *reply_size);
+    }
+}
+
+/// Most turns of its worker a subscriber's messages wait for while publishers keep
+/// coming (see [`gather_messages`]).
+const MESSAGE_TURNS: usize = 4;
+/// A subscriber with this much waiting is written to at the end of the turn.
+const MESSAGE_BATCH_BYTES: u64 = 64 * 1024;
+
+/// Waits while the messages for a subscriber pile up, so that one write carries
+/// many. Redis writes a client's messages when its event loop is about to sleep, once
+/// a turn; here they wait for the end of the turn too ([`flush`]), then for as many
+/// as [`MESSAGE_TURNS`] turns while each brings more. Each further turn starts with a
+/// poll of the sockets that does not wait, so a turn that finds nothing ends at once
+/// and no message waits for I/O that may never come; a subscriber of a busy channel
+/// is written to (and its reader woken) a few times less often than in Redis, for a
+/// few turns' delay. [`MESSAGE_BATCH_BYTES`] waiting also ends the wait.
+async fn gather_messages(session: &Session) {
+    flush::worker_idle().await;
+    let Some(mailbox) = session.mailbox() else {
+        return;
+    };
+    for _ in 1..MESSAGE_TURNS {
+        if mailbox.pending_bytes() >= MESSAGE_BATCH_BYTES {
+            return;
+        }
+        let queued = mailbox.queued();
+        // Another turn: the worker polls its sockets without waiting (a yielded
+        // task runs after that poll), then runs whatever it found, publishers
+        // included, before the turn ends.
+        tokio::task::yield_now().await;
+        flush::worker_idle().await;
+        if mailbox.queued() == queued {
+            return;
+        }
     }
 }
 
@@ -479,6 +511,8 @@ where
                 }
             };
             tokio::select! {
+                // The write first: one that finishes at once sets no timer.
+                biased;
                 written = stream.write_all(output) => written,
                 _ = overflow => return Err(Disconnected),
             }

@@ -6,6 +6,7 @@
 //! several runtimes (`workers`), moving them between batches.
 
 mod connection;
+mod flush;
 mod workers;
 
 use std::net::SocketAddr;
@@ -357,9 +358,14 @@ pub fn worker_runtimes(
     threads: usize,
 ) -> std::io::Result<(tokio::runtime::Runtime, Vec<tokio::runtime::Runtime>)> {
     let worker = |index: usize| {
+        // Replies wait for the worker to run out of work (`flush`).
+        let flushes = Arc::new(flush::Flushes::default());
+        let parked = flushes.clone();
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name(format!("kvdb-worker-{index}"))
+            .on_thread_start(move || flush::Flushes::enter(&flushes))
+            .on_thread_park(move || parked.flush())
             .enable_all()
             .build()
     };
