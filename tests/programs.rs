@@ -353,15 +353,16 @@ fn kvdb_server_lua_dir_preloads_and_logs_each_program() {
     let expected: Vec<String> = programs
         .iter()
         .map(|program| {
+            // A notice line of the server log: `pid:M date time * message`.
             format!(
-                "kvdb: loaded Lua program '{}' as {}",
+                " * loaded Lua program '{}' as {}\n",
                 program.name(),
                 program.sha()
             )
         })
         .collect();
-    // The lines go to stderr before `kvdb listening` goes to stdout, but the two pipes
-    // are read by separate threads: give stderr's a moment.
+    // The lines come before `kvdb listening`, but the harness reads the server's
+    // output on another thread: give it a moment.
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut log = server.log();
     while expected.iter().any(|line| !log.contains(line)) && Instant::now() < deadline {

@@ -263,14 +263,13 @@ fn start_with_config(path: &std::path::Path) -> (std::process::Child, RawConn) {
         .stderr(Stdio::null())
         .spawn()
         .expect("kvdb-server starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("kvdb listening on ")
-        .expect("listening line")
-        .to_string();
+    // The server log's first lines come before it.
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let addr = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("kvdb listening on ").map(str::to_string))
+        .expect("listening line");
     (child, RawConn::connect(addr.parse().unwrap()))
 }
 
@@ -331,7 +330,8 @@ fn users_come_from_the_config_file_or_the_acl_file_inside_dir() {
         .output()
         .expect("kvdb-server runs");
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("but not both"));
+    // Logged, as Redis logs it, then the process exits.
+    assert!(String::from_utf8_lossy(&output.stdout).contains("but not both"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -404,4 +404,121 @@ fn unix_socket_serves_clients() {
     let text = String::from_utf8_lossy(&reply);
     assert!(text.starts_with("+PONG\r\n"), "{text}");
     assert!(text.contains(" flags=U "), "{text}");
+}
+
+/// Whether `line` is a line of Redis's log format, `pid:role dd Mon yyyy
+/// HH:MM:SS.mmm level message`, with role `role` and level mark `level`.
+fn is_log_line(line: &str, role: char, level: char) -> bool {
+    let Some((pid, rest)) = line.split_once(':') else {
+        return false;
+    };
+    let fields: Vec<&str> = rest.splitn(6, ' ').collect();
+    let [found_role, day, month, year, time, rest] = fields[..] else {
+        return false;
+    };
+    let digits =
+        |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_digit());
+    let time_ok = time.len() == 12
+        && time.bytes().enumerate().all(|(at, b)| match at {
+            2 | 5 => b == b':',
+            8 => b == b'.',
+            _ => b.is_ascii_digit(),
+        });
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && found_role == role.to_string()
+        && digits(day, 2)
+        && month.len() == 3
+        && digits(year, 4)
+        && time_ok
+        && rest.starts_with(&format!("{level} "))
+}
+
+/// The first line of `text()` ending with `suffix`, waiting up to 10 s for it to come
+/// (lines reach a file or the harness's pipe reader a little after the event).
+fn wait_for_line(text: impl Fn() -> String, suffix: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = text();
+        if let Some(line) = text.lines().find(|line| line.ends_with(suffix)) {
+            return line.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no line ending {suffix:?} in:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_log_goes_to_logfile_in_redis_format_at_loglevel() {
+    let dir = std::env::temp_dir().join(format!("kvdb-logfile-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let logfile = dir.join("kvdb.log");
+    let logfile_text = logfile.display().to_string();
+    let server = ServerProcess::kvdb_with_args(&["--logfile", &logfile_text]);
+    let mut conn = server.connect();
+    let log = || std::fs::read_to_string(&logfile).unwrap_or_default();
+    let ready = wait_for_line(log, " Ready to accept connections");
+    assert!(is_log_line(&ready, 'M', '*'), "{ready}");
+    // Nothing of the log on stdout, which keeps only the listening line.
+    assert!(
+        !server.log().contains("Ready to accept"),
+        "{}",
+        server.log()
+    );
+
+    let script = |level: &str, text: &str| format!("EVAL \"redis.log(redis.{level}, '{text}')\" 0");
+    assert_eq!(
+        conn.cmd(&script("LOG_NOTICE", "shown at notice")),
+        b"$-1\r\n"
+    );
+    assert_eq!(conn.cmd("CONFIG SET loglevel warning"), b"+OK\r\n");
+    assert_eq!(conn.cmd(&script("LOG_NOTICE", "left out")), b"$-1\r\n");
+    assert_eq!(
+        conn.cmd(&script("LOG_WARNING", "shown at warning")),
+        b"$-1\r\n"
+    );
+    let log = log();
+    let line = |text: &str| {
+        log.lines()
+            .find(|line| line.ends_with(text))
+            .map(str::to_string)
+    };
+    assert!(is_log_line(
+        &line(" shown at notice").expect("notice line"),
+        'M',
+        '*'
+    ));
+    assert!(is_log_line(
+        &line(" shown at warning").expect("warning line"),
+        'M',
+        '#'
+    ));
+    assert_eq!(line(" left out"), None, "{log}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_log_marks_a_replica_and_goes_to_stdout_by_default() {
+    let master = ServerProcess::kvdb();
+    let replica = ServerProcess::kvdb();
+    let mut conn = replica.connect();
+    let port = master.addr().port();
+    assert_eq!(conn.cmd(&format!("REPLICAOF 127.0.0.1 {port}")), b"+OK\r\n");
+    let line = wait_for_line(
+        || replica.log(),
+        " MASTER <-> REPLICA sync: Finished with success",
+    );
+    assert!(is_log_line(&line, 'S', '*'), "{line}");
+}
+
+#[test]
+fn redis_and_kvdb_log_readiness_in_the_same_format() {
+    for server in [ServerProcess::redis(), ServerProcess::kvdb()] {
+        let line = wait_for_line(|| server.log(), " Ready to accept connections");
+        assert!(is_log_line(&line, 'M', '*'), "{}: {line}", server.name());
+    }
 }

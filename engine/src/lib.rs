@@ -68,6 +68,7 @@ pub mod keyspace;
 pub mod latency;
 pub mod lazyfree;
 pub mod lcs;
+pub mod log;
 pub mod long_double;
 pub mod lzf;
 pub mod memory;

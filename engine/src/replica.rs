@@ -157,6 +157,7 @@ impl Replication {
             socket: None,
             thread_generation: None,
         });
+        crate::log::set_replica(true);
         self.refresh_active();
     }
 
@@ -175,6 +176,7 @@ impl Replication {
         }
         self.restart_stream();
         self.refresh_active();
+        crate::log::set_replica(false);
         master.client.map(|client| client.id)
     }
 
@@ -263,7 +265,7 @@ pub(crate) fn spawn_link(engine: Engine, current: Generation, generation: u64) -
         .name("kvdb-replica-link".into())
         .spawn(move || run_link(&engine, &current, generation));
     if spawned.is_err() {
-        log(3, "Unable to start the thread of the link with the MASTER");
+        crate::log::warning("Unable to start the thread of the link with the MASTER");
     }
     spawned.is_ok()
 }
@@ -291,7 +293,7 @@ fn run_link(engine: &Engine, current: &Generation, generation: u64) {
         match follow_master(engine, current, generation, &target) {
             Stop::Superseded => return,
             Stop::Failed(why) => {
-                log(3, &why);
+                crate::log::warning(&why);
                 let now = engine.shared().clock.now_ms() / 1000;
                 let gone = with_link(engine, generation, |link| {
                     link.state = LinkState::Connect;
@@ -384,10 +386,10 @@ fn connect_and_follow(
     with_link(engine, generation, |link| {
         link.state = LinkState::Connecting
     })?;
-    log(
-        2,
-        &format!("Connecting to MASTER {}:{}", target.host, target.port),
-    );
+    crate::log::notice(&format!(
+        "Connecting to MASTER {}:{}",
+        target.host, target.port
+    ));
     let stream = connect(target)?;
     let peer = stream
         .peer_addr()
@@ -401,7 +403,7 @@ fn connect_and_follow(
         link.state = LinkState::Handshake;
         link.socket = stream.try_clone().ok();
     })?;
-    log(2, "MASTER <-> REPLICA sync started");
+    crate::log::notice("MASTER <-> REPLICA sync started");
     let mut wire = Wire {
         engine,
         current,
@@ -448,12 +450,12 @@ fn connect_and_follow(
                 "Master replied with wrong +FULLRESYNC syntax.".into(),
             ));
         };
-        log(2, &format!("Full resync from master: {replid}:{offset}"));
+        crate::log::notice(&format!("Full resync from master: {replid}:{offset}"));
         let rdb = receive_snapshot(&mut wire)?;
         master = master_client();
         load_snapshot(generation, &mut master, &rdb, replid, offset)?;
     } else if let Some(rest) = text.strip_prefix("+CONTINUE") {
-        log(2, "Successful partial resynchronization with master.");
+        crate::log::notice("Successful partial resynchronization with master.");
         master = master_client();
         let new_replid = rest.trim();
         let now = engine.shared().clock.now_ms() / 1000;
@@ -463,7 +465,7 @@ fn connect_and_follow(
             return Err(Stop::Superseded);
         }
         if new_replid.len() == 40 && new_replid != keyspace.replication.replid {
-            log(3, &format!("Master replication ID changed to {new_replid}"));
+            crate::log::warning(&format!("Master replication ID changed to {new_replid}"));
             keyspace.replication.switch_history(new_replid.to_string());
             disconnect_replicas(engine.shared(), keyspace);
         }
@@ -477,10 +479,7 @@ fn connect_and_follow(
         drop(store);
         master.become_master_client();
         master.select_db(db);
-        log(
-            2,
-            "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.",
-        );
+        crate::log::notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
     } else if text.starts_with("-NOMASTERLINK") || text.starts_with("-LOADING") {
         return Err(Stop::Failed(format!(
             "Master is currently unable to PSYNC but should be in the future: {text}"
@@ -617,7 +616,7 @@ fn handshake(wire: &mut Wire<'_>, target: &Target) -> Result<(), Stop> {
             String::from_utf8_lossy(&pong)
         )));
     }
-    log(2, "Master replied to PING, replication can continue...");
+    crate::log::notice("Master replied to PING, replication can continue...");
     if let Some((user, password)) = &target.auth {
         match user {
             Some(user) => wire.command(&[b"AUTH", user.as_bytes(), password.as_bytes()])?,
@@ -693,14 +692,11 @@ fn receive_snapshot(wire: &mut Wire<'_>) -> Result<Vec<u8>, Stop> {
             transfer.total = announced;
         }
     })?;
-    log(
-        2,
-        &match total {
-            Some(n) => format!("MASTER <-> REPLICA sync: receiving {n} bytes from master to disk"),
-            None => "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk"
-                .to_string(),
-        },
-    );
+    crate::log::notice(&match total {
+        Some(n) => format!("MASTER <-> REPLICA sync: receiving {n} bytes from master to disk"),
+        None => "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk"
+            .to_string(),
+    });
     loop {
         let done = match (&mark, total) {
             (_, Some(n)) => wire.input.len() >= n,
@@ -740,7 +736,7 @@ fn load_snapshot(
     replid: String,
     offset: u64,
 ) -> Result<(), Stop> {
-    log(2, "MASTER <-> REPLICA sync: Flushing old data");
+    crate::log::notice("MASTER <-> REPLICA sync: Flushing old data");
     let id = master.id();
     let db = master.with_ctx(|ctx| {
         if ctx.keyspace.replication.link(generation).is_none() {
@@ -757,14 +753,11 @@ fn load_snapshot(
         if ctx.keyspace.aof.state != crate::aof::AofState::Off {
             ctx.keyspace.stop_aof(ctx.now_ms);
         }
-        log(2, "MASTER <-> REPLICA sync: Loading DB in memory");
+        crate::log::notice("MASTER <-> REPLICA sync: Loading DB in memory");
         let loaded = crate::command::persistence::load(ctx, rdb, mode);
         // Started again whether the load worked or not, as Redis does.
         if ctx.keyspace.aof.settings.enabled && !ctx.keyspace.start_aof(false, ctx.now_ms) {
-            log(
-                3,
-                "Failed enabling the AOF after successful master synchronization!",
-            );
+            crate::log::warning("Failed enabling the AOF after successful master synchronization!");
         }
         loaded.map_err(|why| {
             Stop::Failed(format!(
@@ -787,7 +780,7 @@ fn load_snapshot(
     })?;
     master.become_master_client();
     master.select_db(db);
-    log(2, "MASTER <-> REPLICA sync: Finished with success");
+    crate::log::notice("MASTER <-> REPLICA sync: Finished with success");
     Ok(())
 }
 
@@ -994,14 +987,11 @@ fn apply(master: &mut crate::Session, argv: &[Bytes], applier: &mut StreamApplie
             .unexpected_error_replies
             .fetch_add(1, Ordering::Relaxed);
         let name = String::from_utf8_lossy(&argv[0]);
-        log(
-            3,
-            &format!(
-                "== CRITICAL == This replica is sending an error to its master: '{}' after \
+        crate::log::warning(&format!(
+            "== CRITICAL == This replica is sending an error to its master: '{}' after \
                  processing the command '{name}'",
-                String::from_utf8_lossy(&text),
-            ),
-        );
+            String::from_utf8_lossy(&text),
+        ));
     }
     true
 }
@@ -1016,16 +1006,6 @@ fn send_ack(wire: &mut Wire<'_>, engine: &Engine, generation: u64) -> Result<(),
 
 fn now_secs(engine: &Engine) -> u64 {
     engine.shared().clock.now_ms() / 1000
-}
-
-/// Logs a replication message (`S` for the role) at `level` (0 debug ... 3 warning).
-pub(crate) fn log(level: u8, message: &str) {
-    let marks = [".", "-", "*", "#"];
-    eprintln!(
-        "{}:S {} {message}",
-        std::process::id(),
-        marks[usize::from(level.min(3))]
-    );
 }
 
 #[cfg(test)]

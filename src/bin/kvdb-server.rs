@@ -18,6 +18,7 @@ use std::process::ExitCode;
 static ALLOCATOR: kvdb::CountingAllocator<mimalloc::MiMalloc> =
     kvdb::CountingAllocator::new(mimalloc::MiMalloc);
 
+use kvdb::engine::log;
 use kvdb::server::{BoundServer, Listen};
 use kvdb::{Config, Engine, Programs, Reply, SessionExt};
 
@@ -91,7 +92,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
-fn build_config(options: &Options) -> Result<Config, String> {
+/// The configuration the file and directives of `options` make, with the names of the
+/// directives kvdb accepts but does nothing with.
+fn build_config(options: &Options) -> Result<(Config, Vec<String>), String> {
     let mut config = Config::default();
     let text = match &options.config_file {
         Some(path) => std::fs::read_to_string(path)
@@ -101,12 +104,32 @@ fn build_config(options: &Options) -> Result<Config, String> {
     let mut ignored = config.load_file_and_directives(&text, &options.directives)?;
     ignored.sort();
     ignored.dedup();
+    Ok((config, ignored))
+}
+
+/// Points the server log where `config` says and writes Redis's first lines.
+fn start_log(config: &Config, options: &Options, ignored: &[String]) {
+    log::to_file(config.logfile());
+    log::set_level(log::Level::from_verbosity(config.verbosity()));
+    log::warning("oO0OoO0OoO0Oo kvdb is starting oO0OoO0OoO0Oo");
+    log::warning(&format!(
+        "kvdb version={}, Redis 7.0.15 compatible, bits={}, pid={}, just started",
+        env!("CARGO_PKG_VERSION"),
+        usize::BITS,
+        std::process::id()
+    ));
+    match options.config_file {
+        Some(_) => log::warning("Configuration loaded"),
+        None => log::warning(
+            "Warning: no config file specified, using the default config. In order to \
+             specify a config file use kvdb-server /path/to/redis.conf",
+        ),
+    }
     for name in ignored {
-        log(format_args!(
+        log::warning(&format!(
             "configuration directive '{name}' is accepted but has no effect in kvdb"
         ));
     }
-    Ok(config)
 }
 
 /// Where `config` says to listen (see [`kvdb::server::tcp_addresses`]).
@@ -136,14 +159,17 @@ fn main() -> ExitCode {
     let options = match parse_args(&args) {
         Ok(options) => options,
         Err(message) => {
-            log(format_args!("{message}\n{USAGE}"));
+            startup_error(format_args!("{message}\n{USAGE}"));
             return ExitCode::FAILURE;
         }
     };
     let config = match build_config(&options) {
-        Ok(config) => config,
+        Ok((config, ignored)) => {
+            start_log(&config, &options, &ignored);
+            config
+        }
         Err(message) => {
-            log(format_args!("{message}"));
+            startup_error(format_args!("{message}"));
             return ExitCode::FAILURE;
         }
     };
@@ -155,7 +181,7 @@ fn main() -> ExitCode {
     let (runtime, more_runtimes) = match kvdb::server::worker_runtimes(threads) {
         Ok(runtimes) => runtimes,
         Err(error) => {
-            log(format_args!("cannot start the runtime: {error}"));
+            log::warning(&format!("cannot start the runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
@@ -173,22 +199,21 @@ fn main() -> ExitCode {
     let engine = match builder.try_build() {
         Ok(engine) => engine,
         Err(message) => {
-            log(format_args!("{message}"));
+            log::warning(&message);
             return ExitCode::FAILURE;
         }
     };
+    log::warning("Server initialized");
     if let Err(message) = preload_programs(&engine, &options.lua_dirs) {
-        log(format_args!("{message}"));
+        log::warning(&message);
         return ExitCode::FAILURE;
     }
     // Redis loads its data before it serves, and refuses to start on a bad file.
     match engine.core().load_from_disk() {
-        Ok(Some(message)) => log(format_args!("{message}")),
+        Ok(Some(message)) => log::notice(&message),
         Ok(None) => {}
         Err(message) => {
-            log(format_args!(
-                "Fatal error loading the DB: {message}. Exiting."
-            ));
+            log::warning(&format!("Fatal error loading the DB: {message}. Exiting."));
             return ExitCode::FAILURE;
         }
     }
@@ -200,7 +225,7 @@ fn main() -> ExitCode {
         let server = match BoundServer::bind(engine.into(), &listen).await {
             Ok(server) => server.spread_over(more_runtimes),
             Err(error) => {
-                log(format_args!("could not listen: {error}"));
+                log::warning(&format!("could not listen: {error}"));
                 return ExitCode::FAILURE;
             }
         };
@@ -213,6 +238,7 @@ fn main() -> ExitCode {
         if let Some(path) = &listen.unix {
             println!("kvdb listening on unix:{}", path.display());
         }
+        log::notice("Ready to accept connections");
         let stop = server.stopper();
         tokio::spawn(async move {
             signalled.await;
@@ -221,11 +247,11 @@ fn main() -> ExitCode {
         server.run().await;
         // Stopped by a signal: save first when save points are set, as Redis does.
         match exiting.core().save_on_exit() {
-            Ok(true) => log(format_args!("DB saved on disk")),
+            Ok(true) => log::notice("DB saved on disk"),
             Ok(false) => {}
-            Err(message) => log(format_args!("{message}")),
+            Err(message) => log::warning(&message),
         }
-        log(format_args!("ready to exit, bye bye..."));
+        log::warning("kvdb is now ready to exit, bye bye...");
         ExitCode::SUCCESS
     })
 }
@@ -269,7 +295,7 @@ fn preload_programs(engine: &Engine, dirs: &[String]) -> Result<(), String> {
                 program.name()
             ));
         }
-        log(format_args!(
+        log::notice(&format!(
             "loaded Lua program '{}' as {}",
             program.name(),
             program.sha()
@@ -280,8 +306,9 @@ fn preload_programs(engine: &Engine, dirs: &[String]) -> Result<(), String> {
 
 /// Writes `kvdb: <message>` and a newline to stderr in one write, so that a reader
 /// merging stdout and stderr never sees a line cut by another (unbuffered `eprintln!`
-/// writes each piece of its format separately).
-fn log(message: std::fmt::Arguments<'_>) {
+/// writes each piece of its format separately). For what goes wrong before the
+/// configuration is read; the server log (`kvdb::engine::log`) takes everything after.
+fn startup_error(message: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let line = format!("kvdb: {message}\n");
     let _ = std::io::stderr().write_all(line.as_bytes());

@@ -144,7 +144,9 @@ impl Moving {
 /// closed) with the reason logged: the socket could not leave or join an I/O driver.
 fn moved<T>(step: std::io::Result<T>) -> Option<T> {
     step.inspect_err(|error| {
-        eprintln!("kvdb: closing a client that could not change worker thread: {error}");
+        kvdb_engine::log::warning(&format!(
+            "closing a client that could not change worker thread: {error}"
+        ));
     })
     .ok()
 }

@@ -122,7 +122,8 @@ pub const DIFF_SERVER_ARGS: &[&str] = &[
     "yes",
 ];
 
-/// The first line `kvdb-server` prints once it accepts connections, followed by `HOST:PORT`.
+/// The line `kvdb-server` prints on stdout once it accepts connections, followed by
+/// `HOST:PORT` (after the server log's first lines when the log goes to stdout).
 pub const KVDB_LISTENING_PREFIX: &str = "kvdb listening on ";
 
 // ---------------------------------------------------------------------------------------

@@ -304,7 +304,7 @@ impl Selector {
             return Err(RuleError::Syntax);
         }
         if table.by_id(id).subcommands.is_empty() {
-            crate::config::log_warning(&format!(
+            crate::log::warning(&format!(
                 "Deprecation warning: Allowing a first arg of an otherwise blocked command is \
                  a misuse of ACL and may get disabled in the future (offender: +{})",
                 String::from_utf8_lossy(name)

@@ -28,8 +28,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-use crate::config::{log_notice, log_warning};
 use crate::keyspace::Keyspace;
+use crate::log;
 use manifest::Manifest;
 
 /// Whether commands are appended (Redis's `aof_state`).
@@ -218,7 +218,7 @@ impl Aof {
         }
         self.retry_delay_minutes = (self.retry_delay_minutes * 2).clamp(1, 60);
         self.retry_at_secs = now_secs + self.retry_delay_minutes * 60;
-        log_warning(&format!(
+        log::warning(&format!(
             "Background AOF rewrite has repeatedly failed and triggered the limit, will retry \
              in {} minutes",
             self.retry_delay_minutes
@@ -300,13 +300,13 @@ impl Aof {
             if let Err(error) = file.write_all(&self.buffer) {
                 let _ = file.set_len(self.incr_size);
                 if self.last_write_error.is_none() {
-                    log_warning(&format!("Error writing to the AOF file: {error}"));
+                    log::warning(&format!("Error writing to the AOF file: {error}"));
                 }
                 self.last_write_error = Some(crate::config::strerror(&error));
                 return;
             }
             if self.last_write_error.take().is_some() {
-                log_warning("AOF write error looks solved, Redis can write again.");
+                log::warning("AOF write error looks solved, Redis can write again.");
             }
             self.current_size += self.buffer.len() as u64;
             self.incr_size += self.buffer.len() as u64;
@@ -325,7 +325,7 @@ impl Aof {
             FsyncPolicy::Always => {
                 if let Some(file) = &self.file {
                     if let Err(error) = file.sync_data() {
-                        log_warning(&format!("Can't persist AOF for fsync error: {error}"));
+                        log::warning(&format!("Can't persist AOF for fsync error: {error}"));
                         self.last_write_error = Some(crate::config::strerror(&error));
                         return;
                     }
@@ -386,7 +386,7 @@ impl Aof {
             false => File::options().create(true).append(true).open(&path),
         };
         let file = opened.inspect_err(|error| {
-            log_warning(&format!("Can't open the append-only file {name}: {error}"));
+            log::warning(&format!("Can't open the append-only file {name}: {error}"));
         })?;
         self.incr_size = file.metadata().map_or(0, |m| m.len());
         self.incr_synced = self.incr_size;
@@ -463,14 +463,14 @@ impl Aof {
             self.last_rewrite_failed = false;
             self.consecutive_failures = 0;
             (self.retry_at_secs, self.retry_delay_minutes) = (0, 0);
-            log_notice("Background AOF rewrite finished successfully");
+            log::notice("Background AOF rewrite finished successfully");
             if self.state == AofState::WaitRewrite {
                 self.state = AofState::On;
             }
         } else {
             self.last_rewrite_failed = true;
             self.consecutive_failures += 1;
-            log_warning("Background AOF rewrite terminated with error");
+            log::warning("Background AOF rewrite terminated with error");
         }
         let _ = std::fs::remove_file(&temp_path);
         if self.state == AofState::WaitRewrite {
@@ -491,7 +491,7 @@ impl Aof {
         let base = manifest.new_base(&settings.filename, settings.use_rdb_preamble);
         let base_path = settings.path(&base);
         std::fs::rename(temp_path, &base_path).inspect_err(|error| {
-            log_warning(&format!(
+            log::warning(&format!(
                 "Error trying to rename the temporary AOF base file into {base}: {error}"
             ));
         })?;
@@ -500,7 +500,7 @@ impl Aof {
             let incr = manifest.new_incr(&settings.filename);
             let temporary = settings.path(&settings.temp_incr_name());
             if let Err(error) = std::fs::rename(temporary, settings.path(&incr)) {
-                log_warning(&format!(
+                log::warning(&format!(
                     "Error trying to rename the temporary AOF incr file into {incr}: {error}"
                 ));
                 let _ = std::fs::remove_file(&base_path);
@@ -565,19 +565,19 @@ impl Keyspace {
         self.aof.state = AofState::WaitRewrite;
         if self.persistence.in_background() {
             self.aof.rewrite_scheduled = true;
-            log_warning(
+            log::warning(
                 "AOF was enabled but there is already another background operation. An AOF \
                  background was scheduled to start when possible.",
             );
         } else if in_exec {
             self.aof.rewrite_scheduled = true;
-            log_warning(
+            log::warning(
                 "AOF was enabled during a transaction. An AOF background was scheduled to \
                  start when possible.",
             );
         } else {
             if self.aof.rewriting() {
-                log_warning(
+                log::warning(
                     "AOF was enabled but there is already an AOF rewriting in background. \
                      Stopping background AOF and starting a rewrite now.",
                 );
@@ -586,7 +586,7 @@ impl Keyspace {
             if !self.start_aof_rewrite(now_ms) {
                 self.aof.state = AofState::Off;
                 self.refresh_aof_feeding();
-                log_warning(
+                log::warning(
                     "Redis needs to enable the AOF but can't trigger a background AOF rewrite \
                      operation. Check the above logs for more info about the error.",
                 );
@@ -595,7 +595,7 @@ impl Keyspace {
         }
         self.aof.last_fsync_secs = now_ms / 1000;
         if self.aof.write_error().is_some() {
-            log_warning("AOF reopen, just ignore the last error.");
+            log::warning("AOF reopen, just ignore the last error.");
         }
         self.aof.last_write_error = None;
         *self.aof.fsync_error.lock() = None;
@@ -652,7 +652,7 @@ impl Keyspace {
         }
         let settings = self.aof.settings.clone();
         if let Err(error) = std::fs::create_dir_all(settings.aof_dir()) {
-            log_warning(&format!(
+            log::warning(&format!(
                 "Can't open or create append-only dir {}: {error}",
                 settings.dirname
             ));
@@ -687,7 +687,7 @@ impl Keyspace {
             self.aof.last_rewrite_failed = true;
             return false;
         }
-        log_notice("Background append only file rewriting started");
+        log::notice("Background append only file rewriting started");
         self.aof.rewrite = Some(Rewrite {
             started: Instant::now(),
             temp_path,
@@ -715,7 +715,7 @@ impl Keyspace {
                 let name = manifest.new_incr(&aof.settings.filename);
                 let path = aof.settings.path(&name);
                 File::create(&path).inspect_err(|error| {
-                    log_warning(&format!("Can't open the append-only file {name}: {error}"));
+                    log::warning(&format!("Can't open the append-only file {name}: {error}"));
                 })?;
                 persist_manifest(&aof.settings, &manifest)?;
                 aof.open_incr(&name, true)?;
@@ -749,7 +749,7 @@ impl Keyspace {
             && aof.current_size > min_size
             && grown >= percentage;
         if due {
-            log_notice(&format!(
+            log::notice(&format!(
                 "Starting automatic rewriting of AOF on {grown}% growth"
             ));
         }
@@ -779,7 +779,7 @@ impl Keyspace {
             let contents = self.aof_base_contents(now_ms);
             write_synced(&settings.path(&name), &contents)
                 .map_err(|error| format!("Can't write the AOF base file {name}: {error}"))?;
-            log_notice(&format!("Creating AOF base file {name} on server start"));
+            log::notice(&format!("Creating AOF base file {name} on server start"));
         }
         let name = manifest.last_incr(&settings.filename);
         let aof = &mut self.aof;
@@ -803,16 +803,16 @@ impl Keyspace {
         if self.aof.rewriting() {
             if self.aof.state == AofState::WaitRewrite {
                 if !force {
-                    log_warning("Writing initial AOF, can't exit.");
+                    log::warning("Writing initial AOF, can't exit.");
                     return false;
                 }
-                log_warning("Writing initial AOF. Exit anyway.");
+                log::warning("Writing initial AOF. Exit anyway.");
             }
-            log_warning("There is a child rewriting the AOF. Killing it!");
+            log::warning("There is a child rewriting the AOF. Killing it!");
             self.aof.abandon_rewrite();
         }
         if self.aof.state != AofState::Off {
-            log_notice("Calling fsync() on the AOF file.");
+            log::notice("Calling fsync() on the AOF file.");
             self.flush_aof(now_ms);
         }
         true
@@ -838,7 +838,7 @@ pub fn persist_manifest(settings: &AofSettings, manifest: &Manifest) -> std::io:
         .and_then(|()| sync_dir(&settings.aof_dir()));
     if let Err(error) = &result {
         let _ = std::fs::remove_file(&temporary);
-        log_warning(&format!("Can't persist the AOF manifest file: {error}"));
+        log::warning(&format!("Can't persist the AOF manifest file: {error}"));
     }
     result
 }

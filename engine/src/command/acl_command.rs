@@ -173,7 +173,7 @@ fn save(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError> 
     let (_, file) = acl_file(ctx)?;
     let saved = ctx.shared.acl.read().save_file(&file, ctx.now_ms);
     saved.map(|()| Reply::Ok).map_err(|why| {
-        crate::config::log_warning(&why);
+        crate::log::warning(&why);
         CommandError::err(
             "There was an error trying to save the ACLs. Please check the server logs for \
              more information",

@@ -11,8 +11,8 @@ use super::{spec, CommandSpec, Ctx};
 use crate::aof::manifest::Manifest;
 use crate::aof::AofSettings;
 use crate::args::Args;
-use crate::config::{log_notice, log_warning};
 use crate::error::CommandError;
+use crate::log;
 use crate::persistence::LoadMode;
 use crate::reply::{Protocol, Reply};
 use crate::session::ClientState;
@@ -105,7 +105,7 @@ fn upgrade_old_style(settings: &AofSettings, manifest: Manifest) -> Result<Manif
     };
     crate::aof::persist_manifest(settings, &manifest).map_err(failed)?;
     std::fs::rename(&old_style, &moved).map_err(failed)?;
-    log_notice("Successfully migrated an old-style AOF into the AOF directory");
+    log::notice("Successfully migrated an old-style AOF into the AOF directory");
     Ok(manifest)
 }
 
@@ -145,7 +145,7 @@ pub fn load_files(ctx: &mut Ctx<'_>, manifest: Manifest) -> Result<Loaded, Strin
                 break;
             }
             Ok(Loaded::Truncated) => outcome = Ok(Loaded::Truncated),
-            Ok(_) => log_notice(&format!(
+            Ok(_) => log::notice(&format!(
                 "DB loaded from {} file {}",
                 kind_word(index, &manifest),
                 file.name
@@ -196,16 +196,16 @@ fn load_file(ctx: &mut Ctx<'_>, settings: &AofSettings, name: &str) -> Result<Lo
              yes and restart the server."
         ));
     }
-    log_warning(&format!(
+    log::warning(&format!(
         "!!! Warning: short read while loading the AOF file {name}!!!"
     ));
-    log_warning(&format!(
+    log::warning(&format!(
         "!!! Truncating the AOF {name} at offset {cut_at} !!!"
     ));
     let file = std::fs::OpenOptions::new().write(true).open(&path);
     file.and_then(|file| file.set_len(cut_at as u64))
         .map_err(|error| format!("Error truncating the AOF file {name}: {error}"))?;
-    log_warning(&format!(
+    log::warning(&format!(
         "AOF {name} loaded anyway because aof-load-truncated is enabled"
     ));
     Ok(Loaded::Truncated)
@@ -264,7 +264,7 @@ fn apply(ctx: &mut Ctx<'_>, name: &str, data: &[u8]) -> Result<Option<usize>, St
     match (cut_at, transaction) {
         (None, None) => Ok(None),
         (_, Some((before_multi, _))) => {
-            log_warning(&format!(
+            log::warning(&format!(
                 "Revert incomplete MULTI/EXEC transaction in AOF file {name}"
             ));
             Ok(Some(before_multi))
@@ -437,11 +437,11 @@ pub(crate) fn debug_loadaof(ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         Err(why) => Some(why),
     };
     if let Some(why) = why {
-        log_warning(&why);
+        log::warning(&why);
         return Err(CommandError::err(format!("Error loading the AOF: {why}")));
     }
     ctx.keyspace.persistence.dirty = 0;
-    log_warning("Append Only File loaded by DEBUG LOADAOF");
+    log::warning("Append Only File loaded by DEBUG LOADAOF");
     Ok(Reply::Ok)
 }
 

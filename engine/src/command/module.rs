@@ -17,7 +17,7 @@ fn list(_ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, CommandError>
 /// MODULE LOAD and LOADEX: Redis's answer for a library it cannot load.
 fn load(_ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> {
     let path = String::from_utf8_lossy(args.required()?).into_owned();
-    crate::config::log_warning(&format!(
+    crate::log::warning(&format!(
         "Module {path} failed to load: kvdb does not load Redis modules"
     ));
     Err(CommandError::err(

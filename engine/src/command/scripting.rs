@@ -377,14 +377,9 @@ impl ScriptCalls for Calls<'_, '_> {
     }
 
     fn log(&mut self, level: u8, message: &[u8]) {
-        if level >= self.ctx.shared.config.read().verbosity() {
-            let marks = [".", "-", "*", "#"];
-            let mark = marks[usize::from(level.min(3))];
-            eprintln!(
-                "{}:M {mark} {}",
-                std::process::id(),
-                String::from_utf8_lossy(message)
-            );
+        let level = crate::log::Level::from_verbosity(level);
+        if crate::log::enabled(level) {
+            crate::log::log(level, format_args!("{}", String::from_utf8_lossy(message)));
         }
     }
 }

@@ -650,6 +650,7 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
+    crate::log::set_level(crate::log::Level::from_verbosity(config.verbosity()));
     // `requirepass` is the default user's password (Redis's `updateRequirePass`, run
     // when the value changed).
     let password = config.requirepass().map(<[u8]>::to_vec);
@@ -708,12 +709,12 @@ fn config_rewrite(ctx: &mut Ctx<'_>, _args: &mut Args<'_>) -> Result<Reply, Comm
     let users = ctx.shared.acl.read().user_lines();
     match crate::config::rewrite_file(path, &config, &users) {
         Ok(()) => {
-            crate::config::log_warning("CONFIG REWRITE executed with success.");
+            crate::log::warning("CONFIG REWRITE executed with success.");
             Ok(Reply::Ok)
         }
         Err(error) => {
             let why = crate::config::strerror(&error);
-            crate::config::log_warning(&format!("CONFIG REWRITE failed: {why}"));
+            crate::log::warning(&format!("CONFIG REWRITE failed: {why}"));
             Err(CommandError::err(format!("Rewriting config file: {why}")))
         }
     }
@@ -768,14 +769,21 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
     if abort {
         return Err(CommandError::err("No shutdown in progress."));
     }
+    crate::log::warning("User requested shutdown...");
     if !ctx.keyspace.prepare_aof_for_exit(force, ctx.now_ms) {
         return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
     }
     // Redis saves when asked to, or when save points are set and NOSAVE was not
     // given; after a failed save it stays up unless FORCE says otherwise.
     let has_save_points = !crate::persistence::save_points(&ctx.config()).is_empty();
-    if (save || (has_save_points && !nosave)) && !super::persistence::save_now(ctx) && !force {
-        return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
+    if save || (has_save_points && !nosave) {
+        crate::log::notice("Saving the final RDB snapshot before exiting.");
+        if super::persistence::save_now(ctx) {
+            crate::log::notice("DB saved on disk");
+        } else if !force {
+            crate::log::warning("Error trying to save the DB, can't exit.");
+            return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
+        }
     }
     ctx.shared.shutdown.store(true, Ordering::SeqCst);
     ctx.client.close_after_reply = true;

@@ -294,10 +294,9 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
             crate::replica::disconnect_replicas(ctx.shared, ctx.keyspace);
             ctx.keyspace.refresh_expiry_hold();
             ctx.shared.config.write().set_replicaof(None);
-            crate::replica::log(
-                2,
-                &format!("MASTER MODE enabled (user request from '{requester}')"),
-            );
+            crate::log::notice(&format!(
+                "MASTER MODE enabled (user request from '{requester}')"
+            ));
         }
         return Ok(Reply::Ok);
     }
@@ -317,8 +316,7 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
         .as_ref()
         .is_some_and(|master| master.host.eq_ignore_ascii_case(&host) && master.port == port);
     if same {
-        crate::replica::log(
-            2,
+        crate::log::notice(
             "REPLICAOF would result into synchronization with the master we are already \
              connected with. No operation performed.",
         );
@@ -341,10 +339,9 @@ fn replicaof(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErr
          (master -> replica?)",
     );
     ctx.keyspace.refresh_expiry_hold();
-    crate::replica::log(
-        2,
-        &format!("REPLICAOF {host}:{port} enabled (user request from '{requester}')"),
-    );
+    crate::log::notice(&format!(
+        "REPLICAOF {host}:{port} enabled (user request from '{requester}')"
+    ));
     Ok(Reply::Ok)
 }
 

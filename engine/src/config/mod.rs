@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use crate::error::CommandError;
 use crate::glob::glob_match;
 use params::PARAMS;
-pub(crate) use rewrite::{log_notice, log_warning, quoted, strerror};
+pub(crate) use rewrite::{quoted, strerror};
 pub use rewrite::{rewrite_file, REWRITE_SIGNATURE};
 
 /// Cannot be changed with CONFIG SET.
@@ -128,6 +128,7 @@ const APPLIED: &[&str] = &[
     "lua-time-limit",
     "rdbcompression",
     "loglevel",
+    "logfile",
     "dir",
     "daemonize",
     "hash-max-listpack-entries",
@@ -730,6 +731,11 @@ impl Config {
             .split_whitespace()
             .map(String::from)
             .collect()
+    }
+
+    /// `logfile`: where the server log goes (stdout when empty).
+    pub fn logfile(&self) -> &str {
+        self.get_str("logfile")
     }
 
     /// `unixsocket`, if set.

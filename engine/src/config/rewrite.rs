@@ -360,7 +360,7 @@ pub fn rewrite_file(path: &Path, config: &Config, users: &[Vec<u8>]) -> std::io:
 fn overwrite_file(path: &Path, content: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
     let failed = |what: String, error: std::io::Error| {
-        log_warning(&format!("{what} ({})", strerror(&error)));
+        crate::log::warning(&format!("{what} ({})", strerror(&error)));
         error
     };
     let (temporary, mut file) = loop {
@@ -433,16 +433,6 @@ pub(crate) fn strerror(error: &std::io::Error) -> String {
         Some(end) => text[..end].to_string(),
         None => text,
     }
-}
-
-/// Logs at Redis's warning level, which every `loglevel` shows.
-pub(crate) fn log_warning(message: &str) {
-    eprintln!("{}:M # {message}", std::process::id());
-}
-
-/// Logs at Redis's notice level (the default `loglevel`).
-pub(crate) fn log_notice(message: &str) {
-    eprintln!("{}:M * {message}", std::process::id());
 }
 
 #[cfg(test)]
