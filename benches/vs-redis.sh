@@ -16,7 +16,10 @@
 #                            [--memory-only]
 #                            [--only NAME,NAME...]   (run only these workloads, e.g. ZADD,ZRANGE-100)
 #                            [--kvdb-args "ARGS"]    (extra kvdb-server arguments, e.g. "--threads 2")
+#                            [--kvdb-bin PATH]       (serve "kvdb" with PATH instead of building it)
 #   --requests N fixes every workload's request count instead of sizing it.
+#   --kvdb-bin "$(command -v redis-server)" measures Redis against itself: the spread of
+#   ratios at true parity, the noise any kvdb ratio is read against.
 set -euo pipefail
 
 ROUNDS=3
@@ -30,6 +33,7 @@ MEMORY_KEYS=1000000
 THROUGHPUT=1
 ONLY=""
 KVDB_ARGS=""
+KVDB_BIN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -40,7 +44,8 @@ while [ $# -gt 0 ]; do
     --memory-only) THROUGHPUT=0; shift ;;
     --only) ONLY=$2; shift 2 ;;
     --kvdb-args) KVDB_ARGS=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --kvdb-bin) KVDB_BIN=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,14 +55,16 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server and redis-benchmark are needed (apt-get install redis-server redis-tools)" >&2
   exit 2
 }
-# The shared cargo lock of scripts/test.sh (KVDB_CARGO_LOCK= skips it).
-LOCK=${KVDB_CARGO_LOCK-/tmp/kvdb-cargo.lock}
-if [ -n "$LOCK" ] && command -v flock >/dev/null; then
-  flock "$LOCK" cargo build --release --quiet --bin kvdb-server
-else
-  cargo build --release --quiet --bin kvdb-server
+if [ -z "$KVDB_BIN" ]; then
+  # The shared cargo lock of scripts/test.sh (KVDB_CARGO_LOCK= skips it).
+  LOCK=${KVDB_CARGO_LOCK-/tmp/kvdb-cargo.lock}
+  if [ -n "$LOCK" ] && command -v flock >/dev/null; then
+    flock "$LOCK" cargo build --release --quiet --bin kvdb-server
+  else
+    cargo build --release --quiet --bin kvdb-server
+  fi
+  KVDB_BIN=target/release/kvdb-server
 fi
-KVDB_BIN=target/release/kvdb-server
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 WORK=$(mktemp -d)
