@@ -33,6 +33,12 @@ struct Waiting {
     /// Counts the flushes so far: a connection that registered in an earlier one
     /// has been released.
     turn: u64,
+    /// Connections that came to write in this turn, waiting or not.
+    writers: u32,
+    /// The last turn that had writers had only one: the next turn's first writer
+    /// writes at once. A lone client has nobody to answer together with, and waiting
+    /// would only cost it a wake-up of its task per request.
+    alone: bool,
     wakers: Vec<Waker>,
     /// The vector the last flush emptied, kept for its capacity.
     spare: Vec<Waker>,
@@ -58,6 +64,10 @@ impl Flushes {
     pub(crate) fn flush(&self) {
         let mut wakers = {
             let mut waiting = self.waiting.lock();
+            if waiting.writers > 0 {
+                waiting.alone = waiting.writers == 1;
+                waiting.writers = 0;
+            }
             if waiting.wakers.is_empty() {
                 return;
             }
@@ -75,8 +85,9 @@ impl Flushes {
     }
 }
 
-/// Resolves once the worker running the calling task has run out of other work
-/// (at once where no [`Flushes`] are set up).
+/// Resolves once the worker running the calling task has run out of other work, or
+/// at once for the first writer of a turn after a turn with a single writer, and
+/// where no [`Flushes`] are set up.
 pub(crate) fn worker_idle() -> WorkerIdle {
     WorkerIdle { turn: None }
 }
@@ -104,6 +115,10 @@ impl Future for WorkerIdle {
                 // waker is still registered.
                 Some(_) => Poll::Pending,
                 None => {
+                    waiting.writers += 1;
+                    if waiting.alone && waiting.writers == 1 {
+                        return Poll::Ready(());
+                    }
                     self.turn = Some(waiting.turn);
                     waiting.wakers.push(cx.waker().clone());
                     Poll::Pending
@@ -123,15 +138,18 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_task_is_released_when_its_worker_would_sleep() {
+    fn waiting_writers_are_released_when_their_worker_would_sleep() {
         let runtime = runtime();
-        let task = runtime.spawn(async {
+        // Two writers a turn, so every turn waits for the hook.
+        let writer = || async {
             for _ in 0..1000 {
                 worker_idle().await;
             }
-        });
+        };
+        let (first, second) = (runtime.spawn(writer()), runtime.spawn(writer()));
         // Hangs (and the test with it) if a release ever waited for outside events.
-        runtime.block_on(task).expect("task");
+        runtime.block_on(first).expect("writer");
+        runtime.block_on(second).expect("writer");
     }
 
     #[test]
@@ -173,6 +191,24 @@ mod tests {
         let mut last_first = tasks(ran, "ran ");
         last_first.reverse();
         assert_eq!(tasks(wrote, "wrote "), last_first, "{order:?}");
+    }
+
+    #[test]
+    fn a_writer_alone_in_its_turns_stops_waiting_until_another_comes() {
+        let runtime = runtime();
+        let polled_once = || {
+            let mut idle = Box::pin(worker_idle());
+            std::future::poll_fn(move |cx| Poll::Ready(idle.as_mut().poll(cx).is_ready()))
+        };
+        let steps = runtime.block_on(runtime.spawn(async move {
+            // The first turn has one writer, which waits for its end.
+            worker_idle().await;
+            // Alone last turn: this one writes at once, the next of the turn waits.
+            let first = polled_once().await;
+            let second = polled_once().await;
+            (first, second)
+        }));
+        assert_eq!(steps.expect("task"), (true, false));
     }
 
     #[test]
