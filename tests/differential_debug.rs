@@ -1,4 +1,4 @@
-//! DEBUG against redis-server 7.0: SLEEP, SET-ACTIVE-EXPIRE, OBJECT and the errors;
+//! DEBUG against redis-server 7.0: SLEEP, SET-ACTIVE-EXPIRE, LOG, OBJECT and the errors;
 //! then kvdb's own DEBUG CLOCK (virtual time over the wire), which Redis does not have.
 
 mod support;
@@ -33,6 +33,9 @@ fn sleep_active_expire_and_errors() {
         DEBUG REPLYBUFFER resizing 1
         DEBUG REPLYBUFFER peak-reset-time
         DEBUG REPLYBUFFER peak-reset-time reset
+        DEBUG LOG "a line for the server log"
+        DEBUG LOG
+        DEBUG LOG a b
         "#,
     );
 }

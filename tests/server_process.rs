@@ -457,10 +457,15 @@ fn the_log_goes_to_logfile_in_redis_format_at_loglevel() {
     std::fs::create_dir_all(&dir).unwrap();
     let logfile = dir.join("kvdb.log");
     let logfile_text = logfile.display().to_string();
-    let server = ServerProcess::kvdb_with_args(&["--logfile", &logfile_text]);
+    let server = ServerProcess::kvdb_with_args(&[
+        "--logfile",
+        &logfile_text,
+        "--enable-debug-command",
+        "yes",
+    ]);
     let mut conn = server.connect();
-    let log = || std::fs::read_to_string(&logfile).unwrap_or_default();
-    let ready = wait_for_line(log, " Ready to accept connections");
+    let log_text = || std::fs::read_to_string(&logfile).unwrap_or_default();
+    let ready = wait_for_line(log_text, " Ready to accept connections");
     assert!(is_log_line(&ready, 'M', '*'), "{ready}");
     // Nothing of the log on stdout, which keeps only the listening line.
     assert!(
@@ -480,7 +485,7 @@ fn the_log_goes_to_logfile_in_redis_format_at_loglevel() {
         conn.cmd(&script("LOG_WARNING", "shown at warning")),
         b"$-1\r\n"
     );
-    let log = log();
+    let log = log_text();
     let line = |text: &str| {
         log.lines()
             .find(|line| line.ends_with(text))
@@ -497,6 +502,9 @@ fn the_log_goes_to_logfile_in_redis_format_at_loglevel() {
         '#'
     ));
     assert_eq!(line(" left out"), None, "{log}");
+    assert_eq!(conn.cmd("DEBUG LOG \"from a test\""), b"+OK\r\n");
+    let debug_line = wait_for_line(log_text, " DEBUG LOG: from a test");
+    assert!(is_log_line(&debug_line, 'M', '#'), "{debug_line}");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -68,6 +68,8 @@ fn debug_help() -> Reply {
             "    Output a hex signature representing the current DB content.",
             "DIGEST-VALUE <key> [<key> ...]",
             "    Output a hex signature of the values of all the specified keys.",
+            "LOG <message>",
+            "    Write <message> to the server log.",
             "OBJECT <key>",
             "    Show low level info about `key` and associated value.",
             "PAUSE-CRON <0|1>",
@@ -288,6 +290,11 @@ fn debug(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandError> 
         if seconds > 0.0 && seconds.is_finite() {
             std::thread::sleep(std::time::Duration::from_secs_f64(seconds));
         }
+        return Ok(Reply::Ok);
+    }
+    if is_keyword(subcommand, "LOG") && options.len() == 1 {
+        let message = String::from_utf8_lossy(&options[0]);
+        crate::log::warning(&format!("DEBUG LOG: {message}"));
         return Ok(Reply::Ok);
     }
     if is_keyword(subcommand, "PROTOCOL") && options.len() == 1 {
