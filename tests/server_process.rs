@@ -51,6 +51,14 @@ fn sigterm_stops_the_server() {
         wait_for_exit(&server, Duration::from_secs(5)),
         "process still running"
     );
+    // Logged as Redis logs it.
+    for line in [
+        " # Received SIGTERM scheduling shutdown...",
+        " # User requested shutdown...",
+        " # kvdb is now ready to exit, bye bye...",
+    ] {
+        wait_for_line(|| server.log(), line);
+    }
 }
 
 #[test]

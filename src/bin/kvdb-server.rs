@@ -241,7 +241,9 @@ fn main() -> ExitCode {
         log::notice("Ready to accept connections");
         let stop = server.stopper();
         tokio::spawn(async move {
-            signalled.await;
+            let signal = signalled.await;
+            log::warning(&format!("Received {signal} scheduling shutdown..."));
+            log::warning("User requested shutdown...");
             stop.stop();
         });
         server.run().await;
@@ -314,8 +316,9 @@ fn startup_error(message: std::fmt::Arguments<'_>) {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
-/// Resolves on SIGINT or SIGTERM; the handlers are installed by this call.
-fn signal_received() -> impl std::future::Future<Output = ()> {
+/// Resolves on SIGINT or SIGTERM with the signal's name; the handlers are installed
+/// by this call.
+fn signal_received() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -329,8 +332,8 @@ fn signal_received() -> impl std::future::Future<Output = ()> {
                 return std::future::pending().await;
             };
             tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
+                _ = interrupt.recv() => "SIGINT",
+                _ = terminate.recv() => "SIGTERM",
             }
         }
     }
@@ -338,6 +341,7 @@ fn signal_received() -> impl std::future::Future<Output = ()> {
     {
         async {
             let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
         }
     }
 }
