@@ -538,3 +538,14 @@ fn redis_and_kvdb_log_readiness_in_the_same_format() {
         assert!(is_log_line(&line, 'M', '*'), "{}: {line}", server.name());
     }
 }
+
+#[test]
+fn the_banner_names_the_pid_when_asked_for_and_the_mode_otherwise() {
+    let server = ServerProcess::kvdb_with_args(&["--always-show-logo", "yes"]);
+    wait_for_line(|| server.log(), &format!(" PID: {}", server.pid()));
+    let plain = ServerProcess::kvdb();
+    // Started with `--port 0`: the configured port, as Redis logs it.
+    let line = wait_for_line(|| plain.log(), " Running mode=standalone, port=0.");
+    assert!(is_log_line(&line, 'M', '*'), "{line}");
+    assert!(!plain.log().contains(" PID: "), "{}", plain.log());
+}

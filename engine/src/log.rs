@@ -93,13 +93,17 @@ pub fn log(level: Level, message: fmt::Arguments<'_>) {
         timestamp(),
         level.mark()
     );
-    // Errors are ignored, as Redis ignores them: a log that cannot be written must not
-    // stop the server.
+    write(&line);
+}
+
+/// Appends `text` to the sink. Errors are ignored, as Redis ignores them: a log that
+/// cannot be written must not stop the server.
+fn write(text: &str) {
     match &*SINK.read() {
         Sink::Nowhere => {}
         Sink::Stdout => {
             let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(line.as_bytes());
+            let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
         }
         Sink::File(path) => {
@@ -108,9 +112,16 @@ pub fn log(level: Level, message: fmt::Arguments<'_>) {
                 .append(true)
                 .open(path);
             if let Ok(mut file) = file {
-                let _ = file.write_all(line.as_bytes());
+                let _ = file.write_all(text.as_bytes());
             }
         }
+    }
+}
+
+/// Writes `text` as it is, without the line's prefix, at `level` (Redis's `LL_RAW`).
+pub fn raw(level: Level, text: &str) {
+    if enabled(level) {
+        write(text);
     }
 }
 

@@ -8,6 +8,7 @@
 //! HOST:PORT` once it accepts connections, which test fixtures wait for (`--port 0`
 //! picks a free port).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// mimalloc instead of glibc's malloc: Redis ships with jemalloc for the same reason.
@@ -130,6 +131,26 @@ fn start_log(config: &Config, options: &Options, ignored: &[String]) {
             "configuration directive '{name}' is accepted but has no effect in kvdb"
         ));
     }
+    // Redis's rule for its logo: on a terminal, or when asked for.
+    let show_banner = config.always_show_logo()
+        || (config.logfile().is_empty() && std::io::stdout().is_terminal());
+    if show_banner {
+        log::raw(log::Level::Notice, &banner(config.port()));
+    } else {
+        log::notice(&format!("Running mode=standalone, port={}.", config.port()));
+    }
+}
+
+/// The start-up banner, in place of Redis's logo: what it names, with the `PID:`
+/// line test harnesses look for.
+fn banner(port: u16) -> String {
+    format!(
+        "\n    kvdb {} (Redis 7.0.15 compatible) {} bit\n\n    Running in standalone mode\n    \
+         Port: {port}\n    PID: {}\n\n",
+        env!("CARGO_PKG_VERSION"),
+        usize::BITS,
+        std::process::id()
+    )
 }
 
 /// Where `config` says to listen (see [`kvdb::server::tcp_addresses`]).

@@ -129,6 +129,7 @@ const APPLIED: &[&str] = &[
     "rdbcompression",
     "loglevel",
     "logfile",
+    "always-show-logo",
     "dir",
     "daemonize",
     "hash-max-listpack-entries",
@@ -731,6 +732,11 @@ impl Config {
             .split_whitespace()
             .map(String::from)
             .collect()
+    }
+
+    /// `always-show-logo`: the start-up banner even when the log is no terminal.
+    pub fn always_show_logo(&self) -> bool {
+        self.get_str("always-show-logo") == "yes"
     }
 
     /// `logfile`: where the server log goes (stdout when empty).
