@@ -147,9 +147,15 @@ mod tests {
             }
         };
         let (first, second) = (runtime.spawn(writer()), runtime.spawn(writer()));
-        // Hangs (and the test with it) if a release ever waited for outside events.
-        runtime.block_on(first).expect("writer");
-        runtime.block_on(second).expect("writer");
+        // A release that waited for outside events would wait for this timer alone.
+        let both = async {
+            first.await.expect("writer");
+            second.await.expect("writer");
+        };
+        let done = runtime.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(30), both).await
+        });
+        assert!(done.is_ok(), "a release waited for I/O that never came");
     }
 
     #[test]
