@@ -549,3 +549,15 @@ fn the_banner_names_the_pid_when_asked_for_and_the_mode_otherwise() {
     assert!(is_log_line(&line, 'M', '*'), "{line}");
     assert!(!plain.log().contains(" PID: "), "{}", plain.log());
 }
+
+#[test]
+fn a_relative_logfile_is_inside_dir_as_in_redis() {
+    let dir = std::env::temp_dir().join(format!("kvdb-logdir-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir_text = dir.display().to_string();
+    let server = ServerProcess::kvdb_with_args(&["--dir", &dir_text, "--logfile", "kvdb.log"]);
+    let log_text = || std::fs::read_to_string(dir.join("kvdb.log")).unwrap_or_default();
+    wait_for_line(log_text, " Ready to accept connections");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -110,7 +110,16 @@ fn build_config(options: &Options) -> Result<(Config, Vec<String>), String> {
 
 /// Points the server log where `config` says and writes Redis's first lines.
 fn start_log(config: &Config, options: &Options, ignored: &[String]) {
-    log::to_file(config.logfile());
+    // Redis works in `dir` (it changes directory there), so a relative `logfile` is
+    // inside it.
+    let logfile = match config.logfile() {
+        "" => String::new(),
+        path => std::path::Path::new(config.dir())
+            .join(path)
+            .display()
+            .to_string(),
+    };
+    log::to_file(&logfile);
     log::set_level(log::Level::from_verbosity(config.verbosity()));
     log::warning("oO0OoO0OoO0Oo kvdb is starting oO0OoO0OoO0Oo");
     log::warning(&format!(
