@@ -442,18 +442,18 @@ fn is_log_line(line: &str, role: char, level: char) -> bool {
         && rest.starts_with(&format!("{level} "))
 }
 
-/// The first line of `text()` ending with `suffix`, waiting up to 10 s for it to come
+/// The first line of `text()` containing `part`, waiting up to 10 s for it to come
 /// (lines reach a file or the harness's pipe reader a little after the event).
-fn wait_for_line(text: impl Fn() -> String, suffix: &str) -> String {
+fn wait_for_line(text: impl Fn() -> String, part: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let text = text();
-        if let Some(line) = text.lines().find(|line| line.ends_with(suffix)) {
+        if let Some(line) = text.lines().find(|line| line.contains(part)) {
             return line.to_string();
         }
         assert!(
             Instant::now() < deadline,
-            "no line ending {suffix:?} in:\n{text}"
+            "no line with {part:?} in:\n{text}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -511,6 +511,15 @@ fn the_log_goes_to_logfile_in_redis_format_at_loglevel() {
     ));
     assert_eq!(line(" left out"), None, "{log}");
     assert_eq!(conn.cmd("DEBUG LOG \"from a test\""), b"+OK\r\n");
+    // At verbose, connections come and go in the log as in Redis's.
+    assert_eq!(conn.cmd("CONFIG SET loglevel verbose"), b"+OK\r\n");
+    let mut other = server.connect();
+    assert_eq!(other.cmd("CLIENT SETNAME leaving"), b"+OK\r\n");
+    drop(other);
+    let accepted = wait_for_line(log_text, " - Accepted 127.0.0.1:");
+    assert!(is_log_line(&accepted, 'M', '-'), "{accepted}");
+    let closed = wait_for_line(log_text, " - Client closed connection id=");
+    assert!(closed.contains(" name=leaving "), "{closed}");
     let debug_line = wait_for_line(log_text, " DEBUG LOG: from a test");
     assert!(is_log_line(&debug_line, 'M', '#'), "{debug_line}");
     drop(server);

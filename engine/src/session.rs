@@ -771,6 +771,13 @@ impl Session {
         }
     }
 
+    /// The client as a line of CLIENT LIST, with empty buffers: how Redis names a
+    /// client in its log.
+    pub fn describe(&self) -> String {
+        let now_ms = self.engine.shared().clock.now_ms();
+        crate::command::connection::client_line(&self.state.current_info(), 0, 0, now_ms)
+    }
+
     /// Records the peer and local addresses (the server calls this once on accept).
     pub fn set_addresses(&mut self, addr: String, laddr: String, unix_socket: bool) {
         self.state.info.addr = addr;

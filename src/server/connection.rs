@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use kvdb_engine::log;
 use kvdb_engine::pubsub::MailArrived;
 use kvdb_engine::session::PauseWait;
 use kvdb_engine::Session;
@@ -144,7 +145,7 @@ impl Moving {
 /// closed) with the reason logged: the socket could not leave or join an I/O driver.
 fn moved<T>(step: std::io::Result<T>) -> Option<T> {
     step.inspect_err(|error| {
-        kvdb_engine::log::warning(&format!(
+        log::warning(&format!(
             "closing a client that could not change worker thread: {error}"
         ));
     })
@@ -283,7 +284,23 @@ where
                 }
             };
             match read {
-                Ok(0) | Err(_) => return Ended::Closed,
+                Ok(0) => {
+                    if log::enabled(log::Level::Verbose) {
+                        let client = session.describe();
+                        log::log(
+                            log::Level::Verbose,
+                            format_args!("Client closed connection {client}"),
+                        );
+                    }
+                    return Ended::Closed;
+                }
+                Err(error) => {
+                    log::log(
+                        log::Level::Verbose,
+                        format_args!("Reading from client: {error}"),
+                    );
+                    return Ended::Closed;
+                }
                 Ok(n) => {
                     *trimmed = false;
                     if n == offered {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kvdb_engine::engine::Shared;
+use kvdb_engine::log;
 use kvdb_engine::{Engine, Session};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Handle;
@@ -492,6 +493,9 @@ async fn accept_tcp(
             continue;
         };
         kvdb_engine::session::count_connection(engine.shared());
+        // As Redis writes it: the address without IPv6's brackets.
+        let (ip, port) = (peer.ip(), peer.port());
+        log::log(log::Level::Verbose, format_args!("Accepted {ip}:{port}"));
         let _ = stream.set_nodelay(true);
         let local = stream
             .local_addr()
@@ -534,6 +538,11 @@ async fn accept_unix(
             continue;
         };
         kvdb_engine::session::count_connection(engine.shared());
+        let shown = path.display();
+        log::log(
+            log::Level::Verbose,
+            format_args!("Accepted connection to {shown}"),
+        );
         if over_client_limit(&engine) {
             use tokio::io::AsyncWriteExt;
             let _ = stream.write_all(MAX_CLIENTS_ERROR).await;
