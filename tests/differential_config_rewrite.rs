@@ -9,7 +9,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{RawConn, ServerProcess, DIFF_SERVER_ARGS};
+use support::{wait_for_line, RawConn, ServerProcess, DIFF_SERVER_ARGS};
 
 /// The settings the harness gives redis-server, given to kvdb-server too so that the
 /// two files start from the same configuration.
@@ -175,22 +175,8 @@ fn config_rewrite_writes_the_file_redis_writes() {
     assert!(kvdb_dir.text().contains("\nhz 10\n"));
 
     for server in [&redis, &kvdb] {
-        wait_for_log(server, |log| {
-            log.contains("CONFIG REWRITE executed with success.")
-        });
+        wait_for_line(|| server.log(), "CONFIG REWRITE executed with success.");
     }
-}
-
-/// Waits until `server`'s log satisfies `logged`, and fails if it never does. A line is
-/// written before the reply, but reaches the harness through a pipe read by another
-/// thread.
-fn wait_for_log(server: &ServerProcess, logged: impl Fn(&str) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !logged(&server.log()) && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let log = server.log();
-    assert!(logged(&log), "{} log:\n{log}", server.name());
 }
 
 #[test]
@@ -242,10 +228,14 @@ fn config_rewrite_that_cannot_write_answers_the_system_error() {
         "-ERR Rewriting config file: No such file or directory\r\n"
     );
     for server in [&redis, &kvdb] {
-        wait_for_log(server, |log| {
-            log.contains("Could not create tmp config file (No such file or directory)")
-                && log.contains("CONFIG REWRITE failed: No such file or directory")
-        });
+        wait_for_line(
+            || server.log(),
+            "Could not create tmp config file (No such file or directory)",
+        );
+        wait_for_line(
+            || server.log(),
+            "CONFIG REWRITE failed: No such file or directory",
+        );
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use kvdb::{Connection, Engine, Programs, Protocol, Reply, RespClient, RunError};
-use support::{escape, ServerProcess};
+use support::{escape, wait_for_line, ServerProcess};
 
 const RENAME: &str = "mylib.rename_if_exists";
 const TABLE: &str = "demo.table";
@@ -355,23 +355,18 @@ fn kvdb_server_lua_dir_preloads_and_logs_each_program() {
         .map(|program| {
             // A notice line of the server log: `pid:M date time * message`.
             format!(
-                " * loaded Lua program '{}' as {}\n",
+                " * loaded Lua program '{}' as {}",
                 program.name(),
                 program.sha()
             )
         })
         .collect();
     // The lines come before `kvdb listening`, but the harness reads the server's
-    // output on another thread: give it a moment.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let mut log = server.log();
-    while expected.iter().any(|line| !log.contains(line)) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-        log = server.log();
-    }
+    // output on another thread.
     for line in &expected {
-        assert!(log.contains(line), "no `{line}` in:\n{log}");
+        wait_for_line(|| server.log(), line);
     }
+    let log = server.log();
     assert!(
         !log.contains("not.loaded"),
         "a subdirectory was loaded:\n{log}"

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{RawConn, ServerProcess};
+use support::{wait_for_line, RawConn, ServerProcess};
 
 fn wait_for_exit(server: &ServerProcess, within: Duration) -> bool {
     let deadline = Instant::now() + within;
@@ -440,23 +440,6 @@ fn is_log_line(line: &str, role: char, level: char) -> bool {
         && digits(year, 4)
         && time_ok
         && rest.starts_with(&format!("{level} "))
-}
-
-/// The first line of `text()` containing `part`, waiting up to 10 s for it to come
-/// (lines reach a file or the harness's pipe reader a little after the event).
-fn wait_for_line(text: impl Fn() -> String, part: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let text = text();
-        if let Some(line) = text.lines().find(|line| line.contains(part)) {
-            return line.to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no line with {part:?} in:\n{text}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

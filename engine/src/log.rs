@@ -26,7 +26,8 @@ pub enum Level {
 }
 
 impl Level {
-    /// The level numbered as [`crate::config::Config::verbosity`] numbers them.
+    /// The level numbered as Redis numbers them (`redis.LOG_DEBUG` is 0 ...
+    /// `redis.LOG_WARNING` 3).
     pub fn from_verbosity(verbosity: u8) -> Level {
         match verbosity {
             0 => Level::Debug,
@@ -74,14 +75,23 @@ pub fn set_replica(replica: bool) {
 
 /// True when a line at `level` would be written somewhere.
 pub fn enabled(level: Level) -> bool {
-    level as u8 >= VERBOSITY.load(Ordering::Relaxed) && *SINK.read() != Sink::Nowhere
+    sink_for(level).is_some()
+}
+
+/// The sink, if the log is on and `loglevel` lets a line at `level` through.
+fn sink_for(level: Level) -> Option<parking_lot::RwLockReadGuard<'static, Sink>> {
+    if (level as u8) < VERBOSITY.load(Ordering::Relaxed) {
+        return None;
+    }
+    let sink = SINK.read();
+    (*sink != Sink::Nowhere).then_some(sink)
 }
 
 /// Writes one line at `level`, if the log is on and `loglevel` lets it through.
 pub fn log(level: Level, message: fmt::Arguments<'_>) {
-    if !enabled(level) {
+    let Some(sink) = sink_for(level) else {
         return;
-    }
+    };
     let role = if REPLICA.load(Ordering::Relaxed) {
         'S'
     } else {
@@ -93,13 +103,13 @@ pub fn log(level: Level, message: fmt::Arguments<'_>) {
         timestamp(),
         level.mark()
     );
-    write(&line);
+    write(&sink, &line);
 }
 
-/// Appends `text` to the sink. Errors are ignored, as Redis ignores them: a log that
+/// Appends `text` to `sink`. Errors are ignored, as Redis ignores them: a log that
 /// cannot be written must not stop the server.
-fn write(text: &str) {
-    match &*SINK.read() {
+fn write(sink: &Sink, text: &str) {
+    match sink {
         Sink::Nowhere => {}
         Sink::Stdout => {
             let mut stdout = std::io::stdout().lock();
@@ -120,8 +130,8 @@ fn write(text: &str) {
 
 /// Writes `text` as it is, without the line's prefix, at `level` (Redis's `LL_RAW`).
 pub fn raw(level: Level, text: &str) {
-    if enabled(level) {
-        write(text);
+    if let Some(sink) = sink_for(level) {
+        write(&sink, text);
     }
 }
 

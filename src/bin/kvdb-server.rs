@@ -120,7 +120,7 @@ fn start_log(config: &Config, options: &Options, ignored: &[String]) {
             .to_string(),
     };
     log::to_file(&logfile);
-    log::set_level(log::Level::from_verbosity(config.verbosity()));
+    log::set_level(config.log_level());
     log::warning("oO0OoO0OoO0Oo kvdb is starting oO0OoO0OoO0Oo");
     log::warning(&format!(
         "kvdb version={}, Redis 7.0.15 compatible, bits={}, pid={}, just started",

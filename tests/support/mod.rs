@@ -623,6 +623,24 @@ fn append_log(log: &Mutex<VecDeque<u8>>, bytes: &[u8]) {
     log.drain(..excess);
 }
 
+/// The first line of `text()` (a server's log, a file) containing `part`, waiting up
+/// to 10 s for it to come (lines reach a file or the harness's pipe reader a little
+/// after the event).
+pub fn wait_for_line(text: impl Fn() -> String, part: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = text();
+        if let Some(line) = text.lines().find(|line| line.contains(part)) {
+            return line.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no line with {part:?} in:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A port that was free on 127.0.0.1 a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

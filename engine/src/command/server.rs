@@ -650,7 +650,7 @@ fn config_set(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandEr
     ctx.shared
         .writes_need_replicas
         .store(config.writes_need_replicas(), Ordering::Relaxed);
-    crate::log::set_level(crate::log::Level::from_verbosity(config.verbosity()));
+    crate::log::set_level(config.log_level());
     // `requirepass` is the default user's password (Redis's `updateRequirePass`, run
     // when the value changed).
     let password = config.requirepass().map(<[u8]>::to_vec);
@@ -780,7 +780,9 @@ fn shutdown(ctx: &mut Ctx<'_>, args: &mut Args<'_>) -> Result<Reply, CommandErro
         crate::log::notice("Saving the final RDB snapshot before exiting.");
         if super::persistence::save_now(ctx) {
             crate::log::notice("DB saved on disk");
-        } else if !force {
+        } else if force {
+            crate::log::warning("Error trying to save the DB. Exit anyway.");
+        } else {
             crate::log::warning("Error trying to save the DB, can't exit.");
             return Err(CommandError::err("Errors trying to SHUTDOWN. Check logs."));
         }

@@ -1087,13 +1087,14 @@ impl Config {
         )
     }
 
-    /// `loglevel` as a number: 0 debug, 1 verbose, 2 notice, 3 warning.
-    pub fn verbosity(&self) -> u8 {
+    /// `loglevel`: the least a line must matter to be logged.
+    pub fn log_level(&self) -> crate::log::Level {
+        use crate::log::Level;
         match self.get_str("loglevel") {
-            "debug" => 0,
-            "verbose" => 1,
-            "warning" => 3,
-            _ => 2,
+            "debug" => Level::Debug,
+            "verbose" => Level::Verbose,
+            "warning" => Level::Warning,
+            _ => Level::Notice,
         }
     }
 
