@@ -9,6 +9,8 @@
 //! Between batches a connection may move to another runtime (see `workers`): it then
 //! returns its socket, session and buffers, to be served on as if nothing happened.
 
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -19,7 +21,7 @@ use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::flush;
+use super::flush::{self, ClosesDeferred, DeferredReplies, Stalled};
 use super::workers::Home;
 
 /// Initial capacity of a connection's read and write buffers.
@@ -101,7 +103,7 @@ pub(crate) enum Socket {
 }
 
 /// A socket that can leave the runtime it is registered with.
-pub(crate) trait Detach: AsyncRead + AsyncWrite + Unpin {
+pub(crate) trait Detach: AsyncRead + AsyncWrite + AsRawFd + Unpin {
     /// The socket, deregistered from this runtime's I/O driver.
     fn detach(self) -> std::io::Result<Socket>;
 }
@@ -161,7 +163,25 @@ pub(crate) async fn serve_connection<S: Detach>(
     mut carried: Carried,
     home: Home,
 ) -> Option<Moving> {
-    match serve(&mut stream, &mut session, &mut carried, &home).await {
+    let deferred = Arc::new(DeferredReplies::new(stream.as_raw_fd()));
+    let closes = ClosesDeferred(deferred.clone());
+    let ended = serve(
+        &mut stream,
+        &mut session,
+        &mut carried,
+        &home,
+        Some(&deferred),
+    )
+    .await;
+    // Replies the worker has not written yet go out before the socket closes or
+    // leaves this runtime, as they would have had the connection gone on.
+    deferred.take_back(&mut carried.output);
+    drop(closes);
+    if !carried.output.is_empty() {
+        let _ = stream.write_all(&carried.output).await;
+        carried.output.clear();
+    }
+    match ended {
         Ended::Closed => None,
         Ended::Leaving => {
             let socket = moved(stream.detach())?;
@@ -182,11 +202,14 @@ enum Ended {
     Leaving,
 }
 
+/// Serves the connection (see [`serve_connection`]); with `deferred`, the worker
+/// writes its replies ([`flush::defer_replies`]).
 async fn serve<S>(
     stream: &mut S,
     session: &mut Session,
     carried: &mut Carried,
     home: &Home,
+    deferred: Option<&Arc<DeferredReplies>>,
 ) -> Ended
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -236,6 +259,7 @@ where
                     _ = MailArrived(mailbox) => Event::Mail,
                     _ = &mut killed => return Ended::Closed, // CLIENT KILL
                     _ = &mut resize_requested => Event::Resize,
+                    _ = Stalled(deferred.map(|d| &**d)) => Event::Stalled,
                 },
                 None => tokio::select! {
                     biased;
@@ -244,6 +268,7 @@ where
                     _ = &mut mailbox_offered => Event::Mail,
                     _ = &mut killed => return Ended::Closed,
                     _ = &mut resize_requested => Event::Resize,
+                    _ = Stalled(deferred.map(|d| &**d)) => Event::Stalled,
                 },
             };
             let read = match event {
@@ -272,7 +297,21 @@ where
                         return Ended::Closed; // a subscriber past its output buffer limit is dropped
                     }
                     gather_messages(session).await;
+                    take_back(deferred, output);
                     session.deliver_messages(output);
+                    if write_out(stream, session, output, *reply_size)
+                        .await
+                        .is_err()
+                    {
+                        return Ended::Closed;
+                    }
+                    give_back_buffers(session, output, *reply_size);
+                    continue;
+                }
+                Event::Stalled => {
+                    // The worker could not write all it was left: the rest is written
+                    // here, waiting for the socket as long as it takes.
+                    take_back(deferred, output);
                     if write_out(stream, session, output, *reply_size)
                         .await
                         .is_err()
@@ -312,6 +351,9 @@ where
             }
         }
         buffered = false;
+        // Set when a command of the batch waited: its reply is written here, so that
+        // what it popped goes back if the client leaves first.
+        let mut waited = false;
         let mut protocol_error = None;
         loop {
             decoder.set_authenticated(!session.needs_auth());
@@ -326,9 +368,10 @@ where
                             stream: &mut *stream,
                             input: &mut *input,
                             output: &mut *output,
+                            deferred,
                         };
                         match run_batch(io, session, batch, &mut queued).await {
-                            Ok(waited) => buffered |= waited,
+                            Ok(batch_waited) => waited |= batch_waited,
                             Err(Disconnected) => return Ended::Closed,
                         }
                         if session.should_close() {
@@ -362,29 +405,50 @@ where
                 stream: &mut *stream,
                 input: &mut *input,
                 output: &mut *output,
+                deferred,
             };
             match run_batch(io, session, batch, &mut queued).await {
-                Ok(waited) => buffered |= waited,
+                Ok(batch_waited) => waited |= batch_waited,
                 Err(Disconnected) => return Ended::Closed,
             }
         }
+        buffered |= waited;
         if let Some(error) = &protocol_error {
             kvdb_resp::write::error(output, format!("ERR {error}").as_bytes());
         }
         session.deliver_messages(output);
-        if !output.is_empty() {
-            // Written with the replies of every other connection this worker serves
-            // now (see `flush`), with the messages published meanwhile.
-            flush::worker_idle().await;
-            session.deliver_messages(output);
+        let closing = protocol_error.is_some() || session.should_close() || session.is_killed();
+        let deferrable = !closing && !waited && session.mailbox().is_none();
+        match deferred {
+            Some(deferred) if deferrable && !output.is_empty() => {
+                // The worker writes the replies when it runs out of work, with those
+                // of every other connection it serves now (see `flush`).
+                count_output(session, output, *reply_size);
+                if !flush::defer_replies(deferred, output) {
+                    deferred.take_back(output);
+                    if write_replies(stream, session, output).await.is_err() {
+                        return Ended::Closed;
+                    }
+                }
+            }
+            _ => {
+                take_back(deferred, output);
+                if !output.is_empty() {
+                    // Replies not left to the worker (a subscriber's, a closing
+                    // client's, a blocked command's) wait for the end of the turn all
+                    // the same, and take the messages published meanwhile along.
+                    flush::worker_idle().await;
+                    session.deliver_messages(output);
+                }
+                if write_out(stream, session, output, *reply_size)
+                    .await
+                    .is_err()
+                {
+                    return Ended::Closed;
+                }
+            }
         }
-        if write_out(stream, session, output, *reply_size)
-            .await
-            .is_err()
-        {
-            return Ended::Closed;
-        }
-        if protocol_error.is_some() || session.should_close() || session.is_killed() {
+        if closing {
             let _ = stream.shutdown().await;
             return Ended::Closed;
         }
@@ -428,6 +492,14 @@ async fn gather_messages(session: &Session) {
         if mailbox.queued() == queued {
             return;
         }
+    }
+}
+
+/// Puts the replies the worker has not written yet (if any) in front of `output`, for
+/// the connection to write itself.
+fn take_back(deferred: Option<&Arc<DeferredReplies>>, output: &mut BytesMut) {
+    if let Some(deferred) = deferred {
+        deferred.take_back(output);
     }
 }
 
@@ -491,6 +563,8 @@ enum Event {
     Mail,
     /// The clients cron asked the connection to resize its buffers.
     Resize,
+    /// The worker could not write all the replies it was left.
+    Stalled,
 }
 
 /// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.
@@ -511,6 +585,14 @@ where
     if output.is_empty() {
         return Ok(());
     }
+    count_output(session, output, reply_size);
+    write_replies(stream, session, output).await
+}
+
+/// Counts `output`, about to be written, in INFO's `total_net_output_bytes` (or the
+/// replication figure) and `total_writes_processed`, and how much of the reply
+/// buffer (of `reply_size`) it filled.
+fn count_output(session: &Session, output: &BytesMut, reply_size: usize) {
     session.note_reply_len(output.len().min(reply_size));
     let counters = &session.engine().shared().counters;
     let counter = match session.is_replica() {
@@ -521,6 +603,17 @@ where
     counters
         .writes_processed
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Writes `output`, counted already, and empties it (see [`write_out`]).
+async fn write_replies<S>(
+    stream: &mut S,
+    session: &mut Session,
+    output: &mut BytesMut,
+) -> Result<(), Disconnected>
+where
+    S: AsyncWrite + Unpin,
+{
     let written = match session.mailbox() {
         None => stream.write_all(output).await,
         Some(mailbox) => {
@@ -550,6 +643,8 @@ struct Io<'a, S> {
     stream: &'a mut S,
     input: &'a mut BytesMut,
     output: &'a mut BytesMut,
+    /// Replies of earlier batches the worker has not written yet.
+    deferred: Option<&'a Arc<DeferredReplies>>,
 }
 
 /// The client went away while a command was blocked.
@@ -586,6 +681,7 @@ where
         }
         // What reached the client meanwhile (broadcast invalidations at the end of the
         // batch) goes out with the replies so far, before the wait.
+        take_back(io.deferred, io.output);
         session.deliver_messages(io.output);
         if !io.output.is_empty() {
             if io.stream.write_all(io.output).await.is_err() {
@@ -817,7 +913,14 @@ mod tests {
         };
         let mut session = Engine::new().session();
         let mut carried = Carried::new(&mut session);
-        serve(&mut client, &mut session, &mut carried, &Home::fixed()).await;
+        serve(
+            &mut client,
+            &mut session,
+            &mut carried,
+            &Home::fixed(),
+            None,
+        )
+        .await;
         assert_eq!(client.replies(), 48);
         // The first batch fills the first read and needs a second; the read that
         // filled its offer doubled the next, so each later batch takes one read and

@@ -1,25 +1,33 @@
 //! Replies written when a worker runs out of work, as Redis writes every client's
 //! replies in `beforeSleep`, just before its event loop waits for I/O again.
 //!
-//! A connection that has run a batch waits here with its replies until its runtime's
-//! worker has nothing else to run, then writes them. Every connection served in one
-//! turn of the worker thus answers together: a client driving many connections
-//! (redis-benchmark, a connection pool) finds their replies together in one
-//! `epoll_wait`, and a subscriber's write carries every message published in that
-//! turn. Writing each reply as soon as its batch had run cost the server a poll of
-//! its sockets for every one or two requests, and the client more wake-ups.
+//! A connection that has run a batch leaves its replies here ([`defer_replies`]) and
+//! goes back to reading; when its runtime's worker has nothing else to run, the
+//! worker writes every connection's replies itself, without running their tasks
+//! again. Every connection served in one turn of the worker thus answers together: a
+//! client driving many connections (redis-benchmark, a connection pool) finds their
+//! replies together in one `epoll_wait`. Writing each reply as soon as its batch had
+//! run cost the server a poll of its sockets for every one or two requests, and the
+//! client more wake-ups; waking each connection's task to write cost a second run of
+//! the task per request.
 //!
-//! The worker's `on_thread_park` hook ([`Flushes::flush`]) wakes the waiting
-//! connections; the runtime then finds them queued and runs them before it sleeps.
-//! On a runtime without the hook (a server spawned on its caller's runtime) nothing
-//! waits.
+//! A socket that takes only part of the replies (its client reads slowly) wakes its
+//! connection, which writes the rest itself ([`Stalled`]). A connection that writes
+//! itself for other reasons (a subscriber's messages, a reply before it closes) waits
+//! for the same moment with [`worker_idle`], to be woken then.
+//!
+//! The worker's `on_thread_park` hook ([`Flushes::flush`]) does both. On a runtime
+//! without the hook (a server spawned on its caller's runtime) nothing waits and
+//! connections write their replies themselves at once.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::os::fd::RawFd;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use bytes::{Buf, BytesMut};
 use parking_lot::Mutex;
 
 /// The connections of one runtime waiting to write their replies.
@@ -40,8 +48,10 @@ struct Waiting {
     /// would only cost it a wake-up of its task per request.
     alone: bool,
     wakers: Vec<Waker>,
-    /// The vector the last flush emptied, kept for its capacity.
-    spare: Vec<Waker>,
+    /// Connections whose replies the flush writes, in the order they came.
+    replies: Vec<Arc<DeferredReplies>>,
+    /// The vectors the last flush emptied, kept for their capacity.
+    spare: (Vec<Waker>, Vec<Arc<DeferredReplies>>),
 }
 
 thread_local! {
@@ -56,32 +66,222 @@ impl Flushes {
         CURRENT.with(|current| *current.borrow_mut() = Some(flushes.clone()));
     }
 
-    /// Releases every waiting connection: the runtime's `on_thread_park` hook.
+    /// Writes every connection's deferred replies and releases every waiting
+    /// connection: the runtime's `on_thread_park` hook.
     ///
     /// Tasks woken here, while the worker is between its run queue and its sleep,
     /// go to the runtime's shared queue; the worker, the last to stop searching for
     /// work, checks that queue once more before it sleeps, finds them and runs them.
     pub(crate) fn flush(&self) {
-        let mut wakers = {
+        let (mut wakers, mut replies) = {
             let mut waiting = self.waiting.lock();
             if waiting.writers > 0 {
                 waiting.alone = waiting.writers == 1;
                 waiting.writers = 0;
             }
-            if waiting.wakers.is_empty() {
+            if waiting.wakers.is_empty() && waiting.replies.is_empty() {
                 return;
             }
             waiting.turn += 1;
-            let spare = std::mem::take(&mut waiting.spare);
-            std::mem::replace(&mut waiting.wakers, spare)
+            let (spare_wakers, spare_replies) = std::mem::take(&mut waiting.spare);
+            (
+                std::mem::replace(&mut waiting.wakers, spare_wakers),
+                std::mem::replace(&mut waiting.replies, spare_replies),
+            )
         };
         // Last come, first written, as Redis adds a client to the head of its list
-        // of pending writes: a subscriber woken by the first publisher of the turn
-        // is written to after the publishers' replies.
+        // of pending writes. Deferred replies are written here and now; a woken
+        // connection (a subscriber woken by a publisher of the turn, say) writes
+        // when its task runs, after them.
+        for deferred in replies.drain(..).rev() {
+            deferred.write();
+        }
         for waker in wakers.drain(..).rev() {
             waker.wake();
         }
-        self.waiting.lock().spare = wakers;
+        self.waiting.lock().spare = (wakers, replies);
+    }
+}
+
+/// A connection's replies waiting for its worker to write them ([`defer_replies`]).
+#[derive(Debug)]
+pub(crate) struct DeferredReplies {
+    state: Mutex<Deferred>,
+}
+
+#[derive(Debug)]
+struct Deferred {
+    /// The connection's socket, or `None` once the connection stopped deferring
+    /// ([`DeferredReplies::close`]): it may be closed, its number reused.
+    socket: Option<RawFd>,
+    /// Replies not written yet.
+    replies: BytesMut,
+    /// In the list of the coming flush.
+    queued: bool,
+    /// The socket took only part of the replies, or failed: the connection writes
+    /// the rest itself, and defers nothing until it has.
+    stalled: bool,
+    /// Wakes the connection when its socket stalls.
+    waker: Option<Waker>,
+}
+
+impl DeferredReplies {
+    /// Nothing deferred yet, for a connection on `socket`, a connected stream socket
+    /// in non-blocking mode that the connection keeps open until it calls
+    /// [`close`](DeferredReplies::close).
+    pub(crate) fn new(socket: RawFd) -> DeferredReplies {
+        DeferredReplies {
+            state: Mutex::new(Deferred {
+                socket: Some(socket),
+                replies: BytesMut::new(),
+                queued: false,
+                stalled: false,
+                waker: None,
+            }),
+        }
+    }
+
+    /// Puts whatever is still deferred in front of `output`, for the connection to
+    /// write itself; a stalled socket is the connection's to write to again.
+    pub(crate) fn take_back(&self, output: &mut BytesMut) {
+        let mut deferred = self.state.lock();
+        deferred.stalled = false;
+        if deferred.replies.is_empty() {
+            return;
+        }
+        let mut replies = std::mem::take(&mut deferred.replies);
+        replies.extend_from_slice(output);
+        *output = replies;
+    }
+
+    /// Stops deferring for good: nothing is written to the socket from now on, and
+    /// anything deferred is dropped. The connection calls it (or drops its
+    /// [`ClosesDeferred`]) before it closes its socket or lets it go.
+    pub(crate) fn close(&self) {
+        let mut deferred = self.state.lock();
+        deferred.socket = None;
+        deferred.replies = BytesMut::new();
+    }
+
+    /// Writes the deferred replies without waiting: the flush. A socket that takes
+    /// only part of them, or fails, wakes the connection to deal with the rest.
+    #[allow(unsafe_code)]
+    fn write(&self) {
+        let mut deferred = self.state.lock();
+        deferred.queued = false;
+        let Some(socket) = deferred.socket else {
+            return;
+        };
+        while !deferred.replies.is_empty() {
+            let pending = &deferred.replies;
+            // SAFETY: the pointer and length describe `pending`'s initialised bytes,
+            // borrowed for the call; `socket` is open while `deferred.socket` holds
+            // it (the connection clears it under this lock before closing).
+            // MSG_DONTWAIT: never block the worker; MSG_NOSIGNAL: a closed peer is
+            // EPIPE, not SIGPIPE.
+            let sent = unsafe {
+                libc::send(
+                    socket,
+                    pending.as_ptr().cast(),
+                    pending.len(),
+                    libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                )
+            };
+            match usize::try_from(sent) {
+                Ok(sent) if sent == pending.len() => {
+                    deferred.replies.clear();
+                    // A big reply's buffer goes, as the connection's own would.
+                    if deferred.replies.capacity() > KEPT_CAPACITY {
+                        deferred.replies = BytesMut::new();
+                    }
+                }
+                Ok(sent) => deferred.replies.advance(sent),
+                Err(_)
+                    if std::io::Error::last_os_error().kind()
+                        == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    // Would block, or failed: the connection's own write finds out
+                    // which, and waits for the socket or closes.
+                    deferred.stalled = true;
+                    if let Some(waker) = deferred.waker.take() {
+                        waker.wake();
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Largest buffer of deferred replies kept once written.
+const KEPT_CAPACITY: usize = 16 * 1024;
+
+/// Leaves `output` (a connection's replies, non-empty) to be written by the worker
+/// when it runs out of work, and empties it; the connection goes on reading. Answers
+/// false, leaving `output` as it is, when the connection must write it itself now:
+/// where no [`Flushes`] are set up, while its socket is [stalled](Stalled), and for
+/// the first writer of a turn after a turn with a single writer (see `alone`).
+pub(crate) fn defer_replies(deferred: &Arc<DeferredReplies>, output: &mut BytesMut) -> bool {
+    CURRENT.with(|current| {
+        let current = current.borrow();
+        let Some(flushes) = current.as_ref() else {
+            return false;
+        };
+        let mut waiting = flushes.waiting.lock();
+        let mut state = deferred.state.lock();
+        if state.stalled || state.socket.is_none() {
+            return false;
+        }
+        if !state.queued {
+            waiting.writers += 1;
+            if waiting.alone && waiting.writers == 1 {
+                return false;
+            }
+            state.queued = true;
+            waiting.replies.push(deferred.clone());
+        }
+        // Copied, not swapped: replies are small, and the connection keeps one
+        // buffer of its size instead of two.
+        state.replies.extend_from_slice(output);
+        output.clear();
+        true
+    })
+}
+
+/// Resolves when a flush could not write all of a connection's deferred replies:
+/// the connection is to [take them back](DeferredReplies::take_back) and write them
+/// itself. Never resolves without deferred replies (`None`).
+pub(crate) struct Stalled<'a>(pub(crate) Option<&'a DeferredReplies>);
+
+impl Future for Stalled<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(deferred) = self.0 else {
+            return Poll::Pending;
+        };
+        let mut state = deferred.state.lock();
+        if state.stalled {
+            return Poll::Ready(());
+        }
+        if !state
+            .waker
+            .as_ref()
+            .is_some_and(|waker| waker.will_wake(cx.waker()))
+        {
+            state.waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+/// Closes a connection's [`DeferredReplies`] when dropped, however the connection
+/// ends (a task aborted at shutdown included), before its socket closes.
+pub(crate) struct ClosesDeferred(pub(crate) Arc<DeferredReplies>);
+
+impl Drop for ClosesDeferred {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -223,5 +423,115 @@ mod tests {
             .build()
             .expect("runtime");
         runtime.block_on(worker_idle());
+    }
+
+    /// A connected pair of sockets: the server's end (non-blocking, as the runtime's
+    /// sockets are) and the client's.
+    fn socket_pair() -> (
+        std::os::unix::net::UnixStream,
+        std::os::unix::net::UnixStream,
+    ) {
+        let (server, client) = std::os::unix::net::UnixStream::pair().expect("pair");
+        server.set_nonblocking(true).expect("non-blocking");
+        (server, client)
+    }
+
+    fn deferred_on(socket: &std::os::unix::net::UnixStream) -> Arc<DeferredReplies> {
+        use std::os::fd::AsRawFd;
+        Arc::new(DeferredReplies::new(socket.as_raw_fd()))
+    }
+
+    /// Everything the client end can read without waiting.
+    fn received(client: &mut std::os::unix::net::UnixStream) -> Vec<u8> {
+        use std::io::Read;
+        client.set_nonblocking(true).expect("non-blocking");
+        let mut all = Vec::new();
+        let mut chunk = [0u8; 64 * 1024];
+        while let Ok(n @ 1..) = client.read(&mut chunk) {
+            all.extend_from_slice(&chunk[..n]);
+        }
+        all
+    }
+
+    #[test]
+    fn the_worker_writes_deferred_replies_when_it_runs_out_of_work() {
+        let runtime = runtime();
+        let (first_server, mut first_client) = socket_pair();
+        let (second_server, mut second_client) = socket_pair();
+        let (first, second) = (deferred_on(&first_server), deferred_on(&second_server));
+        let deferred = {
+            let (first, second) = (first.clone(), second.clone());
+            runtime.block_on(runtime.spawn(async move {
+                let mut output = BytesMut::from(&b"+first\r\n"[..]);
+                let first_deferred = defer_replies(&first, &mut output);
+                let left_empty = output.is_empty();
+                output.extend_from_slice(b"+second\r\n");
+                let second_deferred = defer_replies(&second, &mut output);
+                // A later batch of the same connection in the same turn joins its first.
+                output.extend_from_slice(b"+again\r\n");
+                let again_deferred = defer_replies(&first, &mut output);
+                // Released by the same flush, after the replies were written.
+                worker_idle().await;
+                (
+                    first_deferred && second_deferred && again_deferred,
+                    left_empty,
+                )
+            }))
+        };
+        assert_eq!(deferred.expect("task"), (true, true));
+        assert_eq!(received(&mut first_client), b"+first\r\n+again\r\n");
+        assert_eq!(received(&mut second_client), b"+second\r\n");
+    }
+
+    #[test]
+    fn a_socket_that_takes_part_of_the_replies_hands_the_rest_back() {
+        let runtime = runtime();
+        let (server, mut client) = socket_pair();
+        let (other_server, _other_client) = socket_pair();
+        let (deferred, other) = (deferred_on(&server), deferred_on(&other_server));
+        // More than a socket buffer holds while nobody reads.
+        let replies = vec![b'x'; 8 << 20];
+        let rest = runtime.block_on(runtime.spawn({
+            let replies = replies.clone();
+            async move {
+                // Two writers, so this turn waits for the flush.
+                defer_replies(&other, &mut BytesMut::from(&b"+OK\r\n"[..]));
+                let mut output = BytesMut::from(&replies[..]);
+                assert!(defer_replies(&deferred, &mut output));
+                Stalled(Some(&deferred)).await;
+                // Stalled, it defers nothing more until the connection wrote the rest.
+                let mut more = BytesMut::from(&b"+more\r\n"[..]);
+                assert!(!defer_replies(&deferred, &mut more));
+                deferred.take_back(&mut more);
+                more
+            }
+        }));
+        let rest = rest.expect("task");
+        let written = received(&mut client);
+        assert!(!written.is_empty() && written.len() < replies.len());
+        assert_eq!(
+            written.len() + rest.len(),
+            replies.len() + b"+more\r\n".len()
+        );
+        assert!(rest.ends_with(b"x+more\r\n"));
+    }
+
+    #[test]
+    fn closed_replies_are_never_written() {
+        let runtime = runtime();
+        let (server, mut client) = socket_pair();
+        let (other_server, _other_client) = socket_pair();
+        let (deferred, other) = (deferred_on(&server), deferred_on(&other_server));
+        let stopped = runtime.block_on(runtime.spawn(async move {
+            defer_replies(&other, &mut BytesMut::from(&b"+OK\r\n"[..]));
+            let deferred_before = defer_replies(&deferred, &mut BytesMut::from(&b"+OK\r\n"[..]));
+            // The connection ends before the flush, and its socket with it.
+            drop(ClosesDeferred(deferred.clone()));
+            let deferred_after = defer_replies(&deferred, &mut BytesMut::from(&b"+OK\r\n"[..]));
+            worker_idle().await; // the flush has run
+            (deferred_before, deferred_after)
+        }));
+        assert_eq!(stopped.expect("task"), (true, false));
+        assert!(received(&mut client).is_empty());
     }
 }
