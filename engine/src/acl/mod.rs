@@ -323,8 +323,8 @@ impl Selector {
         Ok(())
     }
 
-    /// Redis's `ACLSelectorCheckCmd`: `keys` holds the command's keys once found.
-    fn check(&self, call: &Call<'_>, keys: &mut Option<Vec<SpecKey>>) -> Result<(), Denied> {
+    /// Redis's `ACLSelectorCheckCmd`.
+    fn check(&self, call: &Call<'_>, keys: &mut FoundKeys<'_>) -> Result<(), Denied> {
         let spec = call.spec;
         if !self.all_commands
             && spec.flags & command::flags::NO_AUTH == 0
@@ -339,8 +339,7 @@ impl Selector {
             }
         }
         if !self.all_keys && call.keys.has_keys {
-            let keys = keys.get_or_insert_with(|| call.keys.find(call.argv).unwrap_or_default());
-            for &(at, flags) in keys.iter() {
+            for &(at, flags) in keys.of(call) {
                 if !self.may_access_key(&call.argv[at], key_permissions(flags)) {
                     return Err(Denied::Key(at));
                 }
@@ -393,6 +392,40 @@ fn channel_allowed(allowed: &[Bytes], channel: &[u8], is_pattern: bool) -> bool 
 
 /// A key argument's position and its key spec flags.
 type SpecKey = (usize, &'static [&'static str]);
+
+/// A call's keys, found when a selector first needs them (the selectors of one check
+/// share them), into a buffer kept per thread: finding them allocates nothing.
+struct FoundKeys<'b> {
+    buffer: &'b mut Vec<SpecKey>,
+    found: bool,
+}
+
+thread_local! {
+    /// The buffer of [`FoundKeys`].
+    static KEYS_FOUND: std::cell::RefCell<Vec<SpecKey>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl FoundKeys<'_> {
+    /// Runs `check` with the keys of a call not found yet.
+    fn with<T>(check: impl FnOnce(&mut FoundKeys<'_>) -> T) -> T {
+        KEYS_FOUND.with_borrow_mut(|buffer| {
+            check(&mut FoundKeys {
+                buffer,
+                found: false,
+            })
+        })
+    }
+
+    /// The key arguments of `call`, with their key spec flags.
+    fn of(&mut self, call: &Call<'_>) -> &[SpecKey] {
+        if !self.found {
+            call.keys.find_into(call.argv, self.buffer);
+            self.found = true;
+        }
+        self.buffer
+    }
+}
 
 /// One command call being checked.
 struct Call<'a> {
@@ -614,16 +647,17 @@ impl User {
             return Ok(());
         }
         let call = Call::new(id, argv);
-        let mut keys = None;
-        let mut relevant = Denied::Command;
-        for selector in &self.selectors {
-            match selector.check(&call, &mut keys) {
-                Ok(()) => return Ok(()),
-                Err(denied) if denied.rank() > relevant.rank() => relevant = denied,
-                Err(_) => {}
+        FoundKeys::with(|keys| {
+            let mut relevant = Denied::Command;
+            for selector in &self.selectors {
+                match selector.check(&call, keys) {
+                    Ok(()) => return Ok(()),
+                    Err(denied) if denied.rank() > relevant.rank() => relevant = denied,
+                    Err(_) => {}
+                }
             }
-        }
-        Err(relevant)
+            Err(relevant)
+        })
     }
 
     /// Redis's `ACLUserCheckCmdWithUnrestrictedKeyAccess`: whether a selector both
@@ -633,9 +667,10 @@ impl User {
             return true;
         }
         let call = Call::new(id, argv);
-        let mut keys = None;
-        self.selectors.iter().any(|selector| {
-            selector.check(&call, &mut keys).is_ok() && selector.has_unrestricted_key_access(needs)
+        FoundKeys::with(|keys| {
+            self.selectors.iter().any(|selector| {
+                selector.check(&call, keys).is_ok() && selector.has_unrestricted_key_access(needs)
+            })
         })
     }
 

@@ -60,12 +60,16 @@ pub(crate) enum FindKeys {
 /// Where a key argument is and how the command accesses it.
 pub(crate) type KeyRef = (usize, &'static [&'static str]);
 
-/// The key arguments of `argv` (command name first) found by `doc`'s key specs, as
-/// Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec cannot say (an
-/// unknown or incomplete spec, a bad key count, a range past the arguments).
-pub(crate) fn keys_by_specs<A: AsRef<[u8]>>(doc: &CommandDoc, argv: &[A]) -> Option<Vec<KeyRef>> {
+/// Adds to `keys` the key arguments of `argv` (command name first) found by `doc`'s
+/// key specs, as Redis's `getKeysUsingKeySpecs` finds them; `None` when a spec cannot
+/// say (an unknown or incomplete spec, a bad key count, a range past the arguments),
+/// with part of them added.
+pub(crate) fn keys_by_specs<A: AsRef<[u8]>>(
+    doc: &CommandDoc,
+    argv: &[A],
+    keys: &mut Vec<KeyRef>,
+) -> Option<()> {
     let argc = argv.len() as i64;
-    let mut keys = Vec::new();
     for spec in doc.key_specs {
         if spec.flags.contains(&"not_key") {
             continue;
@@ -121,7 +125,7 @@ pub(crate) fn keys_by_specs<A: AsRef<[u8]>>(doc: &CommandDoc, argv: &[A]) -> Opt
             return None;
         }
     }
-    Some(keys)
+    Some(())
 }
 
 /// Where Redis's keyword search of a key spec finds `keyword` in `argv`: from

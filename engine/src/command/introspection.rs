@@ -329,18 +329,27 @@ impl KeyPlan {
     /// The key arguments of `argv` (the command's name first) with their flags;
     /// `None` when there are none.
     pub(crate) fn find<A: AsRef<[u8]>>(&self, argv: &[A]) -> Option<Vec<docs::KeyRef>> {
-        self.specs
-            .and_then(|doc| docs::keys_by_specs(doc, argv))
-            .or_else(|| {
-                let find = self.finder?;
-                let argv: Vec<&[u8]> = argv.iter().map(AsRef::as_ref).collect();
-                // A finder may name a position a call without arity checks lacks
-                // (`redis.acl_check_cmd('set')`).
-                let mut keys = find(&argv);
-                keys.retain(|&(at, _)| at < argv.len());
-                Some(keys)
-            })
-            .filter(|keys| !keys.is_empty())
+        let mut keys = Vec::new();
+        self.find_into(argv, &mut keys);
+        (!keys.is_empty()).then_some(keys)
+    }
+
+    /// [`find`](KeyPlan::find) into `keys` (emptied first), which keeps its
+    /// allocation for the next call: ACL checks find keys on every command.
+    pub(crate) fn find_into<A: AsRef<[u8]>>(&self, argv: &[A], keys: &mut Vec<docs::KeyRef>) {
+        keys.clear();
+        if let Some(doc) = self.specs {
+            if docs::keys_by_specs(doc, argv, keys).is_some() {
+                return;
+            }
+            keys.clear();
+        }
+        if let Some(find) = self.finder {
+            let argv: Vec<&[u8]> = argv.iter().map(AsRef::as_ref).collect();
+            // A finder may name a position a call without arity checks lacks
+            // (`redis.acl_check_cmd('set')`).
+            keys.extend(find(&argv).into_iter().filter(|&(at, _)| at < argv.len()));
+        }
     }
 }
 
