@@ -553,3 +553,78 @@ fn a_relative_logfile_is_inside_dir_as_in_redis() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Replies a client does not read for a while (more than the socket holds) arrive
+/// whole and in order once it reads: the worker writes what the socket takes and the
+/// connection the rest.
+#[test]
+fn replies_read_late_arrive_whole_and_in_order() {
+    let server = ServerProcess::kvdb();
+    let mut conn = server.connect();
+    let value = vec![b'v'; 4 << 20];
+    assert_eq!(conn.command(&[b"SET", b"big", &value]), b"+OK\r\n");
+    let mut pipeline = Vec::new();
+    for argv in [&[&b"GET"[..], b"big"][..], &[b"GET", b"big"], &[b"PING"]] {
+        pipeline.extend(support::encode_command(argv));
+    }
+    conn.send_raw(&pipeline);
+    std::thread::sleep(Duration::from_millis(300));
+    let bulk = [
+        format!("${}\r\n", value.len()).into_bytes(),
+        value,
+        b"\r\n".to_vec(),
+    ]
+    .concat();
+    assert_eq!(conn.read_reply(), bulk);
+    assert_eq!(conn.read_reply(), bulk);
+    assert_eq!(conn.read_reply(), b"+PONG\r\n");
+}
+
+/// A client that keeps its connection's socket full of requests is served once a
+/// turn like the others: another client's reply does not wait for it to stop, and
+/// every one of its own replies arrives.
+#[test]
+fn a_client_that_never_stops_sending_does_not_hold_up_the_others() {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    const PINGS: usize = 1_000_000;
+    let server = ServerProcess::kvdb();
+    let flood = server.connect();
+    let mut writer = flood.stream().try_clone().expect("clone");
+    let mut reader = flood.stream().try_clone().expect("clone");
+    let sending = std::thread::spawn(move || {
+        let chunk = b"*1\r\n$4\r\nPING\r\n".repeat(10_000);
+        for _ in 0..PINGS / 10_000 {
+            writer.write_all(&chunk).expect("send");
+        }
+    });
+    let all_read = Arc::new(AtomicBool::new(false));
+    let receiving = {
+        let all_read = all_read.clone();
+        std::thread::spawn(move || {
+            reader
+                .set_read_timeout(Some(Duration::from_secs(60)))
+                .expect("timeout");
+            let (mut received, mut chunk) = (0, vec![0u8; 1 << 16]);
+            while received < PINGS * b"+PONG\r\n".len() {
+                let n = reader.read(&mut chunk).expect("replies");
+                assert!(n > 0, "closed after {received} bytes");
+                received += n;
+            }
+            all_read.store(true, Ordering::SeqCst);
+            received
+        })
+    };
+    // Wait until the flood's replies are flowing, then ask on another connection.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut other = server.connect();
+    assert_eq!(other.cmd("PING"), b"+PONG\r\n");
+    let answered_during_flood = !all_read.load(Ordering::SeqCst);
+    sending.join().expect("sender");
+    assert_eq!(receiving.join().expect("receiver"), PINGS * 7);
+    assert!(
+        answered_during_flood,
+        "the other client was answered only after the flood"
+    );
+}

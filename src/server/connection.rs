@@ -21,7 +21,7 @@ use kvdb_engine::Session;
 use kvdb_resp::{Limits, RequestDecoder};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::flush::{self, ClosesDeferred, DeferredReplies, Stalled};
+use super::flush::{self, ClosesDeferred, Deferral, DeferredReplies, Stalled};
 use super::workers::Home;
 
 /// Initial capacity of a connection's read and write buffers.
@@ -173,17 +173,23 @@ pub(crate) async fn serve_connection<S: Detach>(
         Some(&deferred),
     )
     .await;
-    // Replies the worker has not written yet go out before the socket closes or
-    // leaves this runtime, as they would have had the connection gone on.
-    deferred.take_back(&mut carried.output);
-    drop(closes);
-    if !carried.output.is_empty() {
-        let _ = stream.write_all(&carried.output).await;
-        carried.output.clear();
-    }
     match ended {
-        Ended::Closed => None,
+        Ended::Closed => {
+            // Replies the worker has not written yet get what room the socket has,
+            // as a last word; the connection does not wait to say more.
+            deferred.write();
+            drop(closes);
+            None
+        }
         Ended::Leaving => {
+            // The worker here writes nothing more for it; what it has not written
+            // goes out before the connection leaves.
+            let mut unwritten = BytesMut::new();
+            deferred.take_back(&mut unwritten);
+            drop(closes);
+            if stream.write_all(&unwritten).await.is_err() {
+                return None;
+            }
             let socket = moved(stream.detach())?;
             Some(Moving {
                 socket,
@@ -297,9 +303,9 @@ where
                         return Ended::Closed; // a subscriber past its output buffer limit is dropped
                     }
                     gather_messages(session).await;
-                    take_back(deferred, output);
+                    let counted = take_back(deferred, output);
                     session.deliver_messages(output);
-                    if write_out(stream, session, output, *reply_size)
+                    if write_out(stream, session, output, *reply_size, counted)
                         .await
                         .is_err()
                     {
@@ -311,8 +317,8 @@ where
                 Event::Stalled => {
                     // The worker could not write all it was left: the rest is written
                     // here, waiting for the socket as long as it takes.
-                    take_back(deferred, output);
-                    if write_out(stream, session, output, *reply_size)
+                    let counted = take_back(deferred, output);
+                    if write_out(stream, session, output, *reply_size, counted)
                         .await
                         .is_err()
                     {
@@ -423,8 +429,13 @@ where
             Some(deferred) if deferrable && !output.is_empty() => {
                 // The worker writes the replies when it runs out of work, with those
                 // of every other connection it serves now (see `flush`).
-                count_output(session, output, *reply_size);
-                if !flush::defer_replies(deferred, output) {
+                count_output(session, output.len(), *reply_size, 1);
+                let deferral = flush::defer_replies(deferred, output);
+                if deferral == Deferral::WaitForTurn {
+                    // Its replies of this turn are written first, by the worker.
+                    flush::worker_idle().await;
+                }
+                if deferral != Deferral::Deferred {
                     deferred.take_back(output);
                     if write_replies(stream, session, output).await.is_err() {
                         return Ended::Closed;
@@ -432,7 +443,6 @@ where
                 }
             }
             _ => {
-                take_back(deferred, output);
                 if !output.is_empty() {
                     // Replies not left to the worker (a subscriber's, a closing
                     // client's, a blocked command's) wait for the end of the turn all
@@ -440,7 +450,10 @@ where
                     flush::worker_idle().await;
                     session.deliver_messages(output);
                 }
-                if write_out(stream, session, output, *reply_size)
+                // After the wait the worker has written what this connection left it,
+                // but for what its socket would not take.
+                let counted = take_back(deferred, output);
+                if write_out(stream, session, output, *reply_size, counted)
                     .await
                     .is_err()
                 {
@@ -496,11 +509,9 @@ async fn gather_messages(session: &Session) {
 }
 
 /// Puts the replies the worker has not written yet (if any) in front of `output`, for
-/// the connection to write itself.
-fn take_back(deferred: Option<&Arc<DeferredReplies>>, output: &mut BytesMut) {
-    if let Some(deferred) = deferred {
-        deferred.take_back(output);
-    }
+/// the connection to write itself; answers how many bytes that was.
+fn take_back(deferred: Option<&Arc<DeferredReplies>>, output: &mut BytesMut) -> usize {
+    deferred.map_or(0, |deferred| deferred.take_back(output))
 }
 
 /// Once everything is written: an output buffer that grew past what a pipelined
@@ -570,7 +581,8 @@ enum Event {
 /// How often a write to a subscriber checks whether its mailbox overflowed meanwhile.
 const OVERFLOW_CHECK: Duration = Duration::from_millis(100);
 
-/// Writes `output` (if any) and counts it, and how much of the reply buffer (of
+/// Writes `output` (if any) and counts it, but for its first `counted` bytes (replies
+/// counted when they were deferred), and how much of the reply buffer (of
 /// `reply_size`) it filled. A subscriber whose mailbox overflows while the write waits
 /// on a slow reader is dropped without finishing it.
 async fn write_out<S>(
@@ -578,6 +590,7 @@ async fn write_out<S>(
     session: &mut Session,
     output: &mut BytesMut,
     reply_size: usize,
+    counted: usize,
 ) -> Result<(), Disconnected>
 where
     S: AsyncWrite + Unpin,
@@ -585,24 +598,27 @@ where
     if output.is_empty() {
         return Ok(());
     }
-    count_output(session, output, reply_size);
+    // A write of deferred replies alone was counted when they were deferred.
+    let new = output.len() - counted;
+    count_output(session, new, reply_size, u64::from(new > 0));
     write_replies(stream, session, output).await
 }
 
-/// Counts `output`, about to be written, in INFO's `total_net_output_bytes` (or the
-/// replication figure) and `total_writes_processed`, and how much of the reply
-/// buffer (of `reply_size`) it filled.
-fn count_output(session: &Session, output: &BytesMut, reply_size: usize) {
-    session.note_reply_len(output.len().min(reply_size));
+/// Counts `len` bytes of replies, about to be written, in INFO's
+/// `total_net_output_bytes` (or the replication figure) and `writes` writes in
+/// `total_writes_processed`, and how much of the reply buffer (of `reply_size`)
+/// they filled.
+fn count_output(session: &Session, len: usize, reply_size: usize, writes: u64) {
+    session.note_reply_len(len.min(reply_size));
     let counters = &session.engine().shared().counters;
     let counter = match session.is_replica() {
         true => &counters.net_repl_output_bytes,
         false => &counters.net_output_bytes,
     };
-    counter.fetch_add(output.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    counter.fetch_add(len as u64, std::sync::atomic::Ordering::Relaxed);
     counters
         .writes_processed
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        .fetch_add(writes, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Writes `output`, counted already, and empties it (see [`write_out`]).

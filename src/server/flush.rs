@@ -52,6 +52,10 @@ struct Waiting {
     replies: Vec<Arc<DeferredReplies>>,
     /// The vectors the last flush emptied, kept for their capacity.
     spare: (Vec<Waker>, Vec<Arc<DeferredReplies>>),
+    /// The worker has flushed and may be asleep: a connection that comes to wait
+    /// now (a task that ran on after `block_in_place` handed the worker to another
+    /// thread) has to wake it.
+    parked: bool,
 }
 
 thread_local! {
@@ -75,6 +79,7 @@ impl Flushes {
     pub(crate) fn flush(&self) {
         let (mut wakers, mut replies) = {
             let mut waiting = self.waiting.lock();
+            waiting.parked = true;
             if waiting.writers > 0 {
                 waiting.alone = waiting.writers == 1;
                 waiting.writers = 0;
@@ -100,6 +105,22 @@ impl Flushes {
             waker.wake();
         }
         self.waiting.lock().spare = (wakers, replies);
+    }
+
+    /// The worker woke up and runs tasks again: the runtime's `on_thread_unpark`
+    /// hook.
+    pub(crate) fn unparked(&self) {
+        self.waiting.lock().parked = false;
+    }
+}
+
+/// Wakes the worker of the current runtime, when `asleep`, with a task that does
+/// nothing: it then runs out of work again and flushes.
+fn wake_worker(asleep: bool) {
+    if asleep {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async {});
+        }
     }
 }
 
@@ -142,16 +163,18 @@ impl DeferredReplies {
     }
 
     /// Puts whatever is still deferred in front of `output`, for the connection to
-    /// write itself; a stalled socket is the connection's to write to again.
-    pub(crate) fn take_back(&self, output: &mut BytesMut) {
+    /// write itself, and answers how many bytes that was; a stalled socket is the
+    /// connection's to write to again.
+    pub(crate) fn take_back(&self, output: &mut BytesMut) -> usize {
         let mut deferred = self.state.lock();
         deferred.stalled = false;
-        if deferred.replies.is_empty() {
-            return;
+        let taken = deferred.replies.len();
+        if taken > 0 {
+            let mut replies = std::mem::take(&mut deferred.replies);
+            replies.extend_from_slice(output);
+            *output = replies;
         }
-        let mut replies = std::mem::take(&mut deferred.replies);
-        replies.extend_from_slice(output);
-        *output = replies;
+        taken
     }
 
     /// Stops deferring for good: nothing is written to the socket from now on, and
@@ -163,10 +186,11 @@ impl DeferredReplies {
         deferred.replies = BytesMut::new();
     }
 
-    /// Writes the deferred replies without waiting: the flush. A socket that takes
-    /// only part of them, or fails, wakes the connection to deal with the rest.
+    /// Writes the deferred replies without waiting: the flush, and a connection's
+    /// last word before it closes. A socket that takes only part of them, or fails,
+    /// wakes the connection to deal with the rest.
     #[allow(unsafe_code)]
-    fn write(&self) {
+    pub(crate) fn write(&self) {
         let mut deferred = self.state.lock();
         deferred.queued = false;
         let Some(socket) = deferred.socket else {
@@ -216,36 +240,53 @@ impl DeferredReplies {
 /// Largest buffer of deferred replies kept once written.
 const KEPT_CAPACITY: usize = 16 * 1024;
 
+/// What became of replies offered to [`defer_replies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Deferral {
+    /// Left to the worker, which writes them when it runs out of work.
+    Deferred,
+    /// The connection writes them itself now: no [`Flushes`] are set up, its socket
+    /// is [stalled](Stalled), or it is the first writer of a turn after a turn with a
+    /// single writer (see `alone`).
+    WriteNow,
+    /// The connection already left replies for this turn: it waits for the turn's
+    /// end ([`worker_idle`]), when they are written, then writes these. A client
+    /// that keeps a connection's socket full is served once a turn, like any other,
+    /// and never piles up replies the worker has not written.
+    WaitForTurn,
+}
+
 /// Leaves `output` (a connection's replies, non-empty) to be written by the worker
-/// when it runs out of work, and empties it; the connection goes on reading. Answers
-/// false, leaving `output` as it is, when the connection must write it itself now:
-/// where no [`Flushes`] are set up, while its socket is [stalled](Stalled), and for
-/// the first writer of a turn after a turn with a single writer (see `alone`).
-pub(crate) fn defer_replies(deferred: &Arc<DeferredReplies>, output: &mut BytesMut) -> bool {
-    CURRENT.with(|current| {
+/// when it runs out of work, and empties it ([`Deferral::Deferred`]); the connection
+/// goes on reading. Otherwise `output` is left as it is.
+pub(crate) fn defer_replies(deferred: &Arc<DeferredReplies>, output: &mut BytesMut) -> Deferral {
+    let (deferral, asleep) = CURRENT.with(|current| {
         let current = current.borrow();
         let Some(flushes) = current.as_ref() else {
-            return false;
+            return (Deferral::WriteNow, false);
         };
         let mut waiting = flushes.waiting.lock();
         let mut state = deferred.state.lock();
         if state.stalled || state.socket.is_none() {
-            return false;
+            return (Deferral::WriteNow, false);
         }
-        if !state.queued {
-            waiting.writers += 1;
-            if waiting.alone && waiting.writers == 1 {
-                return false;
-            }
-            state.queued = true;
-            waiting.replies.push(deferred.clone());
+        if state.queued {
+            return (Deferral::WaitForTurn, false);
         }
+        waiting.writers += 1;
+        if waiting.alone && waiting.writers == 1 {
+            return (Deferral::WriteNow, false);
+        }
+        state.queued = true;
+        waiting.replies.push(deferred.clone());
         // Copied, not swapped: replies are small, and the connection keeps one
         // buffer of its size instead of two.
         state.replies.extend_from_slice(output);
         output.clear();
-        true
-    })
+        (Deferral::Deferred, waiting.parked)
+    });
+    wake_worker(asleep);
+    deferral
 }
 
 /// Resolves when a flush could not write all of a connection's deferred replies:
@@ -321,6 +362,9 @@ impl Future for WorkerIdle {
                     }
                     self.turn = Some(waiting.turn);
                     waiting.wakers.push(cx.waker().clone());
+                    let asleep = waiting.parked;
+                    drop(waiting);
+                    wake_worker(asleep);
                     Poll::Pending
                 }
             }
@@ -467,19 +511,27 @@ mod tests {
                 let left_empty = output.is_empty();
                 output.extend_from_slice(b"+second\r\n");
                 let second_deferred = defer_replies(&second, &mut output);
-                // A later batch of the same connection in the same turn joins its first.
-                output.extend_from_slice(b"+again\r\n");
-                let again_deferred = defer_replies(&first, &mut output);
+                // A later batch of the same connection in the same turn waits for the
+                // turn's end, its replies left as they are.
+                let mut again = BytesMut::from(&b"+again\r\n"[..]);
+                let again_deferred = defer_replies(&first, &mut again);
                 // Released by the same flush, after the replies were written.
                 worker_idle().await;
+                let taken_back = first.take_back(&mut again);
                 (
-                    first_deferred && second_deferred && again_deferred,
+                    [first_deferred, second_deferred, again_deferred],
                     left_empty,
+                    taken_back,
+                    again,
                 )
             }))
         };
-        assert_eq!(deferred.expect("task"), (true, true));
-        assert_eq!(received(&mut first_client), b"+first\r\n+again\r\n");
+        let (deferrals, left_empty, taken_back, again) = deferred.expect("task");
+        use Deferral::*;
+        assert_eq!(deferrals, [Deferred, Deferred, WaitForTurn]);
+        assert!(left_empty);
+        assert_eq!((taken_back, &again[..]), (0, &b"+again\r\n"[..]));
+        assert_eq!(received(&mut first_client), b"+first\r\n");
         assert_eq!(received(&mut second_client), b"+second\r\n");
     }
 
@@ -497,12 +549,13 @@ mod tests {
                 // Two writers, so this turn waits for the flush.
                 defer_replies(&other, &mut BytesMut::from(&b"+OK\r\n"[..]));
                 let mut output = BytesMut::from(&replies[..]);
-                assert!(defer_replies(&deferred, &mut output));
+                assert_eq!(defer_replies(&deferred, &mut output), Deferral::Deferred);
                 Stalled(Some(&deferred)).await;
                 // Stalled, it defers nothing more until the connection wrote the rest.
                 let mut more = BytesMut::from(&b"+more\r\n"[..]);
-                assert!(!defer_replies(&deferred, &mut more));
-                deferred.take_back(&mut more);
+                assert_eq!(defer_replies(&deferred, &mut more), Deferral::WriteNow);
+                let taken = deferred.take_back(&mut more);
+                assert_eq!(taken + b"+more\r\n".len(), more.len());
                 more
             }
         }));
@@ -514,6 +567,30 @@ mod tests {
             replies.len() + b"+more\r\n".len()
         );
         assert!(rest.ends_with(b"x+more\r\n"));
+    }
+
+    #[test]
+    fn a_task_that_handed_its_worker_on_still_gets_a_flush() {
+        // After `block_in_place` the task runs on while another thread holds the
+        // worker, which found nothing to run and sleeps with no timer set.
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = runtime();
+            runtime
+                .block_on(runtime.spawn(async {
+                    tokio::task::block_in_place(|| {
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    });
+                    worker_idle().await;
+                }))
+                .expect("task");
+            let _ = done.send(());
+        });
+        let waited = finished.recv_timeout(std::time::Duration::from_secs(30));
+        assert!(
+            waited.is_ok(),
+            "the sleeping worker was never woken to flush"
+        );
     }
 
     #[test]
@@ -531,7 +608,8 @@ mod tests {
             worker_idle().await; // the flush has run
             (deferred_before, deferred_after)
         }));
-        assert_eq!(stopped.expect("task"), (true, false));
+        let stopped = stopped.expect("task");
+        assert_eq!(stopped, (Deferral::Deferred, Deferral::WriteNow));
         assert!(received(&mut client).is_empty());
     }
 }

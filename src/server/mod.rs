@@ -363,13 +363,14 @@ pub fn worker_runtimes(
     let worker = |index: usize| {
         // Replies wait for the worker to run out of work (`flush`).
         let flushes = Arc::new(flush::Flushes::default());
-        let parked = flushes.clone();
+        let (parked, unparked) = (flushes.clone(), flushes.clone());
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .event_interval(EVENT_INTERVAL)
             .thread_name(format!("kvdb-worker-{index}"))
             .on_thread_start(move || flush::Flushes::enter(&flushes))
             .on_thread_park(move || parked.flush())
+            .on_thread_unpark(move || unparked.unparked())
             .enable_all()
             .build()
     };
