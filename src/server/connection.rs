@@ -295,29 +295,21 @@ where
                     }
                     continue;
                 }
-                Event::Mail => {
-                    if session
-                        .mailbox()
-                        .is_some_and(|mailbox| mailbox.overflowed())
-                    {
-                        return Ended::Closed; // a subscriber past its output buffer limit is dropped
+                // Published messages, or replies the worker could not write all of:
+                // the connection writes them itself, waiting for the socket as long
+                // as it takes.
+                writing @ (Event::Mail | Event::Stalled) => {
+                    if matches!(writing, Event::Mail) {
+                        if session
+                            .mailbox()
+                            .is_some_and(|mailbox| mailbox.overflowed())
+                        {
+                            return Ended::Closed; // a subscriber past its output buffer limit is dropped
+                        }
+                        gather_messages(session).await;
                     }
-                    gather_messages(session).await;
                     let counted = take_back(deferred, output);
                     session.deliver_messages(output);
-                    if write_out(stream, session, output, *reply_size, counted)
-                        .await
-                        .is_err()
-                    {
-                        return Ended::Closed;
-                    }
-                    give_back_buffers(session, output, *reply_size);
-                    continue;
-                }
-                Event::Stalled => {
-                    // The worker could not write all it was left: the rest is written
-                    // here, waiting for the socket as long as it takes.
-                    let counted = take_back(deferred, output);
                     if write_out(stream, session, output, *reply_size, counted)
                         .await
                         .is_err()

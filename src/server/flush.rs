@@ -485,6 +485,29 @@ mod tests {
         Arc::new(DeferredReplies::new(socket.as_raw_fd()))
     }
 
+    /// The other sockets of [`two_connections`], open while this lives.
+    type OpenSockets = [std::os::unix::net::UnixStream; 3];
+
+    /// A connection's deferred replies with its client's end, and a second
+    /// connection's, which makes a turn with two writers (so the turn waits for the
+    /// flush).
+    fn two_connections() -> (
+        Arc<DeferredReplies>,
+        std::os::unix::net::UnixStream,
+        Arc<DeferredReplies>,
+        OpenSockets,
+    ) {
+        let (server, client) = socket_pair();
+        let (other_server, other_client) = socket_pair();
+        let (deferred, other) = (deferred_on(&server), deferred_on(&other_server));
+        (
+            deferred,
+            client,
+            other,
+            [server, other_server, other_client],
+        )
+    }
+
     /// Everything the client end can read without waiting.
     fn received(client: &mut std::os::unix::net::UnixStream) -> Vec<u8> {
         use std::io::Read;
@@ -538,9 +561,7 @@ mod tests {
     #[test]
     fn a_socket_that_takes_part_of_the_replies_hands_the_rest_back() {
         let runtime = runtime();
-        let (server, mut client) = socket_pair();
-        let (other_server, _other_client) = socket_pair();
-        let (deferred, other) = (deferred_on(&server), deferred_on(&other_server));
+        let (deferred, mut client, other, _sockets) = two_connections();
         // More than a socket buffer holds while nobody reads.
         let replies = vec![b'x'; 8 << 20];
         let rest = runtime.block_on(runtime.spawn({
@@ -596,9 +617,7 @@ mod tests {
     #[test]
     fn closed_replies_are_never_written() {
         let runtime = runtime();
-        let (server, mut client) = socket_pair();
-        let (other_server, _other_client) = socket_pair();
-        let (deferred, other) = (deferred_on(&server), deferred_on(&other_server));
+        let (deferred, mut client, other, _sockets) = two_connections();
         let stopped = runtime.block_on(runtime.spawn(async move {
             defer_replies(&other, &mut BytesMut::from(&b"+OK\r\n"[..]));
             let deferred_before = defer_replies(&deferred, &mut BytesMut::from(&b"+OK\r\n"[..]));

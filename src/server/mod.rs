@@ -307,9 +307,7 @@ impl BoundServer {
         let hook = kvdb_engine::engine::ListenHook(Box::new(move |config| {
             let addresses = tcp_addresses(config, false);
             let bound = move_listeners(&listeners, &addresses).inspect_err(|why| {
-                kvdb_engine::log::warning(&format!(
-                    "could not listen where CONFIG SET asked: {why}"
-                ));
+                log::warning(&format!("could not listen where CONFIG SET asked: {why}"));
             })?;
             moved
                 .send(bound)
